@@ -1,0 +1,168 @@
+//! The intermediate representation shared by every input format and every rule.
+//!
+//! Parsers build a [`Model`]; rules read it. Nothing here knows a file format: where formats
+//! differ in meaning (the default authentication mode, a schema's item limit), the parser states
+//! the meaning as data.
+
+mod value;
+
+pub use value::{Part, Related, Spanned, Text, UnknownHint, Val};
+
+use crate::source::Span;
+
+/// Clusters, access entries and policy associations of one or more files.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub clusters: Vec<Cluster>,
+    pub entries: Vec<AccessEntry>,
+    pub associations: Vec<PolicyAssociation>,
+}
+
+impl Model {
+    /// Appends another model (the indices of inline associations are shifted).
+    pub fn extend(&mut self, other: Model) {
+        let base = self.entries.len();
+        self.clusters.extend(other.clusters);
+        self.entries.extend(other.entries);
+        self.associations
+            .extend(other.associations.into_iter().map(|mut a| {
+                if let Some(e) = a.inline_of.as_mut() {
+                    *e += base;
+                }
+                a
+            }));
+    }
+}
+
+/// A cluster authentication mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    ConfigMap,
+    ApiAndConfigMap,
+    Api,
+}
+
+impl AuthMode {
+    pub const ALL: [(&'static str, AuthMode); 3] = [
+        ("CONFIG_MAP", AuthMode::ConfigMap),
+        ("API_AND_CONFIG_MAP", AuthMode::ApiAndConfigMap),
+        ("API", AuthMode::Api),
+    ];
+
+    /// Parses the exact spelling.
+    pub fn parse(s: &str) -> Option<AuthMode> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, m)| *m)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL.iter().find(|(_, m)| *m == self).map_or("", |(n, _)| n)
+    }
+}
+
+/// A field name the tool does not know on an access-related object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnknownField {
+    pub name: String,
+    pub span: Span,
+    /// The field names this object accepts (for "did you mean" suggestions).
+    pub expected: &'static [&'static str],
+}
+
+/// How a cluster is pointed at by entries and associations: by name, or by a reference when the
+/// name is unknown (`aws_eks_cluster.main.name`, `!Ref Cluster`, `var.cluster_name`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ClusterLink {
+    pub name: Val<Text>,
+    /// A key naming the referenced expression, scoped so that it is unique across files.
+    pub reference: Option<String>,
+}
+
+/// An EKS cluster's access-related settings.
+#[derive(Debug)]
+pub struct Cluster {
+    /// The header of the resource (block first line, logical id, document start).
+    pub header: Span,
+    pub name: Val<Text>,
+    /// The key that links entries to this cluster when names are unknown.
+    pub reference: Option<String>,
+    /// The cluster IAM role; its account is the cluster's account.
+    pub role_arn: Val<Text>,
+    pub auth_mode: Val<Text>,
+    /// The mode that applies when `auth_mode` is absent (the API's default, or the tool's).
+    pub default_auth_mode: AuthMode,
+    pub bootstrap_admin: Val<bool>,
+    /// Auto Mode: the `enabled` value of the compute configuration.
+    pub auto_mode: Val<bool>,
+    /// The header of a remote network (hybrid nodes) configuration, when present.
+    pub remote_network: Option<Span>,
+    /// Unknown fields of the access configuration.
+    pub unknown_fields: Vec<UnknownField>,
+}
+
+/// A Kubernetes tag of an access entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tag {
+    pub key: Val<Text>,
+    pub value: Val<Text>,
+}
+
+/// An access entry.
+#[derive(Debug)]
+pub struct AccessEntry {
+    pub header: Span,
+    pub cluster: ClusterLink,
+    pub principal: Val<Text>,
+    /// The entry type; absent means `STANDARD`.
+    pub entry_type: Val<Text>,
+    pub username: Val<Text>,
+    pub groups: Val<Vec<Val<Text>>>,
+    pub tags: Val<Vec<Tag>>,
+    /// The inline policy list (its span and the schema's item limit), when the format has one.
+    pub inline_policies: Option<InlinePolicies>,
+    /// Where associations may name this entry to be ordered after it (Terraform address).
+    pub address: Option<Address>,
+    pub unknown_fields: Vec<UnknownField>,
+}
+
+/// The inline list of policies of an entry.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct InlinePolicies {
+    pub span: Span,
+    pub count: usize,
+    pub limit: Option<usize>,
+}
+
+/// A resource address inside a deployment unit (a Terraform module instance).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Address {
+    /// The deployment unit (module directory and call path).
+    pub unit: String,
+    /// The resource address (`aws_eks_access_entry.admin`).
+    pub resource: String,
+}
+
+/// What an association is ordered after, where the format lets that go wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ordering {
+    pub unit: String,
+    /// Resource addresses this association waits for (referenced or in `depends_on`).
+    pub after: Vec<String>,
+}
+
+/// An access policy association (a separate resource, or an inline item of an entry).
+#[derive(Debug)]
+pub struct PolicyAssociation {
+    pub header: Span,
+    pub cluster: ClusterLink,
+    pub principal: Val<Text>,
+    pub policy_arn: Val<Text>,
+    /// The access scope object; `None` when it is missing.
+    pub scope: Option<Span>,
+    pub scope_type: Val<Text>,
+    pub namespaces: Val<Vec<Val<Text>>>,
+    /// The entry this association is written inside, if any (index into [`Model::entries`]).
+    pub inline_of: Option<usize>,
+    /// Ordering information for separately created associations.
+    pub ordering: Option<Ordering>,
+    pub unknown_fields: Vec<UnknownField>,
+}

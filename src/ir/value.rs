@@ -1,0 +1,208 @@
+//! Spanned values that are known, unknown or absent.
+
+use crate::source::Span;
+
+/// A secondary location: where a value came from, or an earlier occurrence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A known value with the span of the text that gave it and the places it came through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    /// Where the offending instance is written (the primary location of a finding).
+    pub span: Span,
+    /// Where the value came from when it was not written in place (variable default, parameter
+    /// default, `for_each` item, module attribute): secondary locations of every finding on it.
+    pub origin: Vec<Related>,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Spanned<T> {
+        Spanned {
+            value,
+            span,
+            origin: Vec::new(),
+        }
+    }
+}
+
+/// Why a value is unknown, when that matters to a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnknownHint {
+    /// The ARN of the identity that runs the deployment (Terraform `data.aws_caller_identity.<name>.arn`).
+    CallerIdentityArn { source_name: String },
+}
+
+/// A field value: absent from the source, present but not statically known, or known.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val<T> {
+    Absent,
+    Unknown { span: Span, hint: Option<UnknownHint> },
+    Known(Spanned<T>),
+}
+
+impl<T> Default for Val<T> {
+    fn default() -> Self {
+        Val::Absent
+    }
+}
+
+impl<T> Val<T> {
+    pub fn known(value: T, span: Span) -> Val<T> {
+        Val::Known(Spanned::new(value, span))
+    }
+
+    pub fn unknown(span: Span) -> Val<T> {
+        Val::Unknown { span, hint: None }
+    }
+
+    pub fn get(&self) -> Option<&Spanned<T>> {
+        match self {
+            Val::Known(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Val::Absent)
+    }
+
+    /// The span of a present value, known or not.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Val::Absent => None,
+            Val::Unknown { span, .. } => Some(*span),
+            Val::Known(s) => Some(s.span),
+        }
+    }
+}
+
+/// One piece of a string: literal text or a part that is not statically known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Lit(String),
+    Hole,
+}
+
+/// A string that may be only partly known (`"arn:${var.partition}:iam::..."`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Text {
+    parts: Vec<Part>,
+}
+
+impl Text {
+    /// A fully known string.
+    pub fn lit(s: impl Into<String>) -> Text {
+        Text {
+            parts: vec![Part::Lit(s.into())],
+        }
+    }
+
+    /// Builds a text from parts, merging adjacent literals and adjacent holes.
+    pub fn from_parts(parts: impl IntoIterator<Item = Part>) -> Text {
+        let mut out: Vec<Part> = Vec::new();
+        for p in parts {
+            match (out.last_mut(), p) {
+                (Some(Part::Lit(a)), Part::Lit(b)) => a.push_str(&b),
+                (Some(Part::Hole), Part::Hole) => {}
+                (_, Part::Lit(b)) if b.is_empty() => {}
+                (_, p) => out.push(p),
+            }
+        }
+        Text { parts: out }
+    }
+
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// The string when every part is known.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [] => Some(""),
+            [Part::Lit(s)] => Some(s),
+            _ => None,
+        }
+    }
+
+    /// True when at least one part is known and one is not.
+    pub fn has_holes(&self) -> bool {
+        self.parts.iter().any(|p| *p == Part::Hole)
+    }
+
+    /// Splits on `sep` into segments; a segment that touches a hole is `None` (not known).
+    pub fn split_known(&self, sep: char) -> Vec<Option<String>> {
+        let mut out = Vec::new();
+        let mut cur = Some(String::new());
+        for part in &self.parts {
+            match part {
+                Part::Hole => cur = None,
+                Part::Lit(s) => {
+                    let mut pieces = s.split(sep);
+                    if let Some(first) = pieces.next() {
+                        if let Some(c) = cur.as_mut() {
+                            c.push_str(first);
+                        }
+                    }
+                    for piece in pieces {
+                        out.push(cur.take());
+                        cur = Some(piece.to_string());
+                    }
+                }
+            }
+        }
+        out.push(cur);
+        out
+    }
+
+    /// The known literal prefix (before the first hole).
+    pub fn known_prefix(&self) -> &str {
+        match self.parts.first() {
+            Some(Part::Lit(s)) => s,
+            _ => "",
+        }
+    }
+}
+
+/// Convenience accessors for string fields.
+impl Val<Text> {
+    /// The fully known string and its spanned value.
+    pub fn str(&self) -> Option<(&str, &Spanned<Text>)> {
+        let s = self.get()?;
+        Some((s.value.as_str()?, s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_known_marks_segments_touching_holes() {
+        let t = Text::from_parts([
+            Part::Lit("arn:".into()),
+            Part::Hole,
+            Part::Lit(":iam::".into()),
+            Part::Hole,
+            Part::Lit(":role/aws-service-role/x".into()),
+        ]);
+        assert_eq!(
+            t.split_known(':'),
+            vec![
+                Some("arn".to_string()),
+                None,
+                Some("iam".to_string()),
+                Some(String::new()),
+                None,
+                Some("role/aws-service-role/x".to_string()),
+            ]
+        );
+        assert_eq!(t.as_str(), None);
+        assert_eq!(Text::lit("a").as_str(), Some("a"));
+        assert_eq!(Text::from_parts([Part::Lit("a".into()), Part::Lit("b".into())]).as_str(), Some("ab"));
+    }
+}

@@ -1,0 +1,11 @@
+//! ekslint: a linter for Amazon EKS access entries and access policy associations in
+//! Terraform, CloudFormation and eksctl files.
+//!
+//! Data flows one way: files → [`parse`] → [`ir`] → [`rules`] → [`diagnostic`] → [`report`].
+
+pub mod diagnostic;
+pub mod ir;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod source;

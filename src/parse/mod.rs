@@ -1,0 +1,1 @@
+//! Parsers: detect each file's format and read it into the IR.

@@ -1,0 +1,43 @@
+//! The rule catalog, generated at build time from `rules/*.md`.
+
+use crate::diagnostic::Severity;
+
+/// A rule's metadata and documentation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// The input formats where the rule applies, as written in the catalog (`TF, CFN, EKSCTL`).
+    pub applies: &'static str,
+    /// GitHub code scanning's `security-severity` (security rules only).
+    pub security_severity: Option<&'static str>,
+    /// The whole rule file, front matter included.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The Markdown explanation, without the front matter.
+    pub fn explanation(&self) -> &'static str {
+        self.doc
+            .strip_prefix("+++\n")
+            .and_then(|rest| rest.split_once("\n+++\n"))
+            .map_or(self.doc, |(_, body)| body.trim_start())
+    }
+}
+
+#[allow(clippy::all, missing_docs)]
+mod generated {
+    use super::{RuleMeta, Severity};
+    include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+}
+
+pub use generated::*;
+
+/// Finds a rule by id (`EKS101`) or name (`invalid-principal-arn`), ignoring case.
+pub fn lookup(key: &str) -> Option<&'static RuleMeta> {
+    RULES
+        .iter()
+        .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}

@@ -1,0 +1,73 @@
+//! A format-neutral tree of YAML or JSON with a byte span on every key and value.
+//!
+//! CloudFormation (YAML and JSON) and eksctl (YAML) read this tree; neither knows which parser
+//! produced it.
+
+use crate::source::Span;
+
+/// A parsed value with its span (for a tagged YAML node, the span starts at the tag).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+    /// A YAML local tag without its `!` (`Ref` for `!Ref x`); JSON has none.
+    pub tag: Option<String>,
+}
+
+/// The kinds of values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    /// A number, kept as written.
+    Number(String),
+    String(String),
+    Seq(Vec<Node>),
+    /// Entries in source order.
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key (keys that are not scalars are rendered as text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A syntax error (or a limit exceeded) at a position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreeError {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Node {
+    /// The value of `key` in a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key and value of `key` in a mapping.
+    pub fn entry(&self, key: &str) -> Option<(&Key, &Node)> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    /// The entries of a mapping.
+    pub fn entries(&self) -> &[(Key, Node)] {
+        match &self.kind {
+            NodeKind::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// The string value of an untagged string scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match (&self.kind, &self.tag) {
+            (NodeKind::String(s), None) => Some(s),
+            _ => None,
+        }
+    }
+}

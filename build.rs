@@ -41,8 +41,8 @@ fn main() {
             "note" => "Note",
             other => panic!("{}: bad severity {other}", path.display()),
         };
-        let security = field("security-severity")
-            .map_or("None".to_string(), |s| format!("Some({s:?})"));
+        let security =
+            field("security-severity").map_or("None".to_string(), |s| format!("Some({s:?})"));
         writeln!(
             list,
             "    RuleMeta {{ id: {id:?}, name: {:?}, severity: Severity::{severity}, summary: {:?}, applies: {:?}, security_severity: {security}, doc: include_str!({:?}) }},",
@@ -54,6 +54,12 @@ fn main() {
         .unwrap();
         writeln!(consts, "pub const {id}: &RuleMeta = &RULES[{i}];").unwrap();
     }
-    let out = format!("/// Every rule, sorted by id.\npub const RULES: &[RuleMeta] = &[\n{list}];\n{consts}");
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("rules.rs"), out).unwrap();
+    let out = format!(
+        "/// Every rule, sorted by id.\npub const RULES: &[RuleMeta] = &[\n{list}];\n{consts}"
+    );
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("rules.rs"),
+        out,
+    )
+    .unwrap();
 }

@@ -3,7 +3,11 @@
 //!
 //! Data flows one way: files → [`parse`] → [`ir`] → [`rules`] → [`diagnostic`] → [`report`].
 
+pub mod cli;
+pub mod config;
 pub mod diagnostic;
+pub mod discover;
+pub mod engine;
 pub mod ir;
 pub mod parse;
 pub mod report;

@@ -169,7 +169,14 @@ mod tests {
     fn positions_count_chars_not_bytes() {
         let f = SourceFile::new("a".into(), "ab\nüx = 1\n".into());
         let x = f.text.find('x').unwrap();
-        assert_eq!(f.position(x), Position { line: 2, column: 2, offset: x });
+        assert_eq!(
+            f.position(x),
+            Position {
+                line: 2,
+                column: 2,
+                offset: x
+            }
+        );
         assert_eq!(f.position(0).column, 1);
         assert_eq!(f.offset_of(2, 1), x);
         assert_eq!(f.line_range(2), 3..f.text.len() - 1);

@@ -55,7 +55,10 @@ impl AuthMode {
     }
 
     pub fn as_str(self) -> &'static str {
-        Self::ALL.iter().find(|(_, m)| *m == self).map_or("", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, m)| *m == self)
+            .map_or("", |(n, _)| n)
     }
 }
 

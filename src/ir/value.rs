@@ -41,7 +41,10 @@ pub enum UnknownHint {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val<T> {
     Absent,
-    Unknown { span: Span, hint: Option<UnknownHint> },
+    Unknown {
+        span: Span,
+        hint: Option<UnknownHint>,
+    },
     Known(Spanned<T>),
 }
 
@@ -203,6 +206,9 @@ mod tests {
         );
         assert_eq!(t.as_str(), None);
         assert_eq!(Text::lit("a").as_str(), Some("a"));
-        assert_eq!(Text::from_parts([Part::Lit("a".into()), Part::Lit("b".into())]).as_str(), Some("ab"));
+        assert_eq!(
+            Text::from_parts([Part::Lit("a".into()), Part::Lit("b".into())]).as_str(),
+            Some("ab")
+        );
     }
 }

@@ -1,0 +1,76 @@
+//! Finding the files to lint: directories are walked honouring `.gitignore`, hidden
+//! directories are skipped, explicit files are always taken.
+
+use ignore::WalkBuilder;
+use ignore::overrides::OverrideBuilder;
+use std::path::{Path, PathBuf};
+
+/// File name endings that may hold a template this tool reads.
+const CANDIDATE_SUFFIXES: [&str; 6] = [".tf", ".tf.json", ".yaml", ".yml", ".json", ".template"];
+
+/// A file found for linting.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Named on the command line (its format is then detected from its content if need be).
+    pub explicit: bool,
+}
+
+/// Whether a file name ends in one of the candidate suffixes.
+pub fn is_candidate(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| CANDIDATE_SUFFIXES.iter().any(|s| n.ends_with(s)))
+}
+
+/// Walks `paths` and returns the candidate files, sorted and without duplicates.
+/// `exclude` holds glob patterns (relative to the walked directory) of paths to leave out.
+pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, String> {
+    let mut found = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if meta.is_file() {
+            found.push(Found {
+                path: path.clone(),
+                explicit: true,
+            });
+            continue;
+        }
+        let mut overrides = OverrideBuilder::new(path);
+        for glob in exclude {
+            overrides
+                .add(&format!("!{glob}"))
+                .map_err(|e| format!("invalid exclude pattern {glob:?}: {e}"))?;
+        }
+        let overrides = overrides
+            .build()
+            .map_err(|e| format!("invalid exclude patterns: {e}"))?;
+        let walk = WalkBuilder::new(path)
+            .require_git(false)
+            .overrides(overrides)
+            .build();
+        for entry in walk {
+            let entry = entry.map_err(|e| e.to_string())?;
+            if entry.file_type().is_some_and(|t| t.is_file()) && is_candidate(entry.path()) {
+                found.push(Found {
+                    path: entry.into_path(),
+                    explicit: false,
+                });
+            }
+        }
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.path == b.path);
+    Ok(found)
+}
+
+/// The path as shown in reports: relative to the working directory when below it, `/`-separated.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let rel = cwd
+        .as_deref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path);
+    let rel = rel.strip_prefix(".").unwrap_or(rel);
+    rel.to_string_lossy().replace('\\', "/")
+}

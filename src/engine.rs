@@ -1,0 +1,189 @@
+//! One lint run: sources → parsers → IR → rules → sorted diagnostics.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::ir::Model;
+use crate::parse::{self, ParseError};
+use crate::report::Report;
+use crate::rules::{self, EKS000, RuleMeta, RuleOptions};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One input: a file from disk or standard input.
+#[derive(Debug)]
+pub struct Input {
+    /// The path shown in reports.
+    pub display: String,
+    /// The file's directory on disk (Terraform files of one directory form a module).
+    pub dir: PathBuf,
+    pub bytes: Vec<u8>,
+    /// Named explicitly: a file without a known suffix is still sniffed.
+    pub explicit: bool,
+}
+
+/// Everything that changes which findings a run reports.
+#[derive(Debug, Default)]
+pub struct LintOptions {
+    pub rule_options: RuleOptions,
+    /// Run only these rules (all when `None`).
+    pub select: Option<Vec<&'static RuleMeta>>,
+    pub ignore: Vec<&'static RuleMeta>,
+    pub severity: BTreeMap<&'static str, Severity>,
+}
+
+impl LintOptions {
+    fn enabled(&self, rule: &str) -> bool {
+        // Parse errors are always reported: they are why a file has no other findings.
+        rule == EKS000.id
+            || (self
+                .select
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|r| r.id == rule))
+                && !self.ignore.iter().any(|r| r.id == rule))
+    }
+
+    /// The rules that run, sorted by id.
+    pub fn rules(&self) -> Vec<&'static RuleMeta> {
+        rules::RULES.iter().filter(|r| self.enabled(r.id)).collect()
+    }
+}
+
+/// How a file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Terraform,
+    /// YAML or JSON: CloudFormation, eksctl, or neither.
+    Structured,
+}
+
+fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
+    if name.ends_with(".tf") {
+        Some(Kind::Terraform)
+    } else if [".yaml", ".yml", ".json", ".template"]
+        .iter()
+        .any(|s| name.ends_with(s))
+    {
+        Some(Kind::Structured)
+    } else if explicit {
+        // Named on the command line: Terraform if it looks like HCL blocks, else YAML/JSON.
+        let hcl = text.lines().any(|l| {
+            let l = l.trim_start();
+            [
+                "resource ",
+                "variable ",
+                "locals ",
+                "module ",
+                "data ",
+                "terraform ",
+            ]
+            .iter()
+            .any(|k| l.starts_with(k))
+        });
+        Some(if hcl {
+            Kind::Terraform
+        } else {
+            Kind::Structured
+        })
+    } else {
+        None
+    }
+}
+
+/// Lints the inputs together.
+pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
+    inputs.sort_by(|a, b| a.display.cmp(&b.display));
+    let decoded: Vec<(SourceFile, Option<usize>)> = inputs
+        .par_iter()
+        .map(|input| match String::from_utf8(input.bytes.clone()) {
+            Ok(text) => (SourceFile::new(input.display.clone(), text), None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&input.bytes).into_owned();
+                (SourceFile::new(input.display.clone(), text), Some(at))
+            }
+        })
+        .collect();
+
+    let mut sources = SourceMap::default();
+    let mut errors: Vec<ParseError> = Vec::new();
+    let mut units: BTreeMap<&PathBuf, Vec<FileId>> = BTreeMap::new();
+    let mut structured: Vec<FileId> = Vec::new();
+    let mut files_linted = 0;
+    for (input, (file, bad_utf8)) in inputs.iter().zip(decoded) {
+        let kind = kind_of(&file.path, input.explicit, &file.text);
+        let id = sources.add(file);
+        if let Some(at) = bad_utf8 {
+            files_linted += 1;
+            errors.push(ParseError {
+                span: Span::new(id, at, at),
+                message: "the file is not valid UTF-8".into(),
+            });
+            continue;
+        }
+        match kind {
+            Some(Kind::Terraform) => units.entry(&input.dir).or_default().push(id),
+            Some(Kind::Structured) => structured.push(id),
+            None => {}
+        }
+    }
+
+    let sources_ref = &sources;
+    let tf_units: Vec<(Model, Vec<ParseError>, usize)> = units
+        .par_iter()
+        .map(|(dir, ids)| {
+            let files: Vec<(FileId, &str)> = ids
+                .iter()
+                .map(|&id| (id, sources_ref.get(id).text.as_str()))
+                .collect();
+            let (model, errors) = parse::terraform::parse_module(dir.display().to_string(), &files);
+            (model, errors, ids.len())
+        })
+        .collect();
+    let structured_results: Vec<Option<(Model, Vec<ParseError>)>> = structured
+        .par_iter()
+        .map(|&id| parse::structured(id, &sources_ref.get(id).text))
+        .collect();
+
+    let mut model = Model::default();
+    for (m, e, n) in tf_units {
+        model.extend(m);
+        errors.extend(e);
+        files_linted += n;
+    }
+    for (m, e) in structured_results.into_iter().flatten() {
+        model.extend(m);
+        errors.extend(e);
+        files_linted += 1;
+    }
+
+    let mut diagnostics = rules::check(&model, &options.rule_options);
+    diagnostics.extend(
+        errors
+            .into_iter()
+            .map(|e| Diagnostic::new(EKS000, e.span, e.message)),
+    );
+    diagnostics.retain(|d| options.enabled(d.rule));
+    for d in &mut diagnostics {
+        if let Some(s) = options.severity.get(d.rule) {
+            d.severity = *s;
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.rule,
+            b.span.end,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+
+    Report {
+        sources,
+        diagnostics,
+        rules: options.rules(),
+        files_linted,
+    }
+}

@@ -1,0 +1,209 @@
+//! Reading IAM and EKS ARNs that may be only partly known.
+
+use crate::ir::Text;
+
+/// Partitions known to the AWS SDKs and eksctl.
+pub(crate) const PARTITIONS: [&str; 7] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-f",
+    "aws-iso-e",
+];
+
+/// The colon-separated fields of an ARN; a field is `None` when it touches an unknown part.
+pub(crate) struct ArnParts {
+    fields: Vec<Option<String>>,
+}
+
+/// What kind of principal an ARN names, as far as its known parts tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PrincipalKind {
+    Role,
+    ServiceLinkedRole,
+    User,
+    /// An STS session (`assumed-role/...` or `federated-user/...`).
+    Session,
+}
+
+impl ArnParts {
+    pub fn new(text: &Text) -> ArnParts {
+        ArnParts {
+            fields: text.split_known(':'),
+        }
+    }
+
+    /// Field `i` (0 = `arn`, 1 = partition, 2 = service, 3 = region, 4 = account), when known and
+    /// when no unknown part before it could have shifted the fields.
+    pub fn field(&self, i: usize) -> Option<&str> {
+        if self.fields.len() < 6 {
+            return None;
+        }
+        self.fields.get(i)?.as_deref()
+    }
+
+    /// The resource: the last field (IAM and EKS resources hold no colon), when known.
+    pub fn resource(&self) -> Option<&str> {
+        if self.fields.len() < 2 {
+            return None;
+        }
+        self.fields.last()?.as_deref()
+    }
+
+    /// The twelve-digit account, when known.
+    pub fn account(&self) -> Option<&str> {
+        self.field(4)
+            .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// The principal kind, from the service and resource (when known).
+    pub fn principal_kind(&self) -> Option<PrincipalKind> {
+        let resource = self.resource()?;
+        let service = self.field(2);
+        if resource.starts_with("assumed-role/") || resource.starts_with("federated-user/") {
+            return (service == Some("sts")).then_some(PrincipalKind::Session);
+        }
+        if service.is_some_and(|s| s != "iam") {
+            return None;
+        }
+        if resource.starts_with("role/aws-service-role/") {
+            Some(PrincipalKind::ServiceLinkedRole)
+        } else if resource.starts_with("role/") {
+            Some(PrincipalKind::Role)
+        } else if resource.starts_with("user/") {
+            Some(PrincipalKind::User)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a fully known principal ARN is not a valid IAM role or user ARN, if it is not.
+pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = fields[..] else {
+        return Some("it does not have the six colon-separated fields of an ARN".into());
+    };
+    if prefix != "arn" {
+        return Some("it does not start with `arn:`".into());
+    }
+    if !PARTITIONS.contains(&partition) {
+        return Some(format!("`{partition}` is not an AWS partition"));
+    }
+    if service != "iam" {
+        return Some(format!("the service is `{service}`, not `iam`"));
+    }
+    if !region.is_empty() {
+        return Some("IAM ARNs have no region".into());
+    }
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("the account `{account}` is not 12 digits"));
+    }
+    let Some((kind, rest)) = resource
+        .split_once('/')
+        .filter(|(k, _)| *k == "role" || *k == "user")
+    else {
+        return Some(format!(
+            "the resource `{resource}` is not `role/<name>` or `user/<name>`"
+        ));
+    };
+    let (path, name) = match rest.rfind('/') {
+        Some(i) => (&rest[..=i], &rest[i + 1..]),
+        None => ("", rest),
+    };
+    if name.is_empty()
+        || name.chars().count() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+    {
+        return Some(format!(
+            "the {kind} name `{name}` is not 1 to 64 characters of letters, digits and `_+=,.@-`"
+        ));
+    }
+    if !path.is_empty() {
+        let full = format!("/{path}");
+        if full.len() > 512 || !full.chars().all(|c| ('!'..='~').contains(&c)) {
+            return Some(format!("the path `{full}` is not a valid IAM path"));
+        }
+    }
+    None
+}
+
+/// The access policy name of a fully known policy ARN, or why the ARN is malformed.
+pub(crate) fn policy_name(arn: &str) -> Result<&str, String> {
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = fields[..] else {
+        return Err("it does not have the six colon-separated fields of an ARN".into());
+    };
+    if prefix != "arn" || !PARTITIONS.contains(&partition) {
+        return Err("it does not start with `arn:<partition>:`".into());
+    }
+    if service != "eks" || !region.is_empty() || account != "aws" {
+        return Err(format!(
+            "access policies are `arn:{partition}:eks::aws:cluster-access-policy/<Name>`, not `{service}:{region}:{account}`"
+        ));
+    }
+    match resource.strip_prefix("cluster-access-policy/") {
+        Some(name) if !name.is_empty() && !name.contains('/') => Ok(name),
+        _ => Err(format!(
+            "the resource `{resource}` is not `cluster-access-policy/<Name>`"
+        )),
+    }
+}
+
+/// The access policy name of a possibly partial policy ARN, when its resource is known.
+pub(crate) fn known_policy_name(text: &Text) -> Option<String> {
+    ArnParts::new(text)
+        .resource()?
+        .strip_prefix("cluster-access-policy/")
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Part;
+
+    #[test]
+    fn principal_arns() {
+        assert_eq!(
+            principal_arn_problem("arn:aws:iam::111122223333:role/dev"),
+            None
+        );
+        assert_eq!(
+            principal_arn_problem("arn:aws:iam::111122223333:role/a/b/dev"),
+            None
+        );
+        assert!(principal_arn_problem("arn:aws:iam::11112222333:role/dev").is_some());
+        assert!(principal_arn_problem("arn:awz:iam::111122223333:role/dev").is_some());
+        assert!(principal_arn_problem("arn:aws:iam::111122223333:group/dev").is_some());
+        assert!(principal_arn_problem("arn:aws:iam::111122223333:role/d ev").is_some());
+    }
+
+    #[test]
+    fn partial_service_linked_role() {
+        let t = Text::from_parts([
+            Part::Lit("arn:".into()),
+            Part::Hole,
+            Part::Lit(":iam::".into()),
+            Part::Hole,
+            Part::Lit(":role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS".into()),
+        ]);
+        let p = ArnParts::new(&t);
+        assert_eq!(p.principal_kind(), Some(PrincipalKind::ServiceLinkedRole));
+        assert_eq!(p.account(), None);
+    }
+
+    #[test]
+    fn policy_arns() {
+        assert_eq!(
+            policy_name("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"),
+            Ok("AmazonEKSViewPolicy")
+        );
+        assert!(policy_name("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy").is_err());
+    }
+}

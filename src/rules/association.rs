@@ -1,0 +1,100 @@
+//! EKS207-EKS210: associations across entries and files.
+
+use super::{ClusterKey, Context, EKS207, EKS208, EKS209, EKS210, on_value};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Related, Val};
+use std::collections::BTreeMap;
+
+pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    duplicates(cx, out);
+    for (a, assoc) in cx.associations() {
+        if assoc.inline_of.is_some() {
+            continue;
+        }
+        let (Some(key), Val::Known(principal)) = (cx.assoc_key(a), &assoc.principal) else {
+            continue;
+        };
+        let Some(p) = principal.value.as_str() else {
+            continue;
+        };
+        let in_cluster: Vec<_> = cx
+            .entries()
+            .filter(|(i, _)| cx.entry_key(*i) == Some(key))
+            .collect();
+        let matching = in_cluster
+            .iter()
+            .find(|(_, e)| e.principal.str().is_some_and(|(q, _)| q == p));
+        let maybe = in_cluster
+            .iter()
+            .any(|(_, e)| !matches!(e.principal, Val::Known(ref v) if v.value.as_str().is_some()));
+        match matching {
+            None if !in_cluster.is_empty() && !maybe => out.push(
+                on_value(EKS208, principal, "no access entry for this principal is defined for this cluster".into())
+                    .with_help("create an access entry for the principal first; associating a policy needs one"),
+            ),
+            Some((_, entry)) => {
+                if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address) {
+                    if order.unit == addr.unit && !order.after.contains(&addr.resource) {
+                        out.push(
+                            on_value(
+                                EKS209,
+                                principal,
+                                format!("this association is not ordered after `{}`, so it may be created before the entry", addr.resource),
+                            )
+                            .with_related([Related { span: entry.header, message: "the access entry".into() }])
+                            .with_help(format!(
+                                "use `principal_arn = {}.principal_arn` or add `depends_on = [{}]`",
+                                addr.resource, addr.resource
+                            )),
+                        );
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    for (_, e) in cx.entries() {
+        if let Some(inline) = e.inline_policies {
+            if let Some(limit) = inline.limit.filter(|l| inline.count > *l) {
+                out.push(Diagnostic::new(
+                    EKS210,
+                    inline.span,
+                    format!(
+                        "{} access policies are listed; at most {limit} are allowed",
+                        inline.count
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// EKS207: one policy associated twice with one principal in one cluster.
+fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<(&ClusterKey, &str, &str), Vec<usize>> = BTreeMap::new();
+    for (a, assoc) in cx.associations() {
+        let (Some(key), Some((p, _)), Some((policy, _))) = (
+            cx.assoc_key(a),
+            cx.assoc_principal(a).str(),
+            assoc.policy_arn.str(),
+        ) else {
+            continue;
+        };
+        seen.entry((key, p, policy)).or_default().push(a);
+    }
+    for group in seen.values().filter(|g| g.len() > 1) {
+        let mut spans: Vec<_> = group
+            .iter()
+            .filter_map(|&a| cx.model.associations[a].policy_arn.get())
+            .collect();
+        spans.sort_by_key(|v| v.span);
+        let first = spans[0];
+        for later in &spans[1..] {
+            out.push(
+                on_value(EKS207, later, "this policy is already associated with the same principal in this cluster".into())
+                    .with_related([Related { span: first.span, message: "first associated here".into() }])
+                    .with_help("a policy can be associated with an entry once; merge the scopes into one association"),
+            );
+        }
+    }
+}

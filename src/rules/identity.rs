@@ -1,0 +1,134 @@
+//! EKS121-EKS126: the Kubernetes username and groups of an entry.
+
+use super::arn::{ArnParts, PrincipalKind};
+use super::{
+    Context, EKS121, EKS122, EKS123, EKS124, EKS125, EKS126, RESTRICTED_NODE_TYPES, on_value,
+    quoted,
+};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Part, Related, Val};
+
+const RESERVED_PREFIXES: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
+const SESSION_NAME: &str = "{{SessionName}}";
+
+pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (_, entry) in cx.entries() {
+        // A node type with a username or groups is EKS108; don't pile more findings on them.
+        if let Some((ty, _)) = entry.entry_type.str() {
+            if RESTRICTED_NODE_TYPES.contains(&ty) {
+                continue;
+            }
+        }
+        if let Val::Known(u) = &entry.username {
+            let prefix = u.value.known_prefix();
+            if let Some(p) = RESERVED_PREFIXES.iter().find(|p| prefix.starts_with(*p)) {
+                out.push(on_value(
+                    EKS121,
+                    u,
+                    format!("the username cannot start with the reserved prefix `{p}`"),
+                ));
+            }
+            if let Some(before) = prefix.split_once(SESSION_NAME).map(|(b, _)| b) {
+                if !before.contains(':') {
+                    out.push(
+                        on_value(
+                            EKS122,
+                            u,
+                            "a username with {{SessionName}} needs a `:` before the placeholder"
+                                .into(),
+                        )
+                        .with_help(format!(
+                            "for example {}",
+                            quoted(&format!("user:{}", &prefix[before.len()..]))
+                        )),
+                    );
+                }
+            }
+            let placeholders = u.value.parts().iter().filter_map(|p| match p {
+                Part::Lit(s) => Some(s),
+                Part::Hole => None,
+            });
+            let mut others: Vec<&str> = placeholders
+                .flat_map(|s| {
+                    s.match_indices("{{").filter_map(move |(i, _)| {
+                        let rest = &s[i..];
+                        rest.find("}}").map(|end| &rest[..end + 2])
+                    })
+                })
+                .filter(|p| *p != SESSION_NAME)
+                .collect();
+            others.dedup();
+            if let Some(first) = others.first() {
+                out.push(
+                    on_value(
+                        EKS123,
+                        u,
+                        format!("the username template {first} is not supported by access entries"),
+                    )
+                    .with_help("only {{SessionName}} is substituted in access entry usernames"),
+                );
+            }
+            let role = entry.principal.get().is_some_and(|p| {
+                ArnParts::new(&p.value).principal_kind() == Some(PrincipalKind::Role)
+            });
+            if role && !u.value.has_holes() && !prefix.contains(SESSION_NAME) {
+                out.push(
+                    on_value(
+                        EKS124,
+                        u,
+                        "every session of this role gets the same Kubernetes username".into(),
+                    )
+                    .with_help(
+                        "add {{SessionName}} (after a `:`) so that audit logs tell sessions apart",
+                    ),
+                );
+            }
+        }
+        if let Val::Known(groups) = &entry.groups {
+            let mut seen: Vec<(&str, &crate::ir::Spanned<crate::ir::Text>)> = Vec::new();
+            for g in groups.value.iter().filter_map(Val::get) {
+                let prefix = g.value.known_prefix();
+                if prefix.starts_with("system:") {
+                    let help = match g.value.as_str() {
+                        Some("system:masters") => {
+                            "associate the access policy AmazonEKSClusterAdminPolicy instead"
+                        }
+                        Some("system:nodes" | "system:bootstrappers") => {
+                            "for nodes, use an entry of a node type (EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX, HYBRID_LINUX) instead"
+                        }
+                        _ => "use a group name of your own, bound with RBAC",
+                    };
+                    out.push(
+                        on_value(
+                            EKS125,
+                            g,
+                            format!(
+                                "the Kubernetes group {} starts with `system:`, which EKS rejects",
+                                quoted(prefix)
+                            ),
+                        )
+                        .with_help(help),
+                    );
+                }
+                let Some(name) = g.value.as_str() else {
+                    continue;
+                };
+                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                    out.push(
+                        on_value(
+                            EKS126,
+                            g,
+                            format!("the group {} is listed twice", quoted(name)),
+                        )
+                        .with_related([Related {
+                            span: first.span,
+                            message: "first listed here".into(),
+                        }]),
+                    );
+                } else {
+                    seen.push((name, g));
+                }
+            }
+        }
+    }
+}

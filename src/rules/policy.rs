@@ -1,0 +1,189 @@
+//! EKS201-EKS206: the policy ARN and access scope of an association.
+
+use super::arn::policy_name;
+use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, on_value, quoted};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Related, Val};
+
+/// AWS-managed access policies (constraints.md §b.1).
+pub(crate) const ACCESS_POLICIES: [&str; 35] = [
+    "AmazonEKSAdminPolicy",
+    "AmazonEKSClusterAdminPolicy",
+    "AmazonEKSAdminViewPolicy",
+    "AmazonEKSEditPolicy",
+    "AmazonEKSViewPolicy",
+    "AmazonEKSAutoNodePolicy",
+    "AmazonEKSBlockStoragePolicy",
+    "AmazonEKSLoadBalancingPolicy",
+    "AmazonEKSNetworkingPolicy",
+    "AmazonEKSComputePolicy",
+    "AmazonEKSBlockStorageClusterPolicy",
+    "AmazonEKSComputeClusterPolicy",
+    "AmazonEKSLoadBalancingClusterPolicy",
+    "AmazonEKSNetworkingClusterPolicy",
+    "AmazonEKSHybridPolicy",
+    "AmazonEMRJobPolicy",
+    "AmazonSagemakerHyperpodClusterPolicy",
+    "AmazonSagemakerHyperpodControllerPolicy",
+    "AmazonSagemakerHyperpodSystemNamespacePolicy",
+    "AIDevOpsAgentAccessPolicy",
+    "AmazonAIOpsAssistantPolicy",
+    "AmazonARCRegionSwitchScalingPolicy",
+    "AmazonEKSACKPolicy",
+    "AmazonEKSArgoCDClusterPolicy",
+    "AmazonEKSArgoCDPolicy",
+    "AmazonEKSEventPolicy",
+    "AmazonEKSKROPolicy",
+    "AmazonEKSPodIdentityPolicy",
+    "AmazonEKSSecretAdminPolicy",
+    "AmazonEKSSecretReaderPolicy",
+    "AmazonSagemakerHyperpodSpacePolicy",
+    "AmazonSagemakerHyperpodSpaceTemplatePolicy",
+    "AmazonSagemakerHyperpodUserClusterPolicy",
+    "AmazonSagemakerHyperpodInferenceMonitoringPolicy",
+    "AmazonEKSClusterInsightsPolicy",
+];
+
+pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (_, a) in cx.associations() {
+        if let Some((arn, v)) = a.policy_arn.str() {
+            match policy_name(arn) {
+                Err(problem) => out.push(
+                    on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quoted(arn)))
+                        .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated"),
+                ),
+                Ok(name) if !ACCESS_POLICIES.contains(&name) => {
+                    let d = on_value(EKS202, v, format!("{name} is not a known AWS-managed access policy"));
+                    let close = ACCESS_POLICIES.iter().find(|p| p.eq_ignore_ascii_case(name)).or_else(|| {
+                        ACCESS_POLICIES
+                            .iter()
+                            .map(|p| (strsim::jaro_winkler(p, name), p))
+                            .filter(|(s, _)| *s > 0.9)
+                            .max_by(|x, y| x.0.total_cmp(&y.0))
+                            .map(|(_, p)| p)
+                    });
+                    out.push(match close {
+                        Some(p) => d.with_help(format!("did you mean {p}?")),
+                        None => d.with_help("`aws eks list-access-policies` lists the available policies"),
+                    });
+                }
+                Ok(_) => {}
+            }
+        }
+
+        let scope = match &a.scope_type {
+            Val::Known(t) => t,
+            _ => continue,
+        };
+        let Some(ty) = scope.value.as_str() else {
+            continue;
+        };
+        let namespaces = a.namespaces.get();
+        match ty {
+            "namespace" => {
+                let empty = match &a.namespaces {
+                    Val::Absent => true,
+                    Val::Known(n) => n.value.is_empty(),
+                    Val::Unknown { .. } => false,
+                };
+                if empty {
+                    out.push(
+                        on_value(
+                            EKS204,
+                            scope,
+                            "the access scope is `namespace` but lists no namespaces".into(),
+                        )
+                        .with_help("list the namespaces, or use scope type `cluster`"),
+                    );
+                }
+            }
+            "cluster" => {
+                if let Some(n) = namespaces.filter(|n| !n.value.is_empty()) {
+                    out.push(
+                        on_value(
+                            EKS205,
+                            n,
+                            "namespaces are listed for a `cluster` access scope".into(),
+                        )
+                        .with_help("remove the namespaces, or use scope type `namespace`"),
+                    );
+                }
+            }
+            other => {
+                let d = on_value(
+                    EKS203,
+                    scope,
+                    format!("{} is not an access scope type", quoted(other)),
+                );
+                let lower = other.trim().to_ascii_lowercase();
+                out.push(if lower == "cluster" || lower == "namespace" {
+                    d.with_help(format!(
+                        "did you mean \"{lower}\"? Scope types are lowercase"
+                    ))
+                } else {
+                    d.with_help("use \"cluster\" or \"namespace\"")
+                });
+            }
+        }
+        let Some(list) = namespaces else { continue };
+        let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+        for ns in list.value.iter().filter_map(Val::get) {
+            let Some(name) = ns.value.as_str() else {
+                continue;
+            };
+            if !valid_namespace(name) {
+                out.push(on_value(
+                    EKS206,
+                    ns,
+                    format!("{} is not a valid namespace name or pattern", quoted(name)),
+                ).with_help("namespaces are lowercase DNS labels (`[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63), optionally ending in one `*`"));
+            } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                out.push(
+                    on_value(
+                        EKS206,
+                        ns,
+                        format!("the namespace {} is listed twice", quoted(name)),
+                    )
+                    .with_related([Related {
+                        span: *first,
+                        message: "first listed here".into(),
+                    }]),
+                );
+            } else {
+                seen.push((name, ns.span));
+            }
+        }
+    }
+}
+
+/// A DNS-1123 label, optionally ending in one `*` wildcard (`dev-*`, `*`).
+fn valid_namespace(name: &str) -> bool {
+    let (label, wildcard) = match name.strip_suffix('*') {
+        Some(prefix) => (prefix, true),
+        None => (name, false),
+    };
+    if label.len() > 63 || label.contains('*') {
+        return false;
+    }
+    let ok_chars = label
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let starts = label.bytes().next().is_none_or(|b| b != b'-');
+    let ends = wildcard || label.bytes().last().is_some_and(|b| b != b'-');
+    ok_chars && starts && ends && (wildcard || !label.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_namespace;
+
+    #[test]
+    fn namespaces() {
+        for ok in ["default", "kube-system", "dev-*", "*", "a1"] {
+            assert!(valid_namespace(ok), "{ok}");
+        }
+        for bad in ["Dev", "-a", "a-", "a_b", "*a", "a**", ""] {
+            assert!(!valid_namespace(bad), "{bad}");
+        }
+    }
+}

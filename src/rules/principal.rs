@@ -1,0 +1,129 @@
+//! EKS101-EKS103 and EKS111: what a principal ARN may name.
+
+use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
+use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_value};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Text, UnknownHint, Val};
+
+pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let principals = cx
+        .model
+        .entries
+        .iter()
+        .map(|e| &e.principal)
+        .chain(cx.model.associations.iter().map(|a| &a.principal));
+    for principal in principals {
+        check_principal(principal, out);
+    }
+    duplicates(cx, out);
+}
+
+fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
+    let value = match principal {
+        Val::Known(v) => v,
+        Val::Unknown {
+            span,
+            hint: Some(UnknownHint::CallerIdentityArn { source_name }),
+        } => {
+            out.push(
+                Diagnostic::new(
+                    EKS111,
+                    *span,
+                    format!(
+                        "the principal is the ARN of the caller identity `data.aws_caller_identity.{source_name}`, which is an STS session ARN when Terraform runs as a role"
+                    ),
+                )
+                .with_help(format!(
+                    "use `data.aws_iam_session_context.{source_name}.issuer_arn` (with `arn = data.aws_caller_identity.{source_name}.arn`) to get the role ARN"
+                )),
+            );
+            return;
+        }
+        _ => return,
+    };
+    let parts = ArnParts::new(&value.value);
+    match parts.principal_kind() {
+        Some(PrincipalKind::Session) => {
+            out.push(session(value, &parts));
+            return;
+        }
+        Some(PrincipalKind::ServiceLinkedRole) => {
+            out.push(
+                on_value(
+                    EKS103,
+                    value,
+                    "access entries do not support service-linked roles".into(),
+                )
+                .with_help("create the entry for a regular IAM role; EKS manages access for service-linked roles itself"),
+            );
+            return;
+        }
+        _ => {}
+    }
+    if let Some(arn) = value.value.as_str() {
+        if let Some(problem) = principal_arn_problem(arn) {
+            out.push(
+                on_value(
+                    EKS101,
+                    value,
+                    format!("{} is not a valid IAM role or user ARN: {problem}", super::quoted(arn)),
+                )
+                .with_help("use `arn:aws:iam::<12-digit account>:role/<path/><name>` or `...:user/<path/><name>`"),
+            );
+        }
+    }
+}
+
+/// EKS102, naming the role to use instead of an assumed-role session.
+fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
+    let d = on_value(
+        EKS102,
+        value,
+        "the principal is an STS session, which access entries do not accept".into(),
+    );
+    let resource = parts.resource().unwrap_or_default();
+    match (
+        resource.strip_prefix("assumed-role/").and_then(|r| r.split('/').next()),
+        parts.field(1),
+        parts.field(4),
+    ) {
+        (Some(role), Some(partition), Some(account)) => d.with_help(format!(
+            "use the role's ARN instead: \"arn:{partition}:iam::{account}:role/{role}\" (add the role's path if it has one)"
+        )),
+        _ => d.with_help("use the ARN of the IAM role or user behind the session"),
+    }
+}
+
+/// EKS104: two entries for one principal in one cluster.
+fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::BTreeMap<
+        (&super::ClusterKey, &str),
+        Vec<&crate::ir::Spanned<Text>>,
+    > = Default::default();
+    for (i, e) in cx.entries() {
+        if let (Some(key), Some((p, v))) = (cx.entry_key(i), e.principal.str()) {
+            seen.entry((key, p)).or_default().push(v);
+        }
+    }
+    for group in seen.values_mut().filter(|g| g.len() > 1) {
+        group.sort_by_key(|v| v.span);
+        let first = group[0];
+        for later in &group[1..] {
+            out.push(
+                on_value(
+                    EKS104,
+                    later,
+                    format!(
+                        "{} already has an access entry in this cluster",
+                        super::quoted(later.value.as_str().unwrap_or_default())
+                    ),
+                )
+                .with_related([crate::ir::Related {
+                    span: first.span,
+                    message: "first access entry for this principal".into(),
+                }])
+                .with_help("a principal can have one access entry per cluster; merge the two"),
+            );
+        }
+    }
+}

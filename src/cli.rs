@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::discover::{discover, display_path};
 use crate::engine::{Input, LintOptions, lint};
+use crate::parse::terraform::TerraformInputs;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules::{self, RuleMeta, RuleOptions};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -198,6 +199,7 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         },
         ignore: rule_list(&ignore)?,
         severity,
+        terraform: terraform_inputs(args, &config)?,
     };
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,
@@ -250,6 +252,32 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Terraform variable values: the configuration's var files (relative to it), `--var-file`,
+/// `--var`, and `TF_VAR_` environment variables.
+fn terraform_inputs(args: &LintArgs, config: &Config) -> Result<TerraformInputs, String> {
+    let var_files: Vec<PathBuf> = config
+        .terraform
+        .var_files
+        .iter()
+        .map(|p| config.base.join(p))
+        .chain(args.var_file.iter().cloned())
+        .collect();
+    if let Some(missing) = var_files.iter().find(|p| !p.is_file()) {
+        return Err(format!("{}: no such variable file", missing.display()));
+    }
+    if let Some(bad) = args.var.iter().find(|kv| !kv.contains('=')) {
+        return Err(format!("--var {bad:?}: expected NAME=VALUE"));
+    }
+    let env = std::env::vars()
+        .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
+        .collect();
+    Ok(TerraformInputs {
+        var_files,
+        vars: args.var.clone(),
+        env,
     })
 }
 

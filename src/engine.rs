@@ -30,6 +30,8 @@ pub struct LintOptions {
     pub select: Option<Vec<&'static RuleMeta>>,
     pub ignore: Vec<&'static RuleMeta>,
     pub severity: BTreeMap<&'static str, Severity>,
+    /// Values for Terraform root modules' variables.
+    pub terraform: parse::terraform::TerraformInputs,
 }
 
 impl LintOptions {
@@ -58,7 +60,7 @@ enum Kind {
 }
 
 fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
-    if name.ends_with(".tf") {
+    if name.ends_with(".tf") || name.ends_with(".tf.json") {
         Some(Kind::Terraform)
     } else if [".yaml", ".yml", ".json", ".template"]
         .iter()
@@ -107,7 +109,7 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
 
     let mut sources = SourceMap::default();
     let mut errors: Vec<ParseError> = Vec::new();
-    let mut units: BTreeMap<&PathBuf, Vec<FileId>> = BTreeMap::new();
+    let mut units: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     let mut structured: Vec<FileId> = Vec::new();
     let mut files_linted = 0;
     for (input, (file, bad_utf8)) in inputs.iter().zip(decoded) {
@@ -122,35 +124,22 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             continue;
         }
         match kind {
-            Some(Kind::Terraform) => units.entry(&input.dir).or_default().push(id),
+            Some(Kind::Terraform) => units.entry(input.dir.clone()).or_default().push(id),
             Some(Kind::Structured) => structured.push(id),
             None => {}
         }
     }
 
+    files_linted += units.values().map(Vec::len).sum::<usize>();
+    let (tf_model, tf_errors) = parse::terraform::lint(units, &mut sources, &options.terraform);
     let sources_ref = &sources;
-    let tf_units: Vec<(Model, Vec<ParseError>, usize)> = units
-        .par_iter()
-        .map(|(dir, ids)| {
-            let files: Vec<(FileId, &str)> = ids
-                .iter()
-                .map(|&id| (id, sources_ref.get(id).text.as_str()))
-                .collect();
-            let (model, errors) = parse::terraform::parse_module(dir.display().to_string(), &files);
-            (model, errors, ids.len())
-        })
-        .collect();
     let structured_results: Vec<Option<(Model, Vec<ParseError>)>> = structured
         .par_iter()
         .map(|&id| parse::structured(id, &sources_ref.get(id).text))
         .collect();
 
-    let mut model = Model::default();
-    for (m, e, n) in tf_units {
-        model.extend(m);
-        errors.extend(e);
-        files_linted += n;
-    }
+    let mut model = tf_model;
+    errors.extend(tf_errors);
     for (m, e) in structured_results.into_iter().flatten() {
         model.extend(m);
         errors.extend(e);

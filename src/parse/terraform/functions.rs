@@ -61,6 +61,7 @@ pub fn call(name: &str, args: Vec<Sv>, span: Span) -> Sv {
         "one" => return one(args, span),
         "element" => return element(args, span),
         "zipmap" => zipmap(args),
+        "range" => range(&args, span),
         "tomap" => match args.into_iter().next() {
             Some(
                 a @ Sv {
@@ -494,6 +495,34 @@ fn zipmap(args: Vec<Sv>) -> Value {
     }
     Value::Object(out)
 }
+
+/// `range(limit)`, `range(start, limit)`, `range(start, limit, step)`.
+fn range(args: &[Sv], span: Span) -> Value {
+    if any_unknown(args) {
+        return Value::Unknown(None);
+    }
+    let nums: Option<Vec<f64>> = args.iter().map(|a| number(&a.value)).collect();
+    let (start, limit, step) = match nums.as_deref() {
+        Some([l]) => (0.0, *l, 1.0),
+        Some([s, l]) => (*s, *l, if s <= l { 1.0 } else { -1.0 }),
+        Some([s, l, st]) => (*s, *l, *st),
+        _ => return Value::Error,
+    };
+    if step == 0.0 || ((limit - start) / step) > MAX_RANGE {
+        return Value::Error;
+    }
+    let mut out = Vec::new();
+    let mut x = start;
+    while (step > 0.0 && x < limit) || (step < 0.0 && x > limit) {
+        out.push(Sv::new(Value::Number(x), span));
+        x += step;
+    }
+    Value::List(out)
+}
+
+/// `range` refuses to build longer lists (Terraform's limit is 1024 elements per call by
+/// default in some versions; real code stays far below this).
+const MAX_RANGE: f64 = 1_000_000.0;
 
 /// A wholly known value as JSON.
 fn json(v: &Sv) -> Option<serde_json::Value> {

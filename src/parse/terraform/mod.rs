@@ -12,6 +12,8 @@ mod modules;
 mod operators;
 mod project;
 mod syntax;
+#[cfg(test)]
+mod tests;
 mod value;
 mod variables;
 

@@ -251,7 +251,12 @@ impl<'p> Evaluator<'p> {
     /// A string template; one lone interpolation gives its value unconverted, as in Terraform.
     fn template(&self, elements: &[&Element], loc: Loc, scope: &Scope, span: Span) -> Sv {
         if let [Element::Interpolation(i)] = elements {
-            return self.native(&i.expr, loc, scope);
+            // A value used here (not one referenced elsewhere) is reported at the template.
+            let mut v = self.native(&i.expr, loc, scope);
+            if v.span.file == span.file && span.start <= v.span.start && v.span.end <= span.end {
+                v.span = span;
+            }
+            return v;
         }
         let mut parts = Vec::new();
         let mut sources = Vec::new();

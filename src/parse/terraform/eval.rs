@@ -652,10 +652,10 @@ impl<'p> Evaluator<'p> {
         {
             map.insert(a.name.clone(), (a.key, self.eval(&a.value, scope)));
         }
-        if kind == "aws_eks_cluster" {
-            if let Some(name) = map.get("name").cloned() {
-                map.insert("id".to_string(), name);
-            }
+        if kind == "aws_eks_cluster"
+            && let Some(name) = map.get("name").cloned()
+        {
+            map.insert("id".to_string(), name);
         }
         Sv::new(Value::Object(map), block.header)
     }

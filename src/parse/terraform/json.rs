@@ -170,20 +170,21 @@ fn body(file: FileId, text: &str, ident: &str, obj: &jsonc_parser::ast::Object) 
     let mut out = Body::default();
     for prop in &obj.properties {
         let (name, key) = prop_name(file, &prop.name);
-        if let Some(&(_, labels)) = NESTED.iter().find(|(n, _)| *n == name) {
-            if matches!(prop.value, Json::Object(_) | Json::Array(_)) {
-                blocks(
-                    file,
-                    text,
-                    name,
-                    key,
-                    &prop.value,
-                    labels,
-                    &mut Vec::new(),
-                    &mut out.blocks,
-                );
-                continue;
-            }
+        if let Some(&(_, labels)) = NESTED.iter().find(|(n, _)| *n == name)
+            && matches!(prop.value, Json::Object(_) | Json::Array(_))
+        {
+            let mut prefix = Vec::new();
+            blocks(
+                file,
+                text,
+                name,
+                key,
+                &prop.value,
+                labels,
+                &mut prefix,
+                &mut out.blocks,
+            );
+            continue;
         }
         // `depends_on` items are bare references; so is a variable's `type`.
         let strings = if name == "depends_on" || (ident == "variable" && name == "type") {

@@ -425,17 +425,17 @@ struct References<'a> {
 
 impl Visit for References<'_> {
     fn visit_traversal(&mut self, node: &Traversal) {
-        if let (Expression::Variable(root), Some(first)) = (&node.expr, node.operators.first()) {
-            if let TraversalOperator::GetAttr(name) = first.value() {
-                match root.as_str() {
-                    "aws_eks_access_entry" => {
-                        self.names.insert(name.as_str().to_string());
-                    }
-                    "local" => {
-                        self.locals.insert(name.as_str().to_string());
-                    }
-                    _ => {}
+        if let (Expression::Variable(root), Some(first)) = (&node.expr, node.operators.first())
+            && let TraversalOperator::GetAttr(name) = first.value()
+        {
+            match root.as_str() {
+                "aws_eks_access_entry" => {
+                    self.names.insert(name.as_str().to_string());
                 }
+                "local" => {
+                    self.locals.insert(name.as_str().to_string());
+                }
+                _ => {}
             }
         }
         visit_traversal(self, node);

@@ -7,7 +7,6 @@ use super::variables::constant;
 use crate::discover::discover;
 use crate::engine::{Input, LintOptions, lint};
 use crate::source::FileId;
-use std::path::Path;
 
 /// Evaluates an expression without context (functions and literals only).
 fn eval(src: &str) -> Sv {

@@ -1,1 +1,3 @@
 //! Parsers: detect each file's format and read it into the IR.
+
+pub mod tree;

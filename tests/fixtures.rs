@@ -15,9 +15,15 @@ fn fixtures_root() -> PathBuf {
 /// Every directory under `fixtures/` that holds an `expected.txt`, sorted.
 fn cases() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
-        if entries.iter().any(|p| p.file_name().is_some_and(|n| n == "expected.txt")) {
+        if entries
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n == "expected.txt"))
+        {
             out.push(dir.to_path_buf());
         }
         for p in entries {
@@ -39,7 +45,9 @@ fn expected(case: &Path) -> Vec<Finding> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| {
-            let (rule, loc) = l.split_once(' ').unwrap_or_else(|| panic!("{}: bad line {l:?}", case.display()));
+            let (rule, loc) = l
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("{}: bad line {l:?}", case.display()));
             let mut parts = loc.trim().rsplitn(3, ':');
             let column = parts.next().and_then(|c| c.parse().ok());
             let line = parts.next().and_then(|c| c.parse().ok());
@@ -88,13 +96,20 @@ fn run(dir: &Path, args: &[&str]) -> Vec<Finding> {
 }
 
 fn describe(findings: &[Finding]) -> String {
-    findings.iter().map(|(r, f, l, c)| format!("  {r} {f}:{l}:{c}\n")).collect()
+    findings
+        .iter()
+        .map(|(r, f, l, c)| format!("  {r} {f}:{l}:{c}\n"))
+        .collect()
 }
 
 #[test]
 fn every_case_gives_exactly_its_expected_findings() {
     let cases = cases();
-    assert!(cases.len() > 20, "fixtures are missing: found {} cases", cases.len());
+    assert!(
+        cases.len() > 20,
+        "fixtures are missing: found {} cases",
+        cases.len()
+    );
     let mut failures = String::new();
     for case in &cases {
         let want = expected(case);
@@ -118,8 +133,16 @@ fn all_fixtures_linted_together_give_the_union_of_the_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut want: Vec<Finding> = Vec::new();
     for case in cases() {
-        let prefix = case.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-        want.extend(expected(&case).into_iter().map(|(r, f, l, c)| (r, format!("{prefix}/{f}"), l, c)));
+        let prefix = case
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        want.extend(
+            expected(&case)
+                .into_iter()
+                .map(|(r, f, l, c)| (r, format!("{prefix}/{f}"), l, c)),
+        );
     }
     want.sort();
     let got = run(root, &["fixtures"]);
@@ -139,7 +162,11 @@ fn every_rule_has_a_triggering_case_and_a_clean_twin_per_format() {
     // format must be expected somewhere in that format's cases.
     let mut fired: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for case in cases() {
-        let rel = case.strip_prefix(fixtures_root()).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = case
+            .strip_prefix(fixtures_root())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let format = rel.split('/').next().unwrap_or_default().to_string();
         let format = match format.as_str() {
             "terraform" | "terraform-eval" => "TF",
@@ -154,7 +181,8 @@ fn every_rule_has_a_triggering_case_and_a_clean_twin_per_format() {
     let mut missing = Vec::new();
     for rule in ekslint::rules::RULES {
         for format in ["TF", "CFN", "EKSCTL"] {
-            if !fired.contains_key(format) || !rule.applies.contains(format) || rule.id == "EKS003" {
+            if !fired.contains_key(format) || !rule.applies.contains(format) || rule.id == "EKS003"
+            {
                 continue;
             }
             if !fired[format].iter().any(|r| r == rule.id) {
@@ -162,5 +190,8 @@ fn every_rule_has_a_triggering_case_and_a_clean_twin_per_format() {
             }
         }
     }
-    assert!(missing.is_empty(), "rules without a triggering fixture: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without a triggering fixture: {missing:?}"
+    );
 }

@@ -33,6 +33,9 @@ fn emit_all<W: WriteStyle + Write>(
         term::emit_to_write_style(w, &config, &report.sources, &to_codespan(report, d))
             .map_err(into_io)?;
     }
+    if opts.quiet {
+        return Ok(());
+    }
     writeln!(w, "{}", summary_line(&Summary::of(report)))
 }
 
@@ -200,6 +203,16 @@ mod tests {
             shown.ends_with("2 errors, 0 warnings, 1 note in 2 files\n"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn quiet_leaves_out_the_summary() {
+        let s = rendered(RenderOptions {
+            quiet: true,
+            ..RenderOptions::default()
+        });
+        assert!(s.contains("EKS"), "{s}");
+        assert!(!s.contains(" in 2 files"), "{s}");
     }
 
     #[test]

@@ -46,25 +46,6 @@ pub struct RenderOptions {
     pub quiet: bool,
 }
 
-/// Renders a report (temporary: plain lines until the reporters land).
-pub fn render(
-    _format: Format,
-    report: &Report,
-    _opts: &RenderOptions,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    for d in &report.diagnostics {
-        let f = report.sources.get(d.span.file);
-        let p = f.position(d.span.start as usize);
-        writeln!(
-            out,
-            "{} {}:{}:{} {}",
-            d.rule, f.path, p.line, p.column, d.message
-        )?;
-    }
-    Ok(())
-}
-
 /// Renders `report` in `format` to `out`.
 pub fn render(
     format: Format,

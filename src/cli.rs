@@ -198,6 +198,11 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         },
         ignore: rule_list(&ignore)?,
         severity,
+        structured: crate::parse::StructuredOptions {
+            cloudformation: crate::parse::cloudformation::CfnOptions {
+                parameters: config.cloudformation.parameters.clone(),
+            },
+        },
     };
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,

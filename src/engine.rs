@@ -30,6 +30,8 @@ pub struct LintOptions {
     pub select: Option<Vec<&'static RuleMeta>>,
     pub ignore: Vec<&'static RuleMeta>,
     pub severity: BTreeMap<&'static str, Severity>,
+    /// Inputs of the YAML and JSON formats (CloudFormation parameters).
+    pub structured: parse::StructuredOptions,
 }
 
 impl LintOptions {
@@ -142,7 +144,10 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         .collect();
     let structured_results: Vec<Option<(Model, Vec<ParseError>)>> = structured
         .par_iter()
-        .map(|&id| parse::structured(id, &sources_ref.get(id).text))
+        .map(|&id| {
+            let file = sources_ref.get(id);
+            parse::structured(id, &file.path, &file.text, &options.structured)
+        })
         .collect();
 
     let mut model = Model::default();

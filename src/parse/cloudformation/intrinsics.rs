@@ -176,7 +176,9 @@ impl<'d> Template<'d> {
             return self.parameter(target, p, span);
         }
         if self.resource_type(target) == Some("AWS::EKS::Cluster") {
-            return self.cluster_name(target).unwrap_or_else(|| Ev::unknown(span));
+            return self
+                .cluster_name(target)
+                .unwrap_or_else(|| Ev::unknown(span));
         }
         Ev::unknown(span)
     }

@@ -24,8 +24,10 @@ const POLICY_PROPERTIES: &[&str] = &["PolicyArn", "AccessScope"];
 /// Properties of an `AccessScope`.
 const SCOPE_PROPERTIES: &[&str] = &["Type", "Namespaces"];
 /// Properties of the `AccessConfig` of `AWS::EKS::Cluster`.
-const ACCESS_CONFIG_PROPERTIES: &[&str] =
-    &["AuthenticationMode", "BootstrapClusterCreatorAdminPermissions"];
+const ACCESS_CONFIG_PROPERTIES: &[&str] = &[
+    "AuthenticationMode",
+    "BootstrapClusterCreatorAdminPermissions",
+];
 /// The most items `AccessPolicies` may hold (`maxItems` in the schema).
 const MAX_ACCESS_POLICIES: usize = 20;
 
@@ -42,9 +44,7 @@ pub(super) fn lower(t: &Template) -> Model {
         }
         let properties = resource.get("Properties").map(|p| t.eval(p));
         match t.resource_type(&key.name) {
-            Some("AWS::EKS::Cluster") => model
-                .clusters
-                .push(cluster(t, key, properties.as_ref())),
+            Some("AWS::EKS::Cluster") => model.clusters.push(cluster(t, key, properties.as_ref())),
             Some("AWS::EKS::AccessEntry") => {
                 entry(t, key, resource, properties.as_ref(), &mut model)
             }
@@ -108,13 +108,7 @@ fn cluster(t: &Template, key: &Key, properties: Option<&Ev>) -> Cluster {
     }
 }
 
-fn entry(
-    t: &Template,
-    key: &Key,
-    resource: &Node,
-    properties: Option<&Ev>,
-    model: &mut Model,
-) {
+fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, model: &mut Model) {
     let policies = property(properties, "AccessPolicies");
     let index = model.entries.len();
     let items = match policies.value().map(|v| &v.value) {

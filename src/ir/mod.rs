@@ -91,6 +91,8 @@ pub struct Cluster {
     /// The cluster IAM role; its account is the cluster's account.
     pub role_arn: Val<Text>,
     pub auth_mode: Val<Text>,
+    /// The header of the access configuration (block, key), when it is written.
+    pub access_config: Option<Span>,
     /// The mode that applies when `auth_mode` is absent (the API's default, or the tool's).
     pub default_auth_mode: AuthMode,
     pub bootstrap_admin: Val<bool>,

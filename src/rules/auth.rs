@@ -57,7 +57,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         } else {
             let bootstrap = match &cluster.bootstrap_admin {
-                Val::Absent => Some((cluster.header, Vec::new())),
+                Val::Absent => Some((cluster.access_config.unwrap_or(cluster.header), Vec::new())),
                 Val::Known(b) if b.value => Some((b.span, b.origin.clone())),
                 _ => None,
             };

@@ -153,6 +153,7 @@ fn cluster(module: &Module, eval: &Evaluator, r: &Resource) -> Cluster {
         auth_mode: access.map_or(Val::Absent, |b| {
             text(eval, r.file, &b.body, "authentication_mode")
         }),
+        access_config: access.map(|b| span_of(r.file, &b.ident)),
         default_auth_mode: AuthMode::ConfigMap,
         bootstrap_admin: access
             .and_then(|b| {

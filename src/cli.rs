@@ -25,7 +25,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List every rule: id, name, severity, summary.
-    Rules,
+    Rules {
+        /// Print a Markdown table (the one in README.md).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print a rule's full explanation with examples.
     Explain {
         /// A rule id (EKS101) or name (invalid-principal-arn).
@@ -100,7 +104,7 @@ struct LintArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Rules) => list_rules(),
+        Some(Command::Rules { markdown }) => list_rules(markdown),
         Some(Command::Explain { rule }) => explain(&rule),
         None => run_lint(&cli.lint),
     };
@@ -113,7 +117,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn list_rules() -> Result<ExitCode, String> {
+fn list_rules(markdown: bool) -> Result<ExitCode, String> {
+    if markdown {
+        print_stdout(&rules::markdown_table())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = String::new();
     for r in rules::RULES {
         out.push_str(&format!(

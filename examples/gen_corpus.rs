@@ -32,17 +32,17 @@ fn module(i: usize) -> String {
     )
     .unwrap();
     for e in 0..4 {
-        let kind = if (i + e) % 17 == 0 {
+        let kind = if (i + e).is_multiple_of(17) {
             "Standard"
         } else {
             "STANDARD"
         };
-        let group = if (i + e) % 23 == 0 {
+        let group = if (i + e).is_multiple_of(23) {
             "system:masters"
         } else {
             "developers"
         };
-        let namespace = if (i + e) % 19 == 0 {
+        let namespace = if (i + e).is_multiple_of(19) {
             "Team_A"
         } else {
             "team-a"

@@ -20,6 +20,8 @@ pub struct Input {
     pub bytes: Vec<u8>,
     /// Named explicitly: a file without a known suffix is still sniffed.
     pub explicit: bool,
+    /// Read only for context (the rest of a module): its findings are not reported.
+    pub context: bool,
 }
 
 /// Everything that changes which findings a run reports.
@@ -175,6 +177,9 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         }
     }
     apply_suppressions(&mut diagnostics, &model.suppressions, options);
+    let context: Vec<bool> = inputs.iter().map(|i| i.context).collect();
+    diagnostics.retain(|d| !context[d.span.file.0 as usize]);
+    files_linted -= context.iter().filter(|c| **c).count().min(files_linted);
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
             b.span.file,

@@ -301,3 +301,58 @@ fn output_is_identical_with_one_and_many_threads() {
         );
     }
 }
+
+#[test]
+fn named_files_are_linted_with_their_module_but_only_their_findings_reported() {
+    let other = r#"resource "aws_eks_access_entry" "first" {
+  cluster_name  = "ctx"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+  type          = "Standard"
+}
+"#;
+    let changed = r#"resource "aws_eks_access_entry" "second" {
+  cluster_name  = "ctx"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+}
+"#;
+    let dir = dir_with(&[
+        ("a_other.tf", other.as_bytes()),
+        ("entries.tf", changed.as_bytes()),
+    ]);
+    let findings = |args: &[&str]| -> Vec<String> {
+        let out = ekslint()
+            .current_dir(dir.path())
+            .args(["--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["rule"].as_str().unwrap(),
+                    d["file"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // The duplicate is found against the unchanged file, and reported on the changed one only.
+    assert_eq!(findings(&["entries.tf"]), ["EKS104 entries.tf"]);
+    assert_eq!(
+        findings(&["--all-findings", "entries.tf"]),
+        ["EKS105 a_other.tf", "EKS104 entries.tf"]
+    );
+    // The same through standard input, as editors run it.
+    let out = ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "json", "--stdin-filename", "entries.tf", "-"])
+        .write_stdin(changed.replace("role/ops", "role/ops2"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 0, "{json}");
+}

@@ -254,12 +254,11 @@ fn entry_references(expr: &Expression) -> Vec<String> {
 fn collect_entry_references(expr: &Expression, out: &mut Vec<String>) {
     match expr {
         Expression::Traversal(t) => {
-            if let (Expression::Variable(root), Some(first)) = (&t.expr, t.operators.first()) {
-                if let (true, TraversalOperator::GetAttr(name)) =
+            if let (Expression::Variable(root), Some(first)) = (&t.expr, t.operators.first())
+                && let (true, TraversalOperator::GetAttr(name)) =
                     (root.as_str() == "aws_eks_access_entry", first.value())
-                {
-                    out.push(format!("aws_eks_access_entry.{}", name.as_str()));
-                }
+            {
+                out.push(format!("aws_eks_access_entry.{}", name.as_str()));
             }
             collect_entry_references(&t.expr, out);
         }

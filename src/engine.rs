@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::ir::Model;
 use crate::parse::{self, ParseError};
 use crate::report::Report;
-use crate::rules::{self, EKS000, RuleMeta, RuleOptions};
+use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -20,6 +20,8 @@ pub struct Input {
     pub bytes: Vec<u8>,
     /// Named explicitly: a file without a known suffix is still sniffed.
     pub explicit: bool,
+    /// Read only for context (the rest of a module): its findings are not reported.
+    pub context: bool,
 }
 
 /// Everything that changes which findings a run reports.
@@ -174,6 +176,10 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             d.severity = *s;
         }
     }
+    apply_suppressions(&mut diagnostics, &model.suppressions, options);
+    let context: Vec<bool> = inputs.iter().map(|i| i.context).collect();
+    diagnostics.retain(|d| !context[d.span.file.0 as usize]);
+    files_linted -= context.iter().filter(|c| **c).count().min(files_linted);
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
             b.span.file,
@@ -191,4 +197,46 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         rules: options.rules(),
         files_linted,
     }
+}
+
+/// Marks the findings that a suppression covers, and reports suppressions that covered nothing
+/// (EKS003) for the rules that ran.
+fn apply_suppressions(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &[crate::ir::Suppression],
+    options: &LintOptions,
+) {
+    let mut unused = Vec::new();
+    for s in suppressions {
+        for key in &s.rules {
+            let rule = rules::lookup(key);
+            let mut used = false;
+            for d in diagnostics.iter_mut() {
+                let covered = d.span.file == s.covers.file
+                    && s.covers.start <= d.span.start
+                    && d.span.start <= s.covers.end;
+                if covered && rule.is_some_and(|r| r.id == d.rule) && d.rule != EKS000.id {
+                    d.suppressed = Some(crate::diagnostic::Suppression {
+                        justification: s.reason.clone(),
+                    });
+                    used = true;
+                }
+            }
+            let ran = rule.is_none_or(|r| options.enabled(r.id));
+            if !used && ran && options.enabled(EKS003.id) {
+                let message = match rule {
+                    Some(r) => format!(
+                        "this suppression of {} ({}) matches no finding",
+                        r.id, r.name
+                    ),
+                    None => format!("{key:?} is not a rule id or name"),
+                };
+                unused.push(
+                    Diagnostic::new(EKS003, s.written, message)
+                        .with_help("remove it, or fix the rule id"),
+                );
+            }
+        }
+    }
+    diagnostics.extend(unused);
 }

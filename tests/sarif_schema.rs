@@ -183,3 +183,19 @@ fn fingerprints_survive_lines_inserted_above() {
         }
     }
 }
+
+#[test]
+fn sarif_of_the_whole_fixture_set_is_valid() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = assert_cmd::Command::cargo_bin("ekslint")
+        .unwrap()
+        .current_dir(root)
+        .args(["--format", "sarif", "--fail-on", "never", "fixtures"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF output is JSON");
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    assert!(results.len() > 100, "only {} results", results.len());
+    let problems = errors(&validator(), &doc);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,6 +1,7 @@
 //! Parsers: read each input format into the IR. Parsers know nothing of rules.
 
 pub mod cloudformation;
+pub mod comments;
 pub mod eksctl;
 pub mod terraform;
 pub mod tree;

@@ -153,6 +153,7 @@ fn cluster(module: &Module, eval: &Evaluator, r: &Resource) -> Cluster {
         auth_mode: access.map_or(Val::Absent, |b| {
             text(eval, r.file, &b.body, "authentication_mode")
         }),
+        access_config: access.map(|b| span_of(r.file, &b.ident)),
         default_auth_mode: AuthMode::ConfigMap,
         bootstrap_admin: access
             .and_then(|b| {
@@ -253,12 +254,11 @@ fn entry_references(expr: &Expression) -> Vec<String> {
 fn collect_entry_references(expr: &Expression, out: &mut Vec<String>) {
     match expr {
         Expression::Traversal(t) => {
-            if let (Expression::Variable(root), Some(first)) = (&t.expr, t.operators.first()) {
-                if let (true, TraversalOperator::GetAttr(name)) =
+            if let (Expression::Variable(root), Some(first)) = (&t.expr, t.operators.first())
+                && let (true, TraversalOperator::GetAttr(name)) =
                     (root.as_str() == "aws_eks_access_entry", first.value())
-                {
-                    out.push(format!("aws_eks_access_entry.{}", name.as_str()));
-                }
+            {
+                out.push(format!("aws_eks_access_entry.{}", name.as_str()));
             }
             collect_entry_references(&t.expr, out);
         }

@@ -13,5 +13,12 @@ use crate::source::FileId;
 /// in the run (references and ordering are scoped by it).
 pub fn parse_module(unit: String, files: &[(FileId, &str)]) -> (Model, Vec<ParseError>) {
     let (module, errors) = module::Module::parse(unit, files);
-    (lower::lower(&module), errors)
+    let mut model = lower::lower(&module);
+    for &(id, text) in files {
+        let scopes: Vec<_> = module.block_spans(id);
+        model
+            .suppressions
+            .extend(crate::parse::comments::suppressions(id, text, &scopes));
+    }
+    (model, errors)
 }

@@ -70,6 +70,15 @@ impl Module {
         })
     }
 
+    /// The spans of the top-level blocks of a file (for suppression comments above them).
+    pub fn block_spans(&self, file: FileId) -> Vec<Span> {
+        self.files
+            .iter()
+            .filter(|f| f.id == file)
+            .flat_map(|f| f.body.blocks().map(|b| span_of(f.id, b)))
+            .collect()
+    }
+
     /// A resource by type and name.
     pub fn resource(&self, kind: &str, name: &str) -> Option<Resource<'_>> {
         self.resources().find(|r| r.kind == kind && r.name == name)

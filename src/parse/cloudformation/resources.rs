@@ -92,6 +92,7 @@ fn cluster(t: &Template, key: &Key, properties: Option<&Ev>) -> Cluster {
         reference: Some(reference(t, &key.name)),
         role_arn: property(properties, "RoleArn").text(),
         auth_mode: access.get("AuthenticationMode").text(),
+        access_config: access.key().map(|k| k.span),
         default_auth_mode: AuthMode::ConfigMap,
         bootstrap_admin: access
             .get("BootstrapClusterCreatorAdminPermissions")

@@ -119,7 +119,7 @@ impl<'d> Template<'d> {
                         entries
                             .iter()
                             .map(|(k, v)| (k.clone(), self.eval(v)))
-                            .filter(|(_, v)| v.value != Value::NoValue)
+                            .filter(|(_, v)| v.value != Value::Removed)
                             .collect(),
                     ),
                     node.span,
@@ -130,7 +130,7 @@ impl<'d> Template<'d> {
                     items
                         .iter()
                         .map(|n| self.eval(n))
-                        .filter(|v| v.value != Value::NoValue)
+                        .filter(|v| v.value != Value::Removed)
                         .collect(),
                 ),
                 node.span,
@@ -167,7 +167,7 @@ impl<'d> Template<'d> {
     /// `Ref`: a parameter's value, a pseudo-parameter, or an EKS cluster's name.
     fn reference(&self, target: &str, span: Span) -> Ev {
         if target == "AWS::NoValue" {
-            return Ev::new(Value::NoValue, span);
+            return Ev::new(Value::Removed, span);
         }
         if PSEUDO_PARAMETERS.contains(&target) {
             return Ev::unknown(span);
@@ -193,7 +193,7 @@ impl<'d> Template<'d> {
             .get("Name")?;
         let key = format!("resource {logical_id}");
         let name = self.guarded(&key, || self.eval(node))?;
-        (name.value != Value::NoValue).then_some(name)
+        (name.value != Value::Removed).then_some(name)
     }
 
     /// Runs `f` unless `key` is already being evaluated (a cycle).

@@ -21,7 +21,7 @@ pub(super) enum Value {
     /// A mapping without the entries that evaluated to `AWS::NoValue`.
     Map(Vec<(Key, Ev)>),
     /// `!Ref AWS::NoValue`: the property is removed.
-    NoValue,
+    Removed,
     Unknown,
 }
 
@@ -122,7 +122,7 @@ impl Ev {
                 .iter()
                 .find(|(k, _)| k.name == name)
                 .map_or(Field::Absent, |(k, v)| Field::Present(k, v)),
-            Value::NoValue => Field::Absent,
+            Value::Removed => Field::Absent,
             _ => Field::Unknown(self.span),
         }
     }
@@ -146,7 +146,7 @@ impl Ev {
     /// The value as a string field.
     pub fn to_text(&self) -> Val<Text> {
         match (&self.value, self.as_text()) {
-            (Value::NoValue, _) => Val::Absent,
+            (Value::Removed, _) => Val::Absent,
             (_, Some(t)) => Val::Known(self.spanned(t)),
             _ => Val::unknown(self.span),
         }
@@ -155,7 +155,7 @@ impl Ev {
     /// The value as a boolean field (`"true"` and `"false"` strings count, as in CloudFormation).
     pub fn to_bool(&self) -> Val<bool> {
         let b = match &self.value {
-            Value::NoValue => return Val::Absent,
+            Value::Removed => return Val::Absent,
             Value::Bool(b) => Some(*b),
             Value::Str(t) => match t.as_str().map(str::to_ascii_lowercase).as_deref() {
                 Some("true") => Some(true),
@@ -173,7 +173,7 @@ impl Ev {
     /// The value as a list of strings.
     pub fn to_text_list(&self) -> Val<Vec<Val<Text>>> {
         match &self.value {
-            Value::NoValue => Val::Absent,
+            Value::Removed => Val::Absent,
             Value::List(items) => Val::Known(self.spanned(items.iter().map(Ev::to_text).collect())),
             _ => Val::unknown(self.span),
         }
@@ -182,7 +182,7 @@ impl Ev {
     /// The value as a list of `{Key, Value}` tags.
     pub fn to_tags(&self) -> Val<Vec<Tag>> {
         match &self.value {
-            Value::NoValue => Val::Absent,
+            Value::Removed => Val::Absent,
             Value::List(items) => Val::Known(
                 self.spanned(
                     items
@@ -212,7 +212,7 @@ impl<'e> Field<'e> {
     /// The value, when present.
     pub fn value(self) -> Option<&'e Ev> {
         match self {
-            Field::Present(_, v) if v.value != Value::NoValue => Some(v),
+            Field::Present(_, v) if v.value != Value::Removed => Some(v),
             _ => None,
         }
     }
@@ -220,7 +220,7 @@ impl<'e> Field<'e> {
     /// The key, when present.
     pub fn key(self) -> Option<&'e Key> {
         match self {
-            Field::Present(k, v) if v.value != Value::NoValue => Some(k),
+            Field::Present(k, v) if v.value != Value::Removed => Some(k),
             _ => None,
         }
     }

@@ -129,7 +129,8 @@ fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, mode
             .filter(|v| matches!(v.value, Value::List(_)))
             .map(|v| InlinePolicies {
                 span: v.span,
-                count: items.len(),
+                // An unknown item (`Fn::If` with `AWS::NoValue`) may not be there.
+                count: items.iter().filter(|i| i.value != Value::Unknown).count(),
                 limit: Some(MAX_ACCESS_POLICIES),
             }),
         address: None,
@@ -202,5 +203,95 @@ fn header(item: &Ev) -> Span {
             ..item.span
         },
         _ => item.span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::tree::parse_yaml;
+    use crate::source::FileId;
+    use std::collections::BTreeMap;
+
+    fn lower_text(text: &str) -> Model {
+        let doc = parse_yaml(FileId(0), text).unwrap().remove(0);
+        lower(&Template::new(FileId(0), &doc, &BTreeMap::new()))
+    }
+
+    #[test]
+    fn odd_shapes_are_unknown_not_findings() {
+        let model = lower_text(
+            "\
+Conditions:
+  C: !Equals [!Ref 'AWS::Region', x]
+Resources:
+  NoProps: {Type: AWS::EKS::AccessEntry}
+  ListProps: {Type: AWS::EKS::AccessEntry, Properties: [1, 2]}
+  RefProps: {Type: AWS::EKS::AccessEntry, Properties: !Ref Whatever}
+  Items:
+    Type: AWS::EKS::AccessEntry
+    Properties:
+      ClusterName: !Sub '${'
+      PrincipalArn: !Select [99, [a]]
+      AccessPolicies:
+        - !If [C, {PolicyArn: x, AccessScope: {Type: cluster}}, !Ref AWS::NoValue]
+        - plain
+        - {PolicyArn: !Ref AWS::NoValue, AccessScope: !GetAtt X.Y}
+      Tags: [!If [C, {Key: a, Value: b}, !Ref AWS::NoValue]]
+  Cluster:
+    Type: AWS::EKS::Cluster
+    Properties: {AccessConfig: !If [C, {AuthenticationMode: API}, !Ref AWS::NoValue], Name: !Ref Cluster}
+",
+        );
+        assert_eq!(model.entries.len(), 4);
+        let [none, list, unknown, items] = &model.entries[..] else {
+            panic!()
+        };
+        assert!(none.principal.is_absent() && none.cluster.name.is_absent());
+        assert!(matches!(list.principal, Val::Unknown { .. }));
+        assert!(matches!(unknown.principal, Val::Unknown { .. }));
+        assert_eq!(
+            items.cluster.name.str().map(|(s, _)| s.to_string()),
+            Some("${".to_string())
+        );
+        assert!(matches!(items.principal, Val::Unknown { .. }));
+        assert_eq!(items.inline_policies.map(|p| p.count), Some(2));
+        assert!(matches!(&items.tags, Val::Known(t) if t.value.is_empty()));
+        let a = &model.associations;
+        assert_eq!(a.len(), 3);
+        assert!(a[0].scope.is_some() && matches!(a[0].policy_arn, Val::Unknown { .. }));
+        assert!(matches!(a[1].scope_type, Val::Unknown { .. }));
+        assert!(a[2].policy_arn.is_absent() && matches!(a[2].scope_type, Val::Unknown { .. }));
+        let cluster = &model.clusters[0];
+        assert!(matches!(cluster.auth_mode, Val::Unknown { .. }));
+        assert!(matches!(cluster.name, Val::Unknown { .. }));
+        assert_eq!(cluster.reference.as_deref(), Some("0::Cluster"));
+    }
+
+    #[test]
+    fn conditions_skip_resources_and_refs_link_clusters() {
+        let model = lower_text(
+            "\
+Parameters:
+  Env: {Type: String, Default: prod}
+  Name: {Type: String}
+Conditions:
+  IsDev: !Equals [!Ref Env, dev]
+Resources:
+  Skipped: {Type: AWS::EKS::AccessEntry, Condition: IsDev, Properties: {ClusterName: a}}
+  Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: cfn-x}}
+  ByRef: {Type: AWS::EKS::AccessEntry, Properties: {ClusterName: {Ref: Cluster}}}
+  ByParam: {Type: AWS::EKS::AccessEntry, Properties: {ClusterName: !Ref Name}}
+",
+        );
+        assert_eq!(model.entries.len(), 2);
+        let link = &model.entries[0].cluster;
+        assert_eq!(link.reference.as_deref(), Some("0::Cluster"));
+        let (name, v) = link.name.str().unwrap();
+        assert_eq!(name, "cfn-x");
+        assert_eq!(Some(v.span), model.clusters[0].name.span());
+        let link = &model.entries[1].cluster;
+        assert_eq!(link.reference.as_deref(), Some("0::Name"));
+        assert!(matches!(link.name, Val::Unknown { .. }));
     }
 }

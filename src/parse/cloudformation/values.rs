@@ -179,7 +179,8 @@ impl Ev {
         }
     }
 
-    /// The value as a list of `{Key, Value}` tags.
+    /// The value as a list of `{Key, Value}` tags. Unknown items are left out: they may not be
+    /// there (`Fn::If` with `AWS::NoValue`), so they must not count towards the limit.
     pub fn to_tags(&self) -> Val<Vec<Tag>> {
         match &self.value {
             Value::Removed => Val::Absent,
@@ -187,6 +188,7 @@ impl Ev {
                 self.spanned(
                     items
                         .iter()
+                        .filter(|item| item.value != Value::Unknown)
                         .map(|item| Tag {
                             key: item.field("Key").text(),
                             value: item.field("Value").text(),

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::discover::{discover, display_path};
+use crate::discover::{Found, discover, display_path};
 use crate::engine::{Input, LintOptions, lint};
 use crate::parse::terraform::TerraformInputs;
 use crate::report::{self, Format, RenderOptions};
@@ -26,7 +26,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List every rule: id, name, severity, summary.
-    Rules,
+    Rules {
+        /// Print a Markdown table (the one in README.md).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print a rule's full explanation with examples.
     Explain {
         /// A rule id (EKS101) or name (invalid-principal-arn).
@@ -80,9 +84,13 @@ struct LintArgs {
     /// A Terraform variable value.
     #[arg(long, value_name = "K=V")]
     var: Vec<String>,
-    /// A CloudFormation parameter value.
+    /// A CloudFormation parameter value (overrides parameter files and the configuration).
     #[arg(long, value_name = "K=V")]
     parameter: Vec<String>,
+    /// CloudFormation parameter values from a JSON file: the AWS CLI's
+    /// [{"ParameterKey": .., "ParameterValue": ..}] or {"Parameters": {..}}.
+    #[arg(long, value_name = "FILE")]
+    parameter_file: Vec<PathBuf>,
     /// Configuration file [default: the nearest .ekslint.toml upward from the working directory].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -95,13 +103,17 @@ struct LintArgs {
     /// Also show suppressed findings.
     #[arg(long)]
     show_suppressed: bool,
+    /// Also report findings in files read only for context (the other files of a named file's
+    /// Terraform module).
+    #[arg(long)]
+    all_findings: bool,
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Rules) => list_rules(),
+        Some(Command::Rules { markdown }) => list_rules(markdown),
         Some(Command::Explain { rule }) => explain(&rule),
         None => run_lint(&cli.lint),
     };
@@ -114,7 +126,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn list_rules() -> Result<ExitCode, String> {
+fn list_rules(markdown: bool) -> Result<ExitCode, String> {
+    if markdown {
+        print_stdout(&rules::markdown_table())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = String::new();
     for r in rules::RULES {
         out.push_str(&format!(
@@ -199,6 +215,11 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         },
         ignore: rule_list(&ignore)?,
         severity,
+        structured: crate::parse::StructuredOptions {
+            cloudformation: crate::parse::cloudformation::CfnOptions {
+                parameters: cfn_parameters(args, &config)?,
+            },
+        },
         terraform: terraform_inputs(args, &config)?,
     };
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
@@ -281,6 +302,26 @@ fn terraform_inputs(args: &LintArgs, config: &Config) -> Result<TerraformInputs,
     })
 }
 
+/// CloudFormation parameter values: the configuration's, then each parameter file's, then each
+/// `--parameter`, later ones overriding earlier ones.
+fn cfn_parameters(
+    args: &LintArgs,
+    config: &Config,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    use crate::parse::cloudformation::{parse_assignment, parse_parameter_file};
+    let mut parameters = config.cloudformation.parameters.clone();
+    for path in &args.parameter_file {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        parameters
+            .extend(parse_parameter_file(&text).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    for p in &args.parameter {
+        let (k, v) = parse_assignment(p).map_err(|e| format!("--parameter: {e}"))?;
+        parameters.insert(k, v);
+    }
+    Ok(parameters)
+}
+
 /// Reads the files to lint, or standard input for `-`.
 fn read_inputs(args: &LintArgs, config: &Config) -> Result<Vec<Input>, String> {
     let mut inputs = Vec::new();
@@ -295,35 +336,80 @@ fn read_inputs(args: &LintArgs, config: &Config) -> Result<Vec<Input>, String> {
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| "<stdin>".into());
-            let dir = Path::new(&name)
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
+            let dir = module_dir(Path::new(&name));
             inputs.push(Input {
                 display: name,
                 dir,
                 bytes,
                 explicit: true,
+                context: false,
             });
         } else {
             paths.push(path.clone());
         }
     }
     let exclude: Vec<String> = config.exclude.clone();
-    for found in discover(&paths, &exclude)? {
+    let mut found = discover(&paths, &exclude)?;
+    found.extend(module_context(&found, &inputs, args.all_findings));
+    for found in found {
         let bytes =
             std::fs::read(&found.path).map_err(|e| format!("{}: {e}", found.path.display()))?;
-        let dir = found
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let dir = module_dir(&found.path);
         inputs.push(Input {
             display: display_path(&found.path),
             dir,
             bytes,
             explicit: found.explicit,
+            context: found.context,
         });
     }
     Ok(inputs)
+}
+
+/// The other `.tf` files of the modules of named Terraform files (and of a Terraform file read
+/// from standard input), read for context: a module's variables, cluster and other entries.
+fn module_context(found: &[Found], stdin: &[Input], all_findings: bool) -> Vec<Found> {
+    let named = found
+        .iter()
+        .filter(|f| f.explicit)
+        .map(|f| f.path.clone())
+        .chain(stdin.iter().map(|i| PathBuf::from(&i.display)))
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"));
+    let mut extra: Vec<Found> = Vec::new();
+    for path in named {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let sibling = entry.path();
+            let same =
+                |p: &Path| std::fs::canonicalize(p).ok() == std::fs::canonicalize(&sibling).ok();
+            let known = found.iter().any(|f| same(&f.path))
+                || extra.iter().any(|f| same(&f.path))
+                || stdin.iter().any(|i| same(Path::new(&i.display)));
+            if !known && sibling.extension().is_some_and(|e| e == "tf") && sibling.is_file() {
+                extra.push(Found {
+                    path: sibling,
+                    explicit: false,
+                    context: !all_findings,
+                });
+            }
+        }
+    }
+    extra.sort();
+    extra
+}
+
+/// The directory of a file, as one key per directory whatever the spelling (`main.tf`,
+/// `./main.tf`, an absolute path): Terraform files of one directory form one module.
+fn module_dir(path: &Path) -> PathBuf {
+    let parent = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf())
 }

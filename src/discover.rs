@@ -14,6 +14,8 @@ pub struct Found {
     pub path: PathBuf,
     /// Named on the command line (its format is then detected from its content if need be).
     pub explicit: bool,
+    /// Read only for context: findings in it are not reported.
+    pub context: bool,
 }
 
 /// Whether a file name ends in one of the candidate suffixes.
@@ -33,6 +35,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, Str
             found.push(Found {
                 path: path.clone(),
                 explicit: true,
+                context: false,
             });
             continue;
         }
@@ -55,6 +58,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, Str
                 found.push(Found {
                     path: entry.into_path(),
                     explicit: false,
+                    context: false,
                 });
             }
         }

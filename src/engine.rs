@@ -1,10 +1,9 @@
 //! One lint run: sources → parsers → IR → rules → sorted diagnostics.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::ir::Model;
 use crate::parse::{self, ParseError};
 use crate::report::Report;
-use crate::rules::{self, EKS000, RuleMeta, RuleOptions};
+use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -20,6 +19,8 @@ pub struct Input {
     pub bytes: Vec<u8>,
     /// Named explicitly: a file without a known suffix is still sniffed.
     pub explicit: bool,
+    /// Read only for context (the rest of a module): its findings are not reported.
+    pub context: bool,
 }
 
 /// Everything that changes which findings a run reports.
@@ -30,6 +31,8 @@ pub struct LintOptions {
     pub select: Option<Vec<&'static RuleMeta>>,
     pub ignore: Vec<&'static RuleMeta>,
     pub severity: BTreeMap<&'static str, Severity>,
+    /// Inputs of the YAML and JSON formats (CloudFormation parameters).
+    pub structured: parse::StructuredOptions,
     /// Values for Terraform root modules' variables.
     pub terraform: parse::terraform::TerraformInputs,
 }
@@ -96,13 +99,16 @@ fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
 pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
     let decoded: Vec<(SourceFile, Option<usize>)> = inputs
-        .par_iter()
-        .map(|input| match String::from_utf8(input.bytes.clone()) {
-            Ok(text) => (SourceFile::new(input.display.clone(), text), None),
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(&input.bytes).into_owned();
-                (SourceFile::new(input.display.clone(), text), Some(at))
+        .par_iter_mut()
+        .map(|input| {
+            let bytes = std::mem::take(&mut input.bytes);
+            match String::from_utf8(bytes) {
+                Ok(text) => (SourceFile::new(input.display.clone(), text), None),
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    (SourceFile::new(input.display.clone(), text), Some(at))
+                }
             }
         })
         .collect();
@@ -111,12 +117,13 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     let mut errors: Vec<ParseError> = Vec::new();
     let mut units: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     let mut structured: Vec<FileId> = Vec::new();
-    let mut files_linted = 0;
+    // Whether each file was read as one of the formats (for the summary's file count).
+    let mut linted = vec![false; inputs.len()];
     for (input, (file, bad_utf8)) in inputs.iter().zip(decoded) {
         let kind = kind_of(&file.path, input.explicit, &file.text);
         let id = sources.add(file);
         if let Some(at) = bad_utf8 {
-            files_linted += 1;
+            linted[id.0 as usize] = true;
             errors.push(ParseError {
                 span: Span::new(id, at, at),
                 message: "the file is not valid UTF-8".into(),
@@ -130,20 +137,32 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         }
     }
 
-    files_linted += units.values().map(Vec::len).sum::<usize>();
-    let (tf_model, tf_errors) = parse::terraform::lint(units, &mut sources, &options.terraform);
+    for ids in units.values() {
+        ids.iter().for_each(|id| linted[id.0 as usize] = true);
+    }
+    // Terraform reads more files than it was given (modules called from outside the linted
+    // files, `.tfvars`): findings in them are reported only where `reported` says so.
+    let terraform = parse::terraform::lint(units, &mut sources, &options.terraform);
     let sources_ref = &sources;
-    let structured_results: Vec<Option<(Model, Vec<ParseError>)>> = structured
+    let structured_results: Vec<_> = structured
         .par_iter()
-        .map(|&id| parse::structured(id, &sources_ref.get(id).text))
+        .map(|&id| {
+            let file = sources_ref.get(id);
+            (
+                id,
+                parse::structured(id, &file.path, &file.text, &options.structured),
+            )
+        })
         .collect();
 
-    let mut model = tf_model;
-    errors.extend(tf_errors);
-    for (m, e) in structured_results.into_iter().flatten() {
-        model.extend(m);
-        errors.extend(e);
-        files_linted += 1;
+    let mut model = terraform.model;
+    errors.extend(terraform.errors);
+    for (id, result) in structured_results {
+        if let Some((m, e)) = result {
+            model.extend(m);
+            errors.extend(e);
+            linted[id.0 as usize] = true;
+        }
     }
 
     let mut diagnostics = rules::check(&model, &options.rule_options);
@@ -158,6 +177,16 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             d.severity = *s;
         }
     }
+    apply_suppressions(&mut diagnostics, &model.suppressions, options);
+    diagnostics.retain(|d| match inputs.get(d.span.file.0 as usize) {
+        Some(input) => !input.context,
+        None => terraform.reported.contains(&d.span.file),
+    });
+    let files_linted = inputs
+        .iter()
+        .zip(&linted)
+        .filter(|(i, l)| **l && !i.context)
+        .count();
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
             b.span.file,
@@ -175,4 +204,46 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         rules: options.rules(),
         files_linted,
     }
+}
+
+/// Marks the findings that a suppression covers, and reports suppressions that covered nothing
+/// (EKS003) for the rules that ran.
+fn apply_suppressions(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &[crate::ir::Suppression],
+    options: &LintOptions,
+) {
+    let mut unused = Vec::new();
+    for s in suppressions {
+        for key in &s.rules {
+            let rule = rules::lookup(key);
+            let mut used = false;
+            for d in diagnostics.iter_mut() {
+                let covered = d.span.file == s.covers.file
+                    && s.covers.start <= d.span.start
+                    && d.span.start <= s.covers.end;
+                if covered && rule.is_some_and(|r| r.id == d.rule) && d.rule != EKS000.id {
+                    d.suppressed = Some(crate::diagnostic::Suppression {
+                        justification: s.reason.clone(),
+                    });
+                    used = true;
+                }
+            }
+            let ran = rule.is_none_or(|r| options.enabled(r.id));
+            if !used && ran && options.enabled(EKS003.id) {
+                let message = match rule {
+                    Some(r) => format!(
+                        "this suppression of {} ({}) matches no finding",
+                        r.id, r.name
+                    ),
+                    None => format!("{key:?} is not a rule id or name"),
+                };
+                unused.push(
+                    Diagnostic::new(EKS003, s.written, message)
+                        .with_help("remove it, or fix the rule id"),
+                );
+            }
+        }
+    }
+    diagnostics.extend(unused);
 }

@@ -16,6 +16,21 @@ pub struct Model {
     pub clusters: Vec<Cluster>,
     pub entries: Vec<AccessEntry>,
     pub associations: Vec<PolicyAssociation>,
+    /// Suppressions written in the sources (`ekslint:ignore` comments, template metadata).
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A suppression written in a source: the rules it names and the region it covers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suppression {
+    /// Findings whose primary span starts inside this region are suppressed.
+    pub covers: Span,
+    /// Rule ids or names, as written.
+    pub rules: Vec<String>,
+    /// The reason written after `--`, if any.
+    pub reason: Option<String>,
+    /// Where the suppression is written (reported when it suppresses nothing).
+    pub written: Span,
 }
 
 impl Model {
@@ -23,6 +38,7 @@ impl Model {
     pub fn extend(&mut self, other: Model) {
         let base = self.entries.len();
         self.clusters.extend(other.clusters);
+        self.suppressions.extend(other.suppressions);
         self.entries.extend(other.entries);
         self.associations
             .extend(other.associations.into_iter().map(|mut a| {
@@ -91,6 +107,8 @@ pub struct Cluster {
     /// The cluster IAM role; its account is the cluster's account.
     pub role_arn: Val<Text>,
     pub auth_mode: Val<Text>,
+    /// The header of the access configuration (block, key), when it is written.
+    pub access_config: Option<Span>,
     /// The mode that applies when `auth_mode` is absent (the API's default, or the tool's).
     pub default_auth_mode: AuthMode,
     pub bootstrap_admin: Val<bool>,

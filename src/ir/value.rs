@@ -38,20 +38,15 @@ pub enum UnknownHint {
 }
 
 /// A field value: absent from the source, present but not statically known, or known.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub enum Val<T> {
+    #[default]
     Absent,
     Unknown {
         span: Span,
         hint: Option<UnknownHint>,
     },
     Known(Spanned<T>),
-}
-
-impl<T> Default for Val<T> {
-    fn default() -> Self {
-        Val::Absent
-    }
 }
 
 impl<T> Val<T> {
@@ -134,7 +129,7 @@ impl Text {
 
     /// True when at least one part is known and one is not.
     pub fn has_holes(&self) -> bool {
-        self.parts.iter().any(|p| *p == Part::Hole)
+        self.parts.contains(&Part::Hole)
     }
 
     /// Splits on `sep` into segments; a segment that touches a hole is `None` (not known).
@@ -146,10 +141,10 @@ impl Text {
                 Part::Hole => cur = None,
                 Part::Lit(s) => {
                     let mut pieces = s.split(sep);
-                    if let Some(first) = pieces.next() {
-                        if let Some(c) = cur.as_mut() {
-                            c.push_str(first);
-                        }
+                    if let Some(first) = pieces.next()
+                        && let Some(c) = cur.as_mut()
+                    {
+                        c.push_str(first);
                     }
                     for piece in pieces {
                         out.push(cur.take());

@@ -1,8 +1,14 @@
 //! Parsers: read each input format into the IR. Parsers know nothing of rules.
 
+pub mod cloudformation;
+pub mod comments;
+pub mod eksctl;
 pub mod terraform;
+pub mod tree;
 
-use crate::source::Span;
+use crate::ir::{Model, Suppression};
+use crate::source::{FileId, Span};
+use tree::Node;
 
 /// A file that could not be parsed, or a limit that was exceeded, at a position.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,10 +17,105 @@ pub struct ParseError {
     pub message: String,
 }
 
-use crate::ir::Model;
-use crate::source::FileId;
+impl From<tree::TreeError> for ParseError {
+    fn from(e: tree::TreeError) -> ParseError {
+        ParseError {
+            span: e.span,
+            message: e.message,
+        }
+    }
+}
+
+/// Options of the structured (YAML and JSON) formats.
+#[derive(Clone, Debug, Default)]
+pub struct StructuredOptions {
+    pub cloudformation: cloudformation::CfnOptions,
+}
 
 /// Reads a YAML or JSON file as CloudFormation or eksctl; `None` when it is neither.
-pub fn structured(_file: FileId, _text: &str) -> Option<(Model, Vec<ParseError>)> {
-    None
+///
+/// A file that does not parse is reported only when its text names one of the two formats;
+/// other broken YAML and JSON files are not ours to judge.
+pub fn structured(
+    file: FileId,
+    name: &str,
+    text: &str,
+    options: &StructuredOptions,
+) -> Option<(Model, Vec<ParseError>)> {
+    let json = name.ends_with(".json") || text.trim_start().starts_with('{');
+    let docs = if json {
+        tree::parse_json(file, text).map(|d| vec![d])
+    } else {
+        tree::parse_yaml(file, text)
+    };
+    let docs = match docs {
+        Ok(docs) => docs,
+        Err(e) => {
+            let ours = ["AWSTemplateFormatVersion", "AWS::", "eksctl.io/v1alpha5"]
+                .iter()
+                .any(|m| text.contains(m));
+            return ours.then(|| (Model::default(), vec![e.into()]));
+        }
+    };
+    let (mut model, errors, scopes) = if docs.iter().any(eksctl::is_cluster_config) {
+        let configs: Vec<Node> = docs.into_iter().filter(eksctl::is_cluster_config).collect();
+        let (model, errors) = eksctl::lower(file, &configs);
+        (model, errors, Vec::new())
+    } else {
+        match docs.as_slice() {
+            [doc] if cloudformation::is_template(doc) => {
+                let (mut model, errors) = cloudformation::lower(file, doc, &options.cloudformation);
+                model
+                    .suppressions
+                    .extend(metadata_suppressions(file, text, doc));
+                (
+                    model,
+                    errors,
+                    resources(doc).into_iter().map(|(s, _)| s).collect(),
+                )
+            }
+            _ => return None,
+        }
+    };
+    if !json {
+        model
+            .suppressions
+            .extend(comments::suppressions(file, text, &scopes));
+    }
+    Some((model, errors))
+}
+
+/// Each resource of a template with its span, from its logical id to the end of its definition.
+fn resources(doc: &Node) -> Vec<(Span, &Node)> {
+    let entries = doc.get("Resources").map(Node::entries).unwrap_or_default();
+    entries
+        .iter()
+        .map(|(k, v)| {
+            let end = v.span.end.max(k.span.end);
+            (Span { end, ..k.span }, v)
+        })
+        .collect()
+}
+
+/// `Metadata: {ekslint: {ignore: [...]}}` on the template (the whole file) or on a resource (SPEC §7).
+fn metadata_suppressions(file: FileId, text: &str, doc: &Node) -> Vec<Suppression> {
+    std::iter::once((Span::new(file, 0, text.len()), doc))
+        .chain(resources(doc))
+        .filter_map(|(covers, node)| {
+            let list = node.get("Metadata")?.get("ekslint")?.get("ignore")?;
+            let tree::NodeKind::Seq(items) = &list.kind else {
+                return None;
+            };
+            let rules = items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect();
+            Some(Suppression {
+                covers,
+                rules,
+                reason: None,
+                written: list.span,
+            })
+        })
+        .collect()
 }

@@ -1,9 +1,18 @@
 //! Reporters: turn a [`Report`] into human, JSON, SARIF or GitHub output.
 //!
 //! Reporters know nothing of rule logic: they read diagnostics, the rule catalog and sources.
+//! Every reporter writes diagnostics in the order of [`Report::diagnostics`] and iterates no hash
+//! map, so output is deterministic.
 
-use crate::diagnostic::Diagnostic;
-use crate::rules::RuleMeta;
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use std::io::{self, Write};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{self, RuleMeta};
 use crate::source::SourceMap;
 
 /// The result of one run, ready to be rendered.
@@ -37,21 +46,229 @@ pub struct RenderOptions {
     pub quiet: bool,
 }
 
-/// Renders a report (temporary: plain lines until the reporters land).
+/// Renders `report` in `format` to `out`.
 pub fn render(
-    _format: Format,
+    format: Format,
     report: &Report,
-    _opts: &RenderOptions,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    for d in &report.diagnostics {
-        let f = report.sources.get(d.span.file);
-        let p = f.position(d.span.start as usize);
-        writeln!(
-            out,
-            "{} {}:{}:{} {}",
-            d.rule, f.path, p.line, p.column, d.message
-        )?;
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, opts, out),
+        Format::Json => json::render(report, opts, out),
+        Format::Sarif => sarif::render(report, opts, out),
+        Format::Github => github::render(report, opts, out),
     }
-    Ok(())
+}
+
+/// Counts of a report's findings. Suppressed findings are counted only in `suppressed`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub suppressed: usize,
+    /// The number of files linted.
+    pub files: usize,
+}
+
+impl Summary {
+    /// Counts the findings of `report`.
+    pub fn of(report: &Report) -> Summary {
+        let mut summary = Summary {
+            files: report.files_linted,
+            ..Summary::default()
+        };
+        for d in &report.diagnostics {
+            let count = if d.suppressed.is_some() {
+                &mut summary.suppressed
+            } else {
+                match d.severity {
+                    Severity::Error => &mut summary.errors,
+                    Severity::Warning => &mut summary.warnings,
+                    Severity::Note => &mut summary.notes,
+                }
+            };
+            *count += 1;
+        }
+        summary
+    }
+}
+
+/// The diagnostics a non-SARIF reporter shows: unsuppressed ones, and suppressed ones too with
+/// `show_suppressed`.
+fn visible<'r>(report: &'r Report, opts: &RenderOptions) -> impl Iterator<Item = &'r Diagnostic> {
+    let show_suppressed = opts.show_suppressed;
+    report
+        .diagnostics
+        .iter()
+        .filter(move |d| show_suppressed || d.suppressed.is_none())
+}
+
+/// The metadata of a diagnostic's rule: from the rules that ran, else from the whole catalog.
+fn rule_meta(report: &Report, id: &str) -> Option<&'static RuleMeta> {
+    report
+        .rules
+        .iter()
+        .copied()
+        .find(|r| r.id == id)
+        .or_else(|| rules::lookup(id))
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! A small hand-built report shared by the reporters' unit tests.
+
+    use super::Report;
+    use crate::diagnostic::{Diagnostic, Severity, Suppression};
+    use crate::ir::Related;
+    use crate::rules::{self, RuleMeta};
+    use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+    /// The CloudFormation file (first in path order).
+    pub const CFN: &str = "\
+Resources:
+  Entry:
+    Type: AWS::EKS::AccessEntry
+    Properties:
+      PrincipalArn: arn:aws:iam::123456789012:role/ci
+      AccessPolicies:
+        - PolicyArn: arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy
+";
+
+    /// The Terraform file: line 5 has non-ASCII text before the EKS105 span.
+    pub const TF: &str = "\
+resource \"aws_eks_access_entry\" \"ci\" {
+  cluster_name  = \"prod\"
+  principal_arn = \"arn:aws:iam::123456789012:role/ci\"
+  user_name     = \"ci\"
+  /* ünï */ type = \"standrd\"
+}
+";
+
+    /// The display path of the Terraform file (with a space, to exercise URI encoding).
+    pub const TF_PATH: &str = "envs/prod cluster/main.tf";
+
+    fn rule(id: &str) -> &'static RuleMeta {
+        match rules::lookup(id) {
+            Some(r) => r,
+            None => panic!("rule {id} is in the catalog"),
+        }
+    }
+
+    /// The span of the first occurrence of `needle` in `text`.
+    pub fn span_of(file: FileId, text: &str, needle: &str) -> Span {
+        span_in(file, text, needle, needle)
+    }
+
+    /// The span of `needle` inside the first occurrence of `context` in `text`.
+    pub fn span_in(file: FileId, text: &str, context: &str, needle: &str) -> Span {
+        let start = text
+            .find(context)
+            .and_then(|at| Some(at + context.find(needle)?))
+            .unwrap_or_else(|| panic!("{needle:?} in {context:?} occurs in the test source"));
+        Span::new(file, start, start + needle.len())
+    }
+
+    /// Two files; an error with related location and help, an error with help, a note, and a
+    /// suppressed warning.
+    pub fn report() -> Report {
+        let mut sources = SourceMap::default();
+        let cfn = sources.add(SourceFile::new("cfn/stack.yaml".into(), CFN.into()));
+        let tf = sources.add(SourceFile::new(TF_PATH.into(), TF.into()));
+        let diagnostics = vec![
+            Diagnostic::new(
+                rule("EKS104"),
+                span_of(cfn, CFN, "arn:aws:iam::123456789012:role/ci"),
+                "principal arn:aws:iam::123456789012:role/ci already has an access entry".into(),
+            )
+            .with_related([Related {
+                span: span_of(tf, TF, "\"arn:aws:iam::123456789012:role/ci\""),
+                message: "first access entry for this principal".into(),
+            }])
+            .with_help("remove one of the two entries"),
+            Diagnostic {
+                suppressed: Some(Suppression {
+                    justification: Some("break-glass role, reviewed".into()),
+                }),
+                ..Diagnostic::new(
+                    rule("EKS401"),
+                    span_of(
+                        cfn,
+                        CFN,
+                        "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                    ),
+                    "AmazonEKSClusterAdminPolicy grants every verb on every resource".into(),
+                )
+            },
+            Diagnostic::new(
+                rule("EKS124"),
+                span_in(tf, TF, "user_name     = \"ci\"", "\"ci\""),
+                "custom username for a role without {{SessionName}}".into(),
+            ),
+            Diagnostic::new(
+                rule("EKS105"),
+                span_of(tf, TF, "\"standrd\""),
+                "type \"standrd\" is not a valid access entry type".into(),
+            )
+            .with_help("did you mean \"STANDARD\"?"),
+        ];
+        let mut rules: Vec<&'static RuleMeta> = ["EKS104", "EKS105", "EKS124", "EKS401"]
+            .into_iter()
+            .map(rule)
+            .collect();
+        rules.sort_by_key(|r| r.id);
+        Report {
+            sources,
+            diagnostics,
+            rules,
+            files_linted: 2,
+        }
+    }
+
+    /// Checks the fixture's severities, so tests read clearly.
+    #[test]
+    fn fixture_has_expected_severities() {
+        let r = report();
+        let sev: Vec<Severity> = r.diagnostics.iter().map(|d| d.severity).collect();
+        assert_eq!(
+            sev,
+            [
+                Severity::Error,
+                Severity::Warning,
+                Severity::Note,
+                Severity::Error
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_suppressed_separately() {
+        let s = Summary::of(&testutil::report());
+        assert_eq!(
+            s,
+            Summary {
+                errors: 2,
+                warnings: 0,
+                notes: 1,
+                suppressed: 1,
+                files: 2
+            }
+        );
+    }
+
+    #[test]
+    fn dispatcher_renders_every_format() {
+        let report = testutil::report();
+        for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
+            let mut out = Vec::new();
+            render(format, &report, &RenderOptions::default(), &mut out).unwrap();
+            assert!(!out.is_empty(), "{format:?} wrote nothing");
+        }
+    }
 }

@@ -33,8 +33,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .with_help("create an access entry for the principal first; associating a policy needs one"),
             ),
             Some((_, entry)) => {
-                if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address) {
-                    if order.unit == addr.unit && !order.after.contains(&addr.resource) {
+                if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address)
+                    && order.unit == addr.unit && !order.after.contains(&addr.resource) {
                         out.push(
                             on_value(
                                 EKS209,
@@ -48,23 +48,22 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             )),
                         );
                     }
-                }
             }
             None => {}
         }
     }
     for (_, e) in cx.entries() {
-        if let Some(inline) = e.inline_policies {
-            if let Some(limit) = inline.limit.filter(|l| inline.count > *l) {
-                out.push(Diagnostic::new(
-                    EKS210,
-                    inline.span,
-                    format!(
-                        "{} access policies are listed; at most {limit} are allowed",
-                        inline.count
-                    ),
-                ));
-            }
+        if let Some(inline) = e.inline_policies
+            && let Some(limit) = inline.limit.filter(|l| inline.count > *l)
+        {
+            out.push(Diagnostic::new(
+                EKS210,
+                inline.span,
+                format!(
+                    "{} access policies are listed; at most {limit} are allowed",
+                    inline.count
+                ),
+            ));
         }
     }
 }

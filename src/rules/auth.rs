@@ -6,31 +6,31 @@ use crate::ir::{AuthMode, Related, Val};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for cluster in &cx.model.clusters {
-        if let Some((mode, v)) = cluster.auth_mode.str() {
-            if AuthMode::parse(mode).is_none() {
-                let d = on_value(
-                    EKS301,
-                    v,
-                    format!("{} is not an authentication mode", quoted(mode)),
-                );
-                let upper = mode.trim().to_ascii_uppercase().replace([' ', '-'], "_");
-                out.push(match AuthMode::parse(&upper) {
-                    Some(m) => d.with_help(format!("did you mean \"{}\"?", m.as_str())),
-                    None => d.with_help("use \"API\", \"API_AND_CONFIG_MAP\" or \"CONFIG_MAP\""),
-                });
-            }
+        if let Some((mode, v)) = cluster.auth_mode.str()
+            && AuthMode::parse(mode).is_none()
+        {
+            let d = on_value(
+                EKS301,
+                v,
+                format!("{} is not an authentication mode", quoted(mode)),
+            );
+            let upper = mode.trim().to_ascii_uppercase().replace([' ', '-'], "_");
+            out.push(match AuthMode::parse(&upper) {
+                Some(m) => d.with_help(format!("did you mean \"{}\"?", m.as_str())),
+                None => d.with_help("use \"API\", \"API_AND_CONFIG_MAP\" or \"CONFIG_MAP\""),
+            });
         }
         let Some((mode, _)) = effective_mode(cluster) else {
             continue;
         };
         if mode == AuthMode::ConfigMap {
-            if let Val::Known(b) = &cluster.bootstrap_admin {
-                if !b.value {
-                    out.push(
+            if let Val::Known(b) = &cluster.bootstrap_admin
+                && !b.value
+            {
+                out.push(
                         on_value(EKS303, b, "a CONFIG_MAP cluster requires bootstrap cluster creator admin permissions".into())
                             .with_help("set the mode to API_AND_CONFIG_MAP or API, or leave the bootstrap permissions on"),
                     );
-                }
             }
             let auto = cluster.auto_mode.get().filter(|a| a.value);
             if let Some(a) = auto {
@@ -57,7 +57,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         } else {
             let bootstrap = match &cluster.bootstrap_admin {
-                Val::Absent => Some((cluster.header, Vec::new())),
+                Val::Absent => Some((cluster.access_config.unwrap_or(cluster.header), Vec::new())),
                 Val::Known(b) if b.value => Some((b.span, b.origin.clone())),
                 _ => None,
             };

@@ -27,7 +27,8 @@ impl RuleMeta {
     }
 }
 
-#[allow(clippy::all, missing_docs)]
+// The per-rule constants (`EKS105`, ...) are for the rule engine, which does not use them yet.
+#[allow(clippy::all, missing_docs, dead_code)]
 mod generated {
     use super::{RuleMeta, Severity};
     include!(concat!(env!("OUT_DIR"), "/rules.rs"));
@@ -40,4 +41,21 @@ pub fn lookup(key: &str) -> Option<&'static RuleMeta> {
     RULES
         .iter()
         .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}
+
+/// The rules as a Markdown table (README.md holds a copy, kept in sync by a test).
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| id | name | severity | applies | summary |\n|---|---|---|---|---|\n");
+    for r in RULES {
+        out.push_str(&format!(
+            "| [{id}](rules/{id}-{name}.md) | {name} | {sev} | {applies} | {summary} |\n",
+            id = r.id,
+            name = r.name,
+            sev = r.severity.as_str(),
+            applies = r.applies,
+            summary = r.summary
+        ));
+    }
+    out
 }

@@ -10,21 +10,21 @@ use crate::ir::Val;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (i, entry) in cx.entries() {
-        if let Val::Known(t) = &entry.entry_type {
-            if let Some(ty) = t.value.as_str().filter(|t| !ENTRY_TYPES.contains(t)) {
-                let d = on_value(
-                    EKS105,
-                    t,
-                    format!("{} is not a valid access entry type", quoted(ty)),
-                );
-                let normal = ty.trim().to_ascii_uppercase().replace([' ', '-'], "_");
-                out.push(match ENTRY_TYPES.iter().find(|t| **t == normal) {
-                    Some(exact) => d.with_help(format!(
-                        "did you mean \"{exact}\"? Types are case-sensitive"
-                    )),
-                    None => d.with_help(format!("use one of: {}", ENTRY_TYPES.join(", "))),
-                });
-            }
+        if let Val::Known(t) = &entry.entry_type
+            && let Some(ty) = t.value.as_str().filter(|t| !ENTRY_TYPES.contains(t))
+        {
+            let d = on_value(
+                EKS105,
+                t,
+                format!("{} is not a valid access entry type", quoted(ty)),
+            );
+            let normal = ty.trim().to_ascii_uppercase().replace([' ', '-'], "_");
+            out.push(match ENTRY_TYPES.iter().find(|t| **t == normal) {
+                Some(exact) => d.with_help(format!(
+                    "did you mean \"{exact}\"? Types are case-sensitive"
+                )),
+                None => d.with_help(format!("use one of: {}", ENTRY_TYPES.join(", "))),
+            });
         }
         let Some(ty) = valid_type(entry) else {
             continue;
@@ -44,9 +44,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ));
             } else if let (Some(account), Some((cluster, cluster_span))) =
                 (parts.account(), cluster_account(cx.entry_cluster(i)))
+                && account != cluster
             {
-                if account != cluster {
-                    out.push(
+                out.push(
                         on_value(
                             EKS107,
                             p,
@@ -57,7 +57,6 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             message: format!("the cluster's account is {cluster}"),
                         }]),
                     );
-                }
             }
         }
         if RESTRICTED_NODE_TYPES.contains(&ty) {
@@ -110,18 +109,16 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     message: format!("the entry's type is {ty}"),
                 }]),
             );
-        } else if ty == "EC2" {
-            if let Val::Known(p) = &assoc.policy_arn {
-                if let Some(name) =
-                    known_policy_name(&p.value).filter(|n| n != "AmazonEKSAutoNodePolicy")
-                {
-                    out.push(on_value(
+        } else if ty == "EC2"
+            && let Val::Known(p) = &assoc.policy_arn
+            && let Some(name) =
+                known_policy_name(&p.value).filter(|n| n != "AmazonEKSAutoNodePolicy")
+        {
+            out.push(on_value(
                         EKS110,
                         p,
                         format!("{name} is associated with an EKS Auto Mode node entry (type EC2), which only needs AmazonEKSAutoNodePolicy"),
                     ));
-                }
-            }
         }
     }
 }

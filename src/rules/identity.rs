@@ -14,10 +14,10 @@ const SESSION_NAME: &str = "{{SessionName}}";
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (_, entry) in cx.entries() {
         // A node type with a username or groups is EKS108; don't pile more findings on them.
-        if let Some((ty, _)) = entry.entry_type.str() {
-            if RESTRICTED_NODE_TYPES.contains(&ty) {
-                continue;
-            }
+        if let Some((ty, _)) = entry.entry_type.str()
+            && RESTRICTED_NODE_TYPES.contains(&ty)
+        {
+            continue;
         }
         if let Val::Known(u) = &entry.username {
             let prefix = u.value.known_prefix();
@@ -28,21 +28,20 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("the username cannot start with the reserved prefix `{p}`"),
                 ));
             }
-            if let Some(before) = prefix.split_once(SESSION_NAME).map(|(b, _)| b) {
-                if !before.contains(':') {
-                    out.push(
-                        on_value(
-                            EKS122,
-                            u,
-                            "a username with {{SessionName}} needs a `:` before the placeholder"
-                                .into(),
-                        )
-                        .with_help(format!(
-                            "for example {}",
-                            quoted(&format!("user:{}", &prefix[before.len()..]))
-                        )),
-                    );
-                }
+            if let Some(before) = prefix.split_once(SESSION_NAME).map(|(b, _)| b)
+                && !before.contains(':')
+            {
+                out.push(
+                    on_value(
+                        EKS122,
+                        u,
+                        "a username with {{SessionName}} needs a `:` before the placeholder".into(),
+                    )
+                    .with_help(format!(
+                        "for example {}",
+                        quoted(&format!("user:{}", &prefix[before.len()..]))
+                    )),
+                );
             }
             let placeholders = u.value.parts().iter().filter_map(|p| match p {
                 Part::Lit(s) => Some(s),

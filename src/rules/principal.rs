@@ -60,9 +60,10 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
         }
         _ => {}
     }
-    if let Some(arn) = value.value.as_str() {
-        if let Some(problem) = principal_arn_problem(arn) {
-            out.push(
+    if let Some(arn) = value.value.as_str()
+        && let Some(problem) = principal_arn_problem(arn)
+    {
+        out.push(
                 on_value(
                     EKS101,
                     value,
@@ -70,7 +71,6 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_help("use `arn:aws:iam::<12-digit account>:role/<path/><name>` or `...:user/<path/><name>`"),
             );
-        }
     }
 }
 

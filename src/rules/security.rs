@@ -34,14 +34,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         if let (Some(account), Some((cluster, span))) =
             (parts.account(), cluster_account(cx.entry_cluster(i)))
+            && account != cluster
+            && !cx.options.trusted_accounts.iter().any(|t| t == account)
         {
-            if account != cluster && !cx.options.trusted_accounts.iter().any(|t| t == account) {
-                out.push(
+            out.push(
                     on_value(EKS405, p, format!("the principal is in account {account}, not the cluster's account {cluster}"))
                         .with_related([crate::ir::Related { span, message: format!("the cluster's account is {cluster}") }])
                         .with_help("if this account is trusted, list it in `[rules.EKS405] trusted-accounts` of .ekslint.toml"),
                 );
-            }
         }
     }
     for (_, a) in cx.associations() {

@@ -142,6 +142,7 @@ fn blocks(
             ident_span: key,
             labels: prefix.clone(),
             header: key,
+            span: Span::new(file, key.start as usize, obj.range.end),
             body: body(file, text, ident, obj),
         }),
         Json::Object(obj) => {

@@ -139,6 +139,7 @@ impl Res<'_, '_> {
             )),
             role_arn: self.text(body, "role_arn"),
             auth_mode: access.map_or(Val::Absent, |b| self.text(&b.body, "authentication_mode")),
+            access_config: access.map(|b| self.place().header(b.ident_span)),
             default_auth_mode: AuthMode::ConfigMap,
             bootstrap_admin: access
                 .and_then(|b| self.value(&b.body, "bootstrap_cluster_creator_admin_permissions"))

@@ -17,4 +17,4 @@ mod tests;
 mod value;
 mod variables;
 
-pub use project::{TerraformInputs, lint};
+pub use project::{Outcome, TerraformInputs, lint};

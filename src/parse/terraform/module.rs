@@ -21,6 +21,8 @@ pub struct SourceText<'a> {
 pub struct Module {
     /// The directory (normalised), for resolving local module sources.
     pub dir: PathBuf,
+    /// The files that parsed.
+    pub files: Vec<FileId>,
     /// Top-level blocks of every file, in file order.
     pub blocks: Vec<Block>,
     resources: BTreeMap<(String, String), usize>,
@@ -36,13 +38,19 @@ impl Module {
     pub fn parse(dir: PathBuf, sources: &[SourceText]) -> (Module, Vec<ParseError>) {
         let mut blocks = Vec::new();
         let mut errors = Vec::new();
+        let mut files = Vec::new();
         for source in sources {
             match parse_file(*source) {
-                Ok(body) => blocks.extend(body.blocks),
+                Ok(body) => {
+                    blocks.extend(body.blocks);
+                    files.push(source.id);
+                }
                 Err(e) => errors.push(e),
             }
         }
-        (Module::new(dir, blocks), errors)
+        let mut module = Module::new(dir, blocks);
+        module.files = files;
+        (module, errors)
     }
 
     /// Indexes the blocks of a module; the first of two blocks with one address wins.

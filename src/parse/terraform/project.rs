@@ -52,6 +52,16 @@ impl Project {
     }
 }
 
+/// What the Terraform files of a run give.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub model: Model,
+    pub errors: Vec<ParseError>,
+    /// Files read from disk besides the given ones whose findings are reported (`.tfvars`);
+    /// the others (modules outside the linted files) are read for context.
+    pub reported: BTreeSet<FileId>,
+}
+
 /// Lints the Terraform files of a run, grouped by directory: evaluates each root module with
 /// the modules it calls. Files read from disk (modules outside the linted files, `.tfvars`) are
 /// added to `sources`.
@@ -59,7 +69,7 @@ pub fn lint(
     dirs: BTreeMap<PathBuf, Vec<FileId>>,
     sources: &mut SourceMap,
     inputs: &TerraformInputs,
-) -> (Model, Vec<ParseError>) {
+) -> Outcome {
     let mut grouped: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     for (dir, ids) in dirs {
         grouped.entry(normalize(&dir)).or_default().extend(ids);
@@ -84,6 +94,7 @@ pub fn lint(
     load_called(&mut project, sources, &mut errors);
 
     let roots = roots(&project, &linted);
+    let before = sources.len();
     let (var_files, e) = var_file_assignments(&inputs.var_files, sources);
     errors.extend(e);
     let mut jobs = Vec::new();
@@ -112,6 +123,7 @@ pub fn lint(
         jobs.push((dir, all));
     }
 
+    let reported = (before..sources.len()).map(|i| FileId(i as u32)).collect();
     let project = &project;
     let models: Vec<Model> = jobs
         .par_iter()
@@ -135,7 +147,32 @@ pub fn lint(
     for m in models {
         model.extend(m);
     }
-    (model, errors)
+    model.suppressions = suppressions(project, sources);
+    Outcome {
+        model,
+        errors,
+        reported,
+    }
+}
+
+/// The `ekslint:ignore` comments of every native-syntax file of the project.
+fn suppressions(project: &Project, sources: &SourceMap) -> Vec<crate::ir::Suppression> {
+    let mut scopes: BTreeMap<FileId, Vec<crate::source::Span>> = BTreeMap::new();
+    for module in project.modules.values() {
+        for id in &module.files {
+            scopes.entry(*id).or_default();
+        }
+        for b in &module.blocks {
+            scopes.entry(b.span.file).or_default().push(b.span);
+        }
+    }
+    scopes
+        .into_iter()
+        .filter(|(id, _)| !sources.get(*id).path.ends_with(".json"))
+        .flat_map(|(id, spans)| {
+            crate::parse::comments::suppressions(id, &sources.get(id).text, &spans)
+        })
+        .collect()
 }
 
 fn parse_dir(dir: PathBuf, ids: &[FileId], sources: &SourceMap) -> (Module, Vec<ParseError>) {

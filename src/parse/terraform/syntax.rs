@@ -62,6 +62,8 @@ pub struct Block {
     pub labels: Vec<String>,
     /// From the identifier to the end of the last label.
     pub header: Span,
+    /// The whole block.
+    pub span: Span,
     pub body: Body,
 }
 
@@ -99,6 +101,7 @@ pub fn from_native(file: FileId, body: hcl::edit::structure::Body) -> Body {
                 },
             }),
             Structure::Block(b) => {
+                let span = native_span(file, 0, &b);
                 let ident_span = native_span(file, 0, &b.ident);
                 let end = b
                     .labels
@@ -116,6 +119,7 @@ pub fn from_native(file: FileId, body: hcl::edit::structure::Body) -> Body {
                         })
                         .collect(),
                     header: Span::new(file, ident_span.start as usize, end.end as usize),
+                    span,
                     body: from_native(file, b.body),
                 });
             }

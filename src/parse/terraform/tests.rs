@@ -58,6 +58,7 @@ fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
             dir: f.path.parent().expect("file has a parent").to_path_buf(),
             bytes: std::fs::read(&f.path).expect("read"),
             explicit: false,
+            context: false,
         })
         .collect();
     let options = LintOptions {

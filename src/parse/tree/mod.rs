@@ -3,7 +3,16 @@
 //! CloudFormation (YAML and JSON) and eksctl (YAML) read this tree; neither knows which parser
 //! produced it.
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
+
+pub mod json;
+pub mod yaml;
+
+pub use json::parse_json;
+pub use yaml::parse_yaml;
+
+/// The deepest nesting of sequences and mappings either parser accepts.
+pub const MAX_DEPTH: usize = 256;
 
 /// A parsed value with its span (for a tagged YAML node, the span starts at the tag).
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +50,24 @@ pub struct TreeError {
     pub message: String,
 }
 
+impl TreeError {
+    /// An error at byte `offset` of `text`, spanning the character there (empty at the end).
+    pub fn at(file: FileId, text: &str, offset: usize, message: impl Into<String>) -> TreeError {
+        let mut start = offset.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let end = text[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+        TreeError {
+            span: Span::new(file, start, end),
+            message: message.into(),
+        }
+    }
+}
+
 impl Node {
     /// The value of `key` in a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -50,7 +77,10 @@ impl Node {
     /// The key and value of `key` in a mapping.
     pub fn entry(&self, key: &str) -> Option<(&Key, &Node)> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v)),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.name == key)
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }

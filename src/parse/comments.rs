@@ -1,0 +1,120 @@
+//! `ekslint:ignore` comments (SPEC §7), shared by the formats that have comments.
+//!
+//! Comments are found by scanning lines for `#` or `//` followed by `ekslint:ignore`; a marker
+//! inside a string literal would also be taken, which real templates do not write.
+
+use crate::ir::Suppression;
+use crate::source::{FileId, Span};
+
+/// Reads the `ekslint:ignore` comments of a file. `scopes` are the spans of resources: a comment
+/// alone on the line above one covers the whole resource; otherwise a comment alone on its line
+/// covers the next line, and a comment after code covers its own line.
+pub fn suppressions(file: FileId, text: &str, scopes: &[Span]) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len();
+            Some((start, line.trim_end_matches(['\n', '\r'])))
+        })
+        .collect();
+    for (index, &(start, line)) in lines.iter().enumerate() {
+        let Some((at, marker)) = find_marker(line) else {
+            continue;
+        };
+        let (file_wide, rest) = match marker.strip_prefix("ekslint:ignore-file") {
+            Some(rest) => (true, rest),
+            None => (false, &marker["ekslint:ignore".len()..]),
+        };
+        if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let (ids, reason) = match rest.split_once("--") {
+            Some((ids, reason)) => (
+                ids,
+                Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
+            ),
+            None => (rest, None),
+        };
+        let rules: Vec<String> = ids
+            .split([',', ' ', '\t'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if rules.is_empty() {
+            continue;
+        }
+        let written = Span::new(file, start + at, start + line.len());
+        let alone = line[..at].trim().is_empty();
+        let covers = if file_wide {
+            Span::new(file, 0, text.len())
+        } else if !alone {
+            Span::new(file, start, start + line.len())
+        } else if let Some(&(next, next_line)) = lines.get(index + 1) {
+            let line_span = Span::new(file, next, next + next_line.len());
+            scopes
+                .iter()
+                .filter(|s| {
+                    (s.start as usize) >= next && (s.start as usize) <= next + next_line.len()
+                })
+                .max_by_key(|s| s.end)
+                .copied()
+                .unwrap_or(line_span)
+        } else {
+            continue;
+        };
+        out.push(Suppression {
+            covers,
+            rules,
+            reason,
+            written,
+        });
+    }
+    out
+}
+
+/// The offset of the comment start and the text from `ekslint:ignore` on.
+fn find_marker(line: &str) -> Option<(usize, &str)> {
+    let m = line.find("ekslint:ignore")?;
+    let before = &line[..m];
+    let comment = before
+        .rfind('#')
+        .into_iter()
+        .chain(before.rfind("//"))
+        .max()?;
+    before[comment..]
+        .trim_start_matches(['#', '/'])
+        .trim()
+        .is_empty()
+        .then_some((comment, &line[m..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_alone_scoped_and_file_wide() {
+        let text = "a = 1 # ekslint:ignore EKS101 -- known\n# ekslint:ignore EKS104,EKS105\nresource {\n  x\n}\n// ekslint:ignore-file EKS401\n";
+        let f = FileId(0);
+        let block = Span::new(
+            f,
+            text.find("resource").unwrap(),
+            text.find("}\n").unwrap() + 1,
+        );
+        let s = suppressions(f, text, &[block]);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].rules, ["EKS101"]);
+        assert_eq!(s[0].reason.as_deref(), Some("known"));
+        assert_eq!(
+            &text[s[0].covers.range()],
+            "a = 1 # ekslint:ignore EKS101 -- known"
+        );
+        assert_eq!(s[1].rules, ["EKS104", "EKS105"]);
+        assert_eq!(s[1].covers, block);
+        assert_eq!(s[2].covers, Span::new(f, 0, text.len()));
+        assert!(suppressions(f, "x = \"ekslint:ignore EKS1\"\n", &[]).is_empty());
+    }
+}

@@ -1,0 +1,761 @@
+//! YAML to [`Node`] trees, one per document, built from `saphyr-parser` events.
+//!
+//! Building the tree from events (rather than through `saphyr::MarkedYaml`) lets us see each
+//! scalar's quoting style, stop at [`MAX_DEPTH`] before anything deep is built, bound alias
+//! expansion and report duplicate keys at the key itself.
+
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
+
+use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
+use crate::source::{FileId, Span};
+
+/// The most nodes that alias expansion may copy in one file (a "billion laughs" guard).
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Parse YAML text into one tree per document (an empty text has none).
+///
+/// Scalars follow the YAML 1.2 core schema, quoted scalars are always strings, and local tags
+/// (`!Ref x`) are kept on the node. Aliases are expanded (within [`MAX_ALIAS_NODES`]); the
+/// copy's top node spans the alias, the nodes inside it keep the anchor's spans. `<<` is an
+/// ordinary key. Duplicate keys, nesting deeper than [`MAX_DEPTH`] and syntax errors are errors.
+pub fn parse_yaml(file: FileId, text: &str) -> Result<Vec<Node>, TreeError> {
+    let mut builder = Builder::new(file, text);
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(event) => event,
+            Err(e) => return Err(builder.error_at(*e.marker(), e.info())),
+        };
+        builder.event(event, span)?;
+    }
+    Ok(builder.docs)
+}
+
+/// A finished node with what anchors need to know about it.
+#[derive(Clone)]
+struct Built {
+    node: Node,
+    /// The number of nodes in the subtree.
+    size: usize,
+    /// The number of nested collection levels (0 for a scalar).
+    height: usize,
+}
+
+/// A sequence or mapping whose end event has not come yet.
+struct Frame {
+    start: usize,
+    /// The end of the last thing seen inside (for block collections, whose end event is empty).
+    last_end: usize,
+    tag: Option<String>,
+    anchor: usize,
+    size: usize,
+    height: usize,
+    body: Body,
+}
+
+enum Body {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<(Key, Node)>,
+        pending: Option<Key>,
+        seen: HashSet<String>,
+    },
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    lines: LineIndex<'t>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Built>,
+    alias_nodes: usize,
+    docs: Vec<Node>,
+}
+
+impl<'t> Builder<'t> {
+    fn new(file: FileId, text: &'t str) -> Builder<'t> {
+        Builder {
+            file,
+            text,
+            lines: LineIndex::new(text),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            docs: Vec::new(),
+        }
+    }
+
+    fn error_at(&self, marker: Marker, message: &str) -> TreeError {
+        let offset = self.lines.offset(marker);
+        TreeError::at(self.file, self.text, offset, message)
+    }
+
+    fn span(&self, span: YamlSpan) -> Span {
+        let start = self.lines.offset(span.start);
+        let end = self.lines.offset(span.end);
+        Span::new(self.file, start, end)
+    }
+
+    fn event(&mut self, event: Event<'_>, span: YamlSpan) -> Result<(), TreeError> {
+        match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                let mut span = self.span(span);
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    // A block scalar's end marker is at the next token: stop at its last text.
+                    if let Some(source) = self.text.get(span.range()) {
+                        span.end = span.start + source.trim_end().len() as u32;
+                    }
+                }
+                if let Some(quote) = match style {
+                    ScalarStyle::SingleQuoted => Some('\''),
+                    ScalarStyle::DoubleQuoted => Some('"'),
+                    _ => None,
+                } {
+                    // A quoted scalar's end marker may be past spaces and a comment after it.
+                    if let Some(len) = self
+                        .text
+                        .get(span.range())
+                        .and_then(|s| quoted_len(s, quote))
+                    {
+                        span.end = span.start + len as u32;
+                    }
+                }
+                let node = Node {
+                    kind: scalar_kind(&value, style, tag.as_deref()),
+                    span,
+                    tag: tag.as_deref().and_then(tag_name),
+                };
+                self.finish(
+                    Built {
+                        node,
+                        size: 1,
+                        height: 0,
+                    },
+                    anchor,
+                )
+            }
+            Event::SequenceStart(anchor, tag) => self.open(span, anchor, tag.as_deref(), true),
+            Event::MappingStart(anchor, tag) => self.open(span, anchor, tag.as_deref(), false),
+            Event::SequenceEnd | Event::MappingEnd => self.close(span),
+            Event::Alias(id) => self.alias(id, span),
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => Ok(()),
+        }
+    }
+
+    fn open(
+        &mut self,
+        span: YamlSpan,
+        anchor: usize,
+        tag: Option<&Tag>,
+        seq: bool,
+    ) -> Result<(), TreeError> {
+        if self.stack.len() >= MAX_DEPTH {
+            let message = format!("nesting is deeper than {MAX_DEPTH} levels");
+            return Err(self.error_at(span.start, &message));
+        }
+        let span = self.span(span);
+        let body = if seq {
+            Body::Seq(Vec::new())
+        } else {
+            Body::Map {
+                entries: Vec::new(),
+                pending: None,
+                seen: HashSet::new(),
+            }
+        };
+        self.stack.push(Frame {
+            start: span.start as usize,
+            last_end: span.end as usize,
+            tag: tag.and_then(tag_name),
+            anchor,
+            size: 1,
+            height: 1,
+            body,
+        });
+        Ok(())
+    }
+
+    fn close(&mut self, span: YamlSpan) -> Result<(), TreeError> {
+        let end_span = self.span(span);
+        let Some(frame) = self.stack.pop() else {
+            return Err(self.error_at(span.start, "unbalanced end of collection"));
+        };
+        // A flow collection ends at its bracket; a block one at its last entry.
+        let end = if end_span.start < end_span.end {
+            end_span.end as usize
+        } else {
+            frame.last_end
+        };
+        let kind = match frame.body {
+            Body::Seq(items) => NodeKind::Seq(items),
+            Body::Map { entries, .. } => NodeKind::Map(entries),
+        };
+        let node = Node {
+            kind,
+            span: Span::new(self.file, frame.start, end),
+            tag: frame.tag,
+        };
+        let built = Built {
+            node,
+            size: frame.size,
+            height: frame.height,
+        };
+        self.finish(built, frame.anchor)
+    }
+
+    fn alias(&mut self, id: usize, span: YamlSpan) -> Result<(), TreeError> {
+        let Some(anchored) = self.anchors.get(&id) else {
+            return Err(self.error_at(span.start, "alias refers to its own enclosing anchor"));
+        };
+        let (size, height) = (anchored.size, anchored.height);
+        if self.alias_nodes + size > MAX_ALIAS_NODES {
+            let message = format!("aliases expand to more than {MAX_ALIAS_NODES} nodes");
+            return Err(self.error_at(span.start, &message));
+        }
+        if self.stack.len() + height > MAX_DEPTH {
+            let message = format!("alias expands to nesting deeper than {MAX_DEPTH} levels");
+            return Err(self.error_at(span.start, &message));
+        }
+        let mut copy = anchored.clone();
+        copy.node.span = self.span(span);
+        self.alias_nodes += size;
+        self.finish(copy, 0)
+    }
+
+    /// Record a finished node as an anchor if it has one, and put it in its parent.
+    fn finish(&mut self, built: Built, anchor: usize) -> Result<(), TreeError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, built.clone());
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            self.docs.push(built.node);
+            return Ok(());
+        };
+        frame.size += built.size;
+        frame.height = frame.height.max(built.height + 1);
+        frame.last_end = frame.last_end.max(built.node.span.end as usize);
+        match &mut frame.body {
+            Body::Seq(items) => items.push(built.node),
+            Body::Map {
+                entries,
+                pending,
+                seen,
+            } => match pending.take() {
+                Some(key) => entries.push((key, built.node)),
+                None => {
+                    let key = Key {
+                        name: key_name(&built.node, self.text),
+                        span: built.node.span,
+                    };
+                    if !seen.insert(key.name.clone()) {
+                        return Err(TreeError {
+                            span: key.span,
+                            message: format!("duplicate key `{}` in mapping", key.name),
+                        });
+                    }
+                    *pending = Some(key);
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+/// The length of `source` up to the closing quote of its first `quote`d scalar (after any tag).
+fn quoted_len(source: &str, quote: char) -> Option<usize> {
+    let open = source.find(quote)?;
+    let mut chars = source[open + 1..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            '\'' if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                chars.next();
+            }
+            c if c == quote => return Some(open + 1 + i + c.len_utf8()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The name of a mapping key: a string's value, else the key's source text.
+fn key_name(node: &Node, text: &str) -> String {
+    match &node.kind {
+        NodeKind::String(s) | NodeKind::Number(s) => s.clone(),
+        _ => text.get(node.span.range()).unwrap_or("").trim().to_string(),
+    }
+}
+
+/// The tag kept on a node: a local tag without its `!`; none for the core schema's `!!` tags.
+fn tag_name(tag: &Tag) -> Option<String> {
+    if tag.is_yaml_core_schema() {
+        None
+    } else if tag.handle == "!" {
+        Some(tag.suffix.clone())
+    } else {
+        Some(format!(
+            "{}{}",
+            tag.handle.trim_start_matches('!'),
+            tag.suffix
+        ))
+    }
+}
+
+/// A scalar's kind: quoted, block and locally tagged scalars are strings; plain ones follow the
+/// YAML 1.2 core schema (as does a `!!` tag other than `!!str`).
+fn scalar_kind(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> NodeKind {
+    let resolve = match tag {
+        Some(tag) if tag.is_yaml_core_schema() => tag.suffix != "str",
+        Some(_) => false,
+        None => style == ScalarStyle::Plain,
+    };
+    if resolve {
+        core_schema(value)
+    } else {
+        NodeKind::String(value.to_string())
+    }
+}
+
+/// Resolve a plain scalar by the YAML 1.2 core schema.
+fn core_schema(value: &str) -> NodeKind {
+    match value {
+        "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
+        "true" | "True" | "TRUE" => NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => NodeKind::Bool(false),
+        _ if is_number(value) => NodeKind::Number(value.to_string()),
+        _ => NodeKind::String(value.to_string()),
+    }
+}
+
+/// Whether a plain scalar is a core-schema int or float.
+fn is_number(s: &str) -> bool {
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    if let Some(octal) = s.strip_prefix("0o") {
+        return digits(octal, 8);
+    }
+    if let Some(hex) = s.strip_prefix("0x") {
+        return digits(hex, 16);
+    }
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(s, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (int.is_empty() || digits(int, 10))
+                && (frac.is_empty() || digits(frac, 10))
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => digits(mantissa, 10),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e), 10));
+    mantissa_ok && exponent_ok
+}
+
+/// Byte offsets of saphyr's 1-based lines and 0-based char columns.
+///
+/// Lines break at `\r\n`, `\r` or `\n` as in YAML, and a leading byte order mark is not counted.
+/// Markers mostly come in text order, so the last position is cached and walked forward from.
+struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+    /// The last (line, column, byte offset) looked up.
+    cursor: Cell<(usize, usize, usize)>,
+}
+
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str) -> LineIndex<'t> {
+        let first = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let bytes = text.as_bytes();
+        let mut starts = vec![first];
+        for (i, &b) in bytes.iter().enumerate() {
+            let crlf = b == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+            if (b == b'\n' || b == b'\r') && !crlf {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex {
+            text,
+            starts,
+            cursor: Cell::new((1, 0, first)),
+        }
+    }
+
+    /// The byte offset of a marker, clamped to its line (or the text).
+    fn offset(&self, marker: Marker) -> usize {
+        let (line, col) = (marker.line(), marker.col());
+        let Some(&line_start) = line.checked_sub(1).and_then(|i| self.starts.get(i)) else {
+            return self.text.len();
+        };
+        let line_end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        let (from_col, from) = match self.cursor.get() {
+            (l, c, offset) if l == line && c <= col => (c, offset),
+            _ => (0, line_start),
+        };
+        let rest = self.text.get(from..line_end).unwrap_or("");
+        let offset = rest
+            .char_indices()
+            .nth(col - from_col)
+            .map_or(line_end, |(i, _)| from + i);
+        self.cursor.set((line, col, offset));
+        offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::time::{Duration, Instant};
+
+    const F: FileId = FileId(0);
+
+    fn one(text: &str) -> Node {
+        let mut docs = parse_yaml(F, text).unwrap();
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.range()]
+    }
+
+    fn err(text: &str) -> TreeError {
+        parse_yaml(F, text).unwrap_err()
+    }
+
+    fn fails_fast(text: &str) -> TreeError {
+        let start = Instant::now();
+        let e = err(text);
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "took {:?}",
+            start.elapsed()
+        );
+        e
+    }
+
+    #[test]
+    fn spans_of_keys_and_values_count_bytes() {
+        let text = "name: ü\nlist:\n  - 'x ü'\n  - {k: v}\nsame: ü then ü\nlast: 1\n";
+        let doc = one(text);
+        let (key, value) = doc.entry("name").unwrap();
+        assert_eq!(slice(text, key.span), "name");
+        assert_eq!(slice(text, value.span), "ü");
+        let (key, list) = doc.entry("list").unwrap();
+        assert_eq!(slice(text, key.span), "list");
+        let NodeKind::Seq(items) = &list.kind else {
+            panic!("{list:?}")
+        };
+        assert_eq!(slice(text, items[0].span), "'x ü'");
+        assert_eq!(items[0].kind, NodeKind::String("x ü".into()));
+        assert_eq!(slice(text, items[1].span), "{k: v}");
+        let (k, v) = items[1].entry("k").unwrap();
+        assert_eq!((slice(text, k.span), slice(text, v.span)), ("k", "v"));
+        assert_eq!(slice(text, list.span), "- 'x ü'\n  - {k: v}");
+        let (key, value) = doc.entry("same").unwrap();
+        assert_eq!(slice(text, key.span), "same");
+        assert_eq!(slice(text, value.span), "ü then ü");
+        let (key, value) = doc.entry("last").unwrap();
+        assert_eq!(
+            (slice(text, key.span), slice(text, value.span)),
+            ("last", "1")
+        );
+        assert_eq!(slice(text, doc.span), text.trim_end());
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let text = "a: \"x \\\" ü\"   # c \"\nb: 'it''s'  # 'd'\nc: !Sub 'y' \nd: [\"e\" , 'f' ]\n";
+        let doc = one(text);
+        assert_eq!(slice(text, doc.get("a").unwrap().span), "\"x \\\" ü\"");
+        assert_eq!(
+            doc.get("a").unwrap().kind,
+            NodeKind::String("x \" ü".into())
+        );
+        assert_eq!(slice(text, doc.get("b").unwrap().span), "'it''s'");
+        assert_eq!(slice(text, doc.get("c").unwrap().span), "!Sub 'y'");
+        let NodeKind::Seq(items) = &doc.get("d").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(slice(text, items[0].span), "\"e\"");
+        assert_eq!(slice(text, items[1].span), "'f'");
+    }
+
+    #[test]
+    fn multibyte_before_a_key_on_the_same_line() {
+        let text = "{ü: 1, ö: [a, b], 😀x: \"é\"}";
+        let doc = one(text);
+        let (key, value) = doc.entry("😀x").unwrap();
+        assert_eq!(slice(text, key.span), "😀x");
+        assert_eq!(slice(text, value.span), "\"é\"");
+        let (key, value) = doc.entry("ö").unwrap();
+        assert_eq!(
+            (slice(text, key.span), slice(text, value.span)),
+            ("ö", "[a, b]")
+        );
+    }
+
+    #[test]
+    fn line_breaks_and_byte_order_mark() {
+        let text = "\u{feff}a: ü\rb: 2\r\nc: [x,\r\n y]\n";
+        let doc = one(text);
+        assert_eq!(slice(text, doc.entry("a").unwrap().0.span), "a");
+        assert_eq!(slice(text, doc.get("b").unwrap().span), "2");
+        assert_eq!(slice(text, doc.get("c").unwrap().span), "[x,\r\n y]");
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        let text = "a: true\nb: False\nc: ~\nd:\ne: null\nf: 12\ng: -1.5e3\nh: 0x1F\ni: .inf\nj: 'true'\n\
+                    k: \"1\"\nl: yes\nm: 1.2.3\nn: !!str 5\no: |\n  block\np: .5\nq: '0o17'\nr: 0o17\n";
+        let doc = one(text);
+        let kind = |k: &str| doc.get(k).unwrap().kind.clone();
+        assert_eq!(kind("a"), NodeKind::Bool(true));
+        assert_eq!(kind("b"), NodeKind::Bool(false));
+        assert_eq!(kind("c"), NodeKind::Null);
+        assert_eq!(kind("d"), NodeKind::Null);
+        assert_eq!(kind("e"), NodeKind::Null);
+        assert_eq!(kind("f"), NodeKind::Number("12".into()));
+        assert_eq!(kind("g"), NodeKind::Number("-1.5e3".into()));
+        assert_eq!(kind("h"), NodeKind::Number("0x1F".into()));
+        assert_eq!(kind("i"), NodeKind::Number(".inf".into()));
+        assert_eq!(kind("j"), NodeKind::String("true".into()));
+        assert_eq!(kind("k"), NodeKind::String("1".into()));
+        assert_eq!(kind("l"), NodeKind::String("yes".into()));
+        assert_eq!(kind("m"), NodeKind::String("1.2.3".into()));
+        assert_eq!(kind("n"), NodeKind::String("5".into()));
+        assert_eq!(doc.get("n").unwrap().tag, None);
+        assert_eq!(kind("o"), NodeKind::String("block\n".into()));
+        assert_eq!(slice(text, doc.get("o").unwrap().span), "block");
+        assert_eq!(kind("p"), NodeKind::Number(".5".into()));
+        assert_eq!(kind("q"), NodeKind::String("0o17".into()));
+        assert_eq!(kind("r"), NodeKind::Number("0o17".into()));
+    }
+
+    #[test]
+    fn cloudformation_tags() {
+        let text = "\
+Resources:
+  Entry:
+    Type: AWS::EKS::AccessEntry
+    Properties:
+      ClusterName: !Ref ClusterName
+      PrincipalArn: !Sub \"arn:aws:iam::${AWS::AccountId}:role/ci-ü\"
+      Other: !GetAtt Cluster.Arn
+      Cond: !If [C, !Ref A, !Ref \"AWS::NoValue\"]
+      Join: !Join
+        - ''
+        - [a, !Ref ClusterName]
+      Block: !Sub |
+        ü ${A}
+        next
+      Map: !Transform {Name: x}
+";
+        let doc = one(text);
+        let props = doc.get("Resources").and_then(|r| r.get("Entry")).unwrap();
+        assert_eq!(
+            props.get("Type").and_then(Node::as_str),
+            Some("AWS::EKS::AccessEntry")
+        );
+        let props = props.get("Properties").unwrap();
+
+        let name = props.get("ClusterName").unwrap();
+        assert_eq!(name.tag.as_deref(), Some("Ref"));
+        assert_eq!(name.kind, NodeKind::String("ClusterName".into()));
+        assert_eq!(name.as_str(), None);
+        assert_eq!(slice(text, name.span), "!Ref ClusterName");
+
+        let arn = props.get("PrincipalArn").unwrap();
+        assert_eq!(arn.tag.as_deref(), Some("Sub"));
+        let sub = "arn:aws:iam::${AWS::AccountId}:role/ci-ü";
+        assert_eq!(arn.kind, NodeKind::String(sub.into()));
+        assert_eq!(slice(text, arn.span), format!("!Sub \"{sub}\""));
+
+        let other = props.get("Other").unwrap();
+        assert_eq!(other.tag.as_deref(), Some("GetAtt"));
+        assert_eq!(slice(text, other.span), "!GetAtt Cluster.Arn");
+        // After the `ü` on an earlier line.
+        assert_eq!(slice(text, props.entry("Other").unwrap().0.span), "Other");
+
+        let cond = props.get("Cond").unwrap();
+        assert_eq!(cond.tag.as_deref(), Some("If"));
+        assert_eq!(
+            slice(text, cond.span),
+            "!If [C, !Ref A, !Ref \"AWS::NoValue\"]"
+        );
+        let NodeKind::Seq(items) = &cond.kind else {
+            panic!("{cond:?}")
+        };
+        assert_eq!(items[0].as_str(), Some("C"));
+        assert_eq!(items[1].tag.as_deref(), Some("Ref"));
+        assert_eq!(slice(text, items[1].span), "!Ref A");
+        assert_eq!(items[2].tag.as_deref(), Some("Ref"));
+        assert_eq!(items[2].kind, NodeKind::String("AWS::NoValue".into()));
+        assert_eq!(slice(text, items[2].span), "!Ref \"AWS::NoValue\"");
+
+        let join = props.get("Join").unwrap();
+        assert_eq!(join.tag.as_deref(), Some("Join"));
+        assert!(slice(text, join.span).starts_with("!Join"));
+        assert!(slice(text, join.span).ends_with("[a, !Ref ClusterName]"));
+
+        let block = props.get("Block").unwrap();
+        assert_eq!(block.tag.as_deref(), Some("Sub"));
+        assert_eq!(block.kind, NodeKind::String("ü ${A}\nnext\n".into()));
+        assert_eq!(
+            slice(text, block.span),
+            "!Sub |\n        ü ${A}\n        next"
+        );
+
+        let map = props.get("Map").unwrap();
+        assert_eq!(map.tag.as_deref(), Some("Transform"));
+        assert_eq!(map.get("Name").and_then(Node::as_str), Some("x"));
+    }
+
+    #[test]
+    fn multiple_documents() {
+        let text = "a: 1\n---\n- x\n---\n...\n--- !Ref y\n";
+        let docs = parse_yaml(F, text).unwrap();
+        assert_eq!(docs.len(), 4);
+        assert_eq!(docs[0].get("a").unwrap().kind, NodeKind::Number("1".into()));
+        assert_eq!(
+            docs[1].kind,
+            NodeKind::Seq(vec![Node {
+                kind: NodeKind::String("x".into()),
+                span: Span::new(F, 11, 12),
+                tag: None,
+            }])
+        );
+        assert_eq!(docs[2].kind, NodeKind::Null);
+        assert_eq!(docs[3].tag.as_deref(), Some("Ref"));
+        assert!(parse_yaml(F, "").unwrap().is_empty());
+        assert!(parse_yaml(F, "# only a comment\n").unwrap().is_empty());
+    }
+
+    #[test]
+    fn aliases_are_copied_and_merge_keys_kept() {
+        let text = "base: &b {Type: STANDARD}\nentry:\n  <<: *b\n  Name: x\n";
+        let doc = one(text);
+        let entry = doc.get("entry").unwrap();
+        let (key, merged) = entry.entry("<<").unwrap();
+        assert_eq!(slice(text, key.span), "<<");
+        assert_eq!(slice(text, merged.span), "*b");
+        let ty = merged.get("Type").unwrap();
+        assert_eq!(ty.as_str(), Some("STANDARD"));
+        assert_eq!(slice(text, ty.span), "STANDARD");
+        assert_eq!(entry.get("Type"), None);
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut text = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for pair in names.windows(2) {
+            let refs = vec![format!("*{}", pair[0]); 9].join(", ");
+            text.push_str(&format!("{0}: &{0} [{refs}]\n", pair[1]));
+        }
+        let e = fails_fast(&text);
+        assert!(e.message.contains("aliases expand"), "{e:?}");
+        let recursive = err("a: &a [1, *a]\n");
+        assert!(recursive.message.contains("alias"), "{recursive:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        for text in [
+            "[".repeat(10_000),
+            "{a: ".repeat(10_000),
+            "- ".repeat(10_000) + "x",
+            (0..2_000)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect(),
+            format!("{}{}", "- ".repeat(200), "[".repeat(100)),
+        ] {
+            let e = fails_fast(&text);
+            assert!(e.span.end - e.span.start <= 1, "{e:?}");
+        }
+        let ok = format!("{}x{}", "[".repeat(200), "]".repeat(200));
+        assert!(parse_yaml(F, &ok).is_ok());
+        let deep_anchor = format!(
+            "a: &a {}x{}\nb:\n{}*a\n",
+            "[".repeat(200),
+            "]".repeat(200),
+            "- ".repeat(100)
+        );
+        assert!(err(&deep_anchor).message.contains("deeper"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_key() {
+        let text = "a: 1\nb:\n  c: 1\n  'c': 2\n";
+        let e = err(text);
+        assert_eq!(slice(text, e.span), "'c'");
+        assert_eq!(e.span.start as usize, text.rfind("'c'").unwrap());
+        assert!(e.message.contains("duplicate key `c`"));
+        // The same key in different mappings is fine.
+        assert!(parse_yaml(F, "a: {x: 1}\nb: {x: 2}\n").is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let text = "key: ü\n  bad: - x\n";
+        let e = err(text);
+        assert_eq!(e.span.start as usize, text.find(": -").unwrap(), "{e:?}");
+        assert_eq!(slice(text, e.span), ":");
+        assert!(
+            e.message.contains("mapping values are not allowed"),
+            "{e:?}"
+        );
+        let text = "a: ü\nb: [1, 2\n";
+        let e = err(text);
+        assert!(e.span.start as usize >= text.find('[').unwrap(), "{e:?}");
+        assert!(e.span.end as usize <= text.len());
+        let e = err("a: 'ü\n");
+        assert!(!e.message.is_empty());
+    }
+
+    fn check_spans(node: &Node, text: &str) {
+        assert!(node.span.end as usize <= text.len());
+        assert!(text.is_char_boundary(node.span.start as usize));
+        assert!(text.is_char_boundary(node.span.end as usize));
+        match &node.kind {
+            NodeKind::Seq(items) => items.iter().for_each(|n| check_spans(n, text)),
+            NodeKind::Map(entries) => entries.iter().for_each(|(k, v)| {
+                assert!(text.get(k.span.range()).is_some());
+                check_spans(v, text);
+            }),
+            _ => {}
+        }
+    }
+
+    fn check(text: &str) {
+        match parse_yaml(F, text) {
+            Ok(docs) => docs.iter().for_each(|d| check_spans(d, text)),
+            Err(e) => assert!(text.get(e.span.range()).is_some(), "{e:?}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC{0,300}") {
+            check(&text);
+        }
+
+        #[test]
+        fn never_panics_on_yaml_punctuation(text in "[\\[\\]{}:,\\-!&*'\" \n\ta1]{0,300}") {
+            check(&text);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The GitHub Actions reporter: one workflow command per finding, which the runner turns into
+//! an annotation on the file.
+//!
+//! `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=ID name::message`, with `::warning`
+//! for warnings and `::notice` for notes. Columns count Unicode scalar values and `endColumn` is
+//! the column just after the span, as in the JSON and SARIF output.
+
+use std::io::{self, Write};
+
+use super::{RenderOptions, Report};
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// Writes one workflow command line per shown diagnostic.
+pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    for d in super::visible(report, opts) {
+        writeln!(out, "{}", command(report, d))?;
+    }
+    Ok(())
+}
+
+fn command(report: &Report, d: &Diagnostic) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let (start, end) = report.sources.range(d.span);
+    let title = match super::rule_meta(report, d.rule) {
+        Some(meta) => format!("{} {}", meta.id, meta.name),
+        None => d.rule.to_string(),
+    };
+    format!(
+        "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        escape_property(&report.sources.get(d.span.file).path),
+        start.line,
+        start.column,
+        end.line,
+        end.column,
+        escape_property(&title),
+        escape_data(&d.message),
+    )
+}
+
+/// Escapes a command's message: `%`, `\r` and `\n`.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value: as data, plus `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil;
+
+    fn rendered(opts: RenderOptions) -> String {
+        let mut out = Vec::new();
+        render(&testutil::report(), &opts, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn github_one_command_per_unsuppressed_finding() {
+        let s = rendered(RenderOptions::default());
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines.len(), 3, "{s}");
+        assert_eq!(
+            lines[0],
+            "::error file=cfn/stack.yaml,line=5,col=21,endLine=5,endColumn=54,\
+             title=EKS104 duplicate-principal::\
+             principal arn:aws:iam::123456789012:role/ci already has an access entry"
+        );
+        assert!(
+            lines[1].starts_with("::notice file=envs/prod cluster/main.tf,line=4,"),
+            "{s}"
+        );
+        assert_eq!(
+            lines[2],
+            "::error file=envs/prod cluster/main.tf,line=5,col=20,endLine=5,endColumn=29,\
+             title=EKS105 invalid-entry-type::type \"standrd\" is not a valid access entry type"
+        );
+    }
+
+    #[test]
+    fn github_shows_suppressed_when_asked() {
+        let s = rendered(RenderOptions {
+            show_suppressed: true,
+            ..RenderOptions::default()
+        });
+        assert!(
+            s.lines().any(|l| l.starts_with("::warning ")
+                && l.contains("title=EKS401 cluster-admin-policy::")),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("100% a:b,c\r\nd"), "100%25 a:b,c%0D%0Ad");
+        assert_eq!(escape_property("100% a:b,c\nd"), "100%25 a%3Ab%2Cc%0Ad");
+    }
+}

@@ -1,0 +1,242 @@
+//! The human reporter: codespan-reporting snippets and a summary line.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{self as cs, Label};
+use codespan_reporting::files::{self, Files};
+use codespan_reporting::term::{self, WriteStyle, termcolor};
+
+use super::{RenderOptions, Report, Summary};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, SourceFile, SourceMap};
+
+/// Renders each shown diagnostic as a source snippet, then the summary line.
+///
+/// Colour uses ANSI escapes when `opts.color` is set; deciding whether the terminal supports
+/// them is the caller's business.
+pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    if opts.color {
+        emit_all(report, opts, &mut termcolor::Ansi::new(out))
+    } else {
+        emit_all(report, opts, &mut termcolor::NoColor::new(out))
+    }
+}
+
+fn emit_all<W: WriteStyle + Write>(
+    report: &Report,
+    opts: &RenderOptions,
+    w: &mut W,
+) -> io::Result<()> {
+    let config = term::Config::default();
+    for d in super::visible(report, opts) {
+        term::emit_to_write_style(w, &config, &report.sources, &to_codespan(report, d))
+            .map_err(into_io)?;
+    }
+    if opts.quiet {
+        return Ok(());
+    }
+    writeln!(w, "{}", summary_line(&Summary::of(report)))
+}
+
+/// `2 errors, 0 warnings, 1 note in 2 files`.
+///
+/// SPEC §6 writes the line as `N errors, N warnings, N notes in N files`; we keep that shape and
+/// pluralise each noun correctly (`1 error`, `1 file`). Suppressed findings are not counted.
+fn summary_line(s: &Summary) -> String {
+    format!(
+        "{}, {}, {} in {}",
+        counted(s.errors, "error"),
+        counted(s.warnings, "warning"),
+        counted(s.notes, "note"),
+        counted(s.files, "file"),
+    )
+}
+
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Our diagnostic as codespan's: header `severity[ID name]: message`, the primary span, the
+/// related spans as labelled secondary spans, and `help:` / `suppressed:` notes.
+fn to_codespan(report: &Report, d: &Diagnostic) -> cs::Diagnostic<FileId> {
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+        Severity::Note => cs::Severity::Note,
+    };
+    let code = match super::rule_meta(report, d.rule) {
+        Some(meta) => format!("{} {}", meta.id, meta.name),
+        None => d.rule.to_string(),
+    };
+    let mut labels = vec![Label::primary(d.span.file, d.span.range())];
+    labels.extend(
+        d.related
+            .iter()
+            .map(|r| Label::secondary(r.span.file, r.span.range()).with_message(&r.message)),
+    );
+    let mut notes = Vec::new();
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {help}"));
+    }
+    if let Some(s) = &d.suppressed {
+        notes.push(match &s.justification {
+            Some(j) => format!("suppressed: {j}"),
+            None => "suppressed".to_string(),
+        });
+    }
+    cs::Diagnostic::new(severity)
+        .with_code(code)
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn into_io(e: files::Error) -> io::Error {
+    match e {
+        files::Error::Io(e) => e,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// Lets codespan read our sources directly, without copying their text.
+impl<'a> Files<'a> for SourceMap {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        Ok(&file(self, id)?.path)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        Ok(&file(self, id)?.text)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
+        Ok(file(self, id)?.position(byte_index).line - 1)
+    }
+
+    /// The line's bytes including its line break, as codespan's own file types return them.
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, files::Error> {
+        let f = file(self, id)?;
+        let line = line_index + 1;
+        if line > f.line_count() {
+            return Err(files::Error::LineTooLarge {
+                given: line_index,
+                max: f.line_count() - 1,
+            });
+        }
+        let start = f.line_range(line).start;
+        let end = if line < f.line_count() {
+            f.line_range(line + 1).start
+        } else {
+            f.text.len()
+        };
+        Ok(start..end)
+    }
+}
+
+fn file(map: &SourceMap, id: FileId) -> Result<&SourceFile, files::Error> {
+    if (id.0 as usize) < map.len() {
+        Ok(map.get(id))
+    } else {
+        Err(files::Error::FileMissing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil;
+
+    fn rendered(opts: RenderOptions) -> String {
+        let mut out = Vec::new();
+        render(&testutil::report(), &opts, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn human_shows_header_snippet_related_help_and_summary() {
+        let s = rendered(RenderOptions::default());
+        assert!(
+            s.contains("error[EKS104 duplicate-principal]: principal arn:aws:iam::123456789012:role/ci already has an access entry"),
+            "{s}"
+        );
+        assert!(s.contains("first access entry for this principal"), "{s}");
+        assert!(s.contains("= help: remove one of the two entries"), "{s}");
+        assert!(
+            s.contains("note[EKS124 role-username-without-session-name]"),
+            "{s}"
+        );
+        // Char column: 19 chars (21 bytes) precede the value on its line.
+        assert!(s.contains(&format!("{}:5:20", testutil::TF_PATH)), "{s}");
+        assert!(
+            s.ends_with("2 errors, 0 warnings, 1 note in 2 files\n"),
+            "{s}"
+        );
+        assert!(!s.contains('\u{1b}'), "no escapes without colour: {s}");
+    }
+
+    #[test]
+    fn human_omits_suppressed_unless_asked() {
+        let hidden = rendered(RenderOptions::default());
+        assert!(!hidden.contains("EKS401"), "{hidden}");
+        let shown = rendered(RenderOptions {
+            show_suppressed: true,
+            ..RenderOptions::default()
+        });
+        assert!(
+            shown.contains("warning[EKS401 cluster-admin-policy]"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("= suppressed: break-glass role, reviewed"),
+            "{shown}"
+        );
+        // The summary still counts only unsuppressed findings.
+        assert!(
+            shown.ends_with("2 errors, 0 warnings, 1 note in 2 files\n"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn quiet_leaves_out_the_summary() {
+        let s = rendered(RenderOptions {
+            quiet: true,
+            ..RenderOptions::default()
+        });
+        assert!(s.contains("EKS"), "{s}");
+        assert!(!s.contains(" in 2 files"), "{s}");
+    }
+
+    #[test]
+    fn human_colour_uses_ansi_escapes() {
+        let s = rendered(RenderOptions {
+            color: true,
+            ..RenderOptions::default()
+        });
+        assert!(s.contains("\u{1b}["), "{s}");
+    }
+
+    #[test]
+    fn summary_pluralises() {
+        let one = Summary {
+            errors: 1,
+            warnings: 1,
+            notes: 1,
+            suppressed: 0,
+            files: 1,
+        };
+        assert_eq!(summary_line(&one), "1 error, 1 warning, 1 note in 1 file");
+        assert_eq!(
+            summary_line(&Summary::default()),
+            "0 errors, 0 warnings, 0 notes in 0 files"
+        );
+    }
+}

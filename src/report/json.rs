@@ -1,0 +1,205 @@
+//! The JSON reporter: one pretty-printed object, format version 1.
+//!
+//! ```json
+//! {"version": 1, "diagnostics": [...],
+//!  "summary": {"errors": 0, "warnings": 0, "notes": 0, "files": 0, "suppressed": 0}}
+//! ```
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{RenderOptions, Report, Summary};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{Position, Span};
+
+/// The version of this output format; bumped on incompatible changes.
+const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    files: usize,
+    suppressed: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    /// `null` only for an id missing from the catalog.
+    name: Option<&'a str>,
+    severity: Severity,
+    message: &'a str,
+    file: &'a str,
+    span: JsonSpan,
+    related: Vec<JsonRelated<'a>>,
+    help: Option<&'a str>,
+    /// Present only on suppressed findings (shown with `--show-suppressed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<JsonSuppressed<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    file: &'a str,
+    span: JsonSpan,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    justification: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonSpan {
+    start: JsonPosition,
+    end: JsonPosition,
+}
+
+/// 1-based line, 1-based column in Unicode scalar values, 0-based byte offset.
+#[derive(Serialize)]
+struct JsonPosition {
+    line: usize,
+    column: usize,
+    offset: usize,
+}
+
+impl From<Position> for JsonPosition {
+    fn from(p: Position) -> JsonPosition {
+        JsonPosition {
+            line: p.line,
+            column: p.column,
+            offset: p.offset,
+        }
+    }
+}
+
+/// Renders the report as pretty-printed JSON followed by a newline.
+pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let s = Summary::of(report);
+    let output = Output {
+        version: VERSION,
+        diagnostics: super::visible(report, opts)
+            .map(|d| diagnostic(report, d))
+            .collect(),
+        summary: JsonSummary {
+            errors: s.errors,
+            warnings: s.warnings,
+            notes: s.notes,
+            files: s.files,
+            suppressed: s.suppressed,
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}
+
+fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        rule: d.rule,
+        name: super::rule_meta(report, d.rule).map(|m| m.name),
+        severity: d.severity,
+        message: &d.message,
+        file: &report.sources.get(d.span.file).path,
+        span: span(report, d.span),
+        related: d
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                message: &r.message,
+                file: &report.sources.get(r.span.file).path,
+                span: span(report, r.span),
+            })
+            .collect(),
+        help: d.help.as_deref(),
+        suppressed: d.suppressed.as_ref().map(|s| JsonSuppressed {
+            justification: s.justification.as_deref(),
+        }),
+    }
+}
+
+fn span(report: &Report, span: Span) -> JsonSpan {
+    let (start, end) = report.sources.range(span);
+    JsonSpan {
+        start: start.into(),
+        end: end.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil;
+    use serde_json::{Value, json};
+
+    fn rendered(opts: RenderOptions) -> (String, Value) {
+        let mut out = Vec::new();
+        render(&testutil::report(), &opts, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let value = serde_json::from_str(&text).unwrap();
+        (text, value)
+    }
+
+    #[test]
+    fn json_has_fields_positions_and_summary() {
+        let (text, v) = rendered(RenderOptions::default());
+        assert!(text.ends_with("}\n"));
+        assert_eq!(v["version"], 1);
+        assert_eq!(
+            v["summary"],
+            json!({"errors": 2, "warnings": 0, "notes": 1, "files": 2, "suppressed": 1})
+        );
+        let diags = v["diagnostics"].as_array().unwrap();
+        let rules: Vec<&str> = diags.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+        assert_eq!(rules, ["EKS104", "EKS124", "EKS105"]);
+
+        let first = &diags[0];
+        assert_eq!(first["name"], "duplicate-principal");
+        assert_eq!(first["severity"], "error");
+        assert_eq!(first["file"], "cfn/stack.yaml");
+        assert_eq!(first["help"], "remove one of the two entries");
+        assert_eq!(first["related"][0]["file"], testutil::TF_PATH);
+        assert_eq!(
+            first["related"][0]["message"],
+            "first access entry for this principal"
+        );
+        assert_eq!(first["related"][0]["span"]["start"]["line"], 3);
+        assert!(first.get("suppressed").is_none());
+
+        let eks105 = &diags[2];
+        let offset = testutil::TF.find("\"standrd\"").unwrap();
+        assert_eq!(
+            eks105["span"],
+            json!({
+                "start": {"line": 5, "column": 20, "offset": offset},
+                "end": {"line": 5, "column": 29, "offset": offset + 9},
+            })
+        );
+        assert_eq!(diags[1]["help"], Value::Null);
+    }
+
+    #[test]
+    fn json_shows_suppressed_with_justification_when_asked() {
+        let (_, v) = rendered(RenderOptions {
+            show_suppressed: true,
+            ..RenderOptions::default()
+        });
+        let diags = v["diagnostics"].as_array().unwrap();
+        assert_eq!(diags.len(), 4);
+        assert_eq!(diags[1]["rule"], "EKS401");
+        assert_eq!(
+            diags[1]["suppressed"],
+            json!({"justification": "break-glass role, reviewed"})
+        );
+    }
+}

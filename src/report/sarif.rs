@@ -1,0 +1,475 @@
+//! The SARIF 2.1.0 reporter, built with serde-sarif's typed builders.
+//!
+//! One run; columns count Unicode code points (`columnKind: unicodeCodePoints`), as our
+//! positions do. Suppressed findings are kept, with an `inSource` suppression, so code scanning
+//! shows them as dismissed.
+//!
+//! # Fingerprints
+//!
+//! Each result has `partialFingerprints["ekslint/v1"]`: 16 lower-case hex digits of the 64-bit
+//! FNV-1a hash of
+//! `rule id ␀ file path ␀ normalised text ␀ occurrence`, where the normalised text is the
+//! primary span's text with every run of whitespace collapsed to one space and trimmed, and the
+//! occurrence is the decimal index of this (rule, file, text) triple among the earlier results
+//! of the same run (0 for the first). No line or column goes in, so unrelated edits above a
+//! finding leave its fingerprint unchanged. FNV-1a is written here because std's hashers are
+//! not stable across releases.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::json;
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    SCHEMA_URL, Sarif, Suppression, Tool, ToolComponent, Version,
+};
+
+use super::{RenderOptions, Report};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{self, RuleMeta};
+use crate::source::Span;
+
+/// The base id relative artifact URIs are resolved against.
+const SRCROOT: &str = "%SRCROOT%";
+/// Where rule documentation lives: `<RULES_DOC_URI><id>-<name>.md`.
+const RULES_DOC_URI: &str = "https://github.com/ekslint/ekslint/blob/main/rules/";
+/// The key of our fingerprint in `partialFingerprints`.
+const FINGERPRINT_KEY: &str = "ekslint/v1";
+
+/// Renders the report as a pretty-printed SARIF log followed by a newline.
+///
+/// `opts` changes nothing: SARIF never has colour and always carries suppressed findings.
+pub fn render(report: &Report, _opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(report)?)?;
+    writeln!(out)
+}
+
+fn log(report: &Report) -> io::Result<Sarif> {
+    let rules = driver_rules(report);
+    let mut fingerprints = Fingerprints::default();
+    let results = report
+        .diagnostics
+        .iter()
+        .map(|d| result(report, &rules, &mut fingerprints, d))
+        .collect::<Vec<_>>();
+    let driver = ToolComponent::builder()
+        .name("ekslint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .information_uri(env!("CARGO_PKG_REPOSITORY"))
+        .rules(rules.iter().copied().map(descriptor).collect::<Vec<_>>())
+        .build();
+    let base = ArtifactLocation::builder()
+        .description(text(
+            "The directory ekslint was run in; file paths are relative to it.",
+        ))
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .column_kind(json!("unicodeCodePoints"))
+        .original_uri_base_ids(BTreeMap::from([(SRCROOT.to_string(), base)]))
+        .results(results)
+        .build();
+    Ok(Sarif::builder()
+        .schema(SCHEMA_URL)
+        .version(serde_json::to_value(Version::V2_1_0)?)
+        .runs(vec![run])
+        .build())
+}
+
+/// The rules that ran plus any other rule a diagnostic names (e.g. a parse error), sorted by
+/// id, so that every result has a `ruleIndex`.
+fn driver_rules(report: &Report) -> Vec<&'static RuleMeta> {
+    let mut all: Vec<&'static RuleMeta> = report.rules.clone();
+    all.extend(
+        report
+            .diagnostics
+            .iter()
+            .filter_map(|d| rules::lookup(d.rule)),
+    );
+    all.sort_by_key(|r| r.id);
+    all.dedup_by_key(|r| r.id);
+    all
+}
+
+fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+    let explanation = rule.explanation();
+    let builder = ReportingDescriptor::builder()
+        .id(rule.id)
+        .name(rule.name)
+        .short_description(plain(rule.summary))
+        .full_description(plain(
+            &first_paragraph(explanation).unwrap_or_else(|| rule.summary.to_string()),
+        ))
+        .help(
+            MultiformatMessageString::builder()
+                .text(explanation)
+                .markdown(explanation)
+                .build(),
+        )
+        .help_uri(format!("{RULES_DOC_URI}{}-{}.md", rule.id, rule.name))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(rule.severity.as_str()))
+                .build(),
+        );
+    match rule.security_severity {
+        Some(score) => builder
+            .properties(
+                PropertyBag::builder()
+                    .tags(vec!["security".to_string()])
+                    .additional_properties(BTreeMap::from([(
+                        "security-severity".to_string(),
+                        json!(score),
+                    )]))
+                    .build(),
+            )
+            .build(),
+        None => builder.build(),
+    }
+}
+
+/// The first paragraph of Markdown prose: outside code fences, not a heading, hard-wrapped
+/// lines joined with spaces. The rule files put it under `## What it does`.
+fn first_paragraph(markdown: &str) -> Option<String> {
+    let mut in_fence = false;
+    let mut lines: Vec<&str> = Vec::new();
+    for line in markdown.lines().map(str::trim) {
+        let fence = line.starts_with("```") || line.starts_with("~~~");
+        if fence {
+            in_fence = !in_fence;
+        }
+        if fence || in_fence || line.is_empty() || line.starts_with('#') {
+            if !lines.is_empty() {
+                break;
+            }
+            continue;
+        }
+        lines.push(line);
+    }
+    (!lines.is_empty()).then(|| lines.join(" "))
+}
+
+fn result(
+    report: &Report,
+    rules: &[&RuleMeta],
+    fingerprints: &mut Fingerprints,
+    d: &Diagnostic,
+) -> SarifResult {
+    let related = d
+        .related
+        .iter()
+        .zip(1..)
+        .map(|(r, id)| {
+            Location::builder()
+                .id(id)
+                .physical_location(physical(report, r.span))
+                .message(text(&r.message))
+                .build()
+        })
+        .collect::<Vec<_>>();
+    let primary = Location::builder()
+        .physical_location(physical(report, d.span))
+        .build();
+    let fingerprint = fingerprints.next(report, d);
+    let builder = SarifResult::builder()
+        .rule_id(d.rule)
+        .level(match d.severity {
+            Severity::Error => ResultLevel::Error,
+            Severity::Warning => ResultLevel::Warning,
+            Severity::Note => ResultLevel::Note,
+        })
+        .message(text(&d.message))
+        .locations(vec![primary])
+        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]));
+    // typed-builder changes the builder's type with each setter, so optional parts are set
+    // by mutating the built value.
+    let mut result = builder.build();
+    result.rule_index = rules
+        .iter()
+        .position(|r| r.id == d.rule)
+        .and_then(|i| i64::try_from(i).ok());
+    if !related.is_empty() {
+        result.related_locations = Some(related);
+    }
+    if let Some(s) = &d.suppressed {
+        let mut suppression = Suppression::builder().kind(json!("inSource")).build();
+        suppression.justification = s.justification.clone();
+        result.suppressions = Some(vec![suppression]);
+    }
+    result
+}
+
+fn physical(report: &Report, span: Span) -> PhysicalLocation {
+    let (start, end) = report.sources.range(span);
+    let path = &report.sources.get(span.file).path;
+    let artifact = if path.starts_with('/') {
+        ArtifactLocation::builder()
+            .uri(format!("file://{}", encode_uri_path(path)))
+            .build()
+    } else {
+        ArtifactLocation::builder()
+            .uri(encode_uri_path(path))
+            .uri_base_id(SRCROOT)
+            .build()
+    };
+    PhysicalLocation::builder()
+        .artifact_location(artifact)
+        .region(
+            Region::builder()
+                .start_line(as_i64(start.line))
+                .start_column(as_i64(start.column))
+                .end_line(as_i64(end.line))
+                .end_column(as_i64(end.column))
+                .build(),
+        )
+        .build()
+}
+
+fn as_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn text(s: impl Into<String>) -> Message {
+    Message::builder().text(s).build()
+}
+
+fn plain(s: &str) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(s).build()
+}
+
+/// Percent-encodes a `/`-separated path for a URI reference: every byte except unreserved
+/// characters, `/` and the sub-delimiters that are safe in a path. `:` is encoded, so a
+/// relative path is never read as a scheme.
+fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b'@' => out.push(char::from(b)),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Assigns fingerprints in result order, counting repeated (rule, file, text) triples.
+#[derive(Default)]
+struct Fingerprints {
+    seen: BTreeMap<(&'static str, String, String), u64>,
+}
+
+impl Fingerprints {
+    fn next(&mut self, report: &Report, d: &Diagnostic) -> String {
+        let file = report.sources.get(d.span.file);
+        let normalised = normalise(file.slice(d.span));
+        let count = self
+            .seen
+            .entry((d.rule, file.path.clone(), normalised.clone()))
+            .or_insert(0);
+        let occurrence = *count;
+        *count += 1;
+        fingerprint(d.rule, &file.path, &normalised, occurrence)
+    }
+}
+
+/// Whitespace runs collapsed to one space, ends trimmed.
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn fingerprint(rule: &str, path: &str, normalised: &str, occurrence: u64) -> String {
+    let mut h = Fnv1a::new();
+    h.write(rule.as_bytes());
+    h.write(&[0]);
+    h.write(path.as_bytes());
+    h.write(&[0]);
+    h.write(normalised.as_bytes());
+    h.write(&[0]);
+    h.write(occurrence.to_string().as_bytes());
+    format!("{:016x}", h.0)
+}
+
+/// 64-bit FNV-1a, a fixed and documented hash.
+struct Fnv1a(u64);
+
+impl Fnv1a {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+    fn new() -> Fnv1a {
+        Fnv1a(Self::OFFSET_BASIS)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil;
+    use serde_json::Value;
+
+    fn rendered(report: &Report) -> Value {
+        let mut out = Vec::new();
+        render(report, &RenderOptions::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with("}\n"));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn fnv1a_matches_reference_vectors() {
+        let hash = |s: &str| {
+            let mut h = Fnv1a::new();
+            h.write(s.as_bytes());
+            h.0
+        };
+        assert_eq!(hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(hash("foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn sarif_run_driver_and_rules() {
+        let v = rendered(&testutil::report());
+        assert_eq!(v["version"], "2.1.0");
+        let run = &v["runs"][0];
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        let driver = &run["tool"]["driver"];
+        assert_eq!(driver["name"], "ekslint");
+        assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+        let ids: Vec<&str> = driver["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["EKS104", "EKS105", "EKS124", "EKS401"]);
+        let eks401 = &driver["rules"][3];
+        assert_eq!(eks401["name"], "cluster-admin-policy");
+        assert_eq!(
+            eks401["helpUri"],
+            "https://github.com/ekslint/ekslint/blob/main/rules/EKS401-cluster-admin-policy.md"
+        );
+        assert_eq!(eks401["defaultConfiguration"]["level"], "warning");
+        assert_eq!(eks401["properties"]["security-severity"], "6.5");
+        assert_eq!(eks401["properties"]["tags"], json!(["security"]));
+        assert!(driver["rules"][0].get("properties").is_none());
+        assert!(eks401["help"]["markdown"].is_string());
+    }
+
+    #[test]
+    fn sarif_results_locations_and_suppressions() {
+        let v = rendered(&testutil::report());
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), 4, "suppressed findings are kept");
+
+        let dup = &results[0];
+        assert_eq!(dup["ruleId"], "EKS104");
+        assert_eq!(dup["ruleIndex"], 0);
+        assert_eq!(dup["level"], "error");
+        let related = &dup["relatedLocations"][0];
+        assert_eq!(related["id"], 1);
+        assert_eq!(
+            related["message"]["text"],
+            "first access entry for this principal"
+        );
+        assert_eq!(
+            related["physicalLocation"]["artifactLocation"],
+            json!({"uri": "envs/prod%20cluster/main.tf", "uriBaseId": "%SRCROOT%"})
+        );
+
+        let suppressed = &results[1];
+        assert_eq!(suppressed["ruleIndex"], 3);
+        assert_eq!(
+            suppressed["suppressions"],
+            json!([{"kind": "inSource", "justification": "break-glass role, reviewed"}])
+        );
+        assert!(results[0].get("suppressions").is_none());
+
+        let eks105 = &results[3];
+        assert_eq!(eks105["level"], "error");
+        assert_eq!(
+            eks105["locations"][0]["physicalLocation"]["region"],
+            json!({"startLine": 5, "startColumn": 20, "endLine": 5, "endColumn": 29})
+        );
+        assert_eq!(results[2]["level"], "note");
+    }
+
+    #[test]
+    fn fingerprints_count_identical_findings() {
+        let mut report = testutil::report();
+        let again = report.diagnostics[3].clone();
+        report.diagnostics.push(again);
+        let v = rendered(&report);
+        let fp = |i: usize| {
+            v["runs"][0]["results"][i]["partialFingerprints"][FINGERPRINT_KEY]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(fp(3).len(), 16);
+        assert_ne!(fp(3), fp(4), "a repeated finding gets the next occurrence");
+        let mut all: Vec<String> = (0..5).map(fp).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 5);
+    }
+
+    #[test]
+    fn fingerprint_ignores_whitespace_layout() {
+        assert_eq!(normalise("  a \n\t b  "), "a b");
+        assert_eq!(
+            fingerprint("EKS105", "main.tf", &normalise("x  =\n 1"), 0),
+            fingerprint("EKS105", "main.tf", &normalise("x = 1"), 0)
+        );
+        assert_ne!(
+            fingerprint("EKS105", "main.tf", "x", 0),
+            fingerprint("EKS105", "other.tf", "x", 0)
+        );
+    }
+
+    #[test]
+    fn full_description_is_the_first_prose_paragraph() {
+        let doc =
+            "## What it does\nFlags a thing\nacross lines.\n\n## Example\n```hcl\nx = 1\n```\n";
+        assert_eq!(
+            first_paragraph(doc).as_deref(),
+            Some("Flags a thing across lines.")
+        );
+        assert_eq!(first_paragraph("# Title\n```\ncode\n```\n"), None);
+    }
+
+    #[test]
+    fn uri_encoding_is_minimal() {
+        assert_eq!(encode_uri_path("a/b-c_d.tf"), "a/b-c_d.tf");
+        assert_eq!(
+            encode_uri_path("a b/ü%:#?.tf"),
+            "a%20b/%C3%BC%25%3A%23%3F.tf"
+        );
+    }
+}

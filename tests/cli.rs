@@ -1,0 +1,358 @@
+//! The command line as a user runs it: subcommands, exit codes, options, inputs that must not
+//! crash the linter, discovery and determinism.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn ekslint() -> Command {
+    Command::cargo_bin("ekslint").unwrap()
+}
+
+const BAD_ENTRY: &str = r#"resource "aws_eks_access_entry" "a" {
+  cluster_name  = "cli-test"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+  type          = "Standard"
+}
+"#;
+
+const USER_ENTRY: &str = r#"resource "aws_eks_access_entry" "a" {
+  cluster_name  = "cli-test"
+  principal_arn = "arn:aws:iam::111122223333:user/bob"
+}
+"#;
+
+fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_finds_by_id_or_name() {
+    let out = ekslint()
+        .arg("rules")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.lines().count(), ekslint::rules::RULES.len());
+    assert!(text.contains("EKS105  invalid-entry-type"));
+    for key in ["EKS105", "invalid-entry-type", "eks105"] {
+        ekslint()
+            .args(["explain", key])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("## Use instead"));
+    }
+    ekslint().args(["explain", "EKS999"]).assert().code(2);
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let dir = dir_with(&[("main.tf", USER_ENTRY.as_bytes())]);
+    // EKS404 is a warning: fails by default, not with --fail-on error.
+    ekslint()
+        .current_dir(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("EKS404"));
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--fail-on", "error"])
+        .assert()
+        .code(0);
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--fail-on", "never"])
+        .assert()
+        .code(0);
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--ignore", "iam-user-principal"])
+        .assert()
+        .code(0);
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--select", "EKS105"])
+        .assert()
+        .code(0);
+    let clean = dir_with(&[("main.tf", b"# nothing here\n")]);
+    ekslint()
+        .current_dir(clean.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "0 errors, 0 warnings, 0 notes in 1 file",
+        ));
+}
+
+#[test]
+fn usage_and_input_errors_exit_2() {
+    ekslint()
+        .arg("does/not/exist")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does/not/exist"));
+    ekslint().args(["--format", "xml"]).assert().code(2);
+    ekslint().args(["--select", "EKS999"]).assert().code(2);
+    let dir = dir_with(&[
+        ("bad.tf", b"resource \"x\" {\n  a = @\n}\n"),
+        ("ok.tf", BAD_ENTRY.as_bytes()),
+    ]);
+    // A parse error is EKS000, exit 2, and the other file is still linted.
+    ekslint()
+        .current_dir(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("EKS000").and(predicate::str::contains("EKS105")));
+}
+
+#[test]
+fn config_file_is_read_and_unknown_keys_are_errors() {
+    let dir = dir_with(&[
+        ("main.tf", USER_ENTRY.as_bytes()),
+        (".ekslint.toml", b"[severity]\nEKS404 = \"error\"\n"),
+    ]);
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--fail-on", "error"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[EKS404"));
+    std::fs::write(
+        dir.path().join(".ekslint.toml"),
+        "ignore = []\n\nfail_on = \"error\"\n",
+    )
+    .unwrap();
+    ekslint()
+        .current_dir(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fail_on").and(predicate::str::contains("line 3")));
+}
+
+#[test]
+fn output_file_and_formats() {
+    let dir = dir_with(&[("main.tf", BAD_ENTRY.as_bytes())]);
+    let out = dir.path().join("report.sarif");
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "sarif", "-o"])
+        .arg(&out)
+        .arg("main.tf")
+        .assert()
+        .code(1)
+        .stdout("");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "EKS105");
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "::error file=main.tf,line=4,col=19,",
+        ));
+}
+
+#[test]
+fn stdin_uses_the_given_name() {
+    ekslint()
+        .args(["--format", "json", "--stdin-filename", "envs/main.tf", "-"])
+        .write_stdin(BAD_ENTRY)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("\"file\": \"envs/main.tf\"")
+                .and(predicate::str::contains("EKS105")),
+        );
+}
+
+#[test]
+fn hostile_inputs_do_not_crash() {
+    let mut big = String::new();
+    while big.len() < 5 * 1024 * 1024 {
+        big.push_str(
+            BAD_ENTRY
+                .replace("\"a\"", &format!("\"a{}\"", big.len()))
+                .as_str(),
+        );
+    }
+    let dir = dir_with(&[
+        ("empty.tf", b""),
+        ("binary.tf", &[0u8, 159, 146, 150, 0, 1, 2, 255]),
+        (
+            "latin1.tf",
+            b"resource \"aws_eks_access_entry\" \"\xe9\" {}\n",
+        ),
+        ("big.tf", big.as_bytes()),
+        ("bad.yaml", b"AWSTemplateFormatVersion: [\n"),
+        ("notes.json", &[0xff, 0xfe, b'{']),
+    ]);
+    let out = ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.iter().filter(|r| **r == "EKS105").count() > 10_000);
+    assert!(rules.contains(&"EKS000"));
+}
+
+#[test]
+fn a_thousand_file_tree_is_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1000 {
+        let sub = dir.path().join(format!("m{:02}", i % 40));
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(
+            sub.join(format!("f{i}.tf")),
+            BAD_ENTRY.replace("\"a\"", &format!("\"a{i}\"")),
+        )
+        .unwrap();
+    }
+    let out = ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["summary"]["files"], 1000);
+    // Every entry is for the same principal in the same cluster: 1000 EKS105 and 999 EKS104.
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 1999);
+}
+
+#[test]
+fn discovery_honours_gitignore_and_skips_hidden_directories() {
+    let dir = dir_with(&[
+        ("main.tf", BAD_ENTRY.as_bytes()),
+        (".gitignore", b"generated/\n"),
+        ("generated/x.tf", USER_ENTRY.as_bytes()),
+        (".terraform/modules/m/x.tf", USER_ENTRY.as_bytes()),
+        (
+            "docker-compose.yaml",
+            b"services:\n  web:\n    image: nginx\n",
+        ),
+    ]);
+    let out = ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["main.tf"]);
+    assert_eq!(json["summary"]["files"], 1);
+    // An explicit file is linted even when ignored.
+    ekslint()
+        .current_dir(dir.path())
+        .arg("generated/x.tf")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("EKS404"));
+}
+
+#[test]
+fn output_is_identical_with_one_and_many_threads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for format in ["human", "json", "sarif", "github"] {
+        let run = |threads: &str| {
+            ekslint()
+                .current_dir(root)
+                .env("RAYON_NUM_THREADS", threads)
+                .args(["--format", format, "--color", "never", "fixtures"])
+                .output()
+                .unwrap()
+                .stdout
+        };
+        let one = run("1");
+        assert!(one.len() > 1000, "{format}: output too short");
+        assert!(
+            one == run("4"),
+            "{format}: output differs between 1 and 4 threads"
+        );
+    }
+}
+
+#[test]
+fn named_files_are_linted_with_their_module_but_only_their_findings_reported() {
+    let other = r#"resource "aws_eks_access_entry" "first" {
+  cluster_name  = "ctx"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+  type          = "Standard"
+}
+"#;
+    let changed = r#"resource "aws_eks_access_entry" "second" {
+  cluster_name  = "ctx"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+}
+"#;
+    let dir = dir_with(&[
+        ("a_other.tf", other.as_bytes()),
+        ("entries.tf", changed.as_bytes()),
+    ]);
+    let findings = |args: &[&str]| -> Vec<String> {
+        let out = ekslint()
+            .current_dir(dir.path())
+            .args(["--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["rule"].as_str().unwrap(),
+                    d["file"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // The duplicate is found against the unchanged file, and reported on the changed one only.
+    assert_eq!(findings(&["entries.tf"]), ["EKS104 entries.tf"]);
+    assert_eq!(
+        findings(&["--all-findings", "entries.tf"]),
+        ["EKS105 a_other.tf", "EKS104 entries.tf"]
+    );
+    // The same through standard input, as editors run it.
+    let out = ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "json", "--stdin-filename", "entries.tf", "-"])
+        .write_stdin(changed.replace("role/ops", "role/ops2"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 0, "{json}");
+}

@@ -1,0 +1,203 @@
+//! Runs the binary over every fixture case (a directory with an `expected.txt`) and compares the
+//! findings (rule, file, line, column) with the expectations written beside the case.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+type Finding = (String, String, u64, u64);
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Every directory under `fixtures/` that holds an `expected.txt`, sorted.
+fn cases() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        if entries
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n == "expected.txt"))
+        {
+            out.push(dir.to_path_buf());
+        }
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&fixtures_root(), &mut out);
+    out
+}
+
+/// Parses `expected.txt`: `EKSnnn file:line:column` per line, `#` comments.
+fn expected(case: &Path) -> Vec<Finding> {
+    let text = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+    let mut out: Vec<Finding> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (rule, loc) = l
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("{}: bad line {l:?}", case.display()));
+            let mut parts = loc.trim().rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.parse().ok());
+            let line = parts.next().and_then(|c| c.parse().ok());
+            let file = parts.next();
+            match (file, line, column) {
+                (Some(f), Some(l), Some(c)) => (rule.to_string(), f.to_string(), l, c),
+                _ => panic!("{}: bad location in {l:?}", case.display()),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Runs `ekslint --format json` in `dir` on `args` and returns the findings.
+fn run(dir: &Path, args: &[&str]) -> Vec<Finding> {
+    let output = Command::cargo_bin("ekslint")
+        .unwrap()
+        .current_dir(dir)
+        .args(["--format", "json", "--fail-on", "never"])
+        .args(args)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: output is not JSON ({e}); stderr: {}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let mut out: Vec<Finding> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["span"]["start"]["line"].as_u64().unwrap(),
+                d["span"]["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn describe(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|(r, f, l, c)| format!("  {r} {f}:{l}:{c}\n"))
+        .collect()
+}
+
+#[test]
+fn every_case_gives_exactly_its_expected_findings() {
+    let cases = cases();
+    assert!(
+        cases.len() > 20,
+        "fixtures are missing: found {} cases",
+        cases.len()
+    );
+    let mut failures = String::new();
+    for case in &cases {
+        let want = expected(case);
+        let got = run(case, &["."]);
+        if got != want {
+            let missing: Vec<_> = want.iter().filter(|f| !got.contains(f)).cloned().collect();
+            let extra: Vec<_> = got.iter().filter(|f| !want.contains(f)).cloned().collect();
+            failures.push_str(&format!(
+                "{}:\n missing:\n{} unexpected:\n{}",
+                case.strip_prefix(fixtures_root()).unwrap().display(),
+                describe(&missing),
+                describe(&extra)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "fixture mismatches:\n{failures}");
+}
+
+#[test]
+fn all_fixtures_linted_together_give_the_union_of_the_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut want: Vec<Finding> = Vec::new();
+    for case in cases() {
+        let prefix = case
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        want.extend(
+            expected(&case)
+                .into_iter()
+                .map(|(r, f, l, c)| (r, format!("{prefix}/{f}"), l, c)),
+        );
+    }
+    want.sort();
+    let got = run(root, &["fixtures"]);
+    let missing: Vec<_> = want.iter().filter(|f| !got.contains(f)).cloned().collect();
+    let extra: Vec<_> = got.iter().filter(|f| !want.contains(f)).cloned().collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing:\n{}unexpected:\n{}",
+        describe(&missing),
+        describe(&extra)
+    );
+}
+
+#[test]
+fn every_rule_has_a_triggering_case_and_a_clean_twin_per_format() {
+    // Which rules fire on which format's fixtures: each rule of the catalog that applies to a
+    // format must be expected somewhere in that format's cases.
+    let mut fired: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for case in cases() {
+        let rel = case
+            .strip_prefix(fixtures_root())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let format = rel.split('/').next().unwrap_or_default().to_string();
+        let format = match format.as_str() {
+            "terraform" | "terraform-eval" => "TF",
+            "cloudformation" => "CFN",
+            "eksctl" => "EKSCTL",
+            _ => continue,
+        };
+        for (rule, ..) in expected(&case) {
+            fired.entry(format).or_default().push(rule);
+        }
+    }
+    // eksctl writes policies only inside their entry, so an association without an entry
+    // (EKS208) cannot be written in an eksctl file.
+    let impossible = [("EKS208", "EKSCTL")];
+    let mut missing = Vec::new();
+    for rule in ekslint::rules::RULES {
+        for format in ["TF", "CFN", "EKSCTL"] {
+            if !fired.contains_key(format)
+                || !rule.applies.contains(format)
+                || rule.id == "EKS003"
+                || impossible.contains(&(rule.id, format))
+            {
+                continue;
+            }
+            if !fired[format].iter().any(|r| r == rule.id) {
+                missing.push(format!("{} {}", rule.id, format));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without a triggering fixture: {missing:?}"
+    );
+}

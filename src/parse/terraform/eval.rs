@@ -254,7 +254,7 @@ impl<'p> Evaluator<'p> {
             // A value used here (not one referenced elsewhere) is reported at the template.
             let mut v = self.native(&i.expr, loc, scope);
             if v.span.file == span.file && span.start <= v.span.start && v.span.end <= span.end {
-                v.span = span;
+                v.move_span(v.span, span);
             }
             return v;
         }

@@ -416,3 +416,42 @@ resource "aws_eks_access_policy_association" "a" {{
     let out = run(&[("main.tf", &main)], TerraformInputs::default());
     assert!(out.is_empty(), "{out:#?}");
 }
+
+#[test]
+fn installed_registry_module_is_read_from_modules_json() {
+    let main = format!(
+        "{CLUSTER}\nmodule \"eks\" {{\n  source    = \"terraform-aws-modules/x/aws\"\n  principal = \"arn:aws:iam::111122223333:user/u\"\n}}\nmodule \"missing\" {{\n  source = \"git::https://example.com/m.git\"\n}}\n"
+    );
+    let installed = r#"
+variable "principal" {}
+resource "aws_eks_access_entry" "e" {
+  cluster_name  = "t"
+  principal_arn = var.principal
+}
+"#;
+    let modules_json = r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"eks","Source":"registry.terraform.io/terraform-aws-modules/x/aws","Dir":".terraform/modules/eks"}]}"#;
+    let out = run(
+        &[
+            ("main.tf", &main),
+            (".terraform/modules/modules.json", modules_json),
+            (".terraform/modules/eks/main.tf", installed),
+        ],
+        TerraformInputs::default(),
+    );
+    assert_eq!(rules(&out), ["EKS404 main.tf:13:15"], "{out:#?}");
+}
+
+#[test]
+fn json_syntax_reads_variables_and_references() {
+    let main = r#"{
+  "variable": {"groups": {"type": "list(string)", "default": ["a", "a"]}},
+  "locals": {"principal": "arn:aws:iam::111122223333:role/${var.role}"},
+  "resource": {"aws_eks_access_entry": {"e": {
+    "cluster_name": "t",
+    "principal_arn": "${local.principal}",
+    "kubernetes_groups": "${var.groups}"
+  }}}
+}"#;
+    let out = run(&[("main.tf.json", main)], TerraformInputs::default());
+    assert_eq!(rules(&out), ["EKS126 main.tf.json:7:26"], "{out:#?}");
+}

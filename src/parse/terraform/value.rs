@@ -122,6 +122,24 @@ impl Sv {
         }
     }
 
+    /// Moves the parts of this value written at `from` to `to` (a value used inside a template
+    /// is written where the template is).
+    pub fn move_span(&mut self, from: Span, to: Span) {
+        if self.span == from {
+            self.span = to;
+        }
+        match &mut self.value {
+            Value::List(items) => items.iter_mut().for_each(|i| i.move_span(from, to)),
+            Value::Object(map) => map.values_mut().for_each(|(ks, v)| {
+                if *ks == from {
+                    *ks = to;
+                }
+                v.move_span(from, to);
+            }),
+            _ => {}
+        }
+    }
+
     /// Sets the anchor of this value and every part of it that has none to its own span.
     pub fn anchor_here(&mut self) {
         self.anchor.get_or_insert(self.span);

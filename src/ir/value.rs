@@ -1,6 +1,7 @@
 //! Spanned values that are known, unknown or absent.
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
+use std::borrow::Cow;
 
 /// A secondary location: where a value came from, or an earlier occurrence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +85,13 @@ impl<T> Val<T> {
 pub enum Part {
     Lit(String),
     Hole,
+    /// A part that is not known but is the same wherever the same name appears in the same
+    /// scope: a CloudFormation pseudo-parameter (`AWS::AccountId`, the same for every template
+    /// of one cluster) or a template's own parameter (`scope` = its file).
+    Named {
+        name: String,
+        scope: Option<FileId>,
+    },
 }
 
 /// A string that may be only partly known (`"arn:${var.partition}:iam::..."`).
@@ -129,7 +137,7 @@ impl Text {
 
     /// True when at least one part is known and one is not.
     pub fn has_holes(&self) -> bool {
-        self.parts.contains(&Part::Hole)
+        self.parts.iter().any(|p| !matches!(p, Part::Lit(_)))
     }
 
     /// Splits on `sep` into segments; a segment that touches a hole is `None` (not known).
@@ -138,7 +146,7 @@ impl Text {
         let mut cur = Some(String::new());
         for part in &self.parts {
             match part {
-                Part::Hole => cur = None,
+                Part::Hole | Part::Named { .. } => cur = None,
                 Part::Lit(s) => {
                     let mut pieces = s.split(sep);
                     if let Some(first) = pieces.next()
@@ -157,6 +165,37 @@ impl Text {
         out
     }
 
+    /// A key that is equal for two texts exactly when they are known to be the same string:
+    /// the string itself, or its literal and named parts; `None` when a part is not named.
+    pub fn identity(&self) -> Option<Cow<'_, str>> {
+        if let Some(s) = self.as_str() {
+            return Some(Cow::Borrowed(s));
+        }
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Lit(s) => out.push_str(s),
+                Part::Named { name, scope } => {
+                    out.push_str(&format!("\u{0}{name}\u{0}{scope:?}\u{0}"))
+                }
+                Part::Hole => return None,
+            }
+        }
+        Some(Cow::Owned(out))
+    }
+
+    /// The text for a message: unknown parts as `${name}`, or `…` when not named.
+    pub fn display(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.clone(),
+                Part::Named { name, .. } => format!("${{{name}}}"),
+                Part::Hole => "…".to_string(),
+            })
+            .collect()
+    }
+
     /// The known literal prefix (before the first hole).
     pub fn known_prefix(&self) -> &str {
         match self.parts.first() {
@@ -168,6 +207,11 @@ impl Text {
 
 /// Convenience accessors for string fields.
 impl Val<Text> {
+    /// The identity of a known or partly known string (see [`Text::identity`]).
+    pub fn identity(&self) -> Option<Cow<'_, str>> {
+        self.get()?.value.identity()
+    }
+
     /// The fully known string and its spanned value.
     pub fn str(&self) -> Option<(&str, &Spanned<Text>)> {
         let s = self.get()?;

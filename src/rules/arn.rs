@@ -132,22 +132,40 @@ pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
     None
 }
 
-/// The access policy name of a fully known policy ARN, or why the ARN is malformed.
-pub(crate) fn policy_name(arn: &str) -> Result<&str, String> {
-    let fields: Vec<&str> = arn.splitn(6, ':').collect();
-    let [prefix, partition, service, region, account, resource] = fields[..] else {
-        return Err("it does not have the six colon-separated fields of an ARN".into());
-    };
-    if prefix != "arn" || !PARTITIONS.contains(&partition) {
+/// Reads a policy ARN that may be partly known: `Ok(Some(name))` when it is a well-formed access
+/// policy ARN whose name is known, `Ok(None)` when its known parts are fine but do not tell, and
+/// `Err` with the reason when a known part is wrong.
+pub(crate) fn policy_arn(text: &Text) -> Result<Option<String>, String> {
+    let parts = ArnParts::new(text);
+    let complete = !text.has_holes();
+    if parts.fields.len() != 6 {
+        return if complete || parts.fields.len() > 6 && parts.fields.iter().all(Option::is_some) {
+            Err("it does not have the six colon-separated fields of an ARN".into())
+        } else {
+            Ok(None)
+        };
+    }
+    let field = |i: usize| parts.fields[i].as_deref();
+    if field(0).is_some_and(|p| p != "arn") || field(1).is_some_and(|p| !PARTITIONS.contains(&p)) {
         return Err("it does not start with `arn:<partition>:`".into());
     }
-    if service != "eks" || !region.is_empty() || account != "aws" {
+    let (service, region, account) = (field(2), field(3), field(4));
+    if service.is_some_and(|s| s != "eks")
+        || region.is_some_and(|r| !r.is_empty())
+        || account.is_some_and(|a| a != "aws")
+    {
         return Err(format!(
-            "access policies are `arn:{partition}:eks::aws:cluster-access-policy/<Name>`, not `{service}:{region}:{account}`"
+            "access policies are `arn:<partition>:eks::aws:cluster-access-policy/<Name>`, not `{}:{}:{}`",
+            service.unwrap_or("…"),
+            region.unwrap_or("…"),
+            account.unwrap_or("…")
         ));
     }
+    let Some(resource) = field(5) else {
+        return Ok(None);
+    };
     match resource.strip_prefix("cluster-access-policy/") {
-        Some(name) if !name.is_empty() && !name.contains('/') => Ok(name),
+        Some(name) if !name.is_empty() && !name.contains('/') => Ok(Some(name.to_string())),
         _ => Err(format!(
             "the resource `{resource}` is not `cluster-access-policy/<Name>`"
         )),
@@ -200,10 +218,24 @@ mod tests {
 
     #[test]
     fn policy_arns() {
+        let lit = |s: &str| policy_arn(&Text::lit(s));
         assert_eq!(
-            policy_name("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"),
-            Ok("AmazonEKSViewPolicy")
+            lit("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"),
+            Ok(Some("AmazonEKSViewPolicy".into()))
         );
-        assert!(policy_name("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy").is_err());
+        assert!(lit("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy").is_err());
+        assert!(lit("arn:aws:eks::aws:cluster-access-policy/A:B").is_err());
+        let partial = |rest: &str| {
+            policy_arn(&Text::from_parts([
+                Part::Lit("arn:".into()),
+                Part::Hole,
+                Part::Lit(rest.into()),
+            ]))
+        };
+        assert!(partial(":iam::aws:policy/AmazonEKSClusterAdminPolicy").is_err());
+        assert_eq!(
+            partial(":eks::aws:cluster-access-policy/AmazonEKSViewPolicy"),
+            Ok(Some("AmazonEKSViewPolicy".into()))
+        );
     }
 }

@@ -3,6 +3,7 @@
 use super::{ClusterKey, Context, EKS207, EKS208, EKS209, EKS210, on_value};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Related, Val};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -16,15 +17,15 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let (Some(key), Val::Known(principal)) = (cx.assoc_key(a), &assoc.principal) else {
             continue;
         };
-        let Some(p) = principal.value.as_str() else {
+        let Some(p) = principal.value.identity() else {
             continue;
         };
-        let matching = cx.principal_entry(key, p);
+        let matching = cx.principal_entry(key, &p);
         let (any_entry, maybe) = *clusters.entry(key).or_insert_with(|| {
             let mut entries = cx.cluster_entries(key).peekable();
             let any = entries.peek().is_some();
             // An entry whose principal is not known might be for this principal.
-            (any, entries.any(|(_, e)| e.principal.str().is_none()))
+            (any, entries.any(|(_, e)| e.principal.identity().is_none()))
         });
         match matching {
             None if any_entry && !maybe => out.push(
@@ -69,12 +70,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// EKS207: one policy associated twice with one principal in one cluster.
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<(&ClusterKey, &str, &str), Vec<usize>> = BTreeMap::new();
+    let mut seen: BTreeMap<(&ClusterKey, Cow<str>, Cow<str>), Vec<usize>> = BTreeMap::new();
     for (a, assoc) in cx.associations() {
-        let (Some(key), Some((p, _)), Some((policy, _))) = (
+        let (Some(key), Some(p), Some(policy)) = (
             cx.assoc_key(a),
-            cx.assoc_principal(a).str(),
-            assoc.policy_arn.str(),
+            cx.assoc_principal(a).identity(),
+            assoc.policy_arn.identity(),
         ) else {
             continue;
         };

@@ -45,7 +45,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let placeholders = u.value.parts().iter().filter_map(|p| match p {
                 Part::Lit(s) => Some(s),
-                Part::Hole => None,
+                _ => None,
             });
             let mut others: Vec<&str> = placeholders
                 .flat_map(|s| {

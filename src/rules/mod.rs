@@ -19,6 +19,7 @@ pub use catalog::*;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{AccessEntry, AuthMode, Cluster, ClusterLink, Model, PolicyAssociation, Text, Val};
 use crate::source::Span;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Options that change what rules consider a finding.
@@ -67,7 +68,7 @@ pub(crate) struct Context<'a> {
     /// The entries of each cluster, in model order.
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
     /// The first entry of each cluster for each known principal.
-    entry_by_principal: HashMap<(ClusterKey, &'a str), usize>,
+    entry_by_principal: HashMap<(ClusterKey, Cow<'a, str>), usize>,
 }
 
 impl<'a> Context<'a> {
@@ -91,7 +92,7 @@ impl<'a> Context<'a> {
         for (i, (entry, key)) in model.entries.iter().zip(&entry_keys).enumerate() {
             let Some(key) = key else { continue };
             entries_by_cluster.entry(key.clone()).or_default().push(i);
-            if let Some((p, _)) = entry.principal.str() {
+            if let Some(p) = entry.principal.identity() {
                 entry_by_principal.entry((key.clone(), p)).or_insert(i);
             }
         }
@@ -124,7 +125,9 @@ impl<'a> Context<'a> {
         key: &ClusterKey,
         principal: &str,
     ) -> Option<(usize, &'a AccessEntry)> {
-        let i = *self.entry_by_principal.get(&(key.clone(), principal))?;
+        let i = *self
+            .entry_by_principal
+            .get(&(key.clone(), Cow::Borrowed(principal)))?;
         Some((i, &self.model.entries[i]))
     }
 
@@ -159,8 +162,8 @@ impl<'a> Context<'a> {
         if let Some(i) = a.inline_of {
             return Some((i, &self.model.entries[i]));
         }
-        let (principal, _) = a.principal.str()?;
-        self.principal_entry(self.assoc_key(assoc)?, principal)
+        let principal = a.principal.identity()?;
+        self.principal_entry(self.assoc_key(assoc)?, &principal)
     }
 
     /// The principal of an association (its owner's, when inline).

@@ -1,6 +1,6 @@
 //! EKS201-EKS206: the policy ARN and access scope of an association.
 
-use super::arn::policy_name;
+use super::arn::policy_arn;
 use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, on_value, quoted};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Related, Val};
@@ -46,18 +46,18 @@ pub(crate) const ACCESS_POLICIES: [&str; 35] = [
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (_, a) in cx.associations() {
-        if let Some((arn, v)) = a.policy_arn.str() {
-            match policy_name(arn) {
+        if let Val::Known(v) = &a.policy_arn {
+            match policy_arn(&v.value) {
                 Err(problem) => out.push(
-                    on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quoted(arn)))
+                    on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quoted(&v.value.display())))
                         .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated"),
                 ),
-                Ok(name) if !ACCESS_POLICIES.contains(&name) => {
+                Ok(Some(name)) if !ACCESS_POLICIES.contains(&name.as_str()) => {
                     let d = on_value(EKS202, v, format!("{name} is not a known AWS-managed access policy"));
-                    let close = ACCESS_POLICIES.iter().find(|p| p.eq_ignore_ascii_case(name)).or_else(|| {
+                    let close = ACCESS_POLICIES.iter().find(|p| p.eq_ignore_ascii_case(&name)).or_else(|| {
                         ACCESS_POLICIES
                             .iter()
-                            .map(|p| (strsim::jaro_winkler(p, name), p))
+                            .map(|p| (strsim::jaro_winkler(p, &name), p))
                             .filter(|(s, _)| *s > 0.9)
                             .max_by(|x, y| x.0.total_cmp(&y.0))
                             .map(|(_, p)| p)

@@ -97,11 +97,13 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
 /// EKS104: two entries for one principal in one cluster.
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut seen: std::collections::BTreeMap<
-        (&super::ClusterKey, &str),
+        (&super::ClusterKey, std::borrow::Cow<str>),
         Vec<&crate::ir::Spanned<Text>>,
     > = Default::default();
     for (i, e) in cx.entries() {
-        if let (Some(key), Some((p, v))) = (cx.entry_key(i), e.principal.str()) {
+        if let (Some(key), Some(p), Some(v)) =
+            (cx.entry_key(i), e.principal.identity(), e.principal.get())
+        {
             seen.entry((key, p)).or_default().push(v);
         }
     }
@@ -115,7 +117,7 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
                     later,
                     format!(
                         "{} already has an access entry in this cluster",
-                        super::quoted(later.value.as_str().unwrap_or_default())
+                        super::quoted(&later.value.display())
                     ),
                 )
                 .with_related([crate::ir::Related {

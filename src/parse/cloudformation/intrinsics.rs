@@ -265,17 +265,19 @@ impl<'d> Template<'d> {
                 parts.push(Part::Lit(format!("${{{literal}}}")));
             } else {
                 let name = name.trim();
-                let value = match vars.iter().find(|(k, _)| k.name == name) {
-                    Some((_, v)) => self.eval(v),
-                    None if name.contains('.') && !name.starts_with("AWS::") => Ev::unknown(span),
-                    None => self.reference(name, span),
+                let (value, unknown) = match vars.iter().find(|(k, _)| k.name == name) {
+                    Some((_, v)) => (self.eval(v), Part::Hole),
+                    None if name.contains('.') && !name.starts_with("AWS::") => {
+                        (Ev::unknown(span), named_part(name, span))
+                    }
+                    None => (self.reference(name, span), named_part(name, span)),
                 };
                 match value.as_text() {
                     Some(t) => {
                         parts.extend(t.parts().iter().cloned());
                         origin.extend(value.origin);
                     }
-                    None => parts.push(Part::Hole),
+                    None => parts.push(unknown),
                 }
             }
             rest = &after[end + 1..];
@@ -466,6 +468,23 @@ fn is_function(key: &str) -> bool {
     key == "Ref" || key.starts_with("Fn::")
 }
 
+/// The unknown part a `${name}` of `Fn::Sub` stands for: the same value wherever the same name
+/// appears in the template (a parameter, a resource, an attribute), or, for the account,
+/// partition, region and URL suffix, in every template that targets the same cluster.
+fn named_part(name: &str, span: Span) -> Part {
+    let global = [
+        "AWS::AccountId",
+        "AWS::Partition",
+        "AWS::Region",
+        "AWS::URLSuffix",
+    ]
+    .contains(&name);
+    Part::Named {
+        name: name.to_string(),
+        scope: (!global).then_some(span.file),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,9 +591,15 @@ Values:
             t.parts(),
             [
                 Part::Lit("arn:".into()),
-                Part::Hole,
+                Part::Named {
+                    name: "AWS::Partition".into(),
+                    scope: None
+                },
                 Part::Lit(":iam::".into()),
-                Part::Hole,
+                Part::Named {
+                    name: "AWS::AccountId".into(),
+                    scope: None
+                },
                 Part::Lit(":role/cfn-a-${x}".into()),
             ]
         );

@@ -52,7 +52,8 @@ impl Ev {
 
     /// A string; unknown when no part of it is known.
     pub fn text(text: Text, span: Span, origin: Vec<Related>) -> Ev {
-        let known = text.parts().is_empty() || text.parts().iter().any(|p| *p != Part::Hole);
+        let known =
+            text.parts().is_empty() || text.parts().iter().any(|p| matches!(p, Part::Lit(_)));
         let value = if known {
             Value::Str(text)
         } else {

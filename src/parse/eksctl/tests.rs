@@ -287,3 +287,19 @@ accessConfig:
     assert!(matches!(m.entries[0].principal, Val::Unknown { .. }));
     assert!(matches!(m.entries[0].groups, Val::Unknown { .. }));
 }
+
+#[test]
+fn envsubst_placeholders_are_unknown_parts() {
+    use crate::parse::eksctl::value::text;
+    let docs = parse_yaml(
+        FileId(0),
+        "a: ${CI_ROLE_ARN}\nb: arn:aws:iam::${ACCOUNT}:role/ci\n",
+    )
+    .unwrap();
+    assert!(matches!(text(docs[0].get("a")), Val::Unknown { .. }));
+    let Val::Known(b) = text(docs[0].get("b")) else {
+        panic!("partly known")
+    };
+    assert_eq!(b.value.known_prefix(), "arn:aws:iam::");
+    assert!(b.value.has_holes());
+}

@@ -4,7 +4,7 @@
 //! an absent one (`type: ""` is `STANDARD`), a `null` is the zero value, and keys match only in
 //! their exact spelling.
 
-use crate::ir::{Spanned, Text, UnknownField, Val};
+use crate::ir::{Part, Spanned, Text, UnknownField, Val};
 use crate::parse::tree::{Node, NodeKind};
 use crate::source::Span;
 
@@ -16,10 +16,35 @@ pub fn text(node: Option<&Node>) -> Val<Text> {
     };
     match &node.kind {
         NodeKind::Null => Val::Absent,
-        NodeKind::String(s) | NodeKind::Number(s) => Val::known(Text::lit(s.as_str()), node.span),
+        NodeKind::String(s) => match placeholders(s) {
+            Some(t) if t.parts() == [Part::Hole] => Val::unknown(node.span),
+            Some(t) => Val::known(t, node.span),
+            None => Val::known(Text::lit(s.as_str()), node.span),
+        },
+        NodeKind::Number(s) => Val::known(Text::lit(s.as_str()), node.span),
         NodeKind::Bool(b) => Val::known(Text::lit(b.to_string()), node.span),
         NodeKind::Seq(_) | NodeKind::Map(_) => Val::unknown(node.span),
     }
+}
+
+/// A string with `${NAME}` placeholders, which eksctl configs get filled by `envsubst` before
+/// eksctl reads them: the placeholders are unknown parts. `None` when there is none.
+fn placeholders(s: &str) -> Option<Text> {
+    if !s.contains("${") {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        parts.push(Part::Lit(rest[..start].to_string()));
+        parts.push(Part::Hole);
+        rest = &rest[start + len + 1..];
+    }
+    parts.push(Part::Lit(rest.to_string()));
+    Some(Text::from_parts(parts))
 }
 
 /// Like [`text`], for a Go `string` field whose empty value means unset (`type`,

@@ -334,7 +334,7 @@ fn map_text(args: &[Sv], f: fn(&str) -> String) -> Value {
                 .iter()
                 .map(|p| match p {
                     Part::Lit(s) => Part::Lit(f(s)),
-                    Part::Hole => Part::Hole,
+                    _ => Part::Hole,
                 })
                 .collect(),
         ),

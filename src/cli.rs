@@ -86,9 +86,13 @@ struct LintArgs {
     /// A Terraform variable value.
     #[arg(long, value_name = "K=V")]
     var: Vec<String>,
-    /// A CloudFormation parameter value.
+    /// A CloudFormation parameter value (overrides parameter files and the configuration).
     #[arg(long, value_name = "K=V")]
     parameter: Vec<String>,
+    /// CloudFormation parameter values from a JSON file: the AWS CLI's
+    /// [{"ParameterKey": .., "ParameterValue": ..}] or {"Parameters": {..}}.
+    #[arg(long, value_name = "FILE")]
+    parameter_file: Vec<PathBuf>,
     /// Configuration file [default: the nearest .ekslint.toml upward from the working directory].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -169,7 +173,8 @@ fn print_stdout(text: &str) -> Result<(), String> {
 fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let config = load_config(args.config.as_deref(), &cwd)?;
-    let options = lint_options(&config, &args.select, &args.ignore)?;
+    let mut options = lint_options(&config, &args.select, &args.ignore)?;
+    options.structured.cloudformation.parameters = cfn_parameters(args, &config)?;
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,
         (None, None) => FailOn::Warning,
@@ -222,6 +227,26 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// CloudFormation parameter values: the configuration's, then each parameter file's, then each
+/// `--parameter`, later ones overriding earlier ones.
+fn cfn_parameters(
+    args: &LintArgs,
+    config: &Config,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    use crate::parse::cloudformation::{parse_assignment, parse_parameter_file};
+    let mut parameters = config.cloudformation.parameters.clone();
+    for path in &args.parameter_file {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        parameters
+            .extend(parse_parameter_file(&text).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    for p in &args.parameter {
+        let (k, v) = parse_assignment(p).map_err(|e| format!("--parameter: {e}"))?;
+        parameters.insert(k, v);
+    }
+    Ok(parameters)
 }
 
 /// Reads the files to lint, or standard input for `-`.

@@ -94,17 +94,23 @@ fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
     }
 }
 
+/// A file's or module's model and parse errors.
+type Parsed = (Model, Vec<ParseError>);
+
 /// Lints the inputs together.
 pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
     let decoded: Vec<(SourceFile, Option<usize>)> = inputs
-        .par_iter()
-        .map(|input| match String::from_utf8(input.bytes.clone()) {
-            Ok(text) => (SourceFile::new(input.display.clone(), text), None),
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(&input.bytes).into_owned();
-                (SourceFile::new(input.display.clone(), text), Some(at))
+        .par_iter_mut()
+        .map(|input| {
+            let bytes = std::mem::take(&mut input.bytes);
+            match String::from_utf8(bytes) {
+                Ok(text) => (SourceFile::new(input.display.clone(), text), None),
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    (SourceFile::new(input.display.clone(), text), Some(at))
+                }
             }
         })
         .collect();
@@ -113,12 +119,13 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     let mut errors: Vec<ParseError> = Vec::new();
     let mut units: BTreeMap<&PathBuf, Vec<FileId>> = BTreeMap::new();
     let mut structured: Vec<FileId> = Vec::new();
-    let mut files_linted = 0;
+    // Whether each file was read as one of the formats (for the summary's file count).
+    let mut linted = vec![false; inputs.len()];
     for (input, (file, bad_utf8)) in inputs.iter().zip(decoded) {
         let kind = kind_of(&file.path, input.explicit, &file.text);
         let id = sources.add(file);
         if let Some(at) = bad_utf8 {
-            files_linted += 1;
+            linted[id.0 as usize] = true;
             errors.push(ParseError {
                 span: Span::new(id, at, at),
                 message: "the file is not valid UTF-8".into(),
@@ -133,7 +140,7 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     }
 
     let sources_ref = &sources;
-    let tf_units: Vec<(Model, Vec<ParseError>, usize)> = units
+    let tf_units: Vec<(Model, Vec<ParseError>, &Vec<FileId>)> = units
         .par_iter()
         .map(|(dir, ids)| {
             let files: Vec<(FileId, &str)> = ids
@@ -141,27 +148,32 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
                 .map(|&id| (id, sources_ref.get(id).text.as_str()))
                 .collect();
             let (model, errors) = parse::terraform::parse_module(dir.display().to_string(), &files);
-            (model, errors, ids.len())
+            (model, errors, ids)
         })
         .collect();
-    let structured_results: Vec<Option<(Model, Vec<ParseError>)>> = structured
+    let structured_results: Vec<(FileId, Option<Parsed>)> = structured
         .par_iter()
         .map(|&id| {
             let file = sources_ref.get(id);
-            parse::structured(id, &file.path, &file.text, &options.structured)
+            (
+                id,
+                parse::structured(id, &file.path, &file.text, &options.structured),
+            )
         })
         .collect();
 
     let mut model = Model::default();
-    for (m, e, n) in tf_units {
+    for (m, e, ids) in tf_units {
         model.extend(m);
         errors.extend(e);
-        files_linted += n;
+        ids.iter().for_each(|id| linted[id.0 as usize] = true);
     }
-    for (m, e) in structured_results.into_iter().flatten() {
-        model.extend(m);
-        errors.extend(e);
-        files_linted += 1;
+    for (id, result) in structured_results {
+        if let Some((m, e)) = result {
+            model.extend(m);
+            errors.extend(e);
+            linted[id.0 as usize] = true;
+        }
     }
 
     let mut diagnostics = rules::check(&model, &options.rule_options);
@@ -177,9 +189,12 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         }
     }
     apply_suppressions(&mut diagnostics, &model.suppressions, options);
-    let context: Vec<bool> = inputs.iter().map(|i| i.context).collect();
-    diagnostics.retain(|d| !context[d.span.file.0 as usize]);
-    files_linted -= context.iter().filter(|c| **c).count().min(files_linted);
+    diagnostics.retain(|d| !inputs[d.span.file.0 as usize].context);
+    let files_linted = inputs
+        .iter()
+        .zip(&linted)
+        .filter(|(i, l)| **l && !i.context)
+        .count();
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
             b.span.file,

@@ -332,3 +332,53 @@ fn exit_without_shutdown_is_an_error() {
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), Some(1));
 }
+
+#[test]
+fn cloudformation_yaml_documents_get_diagnostics_and_the_quick_fix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let uri = file_uri(&dir.path().join("stack.yaml"));
+    let template = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Entry:
+    Type: AWS::EKS::AccessEntry
+    Properties:
+      ClusterName: prod
+      PrincipalArn: arn:aws:iam::111122223333:role/ops
+      KubernetesGroups: ["ü😀", system:masters]
+"#;
+    let mut server = Server::start();
+    initialize(&mut server, dir.path());
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": template}}),
+    );
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS125"], "{diags:#?}");
+    // `      KubernetesGroups: ["ü😀", ` is 31 chars and 32 UTF-16 units.
+    assert_eq!(
+        diags[0]["range"],
+        json!({"start": {"line": 7, "character": 32}, "end": {"line": 7, "character": 46}})
+    );
+    let actions = server.request(
+        2,
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": diags[0]["range"],
+            "context": {"diagnostics": diags},
+        }),
+    );
+    let edit = &actions[0]["edit"]["changes"][uri.as_str()][0];
+    assert_eq!(edit["newText"], "      # ekslint:ignore EKS125\n");
+    assert_eq!(edit["range"]["start"], json!({"line": 7, "character": 0}));
+    let fixed = template.replace(
+        "      KubernetesGroups",
+        "      # ekslint:ignore EKS125\n      KubernetesGroups",
+    );
+    did_change(&mut server, &uri, 2, &fixed);
+    assert_eq!(server.diagnostics(&uri), Vec::<Value>::new());
+
+    server.request(3, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}

@@ -6,7 +6,7 @@ pub mod eksctl;
 pub mod terraform;
 pub mod tree;
 
-use crate::ir::Model;
+use crate::ir::{Model, Suppression};
 use crate::source::{FileId, Span};
 use tree::Node;
 
@@ -57,14 +57,65 @@ pub fn structured(
             return ours.then(|| (Model::default(), vec![e.into()]));
         }
     };
-    if docs.iter().any(eksctl::is_cluster_config) {
+    let (mut model, errors, scopes) = if docs.iter().any(eksctl::is_cluster_config) {
         let configs: Vec<Node> = docs.into_iter().filter(eksctl::is_cluster_config).collect();
-        return Some(eksctl::lower(file, &configs));
-    }
-    match docs.as_slice() {
-        [doc] if cloudformation::is_template(doc) => {
-            Some(cloudformation::lower(file, doc, &options.cloudformation))
+        let (model, errors) = eksctl::lower(file, &configs);
+        (model, errors, Vec::new())
+    } else {
+        match docs.as_slice() {
+            [doc] if cloudformation::is_template(doc) => {
+                let (mut model, errors) = cloudformation::lower(file, doc, &options.cloudformation);
+                model
+                    .suppressions
+                    .extend(metadata_suppressions(file, text, doc));
+                (
+                    model,
+                    errors,
+                    resources(doc).into_iter().map(|(s, _)| s).collect(),
+                )
+            }
+            _ => return None,
         }
-        _ => None,
+    };
+    if !json {
+        model
+            .suppressions
+            .extend(comments::suppressions(file, text, &scopes));
     }
+    Some((model, errors))
+}
+
+/// Each resource of a template with its span, from its logical id to the end of its definition.
+fn resources(doc: &Node) -> Vec<(Span, &Node)> {
+    let entries = doc.get("Resources").map(Node::entries).unwrap_or_default();
+    entries
+        .iter()
+        .map(|(k, v)| {
+            let end = v.span.end.max(k.span.end);
+            (Span { end, ..k.span }, v)
+        })
+        .collect()
+}
+
+/// `Metadata: {ekslint: {ignore: [...]}}` on the template (the whole file) or on a resource (SPEC §7).
+fn metadata_suppressions(file: FileId, text: &str, doc: &Node) -> Vec<Suppression> {
+    std::iter::once((Span::new(file, 0, text.len()), doc))
+        .chain(resources(doc))
+        .filter_map(|(covers, node)| {
+            let list = node.get("Metadata")?.get("ekslint")?.get("ignore")?;
+            let tree::NodeKind::Seq(items) = &list.kind else {
+                return None;
+            };
+            let rules = items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect();
+            Some(Suppression {
+                covers,
+                rules,
+                reason: None,
+                written: list.span,
+            })
+        })
+        .collect()
 }

@@ -1,4 +1,16 @@
 //! CloudFormation templates (YAML and JSON) into the IR.
+//!
+//! [`intrinsics`] evaluates values (parameters, mappings, conditions, intrinsic functions),
+//! [`values`] holds what they evaluate to, and [`resources`] reads the EKS resources from them.
+//! A value that came from a parameter default or a mapping is used where it is written in the
+//! resource, with its origin as a secondary location (SPEC §4).
+
+mod intrinsics;
+mod parameters;
+mod resources;
+mod values;
+
+pub use parameters::{parse_assignment, parse_parameter_file};
 
 use super::ParseError;
 use super::tree::Node;
@@ -25,7 +37,9 @@ pub fn is_template(doc: &Node) -> bool {
         })
 }
 
-/// Reads a template's EKS resources.
-pub fn lower(_file: FileId, _doc: &Node, _options: &CfnOptions) -> (Model, Vec<ParseError>) {
-    (Model::default(), Vec::new())
+/// Reads a template's EKS resources. Reading a parsed template cannot fail: what cannot be
+/// evaluated is unknown.
+pub fn lower(file: FileId, doc: &Node, options: &CfnOptions) -> (Model, Vec<ParseError>) {
+    let template = intrinsics::Template::new(file, doc, &options.parameters);
+    (resources::lower(&template), Vec::new())
 }

@@ -1,9 +1,28 @@
 //! eksctl `ClusterConfig` files into the IR.
+//!
+//! Each `ClusterConfig` document of a file is one cluster, with the access entries of its
+//! `accessConfig`. Keys are matched exactly, as eksctl's strict decoding does: a key that is not
+//! one eksctl knows, anywhere under `accessConfig`, is an unknown field, and the field it was
+//! meant to be stays absent.
+
+mod entries;
+mod value;
+
+#[cfg(test)]
+mod tests;
 
 use super::ParseError;
 use super::tree::Node;
-use crate::ir::Model;
+use crate::ir::{AuthMode, Cluster, ClusterLink, Model};
 use crate::source::FileId;
+use value::{flag, optional_text, text, unknown_fields};
+
+/// The keys of `accessConfig`.
+const ACCESS_CONFIG_KEYS: &[&str] = &[
+    "authenticationMode",
+    "bootstrapClusterCreatorAdminPermissions",
+    "accessEntries",
+];
 
 /// Whether a document is an eksctl `ClusterConfig` (SPEC §1).
 pub fn is_cluster_config(doc: &Node) -> bool {
@@ -12,6 +31,41 @@ pub fn is_cluster_config(doc: &Node) -> bool {
 }
 
 /// Reads the clusters and access entries of every `ClusterConfig` document of a file.
-pub fn lower(_file: FileId, _docs: &[Node]) -> (Model, Vec<ParseError>) {
-    (Model::default(), Vec::new())
+pub fn lower(file: FileId, docs: &[Node]) -> (Model, Vec<ParseError>) {
+    let mut model = Model::default();
+    for (index, doc) in docs.iter().enumerate() {
+        // Documents of one file are different clusters even when their names are unknown.
+        let reference = format!("{}#{index}", file.0);
+        let cluster = cluster(doc, &reference);
+        let link = ClusterLink {
+            name: cluster.name.clone(),
+            reference: Some(reference),
+        };
+        model.clusters.push(cluster);
+        if let Some(list) = doc.get("accessConfig").and_then(|a| a.get("accessEntries")) {
+            entries::lower(list, &link, &mut model);
+        }
+    }
+    (model, Vec::new())
+}
+
+/// The cluster of one document. Its header is the document's first key.
+fn cluster(doc: &Node, reference: &str) -> Cluster {
+    let access = doc.entry("accessConfig");
+    let access_value = access.map(|(_, v)| v);
+    let field = |key: &str| access_value.and_then(|a| a.get(key));
+    Cluster {
+        header: doc.entries().first().map_or(doc.span, |(k, _)| k.span),
+        name: text(doc.get("metadata").and_then(|m| m.get("name"))),
+        reference: Some(reference.to_string()),
+        role_arn: text(doc.get("iam").and_then(|i| i.get("serviceRoleARN"))),
+        auth_mode: optional_text(field("authenticationMode")),
+        access_config: access.map(|(k, _)| k.span),
+        default_auth_mode: AuthMode::ApiAndConfigMap,
+        bootstrap_admin: flag(field("bootstrapClusterCreatorAdminPermissions")),
+        auto_mode: flag(doc.get("autoModeConfig").and_then(|a| a.get("enabled"))),
+        remote_network: doc.entry("remoteNetworkConfig").map(|(k, _)| k.span),
+        unknown_fields: access_value
+            .map_or_else(Vec::new, |a| unknown_fields(a, ACCESS_CONFIG_KEYS)),
+    }
 }

@@ -108,6 +108,20 @@ impl<'t> Builder<'t> {
                         span.end = span.start + source.trim_end().len() as u32;
                     }
                 }
+                if let Some(quote) = match style {
+                    ScalarStyle::SingleQuoted => Some('\''),
+                    ScalarStyle::DoubleQuoted => Some('"'),
+                    _ => None,
+                } {
+                    // A quoted scalar's end marker may be past spaces and a comment after it.
+                    if let Some(len) = self
+                        .text
+                        .get(span.range())
+                        .and_then(|s| quoted_len(s, quote))
+                    {
+                        span.end = span.start + len as u32;
+                    }
+                }
                 let node = Node {
                     kind: scalar_kind(&value, style, tag.as_deref()),
                     span,
@@ -251,6 +265,25 @@ impl<'t> Builder<'t> {
         }
         Ok(())
     }
+}
+
+/// The length of `source` up to the closing quote of its first `quote`d scalar (after any tag).
+fn quoted_len(source: &str, quote: char) -> Option<usize> {
+    let open = source.find(quote)?;
+    let mut chars = source[open + 1..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            '\'' if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                chars.next();
+            }
+            c if c == quote => return Some(open + 1 + i + c.len_utf8()),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The name of a mapping key: a string's value, else the key's source text.
@@ -441,6 +474,24 @@ mod tests {
             ("last", "1")
         );
         assert_eq!(slice(text, doc.span), text.trim_end());
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let text = "a: \"x \\\" ü\"   # c \"\nb: 'it''s'  # 'd'\nc: !Sub 'y' \nd: [\"e\" , 'f' ]\n";
+        let doc = one(text);
+        assert_eq!(slice(text, doc.get("a").unwrap().span), "\"x \\\" ü\"");
+        assert_eq!(
+            doc.get("a").unwrap().kind,
+            NodeKind::String("x \" ü".into())
+        );
+        assert_eq!(slice(text, doc.get("b").unwrap().span), "'it''s'");
+        assert_eq!(slice(text, doc.get("c").unwrap().span), "!Sub 'y'");
+        let NodeKind::Seq(items) = &doc.get("d").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(slice(text, items[0].span), "\"e\"");
+        assert_eq!(slice(text, items[1].span), "'f'");
     }
 
     #[test]

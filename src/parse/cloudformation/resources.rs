@@ -1,0 +1,297 @@
+//! `AWS::EKS::Cluster` and `AWS::EKS::AccessEntry` resources into the IR.
+
+use super::intrinsics::Template;
+use super::values::{Ev, Field, Value};
+use crate::ir::{
+    AccessEntry, AuthMode, Cluster, ClusterLink, InlinePolicies, Model, PolicyAssociation,
+    UnknownField, Val,
+};
+use crate::parse::tree::{Key, Node, NodeKind};
+use crate::source::Span;
+
+/// Properties of `AWS::EKS::AccessEntry` (its CloudFormation schema).
+const ENTRY_PROPERTIES: &[&str] = &[
+    "ClusterName",
+    "PrincipalArn",
+    "Type",
+    "Username",
+    "KubernetesGroups",
+    "AccessPolicies",
+    "Tags",
+];
+/// Properties of an `AccessPolicies` item.
+const POLICY_PROPERTIES: &[&str] = &["PolicyArn", "AccessScope"];
+/// Properties of an `AccessScope`.
+const SCOPE_PROPERTIES: &[&str] = &["Type", "Namespaces"];
+/// Properties of the `AccessConfig` of `AWS::EKS::Cluster`.
+const ACCESS_CONFIG_PROPERTIES: &[&str] = &[
+    "AuthenticationMode",
+    "BootstrapClusterCreatorAdminPermissions",
+];
+/// The most items `AccessPolicies` may hold (`maxItems` in the schema).
+const MAX_ACCESS_POLICIES: usize = 20;
+
+/// Reads the EKS resources of a template.
+pub(super) fn lower(t: &Template) -> Model {
+    let mut model = Model::default();
+    for (key, resource) in t.resources() {
+        let skipped = resource
+            .get("Condition")
+            .and_then(Node::as_str)
+            .is_some_and(|c| t.condition(c) == Some(false));
+        if skipped {
+            continue;
+        }
+        let properties = resource.get("Properties").map(|p| t.eval(p));
+        match t.resource_type(&key.name) {
+            Some("AWS::EKS::Cluster") => model.clusters.push(cluster(t, key, properties.as_ref())),
+            Some("AWS::EKS::AccessEntry") => {
+                entry(t, key, resource, properties.as_ref(), &mut model)
+            }
+            _ => {}
+        }
+    }
+    model
+}
+
+/// A property of the resource's evaluated `Properties`.
+fn property<'e>(properties: Option<&'e Ev>, name: &str) -> Field<'e> {
+    properties.map_or(Field::Absent, |p| p.field(name))
+}
+
+/// The reference key of a resource or parameter of this template.
+fn reference(t: &Template, logical_id: &str) -> String {
+    format!("{}::{}", t.file().0, logical_id)
+}
+
+/// Keys of an evaluated mapping that are not in `expected`.
+fn unknown_fields(object: Option<&Ev>, expected: &'static [&'static str]) -> Vec<UnknownField> {
+    object
+        .map(Ev::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter(|(k, _)| !expected.contains(&k.name.as_str()))
+        .map(|(k, _)| UnknownField {
+            name: k.name.clone(),
+            span: k.span,
+            expected,
+        })
+        .collect()
+}
+
+fn cluster(t: &Template, key: &Key, properties: Option<&Ev>) -> Cluster {
+    let access = property(properties, "AccessConfig");
+    let remote = property(properties, "RemoteNetworkConfig");
+    Cluster {
+        header: key.span,
+        // Without a name, CloudFormation generates one: not known, but not missing.
+        name: match property(properties, "Name").text() {
+            Val::Absent => Val::unknown(key.span),
+            name => name,
+        },
+        reference: Some(reference(t, &key.name)),
+        role_arn: property(properties, "RoleArn").text(),
+        auth_mode: access.get("AuthenticationMode").text(),
+        access_config: access.key().map(|k| k.span),
+        default_auth_mode: AuthMode::ConfigMap,
+        bootstrap_admin: access
+            .get("BootstrapClusterCreatorAdminPermissions")
+            .boolean(),
+        auto_mode: property(properties, "ComputeConfig")
+            .get("Enabled")
+            .boolean(),
+        remote_network: remote
+            .value()
+            .filter(|v| matches!(v.value, Value::Map(_)))
+            .and(remote.key())
+            .map(|k| k.span),
+        unknown_fields: unknown_fields(access.value(), ACCESS_CONFIG_PROPERTIES),
+    }
+}
+
+fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, model: &mut Model) {
+    let policies = property(properties, "AccessPolicies");
+    let index = model.entries.len();
+    let items = match policies.value().map(|v| &v.value) {
+        Some(Value::List(items)) => items.as_slice(),
+        _ => &[],
+    };
+    model.entries.push(AccessEntry {
+        header: key.span,
+        cluster: cluster_link(t, resource, property(properties, "ClusterName")),
+        principal: property(properties, "PrincipalArn").text(),
+        entry_type: property(properties, "Type").text(),
+        username: property(properties, "Username").text(),
+        groups: property(properties, "KubernetesGroups").text_list(),
+        tags: property(properties, "Tags").tags(),
+        inline_policies: policies
+            .value()
+            .filter(|v| matches!(v.value, Value::List(_)))
+            .map(|v| InlinePolicies {
+                span: v.span,
+                // An unknown item (`Fn::If` with `AWS::NoValue`) may not be there.
+                count: items.iter().filter(|i| i.value != Value::Unknown).count(),
+                limit: Some(MAX_ACCESS_POLICIES),
+            }),
+        address: None,
+        unknown_fields: unknown_fields(properties, ENTRY_PROPERTIES),
+    });
+    for item in items {
+        model.associations.push(inline_policy(item, index));
+    }
+}
+
+/// The cluster of an entry: a `Ref` to a cluster resource or parameter links by that reference
+/// (and by the cluster's name, when known).
+fn cluster_link(t: &Template, resource: &Node, name: Field<'_>) -> ClusterLink {
+    let written = resource
+        .get("Properties")
+        .and_then(|p| p.get("ClusterName"));
+    let target = written.and_then(|n| match (&n.tag, &n.kind) {
+        (Some(tag), NodeKind::String(target)) if tag == "Ref" => Some(target.as_str()),
+        (None, NodeKind::Map(entries)) => match entries.as_slice() {
+            [(k, v)] if k.name == "Ref" => v.as_str(),
+            _ => None,
+        },
+        _ => None,
+    });
+    match target {
+        Some(target) if t.resource_type(target) == Some("AWS::EKS::Cluster") => ClusterLink {
+            name: t
+                .cluster_name(target)
+                .map_or_else(|| name.text(), |n| n.to_text()),
+            reference: Some(reference(t, target)),
+        },
+        Some(target) if !target.starts_with("AWS::") => ClusterLink {
+            name: name.text(),
+            reference: Some(reference(t, target)),
+        },
+        _ => ClusterLink {
+            name: name.text(),
+            reference: None,
+        },
+    }
+}
+
+/// An item of `AccessPolicies`, as an association of entry `owner`.
+fn inline_policy(item: &Ev, owner: usize) -> PolicyAssociation {
+    let scope = item.field("AccessScope");
+    let mut unknown = unknown_fields(Some(item), POLICY_PROPERTIES);
+    unknown.extend(unknown_fields(scope.value(), SCOPE_PROPERTIES));
+    PolicyAssociation {
+        header: header(item),
+        cluster: ClusterLink::default(),
+        principal: Val::Absent,
+        policy_arn: item.field("PolicyArn").text(),
+        scope: match scope {
+            Field::Unknown(span) => Some(span),
+            _ => scope.key().map(|k| k.span),
+        },
+        scope_type: scope.get("Type").text(),
+        namespaces: scope.get("Namespaces").text_list(),
+        inline_of: Some(owner),
+        ordering: None,
+        unknown_fields: unknown,
+    }
+}
+
+/// The header of a list item: from its start to the end of its first key.
+fn header(item: &Ev) -> Span {
+    match item.entries().first() {
+        Some((k, _)) if k.span.start >= item.span.start => Span {
+            end: k.span.end,
+            ..item.span
+        },
+        _ => item.span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::tree::parse_yaml;
+    use crate::source::FileId;
+    use std::collections::BTreeMap;
+
+    fn lower_text(text: &str) -> Model {
+        let doc = parse_yaml(FileId(0), text).unwrap().remove(0);
+        lower(&Template::new(FileId(0), &doc, &BTreeMap::new()))
+    }
+
+    #[test]
+    fn odd_shapes_are_unknown_not_findings() {
+        let model = lower_text(
+            "\
+Conditions:
+  C: !Equals [!Ref 'AWS::Region', x]
+Resources:
+  NoProps: {Type: AWS::EKS::AccessEntry}
+  ListProps: {Type: AWS::EKS::AccessEntry, Properties: [1, 2]}
+  RefProps: {Type: AWS::EKS::AccessEntry, Properties: !Ref Whatever}
+  Items:
+    Type: AWS::EKS::AccessEntry
+    Properties:
+      ClusterName: !Sub '${'
+      PrincipalArn: !Select [99, [a]]
+      AccessPolicies:
+        - !If [C, {PolicyArn: x, AccessScope: {Type: cluster}}, !Ref AWS::NoValue]
+        - plain
+        - {PolicyArn: !Ref AWS::NoValue, AccessScope: !GetAtt X.Y}
+      Tags: [!If [C, {Key: a, Value: b}, !Ref AWS::NoValue]]
+  Cluster:
+    Type: AWS::EKS::Cluster
+    Properties: {AccessConfig: !If [C, {AuthenticationMode: API}, !Ref AWS::NoValue], Name: !Ref Cluster}
+",
+        );
+        assert_eq!(model.entries.len(), 4);
+        let [none, list, unknown, items] = &model.entries[..] else {
+            panic!()
+        };
+        assert!(none.principal.is_absent() && none.cluster.name.is_absent());
+        assert!(matches!(list.principal, Val::Unknown { .. }));
+        assert!(matches!(unknown.principal, Val::Unknown { .. }));
+        assert_eq!(
+            items.cluster.name.str().map(|(s, _)| s.to_string()),
+            Some("${".to_string())
+        );
+        assert!(matches!(items.principal, Val::Unknown { .. }));
+        assert_eq!(items.inline_policies.map(|p| p.count), Some(2));
+        assert!(matches!(&items.tags, Val::Known(t) if t.value.is_empty()));
+        let a = &model.associations;
+        assert_eq!(a.len(), 3);
+        assert!(a[0].scope.is_some() && matches!(a[0].policy_arn, Val::Unknown { .. }));
+        assert!(matches!(a[1].scope_type, Val::Unknown { .. }));
+        assert!(a[2].policy_arn.is_absent() && matches!(a[2].scope_type, Val::Unknown { .. }));
+        let cluster = &model.clusters[0];
+        assert!(matches!(cluster.auth_mode, Val::Unknown { .. }));
+        assert!(matches!(cluster.name, Val::Unknown { .. }));
+        assert_eq!(cluster.reference.as_deref(), Some("0::Cluster"));
+    }
+
+    #[test]
+    fn conditions_skip_resources_and_refs_link_clusters() {
+        let model = lower_text(
+            "\
+Parameters:
+  Env: {Type: String, Default: prod}
+  Name: {Type: String}
+Conditions:
+  IsDev: !Equals [!Ref Env, dev]
+Resources:
+  Skipped: {Type: AWS::EKS::AccessEntry, Condition: IsDev, Properties: {ClusterName: a}}
+  Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: cfn-x}}
+  ByRef: {Type: AWS::EKS::AccessEntry, Properties: {ClusterName: {Ref: Cluster}}}
+  ByParam: {Type: AWS::EKS::AccessEntry, Properties: {ClusterName: !Ref Name}}
+",
+        );
+        assert_eq!(model.entries.len(), 2);
+        let link = &model.entries[0].cluster;
+        assert_eq!(link.reference.as_deref(), Some("0::Cluster"));
+        let (name, v) = link.name.str().unwrap();
+        assert_eq!(name, "cfn-x");
+        assert_eq!(Some(v.span), model.clusters[0].name.span());
+        let link = &model.entries[1].cluster;
+        assert_eq!(link.reference.as_deref(), Some("0::Name"));
+        assert!(matches!(link.name, Val::Unknown { .. }));
+    }
+}

@@ -1,0 +1,86 @@
+//! Reading eksctl's YAML values the way its strict Go decoding reads them.
+//!
+//! eksctl decodes a `ClusterConfig` into Go structs: a string field left empty means the same as
+//! an absent one (`type: ""` is `STANDARD`), a `null` is the zero value, and keys match only in
+//! their exact spelling.
+
+use crate::ir::{Spanned, Text, UnknownField, Val};
+use crate::parse::tree::{Node, NodeKind};
+use crate::source::Span;
+
+/// A scalar as text (numbers and booleans as written); `null` or no value is absent, and a
+/// mapping or list where a string belongs is unknown (it is no string rule's business).
+pub fn text(node: Option<&Node>) -> Val<Text> {
+    let Some(node) = node else {
+        return Val::Absent;
+    };
+    match &node.kind {
+        NodeKind::Null => Val::Absent,
+        NodeKind::String(s) | NodeKind::Number(s) => Val::known(Text::lit(s.as_str()), node.span),
+        NodeKind::Bool(b) => Val::known(Text::lit(b.to_string()), node.span),
+        NodeKind::Seq(_) | NodeKind::Map(_) => Val::unknown(node.span),
+    }
+}
+
+/// Like [`text`], for a Go `string` field whose empty value means unset (`type`,
+/// `kubernetesUsername`, `authenticationMode`, `accessScope.type`).
+pub fn optional_text(node: Option<&Node>) -> Val<Text> {
+    match text(node) {
+        Val::Known(s) if s.value.as_str() == Some("") => Val::Absent,
+        v => v,
+    }
+}
+
+/// A boolean; `null` or no value is absent, anything else is not a boolean eksctl would read.
+pub fn flag(node: Option<&Node>) -> Val<bool> {
+    match node.map(|n| (&n.kind, n.span)) {
+        None | Some((NodeKind::Null, _)) => Val::Absent,
+        Some((NodeKind::Bool(b), span)) => Val::known(*b, span),
+        Some((_, span)) => Val::unknown(span),
+    }
+}
+
+/// A list of strings, spanning the list; `null` or no value is absent.
+pub fn text_list(node: Option<&Node>) -> Val<Vec<Val<Text>>> {
+    let Some(node) = node else {
+        return Val::Absent;
+    };
+    match &node.kind {
+        NodeKind::Null => Val::Absent,
+        NodeKind::Seq(items) => Val::Known(Spanned::new(
+            items.iter().map(|i| text(Some(i))).collect(),
+            node.span,
+        )),
+        _ => Val::unknown(node.span),
+    }
+}
+
+/// The keys of a mapping that are not among `expected` (compared exactly, as eksctl does).
+pub fn unknown_fields(node: &Node, expected: &'static [&'static str]) -> Vec<UnknownField> {
+    node.entries()
+        .iter()
+        .filter(|(k, _)| !expected.contains(&k.name.as_str()))
+        .map(|(k, _)| UnknownField {
+            name: k.name.clone(),
+            span: k.span,
+            expected,
+        })
+        .collect()
+}
+
+/// The first line of a list item that is a mapping: from its first key to the end of that
+/// key's value when the value is a scalar, or to the end of the key when the value is empty or
+/// a collection (which usually starts on the next line). The tree holds no line breaks, so a
+/// trailing comment on that line is not included.
+pub fn item_header(item: &Node) -> Span {
+    match item.entries().first() {
+        Some((key, value)) => {
+            let end = match value.kind {
+                NodeKind::Seq(_) | NodeKind::Map(_) | NodeKind::Null => key.span.end,
+                _ => value.span.end.max(key.span.end),
+            };
+            Span { end, ..key.span }
+        }
+        None => item.span,
+    }
+}

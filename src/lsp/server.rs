@@ -79,7 +79,8 @@ struct Server {
     paths: BTreeMap<lsp::Uri, PathBuf>,
     /// Their texts, by path.
     open: Open,
-    /// The last configuration error shown, so that it is not shown again on every keystroke.
+    /// The configuration error shown last, so that it is not shown again on every keystroke
+    /// (cleared once a document lints).
     shown_error: Option<String>,
 }
 
@@ -165,7 +166,10 @@ impl Server {
             .collect();
         for (uri, path) in affected {
             let diagnostics = match document::lint(&path, &self.open) {
-                Ok(linted) => convert::diagnostics(&linted.report, linted.file),
+                Ok(linted) => {
+                    self.shown_error = None;
+                    convert::diagnostics(&linted.report, linted.file)
+                }
                 Err(message) => {
                     self.show_error(message);
                     Vec::new()

@@ -6,7 +6,7 @@ use crate::discover::{discover, display_path};
 use crate::engine::{Input, lint};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
-use crate::workspace::{lint_options, load_config, module_context, module_dir};
+use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -175,6 +175,7 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     let config = load_config(args.config.as_deref(), &cwd)?;
     let mut options = lint_options(&config, &args.select, &args.ignore)?;
     options.structured.cloudformation.parameters = cfn_parameters(args, &config)?;
+    options.terraform = terraform_inputs(&config, &args.var_file, &args.var)?;
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,
         (None, None) => FailOn::Warning,

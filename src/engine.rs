@@ -1,7 +1,6 @@
 //! One lint run: sources → parsers → IR → rules → sorted diagnostics.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::ir::Model;
 use crate::parse::{self, ParseError};
 use crate::report::Report;
 use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
@@ -34,6 +33,8 @@ pub struct LintOptions {
     pub severity: BTreeMap<&'static str, Severity>,
     /// Inputs of the YAML and JSON formats (CloudFormation parameters).
     pub structured: parse::StructuredOptions,
+    /// Values for Terraform root modules' variables.
+    pub terraform: parse::terraform::TerraformInputs,
 }
 
 impl LintOptions {
@@ -62,7 +63,7 @@ enum Kind {
 }
 
 fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
-    if name.ends_with(".tf") {
+    if name.ends_with(".tf") || name.ends_with(".tf.json") {
         Some(Kind::Terraform)
     } else if [".yaml", ".yml", ".json", ".template"]
         .iter()
@@ -94,9 +95,6 @@ fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
     }
 }
 
-/// A file's or module's model and parse errors.
-type Parsed = (Model, Vec<ParseError>);
-
 /// Lints the inputs together.
 pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
@@ -117,7 +115,7 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
 
     let mut sources = SourceMap::default();
     let mut errors: Vec<ParseError> = Vec::new();
-    let mut units: BTreeMap<&PathBuf, Vec<FileId>> = BTreeMap::new();
+    let mut units: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     let mut structured: Vec<FileId> = Vec::new();
     // Whether each file was read as one of the formats (for the summary's file count).
     let mut linted = vec![false; inputs.len()];
@@ -133,25 +131,20 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             continue;
         }
         match kind {
-            Some(Kind::Terraform) => units.entry(&input.dir).or_default().push(id),
+            Some(Kind::Terraform) => units.entry(input.dir.clone()).or_default().push(id),
             Some(Kind::Structured) => structured.push(id),
             None => {}
         }
     }
 
+    for ids in units.values() {
+        ids.iter().for_each(|id| linted[id.0 as usize] = true);
+    }
+    // Terraform reads more files than it was given (modules called from outside the linted
+    // files, `.tfvars`): findings in them are reported only where `reported` says so.
+    let terraform = parse::terraform::lint(units, &mut sources, &options.terraform);
     let sources_ref = &sources;
-    let tf_units: Vec<(Model, Vec<ParseError>, &Vec<FileId>)> = units
-        .par_iter()
-        .map(|(dir, ids)| {
-            let files: Vec<(FileId, &str)> = ids
-                .iter()
-                .map(|&id| (id, sources_ref.get(id).text.as_str()))
-                .collect();
-            let (model, errors) = parse::terraform::parse_module(dir.display().to_string(), &files);
-            (model, errors, ids)
-        })
-        .collect();
-    let structured_results: Vec<(FileId, Option<Parsed>)> = structured
+    let structured_results: Vec<_> = structured
         .par_iter()
         .map(|&id| {
             let file = sources_ref.get(id);
@@ -162,12 +155,8 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         })
         .collect();
 
-    let mut model = Model::default();
-    for (m, e, ids) in tf_units {
-        model.extend(m);
-        errors.extend(e);
-        ids.iter().for_each(|id| linted[id.0 as usize] = true);
-    }
+    let mut model = terraform.model;
+    errors.extend(terraform.errors);
     for (id, result) in structured_results {
         if let Some((m, e)) = result {
             model.extend(m);
@@ -189,7 +178,10 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         }
     }
     apply_suppressions(&mut diagnostics, &model.suppressions, options);
-    diagnostics.retain(|d| !inputs[d.span.file.0 as usize].context);
+    diagnostics.retain(|d| match inputs.get(d.span.file.0 as usize) {
+        Some(input) => !input.context,
+        None => terraform.reported.contains(&d.span.file),
+    });
     let files_linted = inputs
         .iter()
         .zip(&linted)

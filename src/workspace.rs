@@ -7,6 +7,7 @@ use crate::discover::Found;
 use crate::engine::LintOptions;
 use crate::parse::StructuredOptions;
 use crate::parse::cloudformation::CfnOptions;
+use crate::parse::terraform::TerraformInputs;
 use crate::rules::{self, RuleMeta, RuleOptions};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,8 @@ pub fn load_config(path: Option<&Path>, dir: &Path) -> Result<Config, String> {
 }
 
 /// The lint options of a configuration with command-line rule lists applied: a non-empty
-/// `select` replaces the configuration's, `ignore` adds to it.
+/// `select` replaces the configuration's, `ignore` adds to it. Terraform variable values are set
+/// apart, by [`terraform_inputs`].
 pub fn lint_options(
     config: &Config,
     select: &[String],
@@ -63,6 +65,38 @@ pub fn lint_options(
                 parameters: config.cloudformation.parameters.clone(),
             },
         },
+        terraform: TerraformInputs::default(),
+    })
+}
+
+/// Terraform variable values: the configuration's var files (relative to it), then
+/// `var_files` and `vars` (`NAME=VALUE`, from the command line), and `TF_VAR_` environment
+/// variables.
+pub fn terraform_inputs(
+    config: &Config,
+    var_files: &[PathBuf],
+    vars: &[String],
+) -> Result<TerraformInputs, String> {
+    let var_files: Vec<PathBuf> = config
+        .terraform
+        .var_files
+        .iter()
+        .map(|p| config.base.join(p))
+        .chain(var_files.iter().cloned())
+        .collect();
+    if let Some(missing) = var_files.iter().find(|p| !p.is_file()) {
+        return Err(format!("{}: no such variable file", missing.display()));
+    }
+    if let Some(bad) = vars.iter().find(|kv| !kv.contains('=')) {
+        return Err(format!("--var {bad:?}: expected NAME=VALUE"));
+    }
+    let env = std::env::vars()
+        .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
+        .collect();
+    Ok(TerraformInputs {
+        var_files,
+        vars: vars.to_vec(),
+        env,
     })
 }
 

@@ -382,3 +382,69 @@ Resources:
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), Some(0));
 }
+
+#[test]
+fn values_come_from_the_module_and_the_configured_var_files() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let module = root.path().join("mod");
+    std::fs::create_dir_all(&module).expect("mkdir");
+    std::fs::write(
+        module.join("variables.tf"),
+        "variable \"entry_type\" {\n  default = \"Standard\"\n}\n",
+    )
+    .expect("write");
+    let entries = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/a\"\n  type          = var.entry_type\n}\n";
+    let uri = file_uri(&module.join("entries.tf"));
+
+    let mut server = Server::start();
+    initialize(&mut server, root.path());
+    did_open(&mut server, &uri, entries);
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("\"Standard\"")
+    );
+    let origin = &diags[0]["relatedInformation"][0]["location"];
+    assert_eq!(origin["uri"], file_uri(&module.join("variables.tf")));
+    assert_eq!(
+        origin["range"]["start"],
+        json!({"line": 1, "character": 12})
+    );
+
+    // `[terraform] var-files` of the configuration found upward: the value comes from there.
+    std::fs::write(
+        root.path().join("prod.tfvars"),
+        "entry_type = \"EC2_Linux\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.path().join(".ekslint.toml"),
+        "[terraform]\nvar-files = [\"prod.tfvars\"]\n",
+    )
+    .expect("write");
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("\"EC2_Linux\"")
+    );
+    let origin = &diags[0]["relatedInformation"][0]["location"];
+    assert_eq!(
+        origin["uri"],
+        file_uri(&root.path().join("prod.tfvars")),
+        "{diags:#?}"
+    );
+
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}

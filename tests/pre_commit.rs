@@ -171,9 +171,11 @@ fn hook_reports_the_changed_file_with_its_module_as_context() {
         found.contains(&"entries.tf EKS104".to_string()),
         "{found:?}\n{text}"
     );
-    // TODO(issue 3): enable once Terraform variables are evaluated (branch tfeval): the type
-    // comes from the unchanged variables.tf and the finding is reported on entries.tf.
-    // assert!(found.contains(&"entries.tf EKS105".to_string()), "{found:?}\n{text}");
+    // The type comes from the unchanged variables.tf; the finding is reported on entries.tf.
+    assert!(
+        found.contains(&"entries.tf EKS105".to_string()),
+        "{found:?}\n{text}"
+    );
 
     // The same through --files, and with --all-files every file is passed, so the unchanged
     // file's own finding shows up too.

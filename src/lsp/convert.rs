@@ -6,7 +6,6 @@ use crate::report::Report;
 use crate::rules::{self, EKS003};
 use crate::source::{FileId, SourceFile, Span};
 use lsp_types as lsp;
-use std::path::Path;
 use std::str::FromStr;
 
 /// The `source` of every diagnostic the server publishes.
@@ -57,10 +56,12 @@ fn diagnostic(report: &Report, d: &Diagnostic) -> lsp::Diagnostic {
     }
 }
 
-/// A span of another (or the same) file as a location; the report's paths are absolute.
+/// A span of another (or the same) file as a location. The report's paths are absolute (the
+/// document's is); a relative one would be relative to the working directory.
 fn location(report: &Report, span: Span) -> Option<lsp::Location> {
     let file = report.sources.get(span.file);
-    let uri = lsp::Uri::from_str(&uri::from_path(Path::new(&file.path))).ok()?;
+    let path = std::env::current_dir().ok()?.join(&file.path);
+    let uri = lsp::Uri::from_str(&uri::from_path(&path)).ok()?;
     Some(lsp::Location::new(uri, range(file, span)))
 }
 

@@ -5,7 +5,7 @@
 use crate::engine::{self, Input};
 use crate::report::Report;
 use crate::source::FileId;
-use crate::workspace::{lint_options, load_config, module_context, module_dir};
+use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +37,8 @@ pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
         .ok_or_else(|| format!("{} is not open", path.display()))?;
     let dir = module_dir(path);
     let config = load_config(None, &dir)?;
-    let options = lint_options(&config, &[], &[])?;
+    let mut options = lint_options(&config, &[], &[])?;
+    options.terraform = terraform_inputs(&config, &[], &[])?;
     let display = path.display().to_string();
     let mut inputs = vec![Input {
         display: display.clone(),

@@ -1,37 +1,183 @@
-//! Static evaluation of Terraform expressions into [`Sv`] values.
+//! Static evaluation of Terraform expressions into [`Sv`] values, in the context of one module
+//! instance: its input variables, locals, resources and module calls.
 //!
 //! What cannot be known before `terraform apply` (or is not modelled) evaluates to
-//! [`Value::Unknown`]; a partly known string template keeps its known parts.
+//! [`Value::Unknown`]; a partly known string template keeps its known parts. Values read through
+//! a variable, local or `for_each` item are relocated to where they are used, remembering where
+//! they came from.
 
-use super::module::{Module, span_of};
-use super::value::{Sv, Value, format_number};
+use super::functions;
+use super::instances::{self, Expansion};
+use super::module::Module;
+use super::modules::{self, Children, Frame};
+use super::operators;
+use super::project::Project;
+use super::syntax::{Block, Expr, native_span};
+use super::value::{Placement, Sv, Value, to_text};
+use super::variables::Input;
 use crate::ir::{Part, Text, UnknownHint};
-use crate::source::FileId;
-use hcl::edit::expr::{Expression, TraversalOperator};
-use hcl::edit::template::{Element, Template};
-use std::cell::Cell;
+use crate::source::{FileId, Span};
+use hcl::edit::Decorated;
+use hcl::edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
+use hcl::edit::template::{Directive, Element};
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
-/// How deep references may chain before the value is treated as unknown (guards cycles).
-const MAX_DEPTH: u32 = 64;
+/// How deeply evaluation may nest (expressions inside references inside expressions) before
+/// the value is treated as unknown: guards cycles and the stack.
+const MAX_DEPTH: u32 = 96;
 
-/// Evaluates expressions in the context of one module.
-pub struct Evaluator<'m> {
-    module: &'m Module,
+/// Meta-arguments of a resource: not attributes of its instances.
+pub const META: &[&str] = &[
+    "for_each",
+    "count",
+    "depends_on",
+    "provider",
+    "lifecycle",
+    "timeouts",
+    "provisioner",
+    "connection",
+];
+
+/// A name bound while evaluating: a for-expression variable, `each`, `count`, a `dynamic`
+/// block's iterator.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub name: String,
+    pub value: Sv,
+    /// When set, a value read through this name is relocated to where it is used, with this
+    /// message on where it came from (`from the for_each item "admin"`).
+    pub origin: Option<String>,
+}
+
+/// The names bound around an expression.
+#[derive(Default)]
+pub struct Scope<'a> {
+    parent: Option<&'a Scope<'a>>,
+    bindings: Vec<Binding>,
+}
+
+impl<'a> Scope<'a> {
+    /// A scope inside this one, with more names.
+    pub fn with(&'a self, bindings: Vec<Binding>) -> Scope<'a> {
+        Scope {
+            parent: Some(self),
+            bindings,
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Binding> {
+        self.bindings
+            .iter()
+            .find(|b| b.name == name)
+            .or_else(|| self.parent.and_then(|p| p.get(name)))
+    }
+}
+
+/// A memoised value: being computed (a cycle when asked for again), or done.
+enum Slot {
+    Busy,
+    Done(Rc<Sv>),
+}
+
+/// Where a native expression's spans are: its file and the offset its own spans start from.
+#[derive(Clone, Copy)]
+pub struct Loc {
+    pub file: FileId,
+    pub base: usize,
+}
+
+impl Loc {
+    fn span(self, node: &impl hcl::edit::Span) -> Span {
+        native_span(self.file, self.base, node)
+    }
+}
+
+/// Evaluates expressions in the context of one module instance.
+pub struct Evaluator<'p> {
+    pub module: &'p Module,
+    /// Names the module instance uniquely in the run (`dir`, `dir::module.access["a"]`).
+    pub unit: String,
+    /// Where the IR values of this instance are reported.
+    pub placement: Placement,
+    pub project: &'p Project,
+    pub frame: Frame,
+    vars: BTreeMap<String, Input>,
+    locals: RefCell<BTreeMap<String, Slot>>,
+    outputs: RefCell<BTreeMap<String, Slot>>,
+    resources: RefCell<BTreeMap<(String, String), Slot>>,
+    /// Module calls, instantiated on first use (`None` while being instantiated).
+    pub children: RefCell<BTreeMap<String, Option<Rc<Children<'p>>>>>,
     depth: Cell<u32>,
 }
 
-impl<'m> Evaluator<'m> {
-    pub fn new(module: &'m Module) -> Evaluator<'m> {
+impl<'p> Evaluator<'p> {
+    /// An evaluator for a module instance with the given input variable values.
+    pub fn new(
+        module: &'p Module,
+        project: &'p Project,
+        unit: String,
+        placement: Placement,
+        frame: Frame,
+        vars: BTreeMap<String, Input>,
+    ) -> Evaluator<'p> {
         Evaluator {
             module,
+            unit,
+            placement,
+            project,
+            frame,
+            vars,
+            locals: RefCell::default(),
+            outputs: RefCell::default(),
+            resources: RefCell::default(),
+            children: RefCell::default(),
             depth: Cell::new(0),
         }
     }
 
-    /// Evaluates `expr`, written in `file`.
-    pub fn eval(&self, expr: &Expression, file: FileId) -> Sv {
-        let span = span_of(file, expr);
+    /// Evaluates `expr` in `scope`.
+    pub fn eval(&self, expr: &Expr, scope: &Scope) -> Sv {
+        match expr {
+            Expr::Native { expr, file, base } => self.native(
+                expr,
+                Loc {
+                    file: *file,
+                    base: *base,
+                },
+                scope,
+            ),
+            Expr::List { items, span } => Sv::new(
+                Value::List(items.iter().map(|e| self.eval(e, scope)).collect()),
+                *span,
+            ),
+            Expr::Map { items, span } => Sv::new(
+                Value::Object(
+                    items
+                        .iter()
+                        .map(|(k, ks, e)| (k.clone(), (*ks, self.eval(e, scope))))
+                        .collect(),
+                ),
+                *span,
+            ),
+            Expr::Literal(sv) => sv.clone(),
+        }
+    }
+
+    /// Evaluates a native expression, guarding the nesting depth.
+    pub fn native(&self, expr: &Expression, loc: Loc, scope: &Scope) -> Sv {
+        let span = loc.span(expr);
+        if self.depth.get() >= MAX_DEPTH {
+            return Sv::unknown(span);
+        }
+        self.depth.set(self.depth.get() + 1);
+        let value = self.native_inner(expr, loc, scope, span);
+        self.depth.set(self.depth.get() - 1);
+        value
+    }
+
+    fn native_inner(&self, expr: &Expression, loc: Loc, scope: &Scope, span: Span) -> Sv {
         let value = match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
@@ -41,106 +187,583 @@ impl<'m> Evaluator<'m> {
                 .map_or(Value::Unknown(None), Value::Number),
             Expression::String(s) => Value::String(Text::lit(s.value().as_str())),
             Expression::Array(items) => {
-                Value::List(items.iter().map(|e| self.eval(e, file)).collect())
+                Value::List(items.iter().map(|e| self.native(e, loc, scope)).collect())
             }
             Expression::Object(obj) => {
                 let mut map = BTreeMap::new();
                 for (key, value) in obj.iter() {
-                    let key_span = span_of(file, key);
                     let name = match key {
-                        hcl::edit::expr::ObjectKey::Ident(id) => Some(id.as_str().to_string()),
-                        hcl::edit::expr::ObjectKey::Expression(e) => {
-                            match self.eval(e, file).value {
-                                Value::String(t) => t.as_str().map(str::to_string),
-                                Value::Number(n) => Some(format_number(n)),
-                                Value::Bool(b) => Some(b.to_string()),
-                                _ => None,
+                        ObjectKey::Ident(id) => id.as_str().to_string(),
+                        ObjectKey::Expression(e) => {
+                            let k = self.native(e, loc, scope);
+                            match to_text(&k.value).and_then(|t| t.as_str().map(str::to_string)) {
+                                Some(name) => name,
+                                None if k.value == Value::Error => return Sv::error(span),
+                                None => return Sv::unknown(span),
                             }
                         }
                     };
-                    let Some(name) = name else {
-                        return Sv::unknown(span);
-                    };
-                    map.insert(name, (key_span, self.eval(value.expr(), file)));
+                    map.insert(name, (loc.span(key), self.native(value.expr(), loc, scope)));
                 }
                 Value::Object(map)
             }
-            Expression::StringTemplate(t) => return self.template(t, file, span),
-            Expression::HeredocTemplate(h) => return self.template(&h.template, file, span),
-            Expression::Parenthesis(p) => return self.eval(p.inner(), file),
-            Expression::Conditional(c) => match self.eval(&c.cond_expr, file).value {
-                Value::Bool(true) => return self.eval(&c.true_expr, file),
-                Value::Bool(false) => return self.eval(&c.false_expr, file),
-                _ => Value::Unknown(None),
+            Expression::StringTemplate(t) => {
+                let elements: Vec<&Element> = t.iter().collect();
+                return self.template(&elements, loc, scope, span);
+            }
+            Expression::HeredocTemplate(h) => {
+                let elements: Vec<&Element> = h.template.iter().collect();
+                return self.template(&elements, loc, scope, span);
+            }
+            Expression::Parenthesis(p) => return self.native(p.inner(), loc, scope),
+            Expression::Variable(v) => match scope.get(v.as_str()) {
+                Some(b) => return bound(b, span),
+                None => Value::Unknown(None),
             },
-            Expression::Traversal(t) => return self.traversal(&t.expr, &t.operators, span),
-            _ => Value::Unknown(None),
+            Expression::Conditional(c) => {
+                let cond = self.native(&c.cond_expr, loc, scope);
+                return match cond.value {
+                    Value::Bool(true) => self.native(&c.true_expr, loc, scope),
+                    Value::Bool(false) => self.native(&c.false_expr, loc, scope),
+                    Value::Unknown(_) => Sv::unknown(span),
+                    _ => Sv::error(span),
+                };
+            }
+            Expression::FuncCall(f) => return self.call(f, loc, scope, span),
+            Expression::Traversal(t) => return self.traversal(t, loc, scope, span),
+            Expression::UnaryOp(op) => {
+                let v = self.native(&op.expr, loc, scope);
+                return operators::unary(*op.operator.value(), &v, span);
+            }
+            Expression::BinaryOp(op) => {
+                let lhs = self.native(&op.lhs_expr, loc, scope);
+                if let Some(v) = operators::short_circuit(*op.operator.value(), &lhs, span) {
+                    return v;
+                }
+                let rhs = self.native(&op.rhs_expr, loc, scope);
+                return operators::binary(*op.operator.value(), &lhs, &rhs, span);
+            }
+            Expression::ForExpr(f) => return self.for_expr(f, loc, scope, span),
         };
         Sv::new(value, span)
     }
 
-    fn template(&self, template: &Template, file: FileId, span: crate::source::Span) -> Sv {
-        let mut parts = Vec::new();
-        for element in template.iter() {
-            match element {
-                Element::Literal(s) => parts.push(Part::Lit(s.value().to_string())),
-                Element::Interpolation(i) => match self.eval(&i.expr, file).value {
-                    Value::String(t) => parts.extend(t.parts().iter().cloned()),
-                    Value::Number(n) => parts.push(Part::Lit(format_number(n))),
-                    Value::Bool(b) => parts.push(Part::Lit(b.to_string())),
-                    _ => parts.push(Part::Hole),
-                },
-                Element::Directive(_) => parts.push(Part::Hole),
+    /// A string template; one lone interpolation gives its value unconverted, as in Terraform.
+    fn template(&self, elements: &[&Element], loc: Loc, scope: &Scope, span: Span) -> Sv {
+        if let [Element::Interpolation(i)] = elements {
+            // A value used here (not one referenced elsewhere) is reported at the template.
+            let mut v = self.native(&i.expr, loc, scope);
+            if v.span.file == span.file && span.start <= v.span.start && v.span.end <= span.end {
+                v.move_span(v.span, span);
             }
+            return v;
+        }
+        let mut parts = Vec::new();
+        let mut sources = Vec::new();
+        if self
+            .render(
+                elements.iter().copied(),
+                loc,
+                scope,
+                &mut parts,
+                &mut sources,
+            )
+            .is_err()
+        {
+            return Sv::error(span);
         }
         let text = Text::from_parts(parts);
         if text.parts() == [Part::Hole] {
             return Sv::unknown(span);
         }
-        Sv::new(Value::String(text), span)
+        Sv::new(Value::String(text), span).with_origins_of(&sources)
     }
 
-    /// A reference such as `aws_eks_cluster.main.name` or `data.aws_caller_identity.current.arn`.
-    fn traversal(
+    /// Appends the parts of template elements; `Err` when Terraform would fail.
+    fn render<'e>(
         &self,
-        root: &Expression,
-        ops: &[hcl::edit::Decorated<TraversalOperator>],
-        span: crate::source::Span,
-    ) -> Sv {
-        let attrs: Vec<&str> = ops
-            .iter()
-            .map_while(|op| match op.value() {
-                TraversalOperator::GetAttr(id) => Some(id.as_str()),
-                _ => None,
-            })
-            .collect();
-        let Expression::Variable(root) = root else {
+        elements: impl Iterator<Item = &'e Element>,
+        loc: Loc,
+        scope: &Scope,
+        parts: &mut Vec<Part>,
+        sources: &mut Vec<Sv>,
+    ) -> Result<(), ()> {
+        for element in elements {
+            match element {
+                Element::Literal(s) => parts.push(Part::Lit(s.value().to_string())),
+                Element::Interpolation(i) => {
+                    let v = self.native(&i.expr, loc, scope);
+                    match to_text(&v.value) {
+                        Some(t) => parts.extend(t.parts().iter().cloned()),
+                        None => return Err(()),
+                    }
+                    sources.push(v);
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => match self.native(&d.if_expr.cond_expr, loc, scope).value {
+                        Value::Bool(true) => {
+                            self.render(d.if_expr.template.iter(), loc, scope, parts, sources)?
+                        }
+                        Value::Bool(false) => {
+                            if let Some(e) = &d.else_expr {
+                                self.render(e.template.iter(), loc, scope, parts, sources)?;
+                            }
+                        }
+                        Value::Unknown(_) => parts.push(Part::Hole),
+                        _ => return Err(()),
+                    },
+                    Directive::For(d) => {
+                        let f = &d.for_expr;
+                        let coll = self.native(&f.collection_expr, loc, scope);
+                        let Some(items) = iterate(&coll) else {
+                            if coll.value == Value::Error {
+                                return Err(());
+                            }
+                            parts.push(Part::Hole);
+                            continue;
+                        };
+                        for (k, v) in items {
+                            let bindings = loop_bindings(f.key_var.as_ref(), &f.value_var, k, v);
+                            let inner = scope.with(bindings);
+                            self.render(f.template.iter(), loc, &inner, parts, sources)?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// `[for k, v in coll : value if cond]` and `{for k, v in coll : key => value... if cond}`.
+    fn for_expr(&self, f: &ForExpr, loc: Loc, scope: &Scope, span: Span) -> Sv {
+        let coll = self.native(&f.intro.collection_expr, loc, scope);
+        let Some(items) = iterate(&coll) else {
+            return Sv::new(coll.value, span);
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, (Span, Sv)> = BTreeMap::new();
+        for (k, v) in items {
+            let bindings = loop_bindings(f.intro.key_var.as_ref(), &f.intro.value_var, k, v);
+            let inner = scope.with(bindings);
+            if let Some(c) = &f.cond {
+                match self.native(&c.expr, loc, &inner).value {
+                    Value::Bool(true) => {}
+                    Value::Bool(false) => continue,
+                    Value::Unknown(_) => return Sv::unknown(span),
+                    _ => return Sv::error(span),
+                }
+            }
+            let value = self.native(&f.value_expr, loc, &inner);
+            let Some(key_expr) = &f.key_expr else {
+                list.push(value);
+                continue;
+            };
+            let key = self.native(key_expr, loc, &inner);
+            let Some(name) = to_text(&key.value).and_then(|t| t.as_str().map(str::to_string))
+            else {
+                return Sv::new(
+                    if key.value == Value::Error {
+                        Value::Error
+                    } else {
+                        Value::Unknown(None)
+                    },
+                    span,
+                );
+            };
+            if f.grouping {
+                let slot = map
+                    .entry(name)
+                    .or_insert_with(|| (key.span, Sv::new(Value::List(Vec::new()), span)));
+                if let Value::List(items) = &mut slot.1.value {
+                    items.push(value);
+                }
+            } else if map.insert(name, (key.span, value)).is_some() {
+                // Terraform rejects duplicate keys without `...`.
+                return Sv::error(span);
+            }
+        }
+        match f.key_expr {
+            Some(_) => Sv::new(Value::Object(map), span),
+            None => Sv::new(Value::List(list), span),
+        }
+    }
+
+    /// A function call; `try` and `can` evaluate their arguments themselves.
+    fn call(&self, f: &FuncCall, loc: Loc, scope: &Scope, span: Span) -> Sv {
+        if f.name.is_namespaced() {
+            return Sv::unknown(span);
+        }
+        let name = f.name.name.as_str();
+        match name {
+            "try" => {
+                for arg in f.args.iter() {
+                    let v = self.native(arg, loc, scope);
+                    if v.value != Value::Error {
+                        return v;
+                    }
+                }
+                return Sv::error(span);
+            }
+            "can" => {
+                let v = f.args.iter().next().map(|a| self.native(a, loc, scope));
+                let value = match v.map(|v| v.value) {
+                    Some(Value::Error) => Value::Bool(false),
+                    Some(Value::Unknown(_)) | None => Value::Unknown(None),
+                    Some(_) => Value::Bool(true),
+                };
+                return Sv::new(value, span);
+            }
+            _ => {}
+        }
+        let mut args: Vec<Sv> = f.args.iter().map(|a| self.native(a, loc, scope)).collect();
+        if f.args.expand_final() {
+            match args.pop().map(|a| a.value) {
+                Some(Value::List(items)) => args.extend(items),
+                Some(Value::Error) => return Sv::error(span),
+                _ => return Sv::unknown(span),
+            }
+        }
+        functions::call(name, args, span)
+    }
+
+    /// A reference: `var.x`, `local.y`, `each.value.z`, `aws_eks_access_entry.this["a"].type`,
+    /// `module.m.out`, `data.aws_caller_identity.current.arn`, or an index into any value.
+    fn traversal(&self, t: &Traversal, loc: Loc, scope: &Scope, span: Span) -> Sv {
+        let ops = t.operators.as_slice();
+        let Expression::Variable(root) = &t.expr else {
+            let base = self.native(&t.expr, loc, scope);
+            return self.navigate(&base, ops, loc, scope, span);
+        };
+        let name = root.as_str();
+        if let Some(b) = scope.get(name) {
+            let v = self.navigate(&b.value, ops, loc, scope, span);
+            return match &b.origin {
+                Some(message) => v.relocate(span, message),
+                None => v,
+            };
+        }
+        let Some((first, rest)) = ops.split_first() else {
             return Sv::unknown(span);
         };
-        match (root.as_str(), attrs.as_slice()) {
-            ("data", ["aws_caller_identity", name, "arn", ..]) => Sv::new(
-                Value::Unknown(Some(UnknownHint::CallerIdentityArn {
-                    source_name: (*name).to_string(),
-                })),
-                span,
-            ),
-            (kind, [name, attr]) if kind.starts_with("aws_eks_") && ops.len() == 2 => self
-                .resource_attribute(kind, name, attr)
-                .unwrap_or_else(|| Sv::unknown(span)),
+        let TraversalOperator::GetAttr(attr) = first.value() else {
+            return Sv::unknown(span);
+        };
+        let attr = attr.as_str();
+        match name {
+            "var" => {
+                let Some(input) = self.vars.get(attr) else {
+                    return self.unknown_reference(span, name, attr, rest);
+                };
+                let mut v = self
+                    .navigate(&input.value, rest, loc, scope, span)
+                    .relocate(span, &input.message);
+                if rest.is_empty() && v.reference.is_none() {
+                    v.reference = Some(format!("{}::var.{attr}", self.unit));
+                }
+                v
+            }
+            "local" => {
+                let Some(local) = self.local(attr) else {
+                    return self.unknown_reference(span, name, attr, rest);
+                };
+                let mut v = self
+                    .navigate(&local, rest, loc, scope, span)
+                    .relocate(span, &format!("from local `{attr}`"));
+                if rest.is_empty() && v.reference.is_none() {
+                    v.reference = Some(format!("{}::local.{attr}", self.unit));
+                }
+                v
+            }
+            "module" => modules::module_value(self, attr, rest, loc, scope, span),
+            "data" => data_source(attr, rest, span),
+            kind if kind.starts_with("aws_eks_") => {
+                let resource = self.resource_value(kind, attr);
+                let mut v = self.navigate(&resource, rest, loc, scope, span);
+                if kind == "aws_eks_cluster" {
+                    v.reference = self.cluster_reference(attr, rest, loc, scope);
+                }
+                v
+            }
             _ => Sv::unknown(span),
         }
     }
 
-    /// The value written for an attribute of another resource: the same value, with its span.
-    fn resource_attribute(&self, kind: &str, name: &str, attr: &str) -> Option<Sv> {
-        let resource = self.module.resource(kind, name)?;
-        let expr = &resource.block.body.get_attribute(attr)?.value;
-        if self.depth.get() >= MAX_DEPTH {
-            return None;
+    /// An unknown value for an undeclared variable or local, remembering what it names.
+    fn unknown_reference(&self, span: Span, root: &str, name: &str, rest: &[Op]) -> Sv {
+        let mut v = Sv::unknown(span);
+        if rest.is_empty() {
+            v.reference = Some(format!("{}::{root}.{name}", self.unit));
         }
-        self.depth.set(self.depth.get() + 1);
-        let value = self.eval(expr, resource.file);
-        self.depth.set(self.depth.get() - 1);
-        Some(value)
+        v
     }
+
+    /// `unit::aws_eks_cluster.name[key]` for `aws_eks_cluster.name[key].name` (or `.id`).
+    fn cluster_reference(
+        &self,
+        name: &str,
+        rest: &[Op],
+        loc: Loc,
+        scope: &Scope,
+    ) -> Option<String> {
+        let (key, attr) = match rest {
+            [attr] => (String::new(), attr),
+            [index, attr] => {
+                let k = match index.value() {
+                    TraversalOperator::Index(e) => self.native(e, loc, scope),
+                    TraversalOperator::LegacyIndex(i) => {
+                        Sv::new(Value::Number(*i.value() as f64), loc.span(i))
+                    }
+                    _ => return None,
+                };
+                (instances::key_of(&k)?.to_string(), attr)
+            }
+            _ => return None,
+        };
+        match attr.value() {
+            TraversalOperator::GetAttr(a) if a.as_str() == "name" || a.as_str() == "id" => {
+                Some(format!("{}::aws_eks_cluster.{name}{key}", self.unit))
+            }
+            _ => None,
+        }
+    }
+
+    /// Applies traversal operators to a value.
+    pub fn navigate(&self, start: &Sv, ops: &[Op], loc: Loc, scope: &Scope, span: Span) -> Sv {
+        let mut cur = start;
+        for (i, op) in ops.iter().enumerate() {
+            if let Value::Unknown(_) | Value::Error = cur.value {
+                return Sv::new(cur.value.clone(), span);
+            }
+            let next = match op.value() {
+                TraversalOperator::GetAttr(id) => match &cur.value {
+                    Value::Object(map) => map.get(id.as_str()).map(|(_, v)| v),
+                    _ => None,
+                },
+                TraversalOperator::Index(e) => {
+                    let key = self.native(e, loc, scope);
+                    match key.value {
+                        Value::Unknown(_) => return Sv::unknown(span),
+                        _ => index(cur, &key),
+                    }
+                }
+                TraversalOperator::LegacyIndex(n) => match &cur.value {
+                    Value::List(items) => items.get(*n.value() as usize),
+                    _ => None,
+                },
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = &ops[i + 1..];
+                    let split = match op.value() {
+                        TraversalOperator::AttrSplat(_) => rest
+                            .iter()
+                            .position(|o| !matches!(o.value(), TraversalOperator::GetAttr(_)))
+                            .unwrap_or(rest.len()),
+                        _ => rest.len(),
+                    };
+                    let (each, after) = rest.split_at(split);
+                    let items: Vec<&Sv> = match &cur.value {
+                        Value::List(items) => items.iter().collect(),
+                        Value::Null => Vec::new(),
+                        _ => vec![cur],
+                    };
+                    let list = Sv::new(
+                        Value::List(
+                            items
+                                .into_iter()
+                                .map(|it| self.navigate(it, each, loc, scope, span))
+                                .collect(),
+                        ),
+                        span,
+                    );
+                    return self.navigate(&list, after, loc, scope, span);
+                }
+            };
+            match next {
+                Some(v) => cur = v,
+                None => return Sv::error(span),
+            }
+        }
+        cur.clone()
+    }
+
+    /// The value of a local, evaluated once; a cycle makes it unknown.
+    fn local(&self, name: &str) -> Option<Rc<Sv>> {
+        let attr = self.module.local(name)?;
+        Some(memo(
+            &self.locals,
+            name.to_string(),
+            attr.value.span(),
+            || self.eval(&attr.value, &Scope::default()),
+        ))
+    }
+
+    /// The value of an output, evaluated once.
+    pub fn output(&self, name: &str) -> Option<Rc<Sv>> {
+        let attr = self.module.output(name)?.body.attr("value")?;
+        Some(memo(
+            &self.outputs,
+            name.to_string(),
+            attr.value.span(),
+            || self.eval(&attr.value, &Scope::default()),
+        ))
+    }
+
+    /// The value of an EKS resource as other resources see it: an object of its written
+    /// attributes, or a map (`for_each`) or list (`count`) of them; evaluated once.
+    pub fn resource_value(&self, kind: &str, name: &str) -> Rc<Sv> {
+        let Some(block) = self.module.resource(kind, name) else {
+            return Rc::new(Sv::unknown(Span::new(FileId(0), 0, 0)));
+        };
+        memo(
+            &self.resources,
+            (kind.to_string(), name.to_string()),
+            block.header,
+            || {
+                let root = Scope::default();
+                let object = |bindings| self.instance_object(kind, block, &root.with(bindings));
+                match instances::expand(self, &block.body, &root) {
+                    Expansion::Single => object(Vec::new()),
+                    Expansion::Unknown(_) => Sv::unknown(block.header),
+                    Expansion::Known { instances, counted } => {
+                        let items = instances.into_iter().map(|i| (i.key, object(i.bindings)));
+                        let value = if counted {
+                            Value::List(items.map(|(_, v)| v).collect())
+                        } else {
+                            Value::Object(
+                                items
+                                    .map(|(k, v)| (k.name().to_string(), (block.header, v)))
+                                    .collect(),
+                            )
+                        };
+                        Sv::new(value, block.header)
+                    }
+                }
+            },
+        )
+    }
+
+    /// The written attributes of one instance of a resource.
+    fn instance_object(&self, kind: &str, block: &Block, scope: &Scope) -> Sv {
+        let mut map = BTreeMap::new();
+        for a in block
+            .body
+            .attrs
+            .iter()
+            .filter(|a| !META.contains(&a.name.as_str()))
+        {
+            map.insert(a.name.clone(), (a.key, self.eval(&a.value, scope)));
+        }
+        if kind == "aws_eks_cluster"
+            && let Some(name) = map.get("name").cloned()
+        {
+            map.insert("id".to_string(), name);
+        }
+        Sv::new(Value::Object(map), block.header)
+    }
+}
+
+/// A traversal operator.
+pub type Op = Decorated<TraversalOperator>;
+
+/// A value read through a bound name.
+fn bound(b: &Binding, span: Span) -> Sv {
+    match &b.origin {
+        Some(message) => b.value.relocate(span, message),
+        None => b.value.clone(),
+    }
+}
+
+/// Looks up or computes a memoised value; asked for while being computed (a cycle), it is
+/// unknown at `span`.
+fn memo<K: Ord + Clone>(
+    slots: &RefCell<BTreeMap<K, Slot>>,
+    key: K,
+    span: Span,
+    compute: impl FnOnce() -> Sv,
+) -> Rc<Sv> {
+    if let Some(slot) = slots.borrow().get(&key) {
+        return match slot {
+            Slot::Busy => Rc::new(Sv::unknown(span)),
+            Slot::Done(v) => v.clone(),
+        };
+    }
+    slots.borrow_mut().insert(key.clone(), Slot::Busy);
+    let value = Rc::new(compute());
+    slots.borrow_mut().insert(key, Slot::Done(value.clone()));
+    value
+}
+
+/// `data.<type>.<name>...`: unknown, with a hint for the caller identity's ARN.
+fn data_source(kind: &str, rest: &[Op], span: Span) -> Sv {
+    let attrs: Vec<&str> = rest
+        .iter()
+        .map_while(|op| match op.value() {
+            TraversalOperator::GetAttr(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    match (kind, attrs.as_slice()) {
+        ("aws_caller_identity", [name, "arn"]) => Sv::new(
+            Value::Unknown(Some(UnknownHint::CallerIdentityArn {
+                source_name: (*name).to_string(),
+            })),
+            span,
+        ),
+        _ => Sv::unknown(span),
+    }
+}
+
+/// An element of a list or map by key; `None` when it is missing.
+fn index<'v>(collection: &'v Sv, key: &Sv) -> Option<&'v Sv> {
+    match (&collection.value, &key.value) {
+        (Value::List(items), Value::Number(n)) if *n >= 0.0 && n.fract() == 0.0 => {
+            items.get(*n as usize)
+        }
+        (Value::List(items), Value::String(s)) => items.get(s.as_str()?.parse::<usize>().ok()?),
+        (Value::Object(map), _) => {
+            let k = to_text(&key.value)?;
+            map.get(k.as_str()?).map(|(_, v)| v)
+        }
+        _ => None,
+    }
+}
+
+/// The keys and values a `for` iterates over; `None` when the collection is not known.
+pub fn iterate(coll: &Sv) -> Option<Vec<(Sv, &Sv)>> {
+    match &coll.value {
+        Value::List(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Sv::new(Value::Number(i as f64), v.span), v))
+                .collect(),
+        ),
+        Value::Object(map) => Some(
+            map.iter()
+                .map(|(k, (ks, v))| (Sv::string(k.as_str(), *ks), v))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The bindings of one iteration of a `for`: the value, and the key when it is named.
+fn loop_bindings(
+    key_var: Option<&Decorated<hcl::edit::Ident>>,
+    value_var: &Decorated<hcl::edit::Ident>,
+    key: Sv,
+    value: &Sv,
+) -> Vec<Binding> {
+    let mut out = vec![Binding {
+        name: value_var.as_str().to_string(),
+        value: value.clone(),
+        origin: None,
+    }];
+    if let Some(k) = key_var {
+        out.push(Binding {
+            name: k.as_str().to_string(),
+            value: key,
+            origin: None,
+        });
+    }
+    out
 }

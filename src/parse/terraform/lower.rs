@@ -1,15 +1,19 @@
-//! Lowers the EKS resources of a Terraform module into the IR.
+//! Lowers the EKS resources of a module instance into the IR: one IR object per `for_each` or
+//! `count` instance, then the resources of the module calls.
 
-use super::eval::Evaluator;
-use super::module::{Module, Resource, header_span, span_of};
-use super::value::{Sv, Value};
+use super::eval::{Binding, Evaluator, META, Scope, iterate};
+use super::instances::{self, Expansion, InstanceKey};
+use super::modules;
+use super::syntax::{Block, Body, Expr};
+use super::value::{Placement, Sv, Value};
 use crate::ir::{
     AccessEntry, Address, AuthMode, Cluster, ClusterLink, Model, Ordering, PolicyAssociation, Tag,
-    UnknownField, Val,
+    Text, UnknownField, Val,
 };
-use crate::source::FileId;
-use hcl::edit::expr::{Expression, TraversalOperator};
-use hcl::edit::structure::{Block, Body};
+use crate::source::Span;
+use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
+use hcl::edit::visit::{Visit, visit_traversal};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Arguments of `aws_eks_access_entry` (provider schema).
 const ENTRY_ARGS: &[&str] = &[
@@ -36,247 +40,431 @@ const ACCESS_CONFIG_ARGS: &[&str] = &[
     "authentication_mode",
     "bootstrap_cluster_creator_admin_permissions",
 ];
-/// Meta-arguments and blocks every resource accepts.
-const META: &[&str] = &[
-    "for_each",
-    "count",
-    "depends_on",
-    "provider",
-    "lifecycle",
-    "timeouts",
-    "provisioner",
-    "connection",
-];
 
-/// Reads the clusters, entries and associations of a module.
-pub fn lower(module: &Module) -> Model {
-    let eval = Evaluator::new(module);
-    let mut model = Model::default();
-    for r in module.resources() {
-        match r.kind {
-            "aws_eks_cluster" => model.clusters.push(cluster(module, &eval, &r)),
-            "aws_eks_access_entry" => model.entries.push(entry(module, &eval, &r)),
-            "aws_eks_access_policy_association" => {
-                model.associations.push(association(module, &eval, &r))
+/// Reads the clusters, entries and associations of a module instance and of the modules it
+/// calls.
+pub fn lower(eval: &Evaluator, model: &mut Model) {
+    for (kind, name, block) in eval.module.resources() {
+        if !matches!(
+            kind,
+            "aws_eks_cluster" | "aws_eks_access_entry" | "aws_eks_access_policy_association"
+        ) {
+            continue;
+        }
+        let root = Scope::default();
+        let instances: Vec<(Option<InstanceKey>, Vec<Binding>)> =
+            match instances::expand(eval, &block.body, &root) {
+                Expansion::Single => vec![(None, Vec::new())],
+                Expansion::Known { instances, .. } => instances
+                    .into_iter()
+                    .map(|i| (Some(i.key), i.bindings))
+                    .collect(),
+                Expansion::Unknown(bindings) => vec![(None, bindings)],
+            };
+        let ordering =
+            (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, block));
+        for (key, bindings) in instances {
+            let scope = root.with(bindings);
+            let r = Res {
+                eval,
+                block,
+                scope: &scope,
+                name,
+                key: key.map_or(String::new(), |k| k.to_string()),
+            };
+            match kind {
+                "aws_eks_cluster" => model.clusters.push(r.cluster()),
+                "aws_eks_access_entry" => model.entries.push(r.entry()),
+                _ => {
+                    if let Some(o) = &ordering {
+                        model.associations.push(r.association(o));
+                    }
+                }
             }
-            _ => {}
         }
     }
-    model
+    modules::lower_children(eval, model);
 }
 
-/// Evaluates an attribute of a body; absent when the attribute is not written.
-fn attr(eval: &Evaluator, file: FileId, body: &Body, name: &str) -> Option<Sv> {
-    body.get_attribute(name).map(|a| eval.eval(&a.value, file))
+/// One instance of a resource being lowered.
+struct Res<'a, 'p> {
+    eval: &'a Evaluator<'p>,
+    block: &'a Block,
+    scope: &'a Scope<'a>,
+    name: &'a str,
+    /// The instance key as in an address (`["admin"]`, `[0]`), or empty.
+    key: String,
 }
 
-fn text(eval: &Evaluator, file: FileId, body: &Body, name: &str) -> Val<crate::ir::Text> {
-    attr(eval, file, body, name).map_or(Val::Absent, |v| v.to_text())
+impl Res<'_, '_> {
+    fn place(&self) -> &Placement {
+        &self.eval.placement
+    }
+
+    fn header(&self) -> Span {
+        self.place().header(self.block.header)
+    }
+
+    fn value(&self, body: &Body, name: &str) -> Option<Sv> {
+        body.attr(name)
+            .map(|a| self.eval.eval(&a.value, self.scope))
+    }
+
+    fn text(&self, body: &Body, name: &str) -> Val<Text> {
+        self.value(body, name)
+            .map_or(Val::Absent, |v| self.place().text(&v))
+    }
+
+    fn cluster_link(&self) -> ClusterLink {
+        match self.value(&self.block.body, "cluster_name") {
+            Some(v) => ClusterLink {
+                name: self.place().text(&v),
+                reference: v.reference,
+            },
+            None => ClusterLink::default(),
+        }
+    }
+
+    fn cluster(&self) -> Cluster {
+        let body = &self.block.body;
+        let access = body.blocks("access_config").next();
+        let compute = body.blocks("compute_config").next();
+        let remote = body.blocks("remote_network_config").next();
+        Cluster {
+            header: self.header(),
+            name: self.text(body, "name"),
+            reference: Some(format!(
+                "{}::aws_eks_cluster.{}{}",
+                self.eval.unit, self.name, self.key
+            )),
+            role_arn: self.text(body, "role_arn"),
+            auth_mode: access.map_or(Val::Absent, |b| self.text(&b.body, "authentication_mode")),
+            access_config: access.map(|b| self.place().header(b.ident_span)),
+            default_auth_mode: AuthMode::ConfigMap,
+            bootstrap_admin: access
+                .and_then(|b| self.value(&b.body, "bootstrap_cluster_creator_admin_permissions"))
+                .map_or(Val::Absent, |v| self.place().bool(&v)),
+            auto_mode: compute
+                .and_then(|b| self.value(&b.body, "enabled"))
+                .map_or(Val::Absent, |v| self.place().bool(&v)),
+            remote_network: remote.map(|b| self.place().header(b.ident_span)),
+            unknown_fields: access.map_or_else(Vec::new, |b| {
+                unknown_fields(&b.body, ACCESS_CONFIG_ARGS, false)
+            }),
+        }
+    }
+
+    fn entry(&self) -> AccessEntry {
+        let body = &self.block.body;
+        AccessEntry {
+            header: self.header(),
+            cluster: self.cluster_link(),
+            principal: self.text(body, "principal_arn"),
+            entry_type: self.text(body, "type"),
+            username: self.text(body, "user_name"),
+            groups: self
+                .value(body, "kubernetes_groups")
+                .map_or(Val::Absent, |v| self.place().text_list(&v)),
+            tags: self
+                .value(body, "tags")
+                .map_or(Val::Absent, |v| self.tags(&v)),
+            inline_policies: None,
+            address: Some(Address {
+                unit: self.eval.unit.clone(),
+                resource: format!("aws_eks_access_entry.{}{}", self.name, self.key),
+            }),
+            unknown_fields: unknown_fields(body, ENTRY_ARGS, true),
+        }
+    }
+
+    fn tags(&self, v: &Sv) -> Val<Vec<Tag>> {
+        let Value::Object(map) = &v.value else {
+            return match v.value {
+                Value::Null => Val::Absent,
+                _ => Val::unknown(self.place().locate(v).0),
+            };
+        };
+        let tags = map
+            .iter()
+            .map(|(k, (key_span, value))| {
+                let mut key = Sv::string(k.as_str(), *key_span);
+                key.origin = v.origin.clone();
+                key.anchor = value.anchor.or(v.anchor);
+                Tag {
+                    key: self.place().text(&key),
+                    value: self.place().text(value),
+                }
+            })
+            .collect();
+        let (span, origin) = self.place().locate(v);
+        Val::Known(crate::ir::Spanned {
+            value: tags,
+            span,
+            origin,
+        })
+    }
+
+    fn association(&self, ordering: &OrderingIndex) -> PolicyAssociation {
+        let body = &self.block.body;
+        let mut unknown = unknown_fields(body, ASSOC_ARGS, true);
+        let scope = self.access_scope(&mut unknown);
+        let principal = self.text(body, "principal_arn");
+        let after = ordering.after(principal.str().map(|(p, _)| p));
+        PolicyAssociation {
+            header: self.header(),
+            cluster: self.cluster_link(),
+            principal,
+            policy_arn: self.text(body, "policy_arn"),
+            scope: scope.span,
+            scope_type: scope.scope_type,
+            namespaces: scope.namespaces,
+            inline_of: None,
+            ordering: Some(Ordering {
+                unit: self.eval.unit.clone(),
+                after,
+            }),
+            unknown_fields: unknown,
+        }
+    }
+
+    /// The `access_scope` block, written or generated by a `dynamic` block.
+    fn access_scope(&self, unknown: &mut Vec<UnknownField>) -> AccessScope {
+        let body = &self.block.body;
+        if let Some(s) = body.blocks("access_scope").next() {
+            unknown.extend(unknown_fields(&s.body, SCOPE_ARGS, false));
+            return self.scope_from(&s.body, self.scope, self.place().header(s.ident_span));
+        }
+        let Some(dynamic) = body
+            .blocks("dynamic")
+            .find(|b| b.labels.first().is_some_and(|l| l == "access_scope"))
+        else {
+            return AccessScope::default();
+        };
+        let header = self.place().header(dynamic.header);
+        let Some(content) = dynamic.body.blocks("content").next() else {
+            return AccessScope::unknown(header);
+        };
+        unknown.extend(unknown_fields(&content.body, SCOPE_ARGS, false));
+        let iterator = dynamic
+            .body
+            .attr("iterator")
+            .and_then(|a| match &a.value {
+                Expr::Native { expr, .. } => match expr.as_ref() {
+                    Expression::Variable(v) => Some(v.as_str().to_string()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .unwrap_or_else(|| "access_scope".to_string());
+        let Some(for_each) = self.value(&dynamic.body, "for_each") else {
+            return AccessScope::unknown(header);
+        };
+        let Some(items) = iterate(&for_each) else {
+            return AccessScope::unknown(header);
+        };
+        // The schema allows one scope: the first generated block is the one that counts.
+        let Some((key, value)) = items.into_iter().next() else {
+            return AccessScope::default();
+        };
+        let origin = format!(
+            "from the `dynamic` item `{}`",
+            key.as_str().map_or_else(
+                || instances::key_of(&key).map_or(String::new(), |k| k.name()),
+                str::to_string
+            )
+        );
+        let binding = Binding {
+            name: iterator,
+            origin: Some(origin),
+            value: Sv::new(
+                Value::Object(BTreeMap::from([
+                    ("key".to_string(), (key.span, key.clone())),
+                    ("value".to_string(), (value.span, value.clone())),
+                ])),
+                for_each.span,
+            ),
+        };
+        let inner = self.scope.with(vec![binding]);
+        self.scope_from(&content.body, &inner, header)
+    }
+
+    fn scope_from(&self, body: &Body, scope: &Scope, span: Span) -> AccessScope {
+        let value = |name| body.attr(name).map(|a| self.eval.eval(&a.value, scope));
+        AccessScope {
+            span: Some(span),
+            scope_type: value("type").map_or(Val::Absent, |v| self.place().text(&v)),
+            namespaces: value("namespaces").map_or(Val::Absent, |v| self.place().text_list(&v)),
+        }
+    }
+}
+
+/// The parts of an access scope.
+#[derive(Default)]
+struct AccessScope {
+    span: Option<Span>,
+    scope_type: Val<Text>,
+    namespaces: Val<Vec<Val<Text>>>,
+}
+
+impl AccessScope {
+    /// A scope that is there but cannot be known.
+    fn unknown(span: Span) -> AccessScope {
+        AccessScope {
+            span: Some(span),
+            scope_type: Val::unknown(span),
+            namespaces: Val::unknown(span),
+        }
+    }
+}
+
+/// Which access entries an association resource is ordered after. Terraform orders a resource
+/// after every instance of each resource it references (in any argument, `depends_on`, or
+/// through locals), so the instances that matter are those with the association's principal.
+struct OrderingIndex {
+    /// `aws_eks_access_entry.<name>` of each referenced entry resource.
+    bases: Vec<String>,
+    /// The instance addresses of the referenced entries, by principal ARN.
+    by_principal: BTreeMap<String, Vec<String>>,
+}
+
+impl OrderingIndex {
+    fn new(eval: &Evaluator, block: &Block) -> OrderingIndex {
+        let mut names = BTreeSet::new();
+        let mut locals = BTreeSet::new();
+        collect_body(&block.body, &mut names, &mut locals);
+        let mut pending: Vec<String> = locals.iter().cloned().collect();
+        while let Some(local) = pending.pop() {
+            if let Some(attr) = eval.module.local(&local) {
+                let mut more = BTreeSet::new();
+                collect_expr(&attr.value, &mut names, &mut more);
+                for l in more {
+                    if locals.insert(l.clone()) {
+                        pending.push(l);
+                    }
+                }
+            }
+        }
+        let mut by_principal: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for name in &names {
+            let Some(entry) = eval.module.resource("aws_eks_access_entry", name) else {
+                continue;
+            };
+            if entry.body.attr("for_each").is_none() && entry.body.attr("count").is_none() {
+                continue;
+            }
+            let value = eval.resource_value("aws_eks_access_entry", name);
+            let instances: Vec<(String, &Sv)> = match &value.value {
+                Value::Object(map) => map
+                    .iter()
+                    .map(|(k, (_, v))| (InstanceKey::Key(k.clone()).to_string(), v))
+                    .collect(),
+                Value::List(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (InstanceKey::Index(i).to_string(), v))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (key, instance) in instances {
+                let Value::Object(attrs) = &instance.value else {
+                    continue;
+                };
+                if let Some(p) = attrs.get("principal_arn").and_then(|(_, v)| v.as_str()) {
+                    by_principal
+                        .entry(p.to_string())
+                        .or_default()
+                        .push(format!("aws_eks_access_entry.{name}{key}"));
+                }
+            }
+        }
+        OrderingIndex {
+            bases: names
+                .iter()
+                .map(|n| format!("aws_eks_access_entry.{n}"))
+                .collect(),
+            by_principal,
+        }
+    }
+
+    fn after(&self, principal: Option<&str>) -> Vec<String> {
+        let mut out = self.bases.clone();
+        if let Some(found) = principal.and_then(|p| self.by_principal.get(p)) {
+            out.extend(found.iter().cloned());
+        }
+        out
+    }
+}
+
+fn collect_body(body: &Body, names: &mut BTreeSet<String>, locals: &mut BTreeSet<String>) {
+    for a in &body.attrs {
+        collect_expr(&a.value, names, locals);
+    }
+    for b in &body.blocks {
+        collect_body(&b.body, names, locals);
+    }
+}
+
+fn collect_expr(expr: &Expr, names: &mut BTreeSet<String>, locals: &mut BTreeSet<String>) {
+    match expr {
+        Expr::Native { expr, .. } => {
+            let mut refs = References { names, locals };
+            refs.visit_expr(expr);
+        }
+        Expr::List { items, .. } => items.iter().for_each(|e| collect_expr(e, names, locals)),
+        Expr::Map { items, .. } => items
+            .iter()
+            .for_each(|(_, _, e)| collect_expr(e, names, locals)),
+        Expr::Literal(_) => {}
+    }
+}
+
+/// Collects `aws_eks_access_entry.<name>` and `local.<name>` references.
+struct References<'a> {
+    names: &'a mut BTreeSet<String>,
+    locals: &'a mut BTreeSet<String>,
+}
+
+impl Visit for References<'_> {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        if let (Expression::Variable(root), Some(first)) = (&node.expr, node.operators.first())
+            && let TraversalOperator::GetAttr(name) = first.value()
+        {
+            match root.as_str() {
+                "aws_eks_access_entry" => {
+                    self.names.insert(name.as_str().to_string());
+                }
+                "local" => {
+                    self.locals.insert(name.as_str().to_string());
+                }
+                _ => {}
+            }
+        }
+        visit_traversal(self, node);
+    }
 }
 
 /// Attributes and blocks of a body that are not in `expected` (nor meta-arguments).
-fn unknown_fields(
-    file: FileId,
-    body: &Body,
-    expected: &'static [&'static str],
-    meta: bool,
-) -> Vec<UnknownField> {
+fn unknown_fields(body: &Body, expected: &'static [&'static str], meta: bool) -> Vec<UnknownField> {
     let known = |name: &str| {
         expected.contains(&name) || (meta && (META.contains(&name) || name == "dynamic"))
     };
     let attrs = body
-        .attributes()
-        .filter(|a| !known(a.key.as_str()))
+        .attrs
+        .iter()
+        .filter(|a| !known(&a.name))
         .map(|a| UnknownField {
-            name: a.key.as_str().to_string(),
-            span: span_of(file, &a.key),
+            name: a.name.clone(),
+            span: a.key,
             expected,
         });
     let blocks = body
-        .blocks()
-        .filter(|b| !known(b.ident.as_str()))
+        .blocks
+        .iter()
+        .filter(|b| !known(&b.ident))
         .map(|b| UnknownField {
-            name: b.ident.as_str().to_string(),
-            span: span_of(file, &b.ident),
+            name: b.ident.clone(),
+            span: b.ident_span,
             expected,
         });
     attrs.chain(blocks).collect()
-}
-
-/// The cluster a `cluster_name` argument points at: its value, and a reference key.
-fn cluster_link(module: &Module, eval: &Evaluator, r: &Resource) -> ClusterLink {
-    let Some(a) = r.block.body.get_attribute("cluster_name") else {
-        return ClusterLink::default();
-    };
-    ClusterLink {
-        name: eval.eval(&a.value, r.file).to_text(),
-        reference: reference_key(module, &a.value),
-    }
-}
-
-/// A key naming what an expression refers to: `unit::aws_eks_cluster.main` for its `name` or `id`,
-/// otherwise the unit and the expression's text, for traversals only.
-fn reference_key(module: &Module, expr: &Expression) -> Option<String> {
-    let expr = match expr {
-        Expression::Parenthesis(p) => p.inner(),
-        e => e,
-    };
-    let Expression::Traversal(t) = expr else {
-        return None;
-    };
-    let Expression::Variable(root) = &t.expr else {
-        return None;
-    };
-    let mut path = vec![root.as_str().to_string()];
-    for op in &t.operators {
-        match op.value() {
-            TraversalOperator::GetAttr(id) => path.push(id.as_str().to_string()),
-            _ => return None,
-        }
-    }
-    if path.len() == 3 && path[0] == "aws_eks_cluster" && (path[2] == "name" || path[2] == "id") {
-        path.truncate(2);
-    }
-    Some(format!("{}::{}", module.unit, path.join(".")))
-}
-
-fn cluster(module: &Module, eval: &Evaluator, r: &Resource) -> Cluster {
-    let body = &r.block.body;
-    let access = body.get_blocks("access_config").next();
-    let compute = body.get_blocks("compute_config").next();
-    let remote = body.get_blocks("remote_network_config").next();
-    Cluster {
-        header: header_span(r.file, r.block),
-        name: text(eval, r.file, body, "name"),
-        reference: Some(format!("{}::aws_eks_cluster.{}", module.unit, r.name)),
-        role_arn: text(eval, r.file, body, "role_arn"),
-        auth_mode: access.map_or(Val::Absent, |b| {
-            text(eval, r.file, &b.body, "authentication_mode")
-        }),
-        access_config: access.map(|b| span_of(r.file, &b.ident)),
-        default_auth_mode: AuthMode::ConfigMap,
-        bootstrap_admin: access
-            .and_then(|b| {
-                attr(
-                    eval,
-                    r.file,
-                    &b.body,
-                    "bootstrap_cluster_creator_admin_permissions",
-                )
-            })
-            .map_or(Val::Absent, |v| v.to_bool()),
-        auto_mode: compute
-            .and_then(|b| attr(eval, r.file, &b.body, "enabled"))
-            .map_or(Val::Absent, |v| v.to_bool()),
-        remote_network: remote.map(|b| span_of(r.file, &b.ident)),
-        unknown_fields: access.map_or_else(Vec::new, |b| {
-            unknown_fields(r.file, &b.body, ACCESS_CONFIG_ARGS, false)
-        }),
-    }
-}
-
-fn entry(module: &Module, eval: &Evaluator, r: &Resource) -> AccessEntry {
-    let body = &r.block.body;
-    AccessEntry {
-        header: header_span(r.file, r.block),
-        cluster: cluster_link(module, eval, r),
-        principal: text(eval, r.file, body, "principal_arn"),
-        entry_type: text(eval, r.file, body, "type"),
-        username: text(eval, r.file, body, "user_name"),
-        groups: attr(eval, r.file, body, "kubernetes_groups")
-            .map_or(Val::Absent, |v| v.to_text_list()),
-        tags: attr(eval, r.file, body, "tags").map_or(Val::Absent, |v| tags(&v)),
-        inline_policies: None,
-        address: Some(Address {
-            unit: module.unit.clone(),
-            resource: format!("aws_eks_access_entry.{}", r.name),
-        }),
-        unknown_fields: unknown_fields(r.file, body, ENTRY_ARGS, true),
-    }
-}
-
-fn tags(v: &Sv) -> Val<Vec<Tag>> {
-    match &v.value {
-        Value::Null => Val::Absent,
-        Value::Object(map) => Val::Known(crate::ir::Spanned {
-            value: map
-                .iter()
-                .map(|(k, (key_span, value))| Tag {
-                    key: Val::known(crate::ir::Text::lit(k.as_str()), *key_span),
-                    value: value.to_text(),
-                })
-                .collect(),
-            span: v.span,
-            origin: v.origin.clone(),
-        }),
-        _ => Val::unknown(v.span),
-    }
-}
-
-fn association(module: &Module, eval: &Evaluator, r: &Resource) -> PolicyAssociation {
-    let body = &r.block.body;
-    let scope: Option<&Block> = body.get_blocks("access_scope").next();
-    let mut unknown = unknown_fields(r.file, body, ASSOC_ARGS, true);
-    if let Some(s) = scope {
-        unknown.extend(unknown_fields(r.file, &s.body, SCOPE_ARGS, false));
-    }
-    let principal = body.get_attribute("principal_arn");
-    let mut after: Vec<String> = principal.map_or_else(Vec::new, |a| entry_references(&a.value));
-    if let Some(deps) = body.get_attribute("depends_on") {
-        after.extend(entry_references(&deps.value));
-    }
-    PolicyAssociation {
-        header: header_span(r.file, r.block),
-        cluster: cluster_link(module, eval, r),
-        principal: text(eval, r.file, body, "principal_arn"),
-        policy_arn: text(eval, r.file, body, "policy_arn"),
-        scope: scope.map(|s| span_of(r.file, &s.ident)),
-        scope_type: scope.map_or(Val::Absent, |s| text(eval, r.file, &s.body, "type")),
-        namespaces: scope
-            .and_then(|s| attr(eval, r.file, &s.body, "namespaces"))
-            .map_or(Val::Absent, |v| v.to_text_list()),
-        inline_of: None,
-        ordering: Some(Ordering {
-            unit: module.unit.clone(),
-            after,
-        }),
-        unknown_fields: unknown,
-    }
-}
-
-/// The `aws_eks_access_entry.<name>` addresses an expression refers to, anywhere inside it.
-fn entry_references(expr: &Expression) -> Vec<String> {
-    let mut out = Vec::new();
-    collect_entry_references(expr, &mut out);
-    out
-}
-
-fn collect_entry_references(expr: &Expression, out: &mut Vec<String>) {
-    match expr {
-        Expression::Traversal(t) => {
-            if let (Expression::Variable(root), Some(first)) = (&t.expr, t.operators.first())
-                && let (true, TraversalOperator::GetAttr(name)) =
-                    (root.as_str() == "aws_eks_access_entry", first.value())
-            {
-                out.push(format!("aws_eks_access_entry.{}", name.as_str()));
-            }
-            collect_entry_references(&t.expr, out);
-        }
-        Expression::Array(items) => items.iter().for_each(|e| collect_entry_references(e, out)),
-        Expression::Parenthesis(p) => collect_entry_references(p.inner(), out),
-        Expression::StringTemplate(t) => {
-            for el in t.iter() {
-                if let hcl::edit::template::Element::Interpolation(i) = el {
-                    collect_entry_references(&i.expr, out);
-                }
-            }
-        }
-        Expression::Conditional(c) => {
-            for e in [&c.cond_expr, &c.true_expr, &c.false_expr] {
-                collect_entry_references(e, out);
-            }
-        }
-        Expression::FuncCall(f) => f.args.iter().for_each(|e| collect_entry_references(e, out)),
-        _ => {}
-    }
 }

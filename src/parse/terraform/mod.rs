@@ -1,24 +1,20 @@
-//! Terraform: parse a module's `.tf` files, evaluate what can be known, lower to the IR.
+//! Terraform: parse the `.tf` and `.tf.json` files of each module directory, evaluate what can
+//! be known the way Terraform would (variables, `.tfvars`, locals, `for_each`/`count`,
+//! functions, local modules), and lower the EKS resources of each module instance to the IR.
 
 mod eval;
+mod functions;
+mod instances;
+mod json;
 mod lower;
 mod module;
+mod modules;
+mod operators;
+mod project;
+mod syntax;
+#[cfg(test)]
+mod tests;
 mod value;
+mod variables;
 
-use crate::ir::Model;
-use crate::parse::ParseError;
-use crate::source::FileId;
-
-/// Reads the `.tf` files of one module directory into the IR. `unit` names the module uniquely
-/// in the run (references and ordering are scoped by it).
-pub fn parse_module(unit: String, files: &[(FileId, &str)]) -> (Model, Vec<ParseError>) {
-    let (module, errors) = module::Module::parse(unit, files);
-    let mut model = lower::lower(&module);
-    for &(id, text) in files {
-        let scopes: Vec<_> = module.block_spans(id);
-        model
-            .suppressions
-            .extend(crate::parse::comments::suppressions(id, text, &scopes));
-    }
-    (model, errors)
-}
+pub use project::{Outcome, TerraformInputs, lint};

@@ -1,106 +1,175 @@
-//! The files of one Terraform module, parsed, with their resources indexed by address.
+//! The files of one Terraform module directory, parsed, with their blocks indexed by name.
 
+use super::json;
+use super::syntax::{self, Attr, Block};
 use crate::parse::ParseError;
 use crate::source::{FileId, Span};
-use hcl::edit::Span as _;
 use hcl::edit::parser::parse_body;
-use hcl::edit::structure::{Block, Body};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-/// One parsed `.tf` file.
-pub struct TfFile {
+/// One file to parse: its id, text, and whether it is in JSON syntax.
+#[derive(Clone, Copy, Debug)]
+pub struct SourceText<'a> {
     pub id: FileId,
-    pub body: Body,
-}
-
-/// A `resource` or `data` block with its labels.
-pub struct Resource<'a> {
-    pub file: FileId,
-    pub kind: &'a str,
-    pub name: &'a str,
-    pub block: &'a Block,
+    pub text: &'a str,
+    pub json: bool,
 }
 
 /// The parsed files of one module directory.
+#[derive(Debug, Default)]
 pub struct Module {
-    /// Names the module instance: unique across the run, used to scope references.
-    pub unit: String,
-    pub files: Vec<TfFile>,
+    /// The directory (normalised), for resolving local module sources.
+    pub dir: PathBuf,
+    /// The files that parsed.
+    pub files: Vec<FileId>,
+    /// Top-level blocks of every file, in file order.
+    pub blocks: Vec<Block>,
+    resources: BTreeMap<(String, String), usize>,
+    variables: BTreeMap<String, usize>,
+    outputs: BTreeMap<String, usize>,
+    calls: BTreeMap<String, usize>,
+    /// Local names: the `locals` block and the attribute's index in it.
+    locals: BTreeMap<String, (usize, usize)>,
 }
 
 impl Module {
     /// Parses every file; files that fail to parse are reported and left out.
-    pub fn parse(unit: String, sources: &[(FileId, &str)]) -> (Module, Vec<ParseError>) {
-        let mut files = Vec::new();
+    pub fn parse(dir: PathBuf, sources: &[SourceText]) -> (Module, Vec<ParseError>) {
+        let mut blocks = Vec::new();
         let mut errors = Vec::new();
-        for &(id, text) in sources {
-            match parse_body(text) {
-                Ok(body) => files.push(TfFile { id, body }),
-                Err(e) => {
-                    let loc = e.location();
-                    let start = line_col_offset(text, loc.line(), loc.column());
-                    errors.push(ParseError {
-                        span: Span::new(id, start, next_char(text, start)),
-                        message: format!("invalid HCL: {}", e.message()),
-                    });
+        let mut files = Vec::new();
+        for source in sources {
+            match parse_file(*source) {
+                Ok(body) => {
+                    blocks.extend(body.blocks);
+                    files.push(source.id);
                 }
+                Err(e) => errors.push(e),
             }
         }
-        (Module { unit, files }, errors)
+        let mut module = Module::new(dir, blocks);
+        module.files = files;
+        (module, errors)
     }
 
-    /// Every `resource` block, in file order.
-    pub fn resources(&self) -> impl Iterator<Item = Resource<'_>> {
-        self.blocks("resource")
+    /// Indexes the blocks of a module; the first of two blocks with one address wins.
+    pub fn new(dir: PathBuf, blocks: Vec<Block>) -> Module {
+        let mut m = Module {
+            dir,
+            ..Module::default()
+        };
+        for (i, b) in blocks.iter().enumerate() {
+            match (b.ident.as_str(), b.labels.as_slice()) {
+                ("resource", [kind, name]) => {
+                    m.resources.entry((kind.clone(), name.clone())).or_insert(i);
+                }
+                ("variable", [name]) => {
+                    m.variables.entry(name.clone()).or_insert(i);
+                }
+                ("output", [name]) => {
+                    m.outputs.entry(name.clone()).or_insert(i);
+                }
+                ("module", [name]) => {
+                    m.calls.entry(name.clone()).or_insert(i);
+                }
+                ("locals", []) => {
+                    for (j, a) in b.body.attrs.iter().enumerate() {
+                        m.locals.entry(a.name.clone()).or_insert((i, j));
+                    }
+                }
+                _ => {}
+            }
+        }
+        m.blocks = blocks;
+        m
     }
 
-    /// Blocks of one kind (`resource`, `data`) with two labels.
-    pub fn blocks<'a>(&'a self, ident: &'static str) -> impl Iterator<Item = Resource<'a>> {
-        self.files.iter().flat_map(move |f| {
-            f.body
-                .get_blocks(ident)
-                .filter_map(move |b| match b.labels.as_slice() {
-                    [kind, name] => Some(Resource {
-                        file: f.id,
-                        kind: kind.as_str(),
-                        name: name.as_str(),
-                        block: b,
-                    }),
-                    _ => None,
-                })
-        })
-    }
-
-    /// The spans of the top-level blocks of a file (for suppression comments above them).
-    pub fn block_spans(&self, file: FileId) -> Vec<Span> {
-        self.files
+    /// Every `resource` block with its type and name, in file order.
+    pub fn resources(&self) -> impl Iterator<Item = (&str, &str, &Block)> {
+        self.blocks
             .iter()
-            .filter(|f| f.id == file)
-            .flat_map(|f| f.body.blocks().map(|b| span_of(f.id, b)))
-            .collect()
+            .filter_map(|b| match (b.ident.as_str(), b.labels.as_slice()) {
+                ("resource", [kind, name]) => Some((kind.as_str(), name.as_str(), b)),
+                _ => None,
+            })
     }
 
     /// A resource by type and name.
-    pub fn resource(&self, kind: &str, name: &str) -> Option<Resource<'_>> {
-        self.resources().find(|r| r.kind == kind && r.name == name)
+    pub fn resource(&self, kind: &str, name: &str) -> Option<&Block> {
+        let i = self.resources.get(&(kind.to_string(), name.to_string()))?;
+        self.blocks.get(*i)
+    }
+
+    /// Every `variable` block by name.
+    pub fn variables(&self) -> impl Iterator<Item = (&str, &Block)> {
+        self.variables
+            .iter()
+            .filter_map(|(n, &i)| Some((n.as_str(), self.blocks.get(i)?)))
+    }
+
+    /// An `output` block by name.
+    pub fn output(&self, name: &str) -> Option<&Block> {
+        self.outputs.get(name).and_then(|&i| self.blocks.get(i))
+    }
+
+    /// Every `output` name.
+    pub fn output_names(&self) -> impl Iterator<Item = &str> {
+        self.outputs.keys().map(String::as_str)
+    }
+
+    /// A `module` call block by name.
+    pub fn call(&self, name: &str) -> Option<&Block> {
+        self.calls.get(name).and_then(|&i| self.blocks.get(i))
+    }
+
+    /// Every `module` call block with its name, by name.
+    pub fn calls(&self) -> impl Iterator<Item = (&str, &Block)> {
+        self.calls
+            .iter()
+            .filter_map(|(n, &i)| Some((n.as_str(), self.blocks.get(i)?)))
+    }
+
+    /// The attribute that defines a local value.
+    pub fn local(&self, name: &str) -> Option<&Attr> {
+        let &(b, a) = self.locals.get(name)?;
+        self.blocks.get(b)?.body.attrs.get(a)
+    }
+
+    /// The literal `source` of a module call.
+    pub fn call_source(block: &Block) -> Option<String> {
+        match &block.body.attr("source")?.value {
+            syntax::Expr::Literal(sv) => sv.as_str().map(str::to_string),
+            syntax::Expr::Native { expr, .. } => match expr.as_ref() {
+                hcl::edit::expr::Expression::String(s) => Some(s.value().to_string()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }
 
-/// The span of a block's header: from its identifier to the end of its last label.
-pub fn header_span(file: FileId, block: &Block) -> Span {
-    let start = block.ident.span().map_or(0, |s| s.start);
-    let end = block
-        .labels
-        .last()
-        .and_then(|l| l.span())
-        .or_else(|| block.ident.span())
-        .map_or(start, |s| s.end);
-    Span::new(file, start, end)
+/// Parses one file into its top-level blocks.
+pub fn parse_file(source: SourceText) -> Result<syntax::Body, ParseError> {
+    if source.json {
+        return json::parse_config(source.id, source.text);
+    }
+    parse_native(source.id, source.text)
 }
 
-/// The span of any hcl-edit node, or an empty span at the start of the file.
-pub fn span_of(file: FileId, node: &impl hcl::edit::Span) -> Span {
-    node.span()
-        .map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end))
+/// Parses a native-syntax file (`.tf`, `.tfvars`).
+pub fn parse_native(id: FileId, text: &str) -> Result<syntax::Body, ParseError> {
+    match parse_body(text) {
+        Ok(body) => Ok(syntax::from_native(id, body)),
+        Err(e) => {
+            let loc = e.location();
+            let start = line_col_offset(text, loc.line(), loc.column());
+            Err(ParseError {
+                span: Span::new(id, start, next_char(text, start)),
+                message: format!("invalid HCL: {}", e.message()),
+            })
+        }
+    }
 }
 
 /// The byte offset of a 1-based line and column (counted in chars).

@@ -1,0 +1,77 @@
+//! Unary and binary operators of Terraform expressions.
+
+use super::value::{Sv, Value, same};
+use crate::source::Span;
+use hcl::edit::expr::{BinaryOperator, UnaryOperator};
+
+/// `!x`, `-x`.
+pub fn unary(op: UnaryOperator, v: &Sv, span: Span) -> Sv {
+    let value = match (op, &v.value) {
+        (_, Value::Unknown(_)) => Value::Unknown(None),
+        (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
+        (UnaryOperator::Neg, _) => number(&v.value).map_or(Value::Error, |n| Value::Number(-n)),
+        _ => Value::Error,
+    };
+    Sv::new(value, span)
+}
+
+/// `false && x` and `true || x` need not look at `x`.
+pub fn short_circuit(op: BinaryOperator, lhs: &Sv, span: Span) -> Option<Sv> {
+    match (op, &lhs.value) {
+        (BinaryOperator::And, Value::Bool(false)) => Some(Sv::new(Value::Bool(false), span)),
+        (BinaryOperator::Or, Value::Bool(true)) => Some(Sv::new(Value::Bool(true), span)),
+        _ => None,
+    }
+}
+
+/// `a == b`, `a + b`, `a && b`, ...
+pub fn binary(op: BinaryOperator, lhs: &Sv, rhs: &Sv, span: Span) -> Sv {
+    use BinaryOperator as B;
+    let (l, r) = (&lhs.value, &rhs.value);
+    if matches!(l, Value::Error) || matches!(r, Value::Error) {
+        return Sv::error(span);
+    }
+    let value = match op {
+        B::Eq | B::NotEq => match same(l, r) {
+            Some(eq) => Value::Bool(eq == (op == B::Eq)),
+            None => Value::Unknown(None),
+        },
+        B::And | B::Or => match (l, r) {
+            (Value::Bool(a), Value::Bool(b)) => {
+                Value::Bool(if op == B::And { *a && *b } else { *a || *b })
+            }
+            (Value::Unknown(_), _) | (_, Value::Unknown(_)) => Value::Unknown(None),
+            _ => Value::Error,
+        },
+        _ => {
+            if matches!(l, Value::Unknown(_)) || matches!(r, Value::Unknown(_)) {
+                return Sv::unknown(span);
+            }
+            let (Some(a), Some(b)) = (number(l), number(r)) else {
+                return Sv::error(span);
+            };
+            match op {
+                B::Less => Value::Bool(a < b),
+                B::LessEq => Value::Bool(a <= b),
+                B::Greater => Value::Bool(a > b),
+                B::GreaterEq => Value::Bool(a >= b),
+                B::Plus => Value::Number(a + b),
+                B::Minus => Value::Number(a - b),
+                B::Mul => Value::Number(a * b),
+                B::Div if b != 0.0 => Value::Number(a / b),
+                B::Mod if b != 0.0 => Value::Number(a % b),
+                _ => Value::Error,
+            }
+        }
+    };
+    Sv::new(value, span)
+}
+
+/// A number, or a string that converts to one.
+pub fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::String(t) => t.as_str()?.trim().parse().ok(),
+        _ => None,
+    }
+}

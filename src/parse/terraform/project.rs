@@ -1,0 +1,362 @@
+//! A Terraform project: the module directories of a run, the modules they call (read from disk
+//! when they are outside the linted files), and which directories are root modules.
+
+use super::eval::Evaluator;
+use super::json;
+use super::lower;
+use super::module::{Module, SourceText, parse_native};
+use super::modules::{Frame, normalize};
+use super::syntax::Body;
+use super::value::Placement;
+use super::variables::{self, Assigned, Assignment, constant};
+use crate::discover::display_path;
+use crate::ir::Model;
+use crate::parse::ParseError;
+use crate::source::{FileId, SourceFile, SourceMap};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// At most this many module directories are read from disk besides the linted ones.
+const MAX_EXTRA_DIRS: usize = 1_000;
+
+/// Values for root modules' variables given to the run.
+#[derive(Clone, Debug, Default)]
+pub struct TerraformInputs {
+    /// `--var-file` and the configuration's `var-files`, in order (later wins).
+    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE`, in order.
+    pub vars: Vec<String>,
+    /// `TF_VAR_<name>` environment variables: the name without the prefix, and the value.
+    pub env: Vec<(String, String)>,
+}
+
+/// The parsed module directories of a run.
+#[derive(Debug, Default)]
+pub struct Project {
+    modules: BTreeMap<PathBuf, Module>,
+    /// Local copies of registry and git modules (`.terraform/modules/modules.json`): by root
+    /// directory, then call path (`eks`, `eks.karpenter`).
+    remote: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
+}
+
+impl Project {
+    /// The module in a directory.
+    pub fn module(&self, dir: &Path) -> Option<&Module> {
+        self.modules.get(dir)
+    }
+
+    /// The local copy of a registry or git module called from a root module, if installed.
+    pub fn remote(&self, root: &Path, key: &str) -> Option<PathBuf> {
+        self.remote.get(root)?.get(key).cloned()
+    }
+}
+
+/// What the Terraform files of a run give.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub model: Model,
+    pub errors: Vec<ParseError>,
+    /// Files read from disk besides the given ones whose findings are reported (`.tfvars`);
+    /// the others (modules outside the linted files) are read for context.
+    pub reported: BTreeSet<FileId>,
+}
+
+/// Lints the Terraform files of a run, grouped by directory: evaluates each root module with
+/// the modules it calls. Files read from disk (modules outside the linted files, `.tfvars`) are
+/// added to `sources`.
+pub fn lint(
+    dirs: BTreeMap<PathBuf, Vec<FileId>>,
+    sources: &mut SourceMap,
+    inputs: &TerraformInputs,
+) -> Outcome {
+    let mut grouped: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
+    for (dir, ids) in dirs {
+        grouped.entry(normalize(&dir)).or_default().extend(ids);
+    }
+    let mut errors = Vec::new();
+    let sources_ref = &*sources;
+    let parsed: Vec<(Module, Vec<ParseError>)> = grouped
+        .par_iter()
+        .map(|(dir, ids)| parse_dir(dir.clone(), ids, sources_ref))
+        .collect();
+    let mut project = Project::default();
+    for (module, e) in parsed {
+        errors.extend(e);
+        project.modules.insert(module.dir.clone(), module);
+    }
+    let linted: Vec<PathBuf> = grouped.keys().cloned().collect();
+    for dir in &linted {
+        if let Some(remote) = installed_modules(dir) {
+            project.remote.insert(dir.clone(), remote);
+        }
+    }
+    load_called(&mut project, sources, &mut errors);
+
+    let roots = roots(&project, &linted);
+    let before = sources.len();
+    let (var_files, e) = var_file_assignments(&inputs.var_files, sources);
+    errors.extend(e);
+    let mut jobs = Vec::new();
+    for dir in roots {
+        let (mut assignments, e) = auto_assignments(&dir, sources);
+        errors.extend(e);
+        let mut all: Vec<Assignment> = inputs
+            .env
+            .iter()
+            .map(|(name, value)| Assignment {
+                name: name.clone(),
+                value: Assigned::Raw(value.clone()),
+                message: format!("from the environment variable `TF_VAR_{name}`"),
+            })
+            .collect();
+        all.append(&mut assignments);
+        all.extend(var_files.iter().cloned());
+        all.extend(inputs.vars.iter().filter_map(|kv| {
+            let (name, value) = kv.split_once('=')?;
+            Some(Assignment {
+                name: name.trim().to_string(),
+                value: Assigned::Raw(value.to_string()),
+                message: format!("from `--var {}`", name.trim()),
+            })
+        }));
+        jobs.push((dir, all));
+    }
+
+    let reported = (before..sources.len()).map(|i| FileId(i as u32)).collect();
+    let project = &project;
+    let models: Vec<Model> = jobs
+        .par_iter()
+        .map(|(dir, assignments)| {
+            let mut model = Model::default();
+            if let Some(module) = project.module(dir) {
+                let eval = Evaluator::new(
+                    module,
+                    project,
+                    dir.display().to_string(),
+                    Placement::Root,
+                    Frame::root(dir.clone()),
+                    variables::root_inputs(module, assignments),
+                );
+                lower::lower(&eval, &mut model);
+            }
+            model
+        })
+        .collect();
+    let mut model = Model::default();
+    for m in models {
+        model.extend(m);
+    }
+    model.suppressions = suppressions(project, sources);
+    Outcome {
+        model,
+        errors,
+        reported,
+    }
+}
+
+/// The `ekslint:ignore` comments of every native-syntax file of the project.
+fn suppressions(project: &Project, sources: &SourceMap) -> Vec<crate::ir::Suppression> {
+    let mut scopes: BTreeMap<FileId, Vec<crate::source::Span>> = BTreeMap::new();
+    for module in project.modules.values() {
+        for id in &module.files {
+            scopes.entry(*id).or_default();
+        }
+        for b in &module.blocks {
+            scopes.entry(b.span.file).or_default().push(b.span);
+        }
+    }
+    scopes
+        .into_iter()
+        .filter(|(id, _)| !sources.get(*id).path.ends_with(".json"))
+        .flat_map(|(id, spans)| {
+            crate::parse::comments::suppressions(id, &sources.get(id).text, &spans)
+        })
+        .collect()
+}
+
+fn parse_dir(dir: PathBuf, ids: &[FileId], sources: &SourceMap) -> (Module, Vec<ParseError>) {
+    let texts: Vec<SourceText> = ids
+        .iter()
+        .map(|&id| {
+            let f = sources.get(id);
+            SourceText {
+                id,
+                text: &f.text,
+                json: f.path.ends_with(".json"),
+            }
+        })
+        .collect();
+    Module::parse(dir, &texts)
+}
+
+/// Reads the modules called by the parsed ones that are not parsed yet, until none is left.
+fn load_called(project: &mut Project, sources: &mut SourceMap, errors: &mut Vec<ParseError>) {
+    let mut tried: BTreeSet<PathBuf> = project.modules.keys().cloned().collect();
+    for _ in 0..MAX_EXTRA_DIRS {
+        let mut wanted: BTreeSet<PathBuf> = project
+            .modules
+            .values()
+            .flat_map(|m| local_targets(m).into_iter().map(|(_, t)| t))
+            .collect();
+        wanted.extend(project.remote.values().flat_map(|r| r.values().cloned()));
+        let Some(dir) = wanted.into_iter().find(|d| !tried.contains(d)) else {
+            return;
+        };
+        tried.insert(dir.clone());
+        let ids = read_module_files(&dir, sources);
+        if ids.is_empty() {
+            continue;
+        }
+        let (module, e) = parse_dir(dir.clone(), &ids, sources);
+        errors.extend(e);
+        project.modules.insert(dir, module);
+    }
+}
+
+/// The directories of a module's calls with local sources.
+fn local_targets(module: &Module) -> Vec<(String, PathBuf)> {
+    module
+        .calls()
+        .filter_map(|(name, block)| {
+            let source = Module::call_source(block)?;
+            (source.starts_with("./") || source.starts_with("../"))
+                .then(|| (name.to_string(), normalize(&module.dir.join(source))))
+        })
+        .collect()
+}
+
+/// The linted directories no other module calls, and those that only modules outside any
+/// root's reach call (a cycle of calls).
+fn roots(project: &Project, linted: &[PathBuf]) -> Vec<PathBuf> {
+    let mut edges: BTreeMap<&Path, Vec<PathBuf>> = BTreeMap::new();
+    let mut called = BTreeSet::new();
+    for (dir, module) in &project.modules {
+        for (_, target) in local_targets(module) {
+            if target != *dir {
+                called.insert(target.clone());
+            }
+            edges.entry(dir.as_path()).or_default().push(target);
+        }
+    }
+    let mut roots: Vec<PathBuf> = linted
+        .iter()
+        .filter(|d| !called.contains(*d))
+        .cloned()
+        .collect();
+    let mut reached: BTreeSet<PathBuf> = roots.iter().cloned().collect();
+    let mut stack = roots.clone();
+    while let Some(d) = stack.pop() {
+        for t in edges.get(d.as_path()).into_iter().flatten() {
+            if reached.insert(t.clone()) {
+                stack.push(t.clone());
+            }
+        }
+    }
+    roots.extend(linted.iter().filter(|d| !reached.contains(*d)).cloned());
+    roots.sort();
+    roots
+}
+
+/// Adds a file from disk to the sources (once); `None` if it cannot be read.
+fn load_file(sources: &mut SourceMap, path: &Path) -> Option<FileId> {
+    let display = display_path(path);
+    if let Some((id, _)) = sources.files().find(|(_, f)| f.path == display) {
+        return Some(id);
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(sources.add(SourceFile::new(display, text)))
+}
+
+/// The sorted names of the files of a directory whose names pass `keep`.
+fn file_names(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let shown = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(shown) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| keep(n))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Reads the `.tf` and `.tf.json` files of a module directory.
+fn read_module_files(dir: &Path, sources: &mut SourceMap) -> Vec<FileId> {
+    file_names(dir, |n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+        .into_iter()
+        .filter_map(|n| load_file(sources, &dir.join(n)))
+        .collect()
+}
+
+/// `.terraform/modules/modules.json` of a root module: call path to directory.
+fn installed_modules(dir: &Path) -> Option<BTreeMap<String, PathBuf>> {
+    let text = std::fs::read_to_string(dir.join(".terraform/modules/modules.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let mut out = BTreeMap::new();
+    for m in json.get("Modules")?.as_array()? {
+        let (Some(key), Some(path)) = (
+            m.get("Key").and_then(|k| k.as_str()),
+            m.get("Dir").and_then(|d| d.as_str()),
+        ) else {
+            continue;
+        };
+        if !key.is_empty() {
+            out.insert(key.to_string(), normalize(&dir.join(path)));
+        }
+    }
+    Some(out)
+}
+
+/// Assignments of the `.tfvars` files Terraform loads by itself, in its order.
+fn auto_assignments(dir: &Path, sources: &mut SourceMap) -> (Vec<Assignment>, Vec<ParseError>) {
+    let mut names: Vec<String> = ["terraform.tfvars", "terraform.tfvars.json"]
+        .iter()
+        .map(|n| n.to_string())
+        .filter(|n| dir.join(n).is_file())
+        .collect();
+    names.extend(file_names(dir, |n| {
+        n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+    }));
+    let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+    var_file_assignments(&paths, sources)
+}
+
+/// Assignments of `.tfvars` files, in order.
+fn var_file_assignments(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+) -> (Vec<Assignment>, Vec<ParseError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let Some(id) = load_file(sources, path) else {
+            continue;
+        };
+        let text = &sources.get(id).text;
+        let body: Result<Body, ParseError> = if path.to_string_lossy().ends_with(".json") {
+            json::parse_values(id, text)
+        } else {
+            parse_native(id, text)
+        };
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match body {
+            Ok(body) => out.extend(body.attrs.iter().map(|a| Assignment {
+                name: a.name.clone(),
+                value: Assigned::Value(constant(&a.value)),
+                message: format!("from `{name}`"),
+            })),
+            Err(e) => errors.push(e),
+        }
+    }
+    (out, errors)
+}

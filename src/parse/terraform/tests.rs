@@ -1,0 +1,457 @@
+//! Tests of Terraform evaluation: functions, variable precedence, cycles, module calls, scale.
+
+use super::TerraformInputs;
+use super::syntax::Expr;
+use super::value::{Sv, Value};
+use super::variables::constant;
+use crate::discover::discover;
+use crate::engine::{Input, LintOptions, lint};
+use crate::source::FileId;
+
+/// Evaluates an expression without context (functions and literals only).
+fn eval(src: &str) -> Sv {
+    let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");
+    constant(&Expr::Native {
+        expr: Box::new(expr),
+        file: FileId(0),
+        base: 0,
+    })
+}
+
+/// The value as compact text: strings quoted, `?` for unknown, `!` for an error.
+fn show(v: &Sv) -> String {
+    match &v.value {
+        Value::Unknown(_) => "?".into(),
+        Value::Error => "!".into(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => super::value::format_number(*n),
+        Value::String(t) => match t.as_str() {
+            Some(s) => format!("{s:?}"),
+            None => "partial".into(),
+        },
+        Value::List(items) => format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(",")),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, (_, v))| format!("{k}={}", show(v)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    }
+}
+
+/// Lints files written to a temporary directory; findings as `RULE path:line:col` followed by
+/// their related locations as `  <- path:line:col message`.
+fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+    }
+    let found = discover(&[dir.path().to_path_buf()], &[]).expect("discover");
+    let inputs = found
+        .into_iter()
+        .map(|f| Input {
+            display: f.path.to_string_lossy().into_owned(),
+            dir: f.path.parent().expect("file has a parent").to_path_buf(),
+            bytes: std::fs::read(&f.path).expect("read"),
+            explicit: false,
+            context: false,
+        })
+        .collect();
+    let options = LintOptions {
+        terraform,
+        ..LintOptions::default()
+    };
+    let report = lint(inputs, &options);
+    let root = format!("{}/", dir.path().display());
+    let at = |span: crate::source::Span| {
+        let f = report.sources.get(span.file);
+        let p = f.position(span.start as usize);
+        format!(
+            "{}:{}:{}",
+            f.path.trim_start_matches(&root),
+            p.line,
+            p.column
+        )
+    };
+    let mut out = Vec::new();
+    for d in &report.diagnostics {
+        out.push(format!("{} {}", d.rule, at(d.span)));
+        for r in &d.related {
+            out.push(format!("  <- {} {}", at(r.span), r.message));
+        }
+    }
+    out
+}
+
+fn rules(lines: &[String]) -> Vec<&str> {
+    lines
+        .iter()
+        .filter(|l| !l.starts_with(' '))
+        .map(String::as_str)
+        .collect()
+}
+
+const CLUSTER: &str = r#"
+resource "aws_eks_cluster" "c" {
+  name     = "t"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+}
+"#;
+
+#[test]
+fn functions_evaluate_like_terraform() {
+    let cases = [
+        (r#"merge({a = 1}, {b = 2}, {a = 3})"#, "{a=3,b=2}"),
+        (r#"concat(["a"], ["b", "c"])"#, r#"["a","b","c"]"#),
+        (r#"flatten([["a"], [["b"]], "c"])"#, r#"["a","b","c"]"#),
+        (r#"lookup({a = "x"}, "b", "d")"#, r#""d""#),
+        (r#"lookup({a = "x"}, "b")"#, "!"),
+        (r#"coalesce(null, "", "z")"#, r#""z""#),
+        (r#"coalescelist([], ["q"])"#, r#"["q"]"#),
+        (
+            r#"format("arn:%s:iam::%d:role/%s", "aws", 42, "r")"#,
+            r#""arn:aws:iam::42:role/r""#,
+        ),
+        (r#"join("-", ["a", 1, true])"#, r#""a-1-true""#),
+        (r#"split(",", "a,b")"#, r#"["a","b"]"#),
+        (r#"lower("ABC")"#, r#""abc""#),
+        (r#"upper("abc")"#, r#""ABC""#),
+        (r#"replace("a-b-c", "-", "_")"#, r#""a_b_c""#),
+        (r#"replace("abc", "/b/", "x")"#, "?"),
+        (r#"trimprefix("arn:x", "arn:")"#, r#""x""#),
+        (r#"trimsuffix("x.tf", ".tf")"#, r#""x""#),
+        (r#"startswith("arn:aws", "arn:")"#, "true"),
+        (r#"endswith("arn:aws", "gcp")"#, "false"),
+        (r#"keys({b = 1, a = 2})"#, r#"["a","b"]"#),
+        (r#"values({b = 1, a = 2})"#, "[2,1]"),
+        (r#"length({a = 1})"#, "1"),
+        (r#"length("héllo")"#, "5"),
+        (r#"contains(["a", "b"], "b")"#, "true"),
+        (r#"toset(["b", "a", "b"])"#, r#"["a","b"]"#),
+        (r#"distinct(["b", "a", "b"])"#, r#"["b","a"]"#),
+        (r#"tolist(["a"])"#, r#"["a"]"#),
+        (r#"tomap({a = 1})"#, "{a=1}"),
+        (r#"tostring(5)"#, r#""5""#),
+        (r#"element(["a", "b"], 3)"#, r#""b""#),
+        (r#"zipmap(["k"], ["v"])"#, r#"{k="v"}"#),
+        (r#"compact(["a", "", null])"#, r#"["a"]"#),
+        (r#"one(["x"])"#, r#""x""#),
+        (r#"one([])"#, "null"),
+        (r#"one(["x", "y"])"#, "!"),
+        (
+            r#"jsonencode({b = [1, "x"], a = true})"#,
+            r#""{\"a\":true,\"b\":[1,\"x\"]}""#,
+        ),
+        (r#"try({a = 1}.b, "fallback")"#, r#""fallback""#),
+        (r#"can({a = 1}.b)"#, "false"),
+        (r#"can({a = 1}.a)"#, "true"),
+        (r#"not_a_function(1)"#, "?"),
+        (r#"[for k, v in {a = 1, b = 2} : k if v > 1]"#, r#"["b"]"#),
+        (
+            r#"{for s in ["x", "y", "x"] : s => s...}"#,
+            r#"{x=["x","x"],y=["y"]}"#,
+        ),
+        (r#"[{a = "p"}, {a = "q"}][*].a"#, r#"["p","q"]"#),
+        (r#""%{ if true }yes%{ else }no%{ endif }""#, r#""yes""#),
+        (r#""%{ for x in ["a", "b"] }${x}.%{ endfor }""#, r#""a.b.""#),
+        (r#"true ? "t" : "f""#, r#""t""#),
+        (r#"1 + 2 * 3 == 7 && !false"#, "true"),
+        (r#""n${1}""#, r#""n1""#),
+        (r#"range(3)"#, "[0,1,2]"),
+        (r#"range(1, 7, 3)"#, "[1,4]"),
+    ];
+    for (src, expected) in cases {
+        assert_eq!(show(&eval(src)), expected, "{src}");
+    }
+}
+
+#[test]
+fn unknown_values_stay_unknown_through_functions() {
+    // `var.x` has no module here: unknown.
+    assert_eq!(show(&eval(r#"merge(var.x, {a = 1})"#)), "?");
+    assert_eq!(show(&eval(r#"upper("arn:${var.x}")"#)), "partial");
+    assert_eq!(show(&eval(r#"var.x ? "a" : "b""#)), "?");
+    assert_eq!(show(&eval(r#"try(var.x.y, "z")"#)), "?");
+    assert_eq!(show(&eval(r#"length(var.x)"#)), "?");
+}
+
+#[test]
+fn tfvars_precedence_follows_terraform() {
+    let main = format!(
+        r#"{CLUSTER}
+variable "user" {{
+  default = "arn:aws:iam::111122223333:role/default"
+}}
+resource "aws_eks_access_entry" "e" {{
+  cluster_name  = aws_eks_cluster.c.name
+  principal_arn = var.user
+}}
+"#
+    );
+    let files = |extra: &[(&'static str, &'static str)]| {
+        let mut f = vec![("main.tf", main.clone())];
+        f.extend(extra.iter().map(|(n, t)| (*n, t.to_string())));
+        f
+    };
+    let lint_with = |f: Vec<(&'static str, String)>, inputs: TerraformInputs| {
+        let files: Vec<(&str, &str)> = f.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        run(&files, inputs)
+    };
+    // terraform.tfvars overrides the default; *.auto.tfvars (lexical order) override it.
+    let f = files(&[
+        (
+            "terraform.tfvars",
+            r#"user = "arn:aws:iam::111122223333:user/tfvars""#,
+        ),
+        (
+            "a.auto.tfvars",
+            r#"user = "arn:aws:iam::111122223333:user/auto-a""#,
+        ),
+        (
+            "b.auto.tfvars",
+            r#"user = "arn:aws:sts::111122223333:assumed-role/r/s""#,
+        ),
+    ]);
+    let out = lint_with(f.clone(), TerraformInputs::default());
+    assert_eq!(rules(&out), ["EKS102 main.tf:16:19"], "{out:#?}");
+    assert!(
+        out.iter()
+            .any(|l| l.contains("b.auto.tfvars:1:8 from `b.auto.tfvars`")),
+        "{out:#?}"
+    );
+    // --var wins over the files, and the environment loses to them.
+    let out = lint_with(
+        f,
+        TerraformInputs {
+            vars: vec!["user=arn:aws:iam::111122223333:role/cli".into()],
+            env: vec![("user".into(), "bad".into())],
+            ..TerraformInputs::default()
+        },
+    );
+    assert!(rules(&out).is_empty(), "{out:#?}");
+    // The environment wins over the default.
+    let out = lint_with(
+        files(&[]),
+        TerraformInputs {
+            env: vec![("user".into(), "not-an-arn".into())],
+            ..TerraformInputs::default()
+        },
+    );
+    assert_eq!(rules(&out), ["EKS101 main.tf:16:19"], "{out:#?}");
+    assert!(out.iter().any(|l| l.contains("TF_VAR_user")), "{out:#?}");
+}
+
+#[test]
+fn variable_default_is_a_secondary_location() {
+    let main = format!(
+        r#"{CLUSTER}
+variable "groups" {{
+  type    = set(string)
+  default = ["dev", "dev", "system:masters"]
+}}
+resource "aws_eks_access_entry" "e" {{
+  cluster_name      = aws_eks_cluster.c.name
+  principal_arn     = "arn:aws:iam::111122223333:role/dev"
+  kubernetes_groups = var.groups
+}}
+"#
+    );
+    let out = run(&[("main.tf", &main)], TerraformInputs::default());
+    // The set removed the duplicate "dev": no EKS126.
+    assert_eq!(rules(&out), ["EKS125 main.tf:18:23"], "{out:#?}");
+    assert!(
+        out.iter()
+            .any(|l| l.contains("main.tf:13:28 from the default of variable `groups`")),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn local_cycles_are_unknown() {
+    let main = format!(
+        r#"{CLUSTER}
+locals {{
+  a = local.b
+  b = "${{local.a}}x"
+  self = [local.self]
+}}
+resource "aws_eks_access_entry" "e" {{
+  cluster_name      = aws_eks_cluster.c.name
+  principal_arn     = local.a
+  kubernetes_groups = local.self
+}}
+"#
+    );
+    let out = run(&[("main.tf", &main)], TerraformInputs::default());
+    assert!(out.is_empty(), "{out:#?}");
+}
+
+#[test]
+fn module_called_three_times_reports_at_each_call() {
+    let module = r#"
+variable "principal" {}
+variable "policy" { default = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy" }
+resource "aws_eks_access_entry" "e" {
+  cluster_name  = "t"
+  principal_arn = var.principal
+}
+resource "aws_eks_access_policy_association" "a" {
+  cluster_name  = "t"
+  principal_arn = aws_eks_access_entry.e.principal_arn
+  policy_arn    = var.policy
+  access_scope { type = "cluster" }
+}
+"#;
+    let main = format!(
+        r#"{CLUSTER}
+module "a" {{
+  source    = "./m"
+  principal = "arn:aws:iam::111122223333:role/a"
+  policy    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+}}
+module "b" {{
+  source    = "./m"
+  principal = "arn:aws:iam::111122223333:role/b"
+}}
+module "c" {{
+  source    = "./m"
+  principal = "arn:aws:iam::111122223333:role/c"
+  policy    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+}}
+"#
+    );
+    let out = run(
+        &[("main.tf", &main), ("m/main.tf", module)],
+        TerraformInputs::default(),
+    );
+    assert_eq!(
+        rules(&out),
+        ["EKS401 main.tf:14:15", "EKS401 main.tf:23:15"],
+        "{out:#?}"
+    );
+    assert!(
+        out.iter()
+            .any(|l| l.contains("m/main.tf:11:19 in module `./m`")),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn module_default_at_fault_reports_at_call_header() {
+    let module = r#"
+variable "principal" { default = "arn:aws:iam::111122223333:root" }
+resource "aws_eks_access_entry" "e" {
+  cluster_name  = "t"
+  principal_arn = var.principal
+}
+"#;
+    let main = format!("{CLUSTER}\nmodule \"x\" {{\n  source = \"./m\"\n}}\n");
+    let out = run(
+        &[("main.tf", &main), ("m/main.tf", module)],
+        TerraformInputs::default(),
+    );
+    assert_eq!(rules(&out), ["EKS101 main.tf:11:1"], "{out:#?}");
+    assert!(
+        out.iter()
+            .any(|l| l.contains("m/main.tf:2:34 from the default of variable `principal`")),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn module_calling_itself_terminates() {
+    let main = r#"
+variable "n" { default = 1 }
+module "again" {
+  source = "./"
+  n      = var.n + 1
+}
+module "loop" {
+  source = "./sub"
+}
+"#;
+    let sub = "module \"back\" {\n  source = \"../\"\n}\n";
+    let out = run(
+        &[("main.tf", main), ("sub/main.tf", sub)],
+        TerraformInputs::default(),
+    );
+    assert!(out.is_empty(), "{out:#?}");
+}
+
+#[test]
+fn ten_thousand_for_each_instances_finish() {
+    let main = format!(
+        r#"{CLUSTER}
+locals {{
+  listed = {{ for i in keys(local.big) : i => local.big[i] }}
+  big = zipmap(
+    [for i in local.index : "k${{i}}"],
+    [for i in local.index : "arn:aws:iam::111122223333:role/k${{i}}"]
+  )
+  index = split(",", join(",", [for i in local.seq : i]))
+  seq = range(10000)
+}}
+resource "aws_eks_access_entry" "e" {{
+  for_each      = local.listed
+  cluster_name  = aws_eks_cluster.c.name
+  principal_arn = each.value
+}}
+resource "aws_eks_access_policy_association" "a" {{
+  for_each      = aws_eks_access_entry.e
+  cluster_name  = aws_eks_cluster.c.name
+  principal_arn = each.value.principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+  access_scope {{ type = "cluster" }}
+}}
+"#
+    );
+    let out = run(&[("main.tf", &main)], TerraformInputs::default());
+    assert!(out.is_empty(), "{out:#?}");
+}
+
+#[test]
+fn installed_registry_module_is_read_from_modules_json() {
+    let main = format!(
+        "{CLUSTER}\nmodule \"eks\" {{\n  source    = \"terraform-aws-modules/x/aws\"\n  principal = \"arn:aws:iam::111122223333:user/u\"\n}}\nmodule \"missing\" {{\n  source = \"git::https://example.com/m.git\"\n}}\n"
+    );
+    let installed = r#"
+variable "principal" {}
+resource "aws_eks_access_entry" "e" {
+  cluster_name  = "t"
+  principal_arn = var.principal
+}
+"#;
+    let modules_json = r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"eks","Source":"registry.terraform.io/terraform-aws-modules/x/aws","Dir":".terraform/modules/eks"}]}"#;
+    let out = run(
+        &[
+            ("main.tf", &main),
+            (".terraform/modules/modules.json", modules_json),
+            (".terraform/modules/eks/main.tf", installed),
+        ],
+        TerraformInputs::default(),
+    );
+    assert_eq!(rules(&out), ["EKS404 main.tf:13:15"], "{out:#?}");
+}
+
+#[test]
+fn json_syntax_reads_variables_and_references() {
+    let main = r#"{
+  "variable": {"groups": {"type": "list(string)", "default": ["a", "a"]}},
+  "locals": {"principal": "arn:aws:iam::111122223333:role/${var.role}"},
+  "resource": {"aws_eks_access_entry": {"e": {
+    "cluster_name": "t",
+    "principal_arn": "${local.principal}",
+    "kubernetes_groups": "${var.groups}"
+  }}}
+}"#;
+    let out = run(&[("main.tf.json", main)], TerraformInputs::default());
+    assert_eq!(rules(&out), ["EKS126 main.tf.json:7:26"], "{out:#?}");
+}

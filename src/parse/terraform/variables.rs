@@ -1,0 +1,244 @@
+//! Input variables: their values from defaults, `.tfvars` files, the command line, the
+//! environment or a module call's arguments, converted to their declared type.
+
+use super::eval::{Evaluator, Scope};
+use super::functions::to_set;
+use super::module::Module;
+use super::modules::Frame;
+use super::project::Project;
+use super::syntax::{Block, Expr};
+use super::value::{Placement, Sv, Value, to_text};
+use crate::source::{FileId, Span};
+use hcl::edit::expr::Expression;
+use std::collections::BTreeMap;
+
+/// The value of an input variable and where it came from.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub value: Sv,
+    /// Names the origin for a secondary location (`from the default of variable \`x\``).
+    pub message: String,
+}
+
+/// A value given to a root module's variable, in Terraform's order of precedence (later wins).
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub name: String,
+    pub value: Assigned,
+    /// Names the origin (`from \`terraform.tfvars\``).
+    pub message: String,
+}
+
+/// A value from a file, or a raw string from the command line or the environment.
+#[derive(Clone, Debug)]
+pub enum Assigned {
+    Value(Sv),
+    /// Read as the variable's type asks: a string for primitive types, an HCL expression else.
+    Raw(String),
+}
+
+/// A declared type, as far as conversions need it.
+#[derive(Clone, Debug, PartialEq)]
+enum Type {
+    Any,
+    String,
+    Number,
+    Bool,
+    List(Box<Type>),
+    Set(Box<Type>),
+    Map(Box<Type>),
+    /// Objects and tuples: values are kept as written.
+    Structural,
+}
+
+/// The values of a root module's variables: defaults overridden by assignments.
+pub fn root_inputs(module: &Module, assignments: &[Assignment]) -> BTreeMap<String, Input> {
+    let mut out = BTreeMap::new();
+    for (name, block) in module.variables() {
+        let ty = declared_type(block);
+        let mut input = default(name, block);
+        for a in assignments.iter().filter(|a| a.name == name) {
+            let value = match &a.value {
+                Assigned::Value(v) => v.clone(),
+                Assigned::Raw(raw) => raw_value(raw, &ty, block.header),
+            };
+            input = Input {
+                value,
+                message: a.message.clone(),
+            };
+        }
+        out.insert(name.to_string(), finish(input, name, block, &ty));
+    }
+    out
+}
+
+/// The values of a module instance's variables from the call's arguments.
+pub fn module_inputs(
+    module: &Module,
+    args: BTreeMap<String, Sv>,
+    call: &str,
+) -> BTreeMap<String, Input> {
+    let mut args = args;
+    let mut out = BTreeMap::new();
+    for (name, block) in module.variables() {
+        let ty = declared_type(block);
+        let input = match args.remove(name) {
+            Some(value) => Input {
+                value,
+                message: format!("from the argument `{name}` of module `{call}`"),
+            },
+            None => default(name, block),
+        };
+        out.insert(name.to_string(), finish(input, name, block, &ty));
+    }
+    out
+}
+
+/// The default, or an unknown value when there is none.
+fn default(name: &str, block: &Block) -> Input {
+    match block.body.attr("default") {
+        Some(attr) => Input {
+            value: constant(&attr.value),
+            message: format!("from the default of variable `{name}`"),
+        },
+        None => Input {
+            value: Sv::unknown(block.header),
+            message: String::new(),
+        },
+    }
+}
+
+/// `null` given to a variable with `nullable = false` takes the default; then the type applies.
+fn finish(input: Input, name: &str, block: &Block, ty: &Type) -> Input {
+    let non_nullable = block
+        .body
+        .attr("nullable")
+        .is_some_and(|a| constant(&a.value).value == Value::Bool(false));
+    let input = if input.value.value == Value::Null && non_nullable {
+        default(name, block)
+    } else {
+        input
+    };
+    Input {
+        value: convert(input.value, ty),
+        message: input.message,
+    }
+}
+
+/// Evaluates an expression that may only hold literals (defaults, `.tfvars` values).
+pub fn constant(expr: &Expr) -> Sv {
+    let module = Module::default();
+    let project = Project::default();
+    let eval = Evaluator::new(
+        &module,
+        &project,
+        String::new(),
+        Placement::Root,
+        Frame::root(std::path::PathBuf::new()),
+        BTreeMap::new(),
+    );
+    eval.eval(expr, &Scope::default())
+}
+
+fn declared_type(block: &Block) -> Type {
+    match block.body.attr("type").map(|a| &a.value) {
+        Some(Expr::Native { expr, .. }) => parse_type(expr),
+        _ => Type::Any,
+    }
+}
+
+fn parse_type(expr: &Expression) -> Type {
+    match expr {
+        Expression::Variable(v) => match v.as_str() {
+            "string" => Type::String,
+            "number" => Type::Number,
+            "bool" => Type::Bool,
+            _ => Type::Any,
+        },
+        Expression::FuncCall(f) => {
+            let inner = || Box::new(f.args.iter().next().map_or(Type::Any, parse_type));
+            match f.name.name.as_str() {
+                "list" => Type::List(inner()),
+                "set" => Type::Set(inner()),
+                "map" => Type::Map(inner()),
+                _ => Type::Structural,
+            }
+        }
+        _ => Type::Any,
+    }
+}
+
+/// A value from the command line or the environment, at the variable's declaration.
+fn raw_value(raw: &str, ty: &Type, at: Span) -> Sv {
+    let value = match ty {
+        Type::Any | Type::String | Type::Number | Type::Bool => Sv::string(raw, at),
+        _ => match hcl::edit::parser::parse_expr(raw) {
+            Ok(expr) => constant(&Expr::Native {
+                expr: Box::new(expr),
+                file: FileId(u32::MAX),
+                base: 0,
+            }),
+            Err(_) => Sv::error(at),
+        },
+    };
+    respan(value, at)
+}
+
+/// The value with every part at `span`.
+fn respan(mut v: Sv, span: Span) -> Sv {
+    v.span = span;
+    v.value = match v.value {
+        Value::List(items) => Value::List(items.into_iter().map(|i| respan(i, span)).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, (_, v))| (k, (span, respan(v, span))))
+                .collect(),
+        ),
+        other => other,
+    };
+    v
+}
+
+/// Terraform's conversion to the declared type (as far as rules can tell the difference).
+fn convert(v: Sv, ty: &Type) -> Sv {
+    let Sv {
+        value,
+        span,
+        origin,
+        anchor,
+        reference,
+    } = v;
+    let value = match (ty, value) {
+        (Type::String, value @ (Value::Number(_) | Value::Bool(_))) => {
+            to_text(&value).map_or(Value::Error, Value::String)
+        }
+        (Type::Number, Value::String(t)) => t
+            .as_str()
+            .and_then(|s| s.trim().parse().ok())
+            .map_or(Value::Unknown(None), Value::Number),
+        (Type::Bool, Value::String(t)) => match t.as_str() {
+            Some("true") => Value::Bool(true),
+            Some("false") => Value::Bool(false),
+            _ => Value::Unknown(None),
+        },
+        (Type::List(inner), Value::List(items)) => {
+            Value::List(items.into_iter().map(|i| convert(i, inner)).collect())
+        }
+        (Type::Set(inner), Value::List(items)) => Value::List(to_set(
+            items.into_iter().map(|i| convert(i, inner)).collect(),
+        )),
+        (Type::Map(inner), Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .map(|(k, (ks, v))| (k, (ks, convert(v, inner))))
+                .collect(),
+        ),
+        (_, value) => value,
+    };
+    Sv {
+        value,
+        span,
+        origin,
+        anchor,
+        reference,
+    }
+}

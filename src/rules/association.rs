@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     duplicates(cx, out);
+    // Per cluster: whether it has entries, and whether one of them has an unknown principal.
+    let mut clusters: BTreeMap<&ClusterKey, (bool, bool)> = BTreeMap::new();
     for (a, assoc) in cx.associations() {
         if assoc.inline_of.is_some() {
             continue;
@@ -17,18 +19,15 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(p) = principal.value.as_str() else {
             continue;
         };
-        let in_cluster: Vec<_> = cx
-            .entries()
-            .filter(|(i, _)| cx.entry_key(*i) == Some(key))
-            .collect();
-        let matching = in_cluster
-            .iter()
-            .find(|(_, e)| e.principal.str().is_some_and(|(q, _)| q == p));
-        let maybe = in_cluster
-            .iter()
-            .any(|(_, e)| !matches!(e.principal, Val::Known(ref v) if v.value.as_str().is_some()));
+        let matching = cx.principal_entry(key, p);
+        let (any_entry, maybe) = *clusters.entry(key).or_insert_with(|| {
+            let mut entries = cx.cluster_entries(key).peekable();
+            let any = entries.peek().is_some();
+            // An entry whose principal is not known might be for this principal.
+            (any, entries.any(|(_, e)| e.principal.str().is_none()))
+        });
         match matching {
-            None if !in_cluster.is_empty() && !maybe => out.push(
+            None if any_entry && !maybe => out.push(
                 on_value(EKS208, principal, "no access entry for this principal is defined for this cluster".into())
                     .with_help("create an access entry for the principal first; associating a policy needs one"),
             ),

@@ -19,6 +19,7 @@ pub use catalog::*;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{AccessEntry, AuthMode, Cluster, ClusterLink, Model, PolicyAssociation, Text, Val};
 use crate::source::Span;
+use std::collections::HashMap;
 
 /// Options that change what rules consider a finding.
 #[derive(Clone, Debug, Default)]
@@ -63,24 +64,68 @@ pub(crate) struct Context<'a> {
     pub options: &'a RuleOptions,
     entry_keys: Vec<Option<ClusterKey>>,
     assoc_keys: Vec<Option<ClusterKey>>,
+    /// The entries of each cluster, in model order.
+    entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
+    /// The first entry of each cluster for each known principal.
+    entry_by_principal: HashMap<(ClusterKey, &'a str), usize>,
 }
 
 impl<'a> Context<'a> {
     fn new(model: &'a Model, options: &'a RuleOptions) -> Context<'a> {
-        let key = |link: &ClusterLink| cluster_key(model, link);
+        let clusters = ClusterIndex::new(model);
+        let entry_keys: Vec<_> = model
+            .entries
+            .iter()
+            .map(|e| clusters.key(&e.cluster))
+            .collect();
+        let assoc_keys = model
+            .associations
+            .iter()
+            .map(|a| match a.inline_of {
+                Some(i) => entry_keys[i].clone(),
+                None => clusters.key(&a.cluster),
+            })
+            .collect();
+        let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> = HashMap::new();
+        let mut entry_by_principal = HashMap::new();
+        for (i, (entry, key)) in model.entries.iter().zip(&entry_keys).enumerate() {
+            let Some(key) = key else { continue };
+            entries_by_cluster.entry(key.clone()).or_default().push(i);
+            if let Some((p, _)) = entry.principal.str() {
+                entry_by_principal.entry((key.clone(), p)).or_insert(i);
+            }
+        }
         Context {
             model,
             options,
-            entry_keys: model.entries.iter().map(|e| key(&e.cluster)).collect(),
-            assoc_keys: model
-                .associations
-                .iter()
-                .map(|a| match a.inline_of {
-                    Some(i) => key(&model.entries[i].cluster),
-                    None => key(&a.cluster),
-                })
-                .collect(),
+            entry_keys,
+            assoc_keys,
+            entries_by_cluster,
+            entry_by_principal,
         }
+    }
+
+    /// The entries of a cluster.
+    pub fn cluster_entries(
+        &self,
+        key: &ClusterKey,
+    ) -> impl Iterator<Item = (usize, &'a AccessEntry)> {
+        let model = self.model;
+        self.entries_by_cluster
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(move |&i| (i, &model.entries[i]))
+    }
+
+    /// The first entry of a cluster for a principal.
+    pub fn principal_entry(
+        &self,
+        key: &ClusterKey,
+        principal: &str,
+    ) -> Option<(usize, &'a AccessEntry)> {
+        let i = *self.entry_by_principal.get(&(key.clone(), principal))?;
+        Some((i, &self.model.entries[i]))
     }
 
     pub fn entries(&self) -> impl Iterator<Item = (usize, &'a AccessEntry)> {
@@ -114,12 +159,8 @@ impl<'a> Context<'a> {
         if let Some(i) = a.inline_of {
             return Some((i, &self.model.entries[i]));
         }
-        let key = self.assoc_key(assoc)?;
         let (principal, _) = a.principal.str()?;
-        self.entries().find(|(i, e)| {
-            self.entry_key(*i) == Some(key)
-                && e.principal.str().is_some_and(|(p, _)| p == principal)
-        })
+        self.principal_entry(self.assoc_key(assoc)?, principal)
     }
 
     /// The principal of an association (its owner's, when inline).
@@ -132,22 +173,57 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Resolves a cluster link: to a defined cluster by known name or by reference, else to the
-/// name or reference itself; `None` when neither is known.
-fn cluster_key(model: &Model, link: &ClusterLink) -> Option<ClusterKey> {
-    let name = link.name.str().map(|(n, _)| n);
-    let defined = model
-        .clusters
-        .iter()
-        .position(|c| match (name, c.name.str()) {
-            (Some(a), Some((b, _))) => a == b,
-            _ => link.reference.is_some() && link.reference == c.reference,
-        });
-    match (defined, name, &link.reference) {
-        (Some(i), _, _) => Some(ClusterKey::Defined(i)),
-        (None, Some(n), _) => Some(ClusterKey::Name(n.to_string())),
-        (None, None, Some(r)) => Some(ClusterKey::Reference(r.clone())),
-        _ => None,
+/// The clusters of the model by known name and by reference.
+struct ClusterIndex<'a> {
+    by_name: HashMap<&'a str, usize>,
+    /// Clusters by reference, with whether their name is known.
+    by_reference: HashMap<&'a str, Vec<(usize, bool)>>,
+}
+
+impl<'a> ClusterIndex<'a> {
+    fn new(model: &'a Model) -> ClusterIndex<'a> {
+        let mut by_name = HashMap::new();
+        let mut by_reference: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
+        for (i, c) in model.clusters.iter().enumerate() {
+            let name = c.name.str().map(|(n, _)| n);
+            if let Some(n) = name {
+                by_name.entry(n).or_insert(i);
+            }
+            if let Some(r) = &c.reference {
+                by_reference
+                    .entry(r.as_str())
+                    .or_default()
+                    .push((i, name.is_some()));
+            }
+        }
+        ClusterIndex {
+            by_name,
+            by_reference,
+        }
+    }
+
+    /// Resolves a cluster link: to the first defined cluster with the same known name, or (where
+    /// either name is unknown) the same reference; else to the name or reference itself; `None`
+    /// when neither is known.
+    fn key(&self, link: &ClusterLink) -> Option<ClusterKey> {
+        let name = link.name.str().map(|(n, _)| n);
+        let by_name = name.and_then(|n| self.by_name.get(n).copied());
+        let by_reference = link
+            .reference
+            .as_deref()
+            .and_then(|r| self.by_reference.get(r))
+            .and_then(|cs| cs.iter().find(|(_, named)| name.is_none() || !named))
+            .map(|(i, _)| *i);
+        let defined = match (by_name, by_reference) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match (defined, name, &link.reference) {
+            (Some(i), _, _) => Some(ClusterKey::Defined(i)),
+            (None, Some(n), _) => Some(ClusterKey::Name(n.to_string())),
+            (None, None, Some(r)) => Some(ClusterKey::Reference(r.clone())),
+            _ => None,
+        }
     }
 }
 

@@ -2,11 +2,11 @@
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::discover::{Found, discover, display_path};
-use crate::engine::{Input, LintOptions, lint};
-use crate::parse::terraform::TerraformInputs;
+use crate::discover::{discover, display_path};
+use crate::engine::{Input, lint};
 use crate::report::{self, Format, RenderOptions};
-use crate::rules::{self, RuleMeta, RuleOptions};
+use crate::rules;
+use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -36,6 +36,8 @@ enum Command {
         /// A rule id (EKS101) or name (invalid-principal-arn).
         rule: String,
     },
+    /// Run the language server over standard input and output (for editors).
+    Lsp,
 }
 
 /// When to colour the human output.
@@ -115,6 +117,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Rules { markdown }) => list_rules(markdown),
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Lsp) => Ok(crate::lsp::run()),
         None => run_lint(&cli.lint),
     };
     match result {
@@ -167,61 +170,12 @@ fn print_stdout(text: &str) -> Result<(), String> {
     }
 }
 
-fn rule_list(keys: &[String]) -> Result<Vec<&'static RuleMeta>, String> {
-    keys.iter()
-        .map(|k| {
-            rules::lookup(k.trim())
-                .ok_or_else(|| format!("unknown rule {k:?}; `ekslint rules` lists them"))
-        })
-        .collect()
-}
-
 fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let config = match &args.config {
-        Some(path) => Config::load(path)?,
-        None => Config::find(&cwd)
-            .map(|p| Config::load(&p))
-            .transpose()?
-            .unwrap_or_default(),
-    };
-
-    let select: Vec<String> = if args.select.is_empty() {
-        config.select.clone()
-    } else {
-        args.select.clone()
-    };
-    let mut ignore = config.ignore.clone();
-    ignore.extend(args.ignore.iter().cloned());
-    let mut severity = std::collections::BTreeMap::new();
-    for (key, value) in &config.severity {
-        let rule = rules::lookup(key)
-            .ok_or_else(|| format!("configuration: unknown rule {key:?} in [severity]"))?;
-        let level = Severity::parse(value).ok_or_else(|| {
-            format!(
-                "configuration: severity of {key} must be error, warning or note, not {value:?}"
-            )
-        })?;
-        severity.insert(rule.id, level);
-    }
-    let options = LintOptions {
-        rule_options: RuleOptions {
-            trusted_accounts: config.rules.eks405.trusted_accounts.clone(),
-        },
-        select: if select.is_empty() {
-            None
-        } else {
-            Some(rule_list(&select)?)
-        },
-        ignore: rule_list(&ignore)?,
-        severity,
-        structured: crate::parse::StructuredOptions {
-            cloudformation: crate::parse::cloudformation::CfnOptions {
-                parameters: cfn_parameters(args, &config)?,
-            },
-        },
-        terraform: terraform_inputs(args, &config)?,
-    };
+    let config = load_config(args.config.as_deref(), &cwd)?;
+    let mut options = lint_options(&config, &args.select, &args.ignore)?;
+    options.structured.cloudformation.parameters = cfn_parameters(args, &config)?;
+    options.terraform = terraform_inputs(&config, &args.var_file, &args.var)?;
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,
         (None, None) => FailOn::Warning,
@@ -276,32 +230,6 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     })
 }
 
-/// Terraform variable values: the configuration's var files (relative to it), `--var-file`,
-/// `--var`, and `TF_VAR_` environment variables.
-fn terraform_inputs(args: &LintArgs, config: &Config) -> Result<TerraformInputs, String> {
-    let var_files: Vec<PathBuf> = config
-        .terraform
-        .var_files
-        .iter()
-        .map(|p| config.base.join(p))
-        .chain(args.var_file.iter().cloned())
-        .collect();
-    if let Some(missing) = var_files.iter().find(|p| !p.is_file()) {
-        return Err(format!("{}: no such variable file", missing.display()));
-    }
-    if let Some(bad) = args.var.iter().find(|kv| !kv.contains('=')) {
-        return Err(format!("--var {bad:?}: expected NAME=VALUE"));
-    }
-    let env = std::env::vars()
-        .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
-        .collect();
-    Ok(TerraformInputs {
-        var_files,
-        vars: args.var.clone(),
-        env,
-    })
-}
-
 /// CloudFormation parameter values: the configuration's, then each parameter file's, then each
 /// `--parameter`, later ones overriding earlier ones.
 fn cfn_parameters(
@@ -350,7 +278,8 @@ fn read_inputs(args: &LintArgs, config: &Config) -> Result<Vec<Input>, String> {
     }
     let exclude: Vec<String> = config.exclude.clone();
     let mut found = discover(&paths, &exclude)?;
-    found.extend(module_context(&found, &inputs, args.all_findings));
+    let in_memory: Vec<PathBuf> = inputs.iter().map(|i| PathBuf::from(&i.display)).collect();
+    found.extend(module_context(&found, &in_memory, args.all_findings));
     for found in found {
         let bytes =
             std::fs::read(&found.path).map_err(|e| format!("{}: {e}", found.path.display()))?;
@@ -364,52 +293,4 @@ fn read_inputs(args: &LintArgs, config: &Config) -> Result<Vec<Input>, String> {
         });
     }
     Ok(inputs)
-}
-
-/// The other `.tf` files of the modules of named Terraform files (and of a Terraform file read
-/// from standard input), read for context: a module's variables, cluster and other entries.
-fn module_context(found: &[Found], stdin: &[Input], all_findings: bool) -> Vec<Found> {
-    let named = found
-        .iter()
-        .filter(|f| f.explicit)
-        .map(|f| f.path.clone())
-        .chain(stdin.iter().map(|i| PathBuf::from(&i.display)))
-        .filter(|p| p.extension().is_some_and(|e| e == "tf"));
-    let mut extra: Vec<Found> = Vec::new();
-    for path in named {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let sibling = entry.path();
-            let same =
-                |p: &Path| std::fs::canonicalize(p).ok() == std::fs::canonicalize(&sibling).ok();
-            let known = found.iter().any(|f| same(&f.path))
-                || extra.iter().any(|f| same(&f.path))
-                || stdin.iter().any(|i| same(Path::new(&i.display)));
-            if !known && sibling.extension().is_some_and(|e| e == "tf") && sibling.is_file() {
-                extra.push(Found {
-                    path: sibling,
-                    explicit: false,
-                    context: !all_findings,
-                });
-            }
-        }
-    }
-    extra.sort();
-    extra
-}
-
-/// The directory of a file, as one key per directory whatever the spelling (`main.tf`,
-/// `./main.tf`, an absolute path): Terraform files of one directory form one module.
-fn module_dir(path: &Path) -> PathBuf {
-    let parent = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf())
 }

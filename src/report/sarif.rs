@@ -32,8 +32,6 @@ use crate::source::Span;
 
 /// The base id relative artifact URIs are resolved against.
 const SRCROOT: &str = "%SRCROOT%";
-/// Where rule documentation lives: `<RULES_DOC_URI><id>-<name>.md`.
-const RULES_DOC_URI: &str = "https://github.com/ekslint/ekslint/blob/main/rules/";
 /// The key of our fingerprint in `partialFingerprints`.
 const FINGERPRINT_KEY: &str = "ekslint/v1";
 
@@ -107,7 +105,7 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
                 .markdown(explanation)
                 .build(),
         )
-        .help_uri(format!("{RULES_DOC_URI}{}-{}.md", rule.id, rule.name))
+        .help_uri(rule.doc_url())
         .default_configuration(
             ReportingConfiguration::builder()
                 .level(json!(rule.severity.as_str()))

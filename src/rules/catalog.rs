@@ -17,7 +17,15 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+/// Where rule documentation is published: `<RULES_DOC_URI><id>-<name>.md`.
+const RULES_DOC_URI: &str = "https://github.com/ekslint/ekslint/blob/main/rules/";
+
 impl RuleMeta {
+    /// The address of the rule's documentation page.
+    pub fn doc_url(&self) -> String {
+        format!("{RULES_DOC_URI}{}-{}.md", self.id, self.name)
+    }
+
     /// The Markdown explanation, without the front matter.
     pub fn explanation(&self) -> &'static str {
         self.doc

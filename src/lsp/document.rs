@@ -1,0 +1,76 @@
+//! Linting an open document: its unsaved text, the rest of its Terraform module from disk (or
+//! from the editor, for files of the module that are open too), and the `.ekslint.toml` found
+//! upward from its directory.
+
+use crate::engine::{self, Input};
+use crate::report::Report;
+use crate::source::FileId;
+use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The texts of the open documents, by path.
+pub type Open = BTreeMap<PathBuf, String>;
+
+/// The result of linting one document.
+#[derive(Debug)]
+pub struct Linted {
+    /// Every finding of the run (only the document's are reported; the others' files were read
+    /// for context).
+    pub report: Report,
+    /// The document in `report.sources`.
+    pub file: FileId,
+}
+
+/// Whether two documents belong to the same Terraform module (so that editing one changes the
+/// findings of the other).
+pub fn same_module(a: &Path, b: &Path) -> bool {
+    let tf = |p: &Path| p.extension().is_some_and(|e| e == "tf");
+    tf(a) && tf(b) && module_dir(a) == module_dir(b)
+}
+
+/// Lints the open document at `path` (whose text is in `open`). Paths in the report are
+/// absolute, as the document's is. Fails when the configuration is not valid.
+pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
+    let text = open
+        .get(path)
+        .ok_or_else(|| format!("{} is not open", path.display()))?;
+    let dir = module_dir(path);
+    let config = load_config(None, &dir)?;
+    let mut options = lint_options(&config, &[], &[])?;
+    options.terraform = terraform_inputs(&config, &[], &[])?;
+    let display = path.display().to_string();
+    let mut inputs = vec![Input {
+        display: display.clone(),
+        dir,
+        bytes: text.clone().into_bytes(),
+        explicit: true,
+        context: false,
+    }];
+    for found in module_context(&[], &[path.to_path_buf()], false) {
+        // A file of the module that is open is read as the editor holds it; one that cannot
+        // be read (deleted meanwhile) is left out rather than failing the document.
+        let bytes = match open.get(&found.path) {
+            Some(text) => text.clone().into_bytes(),
+            None => match std::fs::read(&found.path) {
+                Ok(bytes) => bytes,
+                Err(_) => continue,
+            },
+        };
+        inputs.push(Input {
+            display: found.path.display().to_string(),
+            dir: module_dir(&found.path),
+            bytes,
+            explicit: false,
+            context: found.context,
+        });
+    }
+    let report = engine::lint(inputs, &options);
+    let file = report
+        .sources
+        .files()
+        .find(|(_, f)| f.path == display)
+        .map(|(id, _)| id)
+        .ok_or_else(|| format!("{display}: missing from its own report"))?;
+    Ok(Linted { report, file })
+}

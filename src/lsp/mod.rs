@@ -1,0 +1,19 @@
+//! `ekslint lsp`: a language server over standard input and output.
+//!
+//! It publishes the diagnostics of every open Terraform, CloudFormation and eksctl document on
+//! open, change (full text sync) and save, linting the editor's unsaved text together with the
+//! rest of the document's Terraform module (from disk, or from the editor for files of the module
+//! that are open too) under the `.ekslint.toml` found upward from the document's directory. Each
+//! finding offers a quick fix that writes an `ekslint:ignore` comment above it.
+//!
+//! Only [`server`] and [`convert`] know the LSP crates (`lsp-server` for the transport,
+//! `lsp-types` for the messages), so either can be swapped; [`document`], [`quickfix`] and
+//! [`uri`] are plain Rust.
+
+mod convert;
+mod document;
+mod quickfix;
+mod server;
+mod uri;
+
+pub use server::run;

@@ -1,0 +1,125 @@
+//! The quick fix of a finding: an `ekslint:ignore` comment on the line above it (SPEC §7).
+
+use std::path::Path;
+
+/// Text to insert at a 0-based line and UTF-16 column.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Insertion {
+    pub line: u32,
+    pub character: u32,
+    pub text: String,
+}
+
+/// The insertion that suppresses `rule` for a finding on the 0-based `line` of `text`: `,ID`
+/// added to an `ekslint:ignore` comment that is alone on the line above, else a new comment line
+/// above with the finding line's indentation. `None` for JSON (no comments), a line past the
+/// end, or a rule the comment above already names.
+pub fn ignore_comment(path: &Path, text: &str, line: u32, rule: &str) -> Option<Insertion> {
+    let name = path.to_string_lossy();
+    if name.ends_with(".json") || text.trim_start().starts_with('{') {
+        return None;
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let index = usize::try_from(line).ok()?;
+    let target = *lines.get(index)?;
+    if let Some(above) = index.checked_sub(1).and_then(|i| lines.get(i)) {
+        let above = above.trim_end_matches('\r');
+        if let Some(ids_end) = ignore_ids_end(above) {
+            let ids = &above[..ids_end];
+            let named = ids
+                .rsplit("ekslint:ignore")
+                .next()
+                .unwrap_or("")
+                .split([',', ' ', '\t'])
+                .any(|id| id.eq_ignore_ascii_case(rule));
+            return (!named).then(|| Insertion {
+                line: line - 1,
+                character: utf16_len(ids),
+                text: format!(",{rule}"),
+            });
+        }
+    }
+    let indent = &target[..target.len() - target.trim_start_matches([' ', '\t']).len()];
+    let eol = if target.ends_with('\r') { "\r\n" } else { "\n" };
+    Some(Insertion {
+        line,
+        character: 0,
+        text: format!("{indent}# ekslint:ignore {rule}{eol}"),
+    })
+}
+
+/// For a line that is only an `ekslint:ignore` comment (not `ignore-file`), the byte offset
+/// where its rule ids end (before ` -- reason`).
+fn ignore_ids_end(line: &str) -> Option<usize> {
+    let comment = line.trim_start();
+    let body = comment
+        .strip_prefix('#')
+        .or_else(|| comment.strip_prefix("//"))?
+        .trim_start();
+    let rest = body.strip_prefix("ekslint:ignore")?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let start = line.len() - rest.len();
+    let ids = rest.split("--").next().unwrap_or(rest).trim_end();
+    Some(start + ids.len())
+}
+
+fn utf16_len(s: &str) -> u32 {
+    u32::try_from(s.encode_utf16().count()).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TF: &str = "resource \"a\" \"b\" {\n  groups = [\"system:masters\"]\n}\n";
+
+    #[test]
+    fn new_comment_takes_the_indentation() {
+        let fix = ignore_comment(Path::new("main.tf"), TF, 1, "EKS125");
+        assert_eq!(
+            fix,
+            Some(Insertion {
+                line: 1,
+                character: 0,
+                text: "  # ekslint:ignore EKS125\n".into()
+            })
+        );
+        let crlf = TF.replace('\n', "\r\n");
+        let fix = ignore_comment(Path::new("main.tf"), &crlf, 1, "EKS125");
+        assert_eq!(
+            fix.map(|f| f.text),
+            Some("  # ekslint:ignore EKS125\r\n".into())
+        );
+    }
+
+    #[test]
+    fn existing_comment_above_is_extended() {
+        let text =
+            "x {\n  # ëkś ekslint:ignore EKS101\n  # ekslint:ignore EKS101 -- known\n  a = 1\n}\n";
+        let fix = ignore_comment(Path::new("m.tf"), text, 3, "EKS104");
+        assert_eq!(
+            fix,
+            Some(Insertion {
+                line: 2,
+                character: 25,
+                text: ",EKS104".into()
+            })
+        );
+        assert_eq!(ignore_comment(Path::new("m.tf"), text, 3, "EKS101"), None);
+        // A comment that is not an ignore comment of its own is left alone.
+        let fix = ignore_comment(Path::new("m.tf"), text, 2, "EKS104");
+        assert_eq!(fix.map(|f| (f.line, f.character)), Some((2, 0)));
+    }
+
+    #[test]
+    fn json_has_no_comments() {
+        assert_eq!(ignore_comment(Path::new("t.json"), "{}", 0, "EKS101"), None);
+        assert_eq!(
+            ignore_comment(Path::new("t.template"), " {\"a\": 1}", 0, "EKS101"),
+            None
+        );
+        assert_eq!(ignore_comment(Path::new("m.tf"), TF, 9, "EKS101"), None);
+    }
+}

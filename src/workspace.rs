@@ -1,0 +1,162 @@
+//! What the command line and the language server share: lint options from the configuration,
+//! and the rest of a named file's Terraform module read for context.
+
+use crate::config::Config;
+use crate::diagnostic::Severity;
+use crate::discover::Found;
+use crate::engine::LintOptions;
+use crate::parse::StructuredOptions;
+use crate::parse::cloudformation::CfnOptions;
+use crate::parse::terraform::TerraformInputs;
+use crate::rules::{self, RuleMeta, RuleOptions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The configuration file at `path` when given, else the nearest `.ekslint.toml` upward from
+/// `dir`, else the defaults.
+pub fn load_config(path: Option<&Path>, dir: &Path) -> Result<Config, String> {
+    match path {
+        Some(path) => Config::load(path),
+        None => Ok(Config::find(dir)
+            .map(|p| Config::load(&p))
+            .transpose()?
+            .unwrap_or_default()),
+    }
+}
+
+/// The lint options of a configuration with command-line rule lists applied: a non-empty
+/// `select` replaces the configuration's, `ignore` adds to it. Terraform variable values are set
+/// apart, by [`terraform_inputs`].
+pub fn lint_options(
+    config: &Config,
+    select: &[String],
+    ignore: &[String],
+) -> Result<LintOptions, String> {
+    let select: &[String] = if select.is_empty() {
+        &config.select
+    } else {
+        select
+    };
+    let ignore: Vec<String> = config.ignore.iter().chain(ignore).cloned().collect();
+    let mut severity = BTreeMap::new();
+    for (key, value) in &config.severity {
+        let rule = rules::lookup(key)
+            .ok_or_else(|| format!("configuration: unknown rule {key:?} in [severity]"))?;
+        let level = Severity::parse(value).ok_or_else(|| {
+            format!(
+                "configuration: severity of {key} must be error, warning or note, not {value:?}"
+            )
+        })?;
+        severity.insert(rule.id, level);
+    }
+    Ok(LintOptions {
+        rule_options: RuleOptions {
+            trusted_accounts: config.rules.eks405.trusted_accounts.clone(),
+        },
+        select: if select.is_empty() {
+            None
+        } else {
+            Some(rule_list(select)?)
+        },
+        ignore: rule_list(&ignore)?,
+        severity,
+        structured: StructuredOptions {
+            cloudformation: CfnOptions {
+                parameters: config.cloudformation.parameters.clone(),
+            },
+        },
+        terraform: TerraformInputs::default(),
+    })
+}
+
+/// Terraform variable values: the configuration's var files (relative to it), then
+/// `var_files` and `vars` (`NAME=VALUE`, from the command line), and `TF_VAR_` environment
+/// variables.
+pub fn terraform_inputs(
+    config: &Config,
+    var_files: &[PathBuf],
+    vars: &[String],
+) -> Result<TerraformInputs, String> {
+    let var_files: Vec<PathBuf> = config
+        .terraform
+        .var_files
+        .iter()
+        .map(|p| config.base.join(p))
+        .chain(var_files.iter().cloned())
+        .collect();
+    if let Some(missing) = var_files.iter().find(|p| !p.is_file()) {
+        return Err(format!("{}: no such variable file", missing.display()));
+    }
+    if let Some(bad) = vars.iter().find(|kv| !kv.contains('=')) {
+        return Err(format!("--var {bad:?}: expected NAME=VALUE"));
+    }
+    let env = std::env::vars()
+        .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
+        .collect();
+    Ok(TerraformInputs {
+        var_files,
+        vars: vars.to_vec(),
+        env,
+    })
+}
+
+/// Looks up rules by id or name.
+fn rule_list(keys: &[String]) -> Result<Vec<&'static RuleMeta>, String> {
+    keys.iter()
+        .map(|k| {
+            rules::lookup(k.trim())
+                .ok_or_else(|| format!("unknown rule {k:?}; `ekslint rules` lists them"))
+        })
+        .collect()
+}
+
+/// The other `.tf` files of the modules of named Terraform files, read for context: a module's
+/// variables, cluster and other entries. `found` are the files found on disk (the named ones
+/// have `explicit` set); `in_memory` are named files whose text does not come from disk
+/// (standard input, an editor's unsaved buffer). With `all_findings` the files found here are
+/// not marked as context, so their findings are reported too.
+pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool) -> Vec<Found> {
+    let named = found
+        .iter()
+        .filter(|f| f.explicit)
+        .map(|f| f.path.clone())
+        .chain(in_memory.iter().cloned())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"));
+    let mut extra: Vec<Found> = Vec::new();
+    for path in named {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let sibling = entry.path();
+            let same =
+                |p: &Path| std::fs::canonicalize(p).ok() == std::fs::canonicalize(&sibling).ok();
+            let known = found.iter().any(|f| same(&f.path))
+                || extra.iter().any(|f| same(&f.path))
+                || in_memory.iter().any(|p| same(p));
+            if !known && sibling.extension().is_some_and(|e| e == "tf") && sibling.is_file() {
+                extra.push(Found {
+                    path: sibling,
+                    explicit: false,
+                    context: !all_findings,
+                });
+            }
+        }
+    }
+    extra.sort();
+    extra
+}
+
+/// The directory of a file, as one key per directory whatever the spelling (`main.tf`,
+/// `./main.tf`, an absolute path): Terraform files of one directory form one module.
+pub fn module_dir(path: &Path) -> PathBuf {
+    let parent = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf())
+}

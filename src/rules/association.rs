@@ -70,7 +70,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// EKS207: one policy associated twice with one principal in one cluster.
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<(&ClusterKey, Cow<str>, Cow<str>), Vec<usize>> = BTreeMap::new();
+    // (cluster, principal, policy) → the associations, in model order.
+    type Key<'a> = (&'a ClusterKey, Cow<'a, str>, Cow<'a, str>);
+    let mut seen: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (a, assoc) in cx.associations() {
         let (Some(key), Some(p), Some(policy)) = (
             cx.assoc_key(a),

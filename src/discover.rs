@@ -29,9 +29,18 @@ pub fn is_candidate(path: &Path) -> bool {
 /// `exclude` holds glob patterns (relative to the walked directory) of paths to leave out.
 pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, String> {
     let mut found = Vec::new();
+    // Named files (what pre-commit passes) are excluded by the same patterns, relative to the
+    // working directory.
+    let named_excluded = excludes(Path::new("."), exclude)?;
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if meta.is_file() {
+            if named_excluded
+                .matched(path.strip_prefix("./").unwrap_or(path), false)
+                .is_ignore()
+            {
+                continue;
+            }
             found.push(Found {
                 path: path.clone(),
                 explicit: true,
@@ -39,15 +48,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, Str
             });
             continue;
         }
-        let mut overrides = OverrideBuilder::new(path);
-        for glob in exclude {
-            overrides
-                .add(&format!("!{glob}"))
-                .map_err(|e| format!("invalid exclude pattern {glob:?}: {e}"))?;
-        }
-        let overrides = overrides
-            .build()
-            .map_err(|e| format!("invalid exclude patterns: {e}"))?;
+        let overrides = excludes(path, exclude)?;
         let walk = WalkBuilder::new(path)
             .require_git(false)
             .overrides(overrides)
@@ -66,6 +67,19 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, Str
     found.sort();
     found.dedup_by(|a, b| a.path == b.path);
     Ok(found)
+}
+
+/// The exclude patterns as ignore rules for paths under `root`.
+fn excludes(root: &Path, exclude: &[String]) -> Result<ignore::overrides::Override, String> {
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in exclude {
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|e| format!("invalid exclude pattern {glob:?}: {e}"))?;
+    }
+    overrides
+        .build()
+        .map_err(|e| format!("invalid exclude patterns: {e}"))
 }
 
 /// The path as shown in reports: relative to the working directory when below it, `/`-separated.

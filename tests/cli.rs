@@ -356,3 +356,30 @@ fn named_files_are_linted_with_their_module_but_only_their_findings_reported() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["diagnostics"].as_array().unwrap().len(), 0, "{json}");
 }
+
+#[test]
+fn exclude_patterns_apply_to_walked_and_named_files() {
+    let dir = dir_with(&[
+        ("main.tf", BAD_ENTRY.as_bytes()),
+        ("legacy/old.tf", USER_ENTRY.as_bytes()),
+        (".ekslint.toml", b"exclude = [\"legacy/**\"]\n"),
+    ]);
+    let files = |args: &[&str]| -> Vec<String> {
+        let out = ekslint()
+            .current_dir(dir.path())
+            .args(["--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["file"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(files(&[]), ["main.tf"]);
+    assert!(files(&["legacy/old.tf"]).is_empty());
+    assert!(files(&["./legacy/old.tf"]).is_empty());
+}

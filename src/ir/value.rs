@@ -36,6 +36,9 @@ impl<T> Spanned<T> {
 pub enum UnknownHint {
     /// The ARN of the identity that runs the deployment (Terraform `data.aws_caller_identity.<name>.arn`).
     CallerIdentityArn { source_name: String },
+    /// The value of a named expression (`var.role_arn`, `aws_iam_role.node.arn`), the same
+    /// wherever the same key appears: two principals with one key are one principal.
+    Same { key: String },
 }
 
 /// A field value: absent from the source, present but not statically known, or known.
@@ -207,9 +210,17 @@ impl Text {
 
 /// Convenience accessors for string fields.
 impl Val<Text> {
-    /// The identity of a known or partly known string (see [`Text::identity`]).
+    /// The identity of a known or partly known string (see [`Text::identity`]), or of an unknown
+    /// value known to be the same as others ([`UnknownHint::Same`]).
     pub fn identity(&self) -> Option<Cow<'_, str>> {
-        self.get()?.value.identity()
+        match self {
+            Val::Known(s) => s.value.identity(),
+            Val::Unknown {
+                hint: Some(UnknownHint::Same { key }),
+                ..
+            } => Some(Cow::Owned(format!("\u{0}{key}"))),
+            _ => None,
+        }
     }
 
     /// The fully known string and its spanned value.

@@ -84,16 +84,24 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
         seen.entry((key, p, policy)).or_default().push(a);
     }
     for group in seen.values().filter(|g| g.len() > 1) {
-        let mut spans: Vec<_> = group
+        let mut values: Vec<&Val<crate::ir::Text>> = group
             .iter()
-            .filter_map(|&a| cx.model.associations[a].policy_arn.get())
+            .map(|&a| &cx.model.associations[a].policy_arn)
             .collect();
-        spans.sort_by_key(|v| v.span);
-        let first = spans[0];
-        for later in &spans[1..] {
+        values.sort_by_key(|v| v.span());
+        let Some(first) = values[0].span() else {
+            continue;
+        };
+        for later in &values[1..] {
+            let message =
+                "this policy is already associated with the same principal in this cluster";
+            let d = match later {
+                Val::Known(v) => on_value(EKS207, v, message.into()),
+                Val::Unknown { span, .. } => Diagnostic::new(EKS207, *span, message.into()),
+                Val::Absent => continue,
+            };
             out.push(
-                on_value(EKS207, later, "this policy is already associated with the same principal in this cluster".into())
-                    .with_related([Related { span: first.span, message: "first associated here".into() }])
+                d.with_related([Related { span: first, message: "first associated here".into() }])
                     .with_help("a policy can be associated with an entry once; merge the scopes into one association"),
             );
         }

@@ -98,30 +98,35 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut seen: std::collections::BTreeMap<
         (&super::ClusterKey, std::borrow::Cow<str>),
-        Vec<&crate::ir::Spanned<Text>>,
+        Vec<&Val<Text>>,
     > = Default::default();
     for (i, e) in cx.entries() {
-        if let (Some(key), Some(p), Some(v)) =
-            (cx.entry_key(i), e.principal.identity(), e.principal.get())
-        {
-            seen.entry((key, p)).or_default().push(v);
+        if let (Some(key), Some(p)) = (cx.entry_key(i), e.principal.identity()) {
+            seen.entry((key, p)).or_default().push(&e.principal);
         }
     }
     for group in seen.values_mut().filter(|g| g.len() > 1) {
-        group.sort_by_key(|v| v.span);
-        let first = group[0];
+        group.sort_by_key(|v| v.span());
+        let Some(first) = group[0].span() else {
+            continue;
+        };
         for later in &group[1..] {
-            out.push(
-                on_value(
+            let d = match later {
+                Val::Known(v) => on_value(
                     EKS104,
-                    later,
-                    format!(
-                        "{} already has an access entry in this cluster",
-                        super::quoted(&later.value.display())
-                    ),
-                )
-                .with_related([crate::ir::Related {
-                    span: first.span,
+                    v,
+                    format!("{} already has an access entry in this cluster", super::quoted(&v.value.display())),
+                ),
+                Val::Unknown { span, .. } => Diagnostic::new(
+                    EKS104,
+                    *span,
+                    "this principal (the same expression as the first entry's) already has an access entry in this cluster".into(),
+                ),
+                Val::Absent => continue,
+            };
+            out.push(
+                d.with_related([crate::ir::Related {
+                    span: first,
                     message: "first access entry for this principal".into(),
                 }])
                 .with_help("a principal can have one access entry per cluster; merge the two"),

@@ -475,7 +475,11 @@ impl<'p> Evaluator<'p> {
                 v
             }
             "module" => modules::module_value(self, attr, rest, loc, scope, span),
-            "data" => data_source(attr, rest, span),
+            "data" => {
+                let mut v = data_source(attr, rest, span);
+                v.reference = self.attribute_path(name, attr, rest);
+                v
+            }
             kind if kind.starts_with("aws_eks_") => {
                 let resource = self.resource_value(kind, attr);
                 let mut v = self.navigate(&resource, rest, loc, scope, span);
@@ -484,8 +488,26 @@ impl<'p> Evaluator<'p> {
                 }
                 v
             }
-            _ => Sv::unknown(span),
+            _ => {
+                let mut v = Sv::unknown(span);
+                v.reference = self.attribute_path(name, attr, rest);
+                v
+            }
         }
+    }
+
+    /// `unit::root.a.b.c` for a traversal of attributes only: it names one value of the module
+    /// instance (an attribute of another resource, a data source), unknown before apply.
+    fn attribute_path(&self, root: &str, first: &str, rest: &[Op]) -> Option<String> {
+        let mut path = format!("{}::{root}.{first}", self.unit);
+        for op in rest {
+            let TraversalOperator::GetAttr(id) = op.value() else {
+                return None;
+            };
+            path.push('.');
+            path.push_str(id.as_str());
+        }
+        Some(path)
     }
 
     /// An unknown value for an undeclared variable or local, remembering what it names.

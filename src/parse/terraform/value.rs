@@ -270,10 +270,11 @@ impl Placement {
 
     fn unknown<T>(&self, sv: &Sv) -> Val<T> {
         let (span, _) = self.locate(sv);
+        let same = || sv.reference.clone().map(|key| UnknownHint::Same { key });
         match &sv.value {
             Value::Unknown(hint) => Val::Unknown {
                 span,
-                hint: hint.clone(),
+                hint: hint.clone().or_else(same),
             },
             _ => Val::unknown(span),
         }

@@ -2,10 +2,11 @@
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::discover::{discover, display_path};
+use crate::discover::discover;
 use crate::engine::{Input, lint};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
+use crate::source::display_path;
 use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};

@@ -8,9 +8,10 @@ use super::syntax::{Attr, Block, Body, Expr};
 use super::value::{Sv, Value};
 use crate::ir::Text;
 use crate::parse::ParseError;
+use crate::parse::tree::json::STRICT;
 use crate::source::{FileId, Span};
 use jsonc_parser::ast::{ObjectPropName, Value as Json};
-use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+use jsonc_parser::{CollectOptions, parse_to_ast};
 
 /// Top-level block types and how many labels they take.
 const TOP_LEVEL: &[(&str, usize)] = &[
@@ -92,19 +93,7 @@ pub fn parse_values(file: FileId, text: &str) -> Result<Body, ParseError> {
 }
 
 fn parse<'a>(file: FileId, text: &'a str) -> Result<Option<Json<'a>>, ParseError> {
-    let strict = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    parse_to_ast(text, &CollectOptions::default(), &strict)
+    parse_to_ast(text, &CollectOptions::default(), &STRICT)
         .map(|r| r.value)
         .map_err(|e| ParseError {
             span: Span::new(file, e.range().start, e.range().end),

@@ -9,25 +9,27 @@ use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
 use crate::source::{FileId, Span};
 
+/// Strict JSON: every lenient JSONC/JSON5 form of `jsonc-parser` switched off.
+pub const STRICT: ParseOptions = ParseOptions {
+    allow_comments: false,
+    allow_loose_object_property_names: false,
+    allow_trailing_commas: false,
+    allow_missing_commas: false,
+    allow_single_quoted_strings: false,
+    allow_hexadecimal_numbers: false,
+    allow_unary_plus_numbers: false,
+    allow_bare_decimal_point_numbers: false,
+    allow_non_finite_numbers: false,
+    allow_extended_string_escapes: false,
+};
+
 /// Parse strict JSON text (no comments, trailing commas or other JSON5 forms) into a tree.
 ///
 /// Numbers keep their text. Duplicate keys, nesting deeper than [`MAX_DEPTH`], an empty text
 /// and syntax errors are errors.
 pub fn parse_json(file: FileId, text: &str) -> Result<Node, TreeError> {
     check_depth(file, text)?;
-    let strict = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed = parse_to_ast(text, &CollectOptions::default(), &strict)
+    let parsed = parse_to_ast(text, &CollectOptions::default(), &STRICT)
         .map_err(|e| TreeError::at(file, text, e.range().start, e.kind().to_string()))?;
     let Some(value) = parsed.value else {
         return Err(TreeError::at(file, text, text.len(), "no JSON value"));

@@ -3,7 +3,8 @@
 //!
 //! `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=ID name::message`, with `::warning`
 //! for warnings and `::notice` for notes. Columns count Unicode scalar values and `endColumn` is
-//! the column just after the span, as in the JSON and SARIF output.
+//! the column just after the span, as in the JSON and SARIF output. Secondary locations and the
+//! help follow the message on lines of their own.
 
 use std::io::{self, Write};
 
@@ -37,8 +38,26 @@ fn command(report: &Report, d: &Diagnostic) -> String {
         end.line,
         end.column,
         escape_property(&title),
-        escape_data(&d.message),
+        escape_data(&message(report, d)),
     )
+}
+
+/// The message, then one line per secondary location (where a value came from, the earlier
+/// duplicate) and the help: annotations have no other place for them.
+fn message(report: &Report, d: &Diagnostic) -> String {
+    let mut text = d.message.clone();
+    for r in &d.related {
+        let (start, _) = report.sources.range(r.span);
+        let path = &report.sources.get(r.span.file).path;
+        text.push_str(&format!(
+            "\n{}: {path}:{}:{}",
+            r.message, start.line, start.column
+        ));
+    }
+    if let Some(help) = &d.help {
+        text.push_str(&format!("\nhelp: {help}"));
+    }
+    text
 }
 
 /// Escapes a command's message: `%`, `\r` and `\n`.
@@ -73,7 +92,9 @@ mod tests {
             lines[0],
             "::error file=cfn/stack.yaml,line=5,col=21,endLine=5,endColumn=54,\
              title=EKS104 duplicate-principal::\
-             principal arn:aws:iam::123456789012:role/ci already has an access entry"
+             principal arn:aws:iam::123456789012:role/ci already has an access entry\
+             %0Afirst access entry for this principal: envs/prod cluster/main.tf:3:19\
+             %0Ahelp: remove one of the two entries"
         );
         assert!(
             lines[1].starts_with("::notice file=envs/prod cluster/main.tf,line=4,"),
@@ -82,7 +103,8 @@ mod tests {
         assert_eq!(
             lines[2],
             "::error file=envs/prod cluster/main.tf,line=5,col=20,endLine=5,endColumn=29,\
-             title=EKS105 invalid-entry-type::type \"standrd\" is not a valid access entry type"
+             title=EKS105 invalid-entry-type::type \"standrd\" is not a valid access entry type\
+             %0Ahelp: did you mean \"STANDARD\"?"
         );
     }
 

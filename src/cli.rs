@@ -106,6 +106,9 @@ struct LintArgs {
     /// Also show suppressed findings.
     #[arg(long)]
     show_suppressed: bool,
+    /// Say on standard error which YAML and JSON files were skipped, and why.
+    #[arg(short, long)]
+    verbose: bool,
     /// Also report findings in files read only for context (the other files of a named file's
     /// Terraform module).
     #[arg(long)]
@@ -187,6 +190,11 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
 
     let inputs = read_inputs(args, &config)?;
     let report = lint(inputs, &options);
+    if args.verbose {
+        for (id, why) in &report.skipped {
+            eprintln!("ekslint: skipped {}: {why}", report.sources.get(*id).path);
+        }
+    }
 
     let color = match args.color {
         ColorChoice::Always => true,

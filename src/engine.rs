@@ -157,11 +157,15 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
 
     let mut model = terraform.model;
     errors.extend(terraform.errors);
+    let mut skipped = Vec::new();
     for (id, result) in structured_results {
-        if let Some((m, e)) = result {
-            model.extend(m);
-            errors.extend(e);
-            linted[id.0 as usize] = true;
+        match result {
+            Ok((m, e)) => {
+                model.extend(m);
+                errors.extend(e);
+                linted[id.0 as usize] = true;
+            }
+            Err(why) => skipped.push((id, why)),
         }
     }
 
@@ -199,6 +203,7 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
 
     Report {
+        skipped,
         sources,
         diagnostics,
         rules: options.rules(),

@@ -383,3 +383,28 @@ fn exclude_patterns_apply_to_walked_and_named_files() {
     assert!(files(&["legacy/old.tf"]).is_empty());
     assert!(files(&["./legacy/old.tf"]).is_empty());
 }
+
+#[test]
+fn verbose_says_which_files_were_skipped() {
+    let dir = dir_with(&[
+        ("main.tf", USER_ENTRY.as_bytes()),
+        ("compose.yaml", b"services:\n  web:\n    image: nginx\n"),
+        ("k8s.yaml", b"kind: A\n---\nkind: B\n"),
+    ]);
+    ekslint()
+        .current_dir(dir.path())
+        .arg("--verbose")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("skipped compose.yaml: neither a CloudFormation template")
+                .and(predicate::str::contains(
+                    "skipped k8s.yaml: several YAML documents",
+                )),
+        );
+    ekslint()
+        .current_dir(dir.path())
+        .assert()
+        .code(1)
+        .stderr("");
+}

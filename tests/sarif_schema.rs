@@ -89,6 +89,7 @@ pub fn build_report(tf_prefix: &str) -> Report {
         },
     ];
     Report {
+        skipped: Vec::new(),
         sources,
         diagnostics,
         rules: ["EKS104", "EKS105", "EKS401"]

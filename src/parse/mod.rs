@@ -32,7 +32,32 @@ pub struct StructuredOptions {
     pub cloudformation: cloudformation::CfnOptions,
 }
 
-/// Reads a YAML or JSON file as CloudFormation or eksctl; `None` when it is neither.
+/// Why a YAML or JSON file was not linted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    /// Neither a CloudFormation template nor an eksctl `ClusterConfig`.
+    NotATemplate,
+    /// Several YAML documents, none of them an eksctl `ClusterConfig`: not a template.
+    MultiDocument,
+    /// Not valid YAML or JSON, and naming neither format.
+    Unparsable,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Skipped::NotATemplate => {
+                "neither a CloudFormation template nor an eksctl ClusterConfig"
+            }
+            Skipped::MultiDocument => {
+                "several YAML documents and no eksctl ClusterConfig: not a template"
+            }
+            Skipped::Unparsable => "not valid YAML or JSON, and names neither format",
+        })
+    }
+}
+
+/// Reads a YAML or JSON file as CloudFormation or eksctl, or says why it is not one.
 ///
 /// A file that does not parse is reported only when its text names one of the two formats;
 /// other broken YAML and JSON files are not ours to judge.
@@ -41,7 +66,7 @@ pub fn structured(
     name: &str,
     text: &str,
     options: &StructuredOptions,
-) -> Option<(Model, Vec<ParseError>)> {
+) -> Result<(Model, Vec<ParseError>), Skipped> {
     let json = name.ends_with(".json") || text.trim_start().starts_with('{');
     let docs = if json {
         tree::parse_json(file, text).map(|d| vec![d])
@@ -54,7 +79,11 @@ pub fn structured(
             let ours = ["AWSTemplateFormatVersion", "AWS::", "eksctl.io/v1alpha5"]
                 .iter()
                 .any(|m| text.contains(m));
-            return ours.then(|| (Model::default(), vec![e.into()]));
+            return if ours {
+                Ok((Model::default(), vec![e.into()]))
+            } else {
+                Err(Skipped::Unparsable)
+            };
         }
     };
     let (mut model, errors, scopes) = if docs.iter().any(eksctl::is_cluster_config) {
@@ -74,7 +103,8 @@ pub fn structured(
                     resources(doc).into_iter().map(|(s, _)| s).collect(),
                 )
             }
-            _ => return None,
+            [_] => return Err(Skipped::NotATemplate),
+            _ => return Err(Skipped::MultiDocument),
         }
     };
     if !json {
@@ -82,7 +112,7 @@ pub fn structured(
             .suppressions
             .extend(comments::suppressions(file, text, &scopes));
     }
-    Some((model, errors))
+    Ok((model, errors))
 }
 
 /// Each resource of a template with its span, from its logical id to the end of its definition.

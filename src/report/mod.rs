@@ -25,6 +25,8 @@ pub struct Report {
     pub rules: Vec<&'static RuleMeta>,
     /// The number of files that were linted (parsed as one of the input formats).
     pub files_linted: usize,
+    /// YAML and JSON files that were read but are not one of the input formats, and why.
+    pub skipped: Vec<(crate::source::FileId, crate::parse::Skipped)>,
 }
 
 /// Output format.
@@ -219,6 +221,7 @@ resource \"aws_eks_access_entry\" \"ci\" {
             .collect();
         rules.sort_by_key(|r| r.id);
         Report {
+            skipped: Vec::new(),
             sources,
             diagnostics,
             rules,

@@ -7,9 +7,10 @@ use codespan_reporting::diagnostic::{self as cs, Label};
 use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::{self, WriteStyle, termcolor};
 
+use super::excerpt::{self, Excerpts};
 use super::{RenderOptions, Report, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 /// Renders each shown diagnostic as a source snippet, then the summary line.
 ///
@@ -30,8 +31,18 @@ fn emit_all<W: WriteStyle + Write>(
 ) -> io::Result<()> {
     let config = term::Config::default();
     for d in super::visible(report, opts) {
-        term::emit_to_write_style(w, &config, &report.sources, &to_codespan(report, d))
-            .map_err(into_io)?;
+        let spans: Vec<Span> = std::iter::once(d.span)
+            .chain(d.related.iter().map(|r| r.span))
+            .collect();
+        let labels: Vec<(FileId, Range<usize>)> =
+            spans.iter().map(|s| (s.file, s.range())).collect();
+        if excerpt::needed(&report.sources, &spans) {
+            let (files, labels) = Excerpts::new(&report.sources, &spans);
+            term::emit_to_write_style(w, &config, &files, &to_codespan(report, d, labels))
+        } else {
+            term::emit_to_write_style(w, &config, &report.sources, &to_codespan(report, d, labels))
+        }
+        .map_err(into_io)?;
     }
     if opts.quiet {
         return Ok(());
@@ -63,7 +74,12 @@ fn counted(n: usize, noun: &str) -> String {
 
 /// Our diagnostic as codespan's: header `severity[ID name]: message`, the primary span, the
 /// related spans as labelled secondary spans, and `help:` / `suppressed:` notes.
-fn to_codespan(report: &Report, d: &Diagnostic) -> cs::Diagnostic<FileId> {
+/// `labels` are the primary span and then the related spans, as byte ranges of the files shown.
+fn to_codespan(
+    report: &Report,
+    d: &Diagnostic,
+    labels: Vec<(FileId, Range<usize>)>,
+) -> cs::Diagnostic<FileId> {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
@@ -73,12 +89,17 @@ fn to_codespan(report: &Report, d: &Diagnostic) -> cs::Diagnostic<FileId> {
         Some(meta) => format!("{} {}", meta.id, meta.name),
         None => d.rule.to_string(),
     };
-    let mut labels = vec![Label::primary(d.span.file, d.span.range())];
-    labels.extend(
-        d.related
-            .iter()
-            .map(|r| Label::secondary(r.span.file, r.span.range()).with_message(&r.message)),
-    );
+    let mut ranges = labels.into_iter();
+    let labels: Vec<Label<FileId>> = ranges
+        .next()
+        .map(|(file, range)| Label::primary(file, range))
+        .into_iter()
+        .chain(
+            ranges
+                .zip(&d.related)
+                .map(|((file, range), r)| Label::secondary(file, range).with_message(&r.message)),
+        )
+        .collect();
     let mut notes = Vec::new();
     if let Some(help) = &d.help {
         notes.push(format!("help: {help}"));
@@ -237,6 +258,48 @@ mod tests {
         assert_eq!(
             summary_line(&Summary::default()),
             "0 errors, 0 warnings, 0 notes in 0 files"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_windowed_with_original_positions() {
+        use crate::diagnostic::Diagnostic;
+        use crate::ir::Related;
+        use crate::source::SourceFile;
+        let filler: String = (0..200).map(|i| format!("\"k{i}\":\"ü\",")).collect();
+        let text = format!("{{{filler}\"Type\":\"Standard\",{filler}\"End\":1}}\nsecond line\n");
+        let mut sources = SourceMap::default();
+        let id = sources.add(SourceFile::new("min.json".into(), text.clone()));
+        let at = text.find("\"Standard\"").unwrap();
+        let related = text.find("second").unwrap();
+        let rule = crate::rules::lookup("EKS105").unwrap();
+        let d =
+            Diagnostic::new(rule, Span::new(id, at, at + 10), "bad type".into()).with_related([
+                Related {
+                    span: Span::new(id, related, related + 6),
+                    message: "see here".into(),
+                },
+            ]);
+        let report = Report {
+            sources,
+            diagnostics: vec![d],
+            rules: vec![rule],
+            files_linted: 1,
+            skipped: Vec::new(),
+        };
+        let mut out = Vec::new();
+        render(&report, &RenderOptions::default(), &mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        let column = text[..at].chars().count() + 1;
+        assert!(s.contains(&format!("min.json:1:{column}")), "{s}");
+        assert!(s.lines().all(|l| l.chars().count() < 300), "{s}");
+        assert!(
+            s.contains("…") && s.contains("\"Type\":\"Standard\"") && s.contains("^^^^^^^^^^"),
+            "{s}"
+        );
+        assert!(
+            s.contains("2 │ second line") && s.contains("see here"),
+            "{s}"
         );
     }
 }

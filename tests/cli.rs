@@ -22,6 +22,29 @@ const USER_ENTRY: &str = r#"resource "aws_eks_access_entry" "a" {
 }
 "#;
 
+/// Runs `ekslint --format json ARGS` in `dir`; returns the exit code and the report.
+fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = ekslint()
+        .current_dir(dir)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), json)
+}
+
+/// `field` of every diagnostic of a JSON report.
+fn each(json: &serde_json::Value, field: &str) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d[field].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, content) in files {
@@ -197,23 +220,11 @@ fn hostile_inputs_do_not_crash() {
         ("bad.yaml", b"AWSTemplateFormatVersion: [\n"),
         ("notes.json", &[0xff, 0xfe, b'{']),
     ]);
-    let out = ekslint()
-        .current_dir(dir.path())
-        .args(["--format", "json"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let rules: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(2));
+    let rules = each(&json, "rule");
     assert!(rules.iter().filter(|r| **r == "EKS105").count() > 10_000);
-    assert!(rules.contains(&"EKS000"));
+    assert!(rules.iter().any(|r| r == "EKS000"));
 }
 
 #[test]
@@ -228,15 +239,8 @@ fn a_thousand_file_tree_is_linted() {
         )
         .unwrap();
     }
-    let out = ekslint()
-        .current_dir(dir.path())
-        .args(["--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(1));
     assert_eq!(json["summary"]["files"], 1000);
     // Every entry is for the same principal in the same cluster: 1000 EKS105 and 999 EKS104.
     assert_eq!(json["diagnostics"].as_array().unwrap().len(), 1999);
@@ -254,21 +258,9 @@ fn discovery_honours_gitignore_and_skips_hidden_directories() {
             b"services:\n  web:\n    image: nginx\n",
         ),
     ]);
-    let out = ekslint()
-        .current_dir(dir.path())
-        .args(["--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let files: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["file"].as_str().unwrap())
-        .collect();
+    let (code, json) = lint_json(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    let files = each(&json, "file");
     assert_eq!(files, ["main.tf"]);
     assert_eq!(json["summary"]["files"], 1);
     // An explicit file is linted even when ignored.
@@ -320,24 +312,12 @@ fn named_files_are_linted_with_their_module_but_only_their_findings_reported() {
         ("entries.tf", changed.as_bytes()),
     ]);
     let findings = |args: &[&str]| -> Vec<String> {
-        let out = ekslint()
-            .current_dir(dir.path())
-            .args(["--format", "json"])
-            .args(args)
-            .output()
-            .unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} {}",
-                    d["rule"].as_str().unwrap(),
-                    d["file"].as_str().unwrap()
-                )
-            })
+        let (_, json) = lint_json(dir.path(), args);
+        let files = each(&json, "file");
+        each(&json, "rule")
+            .into_iter()
+            .zip(files)
+            .map(|(r, f)| format!("{r} {f}"))
             .collect()
     };
     // The duplicate is found against the unchanged file, and reported on the changed one only.
@@ -364,21 +344,7 @@ fn exclude_patterns_apply_to_walked_and_named_files() {
         ("legacy/old.tf", USER_ENTRY.as_bytes()),
         (".ekslint.toml", b"exclude = [\"legacy/**\"]\n"),
     ]);
-    let files = |args: &[&str]| -> Vec<String> {
-        let out = ekslint()
-            .current_dir(dir.path())
-            .args(["--format", "json"])
-            .args(args)
-            .output()
-            .unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["file"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let files = |args: &[&str]| each(&lint_json(dir.path(), args).1, "file");
     assert_eq!(files(&[]), ["main.tf"]);
     assert!(files(&["legacy/old.tf"]).is_empty());
     assert!(files(&["./legacy/old.tf"]).is_empty());

@@ -78,9 +78,7 @@ mod tests {
     use crate::report::testutil;
 
     fn rendered(opts: RenderOptions) -> String {
-        let mut out = Vec::new();
-        render(&testutil::report(), &opts, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        testutil::rendered(crate::report::Format::Github, opts)
     }
 
     #[test]

@@ -143,9 +143,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn rendered(opts: RenderOptions) -> (String, Value) {
-        let mut out = Vec::new();
-        render(&testutil::report(), &opts, &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = testutil::rendered(crate::report::Format::Json, opts);
         let value = serde_json::from_str(&text).unwrap();
         (text, value)
     }

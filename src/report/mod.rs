@@ -149,6 +149,13 @@ resource \"aws_eks_access_entry\" \"ci\" {
 }
 ";
 
+    /// The shared report rendered in `format`.
+    pub fn rendered(format: super::Format, opts: super::RenderOptions) -> String {
+        let mut out = Vec::new();
+        super::render(format, &report(), &opts, &mut out).expect("rendering to memory");
+        String::from_utf8(out).expect("reports are UTF-8")
+    }
+
     /// The display path of the Terraform file (with a space, to exercise URI encoding).
     pub const TF_PATH: &str = "envs/prod cluster/main.tf";
 

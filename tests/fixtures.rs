@@ -201,3 +201,36 @@ fn every_rule_has_a_triggering_case_and_a_clean_twin_per_format() {
         "rules without a triggering fixture: {missing:?}"
     );
 }
+
+#[test]
+fn every_rule_directory_has_a_clean_twin_with_no_findings() {
+    let mut missing = Vec::new();
+    for format in ["terraform", "cloudformation", "eksctl"] {
+        let Ok(dirs) = std::fs::read_dir(fixtures_root().join(format)) else {
+            continue;
+        };
+        for dir in dirs.map(|d| d.unwrap().path()).filter(|p| p.is_dir()) {
+            let name = dir.file_name().unwrap().to_string_lossy().to_string();
+            if !name.starts_with("EKS") {
+                continue;
+            }
+            let clean: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|d| d.unwrap().path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("clean"))
+                })
+                .collect();
+            if clean.is_empty() {
+                missing.push(format!("{format}/{name}: no clean twin"));
+            }
+            for case in clean {
+                if !expected(&case).is_empty() {
+                    missing.push(format!("{}: a clean twin expects findings", case.display()));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

@@ -9,7 +9,7 @@ use super::project::Project;
 use super::syntax::{Block, Expr};
 use super::value::{Placement, Sv, Value, to_text};
 use crate::source::{FileId, Span};
-use hcl::edit::expr::Expression;
+use hcl::edit::expr::{Expression, ObjectKey};
 use std::collections::BTreeMap;
 
 /// The value of an input variable and where it came from.
@@ -47,8 +47,20 @@ enum Type {
     List(Box<Type>),
     Set(Box<Type>),
     Map(Box<Type>),
-    /// Objects and tuples: values are kept as written.
+    /// `object({...})`: its attributes, with `optional(type, default)` ones.
+    Object(Vec<ObjectAttr>),
+    /// Tuples and other types: values are kept as written.
     Structural,
+}
+
+/// An attribute of an object type.
+#[derive(Clone, Debug, PartialEq)]
+struct ObjectAttr {
+    name: String,
+    ty: Type,
+    /// `optional(...)`: absent (or null, when there is a default) takes the default or null.
+    optional: bool,
+    default: Option<Sv>,
 }
 
 /// The values of a root module's variables: defaults overridden by assignments.
@@ -142,12 +154,13 @@ pub fn constant(expr: &Expr) -> Sv {
 
 fn declared_type(block: &Block) -> Type {
     match block.body.attr("type").map(|a| &a.value) {
-        Some(Expr::Native { expr, .. }) => parse_type(expr),
+        Some(Expr::Native { expr, file, base }) => parse_type(expr, *file, *base),
         _ => Type::Any,
     }
 }
 
-fn parse_type(expr: &Expression) -> Type {
+/// A type expression of a `.tf` file (`file`, with spans relative to `base`).
+fn parse_type(expr: &Expression, file: FileId, base: usize) -> Type {
     match expr {
         Expression::Variable(v) => match v.as_str() {
             "string" => Type::String,
@@ -156,15 +169,64 @@ fn parse_type(expr: &Expression) -> Type {
             _ => Type::Any,
         },
         Expression::FuncCall(f) => {
-            let inner = || Box::new(f.args.iter().next().map_or(Type::Any, parse_type));
-            match f.name.name.as_str() {
-                "list" => Type::List(inner()),
-                "set" => Type::Set(inner()),
-                "map" => Type::Map(inner()),
+            let inner = || {
+                Box::new(
+                    f.args
+                        .iter()
+                        .next()
+                        .map_or(Type::Any, |e| parse_type(e, file, base)),
+                )
+            };
+            match (f.name.name.as_str(), f.args.iter().next()) {
+                ("list", _) => Type::List(inner()),
+                ("set", _) => Type::Set(inner()),
+                ("map", _) => Type::Map(inner()),
+                ("object", Some(Expression::Object(attrs))) => Type::Object(
+                    attrs
+                        .iter()
+                        .filter_map(|(key, value)| {
+                            let name = match key {
+                                ObjectKey::Ident(id) => id.as_str().to_string(),
+                                ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
+                                ObjectKey::Expression(_) => return None,
+                            };
+                            Some(object_attr(name, value.expr(), file, base))
+                        })
+                        .collect(),
+                ),
                 _ => Type::Structural,
             }
         }
         _ => Type::Any,
+    }
+}
+
+/// An attribute of `object({...})`: `name = type` or `name = optional(type[, default])`.
+fn object_attr(name: String, expr: &Expression, file: FileId, base: usize) -> ObjectAttr {
+    match expr {
+        Expression::FuncCall(f) if f.name.name.as_str() == "optional" => {
+            let mut args = f.args.iter();
+            let ty = args.next().map_or(Type::Any, |e| parse_type(e, file, base));
+            let default = args.next().map(|e| {
+                constant(&Expr::Native {
+                    expr: Box::new(e.clone()),
+                    file,
+                    base,
+                })
+            });
+            ObjectAttr {
+                name,
+                ty,
+                optional: true,
+                default,
+            }
+        }
+        _ => ObjectAttr {
+            name,
+            ty: parse_type(expr, file, base),
+            optional: false,
+            default: None,
+        },
     }
 }
 
@@ -232,6 +294,25 @@ fn convert(v: Sv, ty: &Type) -> Sv {
                 .map(|(k, (ks, v))| (k, (ks, convert(v, inner))))
                 .collect(),
         ),
+        (Type::Object(attrs), Value::Object(mut map)) => {
+            for attr in attrs {
+                let given = map
+                    .remove(&attr.name)
+                    .filter(|(_, v)| !(v.value == Value::Null && attr.default.is_some()));
+                let value = match (given, &attr.default) {
+                    (Some((ks, v)), _) => Some((ks, convert(v, &attr.ty))),
+                    (None, Some(default)) => {
+                        Some((default.span, convert(default.clone(), &attr.ty)))
+                    }
+                    (None, None) if attr.optional => Some((span, Sv::new(Value::Null, span))),
+                    (None, None) => None,
+                };
+                if let Some(v) = value {
+                    map.insert(attr.name.clone(), v);
+                }
+            }
+            Value::Object(map)
+        }
         (_, value) => value,
     };
     Sv {

@@ -200,7 +200,20 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             &b.message,
         ))
     });
-    diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+    // One finding per written mistake: instances (`for_each`, `count`) that give the same finding
+    // at the same place are one finding listing every origin.
+    diagnostics.dedup_by(|later, kept| {
+        let same =
+            later.rule == kept.rule && later.span == kept.span && later.message == kept.message;
+        if same {
+            for r in later.related.drain(..) {
+                if !kept.related.contains(&r) {
+                    kept.related.push(r);
+                }
+            }
+        }
+        same
+    });
 
     Report {
         skipped,

@@ -374,3 +374,37 @@ fn verbose_says_which_files_were_skipped() {
         .code(1)
         .stderr("");
 }
+
+#[test]
+fn instances_wrong_in_the_same_way_give_one_finding_naming_each_origin() {
+    let tf = r#"variable "entries" {
+  default = {
+    ops = { arn = "arn:aws:iam::111122223333:role/ops", type = "Standard" }
+    dev = { arn = "arn:aws:iam::111122223333:role/dev", type = "Standard" }
+  }
+}
+resource "aws_eks_access_entry" "this" {
+  for_each      = var.entries
+  cluster_name  = "instances"
+  principal_arn = each.value.arn
+  type          = each.value.type
+}
+"#;
+    let dir = dir_with(&[("main.tf", tf.as_bytes())]);
+    let (_, json) = lint_json(dir.path(), &[]);
+    assert_eq!(each(&json, "rule"), ["EKS105"]);
+    let related: Vec<&str> = json["diagnostics"][0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        related.contains(&"from the `for_each` item `\"ops\"`"),
+        "{related:?}"
+    );
+    assert!(
+        related.contains(&"from the `for_each` item `\"dev\"`"),
+        "{related:?}"
+    );
+}

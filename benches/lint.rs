@@ -1,5 +1,6 @@
 //! `cargo bench`: lints the synthetic corpus (1,000 Terraform files of ~100 lines) in process and
-//! prints the wall time per run and the process's peak resident memory. Under `cargo test` (no
+//! prints the wall time per run and the process's peak resident memory; then the time the
+//! hostile parser inputs (billion laughs, deep nesting) take to end in a parse error. Under `cargo test` (no
 //! `--bench` argument) it does nothing, so benchmarks stay out of CI.
 
 mod corpus;
@@ -49,4 +50,33 @@ fn main() {
         times[times.len() - 1]
     );
     let _ = std::fs::remove_dir_all(&dir);
+    hostile();
+}
+
+/// The files built to exhaust a parser (alias expansion, nesting) end in a parse error quickly.
+fn hostile() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/invalid/cloudformation/EKS000-parse-error");
+    for case in [
+        "bad-billion-laughs-yaml/template.yaml",
+        "bad-deep-nesting-yaml/template.yaml",
+        "bad-deep-nesting-json/template.json",
+    ] {
+        let path = root.join(case);
+        let bytes = std::fs::read(&path).expect("hostile fixture");
+        let start = Instant::now();
+        let input = Input {
+            display: case.to_string(),
+            dir: root.clone(),
+            bytes,
+            explicit: true,
+            context: false,
+        };
+        let report = lint(vec![input], &LintOptions::default());
+        let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
+        println!(
+            "{case}: {rules:?} in {:.2} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }

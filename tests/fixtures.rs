@@ -1,5 +1,8 @@
 //! Runs the binary over every fixture case (a directory with an `expected.txt`) and compares the
 //! findings (rule, file, line, column) with the expectations written beside the case.
+//!
+//! Cases live in `fixtures/<format>/` (the examples a user can lint: `ekslint fixtures/` exits
+//! 1) and, for files that cannot be parsed (EKS000, exit code 2), in `tests/invalid/<format>/`.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -12,7 +15,20 @@ fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-/// Every directory under `fixtures/` that holds an `expected.txt`, sorted.
+fn invalid_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid")
+}
+
+/// A case's path below its root (`terraform/EKS105-invalid-entry-type/bad`).
+fn relative(case: &Path) -> String {
+    case.strip_prefix(fixtures_root())
+        .or_else(|_| case.strip_prefix(invalid_root()))
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Every directory under `fixtures/` and `tests/invalid/` that holds an `expected.txt`, sorted.
 fn cases() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -34,6 +50,7 @@ fn cases() -> Vec<PathBuf> {
     }
     let mut out = Vec::new();
     walk(&fixtures_root(), &mut out);
+    walk(&invalid_root(), &mut out);
     out
 }
 
@@ -119,7 +136,7 @@ fn every_case_gives_exactly_its_expected_findings() {
             let extra: Vec<_> = got.iter().filter(|f| !want.contains(f)).cloned().collect();
             failures.push_str(&format!(
                 "{}:\n missing:\n{} unexpected:\n{}",
-                case.strip_prefix(fixtures_root()).unwrap().display(),
+                relative(case),
                 describe(&missing),
                 describe(&extra)
             ));
@@ -132,7 +149,10 @@ fn every_case_gives_exactly_its_expected_findings() {
 fn all_fixtures_linted_together_give_the_union_of_the_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut want: Vec<Finding> = Vec::new();
-    for case in cases() {
+    for case in cases()
+        .into_iter()
+        .filter(|c| c.starts_with(fixtures_root()))
+    {
         let prefix = case
             .strip_prefix(root)
             .unwrap()
@@ -146,6 +166,19 @@ fn all_fixtures_linted_together_give_the_union_of_the_cases() {
     }
     want.sort();
     let got = run(root, &["fixtures"]);
+    assert!(
+        !want.iter().any(|f| f.0 == "EKS000"),
+        "parse errors belong in tests/invalid/"
+    );
+    // Findings, and no file that cannot be parsed: the exit code is 1.
+    let status = Command::cargo_bin("ekslint")
+        .unwrap()
+        .current_dir(root)
+        .arg("fixtures")
+        .output()
+        .unwrap()
+        .status;
+    assert_eq!(status.code(), Some(1));
     let missing: Vec<_> = want.iter().filter(|f| !got.contains(f)).cloned().collect();
     let extra: Vec<_> = got.iter().filter(|f| !want.contains(f)).cloned().collect();
     assert!(
@@ -162,11 +195,7 @@ fn every_rule_has_a_triggering_case_and_a_clean_twin_per_format() {
     // format must be expected somewhere in that format's cases.
     let mut fired: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for case in cases() {
-        let rel = case
-            .strip_prefix(fixtures_root())
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = relative(&case);
         let format = rel.split('/').next().unwrap_or_default().to_string();
         let format = match format.as_str() {
             "terraform" | "terraform-eval" => "TF",

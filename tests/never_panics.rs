@@ -18,10 +18,9 @@ fn fixture_files() -> Vec<(String, String)> {
         }
     }
     let mut paths = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut paths,
-    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    walk(&root.join("fixtures"), &mut paths);
+    walk(&root.join("tests/invalid"), &mut paths);
     paths.sort();
     paths
         .into_iter()

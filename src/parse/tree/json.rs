@@ -121,7 +121,6 @@ fn convert(file: FileId, value: Value<'_>) -> Result<Node, TreeError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use std::time::{Duration, Instant};
 
     const F: FileId = FileId(0);
 
@@ -247,9 +246,7 @@ mod tests {
             "{\"a\":".repeat(10_000),
             format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000)),
         ] {
-            let start = Instant::now();
             let e = err(&text);
-            assert!(start.elapsed() < Duration::from_secs(1));
             assert_eq!(e.span.end - e.span.start, 1);
             assert!(e.message.contains("deeper"), "{e:?}");
         }

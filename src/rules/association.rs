@@ -14,42 +14,57 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if assoc.inline_of.is_some() {
             continue;
         }
-        let (Some(key), Val::Known(principal)) = (cx.assoc_key(a), &assoc.principal) else {
+        let (Some(key), Some(p), Some(span)) = (
+            cx.assoc_key(a),
+            assoc.principal.identity(),
+            assoc.principal.span(),
+        ) else {
             continue;
         };
-        let Some(p) = principal.value.identity() else {
-            continue;
-        };
-        let matching = cx.principal_entry(key, &p);
-        let (any_entry, maybe) = *clusters.entry(key).or_insert_with(|| {
-            let mut entries = cx.cluster_entries(key).peekable();
-            let any = entries.peek().is_some();
-            // An entry whose principal is not known might be for this principal.
-            (any, entries.any(|(_, e)| e.principal.identity().is_none()))
-        });
-        match matching {
-            None if any_entry && !maybe => out.push(
-                on_value(EKS208, principal, "no access entry for this principal is defined for this cluster".into())
-                    .with_help("create an access entry for the principal first; associating a policy needs one"),
-            ),
+        let origin = assoc
+            .principal
+            .get()
+            .map(|v| v.origin.clone())
+            .unwrap_or_default();
+        match cx.principal_entry(key, &p) {
             Some((_, entry)) => {
                 if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address)
-                    && order.unit == addr.unit && !order.after.contains(&addr.resource) {
-                        out.push(
-                            on_value(
-                                EKS209,
-                                principal,
-                                format!("this association is not ordered after `{}`, so it may be created before the entry", addr.resource),
-                            )
-                            .with_related([Related { span: entry.header, message: "the access entry".into() }])
-                            .with_help(format!(
-                                "use `principal_arn = {}.principal_arn` or add `depends_on = [{}]`",
-                                addr.resource, addr.resource
-                            )),
-                        );
-                    }
+                    && order.unit == addr.unit
+                    && !order.after.contains(&addr.resource)
+                {
+                    out.push(
+                        Diagnostic::new(
+                            EKS209,
+                            span,
+                            format!("this association is not ordered after `{}`, so it may be created before the entry", addr.resource),
+                        )
+                        .with_related(origin)
+                        .with_related([Related { span: entry.header, message: "the access entry".into() }])
+                        .with_help(format!(
+                            "use `principal_arn = {}.principal_arn` or add `depends_on = [{}]`",
+                            addr.resource, addr.resource
+                        )),
+                    );
+                }
             }
-            None => {}
+            // No entry has this principal; only a known principal is surely none of them.
+            None => {
+                let Val::Known(principal) = &assoc.principal else {
+                    continue;
+                };
+                let (any_entry, maybe) = *clusters.entry(key).or_insert_with(|| {
+                    let mut entries = cx.cluster_entries(key).peekable();
+                    let any = entries.peek().is_some();
+                    // An entry whose principal is not known might be for this principal.
+                    (any, entries.any(|(_, e)| e.principal.identity().is_none()))
+                });
+                if any_entry && !maybe {
+                    out.push(
+                        on_value(EKS208, principal, "no access entry for this principal is defined for this cluster".into())
+                            .with_help("create an access entry for the principal first; associating a policy needs one"),
+                    );
+                }
+            }
         }
     }
     for (_, e) in cx.entries() {

@@ -3,6 +3,7 @@
 //! hostile parser inputs (billion laughs, deep nesting) take to end in a parse error. Under `cargo test` (no
 //! `--bench` argument) it does nothing, so benchmarks stay out of CI.
 
+#[path = "support/corpus.rs"]
 mod corpus;
 
 use ekslint::engine::{Input, LintOptions, lint};

@@ -5,7 +5,7 @@
 //! /usr/bin/time -v target/release/ekslint --format json -o /dev/null /tmp/corpus
 //! ```
 
-#[path = "../benches/corpus.rs"]
+#[path = "../benches/support/corpus.rs"]
 mod corpus;
 
 fn main() {

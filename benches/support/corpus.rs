@@ -1,6 +1,7 @@
 //! A synthetic Terraform corpus for benchmarks: module `i` is one `.tf` file of about 100 lines
 //! with a cluster, four access entries, four policy associations and a few deliberate mistakes.
-//! Shared by `benches/lint.rs` and `examples/gen_corpus.rs`.
+//! Shared by `benches/lint.rs` and `examples/gen_corpus.rs` (kept in `support/`, which cargo does
+//! not take for a benchmark of its own).
 
 use std::fmt::Write as _;
 

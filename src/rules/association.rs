@@ -1,6 +1,6 @@
 //! EKS207-EKS210: associations across entries and files.
 
-use super::{ClusterKey, Context, EKS207, EKS208, EKS209, EKS210, on_value};
+use super::{ClusterKey, Context, EKS207, EKS208, EKS209, EKS210, on_present, on_value};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Related, Val};
 use std::borrow::Cow;
@@ -14,37 +14,29 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if assoc.inline_of.is_some() {
             continue;
         }
-        let (Some(key), Some(p), Some(span)) = (
-            cx.assoc_key(a),
-            assoc.principal.identity(),
-            assoc.principal.span(),
-        ) else {
+        let (Some(key), Some(p)) = (cx.assoc_key(a), assoc.principal.identity()) else {
             continue;
         };
-        let origin = assoc
-            .principal
-            .get()
-            .map(|v| v.origin.clone())
-            .unwrap_or_default();
         match cx.principal_entry(key, &p) {
             Some((_, entry)) => {
                 if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address)
                     && order.unit == addr.unit
                     && !order.after.contains(&addr.resource)
                 {
-                    out.push(
-                        Diagnostic::new(
-                            EKS209,
-                            span,
-                            format!("this association is not ordered after `{}`, so it may be created before the entry", addr.resource),
-                        )
-                        .with_related(origin)
-                        .with_related([Related { span: entry.header, message: "the access entry".into() }])
+                    let message = format!(
+                        "this association is not ordered after `{}`, so it may be created before the entry",
+                        addr.resource
+                    );
+                    out.extend(on_present(EKS209, &assoc.principal, message).map(|d| {
+                        d.with_related([Related {
+                            span: entry.header,
+                            message: "the access entry".into(),
+                        }])
                         .with_help(format!(
                             "use `principal_arn = {}.principal_arn` or add `depends_on = [{}]`",
                             addr.resource, addr.resource
-                        )),
-                    );
+                        ))
+                    }));
                 }
             }
             // No entry has this principal; only a known principal is surely none of them.
@@ -110,10 +102,8 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
         for later in &values[1..] {
             let message =
                 "this policy is already associated with the same principal in this cluster";
-            let d = match later {
-                Val::Known(v) => on_value(EKS207, v, message.into()),
-                Val::Unknown { span, .. } => Diagnostic::new(EKS207, *span, message.into()),
-                Val::Absent => continue,
+            let Some(d) = on_present(EKS207, later, message.into()) else {
+                continue;
             };
             out.push(
                 d.with_related([Related { span: first, message: "first associated here".into() }])

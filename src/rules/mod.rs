@@ -272,6 +272,20 @@ pub(crate) fn quoted(s: &str) -> String {
     format!("\"{}\"", s.escape_debug())
 }
 
+/// A finding on a present value, known or not: at the value (a known value's origin becomes
+/// secondary locations); `None` when the value is absent.
+pub(crate) fn on_present<T>(
+    rule: &'static RuleMeta,
+    value: &Val<T>,
+    message: String,
+) -> Option<Diagnostic> {
+    match value {
+        Val::Known(v) => Some(on_value(rule, v, message)),
+        Val::Unknown { span, .. } => Some(Diagnostic::new(rule, *span, message)),
+        Val::Absent => None,
+    }
+}
+
 /// A finding on a known value: at the value, with the value's origin as secondary locations.
 pub(crate) fn on_value<T>(
     rule: &'static RuleMeta,

@@ -1,7 +1,7 @@
 //! EKS101-EKS103 and EKS111: what a principal ARN may name.
 
 use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
-use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_value};
+use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Text, UnknownHint, Val};
 
@@ -111,18 +111,15 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for later in &group[1..] {
-            let d = match later {
-                Val::Known(v) => on_value(
-                    EKS104,
-                    v,
-                    format!("{} already has an access entry in this cluster", super::quoted(&v.value.display())),
+            let message = match later {
+                Val::Known(v) => format!(
+                    "{} already has an access entry in this cluster",
+                    super::quoted(&v.value.display())
                 ),
-                Val::Unknown { span, .. } => Diagnostic::new(
-                    EKS104,
-                    *span,
-                    "this principal (the same expression as the first entry's) already has an access entry in this cluster".into(),
-                ),
-                Val::Absent => continue,
+                _ => "this principal (the same expression as the first entry's) already has an access entry in this cluster".into(),
+            };
+            let Some(d) = on_present(EKS104, later, message) else {
+                continue;
             };
             out.push(
                 d.with_related([crate::ir::Related {

@@ -6,7 +6,7 @@ use crate::ir::{
     AccessEntry, AuthMode, Cluster, ClusterLink, InlinePolicies, Model, PolicyAssociation,
     UnknownField, Val,
 };
-use crate::parse::tree::{Key, Node, NodeKind};
+use crate::parse::tree::{Key, Node, NodeKind, unknown_keys};
 use crate::source::Span;
 
 /// Properties of `AWS::EKS::AccessEntry` (its CloudFormation schema).
@@ -66,17 +66,7 @@ fn reference(t: &Template, logical_id: &str) -> String {
 
 /// Keys of an evaluated mapping that are not in `expected`.
 fn unknown_fields(object: Option<&Ev>, expected: &'static [&'static str]) -> Vec<UnknownField> {
-    object
-        .map(Ev::entries)
-        .unwrap_or_default()
-        .iter()
-        .filter(|(k, _)| !expected.contains(&k.name.as_str()))
-        .map(|(k, _)| UnknownField {
-            name: k.name.clone(),
-            span: k.span,
-            expected,
-        })
-        .collect()
+    unknown_keys(object.map(Ev::entries).unwrap_or_default(), expected)
 }
 
 fn cluster(t: &Template, key: &Key, properties: Option<&Ev>) -> Cluster {

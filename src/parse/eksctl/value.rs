@@ -5,7 +5,7 @@
 //! their exact spelling.
 
 use crate::ir::{Part, Spanned, Text, UnknownField, Val};
-use crate::parse::tree::{Node, NodeKind};
+use crate::parse::tree::{Node, NodeKind, unknown_keys};
 use crate::source::Span;
 
 /// A scalar as text (numbers and booleans as written); `null` or no value is absent, and a
@@ -82,15 +82,7 @@ pub fn text_list(node: Option<&Node>) -> Val<Vec<Val<Text>>> {
 
 /// The keys of a mapping that are not among `expected` (compared exactly, as eksctl does).
 pub fn unknown_fields(node: &Node, expected: &'static [&'static str]) -> Vec<UnknownField> {
-    node.entries()
-        .iter()
-        .filter(|(k, _)| !expected.contains(&k.name.as_str()))
-        .map(|(k, _)| UnknownField {
-            name: k.name.clone(),
-            span: k.span,
-            expected,
-        })
-        .collect()
+    unknown_keys(node.entries(), expected)
 }
 
 /// The first line of a list item that is a mapping: from its first key to the end of that

@@ -43,6 +43,22 @@ pub struct Key {
     pub span: Span,
 }
 
+/// The keys that are not among `expected` (compared exactly), as EKS001 candidates.
+pub fn unknown_keys<'a, V: 'a>(
+    entries: impl IntoIterator<Item = &'a (Key, V)>,
+    expected: &'static [&'static str],
+) -> Vec<crate::ir::UnknownField> {
+    entries
+        .into_iter()
+        .filter(|(k, _)| !expected.contains(&k.name.as_str()))
+        .map(|(k, _)| crate::ir::UnknownField {
+            name: k.name.clone(),
+            span: k.span,
+            expected,
+        })
+        .collect()
+}
+
 /// A syntax error (or a limit exceeded) at a position.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreeError {

@@ -29,6 +29,7 @@ fn main() {
                 bytes: std::fs::read(p).expect("corpus file"),
                 explicit: false,
                 context: false,
+                unreadable: None,
             })
             .collect();
         let report = lint(inputs, &LintOptions::default());
@@ -72,6 +73,7 @@ fn hostile() {
             bytes,
             explicit: true,
             context: false,
+            unreadable: None,
         };
         let report = lint(vec![input], &LintOptions::default());
         let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();

@@ -2,11 +2,12 @@
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::discover::discover;
+use crate::discover::{Discovery, discover};
 use crate::engine::{Input, lint};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use crate::source::display_path;
+use crate::trust::Boundary;
 use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
@@ -176,10 +177,16 @@ fn print_stdout(text: &str) -> Result<(), String> {
 
 fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let config = load_config(args.config.as_deref(), &cwd)?;
+    let mut boundary = Boundary::around(&cwd);
+    for path in args.paths.iter().chain(&args.var_file) {
+        if path != Path::new("-") {
+            boundary.trust_named(path);
+        }
+    }
+    let config = load_config(args.config.as_deref(), &cwd, &mut boundary)?;
     let mut options = lint_options(&config, &args.select, &args.ignore)?;
     options.structured.cloudformation.parameters = cfn_parameters(args, &config)?;
-    options.terraform = terraform_inputs(&config, &args.var_file, &args.var)?;
+    options.terraform = terraform_inputs(&config, &args.var_file, &args.var, boundary)?;
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,
         (None, None) => FailOn::Warning,
@@ -188,8 +195,11 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         })?,
     };
 
-    let inputs = read_inputs(args, &config)?;
+    let (inputs, unreadable) = read_inputs(args, &config, &options.terraform.boundary)?;
     let report = lint(inputs, &options);
+    for why in &unreadable {
+        eprintln!("ekslint: error: {why}");
+    }
     if args.verbose {
         for (id, why) in &report.skipped {
             eprintln!("ekslint: skipped {}: {why}", report.sources.get(*id).path);
@@ -218,10 +228,11 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     }
 
     let active = report.diagnostics.iter().filter(|d| d.suppressed.is_none());
-    if report
-        .diagnostics
-        .iter()
-        .any(|d| d.rule == rules::EKS000.id)
+    if !unreadable.is_empty()
+        || report
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == rules::EKS000.id)
     {
         return Ok(ExitCode::from(2));
     }
@@ -259,8 +270,13 @@ fn cfn_parameters(
     Ok(parameters)
 }
 
-/// Reads the files to lint, or standard input for `-`.
-fn read_inputs(args: &LintArgs, config: &Config) -> Result<Vec<Input>, String> {
+/// Reads the files to lint, or standard input for `-`, and says which paths could not be walked.
+/// A file that cannot be read is an input with the reason, reported as EKS000.
+fn read_inputs(
+    args: &LintArgs,
+    config: &Config,
+    boundary: &Boundary,
+) -> Result<(Vec<Input>, Vec<String>), String> {
     let mut inputs = Vec::new();
     let mut paths = Vec::new();
     for path in &args.paths {
@@ -280,18 +296,21 @@ fn read_inputs(args: &LintArgs, config: &Config) -> Result<Vec<Input>, String> {
                 bytes,
                 explicit: true,
                 context: false,
+                unreadable: None,
             });
         } else {
             paths.push(path.clone());
         }
     }
     let exclude: Vec<String> = config.exclude.clone();
-    let mut found = discover(&paths, &exclude)?;
+    let Discovery { mut found, errors } = discover(&paths, &exclude)?;
     let in_memory: Vec<PathBuf> = inputs.iter().map(|i| PathBuf::from(&i.display)).collect();
     found.extend(module_context(&found, &in_memory, args.all_findings));
     for found in found {
-        let bytes =
-            std::fs::read(&found.path).map_err(|e| format!("{}: {e}", found.path.display()))?;
+        let (bytes, unreadable) = match boundary.read(&found.path) {
+            Ok(bytes) => (bytes, None),
+            Err(why) => (Vec::new(), Some(why.to_string())),
+        };
         let dir = module_dir(&found.path);
         inputs.push(Input {
             display: display_path(&found.path),
@@ -299,7 +318,8 @@ fn read_inputs(args: &LintArgs, config: &Config) -> Result<Vec<Input>, String> {
             bytes,
             explicit: found.explicit,
             context: found.context,
+            unreadable,
         });
     }
-    Ok(inputs)
+    Ok((inputs, errors))
 }

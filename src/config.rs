@@ -1,5 +1,6 @@
 //! `.ekslint.toml`: project configuration.
 
+use crate::trust::Boundary;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,8 @@ pub struct Config {
     pub terraform: TerraformConfig,
     #[serde(default)]
     pub cloudformation: CloudFormationConfig,
+    /// The largest file read, in bytes.
+    pub max_file_bytes: Option<u64>,
     /// The directory of the file: relative paths in it are resolved against this.
     #[serde(skip)]
     pub base: PathBuf,
@@ -62,9 +65,11 @@ pub struct CloudFormationConfig {
 }
 
 impl Config {
-    /// Reads and validates a configuration file.
-    pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    /// Reads and validates a configuration file, within the boundary.
+    pub fn load(path: &Path, boundary: &Boundary) -> Result<Config, String> {
+        let text = boundary
+            .read_to_string(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut config: Config = toml::from_str(&text)
             .map_err(|e| format!("{}: {}", path.display(), describe(&text, &e)))?;
         config.base = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -25,16 +25,30 @@ pub fn is_candidate(path: &Path) -> bool {
         .is_some_and(|n| CANDIDATE_SUFFIXES.iter().any(|s| n.ends_with(s)))
 }
 
+/// The files found, and the paths that could not be walked (a missing path, an unreadable
+/// directory): those are reported and the rest is still linted.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub found: Vec<Found>,
+    pub errors: Vec<String>,
+}
+
 /// Walks `paths` and returns the candidate files, sorted and without duplicates.
-/// `exclude` holds glob patterns (relative to the walked directory) of paths to leave out.
-pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, String> {
+/// `exclude` holds glob patterns (relative to the walked directory) of paths to leave out; an
+/// invalid pattern is an error.
+pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovery, String> {
     let mut found = Vec::new();
+    let mut errors = Vec::new();
     // Named files (what pre-commit passes) are excluded by the same patterns, relative to the
     // working directory.
     let named_excluded = excludes(Path::new("."), exclude)?;
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if meta.is_file() {
+        if let Err(e) = std::fs::symlink_metadata(path) {
+            errors.push(format!("{}: {e}", path.display()));
+            continue;
+        }
+        // Anything but a directory is taken as a file: the trust boundary judges it.
+        if !path.is_dir() {
             if named_excluded
                 .matched(path.strip_prefix("./").unwrap_or(path), false)
                 .is_ignore()
@@ -54,8 +68,16 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, Str
             .overrides(overrides)
             .build();
         for entry in walk {
-            let entry = entry.map_err(|e| e.to_string())?;
-            if entry.file_type().is_some_and(|t| t.is_file()) && is_candidate(entry.path()) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    errors.push(e.to_string());
+                    continue;
+                }
+            };
+            // Symlinks are taken too, so that one leading out of the project is refused
+            // visibly (EKS000) rather than skipped.
+            if entry.file_type().is_some_and(|t| !t.is_dir()) && is_candidate(entry.path()) {
                 found.push(Found {
                     path: entry.into_path(),
                     explicit: false,
@@ -66,7 +88,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Vec<Found>, Str
     }
     found.sort();
     found.dedup_by(|a, b| a.path == b.path);
-    Ok(found)
+    Ok(Discovery { found, errors })
 }
 
 /// The exclude patterns as ignore rules for paths under `root`.

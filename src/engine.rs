@@ -21,6 +21,8 @@ pub struct Input {
     pub explicit: bool,
     /// Read only for context (the rest of a module): its findings are not reported.
     pub context: bool,
+    /// Why the file could not be read (then `bytes` is empty): an EKS000 on the file.
+    pub unreadable: Option<String>,
 }
 
 /// Everything that changes which findings a run reports.
@@ -122,6 +124,14 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     for (input, (file, bad_utf8)) in inputs.iter().zip(decoded) {
         let kind = kind_of(&file.path, input.explicit, &file.text);
         let id = sources.add(file);
+        if let Some(why) = &input.unreadable {
+            linted[id.0 as usize] = true;
+            errors.push(ParseError {
+                span: Span::new(id, 0, 0),
+                message: format!("cannot read {}: {why}", input.display),
+            });
+            continue;
+        }
         if let Some(at) = bad_utf8 {
             linted[id.0 as usize] = true;
             errors.push(ParseError {

@@ -9,19 +9,28 @@ use crate::parse::StructuredOptions;
 use crate::parse::cloudformation::CfnOptions;
 use crate::parse::terraform::TerraformInputs;
 use crate::rules::{self, RuleMeta, RuleOptions};
-use std::collections::BTreeMap;
+use crate::trust::Boundary;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The configuration file at `path` when given, else the nearest `.ekslint.toml` upward from
-/// `dir`, else the defaults.
-pub fn load_config(path: Option<&Path>, dir: &Path) -> Result<Config, String> {
-    match path {
-        Some(path) => Config::load(path),
-        None => Ok(Config::find(dir)
-            .map(|p| Config::load(&p))
-            .transpose()?
-            .unwrap_or_default()),
+/// `dir`, else the defaults. A configuration outside the boundary is the user's own (named, or
+/// above the project): its directory becomes trusted, for its `var-files`. Its
+/// `max-file-bytes` becomes the boundary's read limit.
+pub fn load_config(
+    path: Option<&Path>,
+    dir: &Path,
+    boundary: &mut Boundary,
+) -> Result<Config, String> {
+    let Some(path) = path.map(Path::to_path_buf).or_else(|| Config::find(dir)) else {
+        return Ok(Config::default());
+    };
+    boundary.trust_named(&path);
+    let config = Config::load(&path, boundary)?;
+    if let Some(limit) = config.max_file_bytes {
+        boundary.max_file_bytes = limit;
     }
+    Ok(config)
 }
 
 /// The lint options of a configuration with command-line rule lists applied: a non-empty
@@ -76,6 +85,7 @@ pub fn terraform_inputs(
     config: &Config,
     var_files: &[PathBuf],
     vars: &[String],
+    boundary: Boundary,
 ) -> Result<TerraformInputs, String> {
     let var_files: Vec<PathBuf> = config
         .terraform
@@ -84,9 +94,6 @@ pub fn terraform_inputs(
         .map(|p| config.base.join(p))
         .chain(var_files.iter().cloned())
         .collect();
-    if let Some(missing) = var_files.iter().find(|p| !p.is_file()) {
-        return Err(format!("{}: no such variable file", missing.display()));
-    }
     if let Some(bad) = vars.iter().find(|kv| !kv.contains('=')) {
         return Err(format!("--var {bad:?}: expected NAME=VALUE"));
     }
@@ -97,6 +104,7 @@ pub fn terraform_inputs(
         var_files,
         vars: vars.to_vec(),
         env,
+        boundary,
     })
 }
 
@@ -116,29 +124,40 @@ fn rule_list(keys: &[String]) -> Result<Vec<&'static RuleMeta>, String> {
 /// (standard input, an editor's unsaved buffer). With `all_findings` the files found here are
 /// not marked as context, so their findings are reported too.
 pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool) -> Vec<Found> {
-    let named = found
+    // Paths compare by their directory's real path and their name: one canonicalization per
+    // directory, however many files are named.
+    let mut real_dirs: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut key = |p: &Path| -> (PathBuf, std::ffi::OsString) {
+        let dir = real_dirs
+            .entry(parent_dir(p))
+            .or_insert_with_key(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
+            .clone();
+        (dir, p.file_name().unwrap_or_default().to_os_string())
+    };
+    let mut known: HashSet<(PathBuf, std::ffi::OsString)> = found
+        .iter()
+        .map(|f| f.path.as_path())
+        .chain(in_memory.iter().map(PathBuf::as_path))
+        .map(&mut key)
+        .collect();
+    let named_dirs: BTreeSet<PathBuf> = found
         .iter()
         .filter(|f| f.explicit)
-        .map(|f| f.path.clone())
-        .chain(in_memory.iter().cloned())
-        .filter(|p| p.extension().is_some_and(|e| e == "tf"));
+        .map(|f| f.path.as_path())
+        .chain(in_memory.iter().map(PathBuf::as_path))
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .map(parent_dir)
+        .collect();
     let mut extra: Vec<Found> = Vec::new();
-    for path in named {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+    for dir in named_dirs {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         for entry in entries.flatten() {
             let sibling = entry.path();
-            let same =
-                |p: &Path| std::fs::canonicalize(p).ok() == std::fs::canonicalize(&sibling).ok();
-            let known = found.iter().any(|f| same(&f.path))
-                || extra.iter().any(|f| same(&f.path))
-                || in_memory.iter().any(|p| same(p));
-            if !known && sibling.extension().is_some_and(|e| e == "tf") && sibling.is_file() {
+            let is_tf = sibling.extension().is_some_and(|e| e == "tf")
+                && entry.file_type().is_ok_and(|t| !t.is_dir());
+            if is_tf && known.insert(key(&sibling)) {
                 extra.push(Found {
                     path: sibling,
                     explicit: false,
@@ -149,6 +168,14 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
     }
     extra.sort();
     extra
+}
+
+/// The directory of a path as written (`.` for a bare file name).
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// The directory of a file, as one key per directory whatever the spelling (`main.tf`,

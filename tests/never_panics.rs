@@ -39,6 +39,7 @@ fn lint_text(name: &str, text: &str) {
         bytes: text.as_bytes().to_vec(),
         explicit: true,
         context: false,
+        unreadable: None,
     };
     let report = lint(vec![input], &LintOptions::default());
     for format in [

@@ -26,6 +26,7 @@ fn rules_found(lang: &str, text: &str) -> Vec<&'static str> {
         bytes: text.as_bytes().to_vec(),
         explicit: true,
         context: false,
+        unreadable: None,
     };
     let report = lint(vec![input], &LintOptions::default());
     report

@@ -5,6 +5,7 @@
 use crate::engine::{self, Input};
 use crate::report::Report;
 use crate::source::FileId;
+use crate::trust::Boundary;
 use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,9 +37,10 @@ pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
         .get(path)
         .ok_or_else(|| format!("{} is not open", path.display()))?;
     let dir = module_dir(path);
-    let config = load_config(None, &dir)?;
+    let mut boundary = Boundary::around(&dir);
+    let config = load_config(None, &dir, &mut boundary)?;
     let mut options = lint_options(&config, &[], &[])?;
-    options.terraform = terraform_inputs(&config, &[], &[])?;
+    options.terraform = terraform_inputs(&config, &[], &[], boundary)?;
     let display = path.display().to_string();
     let mut inputs = vec![Input {
         display: display.clone(),
@@ -46,13 +48,14 @@ pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
         bytes: text.clone().into_bytes(),
         explicit: true,
         context: false,
+        unreadable: None,
     }];
     for found in module_context(&[], &[path.to_path_buf()], false) {
         // A file of the module that is open is read as the editor holds it; one that cannot
         // be read (deleted meanwhile) is left out rather than failing the document.
         let bytes = match open.get(&found.path) {
             Some(text) => text.clone().into_bytes(),
-            None => match std::fs::read(&found.path) {
+            None => match options.terraform.boundary.read(&found.path) {
                 Ok(bytes) => bytes,
                 Err(_) => continue,
             },
@@ -63,6 +66,7 @@ pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
             bytes,
             explicit: false,
             context: found.context,
+            unreadable: None,
         });
     }
     let report = engine::lint(inputs, &options);

@@ -26,7 +26,7 @@ use std::rc::Rc;
 
 /// How deeply evaluation may nest (expressions inside references inside expressions) before
 /// the value is treated as unknown: guards cycles and the stack.
-const MAX_DEPTH: u32 = 96;
+const MAX_DEPTH: u32 = crate::limits::MAX_EVAL_DEPTH as u32;
 
 /// Meta-arguments of a resource: not attributes of its instances.
 pub const META: &[&str] = &[

@@ -520,9 +520,7 @@ fn range(args: &[Sv], span: Span) -> Value {
     Value::List(out)
 }
 
-/// `range` refuses to build longer lists (Terraform's limit is 1024 elements per call by
-/// default in some versions; real code stays far below this).
-const MAX_RANGE: f64 = 1_000_000.0;
+use crate::limits::MAX_RANGE_ELEMENTS as MAX_RANGE;
 
 /// A wholly known value as JSON.
 fn json(v: &Sv) -> Option<serde_json::Value> {

@@ -7,8 +7,7 @@ use super::value::{Sv, Value, to_text};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// More instances than this are treated as an unknown number.
-const MAX_INSTANCES: usize = 100_000;
+use crate::limits::MAX_RESOURCE_INSTANCES as MAX_INSTANCES;
 
 /// The key of one instance: a `for_each` key or a `count` index.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -19,10 +19,8 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
-/// Modules nested deeper than this are not evaluated.
-const MAX_DEPTH: usize = 16;
-/// At most this many module instances are evaluated for one root module.
-const MAX_INSTANCES: usize = 20_000;
+use crate::limits::MAX_MODULE_DEPTH as MAX_DEPTH;
+use crate::limits::MAX_MODULE_INSTANCES as MAX_INSTANCES;
 
 /// Arguments of a `module` block that are not input variables.
 const CALL_META: &[&str] = &[

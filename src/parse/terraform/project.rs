@@ -11,14 +11,20 @@ use super::value::Placement;
 use super::variables::{self, Assigned, Assignment, constant};
 use crate::ir::Model;
 use crate::parse::ParseError;
-use crate::source::display_path;
 use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{Span, display_path};
+use crate::trust::Boundary;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// At most this many module directories are read from disk besides the linted ones.
-const MAX_EXTRA_DIRS: usize = 1_000;
+use crate::limits::MAX_EXTRA_MODULE_DIRS as MAX_EXTRA_DIRS;
+
+/// Reading from disk: what may be read, and the files whose read errors are reported.
+struct Disk<'b> {
+    boundary: &'b Boundary,
+    refused: BTreeSet<FileId>,
+}
 
 /// Values for root modules' variables given to the run.
 #[derive(Clone, Debug, Default)]
@@ -29,6 +35,8 @@ pub struct TerraformInputs {
     pub vars: Vec<String>,
     /// `TF_VAR_<name>` environment variables: the name without the prefix, and the value.
     pub env: Vec<(String, String)>,
+    /// What may be read from disk: called modules, `.tfvars`, `modules.json`.
+    pub boundary: Boundary,
 }
 
 /// The parsed module directories of a run.
@@ -86,20 +94,26 @@ pub fn lint(
         project.modules.insert(module.dir.clone(), module);
     }
     let linted: Vec<PathBuf> = grouped.keys().cloned().collect();
+    let mut disk = Disk {
+        boundary: &inputs.boundary,
+        refused: BTreeSet::new(),
+    };
     for dir in &linted {
-        if let Some(remote) = installed_modules(dir) {
+        if let Some(remote) = installed_modules(dir, &mut disk, sources, &mut errors) {
             project.remote.insert(dir.clone(), remote);
         }
     }
-    load_called(&mut project, sources, &mut errors);
+    load_called(&mut project, &mut disk, sources, &mut errors);
 
     let roots = roots(&project, &linted);
-    let before = sources.len();
-    let (var_files, e) = var_file_assignments(&inputs.var_files, sources);
+    // Files read from disk so far are modules, read for context; from here on, `.tfvars`,
+    // whose findings are reported.
+    let vars_from = sources.len();
+    let (var_files, e) = var_file_assignments(&inputs.var_files, &mut disk, sources);
     errors.extend(e);
     let mut jobs = Vec::new();
     for dir in roots {
-        let (mut assignments, e) = auto_assignments(&dir, sources);
+        let (mut assignments, e) = auto_assignments(&dir, &mut disk, sources);
         errors.extend(e);
         let mut all: Vec<Assignment> = inputs
             .env
@@ -123,7 +137,8 @@ pub fn lint(
         jobs.push((dir, all));
     }
 
-    let reported = (before..sources.len()).map(|i| FileId(i as u32)).collect();
+    let mut reported = disk.refused;
+    reported.extend((vars_from..sources.len()).map(|i| FileId(i as u32)));
     let project = &project;
     let models: Vec<Model> = jobs
         .par_iter()
@@ -191,20 +206,42 @@ fn parse_dir(dir: PathBuf, ids: &[FileId], sources: &SourceMap) -> (Module, Vec<
 }
 
 /// Reads the modules called by the parsed ones that are not parsed yet, until none is left.
-fn load_called(project: &mut Project, sources: &mut SourceMap, errors: &mut Vec<ParseError>) {
+/// A local `source` that leads out of the project is refused where it is written.
+fn load_called(
+    project: &mut Project,
+    disk: &mut Disk,
+    sources: &mut SourceMap,
+    errors: &mut Vec<ParseError>,
+) {
     let mut tried: BTreeSet<PathBuf> = project.modules.keys().cloned().collect();
+    let mut refused: BTreeSet<Span> = BTreeSet::new();
     for _ in 0..MAX_EXTRA_DIRS {
-        let mut wanted: BTreeSet<PathBuf> = project
-            .modules
-            .values()
-            .flat_map(|m| local_targets(m).into_iter().map(|(_, t)| t))
-            .collect();
+        let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
+        for module in project.modules.values() {
+            for (name, target) in local_targets(module) {
+                if disk.boundary.allows(&target) {
+                    wanted.insert(target);
+                } else if let Some(attr) = module.call(&name).and_then(|b| b.body.attr("source")) {
+                    let span = attr.value.span();
+                    if refused.insert(span) {
+                        errors.push(ParseError {
+                            span,
+                            message: format!(
+                                "module source {:?} leads outside the project root; not read",
+                                Module::call_source(module.call(&name).expect("call exists"))
+                                    .unwrap_or_default()
+                            ),
+                        });
+                    }
+                }
+            }
+        }
         wanted.extend(project.remote.values().flat_map(|r| r.values().cloned()));
         let Some(dir) = wanted.into_iter().find(|d| !tried.contains(d)) else {
             return;
         };
         tried.insert(dir.clone());
-        let ids = read_module_files(&dir, sources);
+        let ids = read_module_files(&dir, disk, sources, errors);
         if ids.is_empty() {
             continue;
         }
@@ -258,14 +295,24 @@ fn roots(project: &Project, linted: &[PathBuf]) -> Vec<PathBuf> {
     roots
 }
 
-/// Adds a file from disk to the sources (once); `None` if it cannot be read.
-fn load_file(sources: &mut SourceMap, path: &Path) -> Option<FileId> {
+/// Adds a file from disk to the sources (once). A file the boundary refuses, or that is not
+/// UTF-8, is added without its text, with the error on it.
+fn load_file(sources: &mut SourceMap, disk: &mut Disk, path: &Path) -> Result<FileId, ParseError> {
     let display = display_path(path);
     if let Some((id, _)) = sources.files().find(|(_, f)| f.path == display) {
-        return Some(id);
+        return Ok(id);
     }
-    let text = std::fs::read_to_string(path).ok()?;
-    Some(sources.add(SourceFile::new(display, text)))
+    match disk.boundary.read_to_string(path) {
+        Ok(text) => Ok(sources.add(SourceFile::new(display, text))),
+        Err(why) => {
+            let id = sources.add(SourceFile::new(display.clone(), String::new()));
+            disk.refused.insert(id);
+            Err(ParseError {
+                span: Span::new(id, 0, 0),
+                message: format!("cannot read {display}: {why}"),
+            })
+        }
+    }
 }
 
 /// The sorted names of the files of a directory whose names pass `keep`.
@@ -280,7 +327,7 @@ fn file_names(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| keep(n))
         .collect();
@@ -289,17 +336,39 @@ fn file_names(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
 }
 
 /// Reads the `.tf` and `.tf.json` files of a module directory.
-fn read_module_files(dir: &Path, sources: &mut SourceMap) -> Vec<FileId> {
+fn read_module_files(
+    dir: &Path,
+    disk: &mut Disk,
+    sources: &mut SourceMap,
+    errors: &mut Vec<ParseError>,
+) -> Vec<FileId> {
     file_names(dir, |n| n.ends_with(".tf") || n.ends_with(".tf.json"))
         .into_iter()
-        .filter_map(|n| load_file(sources, &dir.join(n)))
+        .filter_map(|n| {
+            load_file(sources, disk, &dir.join(n))
+                .map_err(|e| errors.push(e))
+                .ok()
+        })
         .collect()
 }
 
-/// `.terraform/modules/modules.json` of a root module: call path to directory.
-fn installed_modules(dir: &Path) -> Option<BTreeMap<String, PathBuf>> {
-    let text = std::fs::read_to_string(dir.join(".terraform/modules/modules.json")).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+/// `.terraform/modules/modules.json` of a root module: call path to directory. A `Dir` that
+/// leads out of the project is refused where it is written.
+fn installed_modules(
+    dir: &Path,
+    disk: &mut Disk,
+    sources: &mut SourceMap,
+    errors: &mut Vec<ParseError>,
+) -> Option<BTreeMap<String, PathBuf>> {
+    let path = dir.join(".terraform/modules/modules.json");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return None;
+    }
+    let id = load_file(sources, disk, &path)
+        .map_err(|e| errors.push(e))
+        .ok()?;
+    let text = &sources.get(id).text;
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
     let mut out = BTreeMap::new();
     for m in json.get("Modules")?.as_array()? {
         let (Some(key), Some(path)) = (
@@ -308,37 +377,55 @@ fn installed_modules(dir: &Path) -> Option<BTreeMap<String, PathBuf>> {
         ) else {
             continue;
         };
-        if !key.is_empty() {
-            out.insert(key.to_string(), normalize(&dir.join(path)));
+        let target = normalize(&dir.join(path));
+        if !disk.boundary.allows(&target) {
+            disk.refused.insert(id);
+            let quoted = serde_json::to_string(path).unwrap_or_default();
+            let at = text.find(&quoted).unwrap_or(0);
+            errors.push(ParseError {
+                span: Span::new(id, at, at + quoted.len()),
+                message: format!("module directory {path:?} is outside the project root; not read"),
+            });
+        } else if !key.is_empty() {
+            out.insert(key.to_string(), target);
         }
     }
     Some(out)
 }
 
 /// Assignments of the `.tfvars` files Terraform loads by itself, in its order.
-fn auto_assignments(dir: &Path, sources: &mut SourceMap) -> (Vec<Assignment>, Vec<ParseError>) {
+fn auto_assignments(
+    dir: &Path,
+    disk: &mut Disk,
+    sources: &mut SourceMap,
+) -> (Vec<Assignment>, Vec<ParseError>) {
     let mut names: Vec<String> = ["terraform.tfvars", "terraform.tfvars.json"]
         .iter()
         .map(|n| n.to_string())
-        .filter(|n| dir.join(n).is_file())
+        .filter(|n| std::fs::symlink_metadata(dir.join(n)).is_ok())
         .collect();
     names.extend(file_names(dir, |n| {
         n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
     }));
     let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
-    var_file_assignments(&paths, sources)
+    var_file_assignments(&paths, disk, sources)
 }
 
 /// Assignments of `.tfvars` files, in order.
 fn var_file_assignments(
     paths: &[PathBuf],
+    disk: &mut Disk,
     sources: &mut SourceMap,
 ) -> (Vec<Assignment>, Vec<ParseError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let Some(id) = load_file(sources, path) else {
-            continue;
+        let id = match load_file(sources, disk, path) {
+            Ok(id) => id,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
         };
         let text = &sources.get(id).text;
         let body: Result<Body, ParseError> = if path.to_string_lossy().ends_with(".json") {

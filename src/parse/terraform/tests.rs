@@ -50,7 +50,9 @@ fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
         std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("mkdir");
         std::fs::write(&path, text).expect("write");
     }
-    let found = discover(&[dir.path().to_path_buf()], &[]).expect("discover");
+    let found = discover(&[dir.path().to_path_buf()], &[])
+        .expect("discover")
+        .found;
     let inputs = found
         .into_iter()
         .map(|f| Input {
@@ -59,10 +61,14 @@ fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
             bytes: std::fs::read(&f.path).expect("read"),
             explicit: false,
             context: false,
+            unreadable: None,
         })
         .collect();
     let options = LintOptions {
-        terraform,
+        terraform: TerraformInputs {
+            boundary: crate::trust::Boundary::around(dir.path()),
+            ..terraform
+        },
         ..LintOptions::default()
     };
     let report = lint(inputs, &options);

@@ -12,7 +12,7 @@ pub use json::parse_json;
 pub use yaml::parse_yaml;
 
 /// The deepest nesting of sequences and mappings either parser accepts.
-pub const MAX_DEPTH: usize = 256;
+pub use crate::limits::MAX_TREE_DEPTH as MAX_DEPTH;
 
 /// A parsed value with its span (for a tagged YAML node, the span starts at the tag).
 #[derive(Clone, Debug, PartialEq)]

@@ -12,8 +12,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
 use crate::source::{FileId, Span};
 
-/// The most nodes that alias expansion may copy in one file (a "billion laughs" guard).
-pub const MAX_ALIAS_NODES: usize = 100_000;
+use crate::limits::MAX_ALIAS_NODES;
 
 /// Parse YAML text into one tree per document (an empty text has none).
 ///

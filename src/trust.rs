@@ -1,0 +1,283 @@
+//! The trust boundary: which files a run may read.
+//!
+//! ekslint lints untrusted pull requests, whose files may be symlinks to `/proc/self/environ`,
+//! FIFOs, or paths that climb out of the repository. Every read of a run goes through a
+//! [`Boundary`]: it reads only regular files whose real path (symlinks resolved) is inside one
+//! of its roots — the project root (the enclosing git work tree, else the working directory)
+//! and the paths the user named — never a special file (FIFO, device, socket, `/proc`, `/sys`),
+//! and never more than [`Boundary::max_file_bytes`]. A refusal names the path and shows nothing
+//! of its content.
+
+use crate::limits::DEFAULT_MAX_FILE_BYTES;
+use std::fmt;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Its real path (symlinks resolved) is outside the project.
+    Outside,
+    /// Not a regular file (FIFO, device, socket, directory, `/proc` or `/sys`).
+    Special,
+    /// Larger than the read limit.
+    TooLarge { limit: u64 },
+    /// The operating system's error (missing, permission denied, ...).
+    Io(std::io::Error),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Outside => f.write_str("it resolves outside the project root; not read"),
+            Refusal::Special => f.write_str(
+                "it is not a regular file (a FIFO, device, socket, or a file of /proc or /sys); not read",
+            ),
+            Refusal::TooLarge { limit } => write!(
+                f,
+                "it is larger than {limit} bytes (the `max-file-bytes` limit); not read"
+            ),
+            Refusal::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The directories a run may read from, and the largest file it reads. The default has no
+/// root: it reads nothing.
+#[derive(Clone, Debug)]
+pub struct Boundary {
+    /// Real paths (canonical) of the roots.
+    roots: Vec<PathBuf>,
+    pub max_file_bytes: u64,
+}
+
+impl Default for Boundary {
+    fn default() -> Boundary {
+        Boundary {
+            roots: Vec::new(),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+impl Boundary {
+    /// A boundary around the project that holds `start` (a directory): the enclosing git work
+    /// tree, else `start` itself.
+    pub fn around(start: &Path) -> Boundary {
+        let mut b = Boundary::default();
+        b.add_root(&project_root(start));
+        b
+    }
+
+    /// Trusts a path the user named: the git work tree that holds it, else the path itself (a
+    /// directory) or its directory (a file). Reading it and its module's files is then allowed.
+    pub fn trust_named(&mut self, path: &Path) {
+        let abs = absolute(path);
+        if self.contains_lexically(&abs) {
+            return;
+        }
+        let dir = if abs.is_dir() {
+            abs
+        } else {
+            abs.parent().map(Path::to_path_buf).unwrap_or(abs)
+        };
+        self.add_root(&project_root(&dir));
+    }
+
+    fn add_root(&mut self, dir: &Path) {
+        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(dir));
+        if !is_system(&real) && !self.roots.contains(&real) {
+            self.roots.push(real);
+        }
+    }
+
+    /// The roots (real paths).
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Whether a path, written as given (symlinks not resolved), lies under a root.
+    fn contains_lexically(&self, abs: &Path) -> bool {
+        self.roots.iter().any(|r| abs.starts_with(r))
+    }
+
+    /// Whether the real path of `path` is inside a root. A path that does not exist is judged
+    /// by its parent's real path and its name.
+    pub fn allows(&self, path: &Path) -> bool {
+        self.real_path(path)
+            .is_some_and(|real| !is_system(&real) && self.roots.iter().any(|r| real.starts_with(r)))
+    }
+
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        match std::fs::canonicalize(path) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let abs = absolute(path);
+                let parent = std::fs::canonicalize(abs.parent()?).ok()?;
+                Some(parent.join(abs.file_name()?))
+            }
+        }
+    }
+
+    /// Reads a file inside the boundary.
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, Refusal> {
+        let real = std::fs::canonicalize(path).map_err(Refusal::Io)?;
+        if is_system(&real) {
+            return Err(Refusal::Special);
+        }
+        if !self.roots.iter().any(|r| real.starts_with(r)) {
+            return Err(Refusal::Outside);
+        }
+        // Judge the file before opening it: opening a FIFO for reading would block.
+        let meta = std::fs::metadata(&real).map_err(Refusal::Io)?;
+        if !meta.is_file() {
+            return Err(Refusal::Special);
+        }
+        let limit = self.max_file_bytes;
+        if meta.len() > limit {
+            return Err(Refusal::TooLarge { limit });
+        }
+        let file = std::fs::File::open(&real).map_err(Refusal::Io)?;
+        if !file.metadata().map_err(Refusal::Io)?.is_file() {
+            return Err(Refusal::Special);
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(Refusal::Io)?;
+        if bytes.len() as u64 > limit {
+            return Err(Refusal::TooLarge { limit });
+        }
+        Ok(bytes)
+    }
+
+    /// Reads a UTF-8 file inside the boundary (a BOM is dropped).
+    pub fn read_to_string(&self, path: &Path) -> Result<String, String> {
+        let bytes = self.read(path).map_err(|e| e.to_string())?;
+        let text = String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".to_string())?;
+        Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        })
+    }
+}
+
+/// The git work tree that holds `dir` (a `.git` directory or file in it or above), else `dir`.
+pub fn project_root(dir: &Path) -> PathBuf {
+    let abs = absolute(dir);
+    abs.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map_or_else(|| abs.clone(), Path::to_path_buf)
+}
+
+/// `/proc`, `/sys` and `/dev` hold files that look regular but are not (the environment of a
+/// process, devices): never read, never a root.
+fn is_system(real: &Path) -> bool {
+    ["/proc", "/sys", "/dev"]
+        .iter()
+        .any(|p| real.starts_with(p))
+}
+
+/// The path made absolute against the working directory, with `.` and `..` resolved lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn boundary(root: &Path) -> Boundary {
+        let mut b = Boundary::around(root);
+        b.roots = vec![std::fs::canonicalize(root).unwrap()];
+        b
+    }
+
+    #[test]
+    fn reads_regular_files_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.tf"), "x").unwrap();
+        assert_eq!(
+            boundary(dir.path()).read(&dir.path().join("a.tf")).unwrap(),
+            b"x"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_symlinks_out_and_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "TOKEN").unwrap();
+        let link = dir.path().join("terraform.tfvars");
+        std::os::unix::fs::symlink(outside.path().join("secret"), &link).unwrap();
+        let env = dir.path().join("env.tfvars");
+        std::os::unix::fs::symlink("/proc/self/environ", &env).unwrap();
+        let null = dir.path().join("null.json");
+        std::os::unix::fs::symlink("/dev/zero", &null).unwrap();
+        let b = boundary(dir.path());
+        assert!(matches!(b.read(&link), Err(Refusal::Outside)));
+        assert!(matches!(b.read(&env), Err(Refusal::Special)));
+        assert!(matches!(b.read(&null), Err(Refusal::Special)));
+        assert!(!b.allows(&dir.path().join("../x")));
+        assert!(b.allows(&dir.path().join("new.tf")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_fifos_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("modules.json");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(matches!(
+            boundary(dir.path()).read(&fifo),
+            Err(Refusal::Special)
+        ));
+    }
+
+    #[test]
+    fn caps_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("big.tf"), vec![b'#'; 100]).unwrap();
+        let mut b = boundary(dir.path());
+        b.max_file_bytes = 99;
+        assert!(matches!(
+            b.read(&dir.path().join("big.tf")),
+            Err(Refusal::TooLarge { limit: 99 })
+        ));
+        b.max_file_bytes = 100;
+        assert!(b.read(&dir.path().join("big.tf")).is_ok());
+    }
+
+    #[test]
+    fn named_paths_outside_become_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        std::fs::write(other.path().join("main.tf"), "x").unwrap();
+        let mut b = boundary(dir.path());
+        assert!(!b.allows(&other.path().join("main.tf")));
+        b.trust_named(&other.path().join("main.tf"));
+        assert!(b.allows(&other.path().join("variables.tf")));
+    }
+}

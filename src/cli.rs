@@ -9,7 +9,7 @@ use crate::rules;
 use crate::source::display_path;
 use crate::trust::Boundary;
 use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,7 +40,14 @@ enum Command {
     },
     /// Run the language server over standard input and output (for editors).
     Lsp,
+    /// Print a shell completion script (e.g. `ekslint completions bash > ~/.local/share/bash-completion/completions/ekslint`).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page in roff (e.g. `ekslint man > ekslint.1`).
+    Man,
 }
+
+/// The names of the subcommands, for suggestions when one is mistyped as a path.
+const SUBCOMMANDS: [&str; 6] = ["rules", "explain", "lsp", "completions", "man", "help"];
 
 /// When to colour the human output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -123,6 +130,19 @@ pub fn main() -> ExitCode {
         Some(Command::Rules { markdown }) => list_rules(markdown),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Lsp) => Ok(crate::lsp::run()),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ekslint", &mut out);
+            print_stdout(&String::from_utf8_lossy(&out)).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| e.to_string())
+                .and_then(|()| print_stdout(&String::from_utf8_lossy(&out)))
+                .map(|()| ExitCode::SUCCESS)
+        }
         None => run_lint(&cli.lint),
     };
     match result {
@@ -154,8 +174,7 @@ fn list_rules(markdown: bool) -> Result<ExitCode, String> {
 }
 
 fn explain(key: &str) -> Result<ExitCode, String> {
-    let rule = rules::lookup(key)
-        .ok_or_else(|| format!("no rule is named {key:?}; `ekslint rules` lists them"))?;
+    let rule = rules::resolve(key)?;
     print_stdout(&format!(
         "{} {} ({})\n\n{}\n\n{}",
         rule.id,
@@ -176,6 +195,7 @@ fn print_stdout(text: &str) -> Result<(), String> {
 }
 
 fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
+    check_usage(args)?;
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let mut boundary = Boundary::around(&cwd);
     for path in args.paths.iter().chain(&args.var_file) {
@@ -187,22 +207,28 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     let mut options = lint_options(&config, &args.select, &args.ignore)?;
     options.structured.cloudformation.parameters = cfn_parameters(args, &config)?;
     options.terraform = terraform_inputs(&config, &args.var_file, &args.var, boundary)?;
-    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
+    let fail_on = match (args.fail_on, &config.fail_on) {
         (Some(f), _) => f,
         (None, None) => FailOn::Warning,
-        (None, Some(s)) => FailOn::from_str(s, true).map_err(|_| {
-            format!("configuration: fail-on must be error, warning, note or never, not {s:?}")
-        })?,
+        (None, Some(s)) => FailOn::from_str(s.get_ref(), true)
+            .map_err(|_| format!("configuration: fail-on {:?}", s.get_ref()))?,
     };
 
     let (inputs, unreadable) = read_inputs(args, &config, &options.terraform.boundary)?;
+    let named: std::collections::HashSet<String> = inputs
+        .iter()
+        .filter(|i| i.explicit)
+        .map(|i| i.display.clone())
+        .collect();
     let report = lint(inputs, &options);
     for why in &unreadable {
         eprintln!("ekslint: error: {why}");
     }
-    if args.verbose {
-        for (id, why) in &report.skipped {
-            eprintln!("ekslint: skipped {}: {why}", report.sources.get(*id).path);
+    // A file the user named is never skipped in silence.
+    for (id, why) in &report.skipped {
+        let path = &report.sources.get(*id).path;
+        if args.verbose || named.contains(path) {
+            eprintln!("ekslint: skipped {path}: {why}");
         }
     }
 
@@ -213,6 +239,7 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
             args.output.is_none()
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
         }
     };
     let render = RenderOptions {
@@ -248,6 +275,26 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Usage errors clap cannot see: `--stdin-filename` without `-`, and a path that does not
+/// exist but is a mistyped subcommand (`ekslint explian EKS105`).
+fn check_usage(args: &LintArgs) -> Result<(), String> {
+    let stdin = args.paths.iter().any(|p| p == Path::new("-"));
+    if args.stdin_filename.is_some() && !stdin {
+        return Err("--stdin-filename names standard input: give '-' as a path too".into());
+    }
+    if let Some(first) = args.paths.first().and_then(|p| p.to_str())
+        && !Path::new(first).exists()
+        && let Some(cmd) = SUBCOMMANDS
+            .iter()
+            .find(|c| strsim::levenshtein(first, c) <= 2 && first.len() > 2)
+    {
+        return Err(format!(
+            "{first}: no such file or directory; did you mean the subcommand `ekslint {cmd}`?"
+        ));
+    }
+    Ok(())
 }
 
 /// CloudFormation parameter values: the configuration's, then each parameter file's, then each

@@ -1,24 +1,29 @@
-//! `.ekslint.toml`: project configuration.
+//! `.ekslint.toml`: project configuration. Every error names the file, the line and the key.
 
+use crate::diagnostic::Severity;
+use crate::rules;
 use crate::trust::Boundary;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// The configuration file's contents. Unknown keys are an error.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
+    /// Rule ids or names (checked when loaded).
     #[serde(default)]
-    pub select: Vec<String>,
+    pub select: Vec<Spanned<String>>,
     #[serde(default)]
-    pub ignore: Vec<String>,
-    pub fail_on: Option<String>,
+    pub ignore: Vec<Spanned<String>>,
+    /// `error`, `warning`, `note` or `never` (checked when loaded).
+    pub fail_on: Option<Spanned<String>>,
     #[serde(default)]
     pub exclude: Vec<String>,
-    /// Severity overrides by rule id or name.
+    /// Severity overrides by rule id or name (checked when loaded).
     #[serde(default)]
-    pub severity: BTreeMap<String, String>,
+    pub severity: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     pub rules: RulesConfig,
     #[serde(default)]
@@ -70,10 +75,58 @@ impl Config {
         let text = boundary
             .read_to_string(path)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut config: Config = toml::from_str(&text)
-            .map_err(|e| format!("{}: {}", path.display(), describe(&text, &e)))?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| describe(path, &text, &e))?;
+        config.validate().map_err(|(span, message)| {
+            format!("{}:{}: {message}", path.display(), at(&text, span))
+        })?;
         config.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(config)
+    }
+
+    /// Checks the values serde cannot: rule ids and names, severities, `fail-on`.
+    fn validate(&self) -> Result<(), (std::ops::Range<usize>, String)> {
+        for (key, list) in [("select", &self.select), ("ignore", &self.ignore)] {
+            for rule in list {
+                rules::resolve(rule.get_ref().trim())
+                    .map_err(|e| (rule.span(), format!("{key}: {e}")))?;
+            }
+        }
+        for (rule, level) in &self.severity {
+            rules::resolve(rule.get_ref())
+                .map_err(|e| (rule.span(), format!("[severity]: {e}")))?;
+            if Severity::parse(level.get_ref()).is_none() {
+                return Err((
+                    level.span(),
+                    format!(
+                        "[severity] {}: {:?} is not a severity{}",
+                        rule.get_ref(),
+                        level.get_ref(),
+                        did_you_mean(level.get_ref(), &["error", "warning", "note"])
+                    ),
+                ));
+            }
+        }
+        if let Some(f) = &self.fail_on {
+            const LEVELS: [&str; 4] = ["error", "warning", "note", "never"];
+            if !LEVELS.contains(&f.get_ref().as_str()) {
+                return Err((
+                    f.span(),
+                    format!(
+                        "fail-on: {:?} is not one of error, warning, note, never{}",
+                        f.get_ref(),
+                        did_you_mean(f.get_ref(), &LEVELS)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rule lists as written.
+    pub fn rule_list(list: &[Spanned<String>]) -> Vec<String> {
+        list.iter()
+            .map(|s| s.get_ref().trim().to_string())
+            .collect()
     }
 
     /// The nearest `.ekslint.toml` in `dir` or one of its parents.
@@ -84,18 +137,31 @@ impl Config {
     }
 }
 
-/// A TOML error with its line and column.
-fn describe(text: &str, e: &toml::de::Error) -> String {
+/// A TOML error with the file, line and column.
+fn describe(path: &Path, text: &str, e: &toml::de::Error) -> String {
     let message = e.message().trim_end();
     match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("line {line}, column {column}: {message}")
-        }
-        None => message.to_string(),
+        Some(span) => format!("{}:{}: {message}", path.display(), at(text, span)),
+        None => format!("{}: {message}", path.display()),
     }
+}
+
+/// `line:column` of the start of a byte range.
+fn at(text: &str, span: std::ops::Range<usize>) -> String {
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{line}:{column}")
+}
+
+/// `; did you mean "x"?` when one of `options` is close to `value`.
+fn did_you_mean(value: &str, options: &[&str]) -> String {
+    options
+        .iter()
+        .map(|o| (strsim::jaro_winkler(&value.to_ascii_lowercase(), o), o))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or_else(String::new, |(_, o)| format!("; did you mean {o:?}?"))
 }
 
 #[cfg(test)]
@@ -106,8 +172,8 @@ mod tests {
     fn unknown_key_names_key_and_line() {
         let text = "select = [\"EKS101\"]\n\n[rules.EKS405]\ntrusted-acounts = [\"1\"]\n";
         let e = toml::from_str::<Config>(text).unwrap_err();
-        let d = describe(text, &e);
-        assert!(d.contains("line 4"), "{d}");
+        let d = describe(Path::new("c.toml"), text, &e);
+        assert!(d.starts_with("c.toml:4:1:"), "{d}");
         assert!(d.contains("trusted-acounts"), "{d}");
     }
 

@@ -1,7 +1,7 @@
 //! One lint run: sources → parsers → IR → rules → sorted diagnostics.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::parse::{self, ParseError};
+use crate::parse::{self, ParseError, Skipped};
 use crate::report::Report;
 use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -72,22 +72,12 @@ fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
         .any(|s| name.ends_with(s))
     {
         Some(Kind::Structured)
+    } else if explicit && NOT_INFRASTRUCTURE.iter().any(|s| name.ends_with(s)) {
+        None
     } else if explicit {
-        // Named on the command line: Terraform if it looks like HCL blocks, else YAML/JSON.
-        let hcl = text.lines().any(|l| {
-            let l = l.trim_start();
-            [
-                "resource ",
-                "variable ",
-                "locals ",
-                "module ",
-                "data ",
-                "terraform ",
-            ]
-            .iter()
-            .any(|k| l.starts_with(k))
-        });
-        Some(if hcl {
+        // Named on the command line: Terraform if its first statement is an HCL block or
+        // attribute, else YAML/JSON (which skips what is neither template format).
+        Some(if starts_like_hcl(text) {
             Kind::Terraform
         } else {
             Kind::Structured
@@ -95,6 +85,56 @@ fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
     } else {
         None
     }
+}
+
+/// Name endings of files that are never templates, even when named on the command line
+/// (documentation and code that may quote templates).
+const NOT_INFRASTRUCTURE: [&str; 16] = [
+    ".md",
+    ".markdown",
+    ".rst",
+    ".adoc",
+    ".txt",
+    ".toml",
+    ".lock",
+    ".ini",
+    ".cfg",
+    ".rs",
+    ".py",
+    ".go",
+    ".js",
+    ".ts",
+    ".sh",
+    ".html",
+];
+
+/// Whether the first line that is not blank or a comment opens an HCL block
+/// (`resource "a" "b" {`, `locals {`) or is an attribute (`name = ...`).
+fn starts_like_hcl(text: &str) -> bool {
+    let Some(line) = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
+    else {
+        return false;
+    };
+    let ident_end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(line.len());
+    if ident_end == 0 {
+        return false;
+    }
+    let mut rest = line[ident_end..].trim_start();
+    if rest.starts_with('=') && !rest.starts_with("==") {
+        return true;
+    }
+    while let Some(after) = rest.strip_prefix('"') {
+        let Some(close) = after.find('"') else {
+            return false;
+        };
+        rest = after[close + 1..].trim_start();
+    }
+    rest.starts_with('{')
 }
 
 /// Lints the inputs together.
@@ -119,6 +159,7 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     let mut errors: Vec<ParseError> = Vec::new();
     let mut units: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     let mut structured: Vec<FileId> = Vec::new();
+    let mut skipped = Vec::new();
     // Whether each file was read as one of the formats (for the summary's file count).
     let mut linted = vec![false; inputs.len()];
     for (input, (file, bad_utf8)) in inputs.iter().zip(decoded) {
@@ -143,6 +184,7 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         match kind {
             Some(Kind::Terraform) => units.entry(input.dir.clone()).or_default().push(id),
             Some(Kind::Structured) => structured.push(id),
+            None if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
             None => {}
         }
     }
@@ -167,7 +209,6 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
 
     let mut model = terraform.model;
     errors.extend(terraform.errors);
-    let mut skipped = Vec::new();
     for (id, result) in structured_results {
         match result {
             Ok((m, e)) => {

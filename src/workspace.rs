@@ -41,22 +41,24 @@ pub fn lint_options(
     select: &[String],
     ignore: &[String],
 ) -> Result<LintOptions, String> {
-    let select: &[String] = if select.is_empty() {
-        &config.select
+    let select: Vec<String> = if select.is_empty() {
+        Config::rule_list(&config.select)
     } else {
-        select
+        select.to_vec()
     };
-    let ignore: Vec<String> = config.ignore.iter().chain(ignore).cloned().collect();
+    let ignore: Vec<String> = Config::rule_list(&config.ignore)
+        .into_iter()
+        .chain(ignore.iter().cloned())
+        .collect();
+    // The configuration's values were checked when it was loaded.
     let mut severity = BTreeMap::new();
     for (key, value) in &config.severity {
-        let rule = rules::lookup(key)
-            .ok_or_else(|| format!("configuration: unknown rule {key:?} in [severity]"))?;
-        let level = Severity::parse(value).ok_or_else(|| {
-            format!(
-                "configuration: severity of {key} must be error, warning or note, not {value:?}"
-            )
-        })?;
-        severity.insert(rule.id, level);
+        if let (Some(rule), Some(level)) = (
+            rules::lookup(key.get_ref()),
+            Severity::parse(value.get_ref()),
+        ) {
+            severity.insert(rule.id, level);
+        }
     }
     Ok(LintOptions {
         rule_options: RuleOptions {
@@ -65,7 +67,7 @@ pub fn lint_options(
         select: if select.is_empty() {
             None
         } else {
-            Some(rule_list(select)?)
+            Some(rule_list(&select)?)
         },
         ignore: rule_list(&ignore)?,
         severity,
@@ -110,12 +112,7 @@ pub fn terraform_inputs(
 
 /// Looks up rules by id or name.
 fn rule_list(keys: &[String]) -> Result<Vec<&'static RuleMeta>, String> {
-    keys.iter()
-        .map(|k| {
-            rules::lookup(k.trim())
-                .ok_or_else(|| format!("unknown rule {k:?}; `ekslint rules` lists them"))
-        })
-        .collect()
+    keys.iter().map(|k| rules::resolve(k.trim())).collect()
 }
 
 /// The other `.tf` files of the modules of named Terraform files, read for context: a module's

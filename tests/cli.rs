@@ -154,11 +154,149 @@ fn config_file_is_read_and_unknown_keys_are_errors() {
         "ignore = []\n\nfail_on = \"error\"\n",
     )
     .unwrap();
+    ekslint().current_dir(dir.path()).assert().code(2).stderr(
+        predicate::str::contains("fail_on").and(predicate::str::contains(".ekslint.toml:3:1:")),
+    );
+}
+
+#[test]
+fn config_values_are_checked_with_file_line_key_and_suggestion() {
+    let cases: [(&str, &str); 4] = [
+        (
+            "[severity]\nEKS404 = \"eror\"\n",
+            ".ekslint.toml:2:10: [severity] EKS404: \"eror\" is not a severity; did you mean \"error\"?",
+        ),
+        (
+            "select = [\"EKS101\"]\nignore = [\"EKS3O2\"]\n",
+            ".ekslint.toml:2:11: ignore: unknown rule \"EKS3O2\"; did you mean EKS302 (access-entries-need-api-mode)?",
+        ),
+        (
+            "[severity]\ninvalid-entry = \"note\"\n",
+            ".ekslint.toml:2:1: [severity]: unknown rule \"invalid-entry\"; did you mean EKS105 (invalid-entry-type)?",
+        ),
+        (
+            "fail-on = \"warnings\"\n",
+            ".ekslint.toml:1:11: fail-on: \"warnings\" is not one of error, warning, note, never; did you mean \"warning\"?",
+        ),
+    ];
+    for (config, message) in cases {
+        let dir = dir_with(&[
+            ("main.tf", USER_ENTRY.as_bytes()),
+            (".ekslint.toml", config.as_bytes()),
+        ]);
+        ekslint()
+            .current_dir(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn typos_get_suggestions_and_usage_mistakes_are_errors() {
     ekslint()
-        .current_dir(dir.path())
+        .args(["explian", "EKS105"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("fail_on").and(predicate::str::contains("line 3")));
+        .stderr(predicate::str::contains(
+            "did you mean the subcommand `ekslint explain`?",
+        ));
+    ekslint()
+        .args(["explain", "EKS3O2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean EKS302"));
+    ekslint()
+        .args(["--select", "invalid-entry", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean EKS105 (invalid-entry-type)?",
+        ));
+    ekslint()
+        .args(["--stdin-filename", "main.tf", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give '-' as a path"));
+}
+
+#[test]
+fn a_missing_path_is_reported_and_the_others_still_linted() {
+    let dir = dir_with(&[("main.tf", BAD_ENTRY.as_bytes())]);
+    ekslint()
+        .current_dir(dir.path())
+        .args(["missing.tf", "main.tf", "gone/"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("EKS105"))
+        .stderr(predicate::str::contains("missing.tf").and(predicate::str::contains("gone/")));
+}
+
+#[test]
+fn a_named_file_that_is_not_infrastructure_says_why() {
+    let dir = dir_with(&[
+        (
+            "README.md",
+            b"# Example\n\n```yaml\nType: AWS::EKS::AccessEntry\n```\nresource \"x\" \"y\" {\n",
+        ),
+        ("notes", b"just: [text"),
+    ]);
+    ekslint()
+        .current_dir(dir.path())
+        .args(["README.md", "notes"])
+        .assert()
+        .code(0)
+        .stderr(
+            predicate::str::contains(
+                "skipped README.md: not a Terraform, CloudFormation or eksctl file",
+            )
+            .and(predicate::str::contains("skipped notes: ")),
+        );
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        ekslint()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("ekslint").and(predicate::str::contains("fail-on")));
+    }
+    ekslint().arg("man").assert().success().stdout(
+        predicate::str::contains(".TH ekslint 1").and(predicate::str::contains("fail\\-on")),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn colour_follows_the_terminal_no_color_and_term_dumb() {
+    // `script` gives the command a terminal, where colour is on unless NO_COLOR or TERM=dumb.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` is not installed");
+        return;
+    }
+    let dir = dir_with(&[("main.tf", BAD_ENTRY.as_bytes())]);
+    let bin = assert_cmd::cargo::cargo_bin("ekslint");
+    let run = |env: &str| {
+        let out = std::process::Command::new("script")
+            .current_dir(dir.path())
+            .args([
+                "-qec",
+                &format!("env {env} {} main.tf", bin.display()),
+                "/dev/null",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains("\x1b[")
+    };
+    assert!(run("TERM=xterm"), "colour on a terminal");
+    assert!(!run("TERM=dumb"), "no colour with TERM=dumb");
+    assert!(!run("TERM=xterm NO_COLOR=1"), "no colour with NO_COLOR");
 }
 
 #[test]

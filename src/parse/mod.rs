@@ -41,6 +41,8 @@ pub enum Skipped {
     MultiDocument,
     /// Not valid YAML or JSON, and naming neither format.
     Unparsable,
+    /// Named on the command line, but documentation or code by its name (`README.md`).
+    NotInfrastructure,
 }
 
 impl std::fmt::Display for Skipped {
@@ -53,6 +55,9 @@ impl std::fmt::Display for Skipped {
                 "several YAML documents and no eksctl ClusterConfig: not a template"
             }
             Skipped::Unparsable => "not valid YAML or JSON, and names neither format",
+            Skipped::NotInfrastructure => {
+                "not a Terraform, CloudFormation or eksctl file (documentation or code, by its name)"
+            }
         })
     }
 }

@@ -51,6 +51,28 @@ pub fn lookup(key: &str) -> Option<&'static RuleMeta> {
         .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
+/// The rule whose id or name is closest to a mistyped `key` (`EKS3O2`, `invalid-entry`), if
+/// one is close enough to be what was meant.
+pub fn suggest(key: &str) -> Option<&'static RuleMeta> {
+    let key = key.to_ascii_lowercase();
+    RULES
+        .iter()
+        .flat_map(|r| {
+            [r.id, r.name].map(|n| (strsim::jaro_winkler(&key, &n.to_ascii_lowercase()), r))
+        })
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, r)| r)
+}
+
+/// Finds a rule by id or name, or says which one was probably meant.
+pub fn resolve(key: &str) -> Result<&'static RuleMeta, String> {
+    lookup(key).ok_or_else(|| match suggest(key) {
+        Some(r) => format!("unknown rule {key:?}; did you mean {} ({})?", r.id, r.name),
+        None => format!("unknown rule {key:?}; `ekslint rules` lists them"),
+    })
+}
+
 /// The rules as a Markdown table (README.md holds a copy, kept in sync by a test).
 pub fn markdown_table() -> String {
     let mut out =

@@ -1,4 +1,4 @@
-//! The command line (SPEC §5): parse arguments, run, choose the exit code.
+//! The command line: parse arguments, run, choose the exit code.
 
 use crate::config::Config;
 use crate::diagnostic::Severity;

@@ -1,9 +1,10 @@
-//! The rule catalog is a contract (SPEC §3): ids, names and severities must not drift, every rule
-//! has its documentation file, and README's rules table is generated from the catalog.
+//! The rule catalog is a contract: users select, ignore and re-rate rules by id and name, so ids,
+//! names and severities must not drift; every rule has its documentation file, and README's rules
+//! table is generated from the catalog.
 
 use ekslint::rules::RULES;
 
-/// Copied from SPEC §3: id, name, default severity.
+/// The published catalog: id, name, default severity.
 const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS000", "parse-error", "error"),
     ("EKS001", "unknown-field", "error"),
@@ -69,7 +70,7 @@ fn every_rule_is_documented_in_the_same_sections() {
             "## Why is this bad?",
             "## Example",
             "## Use instead",
-            "## Facts",
+            "## References",
         ] {
             assert!(doc.contains(section), "{} lacks {section:?}", rule.id);
         }

@@ -1,4 +1,5 @@
-//! The quick fix of a finding: an `ekslint:ignore` comment on the line above it (SPEC §7).
+//! The quick fix of a finding: an `ekslint:ignore` comment alone on the line above it, which
+//! suppresses the finding on the next line.
 
 use std::path::Path;
 

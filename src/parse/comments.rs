@@ -1,4 +1,4 @@
-//! `ekslint:ignore` comments (SPEC §7), shared by the formats that have comments.
+//! `ekslint:ignore` comments, shared by the formats that have comments.
 //!
 //! Comments are found by scanning lines for `#` or `//` followed by `ekslint:ignore`; a marker
 //! inside a string literal would also be taken, which real templates do not write.

@@ -132,7 +132,8 @@ fn resources(doc: &Node) -> Vec<(Span, &Node)> {
         .collect()
 }
 
-/// `Metadata: {ekslint: {ignore: [...]}}` on the template (the whole file) or on a resource (SPEC §7).
+/// `Metadata: {ekslint: {ignore: [...]}}` on the template (the whole file) or on a resource:
+/// CloudFormation JSON has no comments.
 fn metadata_suppressions(file: FileId, text: &str, doc: &Node) -> Vec<Suppression> {
     std::iter::once((Span::new(file, 0, text.len()), doc))
         .chain(resources(doc))

@@ -52,8 +52,8 @@ fn emit_all<W: WriteStyle + Write>(
 
 /// `2 errors, 0 warnings, 1 note in 2 files`.
 ///
-/// SPEC §6 writes the line as `N errors, N warnings, N notes in N files`; we keep that shape and
-/// pluralise each noun correctly (`1 error`, `1 file`). Suppressed findings are not counted.
+/// The documented shape is `N errors, N warnings, N notes in N files`; each noun is pluralised
+/// correctly (`1 error`, `1 file`). Suppressed findings are not counted.
 fn summary_line(s: &Summary) -> String {
     format!(
         "{}, {}, {} in {}",

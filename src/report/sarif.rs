@@ -4,11 +4,20 @@
 //! positions do. Suppressed findings are kept, with an `inSource` suppression, so code scanning
 //! shows them as dismissed.
 //!
+//! # File locations
+//!
+//! GitHub code scanning resolves a relative `artifactLocation.uri` against the checkout, so a
+//! file inside the repository is written relative to the repository root (`uriBaseId`
+//! `%SRCROOT%`): the nearest directory upward from the working directory that holds `.git`, or
+//! the working directory when there is none. The same file gets the same URI whichever
+//! directory ekslint runs in. A file outside that root gets an absolute `file://` URI.
+//!
 //! # Fingerprints
 //!
 //! Each result has `partialFingerprints["ekslint/v1"]`: 16 lower-case hex digits of the 64-bit
 //! FNV-1a hash of
-//! `rule id ␀ file path ␀ normalised text ␀ occurrence`, where the normalised text is the
+//! `rule id ␀ file path ␀ normalised text ␀ occurrence`, where the file path is the one in the
+//! URI (relative to the repository root, not percent-encoded), the normalised text is the
 //! primary span's text with every run of whitespace collapsed to one space and trimmed, and the
 //! occurrence is the decimal index of this (rule, file, text) triple among the earlier results
 //! of the same run (0 for the first). No line or column goes in, so unrelated edits above a
@@ -17,6 +26,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 use serde_sarif::sarif::{
@@ -35,21 +45,106 @@ const SRCROOT: &str = "%SRCROOT%";
 /// The key of our fingerprint in `partialFingerprints`.
 const FINGERPRINT_KEY: &str = "ekslint/v1";
 
-/// Renders the report as a pretty-printed SARIF log followed by a newline.
+/// Renders the report as a pretty-printed SARIF log followed by a newline, with file URIs
+/// relative to the repository root of the working directory.
 ///
 /// `opts` changes nothing: SARIF never has colour and always carries suppressed findings.
 pub fn render(report: &Report, _opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report)?)?;
+    let locator = std::env::current_dir()
+        .map(|cwd| Locator::new(&cwd))
+        .unwrap_or_default();
+    write_log(report, &locator, out)
+}
+
+fn write_log(report: &Report, locator: &Locator, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(report, locator)?)?;
     writeln!(out)
 }
 
-fn log(report: &Report) -> io::Result<Sarif> {
+/// Turns report paths (relative to the working directory, or absolute) into SARIF artifact URIs.
+#[derive(Debug, Default)]
+struct Locator {
+    /// The working directory; `None` when it is unknown, and then paths are used as written.
+    cwd: Option<PathBuf>,
+    /// The repository root, an ancestor of `cwd` (or `cwd` itself).
+    root: PathBuf,
+}
+
+/// Where a file is, as SARIF writes it.
+enum Place {
+    /// `/`-separated, relative to the repository root (`%SRCROOT%`).
+    Relative(String),
+    /// Absolute, `/`-separated.
+    Absolute(String),
+}
+
+impl Locator {
+    /// The root is the nearest directory upward from `cwd` that holds `.git` (a directory, or a
+    /// file in a worktree or submodule), else `cwd`.
+    fn new(cwd: &Path) -> Locator {
+        let root = cwd
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())
+            .unwrap_or(cwd);
+        Locator {
+            cwd: Some(cwd.to_path_buf()),
+            root: root.to_path_buf(),
+        }
+    }
+
+    fn place(&self, path: &str) -> Place {
+        let Some(cwd) = &self.cwd else {
+            return if Path::new(path).is_absolute() {
+                Place::Absolute(path.to_string())
+            } else {
+                Place::Relative(path.to_string())
+            };
+        };
+        let absolute = normalise_path(&cwd.join(path));
+        match absolute.strip_prefix(&self.root) {
+            Ok(relative) => Place::Relative(slashed(relative)),
+            Err(_) => Place::Absolute(slashed(&absolute)),
+        }
+    }
+}
+
+/// `path` with `.` and `..` resolved lexically (a `..` at the root stays at the root).
+fn normalise_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The path's normal components joined with `/`, whatever the platform's separator.
+fn slashed(path: &Path) -> String {
+    let mut prefix = String::new();
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Prefix(p) => prefix = p.as_os_str().to_string_lossy().replace('\\', "/"),
+            Component::RootDir => prefix.push('/'),
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            Component::CurDir | Component::ParentDir => {}
+        }
+    }
+    format!("{prefix}{}", parts.join("/"))
+}
+
+fn log(report: &Report, locator: &Locator) -> io::Result<Sarif> {
     let rules = driver_rules(report);
     let mut fingerprints = Fingerprints::default();
     let results = report
         .diagnostics
         .iter()
-        .map(|d| result(report, &rules, &mut fingerprints, d))
+        .map(|d| result(report, locator, &rules, &mut fingerprints, d))
         .collect::<Vec<_>>();
     let driver = ToolComponent::builder()
         .name("ekslint")
@@ -59,7 +154,7 @@ fn log(report: &Report) -> io::Result<Sarif> {
         .build();
     let base = ArtifactLocation::builder()
         .description(text(
-            "The directory ekslint was run in; file paths are relative to it.",
+            "The repository root: the nearest directory upward from where ekslint ran that holds .git.",
         ))
         .build();
     let run = Run::builder()
@@ -150,6 +245,7 @@ fn first_paragraph(markdown: &str) -> Option<String> {
 
 fn result(
     report: &Report,
+    locator: &Locator,
     rules: &[&RuleMeta],
     fingerprints: &mut Fingerprints,
     d: &Diagnostic,
@@ -161,15 +257,15 @@ fn result(
         .map(|(r, id)| {
             Location::builder()
                 .id(id)
-                .physical_location(physical(report, r.span))
+                .physical_location(physical(report, locator, r.span))
                 .message(text(&r.message))
                 .build()
         })
         .collect::<Vec<_>>();
     let primary = Location::builder()
-        .physical_location(physical(report, d.span))
+        .physical_location(physical(report, locator, d.span))
         .build();
-    let fingerprint = fingerprints.next(report, d);
+    let fingerprint = fingerprints.next(report, locator, d);
     let builder = SarifResult::builder()
         .rule_id(d.rule)
         .level(match d.severity {
@@ -198,18 +294,20 @@ fn result(
     result
 }
 
-fn physical(report: &Report, span: Span) -> PhysicalLocation {
+fn physical(report: &Report, locator: &Locator, span: Span) -> PhysicalLocation {
     let (start, end) = report.sources.range(span);
-    let path = &report.sources.get(span.file).path;
-    let artifact = if path.starts_with('/') {
-        ArtifactLocation::builder()
-            .uri(format!("file://{}", encode_uri_path(path)))
-            .build()
-    } else {
-        ArtifactLocation::builder()
-            .uri(encode_uri_path(path))
+    let artifact = match locator.place(&report.sources.get(span.file).path) {
+        Place::Absolute(path) => {
+            // `file:///C:/...` on Windows, `file:///home/...` elsewhere.
+            let slash = if path.starts_with('/') { "" } else { "/" };
+            ArtifactLocation::builder()
+                .uri(format!("file://{slash}{}", encode_uri_path(&path)))
+                .build()
+        }
+        Place::Relative(path) => ArtifactLocation::builder()
+            .uri(encode_uri_path(&path))
             .uri_base_id(SRCROOT)
-            .build()
+            .build(),
     };
     PhysicalLocation::builder()
         .artifact_location(artifact)
@@ -276,16 +374,19 @@ struct Fingerprints {
 }
 
 impl Fingerprints {
-    fn next(&mut self, report: &Report, d: &Diagnostic) -> String {
+    fn next(&mut self, report: &Report, locator: &Locator, d: &Diagnostic) -> String {
         let file = report.sources.get(d.span.file);
         let normalised = normalise(file.slice(d.span));
+        let path = match locator.place(&file.path) {
+            Place::Relative(path) | Place::Absolute(path) => path,
+        };
         let count = self
             .seen
-            .entry((d.rule, file.path.clone(), normalised.clone()))
+            .entry((d.rule, path.clone(), normalised.clone()))
             .or_insert(0);
         let occurrence = *count;
         *count += 1;
-        fingerprint(d.rule, &file.path, &normalised, occurrence)
+        fingerprint(d.rule, &path, &normalised, occurrence)
     }
 }
 
@@ -331,9 +432,17 @@ mod tests {
     use crate::report::testutil;
     use serde_json::Value;
 
+    /// A locator for a run in `/repo/<sub>` of the repository `/repo`.
+    fn locator(sub: &str) -> Locator {
+        Locator {
+            cwd: Some(Path::new("/repo").join(sub)),
+            root: PathBuf::from("/repo"),
+        }
+    }
+
     fn rendered(report: &Report) -> Value {
         let mut out = Vec::new();
-        render(report, &RenderOptions::default(), &mut out).unwrap();
+        write_log(report, &locator(""), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.ends_with("}\n"));
         serde_json::from_str(&text).unwrap()
@@ -460,6 +569,43 @@ mod tests {
             Some("Flags a thing across lines.")
         );
         assert_eq!(first_paragraph("# Title\n```\ncode\n```\n"), None);
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_repository_root() {
+        let place = |sub: &str, path: &str| match locator(sub).place(path) {
+            Place::Relative(p) => format!("rel {p}"),
+            Place::Absolute(p) => format!("abs {p}"),
+        };
+        assert_eq!(place("", "infra/main.tf"), "rel infra/main.tf");
+        assert_eq!(place("infra", "eks/main.tf"), "rel infra/eks/main.tf");
+        assert_eq!(
+            place("infra/eks", "../../modules/x/main.tf"),
+            "rel modules/x/main.tf"
+        );
+        assert_eq!(place("infra", "./a/../b.tf"), "rel infra/b.tf");
+        assert_eq!(place("", "../elsewhere/main.tf"), "abs /elsewhere/main.tf");
+        assert_eq!(place("infra", "/repo/x.tf"), "rel x.tf");
+        assert_eq!(place("infra", "/tmp/x.tf"), "abs /tmp/x.tf");
+        let unknown = Locator::default();
+        assert!(matches!(unknown.place("a/b.tf"), Place::Relative(p) if p == "a/b.tf"));
+        assert!(matches!(unknown.place("/a/b.tf"), Place::Absolute(p) if p == "/a/b.tf"));
+    }
+
+    #[test]
+    fn a_file_outside_the_root_gets_a_file_uri() {
+        let outside = Locator {
+            cwd: Some(PathBuf::from("/outside")),
+            root: PathBuf::from("/repo"),
+        };
+        let mut out = Vec::new();
+        write_log(&testutil::report(), &outside, &mut out).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let related = &v["runs"][0]["results"][0]["relatedLocations"][0];
+        assert_eq!(
+            related["physicalLocation"]["artifactLocation"],
+            json!({"uri": "file:///outside/envs/prod%20cluster/main.tf"})
+        );
     }
 
     #[test]

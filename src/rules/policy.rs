@@ -5,7 +5,8 @@ use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, on_value, q
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Related, Val};
 
-/// AWS-managed access policies (constraints.md §b.1).
+/// AWS-managed access policies: the names `ListAccessPolicies` returns and the EKS User Guide's
+/// access policy reference lists (`access-policy-permissions.html`).
 pub(crate) const ACCESS_POLICIES: [&str; 35] = [
     "AmazonEKSAdminPolicy",
     "AmazonEKSClusterAdminPolicy",

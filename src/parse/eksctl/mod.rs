@@ -24,7 +24,7 @@ const ACCESS_CONFIG_KEYS: &[&str] = &[
     "accessEntries",
 ];
 
-/// Whether a document is an eksctl `ClusterConfig` (SPEC §1).
+/// Whether a document is an eksctl `ClusterConfig` (`apiVersion: eksctl.io/v1alpha5`).
 pub fn is_cluster_config(doc: &Node) -> bool {
     doc.get("apiVersion").and_then(Node::as_str) == Some("eksctl.io/v1alpha5")
         && doc.get("kind").and_then(Node::as_str) == Some("ClusterConfig")

@@ -293,10 +293,19 @@ fn envsubst_placeholders_are_unknown_parts() {
     use crate::parse::eksctl::value::text;
     let docs = parse_yaml(
         FileId(0),
-        "a: ${CI_ROLE_ARN}\nb: arn:aws:iam::${ACCOUNT}:role/ci\n",
+        "a: ${CI_ROLE_ARN}\nb: arn:aws:iam::${ACCOUNT}:role/ci\nc: $EKS_CLUSTER_NAME\nd: cost$ 5\ne: $NAME-x\n",
     )
     .unwrap();
     assert!(matches!(text(docs[0].get("a")), Val::Unknown { .. }));
+    assert!(matches!(text(docs[0].get("c")), Val::Unknown { .. }));
+    let Val::Known(d) = text(docs[0].get("d")) else {
+        panic!("known")
+    };
+    assert_eq!(d.value.as_str(), Some("cost$ 5"));
+    let Val::Known(e) = text(docs[0].get("e")) else {
+        panic!("partly known")
+    };
+    assert!(e.value.has_holes());
     let Val::Known(b) = text(docs[0].get("b")) else {
         panic!("partly known")
     };

@@ -27,24 +27,42 @@ pub fn text(node: Option<&Node>) -> Val<Text> {
     }
 }
 
-/// A string with `${NAME}` placeholders, which eksctl configs get filled by `envsubst` before
-/// eksctl reads them: the placeholders are unknown parts. `None` when there is none.
+/// A string with `${NAME}` or `$NAME` placeholders, which eksctl configs get filled by
+/// `envsubst` before eksctl reads them: the placeholders are unknown parts. `None` when there
+/// is none.
 fn placeholders(s: &str) -> Option<Text> {
-    if !s.contains("${") {
-        return None;
-    }
     let mut parts = Vec::new();
+    let mut lit = String::new();
+    let mut found = false;
     let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        let Some(len) = rest[start..].find('}') else {
-            break;
+    while let Some(start) = rest.find('$') {
+        let after = &rest[start + 1..];
+        let len = if let Some(braced) = after.strip_prefix('{') {
+            braced.find('}').map(|end| end + 2)
+        } else {
+            let name = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let starts_well = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            (name > 0 && starts_well).then_some(name)
         };
-        parts.push(Part::Lit(rest[..start].to_string()));
-        parts.push(Part::Hole);
-        rest = &rest[start + len + 1..];
+        lit.push_str(&rest[..start]);
+        match len {
+            Some(len) => {
+                found = true;
+                parts.push(Part::Lit(std::mem::take(&mut lit)));
+                parts.push(Part::Hole);
+                rest = &after[len..];
+            }
+            None => {
+                lit.push('$');
+                rest = after;
+            }
+        }
     }
-    parts.push(Part::Lit(rest.to_string()));
-    Some(Text::from_parts(parts))
+    lit.push_str(rest);
+    parts.push(Part::Lit(lit));
+    found.then(|| Text::from_parts(parts))
 }
 
 /// Like [`text`], for a Go `string` field whose empty value means unset (`type`,

@@ -82,63 +82,59 @@ impl Bindings {
 
 /// The clusters of a model, by what links name them with.
 struct ClusterIndex<'a> {
-    /// Every cluster with a known name, with its unit, in model order.
-    by_name: HashMap<&'a str, Vec<(&'a Unit, usize)>>,
-    /// The first cluster of a unit for each reference and each identity of a name that is not
-    /// fully known (the same unknown expression).
+    /// The first cluster of a unit for each way it is named inside the unit.
     in_unit: HashMap<(&'a Unit, Local<'a>), usize>,
+    /// For each known name: the first cluster with it, and whether more than one unit defines it.
+    by_name: HashMap<&'a str, (usize, &'a Unit, bool)>,
 }
 
 /// What names a cluster inside its unit.
 #[derive(PartialEq, Eq, Hash)]
 enum Local<'a> {
+    Name(&'a str),
     Reference(&'a str),
+    /// The identity of a name that is not fully known (the same unknown expression).
     SameName(String),
 }
 
 impl<'a> ClusterIndex<'a> {
     fn new(model: &'a Model) -> ClusterIndex<'a> {
-        let mut by_name: HashMap<&str, Vec<(&Unit, usize)>> = HashMap::new();
         let mut in_unit = HashMap::new();
+        let mut by_name: HashMap<&str, (usize, &Unit, bool)> = HashMap::new();
         for (i, c) in model.clusters.iter().enumerate() {
-            match c.name.str() {
-                Some((n, _)) => by_name.entry(n).or_default().push((&c.unit, i)),
-                None => {
-                    if let Some(id) = c.name.identity() {
-                        in_unit
-                            .entry((&c.unit, Local::SameName(id.into_owned())))
-                            .or_insert(i);
-                    }
+            let unit = &c.unit;
+            let local = match c.name.str() {
+                Some((n, _)) => {
+                    let first = by_name.entry(n).or_insert((i, unit, false));
+                    first.2 |= first.1 != unit;
+                    Some(Local::Name(n))
                 }
-            }
-            if let Some(r) = &c.reference {
-                in_unit
-                    .entry((&c.unit, Local::Reference(r.as_str())))
-                    .or_insert(i);
+                None => c.name.identity().map(|id| Local::SameName(id.into_owned())),
+            };
+            let reference = c.reference.as_deref().map(Local::Reference);
+            for key in local.into_iter().chain(reference) {
+                in_unit.entry((unit, key)).or_insert(i);
             }
         }
-        ClusterIndex { by_name, in_unit }
+        ClusterIndex { in_unit, by_name }
     }
 
     /// The cluster a link of `unit` binds to; `None` when the link names none.
     fn bind(&self, unit: &Unit, link: &ClusterLink) -> Option<ClusterKey> {
         let local = |key| self.in_unit.get(&(unit, key)).copied();
-        if let Some(i) = link
-            .reference
-            .as_deref()
-            .and_then(|r| local(Local::Reference(r)))
-        {
+        let reference = link.reference.as_deref();
+        if let Some(i) = reference.and_then(|r| local(Local::Reference(r))) {
             return Some(ClusterKey::Defined(i));
         }
         if let Some((name, _)) = link.name.str() {
-            let defined = self.by_name.get(name).map_or(&[][..], Vec::as_slice);
-            let own = defined.iter().find(|(u, _)| *u == unit);
-            let mut others = defined.iter().filter(|(u, _)| *u != unit);
-            let other = others
-                .next()
-                .filter(|(first, _)| others.all(|(u, _)| u == first));
+            let own = local(Local::Name(name));
+            // When the unit defines no cluster of this name, one unit defining it is another one.
+            let other = self
+                .by_name
+                .get(name)
+                .and_then(|&(i, _, several)| (!several).then_some(i));
             return Some(match own.or(other) {
-                Some((_, i)) => ClusterKey::Defined(*i),
+                Some(i) => ClusterKey::Defined(i),
                 None => ClusterKey::Named {
                     unit: unit.clone(),
                     name: name.to_string(),
@@ -152,9 +148,9 @@ impl<'a> ClusterIndex<'a> {
         if let Some(i) = same.and_then(local) {
             return Some(ClusterKey::Defined(i));
         }
-        link.reference.as_ref().map(|r| ClusterKey::Referenced {
+        reference.map(|r| ClusterKey::Referenced {
             unit: unit.clone(),
-            reference: r.clone(),
+            reference: r.to_string(),
         })
     }
 }

@@ -5,14 +5,15 @@
 //! here, and rules compare objects only through the [`ClusterKey`] they bound to:
 //! - a reference to a cluster (or the same unknown name expression) binds inside its unit;
 //! - a known name binds to the cluster of that name in its own unit, else to the one defined in
-//!   another unit when exactly one other unit defines that name;
+//!   another unit when exactly one other unit defines that name and the own unit has no cluster
+//!   whose name is unknown (that cluster may be the one named);
 //! - otherwise the cluster is not defined by the linted files (or ambiguous), and the key keeps
 //!   the unit: objects of one unit that name it are compared, objects of different units never.
 //!
 //! Two clusters of different units are never one cluster, whatever their names.
 
 use super::{ClusterLink, Model};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The deployment unit an object belongs to, unique in a run. Parsers make the key from what
@@ -86,6 +87,8 @@ struct ClusterIndex<'a> {
     in_unit: HashMap<(&'a Unit, Local<'a>), usize>,
     /// For each known name: the first cluster with it, and whether more than one unit defines it.
     by_name: HashMap<&'a str, (usize, &'a Unit, bool)>,
+    /// The units that define a cluster whose name is not known: it may be any name.
+    unknown_names: HashSet<&'a Unit>,
 }
 
 /// What names a cluster inside its unit.
@@ -101,6 +104,7 @@ impl<'a> ClusterIndex<'a> {
     fn new(model: &'a Model) -> ClusterIndex<'a> {
         let mut in_unit = HashMap::new();
         let mut by_name: HashMap<&str, (usize, &Unit, bool)> = HashMap::new();
+        let mut unknown_names = HashSet::new();
         for (i, c) in model.clusters.iter().enumerate() {
             let unit = &c.unit;
             let local = match c.name.str() {
@@ -109,14 +113,23 @@ impl<'a> ClusterIndex<'a> {
                     first.2 |= first.1 != unit;
                     Some(Local::Name(n))
                 }
-                None => c.name.identity().map(|id| Local::SameName(id.into_owned())),
+                None => {
+                    if !c.name.is_absent() {
+                        unknown_names.insert(unit);
+                    }
+                    c.name.identity().map(|id| Local::SameName(id.into_owned()))
+                }
             };
             let reference = c.reference.as_deref().map(Local::Reference);
             for key in local.into_iter().chain(reference) {
                 in_unit.entry((unit, key)).or_insert(i);
             }
         }
-        ClusterIndex { in_unit, by_name }
+        ClusterIndex {
+            in_unit,
+            by_name,
+            unknown_names,
+        }
     }
 
     /// The cluster a link of `unit` binds to; `None` when the link names none.
@@ -128,10 +141,12 @@ impl<'a> ClusterIndex<'a> {
         }
         if let Some((name, _)) = link.name.str() {
             let own = local(Local::Name(name));
-            // When the unit defines no cluster of this name, one unit defining it is another one.
+            // When the unit surely defines no cluster of this name, one unit defining it is
+            // another one.
             let other = self
                 .by_name
                 .get(name)
+                .filter(|_| !self.unknown_names.contains(unit))
                 .and_then(|&(i, _, several)| (!several).then_some(i));
             return Some(match own.or(other) {
                 Some(i) => ClusterKey::Defined(i),
@@ -289,6 +304,23 @@ mod tests {
             vec![entry("b", name("core"), None)],
         );
         assert_eq!(got, [Some(ClusterKey::Defined(0))]);
+    }
+
+    #[test]
+    fn a_unit_with_a_cluster_of_unknown_name_does_not_look_elsewhere() {
+        // Its own cluster may be the one named: binding to another unit's could be wrong.
+        let got = keys(
+            vec![
+                cluster("eksctl", name("core"), None),
+                cluster("tf", Val::unknown(span()), Some("c")),
+                cluster("cfn", Val::Absent, None),
+            ],
+            vec![
+                entry("tf", name("core"), None),
+                entry("cfn", name("core"), None),
+            ],
+        );
+        assert_eq!(got, [named("tf", "core"), Some(ClusterKey::Defined(0))]);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Parsers build a [`Model`]; rules read it. Nothing here knows a file format: where formats
 //! differ in meaning (the default authentication mode, a schema's item limit), the parser states
-//! the meaning as data.
+//! the meaning as data, and each object's deployment [`Unit`] with it; [`Bindings`] then binds
+//! every object to its cluster.
 
 mod binding;
 mod value;

@@ -268,6 +268,9 @@ Resources:
         assert!(matches!(a[1].scope_type, Val::Unknown { .. }));
         assert!(a[2].policy_arn.is_absent() && matches!(a[2].scope_type, Val::Unknown { .. }));
         let cluster = &model.clusters[0];
+        // The template is one deployment unit.
+        assert!(model.entries.iter().all(|e| e.unit == cluster.unit));
+        assert!(a.iter().all(|a| a.unit == cluster.unit));
         assert!(matches!(cluster.auth_mode, Val::Unknown { .. }));
         assert!(matches!(cluster.name, Val::Unknown { .. }));
         assert_eq!(cluster.reference.as_deref(), Some("0::Cluster"));

@@ -22,6 +22,7 @@ use std::sync::Arc;
 pub struct Unit(Arc<str>);
 
 impl Unit {
+    /// The unit named `key` (`terraform:envs/prod`, `eksctl:3#1`).
     pub fn new(key: impl Into<Arc<str>>) -> Unit {
         Unit(key.into())
     }
@@ -32,8 +33,8 @@ impl Unit {
 pub enum ClusterKey {
     /// A cluster of the model (index into [`Model::clusters`]).
     Defined(usize),
-    /// A cluster no linted unit defines under this name (or that several other units define),
-    /// as one unit names it.
+    /// A known name that binds to no defined cluster (no unit defines it, several other units
+    /// do, or the unit has a cluster whose name is unknown), as one unit names it.
     Named { unit: Unit, name: String },
     /// A cluster known only by a reference that resolves to no cluster of the unit
     /// (`var.cluster_name` without a value, `!Ref` of a parameter).

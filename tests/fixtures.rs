@@ -3,6 +3,9 @@
 //!
 //! Cases live in `fixtures/<format>/` (the examples a user can lint: `ekslint fixtures/` exits
 //! 1) and, for files that cannot be parsed (EKS000, exit code 2), in `tests/invalid/<format>/`.
+//!
+//! `fixtures/units/<format>/<layout>/{bad,clean}` are repositories of several deployment units
+//! (`envs/staging`, `envs/prod`, ...) linted together.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -262,4 +265,29 @@ fn every_rule_directory_has_a_clean_twin_with_no_findings() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn every_deployment_unit_layout_has_a_case_with_findings_and_a_clean_twin() {
+    let mut problems = Vec::new();
+    let mut layouts = 0;
+    for format in ["terraform", "cloudformation", "eksctl", "mixed"] {
+        let dir = fixtures_root().join("units").join(format);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            problems.push(format!("{}: missing", dir.display()));
+            continue;
+        };
+        for layout in entries.map(|d| d.unwrap().path()).filter(|p| p.is_dir()) {
+            layouts += 1;
+            let name = relative(&layout);
+            if expected(&layout.join("bad")).is_empty() {
+                problems.push(format!("{name}/bad expects nothing"));
+            }
+            if !expected(&layout.join("clean")).is_empty() {
+                problems.push(format!("{name}/clean expects findings"));
+            }
+        }
+    }
+    assert!(layouts >= 4, "deployment unit layouts are missing");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -2,10 +2,13 @@
 //!
 //! Parsers build a [`Model`]; rules read it. Nothing here knows a file format: where formats
 //! differ in meaning (the default authentication mode, a schema's item limit), the parser states
-//! the meaning as data.
+//! the meaning as data, and each object's deployment [`Unit`] with it; [`Bindings`] then binds
+//! every object to its cluster.
 
+mod binding;
 mod value;
 
+pub use binding::{Bindings, ClusterKey, Unit};
 pub use value::{Part, Related, Spanned, Text, UnknownHint, Val};
 
 use crate::source::Span;
@@ -87,8 +90,9 @@ pub struct UnknownField {
     pub expected: &'static [&'static str],
 }
 
-/// How a cluster is pointed at by entries and associations: by name, or by a reference when the
-/// name is unknown (`aws_eks_cluster.main.name`, `!Ref Cluster`, `var.cluster_name`).
+/// How an object names its cluster: by name, and by the expression that gives it
+/// (`aws_eks_cluster.main.name`, `!Ref Cluster`, `var.cluster_name`). [`Bindings`] resolves it
+/// inside the object's unit.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClusterLink {
     pub name: Val<Text>,
@@ -99,6 +103,8 @@ pub struct ClusterLink {
 /// An EKS cluster's access-related settings.
 #[derive(Debug)]
 pub struct Cluster {
+    /// The deployment unit that defines the cluster.
+    pub unit: Unit,
     /// The header of the resource (block first line, logical id, document start).
     pub header: Span,
     pub name: Val<Text>,
@@ -130,6 +136,7 @@ pub struct Tag {
 /// An access entry.
 #[derive(Debug)]
 pub struct AccessEntry {
+    pub unit: Unit,
     pub header: Span,
     pub cluster: ClusterLink,
     pub principal: Val<Text>,
@@ -153,11 +160,11 @@ pub struct InlinePolicies {
     pub limit: Option<usize>,
 }
 
-/// A resource address inside a deployment unit (a Terraform module instance).
+/// A resource address inside a module instance (Terraform).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Address {
-    /// The deployment unit (module directory and call path).
-    pub unit: String,
+    /// The module instance (module directory and call path).
+    pub module: String,
     /// The resource address (`aws_eks_access_entry.admin`).
     pub resource: String,
 }
@@ -165,7 +172,8 @@ pub struct Address {
 /// What an association is ordered after, where the format lets that go wrong.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ordering {
-    pub unit: String,
+    /// The module instance, as in [`Address::module`].
+    pub module: String,
     /// Resource addresses this association waits for (referenced or in `depends_on`).
     pub after: Vec<String>,
 }
@@ -173,6 +181,7 @@ pub struct Ordering {
 /// An access policy association (a separate resource, or an inline item of an entry).
 #[derive(Debug)]
 pub struct PolicyAssociation {
+    pub unit: Unit,
     pub header: Span,
     pub cluster: ClusterLink,
     pub principal: Val<Text>,

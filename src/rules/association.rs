@@ -1,8 +1,8 @@
 //! EKS207-EKS210: associations across entries and files.
 
-use super::{ClusterKey, Context, EKS207, EKS208, EKS209, EKS210, on_present, on_value};
+use super::{Context, EKS207, EKS208, EKS209, EKS210, on_present, on_value};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Related, Val};
+use crate::ir::{ClusterKey, Related, Val};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -20,7 +20,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         match cx.principal_entry(key, &p) {
             Some((_, entry)) => {
                 if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address)
-                    && order.unit == addr.unit
+                    && order.module == addr.module
                     && !order.after.contains(&addr.resource)
                 {
                     let message = format!(

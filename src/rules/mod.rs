@@ -17,7 +17,9 @@ mod security;
 pub use catalog::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{AccessEntry, AuthMode, Cluster, ClusterLink, Model, PolicyAssociation, Text, Val};
+use crate::ir::{
+    AccessEntry, AuthMode, Bindings, Cluster, ClusterKey, Model, PolicyAssociation, Text, Val,
+};
 use crate::source::Span;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -50,21 +52,11 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
     out
 }
 
-/// Which cluster a link points at, for grouping objects that must be unique per cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum ClusterKey {
-    /// A cluster of the model (index into [`Model::clusters`]).
-    Defined(usize),
-    Name(String),
-    Reference(String),
-}
-
-/// The model with each entry and association resolved to its cluster.
+/// The model with each entry and association bound to its cluster.
 pub(crate) struct Context<'a> {
     pub model: &'a Model,
     pub options: &'a RuleOptions,
-    entry_keys: Vec<Option<ClusterKey>>,
-    assoc_keys: Vec<Option<ClusterKey>>,
+    bindings: Bindings,
     /// The entries of each cluster, in model order.
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
     /// The first entry of each cluster for each known principal.
@@ -73,24 +65,13 @@ pub(crate) struct Context<'a> {
 
 impl<'a> Context<'a> {
     fn new(model: &'a Model, options: &'a RuleOptions) -> Context<'a> {
-        let clusters = ClusterIndex::new(model);
-        let entry_keys: Vec<_> = model
-            .entries
-            .iter()
-            .map(|e| clusters.key(&e.cluster))
-            .collect();
-        let assoc_keys = model
-            .associations
-            .iter()
-            .map(|a| match a.inline_of {
-                Some(i) => entry_keys[i].clone(),
-                None => clusters.key(&a.cluster),
-            })
-            .collect();
+        let bindings = Bindings::new(model);
         let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> = HashMap::new();
         let mut entry_by_principal = HashMap::new();
-        for (i, (entry, key)) in model.entries.iter().zip(&entry_keys).enumerate() {
-            let Some(key) = key else { continue };
+        for (i, entry) in model.entries.iter().enumerate() {
+            let Some(key) = bindings.entry(i) else {
+                continue;
+            };
             entries_by_cluster.entry(key.clone()).or_default().push(i);
             if let Some(p) = entry.principal.identity() {
                 entry_by_principal.entry((key.clone(), p)).or_insert(i);
@@ -99,8 +80,7 @@ impl<'a> Context<'a> {
         Context {
             model,
             options,
-            entry_keys,
-            assoc_keys,
+            bindings,
             entries_by_cluster,
             entry_by_principal,
         }
@@ -140,11 +120,11 @@ impl<'a> Context<'a> {
     }
 
     pub fn entry_key(&self, entry: usize) -> Option<&ClusterKey> {
-        self.entry_keys[entry].as_ref()
+        self.bindings.entry(entry)
     }
 
     pub fn assoc_key(&self, assoc: usize) -> Option<&ClusterKey> {
-        self.assoc_keys[assoc].as_ref()
+        self.bindings.association(assoc)
     }
 
     /// The cluster an entry belongs to, when it is defined in the linted files.
@@ -172,60 +152,6 @@ impl<'a> Context<'a> {
         match a.inline_of {
             Some(i) => &self.model.entries[i].principal,
             None => &a.principal,
-        }
-    }
-}
-
-/// The clusters of the model by known name and by reference.
-struct ClusterIndex<'a> {
-    by_name: HashMap<&'a str, usize>,
-    /// Clusters by reference, with whether their name is known.
-    by_reference: HashMap<&'a str, Vec<(usize, bool)>>,
-}
-
-impl<'a> ClusterIndex<'a> {
-    fn new(model: &'a Model) -> ClusterIndex<'a> {
-        let mut by_name = HashMap::new();
-        let mut by_reference: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
-        for (i, c) in model.clusters.iter().enumerate() {
-            let name = c.name.str().map(|(n, _)| n);
-            if let Some(n) = name {
-                by_name.entry(n).or_insert(i);
-            }
-            if let Some(r) = &c.reference {
-                by_reference
-                    .entry(r.as_str())
-                    .or_default()
-                    .push((i, name.is_some()));
-            }
-        }
-        ClusterIndex {
-            by_name,
-            by_reference,
-        }
-    }
-
-    /// Resolves a cluster link: to the first defined cluster with the same known name, or (where
-    /// either name is unknown) the same reference; else to the name or reference itself; `None`
-    /// when neither is known.
-    fn key(&self, link: &ClusterLink) -> Option<ClusterKey> {
-        let name = link.name.str().map(|(n, _)| n);
-        let by_name = name.and_then(|n| self.by_name.get(n).copied());
-        let by_reference = link
-            .reference
-            .as_deref()
-            .and_then(|r| self.by_reference.get(r))
-            .and_then(|cs| cs.iter().find(|(_, named)| name.is_none() || !named))
-            .map(|(i, _)| *i);
-        let defined = match (by_name, by_reference) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        match (defined, name, &link.reference) {
-            (Some(i), _, _) => Some(ClusterKey::Defined(i)),
-            (None, Some(n), _) => Some(ClusterKey::Name(n.to_string())),
-            (None, None, Some(r)) => Some(ClusterKey::Reference(r.clone())),
-            _ => None,
         }
     }
 }

@@ -97,7 +97,7 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
 /// EKS104: two entries for one principal in one cluster.
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut seen: std::collections::BTreeMap<
-        (&super::ClusterKey, std::borrow::Cow<str>),
+        (&crate::ir::ClusterKey, std::borrow::Cow<str>),
         Vec<&Val<Text>>,
     > = Default::default();
     for (i, e) in cx.entries() {

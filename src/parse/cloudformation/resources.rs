@@ -3,7 +3,7 @@
 use super::intrinsics::Template;
 use super::values::{Ev, Field, Value};
 use crate::ir::{
-    AccessEntry, AuthMode, Cluster, ClusterLink, InlinePolicies, Model, PolicyAssociation,
+    AccessEntry, AuthMode, Cluster, ClusterLink, InlinePolicies, Model, PolicyAssociation, Unit,
     UnknownField, Val,
 };
 use crate::parse::tree::{Key, Node, NodeKind, unknown_keys};
@@ -31,9 +31,10 @@ const ACCESS_CONFIG_PROPERTIES: &[&str] = &[
 /// The most items `AccessPolicies` may hold (`maxItems` in the schema).
 const MAX_ACCESS_POLICIES: usize = 20;
 
-/// Reads the EKS resources of a template.
+/// Reads the EKS resources of a template. The template is one deployment unit.
 pub(super) fn lower(t: &Template) -> Model {
     let mut model = Model::default();
+    let unit = Unit::new(format!("cloudformation:{}", t.file().0));
     for (key, resource) in t.resources() {
         let skipped = resource
             .get("Condition")
@@ -44,9 +45,13 @@ pub(super) fn lower(t: &Template) -> Model {
         }
         let properties = resource.get("Properties").map(|p| t.eval(p));
         match t.resource_type(&key.name) {
-            Some("AWS::EKS::Cluster") => model.clusters.push(cluster(t, key, properties.as_ref())),
+            Some("AWS::EKS::Cluster") => {
+                model
+                    .clusters
+                    .push(cluster(t, &unit, key, properties.as_ref()))
+            }
             Some("AWS::EKS::AccessEntry") => {
-                entry(t, key, resource, properties.as_ref(), &mut model)
+                entry(t, &unit, key, resource, properties.as_ref(), &mut model)
             }
             _ => {}
         }
@@ -69,10 +74,11 @@ fn unknown_fields(object: Option<&Ev>, expected: &'static [&'static str]) -> Vec
     unknown_keys(object.map(Ev::entries).unwrap_or_default(), expected)
 }
 
-fn cluster(t: &Template, key: &Key, properties: Option<&Ev>) -> Cluster {
+fn cluster(t: &Template, unit: &Unit, key: &Key, properties: Option<&Ev>) -> Cluster {
     let access = property(properties, "AccessConfig");
     let remote = property(properties, "RemoteNetworkConfig");
     Cluster {
+        unit: unit.clone(),
         header: key.span,
         // Without a name, CloudFormation generates one: not known, but not missing.
         name: match property(properties, "Name").text() {
@@ -99,7 +105,14 @@ fn cluster(t: &Template, key: &Key, properties: Option<&Ev>) -> Cluster {
     }
 }
 
-fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, model: &mut Model) {
+fn entry(
+    t: &Template,
+    unit: &Unit,
+    key: &Key,
+    resource: &Node,
+    properties: Option<&Ev>,
+    model: &mut Model,
+) {
     let policies = property(properties, "AccessPolicies");
     let index = model.entries.len();
     let items = match policies.value().map(|v| &v.value) {
@@ -107,6 +120,7 @@ fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, mode
         _ => &[],
     };
     model.entries.push(AccessEntry {
+        unit: unit.clone(),
         header: key.span,
         cluster: cluster_link(t, resource, property(properties, "ClusterName")),
         principal: property(properties, "PrincipalArn").text(),
@@ -127,7 +141,7 @@ fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, mode
         unknown_fields: unknown_fields(properties, ENTRY_PROPERTIES),
     });
     for item in items {
-        model.associations.push(inline_policy(item, index));
+        model.associations.push(inline_policy(unit, item, index));
     }
 }
 
@@ -164,11 +178,12 @@ fn cluster_link(t: &Template, resource: &Node, name: Field<'_>) -> ClusterLink {
 }
 
 /// An item of `AccessPolicies`, as an association of entry `owner`.
-fn inline_policy(item: &Ev, owner: usize) -> PolicyAssociation {
+fn inline_policy(unit: &Unit, item: &Ev, owner: usize) -> PolicyAssociation {
     let scope = item.field("AccessScope");
     let mut unknown = unknown_fields(Some(item), POLICY_PROPERTIES);
     unknown.extend(unknown_fields(scope.value(), SCOPE_PROPERTIES));
     PolicyAssociation {
+        unit: unit.clone(),
         header: header(item),
         cluster: ClusterLink::default(),
         principal: Val::Absent,
@@ -253,6 +268,9 @@ Resources:
         assert!(matches!(a[1].scope_type, Val::Unknown { .. }));
         assert!(a[2].policy_arn.is_absent() && matches!(a[2].scope_type, Val::Unknown { .. }));
         let cluster = &model.clusters[0];
+        // The template is one deployment unit.
+        assert!(model.entries.iter().all(|e| e.unit == cluster.unit));
+        assert!(a.iter().all(|a| a.unit == cluster.unit));
         assert!(matches!(cluster.auth_mode, Val::Unknown { .. }));
         assert!(matches!(cluster.name, Val::Unknown { .. }));
         assert_eq!(cluster.reference.as_deref(), Some("0::Cluster"));

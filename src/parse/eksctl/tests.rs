@@ -265,6 +265,11 @@ accessConfig:
     assert_eq!(refs, [Some("7#0".to_string()), Some("7#1".to_string())]);
     assert_eq!(m.clusters[1].reference.as_deref(), Some("7#1"));
     assert_eq!(m.associations[0].inline_of, Some(1));
+    // Each document is a deployment unit: its cluster, entries and policies share it.
+    assert_ne!(m.clusters[0].unit, m.clusters[1].unit);
+    assert_eq!(m.entries[0].unit, m.clusters[0].unit);
+    assert_eq!(m.entries[1].unit, m.clusters[1].unit);
+    assert_eq!(m.associations[0].unit, m.clusters[1].unit);
 }
 
 #[test]

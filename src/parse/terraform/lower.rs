@@ -8,7 +8,7 @@ use super::syntax::{Block, Body, Expr};
 use super::value::{Placement, Sv, Value};
 use crate::ir::{
     AccessEntry, Address, AuthMode, Cluster, ClusterLink, Model, Ordering, PolicyAssociation, Tag,
-    Text, UnknownField, Val,
+    Text, Unit, UnknownField, Val,
 };
 use crate::source::Span;
 use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
@@ -44,6 +44,7 @@ const ACCESS_CONFIG_ARGS: &[&str] = &[
 /// Reads the clusters, entries and associations of a module instance and of the modules it
 /// calls.
 pub fn lower(eval: &Evaluator, model: &mut Model) {
+    let unit = unit(eval);
     for (kind, name, block) in eval.module.resources() {
         if !matches!(
             kind,
@@ -67,6 +68,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
             let scope = root.with(bindings);
             let r = Res {
                 eval,
+                unit: &unit,
                 block,
                 scope: &scope,
                 name,
@@ -86,9 +88,15 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
     modules::lower_children(eval, model);
 }
 
+/// The deployment unit of a module instance: its root module, with every module it calls.
+fn unit(eval: &Evaluator) -> Unit {
+    Unit::new(format!("terraform:{}", eval.frame.root_dir.display()))
+}
+
 /// One instance of a resource being lowered.
 struct Res<'a, 'p> {
     eval: &'a Evaluator<'p>,
+    unit: &'a Unit,
     block: &'a Block,
     scope: &'a Scope<'a>,
     name: &'a str,
@@ -131,6 +139,7 @@ impl Res<'_, '_> {
         let compute = body.blocks("compute_config").next();
         let remote = body.blocks("remote_network_config").next();
         Cluster {
+            unit: self.unit.clone(),
             header: self.header(),
             name: self.text(body, "name"),
             reference: Some(format!(
@@ -157,6 +166,7 @@ impl Res<'_, '_> {
     fn entry(&self) -> AccessEntry {
         let body = &self.block.body;
         AccessEntry {
+            unit: self.unit.clone(),
             header: self.header(),
             cluster: self.cluster_link(),
             principal: self.text(body, "principal_arn"),
@@ -170,7 +180,7 @@ impl Res<'_, '_> {
                 .map_or(Val::Absent, |v| self.tags(&v)),
             inline_policies: None,
             address: Some(Address {
-                unit: self.eval.unit.clone(),
+                module: self.eval.unit.clone(),
                 resource: format!("aws_eks_access_entry.{}{}", self.name, self.key),
             }),
             unknown_fields: unknown_fields(body, ENTRY_ARGS, true),
@@ -211,6 +221,7 @@ impl Res<'_, '_> {
         let principal = self.text(body, "principal_arn");
         let after = ordering.after(principal.str().map(|(p, _)| p));
         PolicyAssociation {
+            unit: self.unit.clone(),
             header: self.header(),
             cluster: self.cluster_link(),
             principal,
@@ -220,7 +231,7 @@ impl Res<'_, '_> {
             namespaces: scope.namespaces,
             inline_of: None,
             ordering: Some(Ordering {
-                unit: self.eval.unit.clone(),
+                module: self.eval.unit.clone(),
                 after,
             }),
             unknown_fields: unknown,

@@ -9,6 +9,7 @@ const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS001", "unknown-field", "error"),
     ("EKS002", "missing-required-field", "error"),
     ("EKS003", "unused-suppression", "note"),
+    ("EKS005", "module-not-evaluated", "note"),
     ("EKS101", "invalid-principal-arn", "error"),
     ("EKS102", "session-principal", "error"),
     ("EKS103", "service-linked-role-principal", "error"),
@@ -69,10 +70,14 @@ fn every_rule_is_documented_in_the_same_sections() {
             "## Why is this bad?",
             "## Example",
             "## Use instead",
-            "## Facts",
         ] {
             assert!(doc.contains(section), "{} lacks {section:?}", rule.id);
         }
+        assert!(
+            doc.contains("## Facts") || doc.contains("## References"),
+            "{} lacks its references",
+            rule.id
+        );
         assert!(
             !rule.summary.is_empty() && !rule.summary.contains('\n'),
             "{}",

@@ -201,7 +201,7 @@ pub fn resolve(source: &str, version: Option<&str>) -> Resolved {
     let modelled = || {
         versions
             .iter()
-            .map(|m| format!("{}.x", m.major))
+            .map(|m| format!("{}.x (as of {})", m.major, m.checked))
             .collect::<Vec<_>>()
             .join(", ")
     };

@@ -58,8 +58,8 @@ fn the_version_constraint_picks_the_model() {
     assert_eq!(major(eks, Some(">= 20.0, < 22.0")), "v21");
     assert_eq!(
         major(eks, Some("~> 19.21")),
-        "not modelled: ekslint models versions 21.x, 20.x of `terraform-aws-modules/eks/aws`, \
-         which `version = \"~> 19.21\"` excludes"
+        "not modelled: ekslint models versions 21.x (as of 21.19.0), 20.x (as of 20.37.2) of \
+         `terraform-aws-modules/eks/aws`, which `version = \"~> 19.21\"` excludes"
     );
     assert!(major(eks, Some("latest")).starts_with("not modelled: its version constraint"));
     assert_eq!(

@@ -183,7 +183,8 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     // Built-in module models are not files a user can open: findings in them are reported at
     // the call's arguments, and their own lines are not shown.
     for d in &mut diagnostics {
-        d.related.retain(|r| !terraform.builtin.contains(&r.span.file));
+        d.related
+            .retain(|r| !terraform.builtin.contains(&r.span.file));
     }
     diagnostics.extend(
         errors

@@ -360,7 +360,9 @@ fn returned(eval: &Evaluator, v: Sv, span: Span, name: &str) -> Sv {
 pub fn lower_children(eval: &Evaluator, model: &mut Model) {
     for (name, block) in eval.module.calls() {
         let children = children(eval, name);
-        model.dropped_fields.extend(children.dropped.iter().cloned());
+        model
+            .dropped_fields
+            .extend(children.dropped.iter().cloned());
         for (_, child) in &children.instances {
             super::lower::lower(child, model);
         }

@@ -181,7 +181,11 @@ pub fn lint(
 /// The `ekslint:ignore` comments of every native-syntax file of the project.
 fn suppressions(project: &Project, sources: &SourceMap) -> Vec<crate::ir::Suppression> {
     let mut scopes: BTreeMap<FileId, Vec<crate::source::Span>> = BTreeMap::new();
-    for module in project.modules.values().filter(|m| !registry::is_model(&m.dir)) {
+    for module in project
+        .modules
+        .values()
+        .filter(|m| !registry::is_model(&m.dir))
+    {
         for id in &module.files {
             scopes.entry(*id).or_default();
         }

@@ -344,7 +344,9 @@ pub fn dropped(
                     match (&v.value, segment) {
                         (Value::Object(map), "*") => map.values().map(|(_, v)| v).collect(),
                         (Value::List(items), "*") => items.iter().collect(),
-                        (Value::Object(map), key) => map.get(key).map(|(_, v)| v).into_iter().collect(),
+                        (Value::Object(map), key) => {
+                            map.get(key).map(|(_, v)| v).into_iter().collect()
+                        }
                         _ => Vec::new(),
                     }
                 })
@@ -360,7 +362,9 @@ pub fn dropped(
                 }
                 let span = match place {
                     Placement::Root => *key_span,
-                    Placement::Module { header, .. } => v.anchor.or(value.anchor).unwrap_or(*header),
+                    Placement::Module { header, .. } => {
+                        v.anchor.or(value.anchor).unwrap_or(*header)
+                    }
                 };
                 out.push(UnknownField {
                     name: key.clone(),

@@ -65,9 +65,7 @@ pub fn allows_major(constraint: &str, major: u64) -> Option<bool> {
     }
     Some(match low.at.cmp(&high.at) {
         std::cmp::Ordering::Less => true,
-        std::cmp::Ordering::Equal => {
-            low.inclusive && high.inclusive && !excluded.contains(&low.at)
-        }
+        std::cmp::Ordering::Equal => low.inclusive && high.inclusive && !excluded.contains(&low.at),
         std::cmp::Ordering::Greater => false,
     })
 }

@@ -171,7 +171,7 @@ resource "aws_eks_access_entry" "this" {
   tags = merge(var.tags, try(each.value.tags, {}))
 }
 
-# M L280-298
+# M L280-296
 resource "aws_eks_access_policy_association" "this" {
   for_each = { for k, v in local.flattened_access_entries : "${v.entry_key}_${v.pol_key}" => v if local.create }
 
@@ -190,10 +190,10 @@ resource "aws_eks_access_policy_association" "this" {
   ]
 }
 
-# https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v20.37.2/node_groups.tf#L419-L559:
+# https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v20.37.2/node_groups.tf#L419-L568:
 # each self-managed node group is the submodule, whose access entry is the node role's. The
 # module passes the cluster's name through `time_sleep.this[0].triggers["cluster_name"]`
-# (node_groups.tf L29-35), which is `aws_eks_cluster.this[0].id`.
+# (node_groups.tf L29-42), which is `aws_eks_cluster.this[0].id`.
 module "self_managed_node_group" {
   source = "./modules/self-managed-node-group"
 

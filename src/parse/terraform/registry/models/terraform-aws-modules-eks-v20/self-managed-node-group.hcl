@@ -31,7 +31,7 @@ variable "ami_type" {
   default = "AL2_x86_64"
 }
 
-# V L625-715
+# V L625-629, L637-653
 variable "create_iam_instance_profile" {
   type    = bool
   default = true

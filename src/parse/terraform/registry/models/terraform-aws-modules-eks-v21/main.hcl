@@ -70,7 +70,7 @@ variable "iam_role_arn" {
   default = null
 }
 
-# V L809-1225: only the attributes that decide a node group's access entry.
+# V L809-1226: only the attributes that decide a node group's access entry.
 variable "self_managed_node_groups" {
   type = map(object({
     create                      = optional(bool)
@@ -209,10 +209,10 @@ resource "aws_eks_access_policy_association" "this" {
   ]
 }
 
-# https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v21.19.0/node_groups.tf#L400-L529:
+# https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v21.19.0/node_groups.tf#L400-L545:
 # each self-managed node group is the submodule, whose access entry is the node role's. The
 # module passes the cluster's name through `time_sleep.this[0].triggers["name"]`
-# (node_groups.tf L10-16), which is `aws_eks_cluster.this[0].id`.
+# (node_groups.tf L10-23), which is `aws_eks_cluster.this[0].id`.
 module "self_managed_node_group" {
   source = "./modules/self-managed-node-group"
 

@@ -33,7 +33,7 @@ variable "ami_type" {
   nullable = false
 }
 
-# V L834-865
+# V L834-839, L847-864
 variable "create_iam_instance_profile" {
   type     = bool
   default  = true

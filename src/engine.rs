@@ -221,6 +221,12 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     }
 
     let mut diagnostics = rules::check(&model, &options.rule_options);
+    // Built-in module models are not files a user can open: findings in them are reported at
+    // the call's arguments, and their own lines are not shown.
+    for d in &mut diagnostics {
+        d.related
+            .retain(|r| !terraform.builtin.contains(&r.span.file));
+    }
     diagnostics.extend(
         errors
             .into_iter()

@@ -19,6 +19,11 @@ pub struct Model {
     pub clusters: Vec<Cluster>,
     pub entries: Vec<AccessEntry>,
     pub associations: Vec<PolicyAssociation>,
+    /// Keys of a module's access inputs that the module drops without a word (`username` in an
+    /// item of `access_entries` given to a modelled registry module).
+    pub dropped_fields: Vec<UnknownField>,
+    /// Module calls that pass access inputs to a module that was not evaluated.
+    pub unevaluated: Vec<UnevaluatedModule>,
     /// Suppressions written in the sources (`ekslint:ignore` comments, template metadata).
     pub suppressions: Vec<Suppression>,
 }
@@ -43,6 +48,8 @@ impl Model {
         self.clusters.extend(other.clusters);
         self.suppressions.extend(other.suppressions);
         self.entries.extend(other.entries);
+        self.dropped_fields.extend(other.dropped_fields);
+        self.unevaluated.extend(other.unevaluated);
         self.associations
             .extend(other.associations.into_iter().map(|mut a| {
                 if let Some(e) = a.inline_of.as_mut() {
@@ -88,6 +95,18 @@ pub struct UnknownField {
     pub span: Span,
     /// The field names this object accepts (for "did you mean" suggestions).
     pub expected: &'static [&'static str],
+}
+
+/// A module call whose module could not be evaluated (neither local, downloaded nor modelled),
+/// although it passes the module access inputs: what it grants is not checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnevaluatedModule {
+    /// The call's `source` value.
+    pub source: Spanned<String>,
+    /// The access inputs the call passes, by name.
+    pub inputs: Vec<String>,
+    /// Why no built-in model applies, when the module has models but not for this call.
+    pub reason: Option<String>,
 }
 
 /// How an object names its cluster: by name, and by the expression that gives it

@@ -21,7 +21,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Some((_, entry)) => {
                 if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address)
                     && order.module == addr.module
-                    && !order.after.contains(&addr.resource)
+                    && !order.after.iter().any(|a| covers(a, &addr.resource))
                 {
                     let message = format!(
                         "this association is not ordered after `{}`, so it may be created before the entry",
@@ -111,4 +111,13 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Whether waiting for `after` waits for the entry at `address`: the same address, or the
+/// whole resource of which it is an instance (`aws_eks_access_entry.this` covers
+/// `aws_eks_access_entry.this["admin"]`).
+fn covers(after: &str, address: &str) -> bool {
+    address
+        .strip_prefix(after)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
 }

@@ -12,7 +12,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .iter()
         .flat_map(|c| &c.unknown_fields)
         .chain(m.entries.iter().flat_map(|e| &e.unknown_fields))
-        .chain(m.associations.iter().flat_map(|a| &a.unknown_fields));
+        .chain(m.associations.iter().flat_map(|a| &a.unknown_fields))
+        .chain(&m.dropped_fields);
     out.extend(unknown.map(unknown_field));
 
     for c in &m.clusters {

@@ -13,6 +13,7 @@ mod metadata;
 mod policy;
 mod principal;
 mod security;
+mod unevaluated;
 
 pub use catalog::*;
 
@@ -46,6 +47,7 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
         association::check,
         auth::check,
         security::check,
+        unevaluated::check,
     ] {
         rule(&cx, &mut out);
     }

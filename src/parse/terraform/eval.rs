@@ -12,6 +12,7 @@ use super::module::Module;
 use super::modules::{self, Children, Frame};
 use super::operators;
 use super::project::Project;
+use super::registry;
 use super::syntax::{Block, Expr, native_span};
 use super::value::{Placement, Sv, Value, to_text};
 use super::variables::Input;
@@ -222,12 +223,15 @@ impl<'p> Evaluator<'p> {
             },
             Expression::Conditional(c) => {
                 let cond = self.native(&c.cond_expr, loc, scope);
-                return match cond.value {
+                // The branch an argument chose is reported at that argument.
+                let mut chosen = match cond.value {
                     Value::Bool(true) => self.native(&c.true_expr, loc, scope),
                     Value::Bool(false) => self.native(&c.false_expr, loc, scope),
-                    Value::Unknown(_) => Sv::unknown(span),
-                    _ => Sv::error(span),
+                    Value::Unknown(_) => return Sv::unknown(span),
+                    _ => return Sv::error(span),
                 };
+                chosen.anchor_missing(cond.anchor);
+                return chosen;
             }
             Expression::FuncCall(f) => return self.call(f, loc, scope, span),
             Expression::Traversal(t) => return self.traversal(t, loc, scope, span),
@@ -345,15 +349,19 @@ impl<'p> Evaluator<'p> {
         for (k, v) in items {
             let bindings = loop_bindings(f.intro.key_var.as_ref(), &f.intro.value_var, k, v);
             let inner = scope.with(bindings);
+            // An item kept by a condition on an argument is reported at that argument.
+            let mut decided_at = None;
             if let Some(c) = &f.cond {
-                match self.native(&c.expr, loc, &inner).value {
-                    Value::Bool(true) => {}
+                let cond = self.native(&c.expr, loc, &inner);
+                match cond.value {
+                    Value::Bool(true) => decided_at = cond.anchor,
                     Value::Bool(false) => continue,
                     Value::Unknown(_) => return Sv::unknown(span),
                     _ => return Sv::error(span),
                 }
             }
-            let value = self.native(&f.value_expr, loc, &inner);
+            let mut value = self.native(&f.value_expr, loc, &inner);
+            value.anchor_missing(decided_at);
             let Some(key_expr) = &f.key_expr else {
                 list.push(value);
                 continue;
@@ -391,7 +399,7 @@ impl<'p> Evaluator<'p> {
     /// A function call; `try` and `can` evaluate their arguments themselves.
     fn call(&self, f: &FuncCall, loc: Loc, scope: &Scope, span: Span) -> Sv {
         if f.name.is_namespaced() {
-            return Sv::unknown(span);
+            return registry::function(self, f, loc, scope, span);
         }
         let name = f.name.name.as_str();
         match name {
@@ -477,7 +485,9 @@ impl<'p> Evaluator<'p> {
             "module" => modules::module_value(self, attr, rest, loc, scope, span),
             "data" => {
                 let mut v = data_source(attr, rest, span);
-                v.reference = self.attribute_path(name, attr, rest);
+                v.reference = self
+                    .deployer(attr, rest)
+                    .or_else(|| self.attribute_path(name, attr, rest));
                 v
             }
             kind if kind.starts_with("aws_eks_") => {
@@ -508,6 +518,33 @@ impl<'p> Evaluator<'p> {
             path.push_str(id.as_str());
         }
         Some(path)
+    }
+
+    /// `data.aws_iam_session_context.<name>.issuer_arn` of a session context of the caller
+    /// identity is the identity that runs Terraform, the same in every module of the root:
+    /// its sameness key is the root's.
+    fn deployer(&self, kind: &str, rest: &[Op]) -> Option<String> {
+        let attrs = attributes(rest);
+        let [name, "issuer_arn"] = attrs.as_slice() else {
+            return None;
+        };
+        if kind != "aws_iam_session_context" {
+            return None;
+        }
+        let block = self.module.blocks.iter().find(|b| {
+            b.ident == "data" && b.labels.len() == 2 && b.labels[0] == kind && b.labels[1] == *name
+        })?;
+        let arn = self.eval(&block.body.attr("arn")?.value, &Scope::default());
+        matches!(
+            arn.value,
+            Value::Unknown(Some(UnknownHint::CallerIdentityArn { .. }))
+        )
+        .then(|| {
+            format!(
+                "{}::data.aws_iam_session_context.issuer_arn",
+                self.frame.root_dir.display()
+            )
+        })
     }
 
     /// An unknown value for an undeclared variable or local, remembering what it names.
@@ -716,14 +753,7 @@ fn memo<K: Ord + Clone>(
 
 /// `data.<type>.<name>...`: unknown, with a hint for the caller identity's ARN.
 fn data_source(kind: &str, rest: &[Op], span: Span) -> Sv {
-    let attrs: Vec<&str> = rest
-        .iter()
-        .map_while(|op| match op.value() {
-            TraversalOperator::GetAttr(id) => Some(id.as_str()),
-            _ => None,
-        })
-        .collect();
-    match (kind, attrs.as_slice()) {
+    match (kind, attributes(rest).as_slice()) {
         ("aws_caller_identity", [name, "arn"]) => Sv::new(
             Value::Unknown(Some(UnknownHint::CallerIdentityArn {
                 source_name: (*name).to_string(),
@@ -732,6 +762,23 @@ fn data_source(kind: &str, rest: &[Op], span: Span) -> Sv {
         ),
         _ => Sv::unknown(span),
     }
+}
+
+/// The attribute names of a data source traversal up to the first splat; the index of a
+/// `count` instance (`current[0]`) is skipped, as every instance reads the same data.
+fn attributes(rest: &[Op]) -> Vec<&str> {
+    rest.iter()
+        .filter(|op| {
+            !matches!(
+                op.value(),
+                TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)
+            )
+        })
+        .map_while(|op| match op.value() {
+            TraversalOperator::GetAttr(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// An element of a list or map by key; `None` when it is missing.

@@ -65,6 +65,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
         let ordering =
             (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, block));
         for (key, bindings) in instances {
+            let item = modules::item_anchor(&bindings);
             let scope = root.with(bindings);
             let r = Res {
                 eval,
@@ -73,6 +74,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 scope: &scope,
                 name,
                 key: key.map_or(String::new(), |k| k.to_string()),
+                item,
             };
             match kind {
                 "aws_eks_cluster" => model.clusters.push(r.cluster()),
@@ -102,6 +104,9 @@ struct Res<'a, 'p> {
     name: &'a str,
     /// The instance key as in an address (`["admin"]`, `[0]`), or empty.
     key: String,
+    /// In a module instance, where the call passed the `for_each` item this instance was made
+    /// from (`admins` in `access_entries = { admins = {...} }`).
+    item: Option<Span>,
 }
 
 impl Res<'_, '_> {
@@ -110,7 +115,12 @@ impl Res<'_, '_> {
     }
 
     fn header(&self) -> Span {
-        self.place().header(self.block.header)
+        match self.place() {
+            Placement::Root => self.block.header,
+            place @ Placement::Module { .. } => {
+                self.item.unwrap_or_else(|| place.header(self.block.header))
+            }
+        }
     }
 
     fn value(&self, body: &Body, name: &str) -> Option<Sv> {

@@ -140,10 +140,35 @@ impl Sv {
         }
     }
 
-    /// Sets the anchor of this value and every part of it that has none to its own span.
+    /// Sets the anchor of this value and every part of it that has none to its own span; an
+    /// object inside an object is anchored at its key (`admins` of `access_entries = { admins =
+    /// {...} }`), where a finding on the item as a whole points.
     pub fn anchor_here(&mut self) {
         self.anchor.get_or_insert(self.span);
-        self.for_each_child(Sv::anchor_here);
+        match &mut self.value {
+            Value::List(items) => items.iter_mut().for_each(Sv::anchor_here),
+            Value::Object(map) => map.values_mut().for_each(|(key, v)| {
+                if matches!(v.value, Value::Object(_)) {
+                    v.anchor.get_or_insert(*key);
+                }
+                v.anchor_here();
+            }),
+            _ => {}
+        }
+    }
+
+    /// Anchors this value and every part of it that has no anchor at `at` (a value that exists
+    /// because of an argument, such as an item kept by `if var.flag`, is reported there).
+    pub fn anchor_missing(&mut self, at: Option<Span>) {
+        let Some(at) = at else { return };
+        self.anchor.get_or_insert(at);
+        match &mut self.value {
+            Value::List(items) => items.iter_mut().for_each(|i| i.anchor_missing(Some(at))),
+            Value::Object(map) => map
+                .values_mut()
+                .for_each(|(_, v)| v.anchor_missing(Some(at))),
+            _ => {}
+        }
     }
 
     /// Forgets anchors (the value is back in the root module, where its span is the anchor).

@@ -12,6 +12,7 @@ use super::syntax::Block;
 use super::value::{Placement, Sv, Value};
 use super::variables;
 use crate::ir::Model;
+use crate::parse::budget::Budget;
 use crate::source::Span;
 use hcl::edit::expr::TraversalOperator;
 use std::cell::Cell;
@@ -44,6 +45,8 @@ pub struct Frame {
     pub stack: Vec<PathBuf>,
     /// Module instances that may still be evaluated for this root.
     pub budget: Rc<Cell<usize>>,
+    /// The evaluation budget of this root and the modules it calls.
+    pub evaluation: Rc<Budget>,
 }
 
 impl Frame {
@@ -54,6 +57,7 @@ impl Frame {
             path: Vec::new(),
             stack: vec![dir],
             budget: Rc::new(Cell::new(MAX_INSTANCES)),
+            evaluation: Rc::new(Budget::new(0)),
         }
     }
 }
@@ -241,7 +245,7 @@ fn whole(
     let outputs = |c: &Evaluator| {
         let names: Vec<String> = c.module.output_names().map(str::to_string).collect();
         Sv::new(
-            Value::Object(
+            Value::object(
                 names
                     .into_iter()
                     .filter_map(|n| {
@@ -260,11 +264,11 @@ fn whole(
             None => return Sv::unknown(span),
         },
         Keys::Count => Sv::new(
-            Value::List(children.instances.iter().map(|(_, c)| outputs(c)).collect()),
+            Value::list(children.instances.iter().map(|(_, c)| outputs(c)).collect()),
             span,
         ),
         Keys::ForEach => Sv::new(
-            Value::Object(
+            Value::object(
                 children
                     .instances
                     .iter()

@@ -718,4 +718,84 @@ Values:
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].span, groups.span);
     }
+
+    #[test]
+    fn cycles_are_unknown() {
+        let doc = template(
+            "\
+Parameters:
+  Self: {Type: String, Default: !Ref Self}
+  SubSelf: {Type: String, Default: !Sub 'x-${SubSelf}'}
+  A: {Type: String, Default: !Ref B}
+  B: {Type: String, Default: !Join ['', [!Ref A, b]]}
+  List: {Type: CommaDelimitedList, Default: !Join [',', [!Ref List, a]]}
+Mappings:
+  M: {a: {b: !FindInMap [M, a, b]}, c: {d: !FindInMap [M, a, b]}}
+Conditions:
+  C: !Equals [!Ref Self, x]
+Resources:
+  Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: !Ref Cluster}}
+Values:
+  self: !Ref Self
+  sub: !Sub '${SubSelf}'
+  a: !Ref A
+  b: !Ref B
+  list: !Select [1, !Ref List]
+  map: !FindInMap [M, c, d]
+  cluster: !Ref Cluster
+  if: !If [C, x, y]
+",
+        );
+        for key in ["self", "list", "map", "cluster", "if"] {
+            assert_eq!(value(&doc, &[], key).value, Value::Unknown, "{key}");
+        }
+        // What is written around a cycle is still known.
+        for (key, known) in [("sub", "x-${SubSelf}"), ("a", "…b"), ("b", "…b")] {
+            let v = value(&doc, &[], key);
+            let Value::Str(t) = &v.value else {
+                panic!("{key}: {v:?}")
+            };
+            assert_eq!(t.display(), known, "{key}");
+        }
+    }
+
+    #[test]
+    fn shared_parameters_are_evaluated_once() {
+        // Each parameter joins the next one twice: 2^40 evaluations without memoisation, and a
+        // string of 2^40 bytes, which is unknown; 4 levels give 16 bytes.
+        let chain = |n: usize| {
+            let mut text = String::from("Parameters:\n");
+            for i in 0..n {
+                let next = format!("!Ref P{}", i + 1);
+                text.push_str(&format!(
+                    "  P{i}: {{Type: String, Default: !Join ['', [{next}, {next}]]}}\n"
+                ));
+            }
+            text.push_str(&format!(
+                "  P{n}: {{Type: String, Default: x}}\nValues:\n  v: !Ref P0\n"
+            ));
+            template(&text)
+        };
+        assert_eq!(
+            text(&value(&chain(4), &[], "v")).as_deref(),
+            Some("x".repeat(16).as_str())
+        );
+        assert_eq!(value(&chain(40), &[], "v").value, Value::Unknown);
+    }
+
+    #[test]
+    fn a_value_past_its_steps_is_unknown() {
+        let items = vec!["a"; 1000].join(", ");
+        let doc = template(&format!(
+            "Parameters:\n  Long: {{Type: String, Default: !Join ['', [{items}]]}}\nValues:\n  long: !Ref Long\n  short: !Join ['-', [a, b]]\n"
+        ));
+        let mut t = Template::new(F, &doc, &BTreeMap::new());
+        t.budget = Budget::with_steps(10_000, 500);
+        let values = doc.get("Values").unwrap();
+        let eval = |key| t.eval(values.get(key).unwrap());
+        assert_eq!(eval("long").value, Value::Unknown);
+        assert_eq!(text(&eval("short")).as_deref(), Some("a-b"));
+        // The partial value was not kept.
+        assert_eq!(eval("long").value, Value::Unknown);
+    }
 }

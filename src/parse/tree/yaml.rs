@@ -707,6 +707,42 @@ Resources:
     }
 
     #[test]
+    fn alias_expansion_is_bounded_in_bytes() {
+        // Few nodes, many bytes: each alias copies a 64 KiB scalar.
+        let big = "x".repeat(1 << 16);
+        let text = format!("a: &a {big}\nb: [{}]\n", vec!["*a"; 400].join(", "));
+        let e = err(&text);
+        assert!(
+            e.message.starts_with("aliases expand to more than"),
+            "{e:?}"
+        );
+        assert!(e.message.ends_with(" bytes"), "{e:?}");
+        // The first alias past the file's size and 16 MiB.
+        let fits = (MAX_ALIAS_BYTES + text.len()) / big.len();
+        let at = text.match_indices("*a").nth(fits).unwrap().0;
+        assert_eq!(e.span.start as usize, at);
+        // A few copies are fine.
+        let text = format!("a: &a {big}\nb: [{}]\n", vec!["*a"; 100].join(", "));
+        assert!(parse_yaml(F, &text).is_ok());
+    }
+
+    #[test]
+    fn nested_anchors_are_bounded_in_bytes() {
+        // Each anchor copies the anchors inside it: 200 levels of a 128 KiB scalar would copy
+        // 25 MiB; 40 levels of it, 5 MiB.
+        let nested = |levels: usize| {
+            let open: String = (0..levels).map(|i| format!("&a{i} [")).collect();
+            format!("n: {open}{}{}\n", "y".repeat(1 << 17), "]".repeat(levels))
+        };
+        let e = err(&nested(200));
+        assert!(
+            e.message.starts_with("nested anchors copy more than"),
+            "{e:?}"
+        );
+        assert!(parse_yaml(F, &nested(40)).is_ok());
+    }
+
+    #[test]
     fn deep_nesting_is_refused() {
         for text in [
             "[".repeat(10_000),

@@ -222,10 +222,10 @@ mod tests {
     #[test]
     fn nesting_stops_at_the_depth_limit_and_recovers() {
         let budget = Budget::new(0);
-        fn down(b: &Budget, n: usize) -> usize {
-            b.nest(|| 1 + down(b, n + 1)).unwrap_or(0)
+        fn down(b: &Budget) -> usize {
+            b.nest(|| 1 + down(b)).unwrap_or(0)
         }
-        assert_eq!(down(&budget, 0), MAX_EVAL_DEPTH);
+        assert_eq!(down(&budget), MAX_EVAL_DEPTH);
         // Depth is given back on the way up.
         assert_eq!(budget.nest(|| 7), Some(7));
     }

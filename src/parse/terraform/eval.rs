@@ -264,6 +264,9 @@ impl<'p> Evaluator<'p> {
                     return v;
                 }
                 let rhs = self.native(&op.rhs_expr, loc, scope);
+                if !self.budget.spend(operators::reads(&lhs, &rhs).steps()) {
+                    return Sv::unknown(span);
+                }
                 return operators::binary(*op.operator.value(), &lhs, &rhs, span);
             }
             Expression::ForExpr(f) => return self.for_expr(f, loc, scope, span),
@@ -277,6 +280,10 @@ impl<'p> Evaluator<'p> {
             // A value used here (not one referenced elsewhere) is reported at the template.
             let mut v = self.native(&i.expr, loc, scope);
             if v.span.file == span.file && span.start <= v.span.start && v.span.end <= span.end {
+                // Every part of the value is looked at (and copied, when shared).
+                if !self.budget.spend(v.size().steps()) {
+                    return Sv::unknown(span);
+                }
                 v.move_span(v.span, span);
             }
             return v;
@@ -450,6 +457,10 @@ impl<'p> Evaluator<'p> {
                 Some(Value::Error) => return Sv::error(span),
                 _ => return Sv::unknown(span),
             }
+        }
+        // What the function reads, then what it builds, takes steps.
+        if !self.budget.spend(functions::reads(name, &args).steps()) {
+            return Sv::unknown(span);
         }
         let v = functions::call(name, args, span);
         // Building the result took steps in proportion to its outer size (inner values are
@@ -665,6 +676,9 @@ impl<'p> Evaluator<'p> {
                         Value::Null => Vec::new(),
                         _ => vec![cur],
                     };
+                    if !self.budget.spend(items.len()) {
+                        return Sv::unknown(span);
+                    }
                     let list = Sv::new(
                         Value::list(
                             items

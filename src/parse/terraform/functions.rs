@@ -8,7 +8,7 @@ use super::operators::{finite, number};
 use super::value::{Sv, Value, format_number, same, to_text};
 use crate::ir::{Part, Text};
 use crate::limits::{MAX_VALUE_BYTES, MAX_VALUE_ITEMS};
-use crate::parse::budget::TextBuilder;
+use crate::parse::budget::{Size, TextBuilder};
 use crate::source::Span;
 use std::collections::{BTreeMap, HashSet};
 
@@ -96,6 +96,24 @@ pub fn call(name: &str, args: Vec<Sv>, span: Span) -> Sv {
         _ => Value::Unknown(None),
     };
     Sv::new(result, span).with_origins_of(&sources)
+}
+
+/// What a function reads besides what it builds (whose size is counted after): the values it
+/// compares one by one, the strings it copies.
+pub fn reads(name: &str, args: &[Sv]) -> Size {
+    match name {
+        "contains" | "distinct" | "toset" => args.first().map_or(Size::SCALAR, Sv::size),
+        "length" | "replace" | "split" | "startswith" | "endswith" | "trimprefix"
+        | "trimsuffix" | "trimspace" => Size::text(
+            args.iter()
+                .filter_map(|a| match &a.value {
+                    Value::String(t) => Some(Size::of_text(t).bytes),
+                    _ => None,
+                })
+                .sum(),
+        ),
+        _ => Size::SCALAR,
+    }
 }
 
 /// Whether a function computes a new string from its arguments, so that the result inherits

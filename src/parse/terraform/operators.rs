@@ -1,6 +1,7 @@
 //! Unary and binary operators of Terraform expressions.
 
 use super::value::{Sv, Value, same};
+use crate::parse::budget::Size;
 use crate::source::Span;
 use hcl::edit::expr::{BinaryOperator, UnaryOperator};
 
@@ -21,6 +22,16 @@ pub fn short_circuit(op: BinaryOperator, lhs: &Sv, span: Span) -> Option<Sv> {
         (BinaryOperator::And, Value::Bool(false)) => Some(Sv::new(Value::Bool(false), span)),
         (BinaryOperator::Or, Value::Bool(true)) => Some(Sv::new(Value::Bool(true), span)),
         _ => None,
+    }
+}
+
+/// What comparing two values reads: at most the smaller of them.
+pub fn reads(lhs: &Sv, rhs: &Sv) -> Size {
+    let (l, r) = (lhs.size(), rhs.size());
+    Size {
+        items: l.items.min(r.items),
+        bytes: l.bytes.min(r.bytes),
+        depth: 0,
     }
 }
 

@@ -3,7 +3,7 @@
 //! when linear). Under `cargo test` (no `--bench` argument) it does nothing.
 
 use ekslint::engine::{Input, LintOptions, lint};
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Instant;
 
 /// A case: its name, its three sizes, and the files of one run at a size.
@@ -43,6 +43,11 @@ const CASES: &[Case] = &[
         name: "Terraform count of N reading a list of N (shared values)",
         sizes: [1_000, 2_000, 4_000],
         files: tf_count,
+    },
+    Case {
+        name: "Terraform count of N reading a module output of N (shared values)",
+        sizes: [1_000, 2_000, 4_000],
+        files: tf_module_output,
     },
     Case {
         name: "Terraform template of N interpolations with origins (capped origins)",
@@ -87,7 +92,8 @@ fn run(files: Vec<(&'static str, String)>) -> usize {
         .into_iter()
         .map(|(name, text)| Input {
             display: name.to_string(),
-            dir: PathBuf::from("/nonexistent-ekslint-bench"),
+            dir: Path::new("/nonexistent-ekslint-bench")
+                .join(Path::new(name).parent().unwrap_or(Path::new(""))),
             bytes: text.into_bytes(),
             explicit: false,
             context: false,
@@ -189,6 +195,27 @@ resource "aws_eks_access_entry" "e" {{
         s = strings(n)
     );
     vec![("main.tf", text)]
+}
+
+fn tf_module_output(n: usize) -> Vec<(&'static str, String)> {
+    let module = format!(
+        r#"output "roles" {{
+  value = [for s in {s} : "arn:aws:iam::111122223333:role/${{s}}"]
+}}
+"#,
+        s = strings(n)
+    );
+    let main = r#"module "m" {
+  source = "./m"
+}
+resource "aws_eks_access_entry" "e" {
+  count         = length(module.m.roles)
+  cluster_name  = "c"
+  principal_arn = element(module.m.roles, count.index)
+  type          = "BAD"
+}
+"#;
+    vec![("main.tf", main.to_string()), ("m/main.tf", module)]
 }
 
 fn tf_template(n: usize) -> Vec<(&'static str, String)> {

@@ -108,10 +108,14 @@ pub struct Evaluator<'p> {
     pub children: RefCell<BTreeMap<String, Option<Rc<Children<'p>>>>>,
     /// The budget of the root module's evaluation, shared by the modules it calls.
     budget: Rc<Budget>,
-    /// Whole variables and locals as read at a place (`var.x` at its span), relocated there
-    /// once and shared by every later read (each instance of a `count` or `for_each`).
-    reads: RefCell<HashMap<(Span, String), Sv>>,
+    /// Lists and maps relocated to a place with a message (by the address of their items), with
+    /// the source kept alive so that its address names nothing else: each is relocated once and
+    /// shared by every later read there (each instance of a `count` reading one list).
+    relocations: RefCell<HashMap<Relocation, (Value, Value)>>,
 }
+
+/// A list or map (the address of its items) used at a place, with the message on its origin.
+type Relocation = (usize, Span, String);
 
 /// Why a string template was not rendered.
 enum Stop {
@@ -148,7 +152,7 @@ impl<'p> Evaluator<'p> {
             resources: RefCell::default(),
             children: RefCell::default(),
             budget,
-            reads: RefCell::default(),
+            relocations: RefCell::default(),
         }
     }
 
@@ -500,23 +504,23 @@ impl<'p> Evaluator<'p> {
                 let Some(input) = self.vars.get(attr) else {
                     return self.unknown_reference(span, name, attr, rest);
                 };
-                let read = Read {
-                    root: name,
-                    name: attr,
-                    message: &input.message,
-                };
-                self.read(&read, &input.value, rest, loc, scope, span)
+                let mut v = self.navigate(&input.value, rest, loc, scope, span);
+                v = self.relocate(&v, span, &input.message);
+                if rest.is_empty() && v.reference.is_none() {
+                    v.reference = Some(format!("{}::var.{attr}", self.unit));
+                }
+                v
             }
             "local" => {
                 let Some(local) = self.local(attr) else {
                     return self.unknown_reference(span, name, attr, rest);
                 };
-                let read = Read {
-                    root: name,
-                    name: attr,
-                    message: &format!("from local `{attr}`"),
-                };
-                self.read(&read, &local, rest, loc, scope, span)
+                let mut v = self.navigate(&local, rest, loc, scope, span);
+                v = self.relocate(&v, span, &format!("from local `{attr}`"));
+                if rest.is_empty() && v.reference.is_none() {
+                    v.reference = Some(format!("{}::local.{attr}", self.unit));
+                }
+                v
             }
             "module" => modules::module_value(self, attr, rest, loc, scope, span),
             "data" => {
@@ -540,41 +544,28 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// A variable or local (or a part of it, `rest`) used at `span`: relocated there, and named
-    /// by its reference when it is used whole. The whole value read at one place is relocated
-    /// once, and shared by every later read there.
-    fn read(
-        &self,
-        read: &Read,
-        value: &Sv,
-        rest: &[Op],
-        loc: Loc,
-        scope: &Scope,
-        span: Span,
-    ) -> Sv {
-        if !rest.is_empty() {
-            let v = self.navigate(value, rest, loc, scope, span);
-            return self.relocate(&v, span, read.message);
+    /// A value used at `span` (see [`Sv::relocate`]). Copying it takes steps; the items of a
+    /// list or map are relocated once per place and message, then shared.
+    pub fn relocate(&self, v: &Sv, span: Span, message: &str) -> Sv {
+        let key = v
+            .value
+            .shared_id()
+            .map(|id| (id, span, message.to_string()));
+        if let Some(key) = &key
+            && let Some((_, value)) = self.relocations.borrow().get(key)
+        {
+            return v.relocated_with(span, message, value.clone());
         }
-        let key = (span, format!("{}.{}", read.root, read.name));
-        if let Some(v) = self.reads.borrow().get(&key) {
-            return v.clone();
+        if !self.budget.spend(v.size().steps()) {
+            return Sv::unknown(span);
         }
-        let mut v = self.relocate(value, span, read.message);
-        if v.reference.is_none() {
-            v.reference = Some(format!("{}::{}.{}", self.unit, read.root, read.name));
+        let value = v.value.relocated(span, message);
+        if let Some(key) = key {
+            self.relocations
+                .borrow_mut()
+                .insert(key, (v.value.clone(), value.clone()));
         }
-        self.reads.borrow_mut().insert(key, v.clone());
-        v
-    }
-
-    /// A value used at `span` (see [`Sv::relocate`]); copying it takes steps.
-    fn relocate(&self, v: &Sv, span: Span, message: &str) -> Sv {
-        if self.budget.spend(v.size().steps()) {
-            v.relocate(span, message)
-        } else {
-            Sv::unknown(span)
-        }
+        v.relocated_with(span, message, value)
     }
 
     /// A value read through a bound name.
@@ -776,15 +767,6 @@ impl<'p> Evaluator<'p> {
         }
         Sv::new(Value::object(map), block.header)
     }
-}
-
-/// A variable or local being read.
-struct Read<'a> {
-    /// `var` or `local`.
-    root: &'a str,
-    name: &'a str,
-    /// Where the value came from, for its secondary location.
-    message: &'a str,
 }
 
 /// A traversal operator.

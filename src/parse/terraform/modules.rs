@@ -284,7 +284,7 @@ fn whole(
 
 /// A value returned by a module, as the caller sees it.
 fn returned(eval: &Evaluator, v: Sv, span: Span, name: &str) -> Sv {
-    let mut v = v.relocate(span, &format!("from an output of module `{name}`"));
+    let mut v = eval.relocate(&v, span, &format!("from an output of module `{name}`"));
     if matches!(eval.placement, Placement::Root) {
         v.clear_anchors();
     }

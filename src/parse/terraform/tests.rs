@@ -662,3 +662,33 @@ locals {
         ["?", "?", "?"]
     );
 }
+
+#[test]
+fn counted_instances_share_a_module_output() {
+    let module = r#"
+output "roles" {
+  value = concat(
+    [for i in flatten([for i in range(30) : [for j in range(100) : i * 100 + j]]) : "arn:aws:iam::111122223333:role/r${i}"],
+    ["arn:aws:iam::111122223333:group/g"],
+  )
+}
+"#;
+    let main = format!(
+        r#"{CLUSTER}
+module "m" {{
+  source = "./m"
+}}
+resource "aws_eks_access_entry" "e" {{
+  count         = length(module.m.roles)
+  cluster_name  = aws_eks_cluster.c.name
+  principal_arn = element(module.m.roles, count.index)
+}}
+"#
+    );
+    let out = run(
+        &[("main.tf", &main), ("m/main.tf", module)],
+        TerraformInputs::default(),
+    );
+    // 3,001 instances; the last is a group, reported where the output is read.
+    assert_eq!(rules(&out), ["EKS101 main.tf:17:27"], "{out:#?}");
+}

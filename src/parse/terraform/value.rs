@@ -39,6 +39,8 @@ pub type Object = Shared<BTreeMap<String, (Span, Sv)>>;
 pub struct Shared<T> {
     items: Arc<T>,
     size: Size,
+    /// Whether a value inside has an anchor (so that forgetting anchors need not copy).
+    anchored: bool,
 }
 
 impl<T> Deref for Shared<T> {
@@ -74,11 +76,12 @@ impl<T: Clone> Shared<T> {
         Arc::make_mut(&mut self.items)
     }
 
-    /// Other items of the same size (the same items at other spans).
+    /// Other items of the same size and anchors (the same items at other spans).
     fn resized(&self, items: T) -> Shared<T> {
         Shared {
             items: Arc::new(items),
             size: self.size,
+            anchored: self.anchored,
         }
     }
 
@@ -94,6 +97,7 @@ impl Value {
         let size = Size::collection(items.iter().map(Sv::size));
         if size.fits() {
             Value::List(Shared {
+                anchored: items.iter().any(Sv::has_anchor),
                 items: Arc::new(items),
                 size,
             })
@@ -113,6 +117,7 @@ impl Value {
         }));
         if size.fits() {
             Value::Object(Shared {
+                anchored: map.values().any(|(_, v)| v.has_anchor()),
                 items: Arc::new(map),
                 size,
             })
@@ -127,6 +132,32 @@ impl Value {
             Value::Unknown(None)
         } else {
             Value::String(text)
+        }
+    }
+
+    /// The items of a list or map used at `span` (see [`Sv::relocate`]).
+    pub fn relocated(&self, span: Span, message: &str) -> Value {
+        match self {
+            Value::List(items) => Value::List(
+                items.resized(items.iter().map(|v| v.relocate(span, message)).collect()),
+            ),
+            Value::Object(map) => Value::Object(
+                map.resized(
+                    map.iter()
+                        .map(|(k, (_, v))| (k.clone(), (span, v.relocate(span, message))))
+                        .collect(),
+                ),
+            ),
+            v => v.clone(),
+        }
+    }
+
+    /// What names the items of a list or map as long as they exist (their address).
+    pub fn shared_id(&self) -> Option<usize> {
+        match self {
+            Value::List(items) => Some(Arc::as_ptr(&items.items) as *const () as usize),
+            Value::Object(map) => Some(Arc::as_ptr(&map.items) as *const () as usize),
+            _ => None,
         }
     }
 
@@ -230,6 +261,12 @@ impl Sv {
     /// The same value used at `span`: every part of it now points at `span`, and remembers
     /// where it was (with `message`) before its earlier origins.
     pub fn relocate(&self, span: Span, message: &str) -> Sv {
+        self.relocated_with(span, message, self.value.relocated(span, message))
+    }
+
+    /// This value used at `span` (see [`Sv::relocate`]), holding `value`: its own value,
+    /// relocated already.
+    pub fn relocated_with(&self, span: Span, message: &str, value: Value) -> Sv {
         let mut origin = Vec::with_capacity(self.origin.len() + 1);
         if self.span != span && !matches!(self.value, Value::Unknown(_) | Value::Error) {
             origin.push(Related {
@@ -242,19 +279,6 @@ impl Sv {
                 origin.push(o.clone());
             }
         }
-        let value = match &self.value {
-            Value::List(items) => Value::List(
-                items.resized(items.iter().map(|v| v.relocate(span, message)).collect()),
-            ),
-            Value::Object(map) => Value::Object(
-                map.resized(
-                    map.iter()
-                        .map(|(k, (_, v))| (k.clone(), (span, v.relocate(span, message))))
-                        .collect(),
-                ),
-            ),
-            v => v.clone(),
-        };
         Sv {
             value,
             span,
@@ -288,19 +312,38 @@ impl Sv {
     /// Sets the anchor of this value and every part of it that has none to its own span.
     pub fn anchor_here(&mut self) {
         self.anchor.get_or_insert(self.span);
-        self.for_each_child(Sv::anchor_here);
+        self.for_each_child(Sv::anchor_here, true);
     }
 
     /// Forgets anchors (the value is back in the root module, where its span is the anchor).
     pub fn clear_anchors(&mut self) {
         self.anchor = None;
-        self.for_each_child(Sv::clear_anchors);
+        if self.has_anchor() {
+            self.for_each_child(Sv::clear_anchors, false);
+        }
     }
 
-    fn for_each_child(&mut self, f: fn(&mut Sv)) {
+    /// Whether the value or a value inside it has an anchor.
+    fn has_anchor(&self) -> bool {
+        self.anchor.is_some()
+            || match &self.value {
+                Value::List(items) => items.anchored,
+                Value::Object(map) => map.anchored,
+                _ => false,
+            }
+    }
+
+    /// Applies `f` to each value inside, after which whether one has an anchor is `anchored`.
+    fn for_each_child(&mut self, f: fn(&mut Sv), anchored: bool) {
         match &mut self.value {
-            Value::List(items) => items.make_mut().iter_mut().for_each(f),
-            Value::Object(map) => map.make_mut().values_mut().for_each(|(_, v)| f(v)),
+            Value::List(items) => {
+                items.make_mut().iter_mut().for_each(f);
+                items.anchored = anchored;
+            }
+            Value::Object(map) => {
+                map.make_mut().values_mut().for_each(|(_, v)| f(v));
+                map.anchored = anchored;
+            }
             _ => {}
         }
     }

@@ -9,11 +9,12 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// Nesting of a YAML or JSON tree, and of an alias expansion.
 pub const MAX_TREE_DEPTH: usize = 256;
 
-/// Nodes that the anchors and aliases of one YAML file may copy.
+/// Nodes that the aliases of one YAML file may expand to (and that its anchors may copy besides
+/// the file's size: only nested anchors copy more than the file holds).
 pub const MAX_ALIAS_NODES: usize = 100_000;
 
-/// Bytes (of scalars, keys and tags) that the anchors and aliases of one YAML file may copy,
-/// besides the size of the file itself.
+/// Bytes (of scalars, keys and tags) that the aliases of one YAML file may expand to, and its
+/// anchors copy, besides the size of the file itself.
 pub const MAX_ALIAS_BYTES: usize = 16 << 20;
 
 /// Module directories read from disk besides the linted ones, in one run.
@@ -60,6 +61,7 @@ pub const EVAL_STEPS_PER_SOURCE_BYTE: usize = 1;
 /// Text bytes built per evaluation step.
 pub const TEXT_BYTES_PER_STEP: usize = 16;
 
-/// The stack of each thread that parses, evaluates and checks: the evaluation limits above
-/// stay well inside it.
+/// The stack of each thread that parses, evaluates and checks. At the depth limits above, the
+/// deepest chains measured (Terraform locals through modules, CloudFormation parameters) need
+/// about 1 MiB of it in a debug build.
 pub const LINT_STACK_BYTES: usize = 64 << 20;

@@ -95,7 +95,7 @@ impl<'d> Template<'d> {
             }
         }
         let index = |entries: &'d [(Key, Node)]| {
-            let mut out = HashMap::new();
+            let mut out = HashMap::with_capacity(entries.len());
             for (k, v) in entries {
                 out.entry(k.name.as_str()).or_insert(v);
             }

@@ -137,8 +137,12 @@ fn starts_like_hcl(text: &str) -> bool {
     rest.starts_with('{')
 }
 
-/// Lints the inputs together.
-pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
+/// Lints the inputs together, on the lint threads (whose stack the evaluation limits fit in).
+pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Report {
+    crate::threads::run(|| lint_here(inputs, options))
+}
+
+fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
     let decoded: Vec<(SourceFile, Option<usize>)> = inputs
         .par_iter_mut()

@@ -1,5 +1,6 @@
 //! Parsers: read each input format into the IR. Parsers know nothing of rules.
 
+pub mod budget;
 pub mod cloudformation;
 pub mod comments;
 pub mod eksctl;

@@ -43,17 +43,15 @@ pub(super) fn lower(t: &Template) -> Model {
         if skipped {
             continue;
         }
+        let ty = resource.get("Type").and_then(Node::as_str);
+        if !matches!(ty, Some("AWS::EKS::Cluster" | "AWS::EKS::AccessEntry")) {
+            continue;
+        }
         let properties = resource.get("Properties").map(|p| t.eval(p));
-        match t.resource_type(&key.name) {
-            Some("AWS::EKS::Cluster") => {
-                model
-                    .clusters
-                    .push(cluster(t, &unit, key, properties.as_ref()))
-            }
-            Some("AWS::EKS::AccessEntry") => {
-                entry(t, &unit, key, resource, properties.as_ref(), &mut model)
-            }
-            _ => {}
+        if ty == Some("AWS::EKS::Cluster") {
+            model.clusters.push(cluster(t, &unit, key, properties.as_ref()));
+        } else {
+            entry(t, &unit, key, resource, properties.as_ref(), &mut model);
         }
     }
     model

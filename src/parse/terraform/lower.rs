@@ -298,7 +298,7 @@ impl Res<'_, '_> {
             name: iterator,
             origin: Some(origin),
             value: Sv::new(
-                Value::Object(BTreeMap::from([
+                Value::object(BTreeMap::from([
                     ("key".to_string(), (key.span, key.clone())),
                     ("value".to_string(), (value.span, value.clone())),
                 ])),

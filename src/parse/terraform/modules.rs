@@ -14,6 +14,7 @@ use super::syntax::Block;
 use super::value::{Placement, Sv, Value};
 use super::variables;
 use crate::ir::{Model, Spanned, UnevaluatedModule, UnknownField};
+use crate::parse::budget::Budget;
 use crate::source::Span;
 use hcl::edit::expr::TraversalOperator;
 use std::cell::Cell;
@@ -46,6 +47,8 @@ pub struct Frame {
     pub stack: Vec<PathBuf>,
     /// Module instances that may still be evaluated for this root.
     pub budget: Rc<Cell<usize>>,
+    /// The evaluation budget of this root and the modules it calls.
+    pub evaluation: Rc<Budget>,
 }
 
 impl Frame {
@@ -56,6 +59,7 @@ impl Frame {
             path: Vec::new(),
             stack: vec![dir],
             budget: Rc::new(Cell::new(MAX_INSTANCES)),
+            evaluation: Rc::new(Budget::new(0)),
         }
     }
 }
@@ -310,7 +314,7 @@ fn whole(
     let outputs = |c: &Evaluator| {
         let names: Vec<String> = c.module.output_names().map(str::to_string).collect();
         Sv::new(
-            Value::Object(
+            Value::object(
                 names
                     .into_iter()
                     .filter_map(|n| {
@@ -329,11 +333,11 @@ fn whole(
             None => return Sv::unknown(span),
         },
         Keys::Count => Sv::new(
-            Value::List(children.instances.iter().map(|(_, c)| outputs(c)).collect()),
+            Value::list(children.instances.iter().map(|(_, c)| outputs(c)).collect()),
             span,
         ),
         Keys::ForEach => Sv::new(
-            Value::Object(
+            Value::object(
                 children
                     .instances
                     .iter()
@@ -349,7 +353,7 @@ fn whole(
 
 /// A value returned by a module, as the caller sees it.
 fn returned(eval: &Evaluator, v: Sv, span: Span, name: &str) -> Sv {
-    let mut v = v.relocate(span, &format!("from an output of module `{name}`"));
+    let mut v = eval.relocate(&v, span, &format!("from an output of module `{name}`"));
     if matches!(eval.placement, Placement::Root) {
         v.clear_anchors();
     }

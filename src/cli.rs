@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::discover::{Discovery, discover};
 use crate::engine::{Input, lint};
+use crate::report::escape::visible;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use crate::source::display_path;
@@ -197,12 +198,14 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
 
     let (inputs, unreadable) = read_inputs(args, &config, &options.terraform.boundary)?;
     let report = lint(inputs, &options);
+    // Paths are escaped: a directory's name must not start a line of its own in a CI log.
     for why in &unreadable {
-        eprintln!("ekslint: error: {why}");
+        eprintln!("ekslint: error: {}", visible(why));
     }
     if args.verbose {
         for (id, why) in &report.skipped {
-            eprintln!("ekslint: skipped {}: {why}", report.sources.get(*id).path);
+            let path = &report.sources.get(*id).path;
+            eprintln!("ekslint: skipped {}: {why}", visible(path));
         }
     }
 

@@ -1,16 +1,19 @@
-//! The human reporter: codespan-reporting snippets and a summary line.
+//! The human reporter: codespan-reporting snippets and a summary line. Everything taken from
+//! the linted files (paths, messages, source lines) is escaped ([`super::escape`]) and bounded
+//! ([`super::excerpt`]), so the output is safe to print in a terminal or a CI log.
 
 use std::io::{self, Write};
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{self as cs, Label};
-use codespan_reporting::files::{self, Files};
+use codespan_reporting::files;
 use codespan_reporting::term::{self, WriteStyle, termcolor};
 
-use super::excerpt::{self, Excerpts};
+use super::escape::visible;
+use super::excerpt::Excerpts;
 use super::{RenderOptions, Report, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::source::{FileId, Span};
 
 /// Renders each shown diagnostic as a source snippet, then the summary line.
 ///
@@ -34,15 +37,9 @@ fn emit_all<W: WriteStyle + Write>(
         let spans: Vec<Span> = std::iter::once(d.span)
             .chain(d.related.iter().map(|r| r.span))
             .collect();
-        let labels: Vec<(FileId, Range<usize>)> =
-            spans.iter().map(|s| (s.file, s.range())).collect();
-        if excerpt::needed(&report.sources, &spans) {
-            let (files, labels) = Excerpts::new(&report.sources, &spans);
-            term::emit_to_write_style(w, &config, &files, &to_codespan(report, d, labels))
-        } else {
-            term::emit_to_write_style(w, &config, &report.sources, &to_codespan(report, d, labels))
-        }
-        .map_err(into_io)?;
+        let (files, labels) = Excerpts::new(&report.sources, &spans);
+        term::emit_to_write_style(w, &config, &files, &to_codespan(report, d, labels))
+            .map_err(into_io)?;
     }
     if opts.quiet {
         return Ok(());
@@ -94,25 +91,23 @@ fn to_codespan(
         .next()
         .map(|(file, range)| Label::primary(file, range))
         .into_iter()
-        .chain(
-            ranges
-                .zip(&d.related)
-                .map(|((file, range), r)| Label::secondary(file, range).with_message(&r.message)),
-        )
+        .chain(ranges.zip(&d.related).map(|((file, range), r)| {
+            Label::secondary(file, range).with_message(visible(&r.message))
+        }))
         .collect();
     let mut notes = Vec::new();
     if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", visible(help)));
     }
     if let Some(s) = &d.suppressed {
         notes.push(match &s.justification {
-            Some(j) => format!("suppressed: {j}"),
+            Some(j) => format!("suppressed: {}", visible(j)),
             None => "suppressed".to_string(),
         });
     }
     cs::Diagnostic::new(severity)
         .with_code(code)
-        .with_message(&d.message)
+        .with_message(visible(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -121,52 +116,6 @@ fn into_io(e: files::Error) -> io::Error {
     match e {
         files::Error::Io(e) => e,
         other => io::Error::other(other.to_string()),
-    }
-}
-
-/// Lets codespan read our sources directly, without copying their text.
-impl<'a> Files<'a> for SourceMap {
-    type FileId = FileId;
-    type Name = &'a str;
-    type Source = &'a str;
-
-    fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
-        Ok(&file(self, id)?.path)
-    }
-
-    fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
-        Ok(&file(self, id)?.text)
-    }
-
-    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
-        Ok(file(self, id)?.position(byte_index).line - 1)
-    }
-
-    /// The line's bytes including its line break, as codespan's own file types return them.
-    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, files::Error> {
-        let f = file(self, id)?;
-        let line = line_index + 1;
-        if line > f.line_count() {
-            return Err(files::Error::LineTooLarge {
-                given: line_index,
-                max: f.line_count() - 1,
-            });
-        }
-        let start = f.line_range(line).start;
-        let end = if line < f.line_count() {
-            f.line_range(line + 1).start
-        } else {
-            f.text.len()
-        };
-        Ok(start..end)
-    }
-}
-
-fn file(map: &SourceMap, id: FileId) -> Result<&SourceFile, files::Error> {
-    if (id.0 as usize) < map.len() {
-        Ok(map.get(id))
-    } else {
-        Err(files::Error::FileMissing)
     }
 }
 
@@ -263,7 +212,7 @@ mod tests {
     fn long_lines_are_windowed_with_original_positions() {
         use crate::diagnostic::Diagnostic;
         use crate::ir::Related;
-        use crate::source::SourceFile;
+        use crate::source::{SourceFile, SourceMap};
         let filler: String = (0..200).map(|i| format!("\"k{i}\":\"ü\",")).collect();
         let text = format!("{{{filler}\"Type\":\"Standard\",{filler}\"End\":1}}\nsecond line\n");
         let mut sources = SourceMap::default();

@@ -100,12 +100,51 @@ fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
     }
 }
 
-/// An input's text, or why it is not UTF-8.
+/// An input's text (lossy when it is not UTF-8).
 struct Decoded {
     file: SourceFile,
-    /// Where the first byte that is not UTF-8 is, and whether the file still names one of the
-    /// YAML and JSON formats.
-    not_utf8: Option<(usize, bool)>,
+    not_utf8: Option<NotUtf8>,
+}
+
+/// What is known of a file that is not UTF-8.
+struct NotUtf8 {
+    /// The first byte that is not UTF-8.
+    at: usize,
+    /// It starts with a UTF-16 byte order mark.
+    utf16: bool,
+    /// It names CloudFormation or eksctl all the same (in an ASCII-compatible encoding such as
+    /// Latin-1, or in UTF-16).
+    names_a_format: bool,
+}
+
+impl NotUtf8 {
+    fn of(bytes: &[u8], at: usize) -> NotUtf8 {
+        let utf16 = |unit: fn([u8; 2]) -> u16| {
+            let units: Vec<u16> = bytes[2..]
+                .chunks_exact(2)
+                .map(|c| unit([c[0], c[1]]))
+                .collect();
+            parse::names_a_format(&String::from_utf16_lossy(&units))
+        };
+        let (utf16, in_utf16) = match bytes.get(..2) {
+            Some([0xFF, 0xFE]) => (true, utf16(u16::from_le_bytes)),
+            Some([0xFE, 0xFF]) => (true, utf16(u16::from_be_bytes)),
+            _ => (false, false),
+        };
+        NotUtf8 {
+            at,
+            utf16,
+            names_a_format: in_utf16 || parse::names_a_format(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    fn message(&self) -> &'static str {
+        if self.utf16 {
+            "the file is UTF-16; ekslint reads UTF-8"
+        } else {
+            "the file is not valid UTF-8"
+        }
+    }
 }
 
 fn decode(input: &mut Input) -> Decoded {
@@ -116,33 +155,14 @@ fn decode(input: &mut Input) -> Decoded {
             not_utf8: None,
         },
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let names_a_format = names_a_format_in(e.as_bytes());
+            let not_utf8 = NotUtf8::of(e.as_bytes(), e.utf8_error().valid_up_to());
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             Decoded {
                 file: SourceFile::new(input.display.clone(), text),
-                not_utf8: Some((at, names_a_format)),
+                not_utf8: Some(not_utf8),
             }
         }
     }
-}
-
-/// Whether bytes that are not UTF-8 name CloudFormation or eksctl: in an ASCII-compatible
-/// encoding (Latin-1), or in UTF-16 with its byte order mark.
-fn names_a_format_in(bytes: &[u8]) -> bool {
-    let utf16 = |unit: fn([u8; 2]) -> u16| {
-        let units: Vec<u16> = bytes[2..]
-            .chunks_exact(2)
-            .map(|c| unit([c[0], c[1]]))
-            .collect();
-        parse::names_a_format(&String::from_utf16_lossy(&units))
-    };
-    parse::names_a_format(&String::from_utf8_lossy(bytes))
-        || match bytes.get(..2) {
-            Some([0xFF, 0xFE]) => utf16(u16::from_le_bytes),
-            Some([0xFE, 0xFF]) => utf16(u16::from_be_bytes),
-            _ => false,
-        }
 }
 
 /// Lints the inputs together.
@@ -174,12 +194,14 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         }
         match (kind, not_utf8) {
             // A YAML or JSON file that is not UTF-8 is a template only if it says so.
-            (Some(Kind::Structured), Some((_, false))) => skipped.push((id, Skipped::NotUtf8)),
-            (Some(_), Some((at, _))) => {
+            (Some(Kind::Structured), Some(n)) if !n.names_a_format => {
+                skipped.push((id, Skipped::NotUtf8));
+            }
+            (Some(_), Some(n)) => {
                 linted[id.0 as usize] = true;
                 errors.push(ParseError {
-                    span: Span::new(id, at, at),
-                    message: "the file is not valid UTF-8".into(),
+                    span: Span::new(id, n.at, n.at),
+                    message: n.message().into(),
                 });
             }
             (Some(Kind::Terraform), None) => units.entry(input.dir.clone()).or_default().push(id),
@@ -410,4 +432,95 @@ fn apply_suppressions(
         }
     }
     unused
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Related, Suppression};
+    use crate::rules::lookup;
+
+    fn finding(id: &str, file: u32, start: usize) -> Diagnostic {
+        let rule = lookup(id).expect("a rule of the catalog");
+        Diagnostic::new(rule, Span::new(FileId(file), start, start + 1), id.into())
+    }
+
+    fn suppression(file: u32, covers: (usize, usize), rules: &[&str], reason: &str) -> Suppression {
+        Suppression {
+            covers: Span::new(FileId(file), covers.0, covers.1),
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            reason: Some(reason.into()),
+            written: Span::new(FileId(file), covers.0, covers.0),
+        }
+    }
+
+    #[test]
+    fn suppressions_cover_their_rule_in_their_region_of_their_file() {
+        let mut diagnostics = vec![
+            finding("EKS105", 0, 10),
+            finding("EKS105", 0, 20),
+            finding("EKS104", 0, 20),
+            finding("EKS105", 1, 20),
+            finding("EKS000", 0, 25),
+            finding("EKS105", 0, 30),
+        ];
+        sort(&mut diagnostics);
+        let suppressions = [
+            // The whole file, then a line inside it, both for EKS105: the later one written
+            // gives the justification where both apply.
+            suppression(0, (0, 100), &["EKS105", "EKS000"], "file"),
+            suppression(0, (15, 20), &["invalid-entry-type"], "line"),
+            // Nothing of EKS104 at 21..29, nor of an unknown rule.
+            suppression(0, (21, 29), &["EKS104", "EKS9999"], "none"),
+        ];
+        let unused = apply_suppressions(&mut diagnostics, &suppressions, &LintOptions::default());
+        let marks: Vec<(u32, u32, &str, Option<&str>)> = diagnostics
+            .iter()
+            .map(|d| {
+                let why = d.suppressed.as_ref().and_then(|s| s.justification.as_deref());
+                (d.span.file.0, d.span.start, d.rule, why)
+            })
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                (0, 10, "EKS105", Some("file")),
+                (0, 20, "EKS104", None),
+                (0, 20, "EKS105", Some("line")),
+                (0, 25, "EKS000", None),
+                (0, 30, "EKS105", Some("file")),
+                (1, 20, "EKS105", None),
+            ]
+        );
+        let unused: Vec<&str> = unused.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            unused,
+            [
+                "this suppression of EKS104 (duplicate-principal) matches no finding",
+                "\"EKS9999\" is not a rule id or name",
+                "this suppression of EKS000 (parse-error) matches no finding",
+            ]
+        );
+    }
+
+    #[test]
+    fn instances_merge_with_each_origin_listed_once() {
+        let origin = |i: usize| Related {
+            span: Span::new(FileId(0), 100 + i, 101 + i),
+            message: format!("from item {i}"),
+        };
+        let shared = origin(1000);
+        let instances: Vec<Diagnostic> = (0..1000)
+            .map(|i| finding("EKS105", 0, 10).with_related([origin(i % 300), shared.clone()]))
+            .chain([finding("EKS105", 0, 11)])
+            .collect();
+        let merged = merge_instances(instances);
+        assert_eq!(merged.len(), 2);
+        let expected: Vec<Related> = [origin(0), shared]
+            .into_iter()
+            .chain((1..300).map(origin))
+            .collect();
+        assert!(merged[0].related == expected, "{:?}", &merged[0].related[..5]);
+        assert!(merged[1].related.is_empty());
+    }
 }

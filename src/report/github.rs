@@ -10,7 +10,7 @@
 
 use std::io::{self, Write};
 
-use super::escape::visible;
+use super::escape::{self, visible};
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -35,7 +35,7 @@ fn command(report: &Report, d: &Diagnostic) -> String {
     };
     format!(
         "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        escape_property(&visible(&report.sources.get(d.span.file).path)),
+        escape_property(&path_property(&report.sources.get(d.span.file).path)),
         start.line,
         start.column,
         end.line,
@@ -65,6 +65,17 @@ fn message(report: &Report, d: &Diagnostic) -> String {
         text.push_str(&format!("\nhelp: {}", visible(help)));
     }
     text
+}
+
+/// A path for the `file` property: exact where GitHub's escaping lets it round-trip (so the
+/// annotation finds the file), with other control characters shown visibly.
+fn path_property(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '\r' | '\n' => c.to_string(),
+            _ => escape::escaped(c).unwrap_or_else(|| c.to_string()),
+        })
+        .collect()
 }
 
 /// Escapes a command's message: `%`, `\r` and `\n`.

@@ -249,4 +249,77 @@ mod tests {
             "{s}"
         );
     }
+
+    /// Renders one diagnostic of `rule` at `span` with secondary labels at `related`.
+    fn render_one(text: &str, span: (usize, usize), related: &[(usize, usize)]) -> String {
+        use crate::diagnostic::Diagnostic;
+        use crate::ir::Related;
+        use crate::source::{SourceFile, SourceMap};
+        let mut sources = SourceMap::default();
+        let id = sources.add(SourceFile::new("f\u{1b}[2J.tf".into(), text.into()));
+        let rule = crate::rules::lookup("EKS105").unwrap();
+        let d = Diagnostic::new(rule, Span::new(id, span.0, span.1), "bad\r\n::error::x".into())
+            .with_related(related.iter().map(|&(a, b)| Related {
+                span: Span::new(id, a, b),
+                message: "see \u{202e}here".into(),
+            }));
+        let report = Report {
+            sources,
+            diagnostics: vec![d],
+            rules: vec![rule],
+            files_linted: 1,
+            skipped: Vec::new(),
+        };
+        let mut out = Vec::new();
+        render(&report, &RenderOptions::default(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn control_characters_are_shown_visibly_with_labels_in_place() {
+        let text = "ü = \"a\u{1b}]0;t\u{7}b\"\n";
+        let start = text.find('"').unwrap();
+        let s = render_one(text, (start, text.len() - 1), &[]);
+        assert!(!s.chars().any(|c| c.is_control() && c != '\n'), "{s:?}");
+        assert!(s.contains("error[EKS105 invalid-entry-type]: bad\\r\\n::error::x"), "{s}");
+        assert!(s.contains("f\\x1b[2J.tf:1:5"), "{s}");
+        // The escapes are underlined as the text they are shown as.
+        let shown = "\"a\\x1b]0;t\\x07b\"";
+        assert!(s.contains(&format!("1 │ ü = {shown}\n")), "{s}");
+        assert!(
+            s.contains(&format!("  │     {}\n", "^".repeat(shown.len()))),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn labels_far_apart_on_one_line_get_windows_of_their_own() {
+        let filler = "x".repeat(100_000);
+        let text = format!("a = [\"{filler}\", \"b\", \"{filler}\", \"c\"]\n");
+        let b = text.find("\"b\"").unwrap();
+        let c = text.find("\"c\"").unwrap();
+        let s = render_one(&text, (c, c + 3), &[(b, b + 3)]);
+        assert!(s.len() < 2000, "{} bytes: {s}", s.len());
+        assert!(s.contains(&format!("f\\x1b[2J.tf:1:{}", c + 1)), "{s}");
+        assert!(s.contains("see \\u{202e}here"), "{s}");
+        // Three elisions: before b, between b and c, none after c (the line ends within context).
+        let line = s.lines().find(|l| l.starts_with("1 │")).unwrap();
+        assert_eq!(line.matches('…').count(), 2, "{line}");
+        assert!(line.contains("\"b\"") && line.contains("\"c\""), "{line}");
+    }
+
+    #[test]
+    fn spans_over_many_lines_are_underlined_on_their_first_line() {
+        let lines: String = (0..1000).map(|i| format!("  l{i}\n")).collect();
+        let text = format!("a = <<EOT\n{lines}EOT\nb = 1\n");
+        let start = text.find("<<EOT").unwrap();
+        let end = text.find("EOT\nb").unwrap() + 3;
+        let s = render_one(&text, (start, end), &[]);
+        assert!(s.contains("1 │ a = <<EOT\n"), "{s}");
+        assert!(!s.contains("l999") && !s.contains("l1 "), "{s}");
+        // A span over a few lines is drawn whole.
+        let short = "a = [\n  1,\n  2,\n]\n";
+        let s = render_one(short, (4, short.len() - 1), &[]);
+        assert!(s.contains("3 │ │   2,") && s.contains("4 │ │ ]"), "{s}");
+    }
 }

@@ -477,7 +477,10 @@ mod tests {
         let marks: Vec<(u32, u32, &str, Option<&str>)> = diagnostics
             .iter()
             .map(|d| {
-                let why = d.suppressed.as_ref().and_then(|s| s.justification.as_deref());
+                let why = d
+                    .suppressed
+                    .as_ref()
+                    .and_then(|s| s.justification.as_deref());
                 (d.span.file.0, d.span.start, d.rule, why)
             })
             .collect();
@@ -520,7 +523,11 @@ mod tests {
             .into_iter()
             .chain((1..300).map(origin))
             .collect();
-        assert!(merged[0].related == expected, "{:?}", &merged[0].related[..5]);
+        assert!(
+            merged[0].related == expected,
+            "{:?}",
+            &merged[0].related[..5]
+        );
         assert!(merged[1].related.is_empty());
     }
 }

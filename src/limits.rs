@@ -50,3 +50,8 @@ pub const MAX_LSP_MESSAGE_BYTES: usize = 2 * DEFAULT_MAX_FILE_BYTES as usize + 6
 
 /// The header block of one language server message.
 pub const MAX_LSP_HEADER_BYTES: usize = 8 * 1024;
+
+/// Secondary locations the human and GitHub outputs show for one finding (a finding of many
+/// `for_each` instances lists one per instance); the others are counted in a note. JSON, SARIF
+/// and the language server list them all.
+pub const MAX_SHOWN_RELATED: usize = 20;

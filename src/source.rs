@@ -152,7 +152,7 @@ impl SourceFile {
     }
 
     /// The nearest char boundary at or before `offset`, within the text.
-    pub fn floor(&self, offset: usize) -> usize {
+    fn floor(&self, offset: usize) -> usize {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;

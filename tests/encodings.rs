@@ -67,7 +67,10 @@ fn templates_and_terraform_that_are_not_utf8_are_parse_errors() {
     let template = utf16le("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {}}");
     let (code, json) = lint(&[
         ("stack.json", &template),
-        ("stack.yaml", b"AWSTemplateFormatVersion: \"2010-09-09\"\n# caf\xe9\n"),
+        (
+            "stack.yaml",
+            b"AWSTemplateFormatVersion: \"2010-09-09\"\n# caf\xe9\n",
+        ),
         ("main.tf", b"# caf\xe9\n"),
     ]);
     assert_eq!(code, Some(2), "{json}");
@@ -118,10 +121,34 @@ fn a_byte_order_mark_is_accepted_in_every_format() {
     assert_eq!(
         findings(&json),
         [
-            ("EKS105".into(), "main.tf".into(), 4, 19, at(&tf, "\"Standard\"")),
-            ("EKS105".into(), "other.tf.json".into(), 1, tf_json_type - 2, tf_json_type),
-            ("EKS105".into(), "stack.json".into(), 1, json_type - 2, json_type),
-            ("EKS105".into(), "stack.yaml".into(), 8, 13, at(&yaml, "Standard\n")),
+            (
+                "EKS105".into(),
+                "main.tf".into(),
+                4,
+                19,
+                at(&tf, "\"Standard\"")
+            ),
+            (
+                "EKS105".into(),
+                "other.tf.json".into(),
+                1,
+                tf_json_type - 2,
+                tf_json_type
+            ),
+            (
+                "EKS105".into(),
+                "stack.json".into(),
+                1,
+                json_type - 2,
+                json_type
+            ),
+            (
+                "EKS105".into(),
+                "stack.yaml".into(),
+                8,
+                13,
+                at(&yaml, "Standard\n")
+            ),
         ]
     );
 }

@@ -469,7 +469,10 @@ fn framed(body: &str) -> Vec<u8> {
 /// The error of the next error response.
 fn next_error(server: &mut Server) -> (Value, i64) {
     let m = server.wait_for(|m| m.get("error").is_some());
-    (m["id"].clone(), m["error"]["code"].as_i64().expect("an error code"))
+    (
+        m["id"].clone(),
+        m["error"]["code"].as_i64().expect("an error code"),
+    )
 }
 
 const TYPO: &str = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"c\"\n  principal_arn = \"arn:aws:iam::111122223333:role/ops\"\n  type          = \"Standard\"\n}\n";
@@ -479,21 +482,39 @@ fn malformed_frames_get_errors_and_the_server_keeps_serving() {
     let dir = tempfile::tempdir().expect("tempdir");
     let uri = file_uri(&dir.path().join("main.tf"));
     let mut server = Server::start();
-    server.send(json!({"jsonrpc": "2.0", "id": 9, "method": "textDocument/codeAction", "params": {}}));
-    assert_eq!(next_error(&mut server), (json!(9), -32002), "before initialize");
+    server.send(
+        json!({"jsonrpc": "2.0", "id": 9, "method": "textDocument/codeAction", "params": {}}),
+    );
+    assert_eq!(
+        next_error(&mut server),
+        (json!(9), -32002),
+        "before initialize"
+    );
     initialize(&mut server, dir.path());
 
     // A length that is not a number: the header is dropped, and its body is skipped up to the
     // next header (the shutdown inside is not obeyed, or no diagnostics would come below).
-    server.send_raw(b"Content-Length: many\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":50,\"method\":\"shutdown\"}");
+    server.send_raw(
+        b"Content-Length: many\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":50,\"method\":\"shutdown\"}",
+    );
     server.send_raw(&framed("{oops"));
     assert_eq!(next_error(&mut server), (Value::Null, -32700), "not JSON");
     server.send_raw(&framed(r#"{"jsonrpc":"2.0","id":7}"#));
     assert_eq!(next_error(&mut server), (json!(7), -32600), "no method");
     server.send_raw(&framed("[1, 2]"));
-    assert_eq!(next_error(&mut server), (Value::Null, -32600), "not an object");
-    server.send_raw(&framed(r#"{"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"}"#));
-    assert_eq!(next_error(&mut server), (Value::Null, -32600), "an id that is an object");
+    assert_eq!(
+        next_error(&mut server),
+        (Value::Null, -32600),
+        "not an object"
+    );
+    server.send_raw(&framed(
+        r#"{"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"}"#,
+    ));
+    assert_eq!(
+        next_error(&mut server),
+        (Value::Null, -32600),
+        "an id that is an object"
+    );
 
     did_open(&mut server, &uri, TYPO);
     assert_eq!(codes(&server.diagnostics(&uri)), ["EKS105"]);
@@ -502,9 +523,15 @@ fn malformed_frames_get_errors_and_the_server_keeps_serving() {
     // request is the next message, not diagnostics for the change.
     server.request(3, "shutdown", Value::Null);
     did_change(&mut server, &uri, 2, &TYPO.replace("Standard", "Standrd"));
-    server.send(json!({"jsonrpc": "2.0", "id": 4, "method": "textDocument/codeAction", "params": {}}));
+    server.send(
+        json!({"jsonrpc": "2.0", "id": 4, "method": "textDocument/codeAction", "params": {}}),
+    );
     let next = server.wait_for(|_| true);
-    assert_eq!((next["id"].clone(), next["error"]["code"].clone()), (json!(4), json!(-32600)), "{next}");
+    assert_eq!(
+        (next["id"].clone(), next["error"]["code"].clone()),
+        (json!(4), json!(-32600)),
+        "{next}"
+    );
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), Some(0));
 }
@@ -539,7 +566,10 @@ fn lone_cr_line_ends_count_as_the_editor_counts_them() {
     did_open(&mut server, &uri, template);
     let diags = server.diagnostics(&uri);
     assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
-    assert_eq!(diags[0]["range"]["start"], json!({"line": 6, "character": 12}));
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({"line": 6, "character": 12})
+    );
     server.request(2, "shutdown", Value::Null);
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), Some(0));

@@ -58,8 +58,9 @@ fn names_and_contents_cannot_inject_commands_or_escapes() {
         assert_eq!(code, Some(1), "{format}: {out}{err}");
         for (stream, text) in [("stdout", &out), ("stderr", &err)] {
             assert!(
-                !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'
-                    || c == '\u{202e}'),
+                !text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\t' || c == '\u{202e}'),
                 "{format} {stream} holds a control character: {text:?}"
             );
             for line in text.lines() {
@@ -102,10 +103,11 @@ fn names_and_contents_cannot_inject_commands_or_escapes() {
     assert_eq!(json["diagnostics"][0]["file"], path.as_str());
     let (_, sarif, _) = run(root.path(), "sarif", &[]);
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
-    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-        ["artifactLocation"]["uri"];
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
     assert!(
-        uri.as_str().is_some_and(|u| u.starts_with("x%0A%3A%3Aerror")),
+        uri.as_str()
+            .is_some_and(|u| u.starts_with("x%0A%3A%3Aerror")),
         "{uri}"
     );
 }
@@ -155,8 +157,15 @@ fn huge_values_give_output_proportional_to_the_findings() {
     );
     let span = &eks105["span"];
     let width = span["end"]["offset"].as_u64().unwrap() - span["start"]["offset"].as_u64().unwrap();
-    assert_eq!(width, huge.len() as u64 + 2, "the span covers the quoted value");
-    assert_eq!(span["end"]["column"].as_u64(), Some(huge.len() as u64 + 2 + 19));
+    assert_eq!(
+        width,
+        huge.len() as u64 + 2,
+        "the span covers the quoted value"
+    );
+    assert_eq!(
+        span["end"]["column"].as_u64(),
+        Some(huge.len() as u64 + 2 + 19)
+    );
 }
 
 /// A span over thousands of lines is underlined on its first line only.
@@ -174,4 +183,36 @@ fn multi_line_spans_are_bounded() {
     assert!(human.contains("main.tf:4:19"), "{human}");
     assert!(human.len() < 4096, "{} bytes:\n{human}", human.len());
     assert!(!human.contains("line 19999"), "{human}");
+}
+
+/// One finding of many `for_each` instances lists every origin in JSON, and a bounded number in
+/// the human and GitHub outputs (the rest counted).
+#[test]
+fn many_origins_are_listed_in_json_and_counted_in_text_outputs() {
+    let tf = r#"resource "aws_eks_access_entry" "this" {
+  for_each      = { for i in range(500) : "e${i}" => "Standard" }
+  cluster_name  = "c"
+  principal_arn = "arn:aws:iam::111122223333:role/${each.key}"
+  type          = each.value
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let (_, json, _) = run(dir.path(), "json", &[]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let related = json["diagnostics"][0]["related"].as_array().unwrap();
+    assert_eq!(related.len(), 500);
+    let (code, human, _) = run(dir.path(), "human", &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        human.contains("= and 480 more secondary locations"),
+        "{human}"
+    );
+    assert!(human.lines().count() < 60, "{human}");
+    let (_, github, _) = run(dir.path(), "github", &[]);
+    assert_eq!(github.lines().count(), 1);
+    assert!(
+        github.contains("%0Aand 480 more secondary locations%0A"),
+        "{github}"
+    );
 }

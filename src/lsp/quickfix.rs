@@ -22,21 +22,21 @@ pub fn ignore_comment(path: &Path, text: &str, line: u32, rule: &str) -> Option<
     let lines: Vec<(&str, &str)> = crate::source::lines(text).collect();
     let index = usize::try_from(line).ok()?;
     let (target, eol) = *lines.get(index)?;
-    if let Some((above, _)) = index.checked_sub(1).and_then(|i| lines.get(i)) {
-        if let Some(ids_end) = ignore_ids_end(above) {
-            let ids = &above[..ids_end];
-            let named = ids
-                .rsplit("ekslint:ignore")
-                .next()
-                .unwrap_or("")
-                .split([',', ' ', '\t'])
-                .any(|id| id.eq_ignore_ascii_case(rule));
-            return (!named).then(|| Insertion {
-                line: line - 1,
-                character: utf16_len(ids),
-                text: format!(",{rule}"),
-            });
-        }
+    if let Some((above, _)) = index.checked_sub(1).and_then(|i| lines.get(i))
+        && let Some(ids_end) = ignore_ids_end(above)
+    {
+        let ids = &above[..ids_end];
+        let named = ids
+            .rsplit("ekslint:ignore")
+            .next()
+            .unwrap_or("")
+            .split([',', ' ', '\t'])
+            .any(|id| id.eq_ignore_ascii_case(rule));
+        return (!named).then(|| Insertion {
+            line: line - 1,
+            character: utf16_len(ids),
+            text: format!(",{rule}"),
+        });
     }
     let indent = &target[..target.len() - target.trim_start_matches([' ', '\t']).len()];
     let eol = if eol.is_empty() { "\n" } else { eol };

@@ -157,7 +157,10 @@ impl<'a> Excerpts<'a> {
         for &(file, line) in &lines {
             if !lines.contains(&(file, line + 1)) && lines.contains(&(file, line + 2)) {
                 let start = map.get(file).line_range(line + 1).start;
-                wanted.insert((file, line + 1), vec![start..start]);
+                wanted
+                    .entry((file, line + 1))
+                    .or_default()
+                    .push(start..start);
             }
         }
 

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use super::escape::{self, visible};
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::limits::MAX_SHOWN_RELATED;
 
 /// Writes one workflow command line per shown diagnostic.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -50,7 +51,7 @@ fn command(report: &Report, d: &Diagnostic) -> String {
 /// Each part is escaped ([`visible`]) first, so that the line breaks are only ours.
 fn message(report: &Report, d: &Diagnostic) -> String {
     let mut text = visible(&d.message).into_owned();
-    for r in &d.related {
+    for r in d.related.iter().take(MAX_SHOWN_RELATED) {
         let (start, _) = report.sources.range(r.span);
         let path = &report.sources.get(r.span.file).path;
         text.push_str(&format!(
@@ -60,6 +61,14 @@ fn message(report: &Report, d: &Diagnostic) -> String {
             start.line,
             start.column
         ));
+    }
+    if let Some(more) = d
+        .related
+        .len()
+        .checked_sub(MAX_SHOWN_RELATED)
+        .filter(|n| *n > 0)
+    {
+        text.push_str(&format!("\nand {more} more secondary locations"));
     }
     if let Some(help) = &d.help {
         text.push_str(&format!("\nhelp: {}", visible(help)));

@@ -13,6 +13,7 @@ use super::escape::visible;
 use super::excerpt::Excerpts;
 use super::{RenderOptions, Report, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::limits::MAX_SHOWN_RELATED;
 use crate::source::{FileId, Span};
 
 /// Renders each shown diagnostic as a source snippet, then the summary line.
@@ -35,7 +36,7 @@ fn emit_all<W: WriteStyle + Write>(
     let config = term::Config::default();
     for d in super::visible(report, opts) {
         let spans: Vec<Span> = std::iter::once(d.span)
-            .chain(d.related.iter().map(|r| r.span))
+            .chain(d.related.iter().take(MAX_SHOWN_RELATED).map(|r| r.span))
             .collect();
         let (files, labels) = Excerpts::new(&report.sources, &spans);
         term::emit_to_write_style(w, &config, &files, &to_codespan(report, d, labels))
@@ -96,6 +97,16 @@ fn to_codespan(
         }))
         .collect();
     let mut notes = Vec::new();
+    if let Some(more) = d
+        .related
+        .len()
+        .checked_sub(MAX_SHOWN_RELATED)
+        .filter(|n| *n > 0)
+    {
+        notes.push(format!(
+            "and {more} more secondary locations (the JSON and SARIF outputs list them all)"
+        ));
+    }
     if let Some(help) = &d.help {
         notes.push(format!("help: {}", visible(help)));
     }
@@ -258,11 +269,15 @@ mod tests {
         let mut sources = SourceMap::default();
         let id = sources.add(SourceFile::new("f\u{1b}[2J.tf".into(), text.into()));
         let rule = crate::rules::lookup("EKS105").unwrap();
-        let d = Diagnostic::new(rule, Span::new(id, span.0, span.1), "bad\r\n::error::x".into())
-            .with_related(related.iter().map(|&(a, b)| Related {
-                span: Span::new(id, a, b),
-                message: "see \u{202e}here".into(),
-            }));
+        let d = Diagnostic::new(
+            rule,
+            Span::new(id, span.0, span.1),
+            "bad\r\n::error::x".into(),
+        )
+        .with_related(related.iter().map(|&(a, b)| Related {
+            span: Span::new(id, a, b),
+            message: "see \u{202e}here".into(),
+        }));
         let report = Report {
             sources,
             diagnostics: vec![d],
@@ -281,7 +296,10 @@ mod tests {
         let start = text.find('"').unwrap();
         let s = render_one(text, (start, text.len() - 1), &[]);
         assert!(!s.chars().any(|c| c.is_control() && c != '\n'), "{s:?}");
-        assert!(s.contains("error[EKS105 invalid-entry-type]: bad\\r\\n::error::x"), "{s}");
+        assert!(
+            s.contains("error[EKS105 invalid-entry-type]: bad\\r\\n::error::x"),
+            "{s}"
+        );
         assert!(s.contains("f\\x1b[2J.tf:1:5"), "{s}");
         // The escapes are underlined as the text they are shown as.
         let shown = "\"a\\x1b]0;t\\x07b\"";

@@ -65,3 +65,29 @@ pub const TEXT_BYTES_PER_STEP: usize = 16;
 /// deepest chains measured (Terraform locals through modules, CloudFormation parameters) need
 /// about 1 MiB of it in a debug build.
 pub const LINT_STACK_BYTES: usize = 64 << 20;
+
+/// The longest value quoted in a message, in chars: longer values are shortened with an
+/// ellipsis (the span still covers the whole value).
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// The longest message, secondary-location message or help, in chars (a safety net for
+/// messages that quote text other than through the quoting helper, such as parser errors).
+pub const MAX_MESSAGE_CHARS: usize = 400;
+
+/// Lines of a span that the human output underlines; a span over more lines is underlined on
+/// its first line only.
+pub const MAX_LABEL_LINES: usize = 8;
+
+/// Bytes of a label the human output shows on one line; the rest of a longer value is elided.
+pub const MAX_LABEL_BYTES: usize = 120;
+
+/// The largest language server message (a document's text, JSON-escaped, plus the envelope).
+pub const MAX_LSP_MESSAGE_BYTES: usize = 2 * DEFAULT_MAX_FILE_BYTES as usize + 64 * 1024;
+
+/// The header block of one language server message.
+pub const MAX_LSP_HEADER_BYTES: usize = 8 * 1024;
+
+/// Secondary locations the human and GitHub outputs show for one finding (a finding of many
+/// `for_each` instances lists one per instance); the others are counted in a note. JSON, SARIF
+/// and the language server list them all.
+pub const MAX_SHOWN_RELATED: usize = 20;

@@ -1,7 +1,7 @@
 //! EKS207-EKS210: associations across entries and files.
 
 use super::{Context, EKS207, EKS208, EKS209, EKS210, on_present, on_value};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, shown};
 use crate::ir::{ClusterKey, Related, Val};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -25,7 +25,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 {
                     let message = format!(
                         "this association is not ordered after `{}`, so it may be created before the entry",
-                        addr.resource
+                        shown(&addr.resource)
                     );
                     out.extend(on_present(EKS209, &assoc.principal, message).map(|d| {
                         d.with_related([Related {
@@ -33,8 +33,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             message: "the access entry".into(),
                         }])
                         .with_help(format!(
-                            "use `principal_arn = {}.principal_arn` or add `depends_on = [{}]`",
-                            addr.resource, addr.resource
+                            "use `principal_arn = {resource}.principal_arn` or add `depends_on = [{resource}]`",
+                            resource = shown(&addr.resource)
                         ))
                     }));
                 }

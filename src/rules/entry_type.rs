@@ -3,9 +3,9 @@
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
 use super::{
     Context, EKS105, EKS106, EKS107, EKS108, EKS109, EKS110, ENTRY_TYPES, RESTRICTED_NODE_TYPES,
-    cluster_account, on_value, quoted, valid_type,
+    cluster_account, on_value, valid_type,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::Val;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -16,7 +16,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let d = on_value(
                 EKS105,
                 t,
-                format!("{} is not a valid access entry type", quoted(ty)),
+                format!("{} is not a valid access entry type", quote(ty)),
             );
             let normal = ty.trim().to_ascii_uppercase().replace([' ', '-'], "_");
             out.push(match ENTRY_TYPES.iter().find(|t| **t == normal) {
@@ -117,7 +117,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(on_value(
                         EKS110,
                         p,
-                        format!("{name} is associated with an EKS Auto Mode node entry (type EC2), which only needs AmazonEKSAutoNodePolicy"),
+                        format!("{} is associated with an EKS Auto Mode node entry (type EC2), which only needs AmazonEKSAutoNodePolicy", shown(&name)),
                     ));
         }
     }

@@ -1,7 +1,7 @@
 //! EKS001 unknown-field and EKS002 missing-required-field.
 
 use super::{Context, EKS001, EKS002};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, shown};
 use crate::ir::{ClusterLink, UnknownField, Val};
 use crate::source::Span;
 
@@ -72,7 +72,11 @@ fn missing(out: &mut Vec<Diagnostic>, header: Span, what: &str, fields: &[(&str,
 }
 
 fn unknown_field(f: &UnknownField) -> Diagnostic {
-    let d = Diagnostic::new(EKS001, f.span, format!("unknown field `{}`", f.name));
+    let d = Diagnostic::new(
+        EKS001,
+        f.span,
+        format!("unknown field `{}`", shown(&f.name)),
+    );
     match suggest(&f.name, f.expected) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!("expected one of: {}", f.expected.join(", "))),

@@ -195,11 +195,6 @@ pub(crate) fn valid_type(entry: &AccessEntry) -> Option<&str> {
     }
 }
 
-/// Quotes a value for a message.
-pub(crate) fn quoted(s: &str) -> String {
-    format!("\"{}\"", s.escape_debug())
-}
-
 /// A finding on a present value, known or not: at the value (a known value's origin becomes
 /// secondary locations); `None` when the value is absent.
 pub(crate) fn on_present<T>(

@@ -1,8 +1,8 @@
 //! EKS201-EKS206: the policy ARN and access scope of an association.
 
 use super::arn::policy_arn;
-use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, on_value, quoted};
-use crate::diagnostic::Diagnostic;
+use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, on_value};
+use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Related, Val};
 
 /// AWS-managed access policies: the names `ListAccessPolicies` returns and the EKS User Guide's
@@ -50,11 +50,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let Val::Known(v) = &a.policy_arn {
             match policy_arn(&v.value) {
                 Err(problem) => out.push(
-                    on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quoted(&v.value.display())))
+                    on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quote(&v.value.display())))
                         .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated"),
                 ),
                 Ok(Some(name)) if !ACCESS_POLICIES.contains(&name.as_str()) => {
-                    let d = on_value(EKS202, v, format!("{name} is not a known AWS-managed access policy"));
+                    let d = on_value(EKS202, v, format!("{} is not a known AWS-managed access policy", shown(&name)));
                     let close = ACCESS_POLICIES.iter().find(|p| p.eq_ignore_ascii_case(&name)).or_else(|| {
                         ACCESS_POLICIES
                             .iter()
@@ -114,7 +114,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let d = on_value(
                     EKS203,
                     scope,
-                    format!("{} is not an access scope type", quoted(other)),
+                    format!("{} is not an access scope type", quote(other)),
                 );
                 let lower = other.trim().to_ascii_lowercase();
                 out.push(if lower == "cluster" || lower == "namespace" {
@@ -127,7 +127,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         let Some(list) = namespaces else { continue };
-        let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+        // Each namespace's first occurrence, by name.
+        let mut seen: std::collections::HashMap<&str, crate::source::Span> = Default::default();
         for ns in list.value.iter().filter_map(Val::get) {
             let Some(name) = ns.value.as_str() else {
                 continue;
@@ -136,14 +137,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(on_value(
                     EKS206,
                     ns,
-                    format!("{} is not a valid namespace name or pattern", quoted(name)),
+                    format!("{} is not a valid namespace name or pattern", quote(name)),
                 ).with_help("namespaces are lowercase DNS labels (`[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63), optionally ending in one `*`"));
-            } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            } else if let Some(first) = seen.get(name) {
                 out.push(
                     on_value(
                         EKS206,
                         ns,
-                        format!("the namespace {} is listed twice", quoted(name)),
+                        format!("the namespace {} is listed twice", quote(name)),
                     )
                     .with_related([Related {
                         span: *first,
@@ -151,7 +152,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     }]),
                 );
             } else {
-                seen.push((name, ns.span));
+                seen.insert(name, ns.span);
             }
         }
     }

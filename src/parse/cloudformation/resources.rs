@@ -49,7 +49,9 @@ pub(super) fn lower(t: &Template) -> Model {
         }
         let properties = resource.get("Properties").map(|p| t.eval(p));
         if ty == Some("AWS::EKS::Cluster") {
-            model.clusters.push(cluster(t, &unit, key, properties.as_ref()));
+            model
+                .clusters
+                .push(cluster(t, &unit, key, properties.as_ref()));
         } else {
             entry(t, &unit, key, resource, properties.as_ref(), &mut model);
         }

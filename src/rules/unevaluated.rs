@@ -1,11 +1,11 @@
 //! EKS005 module-not-evaluated: access inputs passed to a module that was not evaluated.
 
 use super::{Context, EKS005};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, shown};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for m in &cx.model.unevaluated {
-        let inputs: Vec<String> = m.inputs.iter().map(|i| format!("`{i}`")).collect();
+        let inputs: Vec<String> = m.inputs.iter().map(|i| format!("`{}`", shown(i))).collect();
         let mut help = String::new();
         if let Some(reason) = &m.reason {
             help.push_str(reason);
@@ -21,7 +21,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 m.source.span,
                 format!(
                     "module `{}` is not evaluated: the access it grants through {} is not checked",
-                    m.source.value,
+                    shown(&m.source.value),
                     inputs.join(", ")
                 ),
             )

@@ -1,7 +1,8 @@
 //! Spanned values that are known, unknown or absent.
 
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// A secondary location: where a value came from, or an earlier occurrence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,10 +91,11 @@ pub enum Part {
     Hole,
     /// A part that is not known but is the same wherever the same name appears in the same
     /// scope: a CloudFormation pseudo-parameter (`AWS::AccountId`, the same for every template
-    /// of one cluster) or a template's own parameter (`scope` = its file).
+    /// of one cluster), a template's own parameter (`scope` = its template), a Terraform
+    /// expression (`var.account_id`, `scope` = its module instance).
     Named {
         name: String,
-        scope: Option<FileId>,
+        scope: Option<Arc<str>>,
     },
 }
 

@@ -1,7 +1,7 @@
 //! Reading IAM and EKS ARNs that may be only partly known.
 
 use crate::diagnostic::quote;
-use crate::ir::Text;
+use crate::ir::{Part, Text};
 
 /// Partitions known to the AWS SDKs and eksctl.
 pub(crate) const PARTITIONS: [&str; 7] = [
@@ -17,6 +17,9 @@ pub(crate) const PARTITIONS: [&str; 7] = [
 /// The colon-separated fields of an ARN; a field is `None` when it touches an unknown part.
 pub(crate) struct ArnParts {
     fields: Vec<Option<String>>,
+    /// The known start of the last field (all of it when it is known): `role/` of
+    /// `...:role/${name}`.
+    last_start: String,
 }
 
 /// What kind of principal an ARN names, as far as its known parts tell.
@@ -31,8 +34,24 @@ pub(crate) enum PrincipalKind {
 
 impl ArnParts {
     pub fn new(text: &Text) -> ArnParts {
+        let mut last_start = String::new();
+        let mut open = true;
+        for part in text.parts() {
+            match part {
+                Part::Lit(s) => match s.rfind(':') {
+                    Some(i) => {
+                        last_start = s[i + 1..].to_string();
+                        open = true;
+                    }
+                    None if open => last_start.push_str(s),
+                    None => {}
+                },
+                Part::Hole | Part::Named { .. } => open = false,
+            }
+        }
         ArnParts {
             fields: text.split_known(':'),
+            last_start,
         }
     }
 
@@ -59,9 +78,13 @@ impl ArnParts {
             .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
     }
 
-    /// The principal kind, from the service and resource (when known).
+    /// The principal kind, from the service and the known start of the resource (`role/`,
+    /// `user/`, `role/aws-service-role/`): a role's or user's name may be unknown.
     pub fn principal_kind(&self) -> Option<PrincipalKind> {
-        let resource = self.resource()?;
+        if self.fields.len() < 2 {
+            return None;
+        }
+        let resource = self.last_start.as_str();
         let service = self.field(2);
         if resource.starts_with("assumed-role/") || resource.starts_with("federated-user/") {
             return (service == Some("sts")).then_some(PrincipalKind::Session);
@@ -102,6 +125,12 @@ pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
     if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
         return Some(format!("the account {} is not 12 digits", quote(account)));
     }
+    resource_problem(resource)
+}
+
+/// Why the resource of a principal ARN (`role/<path/>name`, `user/<path/>name`) is not valid,
+/// if it is not.
+pub(crate) fn resource_problem(resource: &str) -> Option<String> {
     let Some((kind, rest)) = resource
         .split_once('/')
         .filter(|(k, _)| *k == "role" || *k == "user")
@@ -191,7 +220,6 @@ pub(crate) fn known_policy_name(text: &Text) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Part;
 
     #[test]
     fn principal_arns() {

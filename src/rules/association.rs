@@ -41,14 +41,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             // No entry has this principal; only a known principal is surely none of them.
             None => {
-                let Val::Known(principal) = &assoc.principal else {
+                let Some((_, principal)) = assoc.principal.str() else {
                     continue;
                 };
                 let (any_entry, maybe) = *clusters.entry(key).or_insert_with(|| {
                     let mut entries = cx.cluster_entries(key).peekable();
                     let any = entries.peek().is_some();
-                    // An entry whose principal is not known might be for this principal.
-                    (any, entries.any(|(_, e)| e.principal.identity().is_none()))
+                    // An entry whose principal is not fully known might be for this principal.
+                    (any, entries.any(|(_, e)| e.principal.str().is_none()))
                 });
                 if any_entry && !maybe {
                     out.push(

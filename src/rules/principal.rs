@@ -1,6 +1,6 @@
 //! EKS101-EKS103 and EKS111: what a principal ARN may name.
 
-use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
+use super::arn::{ArnParts, PrincipalKind, principal_arn_problem, resource_problem};
 use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value};
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Text, UnknownHint, Val};
@@ -62,14 +62,26 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
         }
         _ => {}
     }
-    if let Some(arn) = value.value.as_str()
-        && let Some(problem) = principal_arn_problem(arn)
-    {
+    // A partly known ARN is checked on its resource, when that is known (`role/<name>` of a
+    // role whose partition and account are not).
+    let problem = match value.value.as_str() {
+        Some(arn) => principal_arn_problem(arn),
+        None => parts
+            .resource()
+            .filter(|_| {
+                matches!(
+                    parts.principal_kind(),
+                    Some(PrincipalKind::Role | PrincipalKind::User)
+                )
+            })
+            .and_then(resource_problem),
+    };
+    if let Some(problem) = problem {
         out.push(
                 on_value(
                     EKS101,
                     value,
-                    format!("{} is not a valid IAM role or user ARN: {problem}", quote(arn)),
+                    format!("{} is not a valid IAM role or user ARN: {problem}", quote(&value.value.display())),
                 )
                 .with_help("use `arn:aws:iam::<12-digit account>:role/<path/><name>` or `...:user/<path/><name>`"),
             );

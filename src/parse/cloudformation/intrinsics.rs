@@ -2,9 +2,12 @@
 //! intrinsic functions, in their long (`{"Fn::Sub": ..}`) and short (`!Sub`) forms.
 //!
 //! What cannot be known statically is [`Value::Unknown`] (or a hole in a partly known string):
-//! `Fn::GetAtt`, `Fn::ImportValue`, `Fn::GetAZs`, `Fn::Cidr`, `Fn::Base64`, `Fn::Transform`, the
-//! pseudo-parameters other than `AWS::NoValue`, parameters without a default or given value, and
-//! `Ref` to resources other than an `AWS::EKS::Cluster` (whose `Ref` is its name).
+//! `Fn::GetAZs`, `Fn::Cidr`, `Fn::Base64`, `Fn::Transform`. What is not known but is one value
+//! wherever it is written is a *named* part: the pseudo-parameters other than `AWS::NoValue`,
+//! parameters without a default or given value, `Ref` to resources other than an
+//! `AWS::EKS::Cluster` (whose `Ref` is its name), `Fn::GetAtt` and `Fn::ImportValue` of a known
+//! export. The `Arn` of an `AWS::IAM::Role` or `AWS::IAM::User` is known in part:
+//! `arn:${AWS::Partition}:iam::${AWS::AccountId}:role<Path><RoleName>`.
 //!
 //! `Fn::If` on a condition that cannot be evaluated (it depends on an unknown value) evaluates
 //! both branches and gives their value when the two are the same, and an unknown value
@@ -19,6 +22,7 @@ use crate::parse::tree::{Key, Node, NodeKind};
 use crate::source::{FileId, Span};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Pseudo-parameters whose value depends on the stack (all but `AWS::NoValue`).
 const PSEUDO_PARAMETERS: [&str; 7] = [
@@ -34,6 +38,8 @@ const PSEUDO_PARAMETERS: [&str; 7] = [
 /// A template's sections, indexed by name, with the parameter values given from outside.
 pub(super) struct Template<'d> {
     file: FileId,
+    /// What names this template's own named parts (parameters, resources): its unit.
+    scope: Arc<str>,
     parameters: HashMap<&'d str, Parameter<'d>>,
     /// Values of `Mappings` by map, top-level key and second-level key.
     mappings: HashMap<[&'d str; 3], &'d Node>,
@@ -104,6 +110,7 @@ impl<'d> Template<'d> {
         let resources = section("Resources");
         Template {
             file,
+            scope: unit_key(file).into(),
             parameters,
             mappings,
             conditions: index(section("Conditions")),
@@ -144,6 +151,11 @@ impl<'d> Template<'d> {
         if let Some(tag) = &node.tag {
             return self.intrinsic(&function_name(tag), node, node.span);
         }
+        self.eval_untagged(node)
+    }
+
+    /// Evaluates a node as if it had no tag (the argument of a short-form function).
+    fn eval_untagged(&self, node: &Node) -> Ev {
         match &node.kind {
             NodeKind::Map(entries) => match entries.as_slice() {
                 [(key, args)] if is_function(&key.name) => {
@@ -226,8 +238,108 @@ impl<'d> Template<'d> {
             "Fn::Split" => self.split(items, span),
             "Fn::FindInMap" => self.find_in_map(items, span),
             "Fn::If" => self.if_(items, span),
+            "Fn::GetAtt" => {
+                let (id, attribute) = match (&args.kind, items) {
+                    (NodeKind::String(s), _) => match s.split_once('.') {
+                        Some((id, attribute)) => (id.to_string(), Some(attribute.to_string())),
+                        None => return Ev::unknown(span),
+                    },
+                    (_, [id, attribute]) => (
+                        id.as_str().unwrap_or_default().to_string(),
+                        self.eval(attribute).as_string(),
+                    ),
+                    _ => return Ev::unknown(span),
+                };
+                match attribute {
+                    Some(attribute) => self.get_att(&id, &attribute, span),
+                    None => Ev::unknown(span),
+                }
+            }
+            // The export's name may be named in part (`!Sub '${Env}-role'`): the same
+            // expression imports the same export.
+            "Fn::ImportValue" => match self.eval_argument(name, args).as_text() {
+                Some(export) if export.identity().is_some() => Ev::named(
+                    self.named_part(&format!("Fn::ImportValue {}", export.display())),
+                    span,
+                ),
+                _ => Ev::unknown(span),
+            },
             _ => Ev::unknown(span),
         }
+    }
+
+    /// The argument of function `name`: in the short form (`!ImportValue name`), the node
+    /// tagged with the function, without its tag.
+    fn eval_argument(&self, name: &str, args: &Node) -> Ev {
+        if args
+            .tag
+            .as_deref()
+            .is_some_and(|tag| function_name(tag) == name)
+        {
+            self.budget
+                .nest(|| self.eval_untagged(args))
+                .unwrap_or_else(|| Ev::unknown(args.span))
+        } else {
+            self.eval(args)
+        }
+    }
+
+    /// `Fn::GetAtt`: the ARN of an IAM role or user known in part, else a named value.
+    fn get_att(&self, id: &str, attribute: &str, span: Span) -> Ev {
+        let Some(resource) = self.by_id.get(id) else {
+            return Ev::unknown(span);
+        };
+        let kind = match (self.resource_type(id), attribute) {
+            (Some("AWS::IAM::Role"), "Arn") => ("role", "RoleName"),
+            (Some("AWS::IAM::User"), "Arn") => ("user", "UserName"),
+            _ => return Ev::named(self.named_part(&format!("{id}.{attribute}")), span),
+        };
+        let property = |name: &str| {
+            let node = resource.get("Properties")?.get(name)?;
+            Some(self.definition(node)).filter(|v| v.value != Value::Removed)
+        };
+        let (resource_kind, name_property) = kind;
+        let name = property(name_property);
+        let path = property("Path");
+        let own = |what: &str| self.named_part(&format!("{id}.{what}"));
+        // Without a name, CloudFormation generates one.
+        let name_parts = name.as_ref().map_or_else(
+            || vec![own(name_property)],
+            |n| parts_of(n, own(name_property)),
+        );
+        let path_parts = match &path {
+            None => vec![Part::Lit("/".into())],
+            Some(p) => match parts_of(p, own("Path")) {
+                parts if matches!(parts.first(), Some(Part::Lit(s)) if s.starts_with('/')) => parts,
+                parts => std::iter::once(Part::Lit("/".into()))
+                    .chain(parts)
+                    .collect(),
+            },
+        };
+        let text = Text::from_parts(
+            [
+                Part::Lit("arn:".into()),
+                self.named_part("AWS::Partition"),
+                Part::Lit(":iam::".into()),
+                self.named_part("AWS::AccountId"),
+                Part::Lit(format!(":{resource_kind}")),
+            ]
+            .into_iter()
+            .chain(path_parts)
+            .chain(name_parts),
+        );
+        let mut origin = Vec::new();
+        for (property, v) in [(name_property, name), ("Path", path)] {
+            if let Some(v) = v {
+                origin.push(Related {
+                    span: v.span,
+                    message: format!("from the `{property}` of `{id}`"),
+                });
+                origin.extend(v.origin);
+            }
+        }
+        origin.dedup();
+        Ev::text(text, span, origin)
     }
 
     /// `Ref`: a parameter's value, a pseudo-parameter, or an EKS cluster's name.
@@ -236,7 +348,7 @@ impl<'d> Template<'d> {
             return Ev::new(Value::Removed, span);
         }
         if PSEUDO_PARAMETERS.contains(&target) {
-            return Ev::unknown(span);
+            return Ev::named(self.named_part(target), span);
         }
         if let Some(p) = self.parameters.get(target) {
             return self.parameter(target, p, span);
@@ -244,7 +356,10 @@ impl<'d> Template<'d> {
         if self.resource_type(target) == Some("AWS::EKS::Cluster") {
             return self
                 .cluster_name(target)
-                .unwrap_or_else(|| Ev::unknown(span));
+                .unwrap_or_else(|| Ev::named(self.named_part(target), span));
+        }
+        if self.by_id.contains_key(target) {
+            return Ev::named(self.named_part(target), span);
         }
         Ev::unknown(span)
     }
@@ -261,7 +376,7 @@ impl<'d> Template<'d> {
         let (value, defaulted) = match &p.value {
             ParameterValue::Given(v) => (Ev::new(Value::Str(Text::lit(v.as_str())), span), false),
             ParameterValue::Default(node) => (self.definition(node), true),
-            ParameterValue::None => return Ev::unknown(span),
+            ParameterValue::None => return Ev::named(self.named_part(name), span),
         };
         let value = match (&value.value, p.list) {
             (Value::Str(t), true) => match t.as_str() {
@@ -310,10 +425,12 @@ impl<'d> Template<'d> {
                 let name = name.trim();
                 let (value, unknown) = match vars.get(name) {
                     Some(v) => (self.eval(v), Part::Hole),
-                    None if name.contains('.') && !name.starts_with("AWS::") => {
-                        (Ev::unknown(span), named_part(name, span))
-                    }
-                    None => (self.reference(name, span), named_part(name, span)),
+                    None => match name.split_once('.') {
+                        Some((id, attribute)) if !name.starts_with("AWS::") => {
+                            (self.get_att(id, attribute, span), self.named_part(name))
+                        }
+                        _ => (self.reference(name, span), self.named_part(name)),
+                    },
                 };
                 out.value(value, unknown);
             }
@@ -555,26 +672,49 @@ fn is_function(key: &str) -> bool {
     key == "Ref" || key.starts_with("Fn::")
 }
 
-/// The unknown part a `${name}` of `Fn::Sub` stands for: the same value wherever the same name
-/// appears in the template (a parameter, a resource, an attribute), or, for the account,
-/// partition, region and URL suffix, in every template that targets the same cluster.
-fn named_part(name: &str, span: Span) -> Part {
-    let global = [
-        "AWS::AccountId",
-        "AWS::Partition",
-        "AWS::Region",
-        "AWS::URLSuffix",
-    ]
-    .contains(&name);
-    Part::Named {
-        name: name.to_string(),
-        scope: (!global).then_some(span.file),
+impl Template<'_> {
+    /// The part a value that is not known stands for: the same value wherever the same name
+    /// appears in the template (a parameter, a resource, an attribute), or, for the account,
+    /// partition, region and URL suffix, in every template that targets the same cluster.
+    fn named_part(&self, name: &str) -> Part {
+        let global = [
+            "AWS::AccountId",
+            "AWS::Partition",
+            "AWS::Region",
+            "AWS::URLSuffix",
+        ]
+        .contains(&name);
+        Part::Named {
+            name: name.to_string(),
+            scope: (!global).then(|| self.scope.clone()),
+        }
+    }
+}
+
+/// The deployment unit of the template in `file`.
+pub(super) fn unit_key(file: FileId) -> String {
+    format!("cloudformation:{}", file.0)
+}
+
+/// The parts of a string value, those not known named `fallback` unless the value is named.
+fn parts_of(v: &Ev, fallback: Part) -> Vec<Part> {
+    match v.as_text() {
+        Some(t) => t
+            .parts()
+            .iter()
+            .map(|p| match p {
+                Part::Hole => fallback.clone(),
+                p => p.clone(),
+            })
+            .collect(),
+        None => vec![fallback],
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Val;
     use crate::parse::tree::parse_yaml;
 
     const F: FileId = FileId(0);
@@ -594,6 +734,14 @@ mod tests {
 
     fn text(ev: &Ev) -> Option<String> {
         ev.as_string()
+    }
+
+    /// A string with its unknown parts as `${name}` (`…` when not named), or `?` when unknown.
+    fn shown(ev: &Ev) -> String {
+        match &ev.value {
+            Value::Str(t) => t.display(),
+            _ => "?".into(),
+        }
     }
 
     const DOC: &str = "\
@@ -641,7 +789,7 @@ Values:
         let doc = template(DOC);
         let v = |k: &str| text(&value(&doc, &[], k));
         assert_eq!(v("ref").as_deref(), Some("cfn-a"));
-        assert_eq!(value(&doc, &[], "open").value, Value::Unknown);
+        assert_eq!(shown(&value(&doc, &[], "open")), "${Open}");
         assert_eq!(v("select").as_deref(), Some("b"));
         assert_eq!(v("split").as_deref(), Some("c"));
         assert_eq!(v("map").as_deref(), Some("Standard"));
@@ -653,7 +801,7 @@ Values:
         assert_eq!(value(&doc, &[], "ifboth").value, Value::Unknown);
         assert_eq!(value(&doc, &[], "loop").value, Value::Unknown);
         assert_eq!(v("cluster").as_deref(), Some("cfn-a"));
-        assert_eq!(value(&doc, &[], "other").value, Value::Unknown);
+        assert_eq!(shown(&value(&doc, &[], "other")), "${Other}");
         assert_eq!(v("long").as_deref(), Some("x-cfn-a"));
         assert_eq!(
             text(&value(&doc, &[("Name", "given"), ("Env", "dev")], "ref")).as_deref(),
@@ -691,16 +839,86 @@ Values:
             ]
         );
         assert_eq!(sub.origin.len(), 1);
-        let sublist = value(&doc, &[], "sublist");
-        let Value::Str(t) = &sublist.value else {
-            panic!("{sublist:?}")
+        // `Other` is a role without a name: CloudFormation generates one.
+        assert_eq!(
+            shown(&value(&doc, &[], "sublist")),
+            "cfn-a/arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Other.RoleName}"
+        );
+        assert_eq!(shown(&value(&doc, &[], "join")), "x-cfn-a-${AWS::Region}");
+    }
+
+    #[test]
+    fn iam_arns_are_known_in_part() {
+        let doc = template(
+            "\
+Parameters:
+  Team: {Type: String}
+  Long: {Type: String, Default: a-name-of-seventy-characters-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}
+Resources:
+  Admin: {Type: AWS::IAM::Role, Properties: {RoleName: admin, Path: /team/}}
+  Named: {Type: AWS::IAM::Role, Properties: {RoleName: !Sub '${Team}-ops'}}
+  FromDefault: {Type: AWS::IAM::Role, Properties: {RoleName: !Ref Long}}
+  Ops: {Type: AWS::IAM::User, Properties: {UserName: ops}}
+  Bucket: {Type: AWS::S3::Bucket}
+Values:
+  admin: !GetAtt Admin.Arn
+  adminlong: {'Fn::GetAtt': [Admin, Arn]}
+  adminsub: !Sub '${Admin.Arn}'
+  named: !GetAtt Named.Arn
+  default: !GetAtt FromDefault.Arn
+  user: !GetAtt Ops.Arn
+  bucket: !GetAtt Bucket.Arn
+  missing: !GetAtt Nothing.Arn
+  import: !ImportValue shared-role
+  importsub: {'Fn::ImportValue': !Sub '${Team}-role'}
+",
+        );
+        let v = |k: &str| value(&doc, &[], k);
+        let role = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/team/admin";
+        for key in ["admin", "adminlong", "adminsub"] {
+            assert_eq!(shown(&v(key)), role, "{key}");
+        }
+        assert!(v("admin").same(&v("adminsub")));
+        assert_eq!(
+            shown(&v("named")),
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Team}-ops"
+        );
+        assert_eq!(
+            shown(&v("user")),
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/ops"
+        );
+        // The name came from a parameter's default: both are origins.
+        let default = v("default");
+        let origins: Vec<&str> = default.origin.iter().map(|o| o.message.as_str()).collect();
+        assert_eq!(
+            origins,
+            [
+                "from the `RoleName` of `FromDefault`",
+                "from the default of parameter `Long`"
+            ]
+        );
+        assert_eq!(shown(&v("bucket")), "${Bucket.Arn}");
+        assert_eq!(v("missing").value, Value::Unknown);
+        assert_eq!(shown(&v("import")), "${Fn::ImportValue shared-role}");
+        assert_eq!(shown(&v("importsub")), "${Fn::ImportValue ${Team}-role}");
+    }
+
+    #[test]
+    fn named_values_are_the_same_only_in_their_template() {
+        let doc = template(
+            "Parameters:\n  Role: {Type: String}\nValues:\n  a: !Ref Role\n  b: !Sub '${Role}'\n",
+        );
+        let eval = |file: FileId, key: &str| {
+            let t = Template::new(file, &doc, &BTreeMap::new());
+            t.eval(doc.get("Values").and_then(|v| v.get(key)).unwrap())
         };
-        assert_eq!(t.parts(), [Part::Lit("cfn-a/".into()), Part::Hole]);
-        let join = value(&doc, &[], "join");
-        let Value::Str(t) = &join.value else {
-            panic!("{join:?}")
-        };
-        assert_eq!(t.parts(), [Part::Lit("x-cfn-a-".into()), Part::Hole]);
+        assert!(eval(F, "a").same(&eval(F, "b")));
+        assert!(!eval(F, "a").same(&eval(FileId(1), "a")));
+        // A value of named parts only is unknown, and one value wherever it is written.
+        let (a, b) = (eval(F, "a").to_text(), eval(F, "b").to_text());
+        assert!(matches!(a, Val::Unknown { .. }));
+        assert_eq!(a.identity(), b.identity());
+        assert_ne!(a.identity(), eval(FileId(1), "a").to_text().identity());
     }
 
     #[test]

@@ -34,7 +34,7 @@ const MAX_ACCESS_POLICIES: usize = 20;
 /// Reads the EKS resources of a template. The template is one deployment unit.
 pub(super) fn lower(t: &Template) -> Model {
     let mut model = Model::default();
-    let unit = Unit::new(format!("cloudformation:{}", t.file().0));
+    let unit = Unit::new(super::intrinsics::unit_key(t.file()));
     for (key, resource) in t.resources() {
         let skipped = resource
             .get("Condition")

@@ -4,7 +4,7 @@
 //! scalar, a (partly known) string, a list, a mapping, `AWS::NoValue` or unknown. Every value
 //! keeps the span where it is used in the template and the places it came from.
 
-use crate::ir::{Part, Related, Spanned, Tag, Text, Val};
+use crate::ir::{Part, Related, Spanned, Tag, Text, UnknownHint, Val};
 use crate::limits::MAX_VALUE_ORIGINS;
 use crate::parse::budget::Size;
 use crate::parse::tree::Key;
@@ -17,7 +17,7 @@ pub(super) enum Value {
     Bool(bool),
     /// A number, as written.
     Number(String),
-    /// A string with at least one known part.
+    /// A string with at least one known or named part.
     Str(Text),
     List(Vec<Ev>),
     /// A mapping without the entries that evaluated to `AWS::NoValue`.
@@ -52,11 +52,19 @@ impl Ev {
         Ev::new(Value::Unknown, span)
     }
 
-    /// A string; unknown when no part of it is known.
+    /// A value that is not known but is the same wherever `part` is.
+    pub fn named(part: Part, span: Span) -> Ev {
+        Ev::new(Value::Str(Text::from_parts([part])), span)
+    }
+
+    /// A string; unknown when no part of it is known or named.
     pub fn text(text: Text, span: Span, mut origin: Vec<Related>) -> Ev {
         origin.truncate(MAX_VALUE_ORIGINS);
-        let known =
-            text.parts().is_empty() || text.parts().iter().any(|p| matches!(p, Part::Lit(_)));
+        let known = text.parts().is_empty()
+            || text
+                .parts()
+                .iter()
+                .any(|p| matches!(p, Part::Lit(_) | Part::Named { .. }));
         let value = if known {
             Value::Str(text)
         } else {
@@ -133,7 +141,7 @@ impl Ev {
                         .zip(b)
                         .all(|((k, x), (l, y))| k.name == l.name && x.same(y))
             }
-            (Value::Str(a), Value::Str(b)) => a == b && !a.has_holes(),
+            (Value::Str(a), Value::Str(b)) => a == b && a.identity().is_some(),
             (a, b) => a == b,
         }
     }
@@ -166,10 +174,21 @@ impl Ev {
         }
     }
 
-    /// The value as a string field.
+    /// The value as a string field; named parts only are an unknown value, the same as the
+    /// same parts elsewhere.
     pub fn to_text(&self) -> Val<Text> {
         match (&self.value, self.as_text()) {
             (Value::Removed, _) => Val::Absent,
+            (Value::Str(t), _)
+                if t.as_str().is_none() && !t.parts().iter().any(|p| matches!(p, Part::Lit(_))) =>
+            {
+                Val::Unknown {
+                    span: self.span,
+                    hint: t.identity().map(|key| UnknownHint::Same {
+                        key: key.into_owned(),
+                    }),
+                }
+            }
             (_, Some(t)) => Val::Known(self.spanned(t)),
             _ => Val::unknown(self.span),
         }

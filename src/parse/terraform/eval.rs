@@ -7,6 +7,7 @@
 //! they came from.
 
 use super::functions;
+use super::iam;
 use super::instances::{self, Expansion};
 use super::module::Module;
 use super::modules::{self, Children, Frame};
@@ -14,7 +15,7 @@ use super::operators;
 use super::project::Project;
 use super::registry;
 use super::syntax::{Block, Expr, native_span};
-use super::value::{Placement, Sv, Value, to_text};
+use super::value::{Placement, Reference, Sv, Value, to_text};
 use super::variables::Input;
 use crate::ir::{Part, Text, UnknownHint};
 use crate::parse::budget::{Budget, Size, TextBuilder};
@@ -25,6 +26,7 @@ use hcl::edit::template::{Directive, Element};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Meta-arguments of a resource: not attributes of its instances.
 pub const META: &[&str] = &[
@@ -96,7 +98,9 @@ impl Loc {
 pub struct Evaluator<'p> {
     pub module: &'p Module,
     /// Names the module instance uniquely in the run (`dir`, `dir::module.access["a"]`).
-    pub unit: String,
+    pub unit: Arc<str>,
+    /// Names the root module (`dir`): what its modules share (the account, the partition).
+    pub root: Arc<str>,
     /// Where the IR values of this instance are reported.
     pub placement: Placement,
     pub project: &'p Project,
@@ -105,6 +109,8 @@ pub struct Evaluator<'p> {
     locals: RefCell<BTreeMap<String, Slot>>,
     outputs: RefCell<BTreeMap<String, Slot>>,
     resources: RefCell<BTreeMap<(String, String), Slot>>,
+    /// IAM roles and users (resources and data sources) with the attributes known in part.
+    iam: RefCell<BTreeMap<(iam::Kind, String), Slot>>,
     /// Module calls, instantiated on first use (`None` while being instantiated).
     pub children: RefCell<BTreeMap<String, Option<Rc<Children<'p>>>>>,
     /// The budget of the root module's evaluation, shared by the modules it calls.
@@ -143,7 +149,8 @@ impl<'p> Evaluator<'p> {
         }
         Evaluator {
             module,
-            unit,
+            unit: unit.into(),
+            root: frame.root_dir.display().to_string().into(),
             placement,
             project,
             frame,
@@ -151,6 +158,7 @@ impl<'p> Evaluator<'p> {
             locals: RefCell::default(),
             outputs: RefCell::default(),
             resources: RefCell::default(),
+            iam: RefCell::default(),
             children: RefCell::default(),
             budget,
             relocations: RefCell::default(),
@@ -330,9 +338,13 @@ impl<'p> Evaluator<'p> {
                 Element::Literal(s) => parts.push(Part::Lit(s.value().to_string())),
                 Element::Interpolation(i) => {
                     let v = self.native(&i.expr, loc, scope);
-                    match to_text(&v.value) {
-                        Some(t) => parts.push_text(&t),
-                        None => return Err(Stop::Error),
+                    match (&v.value, &v.reference) {
+                        // An unknown named expression is the same wherever it is written.
+                        (Value::Unknown(_), Some(r)) => parts.push(r.part()),
+                        _ => match to_text(&v.value) {
+                            Some(t) => parts.push_text(&t),
+                            None => return Err(Stop::Error),
+                        },
                     }
                     sources.push(v);
                 }
@@ -507,37 +519,38 @@ impl<'p> Evaluator<'p> {
             return Sv::unknown(span);
         };
         let attr = attr.as_str();
-        match name {
+        let mut v = match name {
             "var" => {
                 let Some(input) = self.vars.get(attr) else {
-                    return self.unknown_reference(span, name, attr, rest);
+                    return self.named(Sv::unknown(span), name, attr, rest, loc, scope);
                 };
                 let mut v = self.navigate(&input.value, rest, loc, scope, span);
                 v = self.relocate(&v, span, &input.message);
                 if rest.is_empty() && v.reference.is_none() {
-                    v.reference = Some(format!("{}::var.{attr}", self.unit));
+                    v.reference = Some(self.reference(format!("var.{attr}")));
                 }
                 v
             }
             "local" => {
                 let Some(local) = self.local(attr) else {
-                    return self.unknown_reference(span, name, attr, rest);
+                    return self.named(Sv::unknown(span), name, attr, rest, loc, scope);
                 };
                 let mut v = self.navigate(&local, rest, loc, scope, span);
                 v = self.relocate(&v, span, &format!("from local `{attr}`"));
                 if rest.is_empty() && v.reference.is_none() {
-                    v.reference = Some(format!("{}::local.{attr}", self.unit));
+                    v.reference = Some(self.reference(format!("local.{attr}")));
                 }
                 v
             }
             "module" => modules::module_value(self, attr, rest, loc, scope, span),
-            "data" => {
-                let mut v = data_source(attr, rest, span);
-                v.reference = self
-                    .deployer(attr, rest)
-                    .or_else(|| self.attribute_path(name, attr, rest));
-                v
-            }
+            "data" => match iam::data_kind(attr) {
+                Some(kind) => self.iam_attribute(kind, rest, loc, scope, span),
+                None => {
+                    let mut v = data_source(attr, rest, span);
+                    v.reference = self.deployer(attr, rest);
+                    v
+                }
+            },
             kind if kind.starts_with("aws_eks_") => {
                 let resource = self.resource_value(kind, attr);
                 let mut v = self.navigate(&resource, rest, loc, scope, span);
@@ -546,12 +559,57 @@ impl<'p> Evaluator<'p> {
                 }
                 v
             }
-            _ => {
-                let mut v = Sv::unknown(span);
-                v.reference = self.attribute_path(name, attr, rest);
-                v
+            kind => match iam::resource_kind(kind) {
+                Some(kind) => self.iam_attribute(kind, ops, loc, scope, span),
+                None => Sv::unknown(span),
+            },
+        };
+        if let Value::Unknown(_) = v.value
+            && v.reference.is_none()
+        {
+            v = self.named(v, name, attr, rest, loc, scope);
+        }
+        v
+    }
+
+    /// A reference to `path` in this module instance.
+    pub fn reference(&self, path: String) -> Reference {
+        Reference {
+            scope: self.unit.clone(),
+            path: path.into(),
+        }
+    }
+
+    /// An unknown value named by the expression it is read from (`var.names["prod"]`), when
+    /// that expression names one value: attributes and known keys, no splat.
+    fn named(
+        &self,
+        mut v: Sv,
+        root: &str,
+        first: &str,
+        rest: &[Op],
+        loc: Loc,
+        scope: &Scope,
+    ) -> Sv {
+        let mut path = format!("{root}.{first}");
+        for op in rest {
+            match op.value() {
+                TraversalOperator::GetAttr(id) => {
+                    path.push('.');
+                    path.push_str(id.as_str());
+                }
+                TraversalOperator::Index(e) => {
+                    match instances::key_of(&self.native(e, loc, scope)) {
+                        Some(key) => path.push_str(&key.to_string()),
+                        None => return v,
+                    }
+                }
+                TraversalOperator::LegacyIndex(i) => path.push_str(&format!("[{}]", i.value())),
+                _ => return v,
             }
         }
+        v.reference = Some(self.reference(path));
+        v
     }
 
     /// A value used at `span` (see [`Sv::relocate`]). Copying it takes steps; the items of a
@@ -586,24 +644,10 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// `unit::root.a.b.c` for a traversal of attributes only: it names one value of the module
-    /// instance (an attribute of another resource, a data source), unknown before apply.
-    fn attribute_path(&self, root: &str, first: &str, rest: &[Op]) -> Option<String> {
-        let mut path = format!("{}::{root}.{first}", self.unit);
-        for op in rest {
-            let TraversalOperator::GetAttr(id) = op.value() else {
-                return None;
-            };
-            path.push('.');
-            path.push_str(id.as_str());
-        }
-        Some(path)
-    }
-
     /// `data.aws_iam_session_context.<name>.issuer_arn` of a session context of the caller
     /// identity is the identity that runs Terraform, the same in every module of the root:
     /// its sameness key is the root's.
-    fn deployer(&self, kind: &str, rest: &[Op]) -> Option<String> {
+    fn deployer(&self, kind: &str, rest: &[Op]) -> Option<Reference> {
         let attrs = attributes(rest);
         let [name, "issuer_arn"] = attrs.as_slice() else {
             return None;
@@ -619,31 +663,20 @@ impl<'p> Evaluator<'p> {
             arn.value,
             Value::Unknown(Some(UnknownHint::CallerIdentityArn { .. }))
         )
-        .then(|| {
-            format!(
-                "{}::data.aws_iam_session_context.issuer_arn",
-                self.frame.root_dir.display()
-            )
+        .then(|| Reference {
+            scope: self.root.clone(),
+            path: "data.aws_iam_session_context.issuer_arn".into(),
         })
     }
 
-    /// An unknown value for an undeclared variable or local, remembering what it names.
-    fn unknown_reference(&self, span: Span, root: &str, name: &str, rest: &[Op]) -> Sv {
-        let mut v = Sv::unknown(span);
-        if rest.is_empty() {
-            v.reference = Some(format!("{}::{root}.{name}", self.unit));
-        }
-        v
-    }
-
-    /// `unit::aws_eks_cluster.name[key]` for `aws_eks_cluster.name[key].name` (or `.id`).
+    /// `aws_eks_cluster.name[key]` for `aws_eks_cluster.name[key].name` (or `.id`).
     fn cluster_reference(
         &self,
         name: &str,
         rest: &[Op],
         loc: Loc,
         scope: &Scope,
-    ) -> Option<String> {
+    ) -> Option<Reference> {
         let (key, attr) = match rest {
             [attr] => (String::new(), attr),
             [index, attr] => {
@@ -660,7 +693,7 @@ impl<'p> Evaluator<'p> {
         };
         match attr.value() {
             TraversalOperator::GetAttr(a) if a.as_str() == "name" || a.as_str() == "id" => {
-                Some(format!("{}::aws_eks_cluster.{name}{key}", self.unit))
+                Some(self.reference(format!("aws_eks_cluster.{name}{key}")))
             }
             _ => None,
         }
@@ -784,6 +817,105 @@ impl<'p> Evaluator<'p> {
                 }
             },
         )
+    }
+
+    /// An attribute of an IAM role or user (`aws_iam_role.ci.arn`, `data.aws_iam_user.ops.arn`):
+    /// `ops` start at the block's name. What is not known in part is unknown.
+    fn iam_attribute(
+        &self,
+        kind: iam::Kind,
+        ops: &[Op],
+        loc: Loc,
+        scope: &Scope,
+        span: Span,
+    ) -> Sv {
+        let Some((first, rest)) = ops.split_first() else {
+            return Sv::unknown(span);
+        };
+        let TraversalOperator::GetAttr(name) = first.value() else {
+            return Sv::unknown(span);
+        };
+        let Some((value, expanded)) = self.iam_value(kind, name.as_str()) else {
+            return Sv::unknown(span);
+        };
+        let (instance, rest) = match rest.split_first() {
+            Some((index, tail))
+                if expanded
+                    && matches!(
+                        index.value(),
+                        TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)
+                    ) =>
+            {
+                (
+                    self.navigate(&value, std::slice::from_ref(index), loc, scope, span),
+                    tail,
+                )
+            }
+            _ if expanded => return self.navigate(&value, rest, loc, scope, span),
+            _ => ((*value).clone(), rest),
+        };
+        let Some((attr, tail)) = rest.split_first() else {
+            return instance;
+        };
+        let found = match (&instance.value, attr.value()) {
+            (Value::Object(map), TraversalOperator::GetAttr(a)) => map.get(a.as_str()),
+            _ => None,
+        };
+        match found {
+            Some((_, v)) => {
+                let v = self.navigate(v, tail, loc, scope, span);
+                let from = format!("from `{}`", kind.address(name.as_str()));
+                self.relocate(&v, span, &from)
+            }
+            None => Sv::unknown(span),
+        }
+    }
+
+    /// An IAM role or user with its attributes known in part, evaluated once: an object, or a
+    /// map (`for_each`) or list (`count`) of them; with whether it has instances.
+    fn iam_value(&self, kind: iam::Kind, name: &str) -> Option<(Rc<Sv>, bool)> {
+        let block = self.module.blocks.iter().find(|b| {
+            b.ident == if kind.is_data() { "data" } else { "resource" }
+                && matches!(b.labels.as_slice(), [t, n] if t == kind.block_type() && n == name)
+        })?;
+        let expanded = block.body.attr("for_each").is_some() || block.body.attr("count").is_some();
+        let value = memo(
+            &self.iam,
+            (kind, name.to_string()),
+            block.header,
+            &self.budget,
+            || {
+                let root = Scope::default();
+                let address = kind.address(name);
+                let object = |key: String, bindings| {
+                    iam::instance(
+                        self,
+                        kind,
+                        &format!("{address}{key}"),
+                        block,
+                        &root.with(bindings),
+                    )
+                };
+                match instances::expand(self, &block.body, &root) {
+                    Expansion::Single => object(String::new(), Vec::new()),
+                    Expansion::Unknown(_) => Sv::unknown(block.header),
+                    Expansion::Known { instances, counted } => {
+                        let items = instances
+                            .into_iter()
+                            .map(|i| (i.key.clone(), object(i.key.to_string(), i.bindings)));
+                        let value = if counted {
+                            Value::list(items.map(|(_, v)| v).collect())
+                        } else {
+                            Value::object(
+                                items.map(|(k, v)| (k.name(), (block.header, v))).collect(),
+                            )
+                        };
+                        Sv::new(value, block.header)
+                    }
+                }
+            },
+        );
+        Some((value, expanded))
     }
 
     /// The written attributes of one instance of a resource.

@@ -137,7 +137,7 @@ impl Res<'_, '_> {
         match self.value(&self.block.body, "cluster_name") {
             Some(v) => ClusterLink {
                 name: self.place().text(&v),
-                reference: v.reference,
+                reference: v.reference.map(|r| r.key()),
             },
             None => ClusterLink::default(),
         }
@@ -190,7 +190,7 @@ impl Res<'_, '_> {
                 .map_or(Val::Absent, |v| self.tags(&v)),
             inline_policies: None,
             address: Some(Address {
-                module: self.eval.unit.clone(),
+                module: self.eval.unit.to_string(),
                 resource: format!("aws_eks_access_entry.{}{}", self.name, self.key),
             }),
             unknown_fields: unknown_fields(body, ENTRY_ARGS, true),
@@ -241,7 +241,7 @@ impl Res<'_, '_> {
             namespaces: scope.namespaces,
             inline_of: None,
             ordering: Some(Ordering {
-                module: self.eval.unit.clone(),
+                module: self.eval.unit.to_string(),
                 after,
             }),
             unknown_fields: unknown,

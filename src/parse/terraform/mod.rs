@@ -4,6 +4,7 @@
 
 mod eval;
 mod functions;
+mod iam;
 mod instances;
 mod json;
 mod lower;

@@ -200,9 +200,36 @@ pub struct Sv {
     /// Inside a module instance: the place in the root module that passed the value (a module
     /// call's argument); findings on the value point there.
     pub anchor: Option<Span>,
-    /// What the value refers to, for linking clusters whose name is unknown
-    /// (`unit::aws_eks_cluster.main`, `unit::var.cluster_name`).
-    pub reference: Option<String>,
+    /// The expression the value is read from, for linking clusters whose name is unknown
+    /// (`aws_eks_cluster.main`, `var.cluster_name`) and for knowing that two unknown values are
+    /// the same.
+    pub reference: Option<Reference>,
+}
+
+/// A named expression of a module instance (`var.names["prod"]`, `aws_iam_role.ci.arn`): the
+/// same value wherever it is written in that instance, even when the value is unknown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// What makes the expression's value one: its module instance (`envs/prod`,
+    /// `envs/prod::module.access["a"]`), or the root module for what all its modules share.
+    pub scope: Arc<str>,
+    /// The expression (`var.names["prod"]`).
+    pub path: Arc<str>,
+}
+
+impl Reference {
+    /// A key unique in the run (`envs/prod::var.cluster_name`).
+    pub fn key(&self) -> String {
+        format!("{}::{}", self.scope, self.path)
+    }
+
+    /// The value as the part of a string that is not known but is named.
+    pub fn part(&self) -> Part {
+        Part::Named {
+            name: self.path.to_string(),
+            scope: Some(self.scope.clone()),
+        }
+    }
 }
 
 impl Sv {
@@ -498,7 +525,11 @@ impl Placement {
 
     fn unknown<T>(&self, sv: &Sv) -> Val<T> {
         let (span, _) = self.locate(sv);
-        let same = || sv.reference.clone().map(|key| UnknownHint::Same { key });
+        let same = || {
+            sv.reference
+                .as_ref()
+                .map(|r| UnknownHint::Same { key: r.key() })
+        };
         match &sv.value {
             Value::Unknown(hint) => Val::Unknown {
                 span,
@@ -508,10 +539,21 @@ impl Placement {
         }
     }
 
-    /// The value as an IR string (numbers and bools convert as Terraform converts them).
+    /// The value as an IR string (numbers and bools convert as Terraform converts them). A
+    /// string of named unknown parts only is unknown, and the same as the same parts elsewhere.
     pub fn text(&self, sv: &Sv) -> Val<Text> {
         match &sv.value {
             Value::Null => Val::Absent,
+            Value::String(t)
+                if t.as_str().is_none() && !t.parts().iter().any(|p| matches!(p, Part::Lit(_))) =>
+            {
+                Val::Unknown {
+                    span: self.locate(sv).0,
+                    hint: t.identity().map(|key| UnknownHint::Same {
+                        key: key.into_owned(),
+                    }),
+                }
+            }
             Value::String(t) => self.known(sv, t.clone()),
             Value::Bool(b) => self.known(sv, Text::lit(b.to_string())),
             Value::Number(n) => self.known(sv, Text::lit(format_number(*n))),

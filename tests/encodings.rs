@@ -98,7 +98,7 @@ fn a_byte_order_mark_is_accepted_in_every_format() {
         "{BOM}resource \"aws_eks_access_entry\" \"a\" {{\n  cluster_name  = \"c\"\n  principal_arn = \"arn:aws:iam::111122223333:role/tf\"\n  type          = \"Standard\"\n}}\n"
     );
     let tf_json = format!(
-        "{BOM}{{\"resource\": {{\"aws_eks_access_entry\": {{\"a\": {{\"cluster_name\": \"d\", \"principal_arn\": \"arn:aws:iam::111122223333:role/tfjson\", \"type\": \"Standard\"}}}}}}}}"
+        "{BOM}{{\"resource\": {{\"aws_eks_access_entry\": {{\"b\": {{\"cluster_name\": \"d\", \"principal_arn\": \"arn:aws:iam::111122223333:role/tfjson\", \"type\": \"Standard\"}}}}}}}}"
     );
     let properties = "\"Properties\": {\"ClusterName\": \"e\", \"PrincipalArn\": \"arn:aws:iam::111122223333:role/json\", \"Type\": \"Standard\"}";
     let json_template = format!(

@@ -9,9 +9,11 @@ mod catalog;
 mod entry_type;
 mod fields;
 mod identity;
+mod iterator;
 mod metadata;
 mod policy;
 mod principal;
+mod refusal;
 mod security;
 mod unevaluated;
 
@@ -48,6 +50,8 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
         auth::check,
         security::check,
         unevaluated::check,
+        refusal::check,
+        iterator::check,
     ] {
         rule(&cx, &mut out);
     }

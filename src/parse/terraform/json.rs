@@ -123,7 +123,12 @@ fn blocks(
     match value {
         Json::Array(items) if labels == 0 => {
             for item in &items.elements {
+                let at = out.len();
                 blocks(file, text, ident, key, item, 0, prefix, out);
+                // A block of a list spans its own object (the key names them all).
+                if let (Json::Object(obj), Some(b)) = (item, out.get_mut(at)) {
+                    b.span = Span::new(file, obj.range.start, obj.range.end);
+                }
             }
         }
         Json::Object(obj) if labels == 0 => out.push(Block {

@@ -12,6 +12,7 @@ mod module;
 mod modules;
 mod operators;
 mod project;
+mod refusals;
 mod registry;
 mod syntax;
 #[cfg(test)]

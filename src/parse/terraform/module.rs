@@ -31,6 +31,9 @@ pub struct Module {
     calls: BTreeMap<String, usize>,
     /// Local names: the `locals` block and the attribute's index in it.
     locals: BTreeMap<String, (usize, usize)>,
+    /// Resources and module calls whose address an earlier block has (Terraform refuses the
+    /// module): each with the first block of that address.
+    pub duplicates: Vec<(usize, usize)>,
 }
 
 impl Module {
@@ -53,7 +56,8 @@ impl Module {
         (module, errors)
     }
 
-    /// Indexes the blocks of a module; the first of two blocks with one address wins.
+    /// Indexes the blocks of a module; the first of two blocks with one address wins, and the
+    /// second is recorded in [`Module::duplicates`].
     pub fn new(dir: PathBuf, blocks: Vec<Block>) -> Module {
         let mut m = Module {
             dir,
@@ -62,7 +66,10 @@ impl Module {
         for (i, b) in blocks.iter().enumerate() {
             match (b.ident.as_str(), b.labels.as_slice()) {
                 ("resource", [kind, name]) => {
-                    m.resources.entry((kind.clone(), name.clone())).or_insert(i);
+                    let first = *m.resources.entry((kind.clone(), name.clone())).or_insert(i);
+                    if first != i {
+                        m.duplicates.push((first, i));
+                    }
                 }
                 ("variable", [name]) => {
                     m.variables.entry(name.clone()).or_insert(i);
@@ -71,7 +78,10 @@ impl Module {
                     m.outputs.entry(name.clone()).or_insert(i);
                 }
                 ("module", [name]) => {
-                    m.calls.entry(name.clone()).or_insert(i);
+                    let first = *m.calls.entry(name.clone()).or_insert(i);
+                    if first != i {
+                        m.duplicates.push((first, i));
+                    }
                 }
                 ("locals", []) => {
                     for (j, a) in b.body.attrs.iter().enumerate() {
@@ -85,11 +95,14 @@ impl Module {
         m
     }
 
-    /// Every `resource` block with its type and name, in file order.
+    /// Every `resource` block with its type and name, in file order; of two blocks with one
+    /// address, the first.
     pub fn resources(&self) -> impl Iterator<Item = (&str, &str, &Block)> {
         self.blocks
             .iter()
-            .filter_map(|b| match (b.ident.as_str(), b.labels.as_slice()) {
+            .enumerate()
+            .filter(|(i, _)| !self.duplicates.iter().any(|(_, d)| d == i))
+            .filter_map(|(_, b)| match (b.ident.as_str(), b.labels.as_slice()) {
                 ("resource", [kind, name]) => Some((kind.as_str(), name.as_str(), b)),
                 _ => None,
             })

@@ -7,6 +7,7 @@ use super::json;
 use super::lower;
 use super::module::{Module, SourceText, parse_native};
 use super::modules::{Frame, normalize};
+use super::refusals;
 use super::registry::{self, Resolved};
 use super::syntax::Body;
 use super::value::Placement;
@@ -56,6 +57,11 @@ impl Project {
     /// The module in a directory.
     pub fn module(&self, dir: &Path) -> Option<&Module> {
         self.modules.get(dir)
+    }
+
+    /// Every module, by directory.
+    pub fn modules(&self) -> impl Iterator<Item = &Module> {
+        self.modules.values()
     }
 
     /// The local copy of a registry or git module called from a root module, if installed.
@@ -169,6 +175,7 @@ pub fn lint(
     for m in models {
         model.extend(m);
     }
+    refusals::check(project, &inputs.boundary, &mut model);
     model.suppressions = suppressions(project, sources);
     Outcome {
         model,
@@ -236,6 +243,8 @@ fn load_called(
             for (name, target) in local_targets(module) {
                 if disk.boundary.allows(&target) {
                     wanted.insert(target);
+                } else if !target.exists() && refusals::inside(&target, disk.boundary) {
+                    // A module that does not exist is refused by Terraform (EKS004).
                 } else if let Some(attr) = module.call(&name).and_then(|b| b.body.attr("source")) {
                     let span = attr.value.span();
                     if refused.insert(span) {

@@ -64,11 +64,21 @@ struct ObjectAttr {
 }
 
 /// The values of a root module's variables: defaults overridden by assignments.
+///
+/// A root module may also be a reusable module linted on its own: a default that is empty
+/// (`""`, `[]`, `{}`) or `null` is then the module's sentinel for "not given", and the value
+/// is unknown unless one is assigned.
 pub fn root_inputs(module: &Module, assignments: &[Assignment]) -> BTreeMap<String, Input> {
     let mut out = BTreeMap::new();
     for (name, block) in module.variables() {
         let ty = declared_type(block);
         let mut input = default(name, block);
+        if is_sentinel(&input.value.value) {
+            input = Input {
+                value: Sv::unknown(block.header),
+                message: String::new(),
+            };
+        }
         for a in assignments.iter().filter(|a| a.name == name) {
             let value = match &a.value {
                 Assigned::Value(v) => v.clone(),
@@ -82,6 +92,17 @@ pub fn root_inputs(module: &Module, assignments: &[Assignment]) -> BTreeMap<Stri
         out.insert(name.to_string(), finish(input, name, block, &ty));
     }
     out
+}
+
+/// Whether a default says "not given": `null`, or an empty string, list or map.
+fn is_sentinel(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(t) => t.as_str() == Some(""),
+        Value::List(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
 }
 
 /// The values of a module instance's variables from the call's arguments.

@@ -295,15 +295,7 @@ impl Res<'_, '_> {
         };
         unknown.extend(unknown_fields(&content.body, SCOPE_ARGS, false));
         let iterator = dynamic
-            .body
-            .attr("iterator")
-            .and_then(|a| match &a.value {
-                Expr::Native { expr, .. } => match expr.as_ref() {
-                    Expression::Variable(v) => Some(v.as_str().to_string()),
-                    _ => None,
-                },
-                _ => None,
-            })
+            .iterator()
             .unwrap_or_else(|| "access_scope".to_string());
         let Some(for_each) = self.value(&dynamic.body, "for_each") else {
             return (AccessScope::unknown(header), None);

@@ -188,18 +188,9 @@ fn iterator_reads(body: &Body, only: Option<&str>, found: &mut Found) {
         if only.is_some_and(|o| o != generates) {
             continue;
         }
-        let iterator = dynamic
-            .body
-            .attr("iterator")
-            .and_then(|a| match &a.value {
-                Expr::Native { expr, .. } => match expr.as_ref() {
-                    Expression::Variable(v) => Some(v.as_str().to_string()),
-                    _ => None,
-                },
-                Expr::Literal(sv) => sv.as_str().map(str::to_string),
-                _ => None,
-            })
-            .unwrap_or_else(|| generates.clone());
+        let Some(iterator) = dynamic.iterator() else {
+            continue;
+        };
         let mut reads = Vec::new();
         for content in dynamic.body.blocks("content") {
             body_reads(&content.body, &mut reads);

@@ -67,6 +67,22 @@ pub struct Block {
     pub body: Body,
 }
 
+impl Block {
+    /// The iterator name of a `dynamic` block: its `iterator` argument (a bare name, or a string
+    /// in JSON syntax), else the label of the block it generates.
+    pub fn iterator(&self) -> Option<String> {
+        let named = self.body.attr("iterator").and_then(|a| match &a.value {
+            Expr::Native { expr, .. } => match expr.as_ref() {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            },
+            Expr::Literal(sv) => sv.as_str().map(str::to_string),
+            _ => None,
+        });
+        named.or_else(|| self.labels.first().cloned())
+    }
+}
+
 /// The attributes and nested blocks of a block or file, in source order.
 #[derive(Clone, Debug, Default)]
 pub struct Body {

@@ -62,12 +62,16 @@ impl LintOptions {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Terraform,
+    /// A `.tfvars` file: read by its module's evaluation, not as a module file.
+    TerraformValues,
     /// YAML or JSON: CloudFormation, eksctl, or neither.
     Structured,
 }
 
 fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
-    if name.ends_with(".tf") || name.ends_with(".tf.json") {
+    if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+        Some(Kind::TerraformValues)
+    } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
         Some(Kind::Terraform)
     } else if [".yaml", ".yml", ".json", ".template"]
         .iter()
@@ -223,7 +227,7 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     let mut linted = vec![false; inputs.len()];
     for (input, Decoded { mut file, not_utf8 }) in inputs.iter().zip(decoded) {
         let kind = kind_of(&file.path, input.explicit, &file.text);
-        if kind == Some(Kind::Terraform) {
+        if matches!(kind, Some(Kind::Terraform | Kind::TerraformValues)) {
             // HCL and JSON have no byte order mark.
             file.blank_bom();
         }
@@ -249,6 +253,9 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
                 });
             }
             (Some(Kind::Terraform), None) => units.entry(input.dir.clone()).or_default().push(id),
+            // Terraform reads it with its module (the same source, so its findings are
+            // reported when it is).
+            (Some(Kind::TerraformValues), None) => linted[id.0 as usize] = true,
             (Some(Kind::Structured), None) => structured.push(id),
             (None, _) if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
             (None, _) => {}
@@ -287,7 +294,14 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     }
     skipped.sort_by_key(|(id, _)| *id);
 
-    let mut diagnostics = rules::check(&model, &options.rule_options);
+    // The files whose findings are reported: those given (not read only for context), and,
+    // unless only some files were given, the `.tfvars` files Terraform read.
+    let partial = inputs.iter().any(|i| i.context);
+    let reported = |file: FileId| match inputs.get(file.0 as usize) {
+        Some(input) => !input.context,
+        None => !partial && terraform.reported.contains(&file),
+    };
+    let mut diagnostics = rules::check(&model, &options.rule_options, &reported);
     // Built-in module models are not files a user can open: findings in them are reported at
     // the call's arguments, and their own lines are not shown.
     for d in &mut diagnostics {
@@ -309,10 +323,9 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     sort(&mut diagnostics);
     let unused = apply_suppressions(&mut diagnostics, &model.suppressions, options);
     diagnostics.extend(unused);
-    diagnostics.retain(|d| match inputs.get(d.span.file.0 as usize) {
-        Some(input) => !input.context,
-        None => terraform.reported.contains(&d.span.file),
-    });
+    // A finding is reported where it points, or where its offending value comes from (a
+    // `.tfvars` change blocks the bad value it brings).
+    diagnostics.retain(|d| reported(d.span.file) || d.origins.iter().any(|o| reported(o.file)));
     let files_linted = inputs
         .iter()
         .zip(&linted)
@@ -389,6 +402,7 @@ fn merge_instances(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
                 kept.related.push(r);
             }
         }
+        kept.origins.extend(d.origins);
     }
     out
 }

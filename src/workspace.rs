@@ -142,7 +142,7 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
         .filter(|f| f.explicit)
         .map(|f| f.path.as_path())
         .chain(in_memory.iter().map(PathBuf::as_path))
-        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .filter(|p| is_terraform_file(p))
         .map(parent_dir)
         .collect();
     let mut extra: Vec<Found> = Vec::new();
@@ -152,7 +152,9 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
         };
         for entry in entries.flatten() {
             let sibling = entry.path();
-            let is_tf = sibling.extension().is_some_and(|e| e == "tf")
+            let name = entry.file_name();
+            let name = name.to_str().unwrap_or("");
+            let is_tf = (name.ends_with(".tf") || name.ends_with(".tf.json"))
                 && entry.file_type().is_ok_and(|t| !t.is_dir());
             if is_tf && known.insert(key(&sibling)) {
                 extra.push(Found {
@@ -165,6 +167,14 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
     }
     extra.sort();
     extra
+}
+
+/// A Terraform module file or a variable values file: naming one brings in its module.
+fn is_terraform_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    [".tf", ".tfvars", ".tfvars.json"]
+        .iter()
+        .any(|s| name.ends_with(s))
 }
 
 /// The directory of a path as written (`.` for a bare file name).

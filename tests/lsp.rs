@@ -577,3 +577,35 @@ fn lone_cr_line_ends_count_as_the_editor_counts_them() {
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), Some(0));
 }
+
+#[test]
+fn a_duplicate_typed_into_a_file_that_sorts_first_is_shown_there() {
+    let root = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        root.path().join("main.tf"),
+        "resource \"aws_eks_access_entry\" \"ops\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/ops\"\n}\n",
+    )
+    .expect("write");
+    let uri = file_uri(&root.path().join("a_new.tf"));
+    let mut server = Server::start();
+    initialize(&mut server, root.path());
+    did_open(&mut server, &uri, "");
+    assert_eq!(server.diagnostics(&uri), Vec::<Value>::new());
+    // The entry just typed duplicates main.tf's; main.tf comes later in output order, but the
+    // finding is shown in the open document, naming main.tf's entry.
+    let typed = "resource \"aws_eks_access_entry\" \"again\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/ops\"\n}\n";
+    did_change(&mut server, &uri, 2, typed);
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS104"], "{diags:#?}");
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({"line": 2, "character": 18})
+    );
+    let other = &diags[0]["relatedInformation"][0]["location"];
+    assert_eq!(other["uri"], file_uri(&root.path().join("main.tf")));
+    assert_eq!(other["range"]["start"], json!({"line": 2, "character": 18}));
+
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}

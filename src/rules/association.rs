@@ -96,17 +96,24 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
             .map(|&a| &cx.model.associations[a].policy_arn)
             .collect();
         values.sort_by_key(|v| v.span());
-        let Some(first) = values[0].span() else {
-            continue;
-        };
-        for later in &values[1..] {
-            let message =
-                "this policy is already associated with the same principal in this cluster";
-            let Some(d) = on_present(EKS207, later, message.into()) else {
+        let first = values[0];
+        for &later in &values[1..] {
+            let (at, other) = cx.place(first, later);
+            let Some(other) = other.span() else {
                 continue;
             };
+            let message =
+                "this policy is already associated with the same principal in this cluster";
+            let Some(d) = on_present(EKS207, at, message.into()) else {
+                continue;
+            };
+            let named = if std::ptr::eq(at, later) {
+                "first associated here"
+            } else {
+                "also associated here"
+            };
             out.push(
-                d.with_related([Related { span: first, message: "first associated here".into() }])
+                d.with_related([Related { span: other, message: named.into() }])
                     .with_help("a policy can be associated with an entry once; merge the scopes into one association"),
             );
         }

@@ -64,7 +64,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some((span, origin)) = bootstrap {
                 out.push(
                     Diagnostic::new(EKS407, span, "the cluster creator keeps cluster-admin permissions (the default is true)".into())
-                        .with_related(origin)
+                        .with_origin(&origin)
                         .with_help("set bootstrap cluster creator admin permissions to false and grant admins through access entries"),
                 );
             }

@@ -77,7 +77,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         span,
                         format!("an access entry of type {ty} cannot set Kubernetes groups or a username"),
                     )
-                    .with_related(origin)
+                    .with_origin(&origin)
                     .with_help("EKS sets the node's username and groups itself; remove them"),
                 );
             }

@@ -21,7 +21,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{
     AccessEntry, AuthMode, Bindings, Cluster, ClusterKey, Model, PolicyAssociation, Text, Val,
 };
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -33,9 +33,15 @@ pub struct RuleOptions {
 }
 
 /// Runs every rule over the model. The result is unsorted and may hold the same finding twice
-/// when two objects share one written value; the engine sorts and deduplicates.
-pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
-    let cx = Context::new(model, options);
+/// when two objects share one written value; the engine sorts and deduplicates. `reported`
+/// tells the files whose findings are reported (all, unless only some files were named): a
+/// finding about two places points at the one in a reported file.
+pub fn check(
+    model: &Model,
+    options: &RuleOptions,
+    reported: &dyn Fn(FileId) -> bool,
+) -> Vec<Diagnostic> {
+    let cx = Context::new(model, options, reported);
     let mut out = Vec::new();
     for rule in [
         fields::check,
@@ -58,6 +64,7 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
 pub(crate) struct Context<'a> {
     pub model: &'a Model,
     pub options: &'a RuleOptions,
+    reported: &'a dyn Fn(FileId) -> bool,
     bindings: Bindings,
     /// The entries of each cluster, in model order.
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
@@ -66,7 +73,11 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn new(model: &'a Model, options: &'a RuleOptions) -> Context<'a> {
+    fn new(
+        model: &'a Model,
+        options: &'a RuleOptions,
+        reported: &'a dyn Fn(FileId) -> bool,
+    ) -> Context<'a> {
         let bindings = Bindings::new(model);
         let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> = HashMap::new();
         let mut entry_by_principal = HashMap::new();
@@ -82,9 +93,22 @@ impl<'a> Context<'a> {
         Context {
             model,
             options,
+            reported,
             bindings,
             entries_by_cluster,
             entry_by_principal,
+        }
+    }
+
+    /// Of two places of one finding (a duplicate and the first), the one the finding points at
+    /// and the one it names: the later in output order, unless only the earlier is in a
+    /// reported file (a duplicate added in a file that sorts first is reported there).
+    pub fn place<'v, T>(&self, first: &'v Val<T>, later: &'v Val<T>) -> (&'v Val<T>, &'v Val<T>) {
+        let reported = |v: &Val<T>| v.span().is_some_and(|s| (self.reported)(s.file));
+        if !reported(later) && reported(first) {
+            (first, later)
+        } else {
+            (later, first)
         }
     }
 
@@ -215,7 +239,7 @@ pub(crate) fn on_value<T>(
     value: &crate::ir::Spanned<T>,
     message: String,
 ) -> Diagnostic {
-    Diagnostic::new(rule, value.span, message).with_related(value.origin.iter().cloned())
+    Diagnostic::new(rule, value.span, message).with_origin(&value.origin)
 }
 
 /// The account of a cluster, from its IAM role ARN, with the span that tells it.

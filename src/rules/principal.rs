@@ -112,24 +112,31 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for group in seen.values_mut().filter(|g| g.len() > 1) {
         group.sort_by_key(|v| v.span());
-        let Some(first) = group[0].span() else {
-            continue;
-        };
-        for later in &group[1..] {
-            let message = match later {
+        let first = group[0];
+        for &later in &group[1..] {
+            let (at, other) = cx.place(first, later);
+            let Some(other) = other.span() else {
+                continue;
+            };
+            let message = match at {
                 Val::Known(v) => format!(
                     "{} already has an access entry in this cluster",
                     quote(&v.value.display())
                 ),
-                _ => "this principal (the same expression as the first entry's) already has an access entry in this cluster".into(),
+                _ => "this principal (the same expression as the other entry's) already has an access entry in this cluster".into(),
             };
-            let Some(d) = on_present(EKS104, later, message) else {
+            let Some(d) = on_present(EKS104, at, message) else {
                 continue;
+            };
+            let message = if std::ptr::eq(at, later) {
+                "first access entry for this principal"
+            } else {
+                "the other access entry for this principal"
             };
             out.push(
                 d.with_related([crate::ir::Related {
-                    span: first,
-                    message: "first access entry for this principal".into(),
+                    span: other,
+                    message: message.into(),
                 }])
                 .with_help("a principal can have one access entry per cluster; merge the two"),
             );

@@ -1,15 +1,16 @@
 //! The command line: parse arguments, run, choose the exit code.
 
-use crate::config::Config;
+use crate::configs::{Configs, Overrides};
 use crate::diagnostic::Severity;
 use crate::discover::{Discovery, discover};
+use crate::engine::LintOptions;
 use crate::engine::{Input, lint};
 use crate::report::escape::visible;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use crate::source::display_path;
 use crate::trust::Boundary;
-use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
+use crate::workspace::{module_context, module_dir, terraform_inputs};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -103,7 +104,8 @@ struct LintArgs {
     /// [{"ParameterKey": .., "ParameterValue": ..}] or {"Parameters": {..}}.
     #[arg(long, value_name = "FILE")]
     parameter_file: Vec<PathBuf>,
-    /// Configuration file [default: the nearest .ekslint.toml upward from the working directory].
+    /// Configuration file for every file [default: for each file, the nearest .ekslint.toml upward
+    /// from it].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Colour the human output.
@@ -204,18 +206,32 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
             boundary.trust_named(path);
         }
     }
-    let config = load_config(args.config.as_deref(), &cwd, &mut boundary)?;
-    let mut options = lint_options(&config, &args.select, &args.ignore)?;
-    options.structured.cloudformation.parameters = cfn_parameters(args, &config)?;
-    options.terraform = terraform_inputs(&config, &args.var_file, &args.var, boundary)?;
-    let fail_on = match (args.fail_on, &config.fail_on) {
-        (Some(f), _) => f,
-        (None, None) => FailOn::Warning,
-        (None, Some(s)) => FailOn::from_str(s.get_ref(), true)
-            .map_err(|_| format!("configuration: fail-on {:?}", s.get_ref()))?,
+    let configs = Configs::new(args.config.as_deref(), boundary)?;
+    // The read limit is the configuration's of the working directory (or `--config`'s).
+    let boundary = configs.boundary(&cwd)?;
+    let (inputs, unreadable) = read_inputs(args, &configs, &boundary)?;
+    // Each file's configuration, loaded while walking and here, must be valid.
+    for input in &inputs {
+        configs.visit(&input.dir);
+    }
+    configs.check()?;
+    let overrides = Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.map(|f| match f {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        }),
+        parameters: cfn_parameters(args)?,
+        var_files: args.var_file.clone(),
+    };
+    let options = LintOptions {
+        settings: configs.settings(&overrides)?,
+        terraform: terraform_inputs(configs.var_files(&overrides), &args.var, boundary)?,
     };
 
-    let (inputs, unreadable) = read_inputs(args, &config, &options.terraform.boundary)?;
     let named: std::collections::HashSet<String> = inputs
         .iter()
         .filter(|i| i.explicit)
@@ -256,7 +272,6 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         None => print_stdout(&String::from_utf8_lossy(&buf))?,
     }
 
-    let active = report.diagnostics.iter().filter(|d| d.suppressed.is_none());
     if !unreadable.is_empty()
         || report
             .diagnostics
@@ -265,14 +280,7 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     {
         return Ok(ExitCode::from(2));
     }
-    let threshold = match fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Note => Some(Severity::Note),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| active.clone().any(|d| d.severity >= t));
-    Ok(if failed {
+    Ok(if report.failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -299,14 +307,11 @@ fn check_usage(args: &LintArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// CloudFormation parameter values: the configuration's, then each parameter file's, then each
-/// `--parameter`, later ones overriding earlier ones.
-fn cfn_parameters(
-    args: &LintArgs,
-    config: &Config,
-) -> Result<std::collections::BTreeMap<String, String>, String> {
+/// CloudFormation parameter values of the command line (over the configuration's): each
+/// parameter file's, then each `--parameter`, later ones overriding earlier ones.
+fn cfn_parameters(args: &LintArgs) -> Result<std::collections::BTreeMap<String, String>, String> {
     use crate::parse::cloudformation::{parse_assignment, parse_parameter_file};
-    let mut parameters = config.cloudformation.parameters.clone();
+    let mut parameters = std::collections::BTreeMap::new();
     for path in &args.parameter_file {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         parameters
@@ -323,7 +328,7 @@ fn cfn_parameters(
 /// A file that cannot be read is an input with the reason, reported as EKS000.
 fn read_inputs(
     args: &LintArgs,
-    config: &Config,
+    configs: &Configs,
     boundary: &Boundary,
 ) -> Result<(Vec<Input>, Vec<String>), String> {
     let mut inputs = Vec::new();
@@ -351,8 +356,9 @@ fn read_inputs(
             paths.push(path.clone());
         }
     }
-    let exclude: Vec<String> = config.exclude.clone();
-    let Discovery { mut found, errors } = discover(&paths, &exclude)?;
+    let Discovery { mut found, errors } =
+        discover(&paths, &|path, is_dir| configs.excluded(path, is_dir));
+    configs.check()?;
     let in_memory: Vec<PathBuf> = inputs.iter().map(|i| PathBuf::from(&i.display)).collect();
     found.extend(module_context(&found, &in_memory, args.all_findings));
     for found in found {

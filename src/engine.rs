@@ -5,11 +5,12 @@ use crate::limits::MAX_MESSAGE_CHARS;
 use crate::parse::{self, ParseError, Skipped};
 use crate::report::Report;
 use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
+use crate::scoped::Scoped;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One input: a file from disk or standard input.
 #[derive(Debug)]
@@ -27,21 +28,34 @@ pub struct Input {
     pub unreadable: Option<String>,
 }
 
-/// Everything that changes which findings a run reports.
-#[derive(Debug, Default)]
-pub struct LintOptions {
+/// What changes the findings of the files of one configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
     pub rule_options: RuleOptions,
     /// Run only these rules (all when `None`).
     pub select: Option<Vec<&'static RuleMeta>>,
     pub ignore: Vec<&'static RuleMeta>,
     pub severity: BTreeMap<&'static str, Severity>,
+    /// The lowest severity that fails the run; `None`: nothing does.
+    pub fail_on: Option<Severity>,
     /// Inputs of the YAML and JSON formats (CloudFormation parameters).
     pub structured: parse::StructuredOptions,
-    /// Values for Terraform root modules' variables.
-    pub terraform: parse::terraform::TerraformInputs,
 }
 
-impl LintOptions {
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            rule_options: RuleOptions::default(),
+            select: None,
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            fail_on: Some(Severity::Warning),
+            structured: parse::StructuredOptions::default(),
+        }
+    }
+}
+
+impl Settings {
     fn enabled(&self, rule: &str) -> bool {
         // Parse errors are always reported: they are why a file has no other findings.
         rule == EKS000.id
@@ -51,10 +65,25 @@ impl LintOptions {
                 .is_none_or(|s| s.iter().any(|r| r.id == rule))
                 && !self.ignore.iter().any(|r| r.id == rule))
     }
+}
 
-    /// The rules that run, sorted by id.
+/// Everything that changes which findings a run reports.
+#[derive(Debug, Default)]
+pub struct LintOptions {
+    /// The settings of each configuration, by the directory it governs (the nearest
+    /// `.ekslint.toml` upward from a file gives that file's).
+    pub settings: Scoped<Settings>,
+    /// Values for Terraform root modules' variables.
+    pub terraform: parse::terraform::TerraformInputs,
+}
+
+impl LintOptions {
+    /// The rules that run on some file, sorted by id.
     pub fn rules(&self) -> Vec<&'static RuleMeta> {
-        rules::RULES.iter().filter(|r| self.enabled(r.id)).collect()
+        rules::RULES
+            .iter()
+            .filter(|r| self.settings.values().any(|s| s.enabled(r.id)))
+            .collect()
     }
 }
 
@@ -268,15 +297,15 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     // Terraform reads more files than it was given (modules called from outside the linted
     // files, `.tfvars`): findings in them are reported only where `reported` says so.
     let terraform = parse::terraform::lint(units, &mut sources, &options.terraform);
+    let settings = settings_of_files(options, &inputs, &sources);
     let sources_ref = &sources;
+    let settings_ref = &settings;
     let structured_results: Vec<_> = structured
         .par_iter()
         .map(|&id| {
             let file = sources_ref.get(id);
-            (
-                id,
-                parse::structured(id, &file.path, &file.text, &options.structured),
-            )
+            let options = &settings_ref[id.0 as usize].structured;
+            (id, parse::structured(id, &file.path, &file.text, options))
         })
         .collect();
 
@@ -301,7 +330,8 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         Some(input) => !input.context,
         None => !partial && terraform.reported.contains(&file),
     };
-    let mut diagnostics = rules::check(&model, &options.rule_options, &reported);
+    let settings_of = |file: FileId| settings[file.0 as usize];
+    let mut diagnostics = rules::check(&model, &|file| &settings_of(file).rule_options, &reported);
     // Built-in module models are not files a user can open: findings in them are reported at
     // the call's arguments, and their own lines are not shown.
     for d in &mut diagnostics {
@@ -313,15 +343,17 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             .into_iter()
             .map(|e| Diagnostic::new(EKS000, e.span, e.message)),
     );
-    diagnostics.retain(|d| options.enabled(d.rule));
+    diagnostics.retain(|d| settings_of(d.span.file).enabled(d.rule));
     for d in &mut diagnostics {
-        if let Some(s) = options.severity.get(d.rule) {
+        if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
             d.severity = *s;
         }
         bound_messages(d);
     }
     sort(&mut diagnostics);
-    let unused = apply_suppressions(&mut diagnostics, &model.suppressions, options);
+    let unused = apply_suppressions(&mut diagnostics, &model.suppressions, &|file, rule| {
+        settings_of(file).enabled(rule)
+    });
     diagnostics.extend(unused);
     // A finding is reported where it points, or where its offending value comes from (a
     // `.tfvars` change blocks the bad value it brings).
@@ -333,13 +365,42 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         .count();
     sort(&mut diagnostics);
 
+    let failed = diagnostics.iter().any(|d| {
+        d.suppressed.is_none()
+            && settings_of(d.span.file)
+                .fail_on
+                .is_some_and(|t| d.severity >= t)
+    });
     Report {
         skipped,
         sources,
         diagnostics: merge_instances(diagnostics),
         rules: options.rules(),
         files_linted,
+        failed,
     }
+}
+
+/// The settings of each file of the run, by its directory: the given files know theirs, the
+/// files Terraform read besides (called modules, `.tfvars`) are found by their path.
+fn settings_of_files<'o>(
+    options: &'o LintOptions,
+    inputs: &[Input],
+    sources: &SourceMap,
+) -> Vec<&'o Settings> {
+    let mut by_dir: HashMap<PathBuf, &'o Settings> = HashMap::new();
+    sources
+        .files()
+        .map(|(id, file)| {
+            let dir = match inputs.get(id.0 as usize) {
+                Some(input) => input.dir.clone(),
+                None => crate::workspace::module_dir(Path::new(&file.path)),
+            };
+            *by_dir
+                .entry(dir)
+                .or_insert_with_key(|dir| options.settings.get(dir))
+        })
+        .collect()
 }
 
 /// Sorts findings by file, offset and rule (then end and message, for determinism).
@@ -437,7 +498,7 @@ impl Suppressible {
 fn apply_suppressions(
     diagnostics: &mut [Diagnostic],
     suppressions: &[crate::ir::Suppression],
-    options: &LintOptions,
+    enabled: &dyn Fn(FileId, &str) -> bool,
 ) -> Vec<Diagnostic> {
     let mut groups: HashMap<(FileId, &'static str), Suppressible> = HashMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
@@ -480,8 +541,9 @@ fn apply_suppressions(
                     at = group.unmarked_from(at + 1);
                 }
             }
-            let ran = rule.is_none_or(|r| options.enabled(r.id));
-            if !used && ran && options.enabled(EKS003.id) {
+            let file = s.written.file;
+            let ran = rule.is_none_or(|r| enabled(file, r.id));
+            if !used && ran && enabled(file, EKS003.id) {
                 let message = match rule {
                     Some(r) => format!(
                         "this suppression of {} ({}) matches no finding",
@@ -538,7 +600,7 @@ mod tests {
             // Nothing of EKS104 at 21..29, nor of an unknown rule.
             suppression(0, (21, 29), &["EKS104", "EKS9999"], "none"),
         ];
-        let unused = apply_suppressions(&mut diagnostics, &suppressions, &LintOptions::default());
+        let unused = apply_suppressions(&mut diagnostics, &suppressions, &|_, _| true);
         let marks: Vec<(u32, u32, &str, Option<&str>)> = diagnostics
             .iter()
             .map(|d| {

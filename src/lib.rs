@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod configs;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
@@ -14,6 +15,7 @@ pub mod lsp;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod scoped;
 pub mod source;
 pub mod threads;
 pub mod trust;

@@ -97,6 +97,7 @@ pub fn build_report(tf_prefix: &str) -> Report {
             .map(rule)
             .collect(),
         files_linted: 2,
+        failed: false,
     }
 }
 

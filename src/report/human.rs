@@ -243,6 +243,7 @@ mod tests {
             diagnostics: vec![d],
             rules: vec![rule],
             files_linted: 1,
+            failed: false,
             skipped: Vec::new(),
         };
         let mut out = Vec::new();
@@ -283,6 +284,7 @@ mod tests {
             diagnostics: vec![d],
             rules: vec![rule],
             files_linted: 1,
+            failed: false,
             skipped: Vec::new(),
         };
         let mut out = Vec::new();

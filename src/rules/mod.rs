@@ -36,10 +36,10 @@ pub struct RuleOptions {
 /// when two objects share one written value; the engine sorts and deduplicates. `reported`
 /// tells the files whose findings are reported (all, unless only some files were named): a
 /// finding about two places points at the one in a reported file.
-pub fn check(
-    model: &Model,
-    options: &RuleOptions,
-    reported: &dyn Fn(FileId) -> bool,
+pub fn check<'a>(
+    model: &'a Model,
+    options: &'a dyn Fn(FileId) -> &'a RuleOptions,
+    reported: &'a dyn Fn(FileId) -> bool,
 ) -> Vec<Diagnostic> {
     let cx = Context::new(model, options, reported);
     let mut out = Vec::new();
@@ -63,7 +63,8 @@ pub fn check(
 /// The model with each entry and association bound to its cluster.
 pub(crate) struct Context<'a> {
     pub model: &'a Model,
-    pub options: &'a RuleOptions,
+    /// The options of the configuration of a file.
+    pub options: &'a dyn Fn(FileId) -> &'a RuleOptions,
     reported: &'a dyn Fn(FileId) -> bool,
     bindings: Bindings,
     /// The entries of each cluster, in model order.
@@ -75,7 +76,7 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     fn new(
         model: &'a Model,
-        options: &'a RuleOptions,
+        options: &'a dyn Fn(FileId) -> &'a RuleOptions,
         reported: &'a dyn Fn(FileId) -> bool,
     ) -> Context<'a> {
         let bindings = Bindings::new(model);

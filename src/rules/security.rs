@@ -35,7 +35,10 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let (Some(account), Some((cluster, span))) =
             (parts.account(), cluster_account(cx.entry_cluster(i)))
             && account != cluster
-            && !cx.options.trusted_accounts.iter().any(|t| t == account)
+            && !(cx.options)(p.span.file)
+                .trusted_accounts
+                .iter()
+                .any(|t| t == account)
         {
             out.push(
                     on_value(EKS405, p, format!("the principal is in account {account}, not the cluster's account {cluster}"))

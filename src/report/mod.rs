@@ -9,6 +9,7 @@ mod excerpt;
 pub mod github;
 pub mod human;
 pub mod json;
+mod location;
 pub mod sarif;
 
 use std::io::{self, Write};

@@ -220,6 +220,9 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         }
     }
 
+    parse::manifest::join_directory_units(&mut model, |f| {
+        inputs.get(f.0 as usize).map(|i| i.dir.as_path())
+    });
     let mut diagnostics = rules::check(&model, &options.rule_options);
     diagnostics.extend(
         errors

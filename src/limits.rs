@@ -29,3 +29,7 @@ pub const MAX_RANGE_ELEMENTS: f64 = 1_000_000.0;
 
 /// Nesting of one Terraform expression evaluation.
 pub const MAX_EVAL_DEPTH: usize = 96;
+
+/// Bytes of YAML embedded in a string (an aws-auth `mapRoles` value) that are parsed; a larger
+/// value is not read.
+pub const MAX_EMBEDDED_YAML_BYTES: usize = 1024 * 1024;

@@ -2,10 +2,13 @@
 //!
 //! Rules read a [`Model`] and emit [`Diagnostic`]s; they know nothing of file formats.
 
+mod access_policies;
 mod arn;
 mod association;
 mod auth;
 mod catalog;
+mod config_map;
+mod created;
 mod entry_type;
 mod fields;
 mod identity;
@@ -18,7 +21,8 @@ pub use catalog::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    AccessEntry, AuthMode, Bindings, Cluster, ClusterKey, Model, PolicyAssociation, Text, Val,
+    AccessEntry, AuthMode, Bindings, Capability, Cluster, ClusterKey, DeployTool, Model,
+    PolicyAssociation, Text, Val,
 };
 use crate::source::Span;
 use std::borrow::Cow;
@@ -46,6 +50,8 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
         association::check,
         auth::check,
         security::check,
+        config_map::check,
+        created::check,
     ] {
         rule(&cx, &mut out);
     }
@@ -61,6 +67,8 @@ pub(crate) struct Context<'a> {
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
     /// The first entry of each cluster for each known principal.
     entry_by_principal: HashMap<(ClusterKey, Cow<'a, str>), usize>,
+    /// The first capability of each cluster for each known role.
+    capability_by_role: HashMap<(ClusterKey, Cow<'a, str>), usize>,
 }
 
 impl<'a> Context<'a> {
@@ -77,12 +85,62 @@ impl<'a> Context<'a> {
                 entry_by_principal.entry((key.clone(), p)).or_insert(i);
             }
         }
+        let mut capability_by_role = HashMap::new();
+        for (i, c) in model.capabilities.iter().enumerate() {
+            if let (Some(key), Some(role)) = (bindings.capability(i), c.role.identity()) {
+                capability_by_role.entry((key.clone(), role)).or_insert(i);
+            }
+        }
         Context {
             model,
             options,
             bindings,
             entries_by_cluster,
             entry_by_principal,
+            capability_by_role,
+        }
+    }
+
+    /// The capability of a cluster whose role is `principal` (EKS creates its entry).
+    pub fn capability_for(&self, key: &ClusterKey, principal: &str) -> Option<&'a Capability> {
+        let i = *self
+            .capability_by_role
+            .get(&(key.clone(), Cow::Borrowed(principal)))?;
+        Some(&self.model.capabilities[i])
+    }
+
+    /// The tool that deploys a unit, where it is stricter than the EKS API.
+    pub fn tool(&self, unit: &crate::ir::Unit) -> Option<&'a DeployTool> {
+        self.model.tools.get(unit)
+    }
+
+    /// The type of an entry when its deploying tool accepts it (absent means `STANDARD`);
+    /// `None` when unknown or refused (EKS105).
+    pub fn entry_type(&self, entry: &'a AccessEntry) -> Option<&'a str> {
+        let ty = match &entry.entry_type {
+            Val::Absent => "STANDARD",
+            Val::Unknown { .. } => return None,
+            Val::Known(s) => s.value.as_str().filter(|t| ENTRY_TYPES.contains(t))?,
+        };
+        let tool_types = self.tool(&entry.unit).and_then(|t| t.entry_types);
+        tool_types
+            .is_none_or(|types| types.contains(&ty))
+            .then_some(ty)
+    }
+
+    pub fn mappings(&self) -> impl Iterator<Item = (usize, &'a crate::ir::ConfigMapMapping)> {
+        self.model.mappings.iter().enumerate()
+    }
+
+    pub fn mapping_key(&self, mapping: usize) -> Option<&ClusterKey> {
+        self.bindings.mapping(mapping)
+    }
+
+    /// The cluster of a key, when it is defined in the linted files.
+    pub fn cluster(&self, key: &ClusterKey) -> Option<&'a Cluster> {
+        match key {
+            ClusterKey::Defined(i) => Some(&self.model.clusters[*i]),
+            _ => None,
         }
     }
 
@@ -129,10 +187,28 @@ impl<'a> Context<'a> {
 
     /// The cluster an entry belongs to, when it is defined in the linted files.
     pub fn entry_cluster(&self, entry: usize) -> Option<&'a Cluster> {
-        match self.entry_key(entry)? {
-            ClusterKey::Defined(i) => Some(&self.model.clusters[*i]),
-            _ => None,
-        }
+        self.cluster(self.entry_key(entry)?)
+    }
+
+    /// The node roles (managed node groups, Fargate profiles) of a cluster or of a unit.
+    pub fn node_roles(
+        &self,
+        key: &ClusterKey,
+        unit: &crate::ir::Unit,
+    ) -> impl Iterator<Item = &'a crate::ir::NodeRole> {
+        let model = self.model;
+        let bindings = &self.bindings;
+        model
+            .node_roles
+            .iter()
+            .enumerate()
+            .filter(move |(i, n)| match bindings.node_role(*i) {
+                Some(k) if k == key => true,
+                // One of the unit's own whose cluster is not known may be this cluster's.
+                Some(ClusterKey::Defined(_)) => false,
+                _ => n.unit == *unit,
+            })
+            .map(|(_, n)| n)
     }
 
     /// The entry an association belongs to: its owner when inline, otherwise the entry of the
@@ -183,15 +259,6 @@ pub(crate) const RESTRICTED_NODE_TYPES: [&str; 5] = [
     "HYBRID_LINUX",
     "HYPERPOD_LINUX",
 ];
-
-/// The type of an entry when it is valid (absent means `STANDARD`); `None` when unknown or invalid.
-pub(crate) fn valid_type(entry: &AccessEntry) -> Option<&str> {
-    match &entry.entry_type {
-        Val::Absent => Some("STANDARD"),
-        Val::Unknown { .. } => None,
-        Val::Known(s) => s.value.as_str().filter(|t| ENTRY_TYPES.contains(t)),
-    }
-}
 
 /// Quotes a value for a message.
 pub(crate) fn quoted(s: &str) -> String {

@@ -1,10 +1,12 @@
-//! `AWS::EKS::Cluster` and `AWS::EKS::AccessEntry` resources into the IR.
+//! `AWS::EKS::Cluster` and `AWS::EKS::AccessEntry` resources into the IR, and the resources
+//! whose roles EKS gives access itself: `AWS::EKS::Capability`, `AWS::EKS::Nodegroup` and
+//! `AWS::EKS::FargateProfile`.
 
 use super::intrinsics::Template;
 use super::values::{Ev, Field, Value};
 use crate::ir::{
-    AccessEntry, AuthMode, Cluster, ClusterLink, InlinePolicies, Model, PolicyAssociation, Unit,
-    UnknownField, Val,
+    AccessEntry, AuthMode, Capability, Cluster, ClusterLink, InlinePolicies, Model, NodeRole,
+    PolicyAssociation, Unit, UnknownField, Val,
 };
 use crate::parse::tree::{Key, Node, NodeKind, unknown_keys};
 use crate::source::Span;
@@ -52,6 +54,29 @@ pub(super) fn lower(t: &Template) -> Model {
             }
             Some("AWS::EKS::AccessEntry") => {
                 entry(t, &unit, key, resource, properties.as_ref(), &mut model)
+            }
+            Some("AWS::EKS::Capability") => model.capabilities.push(Capability {
+                unit: unit.clone(),
+                header: key.span,
+                cluster: cluster_link(t, resource, property(properties.as_ref(), "ClusterName")),
+                role: property(properties.as_ref(), "RoleArn").text(),
+            }),
+            Some(kind @ ("AWS::EKS::Nodegroup" | "AWS::EKS::FargateProfile")) => {
+                let role = if kind == "AWS::EKS::Nodegroup" {
+                    "NodeRole"
+                } else {
+                    "PodExecutionRoleArn"
+                };
+                model.node_roles.push(NodeRole {
+                    unit: unit.clone(),
+                    header: key.span,
+                    cluster: cluster_link(
+                        t,
+                        resource,
+                        property(properties.as_ref(), "ClusterName"),
+                    ),
+                    role: property(properties.as_ref(), role).text(),
+                })
             }
             _ => {}
         }

@@ -2,6 +2,7 @@
 //! be known the way Terraform would (variables, `.tfvars`, locals, `for_each`/`count`,
 //! functions, local modules), and lower the EKS resources of each module instance to the IR.
 
+mod config_map;
 mod eval;
 mod functions;
 mod instances;

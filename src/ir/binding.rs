@@ -475,6 +475,54 @@ mod tests {
     }
 
     #[test]
+    fn a_mapping_that_names_no_cluster_binds_to_the_only_cluster_of_its_unit() {
+        let mapping = |unit: &str, cluster: ClusterLink| crate::ir::ConfigMapMapping {
+            unit: Unit::new(unit),
+            cluster,
+            span: span(),
+            origin: Vec::new(),
+            kind: crate::ir::MappingKind::Role,
+            arn: Val::Absent,
+            username: Val::Absent,
+            groups: Val::Absent,
+            sso: None,
+            defect: None,
+        };
+        let model = Model {
+            clusters: vec![
+                cluster("one", name("a"), None),
+                cluster("two", name("b"), None),
+                cluster("two", name("c"), None),
+            ],
+            mappings: vec![
+                mapping("one", ClusterLink::default()),
+                mapping("two", ClusterLink::default()),
+                mapping("none", ClusterLink::default()),
+                // eksctl's mappings name their document's cluster.
+                mapping(
+                    "two",
+                    ClusterLink {
+                        name: name("c"),
+                        reference: None,
+                    },
+                ),
+            ],
+            ..Model::default()
+        };
+        let b = Bindings::new(&model);
+        let got: Vec<_> = (0..4).map(|i| b.mapping(i).cloned()).collect();
+        assert_eq!(
+            got,
+            [
+                Some(ClusterKey::Defined(0)),
+                None,
+                None,
+                Some(ClusterKey::Defined(2))
+            ]
+        );
+    }
+
+    #[test]
     fn inline_associations_bind_with_their_entry() {
         let model = Model {
             clusters: vec![cluster("a", name("shop"), None)],

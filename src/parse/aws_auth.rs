@@ -9,7 +9,8 @@
 
 use super::tree::{Node, NodeKind};
 use crate::ir::{
-    ClusterLink, ConfigMapMapping, MappingDefect, MappingKind, Related, Text, Unit, Val,
+    ClusterLink, ConfigMapMapping, MappingDefect, MappingKind, Related, Text, Unit, UnknownHint,
+    Val,
 };
 use crate::source::Span;
 
@@ -64,8 +65,8 @@ pub enum Field {
     Mapping(Span),
     /// `null`, or a value of another type: the field stays empty.
     Empty,
-    /// Not known statically.
-    Unknown(Span),
+    /// Not known statically; the hint tells what it is the same as.
+    Unknown(Span, Option<UnknownHint>),
 }
 
 /// Whether an ARN's known resource names an IAM user (`...:user/<name>`), which tools that
@@ -115,11 +116,11 @@ pub fn read(kind: MappingKind, shape: Shape, target: &Target, out: &mut Vec<Conf
         let mut m = mapping(item.span, item.origin);
         match (kind, item.value) {
             (MappingKind::Account, ItemValue::Scalar(Field::Text(id))) => m.arn = id,
-            (MappingKind::Account, ItemValue::Scalar(Field::Unknown(span))) => {
-                m.arn = Val::unknown(span)
+            (MappingKind::Account, ItemValue::Scalar(Field::Unknown(span, hint))) => {
+                m.arn = Val::Unknown { span, hint }
             }
             (MappingKind::Account, _) => continue,
-            (_, ItemValue::Scalar(Field::Unknown(_))) => continue,
+            (_, ItemValue::Scalar(Field::Unknown(..))) => continue,
             (_, ItemValue::Scalar(_)) => m.defect = Some(MappingDefect::NotAMapping),
             (kind, ItemValue::Mapping(fields)) => {
                 let arn_key = if kind == MappingKind::User {
@@ -131,12 +132,12 @@ pub fn read(kind: MappingKind, shape: Shape, target: &Target, out: &mut Vec<Conf
                 m.username = text(field(&fields, "username"));
                 m.groups = match field(&fields, "groups") {
                     Some(Field::List(groups)) => groups.clone(),
-                    Some(Field::Unknown(span)) => Val::unknown(*span),
+                    Some(Field::Unknown(span, _)) => Val::unknown(*span),
                     _ => Val::Absent,
                 };
                 if kind == MappingKind::Role {
                     m.sso = match field(&fields, "sso") {
-                        Some(Field::Mapping(span) | Field::Unknown(span)) => Some(*span),
+                        Some(Field::Mapping(span) | Field::Unknown(span, _)) => Some(*span),
                         _ => None,
                     };
                 }
@@ -159,7 +160,10 @@ fn field<'f>(fields: &'f [(String, Field)], name: &str) -> Option<&'f Field> {
 fn text(field: Option<&Field>) -> Val<Text> {
     match field {
         Some(Field::Text(v)) => v.clone(),
-        Some(Field::Unknown(span)) => Val::unknown(*span),
+        Some(Field::Unknown(span, hint)) => Val::Unknown {
+            span: *span,
+            hint: hint.clone(),
+        },
         _ => Val::Absent,
     }
 }

@@ -82,9 +82,14 @@ pub enum Unread {
     Invalid(TreeError),
 }
 
+/// Whether embedded YAML of `len` bytes is read (check before building its [`OffsetMap`]).
+pub fn fits(len: usize) -> bool {
+    len <= MAX_EMBEDDED_YAML_BYTES
+}
+
 /// Parses YAML embedded in a string (its first document); spans are in the file.
 pub fn parse(text: &str, map: &OffsetMap) -> Result<Option<Node>, Unread> {
-    if text.len() > MAX_EMBEDDED_YAML_BYTES {
+    if !fits(text.len()) {
         return Err(Unread::TooLarge);
     }
     match parse_yaml(map.file, text) {

@@ -66,6 +66,9 @@ fn shape(file: FileId, text: &str, value: &Node) -> Shape {
     if matches!(s.trim(), "" | "``" | "\"\"" | "''") {
         return Shape::Empty;
     }
+    if !embedded::fits(s.len()) {
+        return Shape::Unknown;
+    }
     let written = text.get(value.span.range()).unwrap_or_default();
     let map = OffsetMap::align(file, s, written, value.span.start as usize);
     match embedded::parse(s, &map) {
@@ -167,5 +170,45 @@ data:
             model.mappings[0].defect,
             Some(MappingDefect::NotAList(_))
         ));
+    }
+
+    #[test]
+    fn a_manifest_joins_the_unit_of_its_directory_when_it_defines_one_cluster() {
+        use crate::ir::{AuthMode, Cluster};
+        let cluster = |file: u32, unit: &str| Cluster {
+            unit: Unit::new(unit),
+            header: Span::new(FileId(file), 0, 0),
+            name: Val::Absent,
+            reference: None,
+            role_arn: Val::Absent,
+            auth_mode: Val::Absent,
+            access_config: None,
+            default_auth_mode: AuthMode::ConfigMap,
+            bootstrap_admin: Val::Absent,
+            auto_mode: Val::Absent,
+            remote_network: None,
+            unknown_fields: Vec::new(),
+        };
+        let manifest = |file: u32| {
+            let text =
+                "kind: ConfigMap\nmetadata: {name: aws-auth}\ndata: {mapUsers: '[{userarn: x}]'}\n";
+            let docs = parse_yaml(FileId(file), text).unwrap();
+            let ours: Vec<&Node> = docs.iter().collect();
+            lower(FileId(file), text, &ours)
+        };
+        let mut model = Model {
+            clusters: vec![cluster(0, "tf"), cluster(1, "a"), cluster(2, "b")],
+            ..Model::default()
+        };
+        for file in [3, 4, 5] {
+            model.extend(manifest(file));
+        }
+        let dirs = ["one", "two", "two", "one", "two", "three"];
+        join_directory_units(&mut model, |f| dirs.get(f.0 as usize).map(Path::new));
+        let units: Vec<&Unit> = model.mappings.iter().map(|m| &m.unit).collect();
+        assert_eq!(
+            units,
+            [&Unit::new("tf"), &unit(FileId(4)), &unit(FileId(5))]
+        );
     }
 }

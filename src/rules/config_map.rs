@@ -8,9 +8,11 @@ use super::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    AuthMode, ClusterKey, ConfigMapMapping, MappingDefect, MappingKind, Related, Text, Val,
+    AccessEntry, AuthMode, ClusterKey, ConfigMapMapping, MappingDefect, MappingKind, Related, Text,
+    Val,
 };
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 /// Username placeholders the authenticator substitutes.
 const PLACEHOLDERS: [&str; 5] = [
@@ -25,6 +27,7 @@ const PLACEHOLDERS: [&str; 5] = [
 const NODE_TYPES: [&str; 3] = ["EC2_LINUX", "EC2_WINDOWS", "EC2"];
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let principals = Principals::new(cx);
     for (i, m) in cx.mappings() {
         let dropped = invalid(m, out);
         if dropped {
@@ -44,7 +47,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         match mode {
             AuthMode::Api => {
                 let migration = if is_node_role(m) && !path {
-                    migrated(cx, key, m)
+                    migrated(cx, &principals, key, m)
                 } else {
                     None
                 };
@@ -74,10 +77,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(arn) = canonical(&m.arn) else {
                     continue;
                 };
-                let entry = cx
-                    .cluster_entries(key)
-                    .find(|(_, e)| canonical(&e.principal).is_some_and(|p| p == arn));
-                if let Some((_, entry)) = entry {
+                if let Some(entry) = principals.entries(key, &arn).first() {
                     out.push(
                         at_mapping(
                             EKS502,
@@ -311,21 +311,57 @@ fn is_node_role(m: &ConfigMapMapping) -> bool {
             if g.value.iter().any(|g| g.str().is_some_and(|(s, _)| s == "system:nodes")))
 }
 
+/// The entries of each cluster by principal, as the ConfigMap compares principals.
+struct Principals<'a> {
+    entries: HashMap<(&'a ClusterKey, Cow<'a, str>), Vec<&'a AccessEntry>>,
+    /// The clusters with an entry whose principal is not known (it may be any).
+    unknown: HashSet<&'a ClusterKey>,
+}
+
+impl<'a> Principals<'a> {
+    fn new(cx: &'a Context) -> Principals<'a> {
+        let mut entries: HashMap<_, Vec<_>> = HashMap::new();
+        let mut unknown = HashSet::new();
+        for (i, e) in cx.entries() {
+            let Some(key) = cx.entry_key(i) else {
+                continue;
+            };
+            match canonical(&e.principal) {
+                Some(p) => entries.entry((key, p)).or_default().push(e),
+                None => {
+                    unknown.insert(key);
+                }
+            }
+        }
+        Principals { entries, unknown }
+    }
+
+    fn entries(&self, key: &'a ClusterKey, principal: &'a str) -> &[&'a AccessEntry] {
+        self.entries
+            .get(&(key, Cow::Borrowed(principal)))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Whether the node role of a mapping still has access in API mode: an entry of a node type for
 /// it, or a managed node group or Fargate profile using it (EKS creates their entries). `None`
 /// when that cannot be known (an unknown principal, type or role).
-fn migrated(cx: &Context, key: &ClusterKey, m: &ConfigMapMapping) -> Option<bool> {
+fn migrated(
+    cx: &Context,
+    principals: &Principals,
+    key: &ClusterKey,
+    m: &ConfigMapMapping,
+) -> Option<bool> {
     let arn = canonical(&m.arn)?;
-    for (_, e) in cx.cluster_entries(key) {
-        match canonical(&e.principal) {
-            None => return None,
-            Some(p) if p == arn => match cx.entry_type(e) {
-                Some(t) if NODE_TYPES.contains(&t) => return Some(true),
-                Some(_) => {}
-                None if matches!(e.entry_type, Val::Unknown { .. }) => return None,
-                None => {}
-            },
+    if principals.unknown.contains(key) {
+        return None;
+    }
+    for e in principals.entries(key, &arn) {
+        match cx.entry_type(e) {
+            Some(t) if NODE_TYPES.contains(&t) => return Some(true),
             Some(_) => {}
+            None if matches!(e.entry_type, Val::Unknown { .. }) => return None,
+            None => {}
         }
     }
     for n in cx.node_roles(key, &m.unit) {

@@ -327,4 +327,35 @@ Resources:
         assert_eq!(link.reference.as_deref(), Some("0::Name"));
         assert!(matches!(link.name, Val::Unknown { .. }));
     }
+
+    #[test]
+    fn capabilities_node_groups_and_fargate_profiles_give_roles_of_the_cluster() {
+        let model = lower_text(
+            "\
+Resources:
+  Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: c}}
+  Argo:
+    Type: AWS::EKS::Capability
+    Properties: {ClusterName: !Ref Cluster, RoleArn: arn:aws:iam::111122223333:role/argo}
+  Nodes:
+    Type: AWS::EKS::Nodegroup
+    Properties: {ClusterName: c, NodeRole: arn:aws:iam::111122223333:role/nodes}
+  Pods:
+    Type: AWS::EKS::FargateProfile
+    Properties: {ClusterName: c, PodExecutionRoleArn: !GetAtt PodRole.Arn}
+",
+        );
+        let cluster = &model.clusters[0];
+        let capability = &model.capabilities[0];
+        assert_eq!(capability.cluster.reference, cluster.reference);
+        assert_eq!(
+            capability.role.str().map(|(s, _)| s),
+            Some("arn:aws:iam::111122223333:role/argo")
+        );
+        assert_eq!(model.node_roles.len(), 2);
+        assert!(model.node_roles.iter().all(|n| n.unit == cluster.unit));
+        assert!(matches!(model.node_roles[1].role, Val::Unknown { .. }));
+        // CloudFormation passes entry types to the EKS API: no stricter list of its own.
+        assert!(model.tools.is_empty());
+    }
 }

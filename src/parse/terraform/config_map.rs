@@ -67,6 +67,15 @@ pub fn resource(eval: &Evaluator, block: &Block, scope: &Scope, unit: &Unit, mod
         let shape = match find(eval, &data.value, key, false, 0) {
             Found::Absent => continue,
             Found::Native(expr, loc, in_local) => reader.native(expr, loc, in_local),
+            // A JSON string left as a literal although it holds `${`: a template this tool
+            // could not parse (escaped quotes inside it), not known.
+            Found::Json(Expr::Literal(sv))
+                if sv
+                    .as_str()
+                    .is_some_and(|s| s.contains("${") || s.contains("%{")) =>
+            {
+                Shape::Unknown
+            }
             Found::Json(expr) => reader.value(&eval.eval(expr, scope)),
             Found::Evaluate => {
                 let whole = evaluated.get_or_insert_with(|| eval.eval(&data.value, scope));
@@ -275,6 +284,11 @@ impl Reader<'_, '_> {
                     None => Shape::Unknown,
                 }
             }
+            // One interpolation alone is its value, unconverted.
+            Expression::StringTemplate(t) if lone(t).is_some() => match lone(t) {
+                Some(inner) => self.native_in(inner, loc, scope, hops),
+                None => Shape::Unknown,
+            },
             Expression::HeredocTemplate(h) => {
                 let indent = h.indent().unwrap_or(0);
                 self.template(expr, &h.template, indent, false, loc, scope)
@@ -341,7 +355,10 @@ impl Reader<'_, '_> {
             Value::String(_) => Field::Text(place.text(v)),
             Value::List(_) => Field::List(place.text_list(v)),
             Value::Object(_) => Field::Mapping(place.locate(v).0),
-            Value::Unknown(_) | Value::Error => Field::Unknown(place.locate(v).0),
+            Value::Unknown(_) | Value::Error => match place.text(v) {
+                Val::Unknown { span, hint } => Field::Unknown(span, hint),
+                _ => Field::Unknown(place.locate(v).0, None),
+            },
             Value::Null | Value::Bool(_) | Value::Number(_) => Field::Empty,
         }
     }
@@ -350,6 +367,9 @@ impl Reader<'_, '_> {
     fn yaml_string(&self, s: &str, sv: &Sv) -> Shape {
         if matches!(s.trim(), "" | "``" | "\"\"" | "''") {
             return Shape::Empty;
+        }
+        if !embedded::fits(s.len()) {
+            return Shape::Unknown;
         }
         let (span, origin) = self.place().locate(sv);
         let map = OffsetMap::new(
@@ -373,6 +393,16 @@ impl Reader<'_, '_> {
         loc: Loc,
         scope: &Scope,
     ) -> Shape {
+        let written: usize = template
+            .iter()
+            .map(|e| match e {
+                Element::Literal(l) => l.len(),
+                _ => 0,
+            })
+            .sum();
+        if !embedded::fits(written) {
+            return Shape::Unknown;
+        }
         let mut text = String::new();
         let mut at: Vec<u32> = Vec::new();
         let mut holes = Vec::new();
@@ -410,6 +440,18 @@ impl Reader<'_, '_> {
             holes,
         };
         parsed(&text, &map, &reader)
+    }
+}
+
+/// The expression of a template that is one interpolation (`"${...}"`).
+fn lone(t: &Template) -> Option<&Expression> {
+    let parts: Vec<&Element> = t
+        .iter()
+        .filter(|e| !matches!(e, Element::Literal(l) if l.is_empty()))
+        .collect();
+    match parts.as_slice() {
+        [Element::Interpolation(i)] => Some(&i.expr),
+        _ => None,
     }
 }
 

@@ -3,6 +3,8 @@
 //! functions, local modules), and lower the EKS resources of each module instance to the IR.
 
 mod config_map;
+#[cfg(test)]
+mod config_map_tests;
 mod eval;
 mod functions;
 mod instances;

@@ -43,7 +43,7 @@ fn show(v: &Sv) -> String {
 
 /// Lints files written to a temporary directory; findings as `RULE path:line:col` followed by
 /// their related locations as `  <- path:line:col message`.
-fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
+pub(super) fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
     let dir = tempfile::tempdir().expect("temporary directory");
     for (name, text) in files {
         let path = dir.path().join(name);
@@ -93,7 +93,7 @@ fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
     out
 }
 
-fn rules(lines: &[String]) -> Vec<&str> {
+pub(super) fn rules(lines: &[String]) -> Vec<&str> {
     lines
         .iter()
         .filter(|l| !l.starts_with(' '))

@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::discover::{Discovery, discover};
 use crate::engine::{Input, lint};
+use crate::report::escape::visible;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use crate::source::display_path;
@@ -221,14 +222,15 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         .map(|i| i.display.clone())
         .collect();
     let report = lint(inputs, &options);
+    // Paths are escaped: a directory's name must not start a line of its own in a CI log.
     for why in &unreadable {
-        eprintln!("ekslint: error: {why}");
+        eprintln!("ekslint: error: {}", visible(why));
     }
     // A file the user named is never skipped in silence.
     for (id, why) in &report.skipped {
         let path = &report.sources.get(*id).path;
         if args.verbose || named.contains(path) {
-            eprintln!("ekslint: skipped {path}: {why}");
+            eprintln!("ekslint: skipped {}: {why}", visible(path));
         }
     }
 

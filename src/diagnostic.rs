@@ -75,3 +75,52 @@ impl Diagnostic {
         self
     }
 }
+
+/// A value quoted for a message: in double quotes, with quotes, backslashes and control
+/// characters escaped, and shortened with an ellipsis past [`MAX_QUOTED_CHARS`] chars. Every
+/// rule that names a value in a message quotes it with this, so a message stays short whatever
+/// the value; the finding's span still covers the whole value.
+///
+/// [`MAX_QUOTED_CHARS`]: crate::limits::MAX_QUOTED_CHARS
+pub fn quote(value: &str) -> String {
+    let short = shorten(value, crate::limits::MAX_QUOTED_CHARS);
+    format!("\"{}\"", short.escape_debug())
+}
+
+/// A value shown bare in a message (a policy name, a resource address): escaped and
+/// shortened as [`quote`] does, without the quotes.
+pub fn shown(value: &str) -> String {
+    shorten(value, crate::limits::MAX_QUOTED_CHARS)
+        .escape_debug()
+        .to_string()
+}
+
+/// `text` cut to at most `max` chars, the last of them an ellipsis when it was longer.
+pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some(_) => {
+            let keep = text
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(0, |(i, _)| i);
+            format!("{}…", &text[..keep]).into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_and_shortens() {
+        assert_eq!(quote("a\"b\n\u{1b}"), "\"a\\\"b\\n\\u{1b}\"");
+        let long = "ü".repeat(10_000);
+        let q = quote(&long);
+        assert_eq!(q.chars().count(), crate::limits::MAX_QUOTED_CHARS + 2);
+        assert!(q.ends_with("…\""), "{q}");
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("abcd", 3), "ab…");
+    }
+}

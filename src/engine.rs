@@ -1,12 +1,14 @@
 //! One lint run: sources → parsers → IR → rules → sorted diagnostics.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, quote, shorten};
+use crate::limits::MAX_MESSAGE_CHARS;
 use crate::parse::{self, ParseError, Skipped};
 use crate::report::Report;
 use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// One input: a file from disk or standard input.
@@ -77,6 +79,7 @@ fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
     } else if explicit {
         // Named on the command line: Terraform if its first statement is an HCL block or
         // attribute, else YAML/JSON (which skips what is neither template format).
+        let text = text.strip_prefix(crate::source::BOM).unwrap_or(text);
         Some(if starts_like_hcl(text) {
             Kind::Terraform
         } else {
@@ -137,23 +140,79 @@ fn starts_like_hcl(text: &str) -> bool {
     rest.starts_with('{')
 }
 
-/// Lints the inputs together.
-pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
-    inputs.sort_by(|a, b| a.display.cmp(&b.display));
-    let decoded: Vec<(SourceFile, Option<usize>)> = inputs
-        .par_iter_mut()
-        .map(|input| {
-            let bytes = std::mem::take(&mut input.bytes);
-            match String::from_utf8(bytes) {
-                Ok(text) => (SourceFile::new(input.display.clone(), text), None),
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    (SourceFile::new(input.display.clone(), text), Some(at))
-                }
+/// An input's text (lossy when it is not UTF-8).
+struct Decoded {
+    file: SourceFile,
+    not_utf8: Option<NotUtf8>,
+}
+
+/// What is known of a file that is not UTF-8.
+struct NotUtf8 {
+    /// The first byte that is not UTF-8.
+    at: usize,
+    /// It starts with a UTF-16 byte order mark.
+    utf16: bool,
+    /// It names CloudFormation or eksctl all the same (in an ASCII-compatible encoding such as
+    /// Latin-1, or in UTF-16).
+    names_a_format: bool,
+}
+
+impl NotUtf8 {
+    fn of(bytes: &[u8], at: usize) -> NotUtf8 {
+        let utf16 = |unit: fn([u8; 2]) -> u16| {
+            let units: Vec<u16> = bytes[2..]
+                .chunks_exact(2)
+                .map(|c| unit([c[0], c[1]]))
+                .collect();
+            parse::names_a_format(&String::from_utf16_lossy(&units))
+        };
+        let (utf16, in_utf16) = match bytes.get(..2) {
+            Some([0xFF, 0xFE]) => (true, utf16(u16::from_le_bytes)),
+            Some([0xFE, 0xFF]) => (true, utf16(u16::from_be_bytes)),
+            _ => (false, false),
+        };
+        NotUtf8 {
+            at,
+            utf16,
+            names_a_format: in_utf16 || parse::names_a_format(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    fn message(&self) -> &'static str {
+        if self.utf16 {
+            "the file is UTF-16; ekslint reads UTF-8"
+        } else {
+            "the file is not valid UTF-8"
+        }
+    }
+}
+
+fn decode(input: &mut Input) -> Decoded {
+    let bytes = std::mem::take(&mut input.bytes);
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            file: SourceFile::new(input.display.clone(), text),
+            not_utf8: None,
+        },
+        Err(e) => {
+            let not_utf8 = NotUtf8::of(e.as_bytes(), e.utf8_error().valid_up_to());
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Decoded {
+                file: SourceFile::new(input.display.clone(), text),
+                not_utf8: Some(not_utf8),
             }
-        })
-        .collect();
+        }
+    }
+}
+
+/// Lints the inputs together, on the lint threads (whose stack the evaluation limits fit in).
+pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Report {
+    crate::threads::run(|| lint_here(inputs, options))
+}
+
+fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
+    inputs.sort_by(|a, b| a.display.cmp(&b.display));
+    let decoded: Vec<Decoded> = inputs.par_iter_mut().map(decode).collect();
 
     let mut sources = SourceMap::default();
     let mut errors: Vec<ParseError> = Vec::new();
@@ -162,8 +221,12 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     let mut skipped = Vec::new();
     // Whether each file was read as one of the formats (for the summary's file count).
     let mut linted = vec![false; inputs.len()];
-    for (input, (file, bad_utf8)) in inputs.iter().zip(decoded) {
+    for (input, Decoded { mut file, not_utf8 }) in inputs.iter().zip(decoded) {
         let kind = kind_of(&file.path, input.explicit, &file.text);
+        if kind == Some(Kind::Terraform) {
+            // HCL and JSON have no byte order mark.
+            file.blank_bom();
+        }
         let id = sources.add(file);
         if let Some(why) = &input.unreadable {
             linted[id.0 as usize] = true;
@@ -173,19 +236,22 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             });
             continue;
         }
-        if let Some(at) = bad_utf8 {
-            linted[id.0 as usize] = true;
-            errors.push(ParseError {
-                span: Span::new(id, at, at),
-                message: "the file is not valid UTF-8".into(),
-            });
-            continue;
-        }
-        match kind {
-            Some(Kind::Terraform) => units.entry(input.dir.clone()).or_default().push(id),
-            Some(Kind::Structured) => structured.push(id),
-            None if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
-            None => {}
+        match (kind, not_utf8) {
+            // A YAML or JSON file that is not UTF-8 is a template only if it says so.
+            (Some(Kind::Structured), Some(n)) if !n.names_a_format => {
+                skipped.push((id, Skipped::NotUtf8));
+            }
+            (Some(_), Some(n)) => {
+                linted[id.0 as usize] = true;
+                errors.push(ParseError {
+                    span: Span::new(id, n.at, n.at),
+                    message: n.message().into(),
+                });
+            }
+            (Some(Kind::Terraform), None) => units.entry(input.dir.clone()).or_default().push(id),
+            (Some(Kind::Structured), None) => structured.push(id),
+            (None, _) if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
+            (None, _) => {}
         }
     }
 
@@ -219,11 +285,18 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             Err(why) => skipped.push((id, why)),
         }
     }
+    skipped.sort_by_key(|(id, _)| *id);
 
     parse::manifest::join_directory_units(&mut model, |f| {
         inputs.get(f.0 as usize).map(|i| i.dir.as_path())
     });
     let mut diagnostics = rules::check(&model, &options.rule_options);
+    // Built-in module models are not files a user can open: findings in them are reported at
+    // the call's arguments, and their own lines are not shown.
+    for d in &mut diagnostics {
+        d.related
+            .retain(|r| !terraform.builtin.contains(&r.span.file));
+    }
     diagnostics.extend(
         errors
             .into_iter()
@@ -234,8 +307,11 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         if let Some(s) = options.severity.get(d.rule) {
             d.severity = *s;
         }
+        bound_messages(d);
     }
-    apply_suppressions(&mut diagnostics, &model.suppressions, options);
+    sort(&mut diagnostics);
+    let unused = apply_suppressions(&mut diagnostics, &model.suppressions, options);
+    diagnostics.extend(unused);
     diagnostics.retain(|d| match inputs.get(d.span.file.0 as usize) {
         Some(input) => !input.context,
         None => terraform.reported.contains(&d.span.file),
@@ -245,6 +321,19 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         .zip(&linted)
         .filter(|(i, l)| **l && !i.context)
         .count();
+    sort(&mut diagnostics);
+
+    Report {
+        skipped,
+        sources,
+        diagnostics: merge_instances(diagnostics),
+        rules: options.rules(),
+        files_linted,
+    }
+}
+
+/// Sorts findings by file, offset and rule (then end and message, for determinism).
+fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
             b.span.file,
@@ -254,51 +343,130 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             &b.message,
         ))
     });
-    // One finding per written mistake: instances (`for_each`, `count`) that give the same finding
-    // at the same place are one finding listing every origin.
-    diagnostics.dedup_by(|later, kept| {
-        let same =
-            later.rule == kept.rule && later.span == kept.span && later.message == kept.message;
-        if same {
-            for r in later.related.drain(..) {
-                if !kept.related.contains(&r) {
-                    kept.related.push(r);
-                }
-            }
-        }
-        same
-    });
+}
 
-    Report {
-        skipped,
-        sources,
-        diagnostics,
-        rules: options.rules(),
-        files_linted,
+/// Shortens the texts of a finding that are longer than [`MAX_MESSAGE_CHARS`]: rules quote
+/// values shortened already, but parser messages and suppression reasons quote the input as is.
+fn bound_messages(d: &mut Diagnostic) {
+    let bound = |text: &mut String| {
+        if let Cow::Owned(short) = shorten(text, MAX_MESSAGE_CHARS) {
+            *text = short;
+        }
+    };
+    bound(&mut d.message);
+    if let Some(help) = &mut d.help {
+        bound(help);
+    }
+    for r in &mut d.related {
+        bound(&mut r.message);
     }
 }
 
-/// Marks the findings that a suppression covers, and reports suppressions that covered nothing
-/// (EKS003) for the rules that ran.
+/// One finding per written mistake: sorted findings that instances (`for_each`, `count`) gave
+/// at the same place with the same message are one, listing every instance's origin once.
+fn merge_instances(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    // The related locations of the last kept finding, once a second instance of it comes.
+    let mut listed: Option<HashSet<(Span, String)>> = None;
+    for d in diagnostics {
+        let kept = match out.last_mut() {
+            Some(kept)
+                if kept.rule == d.rule && kept.span == d.span && kept.message == d.message =>
+            {
+                kept
+            }
+            _ => {
+                listed = None;
+                out.push(d);
+                continue;
+            }
+        };
+        let listed = listed.get_or_insert_with(|| {
+            kept.related
+                .iter()
+                .map(|r| (r.span, r.message.clone()))
+                .collect()
+        });
+        for r in d.related {
+            if listed.insert((r.span, r.message.clone())) {
+                kept.related.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// The findings of one rule in one file that suppressions may cover, in offset order, with the
+/// next finding at or after each one that no suppression has marked yet (a disjoint-set forest),
+/// so that however many suppressions overlap, each finding is marked once.
+struct Suppressible {
+    findings: Vec<usize>,
+    /// `next[i]` leads to the first unmarked finding at or after `i` (`findings.len()`: none).
+    next: Vec<usize>,
+}
+
+impl Suppressible {
+    fn unmarked_from(&mut self, i: usize) -> usize {
+        let mut root = i;
+        while self.next[root] != root {
+            root = self.next[root];
+        }
+        let mut j = i;
+        while self.next[j] != root {
+            j = std::mem::replace(&mut self.next[j], root);
+        }
+        root
+    }
+}
+
+/// Marks the findings that a suppression covers, and returns the suppressions that covered
+/// nothing (EKS003) for the rules that ran. `diagnostics` are sorted; each suppression is
+/// matched by binary search among its rule's findings in its file, and when several cover one
+/// finding, the last written gives the justification.
 fn apply_suppressions(
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut [Diagnostic],
     suppressions: &[crate::ir::Suppression],
     options: &LintOptions,
-) {
+) -> Vec<Diagnostic> {
+    let mut groups: HashMap<(FileId, &'static str), Suppressible> = HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.rule != EKS000.id {
+            let group = groups
+                .entry((d.span.file, d.rule))
+                .or_insert_with(|| Suppressible {
+                    findings: Vec::new(),
+                    next: Vec::new(),
+                });
+            group.next.push(group.findings.len());
+            group.findings.push(i);
+        }
+    }
+    for group in groups.values_mut() {
+        group.next.push(group.findings.len());
+    }
     let mut unused = Vec::new();
-    for s in suppressions {
+    for s in suppressions.iter().rev() {
         for key in &s.rules {
             let rule = rules::lookup(key);
             let mut used = false;
-            for d in diagnostics.iter_mut() {
-                let covered = d.span.file == s.covers.file
-                    && s.covers.start <= d.span.start
-                    && d.span.start <= s.covers.end;
-                if covered && rule.is_some_and(|r| r.id == d.rule) && d.rule != EKS000.id {
-                    d.suppressed = Some(crate::diagnostic::Suppression {
-                        justification: s.reason.clone(),
-                    });
-                    used = true;
+            if let Some(group) = rule.and_then(|r| groups.get_mut(&(s.covers.file, r.id))) {
+                let start = |i: &usize| diagnostics[*i].span.start;
+                let lo = group
+                    .findings
+                    .partition_point(|i| start(i) < s.covers.start);
+                let hi = group.findings.partition_point(|i| start(i) <= s.covers.end);
+                used = lo < hi;
+                let mut at = group.unmarked_from(lo);
+                while at < hi {
+                    diagnostics[group.findings[at]].suppressed =
+                        Some(crate::diagnostic::Suppression {
+                            justification: s
+                                .reason
+                                .as_deref()
+                                .map(|r| shorten(r, MAX_MESSAGE_CHARS).into_owned()),
+                        });
+                    group.next[at] = at + 1;
+                    at = group.unmarked_from(at + 1);
                 }
             }
             let ran = rule.is_none_or(|r| options.enabled(r.id));
@@ -308,7 +476,7 @@ fn apply_suppressions(
                         "this suppression of {} ({}) matches no finding",
                         r.id, r.name
                     ),
-                    None => format!("{key:?} is not a rule id or name"),
+                    None => format!("{} is not a rule id or name", quote(key)),
                 };
                 unused.push(
                     Diagnostic::new(EKS003, s.written, message)
@@ -317,5 +485,103 @@ fn apply_suppressions(
             }
         }
     }
-    diagnostics.extend(unused);
+    unused
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Related, Suppression};
+    use crate::rules::lookup;
+
+    fn finding(id: &str, file: u32, start: usize) -> Diagnostic {
+        let rule = lookup(id).expect("a rule of the catalog");
+        Diagnostic::new(rule, Span::new(FileId(file), start, start + 1), id.into())
+    }
+
+    fn suppression(file: u32, covers: (usize, usize), rules: &[&str], reason: &str) -> Suppression {
+        Suppression {
+            covers: Span::new(FileId(file), covers.0, covers.1),
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            reason: Some(reason.into()),
+            written: Span::new(FileId(file), covers.0, covers.0),
+        }
+    }
+
+    #[test]
+    fn suppressions_cover_their_rule_in_their_region_of_their_file() {
+        let mut diagnostics = vec![
+            finding("EKS105", 0, 10),
+            finding("EKS105", 0, 20),
+            finding("EKS104", 0, 20),
+            finding("EKS105", 1, 20),
+            finding("EKS000", 0, 25),
+            finding("EKS105", 0, 30),
+        ];
+        sort(&mut diagnostics);
+        let suppressions = [
+            // The whole file, then a line inside it, both for EKS105: the later one written
+            // gives the justification where both apply.
+            suppression(0, (0, 100), &["EKS105", "EKS000"], "file"),
+            suppression(0, (15, 20), &["invalid-entry-type"], "line"),
+            // Nothing of EKS104 at 21..29, nor of an unknown rule.
+            suppression(0, (21, 29), &["EKS104", "EKS9999"], "none"),
+        ];
+        let unused = apply_suppressions(&mut diagnostics, &suppressions, &LintOptions::default());
+        let marks: Vec<(u32, u32, &str, Option<&str>)> = diagnostics
+            .iter()
+            .map(|d| {
+                let why = d
+                    .suppressed
+                    .as_ref()
+                    .and_then(|s| s.justification.as_deref());
+                (d.span.file.0, d.span.start, d.rule, why)
+            })
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                (0, 10, "EKS105", Some("file")),
+                (0, 20, "EKS104", None),
+                (0, 20, "EKS105", Some("line")),
+                (0, 25, "EKS000", None),
+                (0, 30, "EKS105", Some("file")),
+                (1, 20, "EKS105", None),
+            ]
+        );
+        let unused: Vec<&str> = unused.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            unused,
+            [
+                "this suppression of EKS104 (duplicate-principal) matches no finding",
+                "\"EKS9999\" is not a rule id or name",
+                "this suppression of EKS000 (parse-error) matches no finding",
+            ]
+        );
+    }
+
+    #[test]
+    fn instances_merge_with_each_origin_listed_once() {
+        let origin = |i: usize| Related {
+            span: Span::new(FileId(0), 100 + i, 101 + i),
+            message: format!("from item {i}"),
+        };
+        let shared = origin(1000);
+        let instances: Vec<Diagnostic> = (0..1000)
+            .map(|i| finding("EKS105", 0, 10).with_related([origin(i % 300), shared.clone()]))
+            .chain([finding("EKS105", 0, 11)])
+            .collect();
+        let merged = merge_instances(instances);
+        assert_eq!(merged.len(), 2);
+        let expected: Vec<Related> = [origin(0), shared]
+            .into_iter()
+            .chain((1..300).map(origin))
+            .collect();
+        assert!(
+            merged[0].related == expected,
+            "{:?}",
+            &merged[0].related[..5]
+        );
+        assert!(merged[1].related.is_empty());
+    }
 }

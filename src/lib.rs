@@ -15,5 +15,6 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod threads;
 pub mod trust;
 pub mod workspace;

@@ -10,6 +10,7 @@ const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS001", "unknown-field", "error"),
     ("EKS002", "missing-required-field", "error"),
     ("EKS003", "unused-suppression", "note"),
+    ("EKS005", "module-not-evaluated", "note"),
     ("EKS101", "invalid-principal-arn", "error"),
     ("EKS102", "session-principal", "error"),
     ("EKS103", "service-linked-role-principal", "error"),

@@ -32,6 +32,11 @@ pub struct Model {
     pub node_roles: Vec<NodeRole>,
     /// The deploying tool of each unit whose tool is stricter than the EKS API.
     pub tools: BTreeMap<Unit, DeployTool>,
+    /// Keys of a module's access inputs that the module drops without a word (`username` in an
+    /// item of `access_entries` given to a modelled registry module).
+    pub dropped_fields: Vec<UnknownField>,
+    /// Module calls that pass access inputs to a module that was not evaluated.
+    pub unevaluated: Vec<UnevaluatedModule>,
     /// Suppressions written in the sources (`ekslint:ignore` comments, template metadata).
     pub suppressions: Vec<Suppression>,
 }
@@ -60,6 +65,8 @@ impl Model {
         self.capabilities.extend(other.capabilities);
         self.node_roles.extend(other.node_roles);
         self.tools.extend(other.tools);
+        self.dropped_fields.extend(other.dropped_fields);
+        self.unevaluated.extend(other.unevaluated);
         self.associations
             .extend(other.associations.into_iter().map(|mut a| {
                 if let Some(e) = a.inline_of.as_mut() {
@@ -105,6 +112,18 @@ pub struct UnknownField {
     pub span: Span,
     /// The field names this object accepts (for "did you mean" suggestions).
     pub expected: &'static [&'static str],
+}
+
+/// A module call whose module could not be evaluated (neither local, downloaded nor modelled),
+/// although it passes the module access inputs: what it grants is not checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnevaluatedModule {
+    /// The call's `source` value.
+    pub source: Spanned<String>,
+    /// The access inputs the call passes, by name.
+    pub inputs: Vec<String>,
+    /// Why no built-in model applies, when the module has models but not for this call.
+    pub reason: Option<String>,
 }
 
 /// How an object names its cluster: by name, and by the expression that gives it

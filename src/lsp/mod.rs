@@ -6,14 +6,16 @@
 //! that are open too) under the `.ekslint.toml` found upward from the document's directory. Each
 //! finding offers a quick fix that writes an `ekslint:ignore` comment above it.
 //!
-//! Only [`server`] and [`convert`] know the LSP crates (`lsp-server` for the transport,
-//! `lsp-types` for the messages), so either can be swapped; [`document`], [`quickfix`] and
-//! [`uri`] are plain Rust.
+//! Only [`server`], [`transport`] and [`convert`] know the LSP crates (`lsp-server` for the
+//! message types, `lsp-types` for their contents), so either can be swapped; [`document`],
+//! [`quickfix`] and [`uri`] are plain Rust. The transport is our own, so that no malformed
+//! frame stops the server.
 
 mod convert;
 mod document;
 mod quickfix;
 mod server;
+mod transport;
 mod uri;
 
 pub use server::run;

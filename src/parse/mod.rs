@@ -1,6 +1,7 @@
 //! Parsers: read each input format into the IR. Parsers know nothing of rules.
 
 pub mod aws_auth;
+pub mod budget;
 pub mod cloudformation;
 pub mod comments;
 pub mod eksctl;
@@ -10,7 +11,8 @@ pub mod terraform;
 pub mod tree;
 
 use crate::ir::{Model, Suppression};
-use crate::source::{FileId, Span};
+use crate::source::{BOM, FileId, Span};
+use std::borrow::Cow;
 use tree::Node;
 
 /// A file that could not be parsed, or a limit that was exceeded, at a position.
@@ -46,6 +48,8 @@ pub enum Skipped {
     Unparsable,
     /// Named on the command line, but documentation or code by its name (`README.md`).
     NotInfrastructure,
+    /// Not UTF-8 (UTF-16, Latin-1, binary), and naming neither format.
+    NotUtf8,
 }
 
 impl std::fmt::Display for Skipped {
@@ -61,6 +65,7 @@ impl std::fmt::Display for Skipped {
             Skipped::NotInfrastructure => {
                 "not a Terraform, CloudFormation or eksctl file (documentation or code, by its name)"
             }
+            Skipped::NotUtf8 => "not UTF-8, and names neither format",
         })
     }
 }
@@ -76,19 +81,22 @@ pub fn structured(
     text: &str,
     options: &StructuredOptions,
 ) -> Result<(Model, Vec<ParseError>), Skipped> {
-    let json = name.ends_with(".json") || text.trim_start().starts_with('{');
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let json = name.ends_with(".json") || body.trim_start().starts_with('{');
     let docs = if json {
-        tree::parse_json(file, text).map(|d| vec![d])
+        // JSON has no byte order mark: read it as blanks, which keeps the offsets.
+        let blanked = match text.strip_prefix(BOM) {
+            Some(rest) => Cow::Owned(format!("{:1$}{rest}", "", BOM.len())),
+            None => Cow::Borrowed(text),
+        };
+        tree::parse_json(file, &blanked).map(|d| vec![d])
     } else {
         tree::parse_yaml(file, text)
     };
     let docs = match docs {
         Ok(docs) => docs,
         Err(e) => {
-            let ours = ["AWSTemplateFormatVersion", "AWS::", "eksctl.io/v1alpha5"]
-                .iter()
-                .any(|m| text.contains(m));
-            return if ours {
+            return if names_a_format(text) {
                 Ok((Model::default(), vec![e.into()]))
             } else {
                 Err(Skipped::Unparsable)
@@ -126,6 +134,14 @@ pub fn structured(
             .extend(comments::suppressions(file, text, &scopes));
     }
     Ok((model, errors))
+}
+
+/// Whether a YAML or JSON text names CloudFormation or eksctl: such a file is reported when it
+/// cannot be read, other files are not ours to judge.
+pub fn names_a_format(text: &str) -> bool {
+    ["AWSTemplateFormatVersion", "AWS::", "eksctl.io/v1alpha5"]
+        .iter()
+        .any(|m| text.contains(m))
 }
 
 /// Each resource of a template with its span, from its logical id to the end of its definition.

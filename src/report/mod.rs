@@ -4,6 +4,7 @@
 //! Every reporter writes diagnostics in the order of [`Report::diagnostics`] and iterates no hash
 //! map, so output is deterministic.
 
+pub mod escape;
 mod excerpt;
 pub mod github;
 pub mod human;

@@ -1,7 +1,7 @@
 //! EKS207-EKS210: associations across entries and files.
 
 use super::{Context, EKS207, EKS208, EKS209, EKS210, on_present, on_value};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, shown};
 use crate::ir::{ClusterKey, Related, Val};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -21,11 +21,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Some((_, entry)) => {
                 if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address)
                     && order.module == addr.module
-                    && !order.after.contains(&addr.resource)
+                    && !order.after.iter().any(|a| covers(a, &addr.resource))
                 {
                     let message = format!(
                         "this association is not ordered after `{}`, so it may be created before the entry",
-                        addr.resource
+                        shown(&addr.resource)
                     );
                     out.extend(on_present(EKS209, &assoc.principal, message).map(|d| {
                         d.with_related([Related {
@@ -33,8 +33,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             message: "the access entry".into(),
                         }])
                         .with_help(format!(
-                            "use `principal_arn = {}.principal_arn` or add `depends_on = [{}]`",
-                            addr.resource, addr.resource
+                            "use `principal_arn = {resource}.principal_arn` or add `depends_on = [{resource}]`",
+                            resource = shown(&addr.resource)
                         ))
                     }));
                 }
@@ -115,4 +115,13 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Whether waiting for `after` waits for the entry at `address`: the same address, or the
+/// whole resource of which it is an instance (`aws_eks_access_entry.this` covers
+/// `aws_eks_access_entry.this["admin"]`).
+fn covers(after: &str, address: &str) -> bool {
+    address
+        .strip_prefix(after)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
 }

@@ -1,7 +1,7 @@
 //! EKS301-EKS304 and EKS407: the cluster's authentication mode.
 
-use super::{Context, EKS301, EKS302, EKS303, EKS304, EKS407, effective_mode, on_value, quoted};
-use crate::diagnostic::Diagnostic;
+use super::{Context, EKS301, EKS302, EKS303, EKS304, EKS407, effective_mode, on_value};
+use crate::diagnostic::{Diagnostic, quote};
 use crate::ir::{AuthMode, Related, Val};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -12,7 +12,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let d = on_value(
                 EKS301,
                 v,
-                format!("{} is not an authentication mode", quoted(mode)),
+                format!("{} is not an authentication mode", quote(mode)),
             );
             let upper = mode.trim().to_ascii_uppercase().replace([' ', '-'], "_");
             out.push(match AuthMode::parse(&upper) {

@@ -3,10 +3,8 @@
 
 use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
 use super::auth::mode_related;
-use super::{
-    Context, EKS501, EKS502, EKS503, EKS504, EKS505, EKS506, effective_mode, on_value, quoted,
-};
-use crate::diagnostic::Diagnostic;
+use super::{Context, EKS501, EKS502, EKS503, EKS504, EKS505, EKS506, effective_mode, on_value};
+use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{
     AccessEntry, AuthMode, ClusterKey, ConfigMapMapping, MappingDefect, MappingKind, Related, Text,
     Val,
@@ -187,13 +185,14 @@ fn invalid(m: &ConfigMapMapping, out: &mut Vec<Diagnostic>) -> bool {
                     EKS506,
                     u,
                     format!(
-                        "the username placeholder {p} is not one the authenticator substitutes"
+                        "the username placeholder {} is not one the authenticator substitutes",
+                        shown(p)
                     ),
                 )
                 .with_help(format!(
                     "use {} (in {})",
                     PLACEHOLDERS.join(", "),
-                    quoted(text)
+                    quote(text)
                 )),
             );
             return true;
@@ -219,13 +218,13 @@ fn arn_problem(arn: &Text, kind: MappingKind) -> Option<String> {
     {
         return Some(format!(
             "{} is not an IAM role or user ARN: {problem}",
-            quoted(s)
+            quote(s)
         ));
     }
     match found {
         Some(k) if k != want => Some(format!(
             "{} is not an IAM {} ARN, so this `{}` item never matches",
-            quoted(&arn.display()),
+            quote(&arn.display()),
             if want == PrincipalKind::User {
                 "user"
             } else {
@@ -269,10 +268,14 @@ fn with_path(m: &ConfigMapMapping, out: &mut Vec<Diagnostic>) -> bool {
     };
     let short = name.rsplit('/').next().unwrap_or(name);
     let help = match (parts.field(1), parts.account()) {
-        (Some(partition), Some(account)) => {
-            format!("map \"arn:{partition}:iam::{account}:role/{short}\", the ARN without the path")
-        }
-        _ => format!("map the role ARN without its path (`role/{short}`)"),
+        (Some(partition), Some(account)) => format!(
+            "map {}, the ARN without the path",
+            quote(&format!("arn:{partition}:iam::{account}:role/{short}"))
+        ),
+        _ => format!(
+            "map the role ARN without its path (`role/{}`)",
+            shown(short)
+        ),
     };
     out.push(
         on_value(

@@ -3,9 +3,9 @@
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
 use super::{
     Context, EKS105, EKS106, EKS107, EKS108, EKS109, EKS110, ENTRY_TYPES, RESTRICTED_NODE_TYPES,
-    cluster_account, on_value, quoted,
+    cluster_account, on_value,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::Val;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -16,7 +16,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let d = on_value(
                 EKS105,
                 t,
-                format!("{} is not a valid access entry type", quoted(ty)),
+                format!("{} is not a valid access entry type", quote(ty)),
             );
             let normal = ty.trim().to_ascii_uppercase().replace([' ', '-'], "_");
             out.push(match ENTRY_TYPES.iter().find(|t| **t == normal) {
@@ -37,7 +37,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     t,
                     format!(
                         "{} is a valid EKS access entry type, but {}'s list of types lacks it, so it refuses the entry",
-                        quoted(ty),
+                        quote(ty),
                         tool.name
                     ),
                 )
@@ -139,7 +139,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(on_value(
                         EKS110,
                         p,
-                        format!("{name} is associated with an EKS Auto Mode node entry (type EC2), which only needs AmazonEKSAutoNodePolicy"),
+                        format!("{} is associated with an EKS Auto Mode node entry (type EC2), which only needs AmazonEKSAutoNodePolicy", shown(&name)),
                     ));
         }
     }

@@ -1,7 +1,7 @@
 //! EKS001 unknown-field and EKS002 missing-required-field.
 
 use super::{Context, EKS001, EKS002};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, shown};
 use crate::ir::{ClusterLink, UnknownField, Val};
 use crate::source::Span;
 
@@ -12,7 +12,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .iter()
         .flat_map(|c| &c.unknown_fields)
         .chain(m.entries.iter().flat_map(|e| &e.unknown_fields))
-        .chain(m.associations.iter().flat_map(|a| &a.unknown_fields));
+        .chain(m.associations.iter().flat_map(|a| &a.unknown_fields))
+        .chain(&m.dropped_fields);
     out.extend(unknown.map(unknown_field));
 
     for c in &m.clusters {
@@ -71,7 +72,11 @@ fn missing(out: &mut Vec<Diagnostic>, header: Span, what: &str, fields: &[(&str,
 }
 
 fn unknown_field(f: &UnknownField) -> Diagnostic {
-    let d = Diagnostic::new(EKS001, f.span, format!("unknown field `{}`", f.name));
+    let d = Diagnostic::new(
+        EKS001,
+        f.span,
+        format!("unknown field `{}`", shown(&f.name)),
+    );
     match suggest(&f.name, f.expected) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!("expected one of: {}", f.expected.join(", "))),

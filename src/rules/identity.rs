@@ -3,10 +3,11 @@
 use super::arn::{ArnParts, PrincipalKind};
 use super::{
     Context, EKS121, EKS122, EKS123, EKS124, EKS125, EKS126, RESTRICTED_NODE_TYPES, on_value,
-    quoted,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Part, Related, Val};
+use crate::source::Span;
+use std::collections::HashMap;
 
 const RESERVED_PREFIXES: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
 /// The session placeholders access entry usernames may hold: the session name, and the same
@@ -50,7 +51,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     )
                     .with_help(format!(
                         "for example {}",
-                        quoted(&format!("user:{}", &prefix[before.len()..]))
+                        quote(&format!("user:{}", &prefix[before.len()..]))
                     )),
                 );
             }
@@ -73,7 +74,10 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     on_value(
                         EKS123,
                         u,
-                        format!("the username template {first} is not supported by access entries"),
+                        format!(
+                            "the username template {} is not supported by access entries",
+                            shown(first)
+                        ),
                     )
                     .with_help("only {{SessionName}} and {{SessionNameRaw}} are substituted in access entry usernames"),
                 );
@@ -95,7 +99,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Val::Known(groups) = &entry.groups {
-            let mut seen: Vec<(&str, &crate::ir::Spanned<crate::ir::Text>)> = Vec::new();
+            // Each group's first occurrence, by name.
+            let mut seen: HashMap<&str, Span> = HashMap::new();
             for g in groups.value.iter().filter_map(Val::get) {
                 let prefix = g.value.known_prefix();
                 if prefix.starts_with("system:") {
@@ -114,7 +119,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             g,
                             format!(
                                 "the Kubernetes group {} starts with `system:`, which EKS rejects",
-                                quoted(prefix)
+                                quote(prefix)
                             ),
                         )
                         .with_help(help),
@@ -123,20 +128,20 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(name) = g.value.as_str() else {
                     continue;
                 };
-                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                if let Some(first) = seen.get(name) {
                     out.push(
                         on_value(
                             EKS126,
                             g,
-                            format!("the group {} is listed twice", quoted(name)),
+                            format!("the group {} is listed twice", quote(name)),
                         )
                         .with_related([Related {
-                            span: first.span,
+                            span: *first,
                             message: "first listed here".into(),
                         }]),
                     );
                 } else {
-                    seen.push((name, g));
+                    seen.insert(name, g.span);
                 }
             }
         }

@@ -16,6 +16,7 @@ mod metadata;
 mod policy;
 mod principal;
 mod security;
+mod unevaluated;
 
 pub use catalog::*;
 
@@ -52,6 +53,7 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
         security::check,
         config_map::check,
         created::check,
+        unevaluated::check,
     ] {
         rule(&cx, &mut out);
     }
@@ -259,11 +261,6 @@ pub(crate) const RESTRICTED_NODE_TYPES: [&str; 5] = [
     "HYBRID_LINUX",
     "HYPERPOD_LINUX",
 ];
-
-/// Quotes a value for a message.
-pub(crate) fn quoted(s: &str) -> String {
-    format!("\"{}\"", s.escape_debug())
-}
 
 /// A finding on a present value, known or not: at the value (a known value's origin becomes
 /// secondary locations); `None` when the value is absent.

@@ -2,8 +2,8 @@
 
 use super::access_policies::{ACCESS_POLICIES, lookup};
 use super::arn::{ArnParts, PrincipalKind, policy_arn};
-use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, EKS211, on_value, quoted};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, EKS211, on_value};
+use crate::diagnostic::{Diagnostic, Severity, quote, shown};
 use crate::ir::{Related, Val};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -11,7 +11,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let Val::Known(v) = &a.policy_arn {
             match policy_arn(&v.value) {
                 Err(problem) => out.push(
-                    on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quoted(&v.value.display())))
+                    on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quote(&v.value.display())))
                         .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated"),
                 ),
                 Ok(Some(name)) => match lookup(&name) {
@@ -89,7 +89,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let d = on_value(
                     EKS203,
                     scope,
-                    format!("{} is not an access scope type", quoted(other)),
+                    format!("{} is not an access scope type", quote(other)),
                 );
                 let lower = other.trim().to_ascii_lowercase();
                 out.push(if lower == "cluster" || lower == "namespace" {
@@ -102,7 +102,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         let Some(list) = namespaces else { continue };
-        let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+        // Each namespace's first occurrence, by name.
+        let mut seen: std::collections::HashMap<&str, crate::source::Span> = Default::default();
         for ns in list.value.iter().filter_map(Val::get) {
             let Some(name) = ns.value.as_str() else {
                 continue;
@@ -111,14 +112,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(on_value(
                     EKS206,
                     ns,
-                    format!("{} is not a valid namespace name or pattern", quoted(name)),
+                    format!("{} is not a valid namespace name or pattern", quote(name)),
                 ).with_help("namespaces are lowercase DNS labels (`[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63), optionally ending in one `*`"));
-            } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            } else if let Some(first) = seen.get(name) {
                 out.push(
                     on_value(
                         EKS206,
                         ns,
-                        format!("the namespace {} is listed twice", quoted(name)),
+                        format!("the namespace {} is listed twice", quote(name)),
                     )
                     .with_related([Related {
                         span: *first,
@@ -126,7 +127,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     }]),
                 );
             } else {
-                seen.push((name, ns.span));
+                seen.insert(name, ns.span);
             }
         }
     }
@@ -137,7 +138,7 @@ fn unknown_policy(v: &crate::ir::Spanned<crate::ir::Text>, name: &str) -> Diagno
     let d = on_value(
         EKS202,
         v,
-        format!("{name} is not a known AWS-managed access policy"),
+        format!("{} is not a known AWS-managed access policy", shown(name)),
     );
     let close = ACCESS_POLICIES
         .iter()

@@ -2,7 +2,7 @@
 
 use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
 use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Text, UnknownHint, Val};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -37,11 +37,13 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
                     EKS111,
                     *span,
                     format!(
-                        "the principal is the ARN of the caller identity `data.aws_caller_identity.{source_name}`, which is an STS session ARN when Terraform runs as a role"
+                        "the principal is the ARN of the caller identity `data.aws_caller_identity.{}`, which is an STS session ARN when Terraform runs as a role",
+                        shown(source_name)
                     ),
                 )
                 .with_help(format!(
-                    "use `data.aws_iam_session_context.{source_name}.issuer_arn` (with `arn = data.aws_caller_identity.{source_name}.arn`) to get the role ARN"
+                    "use `data.aws_iam_session_context.{name}.issuer_arn` (with `arn = data.aws_caller_identity.{name}.arn`) to get the role ARN",
+                    name = shown(source_name)
                 )),
             );
             return;
@@ -74,7 +76,7 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
                 on_value(
                     EKS101,
                     value,
-                    format!("{} is not a valid IAM role or user ARN: {problem}", super::quoted(arn)),
+                    format!("{} is not a valid IAM role or user ARN: {problem}", quote(arn)),
                 )
                 .with_help("use `arn:aws:iam::<12-digit account>:role/<path/><name>` or `...:user/<path/><name>`"),
             );
@@ -90,12 +92,15 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
     );
     let resource = parts.resource().unwrap_or_default();
     match (
-        resource.strip_prefix("assumed-role/").and_then(|r| r.split('/').next()),
+        resource
+            .strip_prefix("assumed-role/")
+            .and_then(|r| r.split('/').next()),
         parts.field(1),
         parts.field(4),
     ) {
         (Some(role), Some(partition), Some(account)) => d.with_help(format!(
-            "use the role's ARN instead: \"arn:{partition}:iam::{account}:role/{role}\" (add the role's path if it has one)"
+            "use the role's ARN instead: {} (add the role's path if it has one)",
+            quote(&format!("arn:{partition}:iam::{account}:role/{role}"))
         )),
         _ => d.with_help("use the ARN of the IAM role or user behind the session"),
     }
@@ -121,7 +126,7 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
             let message = match later {
                 Val::Known(v) => format!(
                     "{} already has an access entry in this cluster",
-                    super::quoted(&v.value.display())
+                    quote(&v.value.display())
                 ),
                 _ => "this principal (the same expression as the first entry's) already has an access entry in this cluster".into(),
             };

@@ -2,7 +2,7 @@
 
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
 use super::{Context, EKS401, EKS402, EKS403, EKS404, EKS405, EKS406, cluster_account, on_value};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, quote};
 use crate::ir::Val;
 
 const WRITE_POLICIES: [&str; 3] = [
@@ -81,7 +81,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             if matches {
                 out.push(
-                    on_value(EKS406, ns, format!("{name} is granted on kube-system through the namespace {pattern:?}"))
+                    on_value(EKS406, ns, format!("{name} is granted on kube-system through the namespace {}", quote(pattern)))
                         .with_help("write access to kube-system controls the cluster's own components; narrow the pattern"),
                 );
             }

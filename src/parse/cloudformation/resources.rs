@@ -30,6 +30,14 @@ const ACCESS_CONFIG_PROPERTIES: &[&str] = &[
     "AuthenticationMode",
     "BootstrapClusterCreatorAdminPermissions",
 ];
+/// The resource types read.
+const READ: [&str; 5] = [
+    "AWS::EKS::Cluster",
+    "AWS::EKS::AccessEntry",
+    "AWS::EKS::Capability",
+    "AWS::EKS::Nodegroup",
+    "AWS::EKS::FargateProfile",
+];
 /// The most items `AccessPolicies` may hold (`maxItems` in the schema).
 const MAX_ACCESS_POLICIES: usize = 20;
 
@@ -45,8 +53,12 @@ pub(super) fn lower(t: &Template) -> Model {
         if skipped {
             continue;
         }
+        let ty = resource.get("Type").and_then(Node::as_str);
+        if !ty.is_some_and(|t| READ.contains(&t)) {
+            continue;
+        }
         let properties = resource.get("Properties").map(|p| t.eval(p));
-        match t.resource_type(&key.name) {
+        match ty {
             Some("AWS::EKS::Cluster") => {
                 model
                     .clusters

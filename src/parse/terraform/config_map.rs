@@ -1,6 +1,7 @@
 //! The aws-auth ConfigMap in Terraform: `kubernetes_config_map`, `kubernetes_config_map_v1` and
-//! `kubernetes_config_map_v1_data` named `aws-auth` in `kube-system`, and the inputs of the
-//! `terraform-aws-modules/eks/aws//modules/aws-auth` submodule when its code was not read.
+//! `kubernetes_config_map_v1_data` named `aws-auth` in `kube-system` (the
+//! `terraform-aws-modules/eks/aws//modules/aws-auth` submodule writes one, read through its
+//! built-in model when it is not downloaded).
 //!
 //! A data value is read where it is written when its expression says what it holds:
 //! `yamlencode(...)` (or `jsonencode`, also YAML) of a value evaluated like any other, directly
@@ -9,9 +10,6 @@
 //! is parsed as YAML reported at the value.
 
 use super::eval::{Evaluator, Loc, Scope};
-use super::instances::{self, Expansion};
-use super::module::Module;
-use super::modules;
 use super::syntax::{Block, Expr, native_span};
 use super::value::{Placement, Sv, Value, to_text};
 use crate::ir::{ClusterLink, Model, Part, Related, Text, Unit, Val};
@@ -28,9 +26,6 @@ pub const RESOURCES: [&str; 3] = [
     "kubernetes_config_map_v1",
     "kubernetes_config_map_v1_data",
 ];
-
-/// The registry address of the aws-auth submodule (v20).
-const SUBMODULE: &str = "terraform-aws-modules/eks/aws//modules/aws-auth";
 
 /// How many locals a data value is followed through to find what it is written as.
 const MAX_LOCAL_HOPS: usize = 8;
@@ -89,71 +84,6 @@ pub fn resource(eval: &Evaluator, block: &Block, scope: &Scope, unit: &Unit, mod
             }
         };
         aws_auth::read(kind, shape, &target, &mut model.mappings);
-    }
-}
-
-/// Reads the aws-auth submodule's inputs of the calls whose module was not evaluated (not
-/// downloaded): the submodule writes them with `yamlencode` to `kube-system/aws-auth` unless
-/// `create` is false or neither `manage_aws_auth_configmap` (default true) nor
-/// `create_aws_auth_configmap` is true.
-pub fn submodule_calls(eval: &Evaluator, unit: &Unit, model: &mut Model) {
-    let calls: Vec<(&str, &Block)> = eval
-        .module
-        .calls()
-        .filter(|(_, b)| {
-            Module::call_source(b).is_some_and(|s| s.trim_end_matches('/') == SUBMODULE)
-        })
-        .collect();
-    let cluster = ClusterLink::default();
-    let target = Target {
-        unit,
-        cluster: &cluster,
-    };
-    for (name, block) in calls {
-        if !modules::children(eval, name).instances.is_empty() {
-            continue;
-        }
-        let root = Scope::default();
-        let bindings = match instances::expand(eval, &block.body, &root) {
-            Expansion::Single => vec![Vec::new()],
-            Expansion::Known { instances, .. } => {
-                instances.into_iter().map(|i| i.bindings).collect()
-            }
-            Expansion::Unknown(bindings) => vec![bindings],
-        };
-        for b in bindings {
-            let scope = root.with(b);
-            let flag = |name: &str, default: bool| match block.body.attr(name) {
-                None => Some(default),
-                Some(a) => match eval.eval(&a.value, &scope).value {
-                    Value::Bool(b) => Some(b),
-                    _ => None,
-                },
-            };
-            let create = flag("create", true);
-            let written = match (
-                flag("manage_aws_auth_configmap", true),
-                flag("create_aws_auth_configmap", false),
-            ) {
-                (Some(true), _) | (_, Some(true)) => Some(true),
-                (Some(false), Some(false)) => Some(false),
-                _ => None,
-            };
-            if create == Some(false) || written == Some(false) {
-                continue;
-            }
-            let reader = Reader {
-                eval,
-                scope: &scope,
-            };
-            let inputs = ["aws_auth_roles", "aws_auth_users", "aws_auth_accounts"];
-            for (input, (_, kind)) in inputs.iter().zip(DATA_KEYS) {
-                if let Some(a) = block.body.attr(input) {
-                    let shape = reader.value(&eval.eval(&a.value, &scope));
-                    aws_auth::read(kind, shape, &target, &mut model.mappings);
-                }
-            }
-        }
     }
 }
 

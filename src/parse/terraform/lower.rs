@@ -3,7 +3,7 @@
 //! are read by [`config_map`].
 
 use super::config_map;
-use super::eval::{Binding, Evaluator, META, Scope, iterate};
+use super::eval::{Binding, Evaluator, META, Scope, deployer_key, iterate};
 use super::instances::{self, Expansion, InstanceKey};
 use super::modules;
 use super::syntax::{Block, Body, Expr};
@@ -90,6 +90,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
         let ordering =
             (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, block));
         for (key, bindings) in instances {
+            let item = modules::item_anchor(&bindings);
             let scope = root.with(bindings);
             let r = Res {
                 eval,
@@ -98,6 +99,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 scope: &scope,
                 name,
                 key: key.map_or(String::new(), |k| k.to_string()),
+                item,
             };
             match kind {
                 "aws_eks_cluster" => model.clusters.push(r.cluster()),
@@ -116,7 +118,6 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
             }
         }
     }
-    config_map::submodule_calls(eval, &unit, model);
     modules::lower_children(eval, model);
 }
 
@@ -134,6 +135,9 @@ struct Res<'a, 'p> {
     name: &'a str,
     /// The instance key as in an address (`["admin"]`, `[0]`), or empty.
     key: String,
+    /// In a module instance, where the call passed the `for_each` item this instance was made
+    /// from (`admins` in `access_entries = { admins = {...} }`).
+    item: Option<Span>,
 }
 
 impl Res<'_, '_> {
@@ -142,7 +146,12 @@ impl Res<'_, '_> {
     }
 
     fn header(&self) -> Span {
-        self.place().header(self.block.header)
+        match self.place() {
+            Placement::Root => self.block.header,
+            place @ Placement::Module { .. } => {
+                self.item.unwrap_or_else(|| place.header(self.block.header))
+            }
+        }
     }
 
     fn value(&self, body: &Body, name: &str) -> Option<Sv> {
@@ -170,7 +179,10 @@ impl Res<'_, '_> {
         let Some(v) = self.value(body, "principal_arn") else {
             return Val::Absent;
         };
-        match (self.place().text(&v), deployer(&v)) {
+        match (
+            self.place().text(&v),
+            deployer(&v, &self.eval.frame.root_dir),
+        ) {
             (Val::Unknown { span, .. }, Some(caller_identity)) => Val::Unknown {
                 span,
                 hint: Some(UnknownHint::Deployer {
@@ -355,7 +367,7 @@ impl Res<'_, '_> {
             name: iterator,
             origin: Some(origin),
             value: Sv::new(
-                Value::Object(BTreeMap::from([
+                Value::object(BTreeMap::from([
                     ("key".to_string(), (key.span, key.clone())),
                     ("value".to_string(), (value.span, value.clone())),
                 ])),
@@ -376,20 +388,15 @@ impl Res<'_, '_> {
     }
 }
 
-/// Whether a value is the ARN of the identity that runs Terraform: `Some(Some(name))` for the
-/// caller itself (`data.aws_caller_identity.<name>.arn`), `Some(None)` for the IAM role or user
-/// behind its session (`data.aws_iam_session_context.<name>.issuer_arn`).
-fn deployer(v: &Sv) -> Option<Option<String>> {
+/// Whether a value is the ARN of the identity that runs Terraform for the root module in `root`:
+/// `Some(Some(name))` for the caller itself (`data.aws_caller_identity.<name>.arn`), `Some(None)`
+/// for the IAM role or user behind its session (the issuer of a session context of the caller).
+fn deployer(v: &Sv, root: &std::path::Path) -> Option<Option<String>> {
     match &v.value {
         Value::Unknown(Some(UnknownHint::CallerIdentityArn { source_name })) => {
             Some(Some(source_name.clone()))
         }
-        Value::Unknown(_) => {
-            let reference = v.reference.as_deref()?;
-            (reference.contains("::data.aws_iam_session_context.")
-                && reference.ends_with(".issuer_arn"))
-            .then_some(None)
-        }
+        Value::Unknown(_) => (v.reference.as_deref()? == deployer_key(root)).then_some(None),
         _ => None,
     }
 }

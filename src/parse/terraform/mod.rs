@@ -14,6 +14,7 @@ mod module;
 mod modules;
 mod operators;
 mod project;
+mod registry;
 mod syntax;
 #[cfg(test)]
 mod tests;

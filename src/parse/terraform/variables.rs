@@ -250,9 +250,16 @@ fn raw_value(raw: &str, ty: &Type, at: Span) -> Sv {
 fn respan(mut v: Sv, span: Span) -> Sv {
     v.span = span;
     v.value = match v.value {
-        Value::List(items) => Value::List(items.into_iter().map(|i| respan(i, span)).collect()),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
+        Value::List(items) => Value::list(
+            items
+                .into_inner()
+                .into_iter()
+                .map(|i| respan(i, span))
+                .collect(),
+        ),
+        Value::Object(map) => Value::object(
+            map.into_inner()
+                .into_iter()
                 .map(|(k, (_, v))| (k, (span, respan(v, span))))
                 .collect(),
         ),
@@ -276,25 +283,36 @@ fn convert(v: Sv, ty: &Type) -> Sv {
         }
         (Type::Number, Value::String(t)) => t
             .as_str()
-            .and_then(|s| s.trim().parse().ok())
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|n| n.is_finite())
             .map_or(Value::Unknown(None), Value::Number),
         (Type::Bool, Value::String(t)) => match t.as_str() {
             Some("true") => Value::Bool(true),
             Some("false") => Value::Bool(false),
             _ => Value::Unknown(None),
         },
-        (Type::List(inner), Value::List(items)) => {
-            Value::List(items.into_iter().map(|i| convert(i, inner)).collect())
-        }
-        (Type::Set(inner), Value::List(items)) => Value::List(to_set(
-            items.into_iter().map(|i| convert(i, inner)).collect(),
+        (Type::List(inner), Value::List(items)) => Value::list(
+            items
+                .into_inner()
+                .into_iter()
+                .map(|i| convert(i, inner))
+                .collect(),
+        ),
+        (Type::Set(inner), Value::List(items)) => Value::list(to_set(
+            items
+                .into_inner()
+                .into_iter()
+                .map(|i| convert(i, inner))
+                .collect(),
         )),
-        (Type::Map(inner), Value::Object(map)) => Value::Object(
-            map.into_iter()
+        (Type::Map(inner), Value::Object(map)) => Value::object(
+            map.into_inner()
+                .into_iter()
                 .map(|(k, (ks, v))| (k, (ks, convert(v, inner))))
                 .collect(),
         ),
-        (Type::Object(attrs), Value::Object(mut map)) => {
+        (Type::Object(attrs), Value::Object(map)) => {
+            let mut map = map.into_inner();
             for attr in attrs {
                 let given = map
                     .remove(&attr.name)
@@ -311,7 +329,7 @@ fn convert(v: Sv, ty: &Type) -> Sv {
                     map.insert(attr.name.clone(), v);
                 }
             }
-            Value::Object(map)
+            Value::object(map)
         }
         (_, value) => value,
     };

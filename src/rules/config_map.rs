@@ -109,7 +109,8 @@ fn list(kind: MappingKind) -> &'static str {
     }
 }
 
-/// EKS506, when the authenticator drops the mapping or it can never match; true when it does.
+/// EKS506, when the authenticator drops the mapping, it can never match, or its username keeps
+/// a placeholder as written; true when the mapping grants nothing.
 fn invalid(m: &ConfigMapMapping, out: &mut Vec<Diagnostic>) -> bool {
     let help =
         "the authenticator drops this mapping; fix it, or better, replace it with an access entry";
@@ -176,28 +177,22 @@ fn invalid(m: &ConfigMapMapping, out: &mut Vec<Diagnostic>) -> bool {
         }
         _ => {}
     }
-    if let Val::Known(u) = &m.username {
-        let text = u.value.known_prefix();
-        let other = placeholders(&u.value).find(|p| !PLACEHOLDERS.contains(p));
-        if let Some(p) = other {
-            out.push(
-                on_value(
-                    EKS506,
-                    u,
-                    format!(
-                        "the username placeholder {} is not one the authenticator substitutes",
-                        shown(p)
-                    ),
-                )
-                .with_help(format!(
-                    "use {} (in {})",
-                    PLACEHOLDERS.join(", "),
-                    quote(text)
-                )),
-            );
-            return true;
-        }
+    if let Val::Known(u) = &m.username
+        && let Some(p) = placeholders(&u.value).find(|p| !PLACEHOLDERS.contains(p))
+    {
+        out.push(
+            on_value(
+                EKS506,
+                u,
+                format!(
+                    "the username placeholder {} is not one the authenticator substitutes, so the username keeps it as written",
+                    shown(p)
+                ),
+            )
+            .with_help(format!("the authenticator substitutes {}", PLACEHOLDERS.join(", "))),
+        );
     }
+    // Such a username is kept as written: the mapping still applies.
     false
 }
 

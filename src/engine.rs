@@ -323,6 +323,9 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     }
     skipped.sort_by_key(|(id, _)| *id);
 
+    parse::manifest::join_directory_units(&mut model, |f| {
+        inputs.get(f.0 as usize).map(|i| i.dir.as_path())
+    });
     // The files whose findings are reported: those given (not read only for context), and,
     // unless only some files were given, the `.tfvars` files Terraform read.
     let partial = inputs.iter().any(|i| i.context);
@@ -331,7 +334,8 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         None => !partial && terraform.reported.contains(&file),
     };
     let settings_of = |file: FileId| settings[file.0 as usize];
-    let mut diagnostics = rules::check(&model, &|file| &settings_of(file).rule_options, &reported);
+    let rule_options: Vec<&RuleOptions> = settings.iter().map(|s| &s.rule_options).collect();
+    let mut diagnostics = rules::check(&model, &rule_options, &reported);
     // Built-in module models are not files a user can open: findings in them are reported at
     // the call's arguments, and their own lines are not shown.
     for d in &mut diagnostics {

@@ -6,19 +6,32 @@
 //! every object to its cluster.
 
 mod binding;
+mod config_map;
+mod created;
+mod tool;
 mod value;
 
 pub use binding::{Bindings, ClusterKey, Unit};
+pub use config_map::{ConfigMapMapping, MappingDefect, MappingKind};
+pub use created::{Capability, NodeRole};
+pub use tool::DeployTool;
 pub use value::{Part, Related, Spanned, Text, UnknownHint, Val};
 
 use crate::source::Span;
+use std::collections::BTreeMap;
 
-/// Clusters, access entries and policy associations of one or more files.
+/// Clusters, access entries and policy associations of one or more files, with the aws-auth
+/// mappings and the objects whose roles EKS gives access itself.
 #[derive(Debug, Default)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
     pub entries: Vec<AccessEntry>,
     pub associations: Vec<PolicyAssociation>,
+    pub mappings: Vec<ConfigMapMapping>,
+    pub capabilities: Vec<Capability>,
+    pub node_roles: Vec<NodeRole>,
+    /// The deploying tool of each unit whose tool is stricter than the EKS API.
+    pub tools: BTreeMap<Unit, DeployTool>,
     /// Keys of a module's access inputs that the module drops without a word (`username` in an
     /// item of `access_entries` given to a modelled registry module).
     pub dropped_fields: Vec<UnknownField>,
@@ -48,6 +61,10 @@ impl Model {
         self.clusters.extend(other.clusters);
         self.suppressions.extend(other.suppressions);
         self.entries.extend(other.entries);
+        self.mappings.extend(other.mappings);
+        self.capabilities.extend(other.capabilities);
+        self.node_roles.extend(other.node_roles);
+        self.tools.extend(other.tools);
         self.dropped_fields.extend(other.dropped_fields);
         self.unevaluated.extend(other.unevaluated);
         self.associations

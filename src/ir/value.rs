@@ -39,6 +39,14 @@ pub enum UnknownHint {
     /// The value of a named expression (`var.role_arn`, `aws_iam_role.node.arn`), the same
     /// wherever the same key appears: two principals with one key are one principal.
     Same { key: String },
+    /// The ARN of the identity that deploys `unit`, which creates the unit's clusters: the IAM
+    /// role or user behind its session (Terraform's `data.aws_iam_session_context.<name>.issuer_arn`),
+    /// or, when `caller_identity` names the data source it is read from, the caller itself
+    /// (`data.aws_caller_identity.<name>.arn`), an STS session ARN when it runs as a role.
+    Deployer {
+        unit: super::Unit,
+        caller_identity: Option<String>,
+    },
 }
 
 /// A field value: absent from the source, present but not statically known, or known.
@@ -219,6 +227,18 @@ impl Val<Text> {
                 hint: Some(UnknownHint::Same { key }),
                 ..
             } => Some(Cow::Owned(format!("\u{0}{key}"))),
+            // The session's issuer and the caller are one principal only when it runs as a user.
+            Val::Unknown {
+                hint:
+                    Some(UnknownHint::Deployer {
+                        unit,
+                        caller_identity,
+                    }),
+                ..
+            } => Some(Cow::Owned(format!(
+                "\u{0}deployer\u{0}{unit:?}\u{0}{}",
+                caller_identity.is_some()
+            ))),
             _ => None,
         }
     }

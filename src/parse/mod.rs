@@ -1,9 +1,12 @@
 //! Parsers: read each input format into the IR. Parsers know nothing of rules.
 
+pub mod aws_auth;
 pub mod budget;
 pub mod cloudformation;
 pub mod comments;
 pub mod eksctl;
+pub mod embedded;
+pub mod manifest;
 pub mod terraform;
 pub mod tree;
 
@@ -37,9 +40,9 @@ pub struct StructuredOptions {
 /// Why a YAML or JSON file was not linted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Skipped {
-    /// Neither a CloudFormation template nor an eksctl `ClusterConfig`.
+    /// Neither a CloudFormation template, an eksctl `ClusterConfig` nor the aws-auth ConfigMap.
     NotATemplate,
-    /// Several YAML documents, none of them an eksctl `ClusterConfig`: not a template.
+    /// Several YAML documents, none of them an eksctl `ClusterConfig` or the aws-auth ConfigMap.
     MultiDocument,
     /// Not valid YAML or JSON, and naming neither format.
     Unparsable,
@@ -53,10 +56,10 @@ impl std::fmt::Display for Skipped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Skipped::NotATemplate => {
-                "neither a CloudFormation template nor an eksctl ClusterConfig"
+                "neither a CloudFormation template, an eksctl ClusterConfig nor the aws-auth ConfigMap"
             }
             Skipped::MultiDocument => {
-                "several YAML documents and no eksctl ClusterConfig: not a template"
+                "several YAML documents and no eksctl ClusterConfig or aws-auth ConfigMap: not a template"
             }
             Skipped::Unparsable => "not valid YAML or JSON, and names neither format",
             Skipped::NotInfrastructure => {
@@ -67,7 +70,8 @@ impl std::fmt::Display for Skipped {
     }
 }
 
-/// Reads a YAML or JSON file as CloudFormation or eksctl, or says why it is not one.
+/// Reads a YAML or JSON file as CloudFormation, eksctl or aws-auth ConfigMap manifests, or says
+/// why it is none of them.
 ///
 /// A file that does not parse is reported only when its text names one of the two formats;
 /// other broken YAML and JSON files are not ours to judge.
@@ -99,6 +103,8 @@ pub fn structured(
             };
         }
     };
+    let aws_auth: Vec<&Node> = docs.iter().filter(|d| manifest::is_aws_auth(d)).collect();
+    let manifests = (!aws_auth.is_empty()).then(|| manifest::lower(file, text, &aws_auth));
     let (mut model, errors, scopes) = if docs.iter().any(eksctl::is_cluster_config) {
         let configs: Vec<Node> = docs.into_iter().filter(eksctl::is_cluster_config).collect();
         let (model, errors) = eksctl::lower(file, &configs);
@@ -116,10 +122,12 @@ pub fn structured(
                     resources(doc).into_iter().map(|(s, _)| s).collect(),
                 )
             }
+            _ if manifests.is_some() => (Model::default(), Vec::new(), Vec::new()),
             [_] => return Err(Skipped::NotATemplate),
             _ => return Err(Skipped::MultiDocument),
         }
     };
+    model.extend(manifests.unwrap_or_default());
     if !json {
         model
             .suppressions

@@ -39,11 +39,15 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     }));
                 }
             }
-            // No entry has this principal; only a known principal is surely none of them.
+            // No entry has this principal; only a known principal is surely none of them. The
+            // entry of a capability's role is created by EKS.
             None => {
                 let Val::Known(principal) = &assoc.principal else {
                     continue;
                 };
+                if cx.capability_for(key, &p).is_some() {
+                    continue;
+                }
                 let (any_entry, maybe) = *clusters.entry(key).or_insert_with(|| {
                     let mut entries = cx.cluster_entries(key).peekable();
                     let any = entries.peek().is_some();

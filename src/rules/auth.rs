@@ -85,7 +85,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// The cluster's mode as a secondary location: the written value, or the cluster's header.
-fn mode_related(cluster: &crate::ir::Cluster) -> Vec<Related> {
+pub(super) fn mode_related(cluster: &crate::ir::Cluster) -> Vec<Related> {
     match &cluster.auth_mode {
         Val::Known(m) => {
             let mut r = vec![Related {

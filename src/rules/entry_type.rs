@@ -3,7 +3,7 @@
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
 use super::{
     Context, EKS105, EKS106, EKS107, EKS108, EKS109, EKS110, ENTRY_TYPES, RESTRICTED_NODE_TYPES,
-    cluster_account, on_value, valid_type,
+    cluster_account, on_value,
 };
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::Val;
@@ -26,7 +26,29 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 None => d.with_help(format!("use one of: {}", ENTRY_TYPES.join(", "))),
             });
         }
-        let Some(ty) = valid_type(entry) else {
+        if let (Some((ty, t)), Some(tool)) = (entry.entry_type.str(), cx.tool(&entry.unit))
+            && let Some(types) = tool.entry_types
+            && ENTRY_TYPES.contains(&ty)
+            && !types.contains(&ty)
+        {
+            out.push(
+                on_value(
+                    EKS105,
+                    t,
+                    format!(
+                        "{} is a valid EKS access entry type, but {}'s list of types lacks it, so it refuses the entry",
+                        quote(ty),
+                        tool.name
+                    ),
+                )
+                .with_help(format!(
+                    "{} accepts {}; create this entry with a tool that passes the type to the EKS API (CloudFormation, the AWS CLI)",
+                    tool.name,
+                    types.join(", ")
+                )),
+            );
+        }
+        let Some(ty) = cx.entry_type(entry) else {
             continue;
         };
         if ty == "STANDARD" {
@@ -88,7 +110,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some((e, entry)) = cx.assoc_entry(a) else {
             continue;
         };
-        let Some(ty) = valid_type(entry) else {
+        let Some(ty) = cx.entry_type(entry) else {
             continue;
         };
         let span = assoc.policy_arn.span().unwrap_or(assoc.header);

@@ -2,10 +2,13 @@
 //!
 //! Rules read a [`Model`] and emit [`Diagnostic`]s; they know nothing of file formats.
 
+mod access_policies;
 mod arn;
 mod association;
 mod auth;
 mod catalog;
+mod config_map;
+mod created;
 mod entry_type;
 mod fields;
 mod identity;
@@ -19,7 +22,8 @@ pub use catalog::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    AccessEntry, AuthMode, Bindings, Cluster, ClusterKey, Model, PolicyAssociation, Text, Val,
+    AccessEntry, AuthMode, Bindings, Capability, Cluster, ClusterKey, DeployTool, Model,
+    PolicyAssociation, Text, Val,
 };
 use crate::source::{FileId, Span};
 use std::borrow::Cow;
@@ -32,13 +36,18 @@ pub struct RuleOptions {
     pub trusted_accounts: Vec<String>,
 }
 
+/// The options of a file that no configuration governs.
+static DEFAULT_OPTIONS: RuleOptions = RuleOptions {
+    trusted_accounts: Vec::new(),
+};
+
 /// Runs every rule over the model. The result is unsorted and may hold the same finding twice
 /// when two objects share one written value; the engine sorts and deduplicates. `reported`
 /// tells the files whose findings are reported (all, unless only some files were named): a
 /// finding about two places points at the one in a reported file.
 pub fn check<'a>(
     model: &'a Model,
-    options: &'a dyn Fn(FileId) -> &'a RuleOptions,
+    options: &'a [&'a RuleOptions],
     reported: &'a dyn Fn(FileId) -> bool,
 ) -> Vec<Diagnostic> {
     let cx = Context::new(model, options, reported);
@@ -53,6 +62,8 @@ pub fn check<'a>(
         association::check,
         auth::check,
         security::check,
+        config_map::check,
+        created::check,
         unevaluated::check,
     ] {
         rule(&cx, &mut out);
@@ -63,20 +74,22 @@ pub fn check<'a>(
 /// The model with each entry and association bound to its cluster.
 pub(crate) struct Context<'a> {
     pub model: &'a Model,
-    /// The options of the configuration of a file.
-    pub options: &'a dyn Fn(FileId) -> &'a RuleOptions,
+    /// The options of the configuration of each file, by file id.
+    options: &'a [&'a RuleOptions],
     reported: &'a dyn Fn(FileId) -> bool,
     bindings: Bindings,
     /// The entries of each cluster, in model order.
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
     /// The first entry of each cluster for each known principal.
     entry_by_principal: HashMap<(ClusterKey, Cow<'a, str>), usize>,
+    /// The first capability of each cluster for each known role.
+    capability_by_role: HashMap<(ClusterKey, Cow<'a, str>), usize>,
 }
 
 impl<'a> Context<'a> {
     fn new(
         model: &'a Model,
-        options: &'a dyn Fn(FileId) -> &'a RuleOptions,
+        options: &'a [&'a RuleOptions],
         reported: &'a dyn Fn(FileId) -> bool,
     ) -> Context<'a> {
         let bindings = Bindings::new(model);
@@ -91,6 +104,12 @@ impl<'a> Context<'a> {
                 entry_by_principal.entry((key.clone(), p)).or_insert(i);
             }
         }
+        let mut capability_by_role = HashMap::new();
+        for (i, c) in model.capabilities.iter().enumerate() {
+            if let (Some(key), Some(role)) = (bindings.capability(i), c.role.identity()) {
+                capability_by_role.entry((key.clone(), role)).or_insert(i);
+            }
+        }
         Context {
             model,
             options,
@@ -98,7 +117,59 @@ impl<'a> Context<'a> {
             bindings,
             entries_by_cluster,
             entry_by_principal,
+            capability_by_role,
         }
+    }
+
+    /// The capability of a cluster whose role is `principal` (EKS creates its entry).
+    pub fn capability_for(&self, key: &ClusterKey, principal: &str) -> Option<&'a Capability> {
+        let i = *self
+            .capability_by_role
+            .get(&(key.clone(), Cow::Borrowed(principal)))?;
+        Some(&self.model.capabilities[i])
+    }
+
+    /// The tool that deploys a unit, where it is stricter than the EKS API.
+    pub fn tool(&self, unit: &crate::ir::Unit) -> Option<&'a DeployTool> {
+        self.model.tools.get(unit)
+    }
+
+    /// The type of an entry when its deploying tool accepts it (absent means `STANDARD`);
+    /// `None` when unknown or refused (EKS105).
+    pub fn entry_type(&self, entry: &'a AccessEntry) -> Option<&'a str> {
+        let ty = match &entry.entry_type {
+            Val::Absent => "STANDARD",
+            Val::Unknown { .. } => return None,
+            Val::Known(s) => s.value.as_str().filter(|t| ENTRY_TYPES.contains(t))?,
+        };
+        let tool_types = self.tool(&entry.unit).and_then(|t| t.entry_types);
+        tool_types
+            .is_none_or(|types| types.contains(&ty))
+            .then_some(ty)
+    }
+
+    pub fn mappings(&self) -> impl Iterator<Item = (usize, &'a crate::ir::ConfigMapMapping)> {
+        self.model.mappings.iter().enumerate()
+    }
+
+    pub fn mapping_key(&self, mapping: usize) -> Option<&ClusterKey> {
+        self.bindings.mapping(mapping)
+    }
+
+    /// The cluster of a key, when it is defined in the linted files.
+    pub fn cluster(&self, key: &ClusterKey) -> Option<&'a Cluster> {
+        match key {
+            ClusterKey::Defined(i) => Some(&self.model.clusters[*i]),
+            _ => None,
+        }
+    }
+
+    /// The options of the configuration of a file.
+    pub fn options(&self, file: FileId) -> &'a RuleOptions {
+        self.options
+            .get(file.0 as usize)
+            .copied()
+            .unwrap_or(&DEFAULT_OPTIONS)
     }
 
     /// Of two places of one finding (a duplicate and the first), the one the finding points at
@@ -156,10 +227,28 @@ impl<'a> Context<'a> {
 
     /// The cluster an entry belongs to, when it is defined in the linted files.
     pub fn entry_cluster(&self, entry: usize) -> Option<&'a Cluster> {
-        match self.entry_key(entry)? {
-            ClusterKey::Defined(i) => Some(&self.model.clusters[*i]),
-            _ => None,
-        }
+        self.cluster(self.entry_key(entry)?)
+    }
+
+    /// The node roles (managed node groups, Fargate profiles) of a cluster or of a unit.
+    pub fn node_roles(
+        &self,
+        key: &ClusterKey,
+        unit: &crate::ir::Unit,
+    ) -> impl Iterator<Item = &'a crate::ir::NodeRole> {
+        let model = self.model;
+        let bindings = &self.bindings;
+        model
+            .node_roles
+            .iter()
+            .enumerate()
+            .filter(move |(i, n)| match bindings.node_role(*i) {
+                Some(k) if k == key => true,
+                // One of the unit's own whose cluster is not known may be this cluster's.
+                Some(ClusterKey::Defined(_)) => false,
+                _ => n.unit == *unit,
+            })
+            .map(|(_, n)| n)
     }
 
     /// The entry an association belongs to: its owner when inline, otherwise the entry of the
@@ -210,15 +299,6 @@ pub(crate) const RESTRICTED_NODE_TYPES: [&str; 5] = [
     "HYBRID_LINUX",
     "HYPERPOD_LINUX",
 ];
-
-/// The type of an entry when it is valid (absent means `STANDARD`); `None` when unknown or invalid.
-pub(crate) fn valid_type(entry: &AccessEntry) -> Option<&str> {
-    match &entry.entry_type {
-        Val::Absent => Some("STANDARD"),
-        Val::Unknown { .. } => None,
-        Val::Known(s) => s.value.as_str().filter(|t| ENTRY_TYPES.contains(t)),
-    }
-}
 
 /// A finding on a present value, known or not: at the value (a known value's origin becomes
 /// secondary locations); `None` when the value is absent.

@@ -23,7 +23,14 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
         Val::Known(v) => v,
         Val::Unknown {
             span,
-            hint: Some(UnknownHint::CallerIdentityArn { source_name }),
+            hint:
+                Some(
+                    UnknownHint::CallerIdentityArn { source_name }
+                    | UnknownHint::Deployer {
+                        caller_identity: Some(source_name),
+                        ..
+                    },
+                ),
         } => {
             out.push(
                 Diagnostic::new(

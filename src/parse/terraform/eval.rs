@@ -619,12 +619,7 @@ impl<'p> Evaluator<'p> {
             arn.value,
             Value::Unknown(Some(UnknownHint::CallerIdentityArn { .. }))
         )
-        .then(|| {
-            format!(
-                "{}::data.aws_iam_session_context.issuer_arn",
-                self.frame.root_dir.display()
-            )
-        })
+        .then(|| deployer_key(&self.frame.root_dir))
     }
 
     /// An unknown value for an undeclared variable or local, remembering what it names.
@@ -804,6 +799,15 @@ impl<'p> Evaluator<'p> {
         }
         Sv::new(Value::object(map), block.header)
     }
+}
+
+/// The sameness key of the IAM role or user that runs Terraform for the root module in `root`
+/// (the issuer of a session context of the caller identity), the same in every module it calls.
+pub fn deployer_key(root: &std::path::Path) -> String {
+    format!(
+        "{}::data.aws_iam_session_context.issuer_arn",
+        root.display()
+    )
 }
 
 /// A traversal operator.

@@ -31,6 +31,7 @@ const NESTED: &[(&str, usize)] = &[
     ("access_config", 0),
     ("compute_config", 0),
     ("remote_network_config", 0),
+    ("metadata", 0),
     ("content", 0),
     ("lifecycle", 0),
     ("timeouts", 0),

@@ -2,6 +2,9 @@
 //! be known the way Terraform would (variables, `.tfvars`, locals, `for_each`/`count`,
 //! functions, local modules), and lower the EKS resources of each module instance to the IR.
 
+mod config_map;
+#[cfg(test)]
+mod config_map_tests;
 mod eval;
 mod functions;
 mod instances;

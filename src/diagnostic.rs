@@ -49,6 +49,8 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     pub help: Option<String>,
     pub suppressed: Option<Suppression>,
+    /// The edits that correct the finding, when its rule has them.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -62,7 +64,13 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             suppressed: None,
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Diagnostic {
+        self.fix = fix;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {

@@ -7,9 +7,11 @@
 
 mod binding;
 mod value;
+mod written;
 
 pub use binding::{Bindings, ClusterKey, Unit};
 pub use value::{Part, Related, Spanned, Text, UnknownHint, Val};
+pub use written::{Insertion, Literal, Quoting, Written};
 
 use crate::source::Span;
 
@@ -39,6 +41,10 @@ pub struct Suppression {
     pub reason: Option<String>,
     /// Where the suppression is written (reported when it suppresses nothing).
     pub written: Span,
+    /// The span that removes the whole suppression (its line, when it is alone on it).
+    pub remove: Option<Span>,
+    /// For each of `rules`, the span that removes it (with one separator) from the list.
+    pub remove_rule: Vec<Option<Span>>,
 }
 
 impl Model {
@@ -95,6 +101,10 @@ pub struct UnknownField {
     pub span: Span,
     /// The field names this object accepts (for "did you mean" suggestions).
     pub expected: &'static [&'static str],
+    /// The name as written, when a fix can rename it there.
+    pub literal: Option<Literal>,
+    /// The names of the object's other fields (a rename must not duplicate one).
+    pub siblings: Vec<String>,
 }
 
 /// A module call whose module could not be evaluated (neither local, downloaded nor modelled),
@@ -195,6 +205,8 @@ pub struct Ordering {
     pub module: String,
     /// Resource addresses this association waits for (referenced or in `depends_on`).
     pub after: Vec<String>,
+    /// Where an address is added to make the association wait for it, when one can be.
+    pub depends_on: Option<Insertion>,
 }
 
 /// An access policy association (a separate resource, or an inline item of an entry).

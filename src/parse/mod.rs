@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod cloudformation;
 pub mod comments;
+pub mod edits;
 pub mod eksctl;
 pub mod terraform;
 pub mod tree;
@@ -158,15 +159,17 @@ fn metadata_suppressions(file: FileId, text: &str, doc: &Node) -> Vec<Suppressio
             let tree::NodeKind::Seq(items) = &list.kind else {
                 return None;
             };
-            let rules = items
+            let (rules, remove_rule) = items
                 .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect();
+                .filter_map(|i| Some((i.as_str()?.to_string(), i.written.item)))
+                .unzip();
             Some(Suppression {
                 covers,
                 rules,
                 reason: None,
                 written: list.span,
+                remove: None,
+                remove_rule,
             })
         })
         .collect()

@@ -122,6 +122,15 @@ struct LintArgs {
     /// Terraform module).
     #[arg(long)]
     all_findings: bool,
+    /// Apply the safe fixes in place, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply the unsafe fixes (they change what the configuration means).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them (the exit code is the lint's).
+    #[arg(long)]
+    diff: bool,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -215,15 +224,34 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
             .map_err(|_| format!("configuration: fail-on {:?}", s.get_ref()))?,
     };
 
+    if args.fix || args.unsafe_fixes || args.diff {
+        return run_fixes(args, &config, options, fail_on);
+    }
     let (inputs, unreadable) = read_inputs(args, &config, &options.terraform.boundary)?;
-    let named: std::collections::HashSet<String> = inputs
+    let named = named_files(&inputs);
+    let report = lint(inputs, &options);
+    emit(args, &report, &unreadable, &named)?;
+    Ok(exit_code(&report, &unreadable, fail_on))
+}
+
+/// The display paths of the files named on the command line.
+fn named_files(inputs: &[Input]) -> std::collections::HashSet<String> {
+    inputs
         .iter()
         .filter(|i| i.explicit)
         .map(|i| i.display.clone())
-        .collect();
-    let report = lint(inputs, &options);
+        .collect()
+}
+
+/// Prints the errors and skipped files of a run and renders its report.
+fn emit(
+    args: &LintArgs,
+    report: &report::Report,
+    unreadable: &[String],
+    named: &std::collections::HashSet<String>,
+) -> Result<(), String> {
     // Paths are escaped: a directory's name must not start a line of its own in a CI log.
-    for why in &unreadable {
+    for why in unreadable {
         eprintln!("ekslint: error: {}", visible(why));
     }
     // A file the user named is never skipped in silence.
@@ -250,12 +278,21 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         quiet: args.quiet,
     };
     let mut buf = Vec::new();
-    report::render(args.format, &report, &render, &mut buf).map_err(|e| e.to_string())?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &buf).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => print_stdout(&String::from_utf8_lossy(&buf))?,
-    }
+    report::render(args.format, report, &render, &mut buf).map_err(|e| e.to_string())?;
+    write_output(args, &buf)
+}
 
+/// Writes to `--output`, or standard output.
+fn write_output(args: &LintArgs, buf: &[u8]) -> Result<(), String> {
+    match &args.output {
+        Some(path) => std::fs::write(path, buf).map_err(|e| format!("{}: {e}", path.display())),
+        None => print_stdout(&String::from_utf8_lossy(buf)),
+    }
+}
+
+/// The exit code of a report: 2 when a file could not be read or parsed, 1 when a finding is
+/// at or above `fail_on`.
+fn exit_code(report: &report::Report, unreadable: &[String], fail_on: FailOn) -> ExitCode {
     let active = report.diagnostics.iter().filter(|d| d.suppressed.is_none());
     if !unreadable.is_empty()
         || report
@@ -263,7 +300,7 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
             .iter()
             .any(|d| d.rule == rules::EKS000.id)
     {
-        return Ok(ExitCode::from(2));
+        return ExitCode::from(2);
     }
     let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -272,11 +309,136 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| active.clone().any(|d| d.severity >= t));
-    Ok(if failed {
+    if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
+}
+
+/// The files of a `--fix` or `--diff` run, read through the boundary (with the fixed texts).
+struct FixFiles<'a> {
+    args: &'a LintArgs,
+    config: &'a Config,
+    options: crate::engine::LintOptions,
+    /// What the first pass could not read.
+    unreadable: Option<Vec<String>>,
+    named: std::collections::HashSet<String>,
+}
+
+impl crate::fix::run::Files for FixFiles<'_> {
+    fn lint(&mut self, overlay: &std::sync::Arc<crate::fix::run::Overlay>) -> report::Report {
+        let mut boundary = self.options.terraform.boundary.clone();
+        boundary.set_overlay(overlay.clone());
+        let boundary_before = std::mem::replace(&mut self.options.terraform.boundary, boundary);
+        let read = read_inputs(self.args, self.config, &self.options.terraform.boundary);
+        let report = match read {
+            Ok((inputs, unreadable)) => {
+                if self.unreadable.is_none() {
+                    self.named = named_files(&inputs);
+                    self.unreadable = Some(unreadable);
+                }
+                lint(inputs, &self.options)
+            }
+            Err(e) => {
+                self.unreadable.get_or_insert_with(Vec::new).push(e);
+                lint(Vec::new(), &self.options)
+            }
+        };
+        self.options.terraform.boundary = boundary_before;
+        report
+    }
+
+    fn writable(&self, display: &str) -> Result<PathBuf, String> {
+        crate::fix::write::writable(&self.options.terraform.boundary, Path::new(display))
+    }
+
+    fn read(&self, real: &PathBuf) -> Result<Vec<u8>, String> {
+        self.options
+            .terraform
+            .boundary
+            .read(real)
+            .map_err(|e| format!("{}: {e}", real.display()))
+    }
+}
+
+/// `--fix`, `--unsafe-fixes` and `--diff`: apply the fixes (in memory), then write the files and
+/// report what remains, or print the diff and exit as the lint would.
+fn run_fixes(
+    args: &LintArgs,
+    config: &Config,
+    options: crate::engine::LintOptions,
+    fail_on: FailOn,
+) -> Result<ExitCode, String> {
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        return Err("--fix and --diff work on files, not standard input".into());
+    }
+    let safety = if args.unsafe_fixes {
+        crate::fix::Safety::Unsafe
+    } else {
+        crate::fix::Safety::Safe
+    };
+    let mut files = FixFiles {
+        args,
+        config,
+        options,
+        unreadable: None,
+        named: Default::default(),
+    };
+    let outcome = crate::fix::run::fix(&mut files, safety);
+    let unreadable = files.unreadable.take().unwrap_or_default();
+    let mut errors = outcome.errors;
+    let changed = outcome.changes.len();
+    if args.diff {
+        let diff: String = outcome
+            .changes
+            .iter()
+            .map(|c| {
+                crate::fix::diff::unified(
+                    &c.display,
+                    &String::from_utf8_lossy(&c.old),
+                    &String::from_utf8_lossy(&c.new),
+                )
+            })
+            .collect();
+        for e in &errors {
+            eprintln!("ekslint: error: {}", visible(e));
+        }
+        write_output(args, diff.as_bytes())?;
+        eprintln!(
+            "ekslint: {} would apply {} in {}",
+            if args.unsafe_fixes { "--unsafe-fixes" } else { "--fix" },
+            count(outcome.applied, "fix", "fixes"),
+            count(changed, "file", "files")
+        );
+        let before = outcome.before.as_ref().unwrap_or(&outcome.after);
+        return Ok(exit_code(before, &unreadable, fail_on));
+    }
+    for change in &outcome.changes {
+        let written = crate::fix::write::writable(&files.options.terraform.boundary, &change.real)
+            .and_then(|real| crate::fix::write::replace(&real, &change.new));
+        if let Err(e) = written {
+            errors.push(e);
+        }
+    }
+    emit(args, &outcome.after, &unreadable, &files.named)?;
+    for e in &errors {
+        eprintln!("ekslint: error: {}", visible(e));
+    }
+    eprintln!(
+        "ekslint: applied {} in {}",
+        count(outcome.applied, "fix", "fixes"),
+        count(changed, "file", "files")
+    );
+    if !errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(exit_code(&outcome.after, &unreadable, fail_on))
+}
+
+/// `1 fix`, `2 fixes`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Usage errors clap cannot see: `--stdin-filename` without `-`, and a path that does not

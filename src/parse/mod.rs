@@ -129,6 +129,27 @@ pub fn structured(
     Ok((model, errors))
 }
 
+/// The syntax error of a file's text, read as a lint run reads a file of that name (Terraform
+/// for `.tf`, `.tf.json` and `.tfvars`, else YAML or JSON); `None` when it parses.
+pub fn syntax_error(name: &str, text: &str) -> Option<String> {
+    let terraform = [".tf", ".tf.json", ".tfvars", ".tfvars.json"];
+    if terraform.iter().any(|s| name.ends_with(s)) {
+        let blanked = match text.strip_prefix(BOM) {
+            Some(rest) => Cow::Owned(format!("{:1$}{rest}", "", BOM.len())),
+            None => Cow::Borrowed(text),
+        };
+        return terraform::syntax_error(name, &blanked);
+    }
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let file = FileId(0);
+    let parsed = if name.ends_with(".json") || body.trim_start().starts_with('{') {
+        tree::parse_json(file, &format!("{:1$}{body}", "", text.len() - body.len())).map(|_| ())
+    } else {
+        tree::parse_yaml(file, text).map(|_| ())
+    };
+    parsed.err().map(|e| e.message)
+}
+
 /// Whether a YAML or JSON text names CloudFormation or eksctl: such a file is reported when it
 /// cannot be read, other files are not ours to judge.
 pub fn names_a_format(text: &str) -> bool {

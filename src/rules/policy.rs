@@ -1,9 +1,12 @@
 //! EKS201-EKS206: the policy ARN and access scope of an association.
 
 use super::arn::policy_arn;
-use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, on_value};
+use super::{
+    Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, on_value, remove_item, rewrite,
+};
 use crate::diagnostic::{Diagnostic, quote, shown};
-use crate::ir::{Related, Val};
+use crate::fix::Fix;
+use crate::ir::{Related, Spanned, Text, Val};
 
 /// AWS-managed access policies: the names `ListAccessPolicies` returns and the EKS User Guide's
 /// access policy reference lists (`access-policy-permissions.html`).
@@ -51,7 +54,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             match policy_arn(&v.value) {
                 Err(problem) => out.push(
                     on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quote(&v.value.display())))
-                        .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated"),
+                        .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated")
+                        .with_fix(full_arn(v)),
                 ),
                 Ok(Some(name)) if !ACCESS_POLICIES.contains(&name.as_str()) => {
                     let d = on_value(EKS202, v, format!("{} is not a known AWS-managed access policy", shown(&name)));
@@ -121,6 +125,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     d.with_help(format!(
                         "did you mean \"{lower}\"? Scope types are lowercase"
                     ))
+                    .with_fix(rewrite(EKS203, scope, &lower))
                 } else {
                     d.with_help("use \"cluster\" or \"namespace\"")
                 });
@@ -149,13 +154,28 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .with_related([Related {
                         span: *first,
                         message: "first listed here".into(),
-                    }]),
+                    }])
+                    .with_fix(remove_item(EKS206, ns, "Remove the repeated namespace")),
                 );
             } else {
                 seen.insert(name, ns.span);
             }
         }
     }
+}
+
+/// For a bare access policy name (`AmazonEKSViewPolicy`), the fix that writes its full ARN in
+/// the `aws` partition (another partition's ARN differs: the fix is unsafe).
+fn full_arn(v: &Spanned<Text>) -> Option<Fix> {
+    let name = v.value.as_str()?.trim();
+    let policy = ACCESS_POLICIES
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(name))?;
+    rewrite(
+        EKS201,
+        v,
+        &format!("arn:aws:eks::aws:cluster-access-policy/{policy}"),
+    )
 }
 
 /// A DNS-1123 label, optionally ending in one `*` wildcard (`dev-*`, `*`).

@@ -28,7 +28,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List every rule: id, name, severity, summary.
+    /// List every rule: id, name, severity, fix (safe, unsafe or -), summary.
     Rules {
         /// Print a Markdown table (the one in README.md).
         #[arg(long)]
@@ -172,10 +172,11 @@ fn list_rules(markdown: bool) -> Result<ExitCode, String> {
     let mut out = String::new();
     for r in rules::RULES {
         out.push_str(&format!(
-            "{}  {:<40} {:<8} {}\n",
+            "{}  {:<40} {:<8} {:<7} {}\n",
             r.id,
             r.name,
             r.severity.as_str(),
+            r.fix.map_or("-", crate::fix::Safety::as_str),
             r.summary
         ));
     }
@@ -186,11 +187,12 @@ fn list_rules(markdown: bool) -> Result<ExitCode, String> {
 fn explain(key: &str) -> Result<ExitCode, String> {
     let rule = rules::resolve(key)?;
     print_stdout(&format!(
-        "{} {} ({})\n\n{}\n\n{}",
+        "{} {} ({})\n\n{}\n{}\n\n{}",
         rule.id,
         rule.name,
         rule.severity.as_str(),
         rule.summary,
+        rule.fix_line(),
         rule.explanation()
     ))?;
     Ok(ExitCode::SUCCESS)
@@ -407,7 +409,11 @@ fn run_fixes(
         write_output(args, diff.as_bytes())?;
         eprintln!(
             "ekslint: {} would apply {} in {}",
-            if args.unsafe_fixes { "--unsafe-fixes" } else { "--fix" },
+            if args.unsafe_fixes {
+                "--unsafe-fixes"
+            } else {
+                "--fix"
+            },
             count(outcome.applied, "fix", "fixes"),
             count(changed, "file", "files")
         );

@@ -528,6 +528,8 @@ mod tests {
             rules: rules.iter().map(|r| r.to_string()).collect(),
             reason: Some(reason.into()),
             written: Span::new(FileId(file), covers.0, covers.0),
+            remove: None,
+            remove_rule: vec![None; rules.len()],
         }
     }
 

@@ -9,8 +9,8 @@
 //! of its content.
 
 use crate::limits::DEFAULT_MAX_FILE_BYTES;
-use std::fmt;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;

@@ -119,7 +119,10 @@ pub fn settle(diagnostics: &mut [Diagnostic], editable: impl Fn(FileId) -> bool)
     }
     let mut disputed: HashMap<&'static str, BTreeSet<Edit>> = HashMap::new();
     // Suppressions are not values that instances share: each unused rule id is its own edit.
-    for d in diagnostics.iter().filter(|d| d.rule != crate::rules::EKS003.id) {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.rule != crate::rules::EKS003.id)
+    {
         let Some(edits) = by_rule.get(d.rule) else {
             continue;
         };

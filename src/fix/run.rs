@@ -141,8 +141,8 @@ fn fixed_text(
     originals
         .entry(real.clone())
         .or_insert_with(|| (display.to_string(), current.clone()));
-    let text = String::from_utf8(current)
-        .map_err(|_| format!("{display}: not UTF-8; not fixed"))?;
+    let text =
+        String::from_utf8(current).map_err(|_| format!("{display}: not UTF-8; not fixed"))?;
     let edits = apply::edits_in(chosen, id);
     let new = apply::apply(&text, &edits)
         .ok_or_else(|| format!("{display}: changed while it was fixed; not fixed"))?;

@@ -18,7 +18,10 @@ pub fn writable(boundary: &Boundary, path: &Path) -> Result<PathBuf, String> {
     }
     let meta = std::fs::metadata(&real).map_err(|e| format!("{}: {e}", path.display()))?;
     if !meta.is_file() {
-        return Err(format!("{}: not a regular file; not written", path.display()));
+        return Err(format!(
+            "{}: not a regular file; not written",
+            path.display()
+        ));
     }
     Ok(real)
 }
@@ -63,7 +66,12 @@ mod tests {
         std::os::unix::fs::symlink(&file, &link).unwrap();
         let real = writable(&boundary, &link).unwrap();
         replace(&real, b"c").unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(std::fs::read(&file).unwrap(), b"c");
         // A link out of the project is not written.
         std::fs::write(outside.path().join("x.tf"), "x").unwrap();

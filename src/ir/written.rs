@@ -45,8 +45,9 @@ impl Literal {
             Quoting::HclIdentifier => is_identifier(value).then(|| value.to_string()),
             Quoting::TerraformJson => Some(escape_templates(&escape(value, true))),
             Quoting::Json | Quoting::YamlDouble => Some(escape(value, true)),
-            Quoting::YamlSingle => (!value.chars().any(char::is_control))
-                .then(|| value.replace('\'', "''")),
+            Quoting::YamlSingle => {
+                (!value.chars().any(char::is_control)).then(|| value.replace('\'', "''"))
+            }
             Quoting::YamlPlain if plain_yaml(value) => Some(value.to_string()),
             Quoting::YamlPlain => Some(format!("\"{}\"", escape(value, true))),
         }
@@ -149,10 +150,16 @@ mod tests {
             lit(Quoting::TerraformJson).write(v).unwrap(),
             "a\\\"b\\\\$${c}%%{d}\\n"
         );
-        assert_eq!(lit(Quoting::Json).write(v).unwrap(), "a\\\"b\\\\${c}%{d}\\n");
+        assert_eq!(
+            lit(Quoting::Json).write(v).unwrap(),
+            "a\\\"b\\\\${c}%{d}\\n"
+        );
         assert_eq!(lit(Quoting::YamlSingle).write("it's").unwrap(), "it''s");
         assert_eq!(lit(Quoting::YamlSingle).write("a\nb"), None);
-        assert_eq!(lit(Quoting::YamlPlain).write("EC2_LINUX").unwrap(), "EC2_LINUX");
+        assert_eq!(
+            lit(Quoting::YamlPlain).write("EC2_LINUX").unwrap(),
+            "EC2_LINUX"
+        );
         assert_eq!(
             lit(Quoting::YamlPlain)
                 .write("arn:aws:iam::111122223333:role/a")

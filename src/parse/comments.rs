@@ -140,7 +140,9 @@ mod tests {
         assert!(removed(s[1].remove_rule[1]).contains("# ekslint:ignore EKS104\nresource"));
         assert!(removed(s[1].remove_rule[0]).contains("# ekslint:ignore EKS105\nresource"));
         assert!(removed(s[0].remove).starts_with("a = 1\n# ekslint:ignore EKS104"));
-        assert!(removed(s[1].remove).starts_with("a = 1 # ekslint:ignore EKS101 -- known\nresource"));
+        assert!(
+            removed(s[1].remove).starts_with("a = 1 # ekslint:ignore EKS101 -- known\nresource")
+        );
         assert_eq!(s[0].remove_rule, [None]);
         assert_eq!(s[1].covers, block);
         assert_eq!(s[2].covers, Span::new(f, 0, text.len()));

@@ -55,12 +55,13 @@ fn removal(
         ListSyntax::Commas { trailing_comma } => {
             let prev_end = i.checked_sub(1).map(|p| items[p].1);
             let next_start = items.get(i + 1).map(|n| n.0);
-            let comma_after = text[end..]
-                .trim_start_matches([' ', '\t'])
-                .starts_with(',');
+            let comma_after = text[end..].trim_start_matches([' ', '\t']).starts_with(',');
             // JSON: the last item goes with the comma before it.
-            if !trailing_comma && next_start.is_none() && !comma_after {
-                let prev = prev_end?;
+            if !trailing_comma
+                && next_start.is_none()
+                && !comma_after
+                && let Some(prev) = prev_end
+            {
                 let between = &text[prev..start];
                 let comma = prev + between.find(',')?;
                 return between
@@ -207,10 +208,7 @@ mod tests {
                 Some("g = [\"a\", \"b\"]".into()),
             ]
         );
-        assert_eq!(
-            removed("[\"a\"]", &["\"a\""], JSON),
-            [Some("[]".into())]
-        );
+        assert_eq!(removed("[\"a\"]", &["\"a\""], JSON), [Some("[]".into())]);
         assert_eq!(
             removed("[a, b, a]", &["a", "b", "a"], HCL)[2],
             Some("[a, b]".into())
@@ -253,10 +251,7 @@ mod tests {
             removed(eof, &["a", "a"], ListSyntax::Dashes)[1].as_deref(),
             Some("groups:\r\n- a")
         );
-        assert_eq!(
-            removed("- - a\n", &["a"], ListSyntax::Dashes),
-            [None]
-        );
+        assert_eq!(removed("- - a\n", &["a"], ListSyntax::Dashes), [None]);
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! EKS301-EKS304 and EKS407: the cluster's authentication mode.
 
-use super::{
-    Context, EKS301, EKS302, EKS303, EKS304, EKS407, effective_mode, on_value, rewrite,
-};
+use super::{Context, EKS301, EKS302, EKS303, EKS304, EKS407, effective_mode, on_value, rewrite};
 use crate::diagnostic::{Diagnostic, quote};
 use crate::ir::{AuthMode, Related, Val};
 

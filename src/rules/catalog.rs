@@ -29,12 +29,14 @@ impl RuleMeta {
         format!("{RULES_DOC_URI}{}-{}.md", self.id, self.name)
     }
 
-    /// What `rules` and `explain` say of the rule's fix.
-    pub fn fix_label(&self) -> &'static str {
+    /// What `explain` says of the rule's fix.
+    pub fn fix_line(&self) -> &'static str {
         match self.fix {
-            Some(Safety::Safe) => "safe fix",
-            Some(Safety::Unsafe) => "unsafe fix",
-            None => "no fix",
+            Some(Safety::Safe) => "Fix: safe, applied by --fix",
+            Some(Safety::Unsafe) => {
+                "Fix: unsafe (it changes what the configuration means), applied by --unsafe-fixes"
+            }
+            None => "Fix: none",
         }
     }
 
@@ -97,7 +99,7 @@ pub fn markdown_table() -> String {
             name = r.name,
             sev = r.severity.as_str(),
             applies = r.applies,
-            fix = r.fix.map_or("", Safety::as_str),
+            fix = r.fix.map_or("none", Safety::as_str),
             summary = r.summary
         ));
     }

@@ -158,7 +158,10 @@ mod tests {
         );
         assert_eq!(suggest("zzz", fields), None);
         assert_eq!(correction("username", fields), Some("user_name"));
-        assert_eq!(correction("principalArn", &["principalARN", "type"]), Some("principalARN"));
+        assert_eq!(
+            correction("principalArn", &["principalARN", "type"]),
+            Some("principalARN")
+        );
         // Two close spellings: no clear correction.
         assert_eq!(correction("groupz", &["groups", "group"]), None);
         assert_eq!(correction("zzz", fields), None);

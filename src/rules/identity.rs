@@ -129,7 +129,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             span: *first,
                             message: "first listed here".into(),
                         }])
-                        .with_fix(remove_item(EKS126, g, "Remove the repeated group")),
+                        .with_fix(remove_item(
+                            EKS126,
+                            g,
+                            "Remove the repeated group",
+                        )),
                     );
                 } else {
                     seen.insert(name, g.span);

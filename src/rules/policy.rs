@@ -155,7 +155,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         span: *first,
                         message: "first listed here".into(),
                     }])
-                    .with_fix(remove_item(EKS206, ns, "Remove the repeated namespace")),
+                    .with_fix(remove_item(
+                        EKS206,
+                        ns,
+                        "Remove the repeated namespace",
+                    )),
                 );
             } else {
                 seen.insert(name, ns.span);

@@ -84,14 +84,13 @@ impl<'d> Template<'d> {
                 (None, None) => ParameterValue::None,
             };
             let list = ty == "CommaDelimitedList" || ty.starts_with("List<");
-            let constrained = decl.get("AllowedValues").is_some() || decl.get("AllowedPattern").is_some();
-            parameters
-                .entry(key.name.as_str())
-                .or_insert(Parameter {
-                    list,
-                    constrained,
-                    value,
-                });
+            let constrained =
+                decl.get("AllowedValues").is_some() || decl.get("AllowedPattern").is_some();
+            parameters.entry(key.name.as_str()).or_insert(Parameter {
+                list,
+                constrained,
+                value,
+            });
         }
         let mut mappings = HashMap::new();
         for (map, tops) in section("Mappings") {

@@ -7,8 +7,8 @@
 use super::syntax::{Attr, Block, Body, Expr};
 use super::value::{Sv, Value};
 use crate::ir::{Literal, Quoting, Text};
-use crate::parse::edits::{ListSyntax, item_removals};
 use crate::parse::ParseError;
+use crate::parse::edits::{ListSyntax, item_removals};
 use crate::parse::tree::json::STRICT;
 use crate::source::{FileId, Span};
 use jsonc_parser::ast::{ObjectPropName, Value as Json};
@@ -132,7 +132,11 @@ fn blocks(
             ident: ident.to_string(),
             ident_span: key,
             ident_literal: (labels == 0 && prefix.is_empty()).then(|| Literal {
-                span: Span::new(file, key.start as usize + 1, (key.end as usize).saturating_sub(1)),
+                span: Span::new(
+                    file,
+                    key.start as usize + 1,
+                    (key.end as usize).saturating_sub(1),
+                ),
                 quoting: Quoting::Json,
             }),
             body_line: None,

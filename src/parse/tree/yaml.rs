@@ -373,7 +373,11 @@ fn literal(text: &str, span: Span, style: ScalarStyle) -> Option<Literal> {
         ScalarStyle::Literal | ScalarStyle::Folded => return None,
     };
     Some(Literal {
-        span: Span::new(span.file, span.start as usize + start, span.start as usize + end),
+        span: Span::new(
+            span.file,
+            span.start as usize + start,
+            span.start as usize + end,
+        ),
         quoting,
     })
 }
@@ -735,6 +739,14 @@ Resources:
                 kind: NodeKind::String("x".into()),
                 span: Span::new(F, 11, 12),
                 tag: None,
+                // The item's text, and its whole line with the dash.
+                written: Written {
+                    literal: Some(Literal {
+                        span: Span::new(F, 11, 12),
+                        quoting: Quoting::YamlPlain,
+                    }),
+                    item: Some(Span::new(F, 9, 13)),
+                },
             }])
         );
         assert_eq!(docs[2].kind, NodeKind::Null);

@@ -276,6 +276,7 @@ impl Server<'_> {
         let quick = fixes::wanted(only, lsp::CodeActionKind::QUICKFIX.as_str());
         let all = fixes::wanted(only, fixes::FIX_ALL);
         let mut actions = Vec::new();
+        let mut fix_all = None;
         if quick || all {
             // A bug in a rule or parser must not take the editor's server down with it.
             let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -292,16 +293,30 @@ impl Server<'_> {
                     ));
                 }
                 if all {
-                    let fix_all = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    fix_all = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         fixes::fix_all(path, &self.open, linted, uri)
-                    }));
-                    actions.extend(fix_all.ok().flatten());
+                    }))
+                    .ok()
+                    .flatten();
                 }
             }
         }
-        if !quick {
-            return actions;
+        if quick {
+            actions.extend(self.ignore_comments(params, path, text));
         }
+        actions.extend(fix_all);
+        actions
+    }
+
+    /// An `ekslint:ignore` comment for each ekslint finding of the request.
+    fn ignore_comments(
+        &self,
+        params: &lsp::CodeActionParams,
+        path: &Path,
+        text: &str,
+    ) -> Vec<lsp::CodeActionOrCommand> {
+        let uri = &params.text_document.uri;
+        let mut actions = Vec::new();
         let mut seen = BTreeSet::new();
         for d in &params.context.diagnostics {
             let Some(lsp::NumberOrString::String(rule)) = &d.code else {

@@ -355,7 +355,7 @@ impl crate::fix::run::Files for FixFiles<'_> {
         crate::fix::write::writable(&self.options.terraform.boundary, Path::new(display))
     }
 
-    fn read(&self, real: &PathBuf) -> Result<Vec<u8>, String> {
+    fn read(&self, real: &Path) -> Result<Vec<u8>, String> {
         self.options
             .terraform
             .boundary

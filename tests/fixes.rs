@@ -344,7 +344,7 @@ mod property {
             Ok(PathBuf::from(display))
         }
 
-        fn read(&self, real: &PathBuf) -> Result<Vec<u8>, String> {
+        fn read(&self, real: &Path) -> Result<Vec<u8>, String> {
             Ok(self.0[&*real.to_string_lossy()].clone().into_bytes())
         }
     }

@@ -170,3 +170,63 @@ pub fn merge(kept: Option<Fix>, other: Option<Fix>) -> Option<Fix> {
     kept.safety = kept.safety.max(other.safety);
     (!kept.edits.windows(2).any(|w| w[0].overlaps(&w[1]))).then_some(kept)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Related;
+    use crate::rules::{EKS105, EKS126};
+
+    fn at(file: u32, start: usize, end: usize) -> Span {
+        Span::new(FileId(file), start, end)
+    }
+
+    fn finding(span: Span, origin: Option<Span>, fix: Option<Span>) -> Diagnostic {
+        Diagnostic::new(EKS105, span, "m".into())
+            .with_related(origin.map(|span| Related {
+                span,
+                message: "from the default".into(),
+            }))
+            .with_fix(fix.and_then(|s| Fix::new(EKS105, "t", [Edit::replace(s, "EC2_LINUX")])))
+    }
+
+    #[test]
+    fn one_written_value_is_fixed_only_when_every_finding_on_it_agrees() {
+        let default = at(0, 10, 19);
+        // Two uses fixed by the same edit of the default: both keep it.
+        let mut agree = vec![
+            finding(at(1, 0, 5), Some(default), Some(default)),
+            finding(at(1, 9, 14), Some(default), Some(default)),
+        ];
+        settle(&mut agree, |_| true);
+        assert!(agree.iter().all(|d| d.fix.is_some()));
+        // A third use that the edit would not fix (a computed value from the default).
+        let mut dispute = agree.clone();
+        dispute.push(finding(at(1, 20, 25), Some(default), None));
+        settle(&mut dispute, |_| true);
+        assert!(dispute.iter().all(|d| d.fix.is_none()));
+        // Another rule's finding on the value is not a use of this rule's fix.
+        let mut other = agree.clone();
+        other.push(Diagnostic::new(EKS126, default, "m".into()));
+        settle(&mut other, |_| true);
+        assert!(other[..2].iter().all(|d| d.fix.is_some()));
+        // An edit in a file that may not be edited (a built-in model) drops the fix.
+        let mut builtin = agree.clone();
+        settle(&mut builtin, |f| f != FileId(0));
+        assert!(builtin.iter().all(|d| d.fix.is_none()));
+    }
+
+    #[test]
+    fn merged_instances_have_a_fix_only_when_each_has_one() {
+        let fix = |s| Fix::new(EKS105, "t", [Edit::replace(at(0, s, s + 2), "X")]);
+        let both = merge(fix(0), fix(5)).unwrap();
+        assert_eq!(both.edits.len(), 2);
+        assert_eq!(merge(fix(0), None), None);
+        assert_eq!(merge(fix(0), fix(0)).unwrap().edits.len(), 1);
+        // Rules without a fix in the catalog give none.
+        assert_eq!(
+            Fix::new(crate::rules::EKS104, "t", [Edit::delete(at(0, 0, 1))]),
+            None
+        );
+    }
+}

@@ -10,7 +10,7 @@ use crate::limits::MAX_FIX_PASSES;
 use crate::report::Report;
 use crate::source::FileId;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Fixed texts by the real path of their file.
@@ -49,7 +49,7 @@ pub trait Files {
     /// The real path of a file of a report that fixes may write, or why not.
     fn writable(&self, display: &str) -> Result<PathBuf, String>;
     /// The bytes of a file on disk.
-    fn read(&self, real: &PathBuf) -> Result<Vec<u8>, String>;
+    fn read(&self, real: &Path) -> Result<Vec<u8>, String>;
 }
 
 /// Applies the fixes up to `safety` until none is left.

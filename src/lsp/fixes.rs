@@ -65,16 +65,19 @@ pub fn quick_fixes(
 
 /// The edits of a fix, by document.
 fn workspace_edit(report: &crate::report::Report, fix: &Fix) -> Option<lsp::WorkspaceEdit> {
-    let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+    // By file, in the order of the edits (URIs are not map keys here: they have interior
+    // mutability).
+    let mut changes: Vec<(lsp::Uri, Vec<lsp::TextEdit>)> = Vec::new();
     for e in &fix.edits {
         let file = report.sources.get(e.span.file);
         let uri = lsp::Uri::from_str(&uri::from_path(Path::new(&file.path))).ok()?;
-        changes.entry(uri).or_default().push(lsp::TextEdit::new(
-            convert::range(file, e.span),
-            e.text.clone(),
-        ));
+        let edit = lsp::TextEdit::new(convert::range(file, e.span), e.text.clone());
+        match changes.iter_mut().find(|(u, _)| *u == uri) {
+            Some((_, edits)) => edits.push(edit),
+            None => changes.push((uri, vec![edit])),
+        }
     }
-    Some(lsp::WorkspaceEdit::new(changes))
+    Some(lsp::WorkspaceEdit::new(changes.into_iter().collect()))
 }
 
 /// Every safe fix of the document at `path` (whose first lint is `linted`), applied in passes

@@ -131,8 +131,13 @@ fn finish(input: Input, name: &str, block: &Block, ty: &Type) -> Input {
     } else {
         input
     };
+    let mut value = convert(input.value, ty);
+    // A `validation` block may test the value as written: no fix edits it.
+    if block.body.blocks("validation").next().is_some() {
+        value.written = crate::ir::Written::default();
+    }
     Input {
-        value: convert(input.value, ty),
+        value,
         message: input.message,
     }
 }

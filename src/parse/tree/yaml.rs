@@ -357,7 +357,7 @@ fn literal(text: &str, span: Span, style: ScalarStyle) -> Option<Literal> {
             };
             let open = source.find(quote)?;
             let close = source.len().checked_sub(1)?;
-            (open + 1 <= close && source.ends_with(quote)).then_some((open + 1, close, quoting))?
+            (open < close && source.ends_with(quote)).then_some((open + 1, close, quoting))?
         }
         ScalarStyle::Plain => {
             // A tag (`!!str`) or an anchor (`&a`) may come before the scalar.

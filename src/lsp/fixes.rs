@@ -173,8 +173,9 @@ mod tests {
         let old = "a = \"😀\"\ntype = \"EC2_Linux\"\nz\n";
         let new = "a = \"😀\"\ntype = \"EC2_LINUX\"\nz\n";
         let edit = whole_edit(old, new).unwrap();
-        assert_eq!(edit.range.start, lsp::Position::new(1, 12));
-        assert_eq!(edit.range.end, lsp::Position::new(1, 16));
+        // `type = "EC2_L` is common: the edit replaces `inux` (characters 13 to 17).
+        assert_eq!(edit.range.start, lsp::Position::new(1, 13));
+        assert_eq!(edit.range.end, lsp::Position::new(1, 17));
         assert_eq!(edit.new_text, "INUX");
         assert!(whole_edit(old, old).is_none());
         assert!(wanted(None, FIX_ALL));

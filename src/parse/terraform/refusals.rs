@@ -319,7 +319,9 @@ fn body_reads(body: &Body, out: &mut Vec<Read>) {
 
 fn expr_reads(expr: &Expr, out: &mut Vec<Read>) {
     match expr {
-        Expr::Native { expr, file, base } => {
+        Expr::Native {
+            expr, file, base, ..
+        } => {
             let mut reads = Reads {
                 file: *file,
                 base: *base,

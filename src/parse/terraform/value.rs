@@ -1,7 +1,7 @@
 //! Values of evaluated Terraform expressions, with spans and origins, and their conversion to
 //! IR values.
 
-use crate::ir::{Part, Related, Spanned, Text, UnknownHint, Val};
+use crate::ir::{Part, Related, Spanned, Text, UnknownHint, Val, Written};
 use crate::limits::MAX_VALUE_ORIGINS;
 use crate::parse::budget::Size;
 use crate::source::Span;
@@ -204,6 +204,10 @@ pub struct Sv {
     /// (`aws_eks_cluster.main`, `var.cluster_name`) and for knowing that two unknown values are
     /// the same.
     pub reference: Option<Reference>,
+    /// Where the value is written, when a fix can edit it there: the string literal it was read
+    /// from, the list it is an item of. A value passed on unchanged (through a variable, a local,
+    /// `each.value`, a module argument, `lookup`) keeps it; a computed one has none.
+    pub written: Written,
 }
 
 /// A named expression of a module instance (`var.names["prod"]`, `aws_iam_role.ci.arn`): the
@@ -240,6 +244,7 @@ impl Sv {
             origin: Vec::new(),
             anchor: None,
             reference: None,
+            written: Written::default(),
         }
     }
 
@@ -312,6 +317,7 @@ impl Sv {
             origin,
             anchor: self.anchor,
             reference: self.reference.clone(),
+            written: self.written,
         }
     }
 
@@ -520,6 +526,7 @@ impl Placement {
             value,
             span,
             origin,
+            written: sv.written,
         })
     }
 

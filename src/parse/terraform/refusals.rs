@@ -15,6 +15,7 @@ use crate::trust::Boundary;
 use hcl::edit::expr::{Expression, ForExpr, TraversalOperator};
 use hcl::edit::template::ForDirective;
 use hcl::edit::visit::{Visit, visit_expr, visit_traversal_operator};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -24,70 +25,84 @@ const SINGLE_BLOCKS: &[(&str, &str)] = &[
     ("aws_eks_cluster", "access_config"),
 ];
 
-/// Records what the project's modules (not the built-in models) hold of both.
+/// Records what the project's modules (not the built-in models) hold of both, looking at the
+/// modules in parallel and recording them in the project's order.
 pub fn check(project: &Project, boundary: &Boundary, model: &mut Model) {
+    let modules: Vec<&Module> = project
+        .modules()
+        .filter(|m| !registry::is_model(&m.dir))
+        .collect();
+    let found: Vec<Found> = modules
+        .par_iter()
+        .map(|module| module_found(project, boundary, module))
+        .collect();
+    for f in found {
+        model.refusals.extend(f.refusals);
+        model.iterator_reads.extend(f.iterator_reads);
+    }
+}
+
+/// What Terraform refuses in one module, and its iterator reads.
+fn module_found(project: &Project, boundary: &Boundary, module: &Module) -> Found {
     let mut feeds = Feeds {
         project,
         known: BTreeMap::new(),
     };
-    for module in project.modules().filter(|m| !registry::is_model(&m.dir)) {
-        let mut found = Found::default();
-        // Every written block, a second one with the same address too.
-        let resources = module
-            .blocks
-            .iter()
-            .filter_map(|b| match b.labels.as_slice() {
-                [kind, _] if b.ident == "resource" => Some((kind.as_str(), b)),
-                _ => None,
-            });
-        for (kind, block) in resources {
-            match kind {
-                "aws_eks_access_entry" | "aws_eks_access_policy_association" => {
-                    meta_reads(block, &[&block.body], &mut found);
-                    single_blocks(kind, &block.body, &mut found);
-                    iterator_reads(&block.body, None, &mut found);
-                }
-                "aws_eks_cluster" => {
-                    let access: Vec<&Body> = block
-                        .body
-                        .blocks
-                        .iter()
-                        .filter(|b| b.ident == "access_config" || is_dynamic(b, "access_config"))
-                        .map(|b| &b.body)
-                        .collect();
-                    meta_reads(block, &access, &mut found);
-                    single_blocks(kind, &block.body, &mut found);
-                    iterator_reads(&block.body, Some("access_config"), &mut found);
-                }
-                _ => {}
+    let mut found = Found::default();
+    // Every written block, a second one with the same address too.
+    let resources = module
+        .blocks
+        .iter()
+        .filter_map(|b| match b.labels.as_slice() {
+            [kind, _] if b.ident == "resource" => Some((kind.as_str(), b)),
+            _ => None,
+        });
+    for (kind, block) in resources {
+        match kind {
+            "aws_eks_access_entry" | "aws_eks_access_policy_association" => {
+                meta_reads(block, &[&block.body], &mut found);
+                single_blocks(kind, &block.body, &mut found);
+                iterator_reads(&block.body, None, &mut found);
             }
-        }
-        for (first, second) in &module.duplicates {
-            let (first, second) = (&module.blocks[*first], &module.blocks[*second]);
-            let access = match second.labels.as_slice() {
-                [kind, _] => is_access_resource(kind),
-                _ => feeds.call(module, second),
-            };
-            if access {
-                found.refusals.push(Refusal {
-                    kind: RefusalKind::DuplicateAddress {
-                        address: address(second),
-                    },
-                    span: second.header,
-                    related: Some(first.header),
-                });
+            "aws_eks_cluster" => {
+                let access: Vec<&Body> = block
+                    .body
+                    .blocks
+                    .iter()
+                    .filter(|b| b.ident == "access_config" || is_dynamic(b, "access_config"))
+                    .map(|b| &b.body)
+                    .collect();
+                meta_reads(block, &access, &mut found);
+                single_blocks(kind, &block.body, &mut found);
+                iterator_reads(&block.body, Some("access_config"), &mut found);
             }
+            _ => {}
         }
-        for call in module.blocks.iter().filter(|b| b.ident == "module") {
-            if let Some(refusal) = missing_source(module, call, boundary) {
-                found.refusals.push(refusal);
-            } else if feeds.call(module, call) {
-                meta_reads(call, &[&call.body], &mut found);
-            }
-        }
-        model.refusals.extend(found.refusals);
-        model.iterator_reads.extend(found.iterator_reads);
     }
+    for (first, second) in &module.duplicates {
+        let (first, second) = (&module.blocks[*first], &module.blocks[*second]);
+        let access = match second.labels.as_slice() {
+            [kind, _] => is_access_resource(kind),
+            _ => feeds.call(module, second),
+        };
+        if access {
+            found.refusals.push(Refusal {
+                kind: RefusalKind::DuplicateAddress {
+                    address: address(second),
+                },
+                span: second.header,
+                related: Some(first.header),
+            });
+        }
+    }
+    for call in module.blocks.iter().filter(|b| b.ident == "module") {
+        if let Some(refusal) = missing_source(module, call, boundary) {
+            found.refusals.push(refusal);
+        } else if feeds.call(module, call) {
+            meta_reads(call, &[&call.body], &mut found);
+        }
+    }
+    found
 }
 
 /// What one module holds.

@@ -48,7 +48,7 @@ fn main() {
             field("security-severity").map_or("None".to_string(), |s| format!("Some({s:?})"));
         writeln!(
             list,
-            "    RuleMeta {{ id: {id:?}, name: {:?}, severity: Severity::{severity}, summary: {:?}, applies: {:?}, security_severity: {security}, doc: include_str!({:?}) }},",
+            "    RuleMeta {{ id: {id:?}, name: {:?}, severity: Severity::{severity}, summary: {:?}, applies: {:?}, security_severity: {security}, doc: include_str!({:?}), help_uri: None }},",
             need("name"),
             need("summary"),
             need("applies"),

@@ -8,7 +8,10 @@ use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use crate::source::display_path;
 use crate::trust::Boundary;
-use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
+use crate::policy::Policies;
+use crate::workspace::{
+    lint_options, load_config, load_policies, module_context, module_dir, terraform_inputs,
+};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -29,14 +32,30 @@ pub struct Cli {
 enum Command {
     /// List every rule: id, name, severity, summary.
     Rules {
-        /// Print a Markdown table (the one in README.md).
+        /// Print a Markdown table of the built-in rules (the one in README.md).
         #[arg(long)]
         markdown: bool,
+        /// Also read the custom policies in PATH (besides the configuration's).
+        #[arg(long, value_name = "PATH")]
+        policy: Vec<PathBuf>,
     },
     /// Print a rule's full explanation with examples.
     Explain {
-        /// A rule id (EKS101) or name (invalid-principal-arn).
+        /// A rule id (EKS101) or name (invalid-principal-arn), built-in or custom.
         rule: String,
+        /// Also read the custom policies in PATH (besides the configuration's).
+        #[arg(long, value_name = "PATH")]
+        policy: Vec<PathBuf>,
+    },
+    /// Print the normalized model of the files (the input of custom policies) as JSON.
+    Model {
+        #[command(flatten)]
+        args: LintArgs,
+    },
+    /// Custom Rego policies.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
     },
     /// Run the language server over standard input and output (for editors).
     Lsp,
@@ -46,8 +65,28 @@ enum Command {
     Man,
 }
 
+/// `ekslint policy` subcommands.
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Run the `test_*` rules of the `*_test.rego` files in PATHs (default: the configuration's
+    /// policy paths, else `.`) with the policies beside them, as `opa test` does.
+    Test {
+        /// Rego files or directories.
+        paths: Vec<PathBuf>,
+    },
+}
+
 /// The names of the subcommands, for suggestions when one is mistyped as a path.
-const SUBCOMMANDS: [&str; 6] = ["rules", "explain", "lsp", "completions", "man", "help"];
+const SUBCOMMANDS: [&str; 8] = [
+    "rules",
+    "explain",
+    "model",
+    "policy",
+    "lsp",
+    "completions",
+    "man",
+    "help",
+];
 
 /// When to colour the human output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -121,14 +160,21 @@ struct LintArgs {
     /// Terraform module).
     #[arg(long)]
     all_findings: bool,
+    /// Also evaluate the Rego policies in PATH (a .rego file or a directory of them; repeatable).
+    #[arg(long, value_name = "PATH")]
+    policy: Vec<PathBuf>,
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Rules { markdown }) => list_rules(markdown),
-        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Rules { markdown, policy }) => list_rules(markdown, &policy),
+        Some(Command::Explain { rule, policy }) => explain(&rule, &policy),
+        Some(Command::Model { args }) => run_model(&args),
+        Some(Command::Policy {
+            command: PolicyCommand::Test { paths },
+        }) => policy_test(&paths),
         Some(Command::Lsp) => Ok(crate::lsp::run()),
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
@@ -154,13 +200,31 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn list_rules(markdown: bool) -> Result<ExitCode, String> {
+/// The policies of the nearest configuration and of `extra`; their compile problems are
+/// printed on standard error (and make the exit code 2).
+fn cwd_policies(extra: &[PathBuf]) -> Result<(Policies, ExitCode), String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let mut boundary = Boundary::around(&cwd);
+    let config = load_config(None, &cwd, &mut boundary)?;
+    let policies = load_policies(&config, extra, &mut boundary)?;
+    for problem in policies.describe_problems() {
+        eprintln!("ekslint: error: {problem}");
+    }
+    let code = match policies.problem_count() {
+        0 => ExitCode::SUCCESS,
+        _ => ExitCode::from(2),
+    };
+    Ok((policies, code))
+}
+
+fn list_rules(markdown: bool, extra: &[PathBuf]) -> Result<ExitCode, String> {
     if markdown {
         print_stdout(&rules::markdown_table())?;
         return Ok(ExitCode::SUCCESS);
     }
+    let (policies, code) = cwd_policies(extra)?;
     let mut out = String::new();
-    for r in rules::RULES {
+    for r in rules::RULES.iter().chain(policies.rules().iter().copied()) {
         out.push_str(&format!(
             "{}  {:<40} {:<8} {}\n",
             r.id,
@@ -170,11 +234,12 @@ fn list_rules(markdown: bool) -> Result<ExitCode, String> {
         ));
     }
     print_stdout(&out)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }
 
-fn explain(key: &str) -> Result<ExitCode, String> {
-    let rule = rules::resolve(key)?;
+fn explain(key: &str, extra: &[PathBuf]) -> Result<ExitCode, String> {
+    let (policies, code) = cwd_policies(extra)?;
+    let rule = policies.resolve(key)?;
     print_stdout(&format!(
         "{} {} ({})\n\n{}\n\n{}",
         rule.id,
@@ -183,7 +248,63 @@ fn explain(key: &str) -> Result<ExitCode, String> {
         rule.summary,
         rule.explanation()
     ))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
+}
+
+/// `ekslint policy test`: exit code 0 when every test passes, 1 when one fails, 2 when a
+/// policy does not compile.
+fn policy_test(paths: &[PathBuf]) -> Result<ExitCode, String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let mut boundary = Boundary::around(&cwd);
+    let config = load_config(None, &cwd, &mut boundary)?;
+    let paths: Vec<PathBuf> = if !paths.is_empty() {
+        paths.to_vec()
+    } else if !config.policy.paths.is_empty() {
+        config.policy.paths.iter().map(|p| config.base.join(p)).collect()
+    } else {
+        vec![PathBuf::from(".")]
+    };
+    for path in &paths {
+        boundary.trust_named(path);
+    }
+    let run = crate::policy::test::run(crate::policy::read(&paths, &boundary, true)?);
+    print_stdout(&run.render())?;
+    Ok(if !run.problems.is_empty() {
+        ExitCode::from(2)
+    } else if run.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `ekslint model`: the model of the files as JSON; files that cannot be read or parsed are
+/// named on standard error, and make the exit code 2.
+fn run_model(args: &LintArgs) -> Result<ExitCode, String> {
+    let (options, inputs, unreadable) = prepare(args)?.0;
+    let parsed = crate::engine::parse(inputs, &options);
+    for why in &unreadable {
+        eprintln!("ekslint: error: {why}");
+    }
+    for e in &parsed.errors {
+        let (start, _) = parsed.sources.range(e.span);
+        let path = &parsed.sources.get(e.span.file).path;
+        eprintln!("ekslint: error: {path}:{start}: {}", e.message);
+    }
+    let document = crate::model_json::document(&parsed.model, &parsed.sources);
+    let mut text = serde_json::to_string_pretty(&document.json).map_err(|e| e.to_string())?;
+    text.push('\n');
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => print_stdout(&text)?,
+    }
+    Ok(if unreadable.is_empty() && parsed.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn print_stdout(text: &str) -> Result<(), String> {
@@ -194,7 +315,12 @@ fn print_stdout(text: &str) -> Result<(), String> {
     }
 }
 
-fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
+/// The options of a run and its inputs (with the paths that could not be walked), and the
+/// lowest severity that fails it.
+#[allow(clippy::type_complexity)]
+fn prepare(
+    args: &LintArgs,
+) -> Result<((crate::engine::LintOptions, Vec<Input>, Vec<String>), FailOn), String> {
     check_usage(args)?;
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let mut boundary = Boundary::around(&cwd);
@@ -204,7 +330,8 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         }
     }
     let config = load_config(args.config.as_deref(), &cwd, &mut boundary)?;
-    let mut options = lint_options(&config, &args.select, &args.ignore)?;
+    let policies = load_policies(&config, &args.policy, &mut boundary)?;
+    let mut options = lint_options(&config, &args.select, &args.ignore, policies)?;
     options.structured.cloudformation.parameters = cfn_parameters(args, &config)?;
     options.terraform = terraform_inputs(&config, &args.var_file, &args.var, boundary)?;
     let fail_on = match (args.fail_on, &config.fail_on) {
@@ -213,8 +340,12 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         (None, Some(s)) => FailOn::from_str(s.get_ref(), true)
             .map_err(|_| format!("configuration: fail-on {:?}", s.get_ref()))?,
     };
-
     let (inputs, unreadable) = read_inputs(args, &config, &options.terraform.boundary)?;
+    Ok(((options, inputs, unreadable), fail_on))
+}
+
+fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
+    let ((options, inputs, unreadable), fail_on) = prepare(args)?;
     let named: std::collections::HashSet<String> = inputs
         .iter()
         .filter(|i| i.explicit)

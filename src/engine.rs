@@ -37,6 +37,8 @@ pub struct LintOptions {
     pub structured: parse::StructuredOptions,
     /// Values for Terraform root modules' variables.
     pub terraform: parse::terraform::TerraformInputs,
+    /// Custom Rego policies, evaluated once per run over the whole model.
+    pub policies: crate::policy::Policies,
 }
 
 impl LintOptions {
@@ -50,9 +52,18 @@ impl LintOptions {
                 && !self.ignore.iter().any(|r| r.id == rule))
     }
 
-    /// The rules that run, sorted by id.
+    /// The rules that run, sorted by id: built-in ones, then the policies' declared ones.
     pub fn rules(&self) -> Vec<&'static RuleMeta> {
-        rules::RULES.iter().filter(|r| self.enabled(r.id)).collect()
+        rules::RULES
+            .iter()
+            .chain(self.policies.rules().iter().copied())
+            .filter(|r| self.enabled(r.id))
+            .collect()
+    }
+
+    /// A built-in or custom rule by id or name.
+    pub fn lookup(&self, key: &str) -> Option<&'static RuleMeta> {
+        rules::lookup(key).or_else(|| self.policies.lookup(key))
     }
 }
 
@@ -138,7 +149,28 @@ fn starts_like_hcl(text: &str) -> bool {
 }
 
 /// Lints the inputs together.
-pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
+pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Report {
+    check(parse(inputs, options), options)
+}
+
+/// The inputs read into one model.
+#[derive(Debug)]
+pub struct Parsed {
+    /// Sorted by display path; file ids follow this order.
+    pub inputs: Vec<Input>,
+    pub sources: SourceMap,
+    pub model: crate::ir::Model,
+    /// Files that could not be read or parsed.
+    pub errors: Vec<ParseError>,
+    skipped: Vec<(FileId, Skipped)>,
+    /// Whether each input was read as one of the formats.
+    linted: Vec<bool>,
+    /// Files read beyond the inputs whose findings are reported.
+    reported: std::collections::BTreeSet<FileId>,
+}
+
+/// Reads and parses the inputs into one model.
+pub fn parse(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed {
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
     let decoded: Vec<(SourceFile, Option<usize>)> = inputs
         .par_iter_mut()
@@ -220,7 +252,31 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         }
     }
 
+    Parsed {
+        inputs,
+        sources,
+        model,
+        errors,
+        skipped,
+        linted,
+        reported: terraform.reported,
+    }
+}
+
+/// Runs the rules and the policies over a model and gives the sorted findings.
+fn check(parsed: Parsed, options: &LintOptions) -> Report {
+    let Parsed {
+        inputs,
+        mut sources,
+        model,
+        errors,
+        skipped,
+        linted,
+        reported,
+    } = parsed;
     let mut diagnostics = rules::check(&model, &options.rule_options);
+    let policy = options.policies.evaluate(&model, &mut sources);
+    diagnostics.extend(policy.findings);
     diagnostics.extend(
         errors
             .into_iter()
@@ -232,11 +288,18 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             d.severity = *s;
         }
     }
-    apply_suppressions(&mut diagnostics, &model.suppressions, options);
+    apply_suppressions(
+        &mut diagnostics,
+        &model.suppressions,
+        options,
+        &policy.undeclared,
+    );
     diagnostics.retain(|d| match inputs.get(d.span.file.0 as usize) {
         Some(input) => !input.context,
-        None => terraform.reported.contains(&d.span.file),
+        None => reported.contains(&d.span.file),
     });
+    // Mistakes of the policies are in the policy files, always reported.
+    diagnostics.extend(policy.errors);
     let files_linted = inputs
         .iter()
         .zip(&linted)
@@ -270,7 +333,12 @@ pub fn lint(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         skipped,
         sources,
         diagnostics,
-        rules: options.rules(),
+        rules: {
+            let mut ran = options.rules();
+            ran.extend(policy.undeclared.iter().filter(|r| options.enabled(r.id)));
+            ran.sort_by_key(|r| r.id);
+            ran
+        },
         files_linted,
     }
 }
@@ -281,11 +349,15 @@ fn apply_suppressions(
     diagnostics: &mut Vec<Diagnostic>,
     suppressions: &[crate::ir::Suppression],
     options: &LintOptions,
+    undeclared: &[&'static RuleMeta],
 ) {
     let mut unused = Vec::new();
     for s in suppressions {
         for key in &s.rules {
-            let rule = rules::lookup(key);
+            let rule = options.lookup(key).or_else(|| {
+                let key = key.as_str();
+                undeclared.iter().copied().find(|r| r.id.eq_ignore_ascii_case(key))
+            });
             let mut used = false;
             for d in diagnostics.iter_mut() {
                 let covered = d.span.file == s.covers.file

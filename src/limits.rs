@@ -29,3 +29,13 @@ pub const MAX_RANGE_ELEMENTS: f64 = 1_000_000.0;
 
 /// Nesting of one Terraform expression evaluation.
 pub const MAX_EVAL_DEPTH: usize = 96;
+
+/// Wall-clock time one rule set of a custom policy (`deny`, `warn` or `info` of one package), or
+/// one policy test, may take; past it the evaluation stops and is reported on the policy.
+pub const POLICY_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Evaluation steps between two reads of the clock for [`POLICY_TIME_LIMIT`].
+pub const POLICY_TIME_CHECK_INTERVAL: u32 = 64;
+
+/// `.rego` files read from the policy paths of one run.
+pub const MAX_POLICY_FILES: usize = 1_000;

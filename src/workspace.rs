@@ -8,7 +8,8 @@ use crate::engine::LintOptions;
 use crate::parse::StructuredOptions;
 use crate::parse::cloudformation::CfnOptions;
 use crate::parse::terraform::TerraformInputs;
-use crate::rules::{self, RuleMeta, RuleOptions};
+use crate::policy::Policies;
+use crate::rules::{RuleMeta, RuleOptions};
 use crate::trust::Boundary;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,14 +34,45 @@ pub fn load_config(
     Ok(config)
 }
 
+/// The custom policies of a configuration's `[policy] paths` (relative to it) and of `extra`
+/// (the command line's `--policy`, trusted as named paths), compiled.
+pub fn load_policies(
+    config: &Config,
+    extra: &[PathBuf],
+    boundary: &mut Boundary,
+) -> Result<Policies, String> {
+    for path in extra {
+        boundary.trust_named(path);
+    }
+    let paths: Vec<PathBuf> = config
+        .policy
+        .paths
+        .iter()
+        .map(|p| config.base.join(p))
+        .chain(extra.iter().cloned())
+        .collect();
+    if paths.is_empty() {
+        return Ok(Policies::default());
+    }
+    Ok(Policies::compile(crate::policy::read(
+        &paths, boundary, false,
+    )?))
+}
+
 /// The lint options of a configuration with command-line rule lists applied: a non-empty
-/// `select` replaces the configuration's, `ignore` adds to it. Terraform variable values are set
-/// apart, by [`terraform_inputs`].
+/// `select` replaces the configuration's, `ignore` adds to it; rule keys may name the
+/// `policies`' rules. Terraform variable values are set apart, by [`terraform_inputs`].
 pub fn lint_options(
     config: &Config,
     select: &[String],
     ignore: &[String],
+    policies: Policies,
 ) -> Result<LintOptions, String> {
+    for custom in &config.custom_rule_keys {
+        policies
+            .resolve(&custom.key)
+            .map_err(|e| format!("{}: {e}", custom.at))?;
+    }
     let select: Vec<String> = if select.is_empty() {
         Config::rule_list(&config.select)
     } else {
@@ -53,8 +85,8 @@ pub fn lint_options(
     // The configuration's values were checked when it was loaded.
     let mut severity = BTreeMap::new();
     for (key, value) in &config.severity {
-        if let (Some(rule), Some(level)) = (
-            rules::lookup(key.get_ref()),
+        if let (Ok(rule), Some(level)) = (
+            policies.resolve(key.get_ref().trim()),
             Severity::parse(value.get_ref()),
         ) {
             severity.insert(rule.id, level);
@@ -67,9 +99,9 @@ pub fn lint_options(
         select: if select.is_empty() {
             None
         } else {
-            Some(rule_list(&select)?)
+            Some(rule_list(&select, &policies)?)
         },
-        ignore: rule_list(&ignore)?,
+        ignore: rule_list(&ignore, &policies)?,
         severity,
         structured: StructuredOptions {
             cloudformation: CfnOptions {
@@ -77,6 +109,7 @@ pub fn lint_options(
             },
         },
         terraform: TerraformInputs::default(),
+        policies,
     })
 }
 
@@ -111,8 +144,8 @@ pub fn terraform_inputs(
 }
 
 /// Looks up rules by id or name.
-fn rule_list(keys: &[String]) -> Result<Vec<&'static RuleMeta>, String> {
-    keys.iter().map(|k| rules::resolve(k.trim())).collect()
+fn rule_list(keys: &[String], policies: &Policies) -> Result<Vec<&'static RuleMeta>, String> {
+    keys.iter().map(|k| policies.resolve(k.trim())).collect()
 }
 
 /// The other `.tf` files of the modules of named Terraform files, read for context: a module's

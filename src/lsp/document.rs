@@ -6,7 +6,9 @@ use crate::engine::{self, Input};
 use crate::report::Report;
 use crate::source::FileId;
 use crate::trust::Boundary;
-use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
+use crate::workspace::{
+    lint_options, load_config, load_policies, module_context, module_dir, terraform_inputs,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -39,7 +41,8 @@ pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
     let dir = module_dir(path);
     let mut boundary = Boundary::around(&dir);
     let config = load_config(None, &dir, &mut boundary)?;
-    let mut options = lint_options(&config, &[], &[])?;
+    let policies = load_policies(&config, &[], &mut boundary)?;
+    let mut options = lint_options(&config, &[], &[], policies)?;
     options.terraform = terraform_inputs(&config, &[], &[], boundary)?;
     let display = path.display().to_string();
     let mut inputs = vec![Input {

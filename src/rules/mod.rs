@@ -5,6 +5,7 @@
 mod arn;
 mod association;
 mod auth;
+mod bindings;
 mod catalog;
 mod entry_type;
 mod fields;
@@ -14,6 +15,7 @@ mod policy;
 mod principal;
 mod security;
 
+pub use bindings::{Bindings, bindings};
 pub use catalog::*;
 
 use crate::diagnostic::Diagnostic;

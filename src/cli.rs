@@ -291,9 +291,7 @@ fn run_model(args: &LintArgs) -> Result<ExitCode, String> {
         let path = &parsed.sources.get(e.span.file).path;
         eprintln!("ekslint: error: {path}:{start}: {}", e.message);
     }
-    let document = crate::model_json::document(&parsed.model, &parsed.sources);
-    let mut text = serde_json::to_string_pretty(&document.json).map_err(|e| e.to_string())?;
-    text.push('\n');
+    let text = crate::model_json::document(&parsed.model, &parsed.sources).to_json()?;
     match &args.output {
         Some(path) => {
             std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?

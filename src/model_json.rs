@@ -5,13 +5,17 @@
 //! statically, `{"known": false, "at": <id>}` (a partly known string adds `parts`). A location id
 //! indexes the `locations` table, where each location has its file, start and end, and the places
 //! its value came from. Ids are assigned in document order, so the document is the same for the
-//! same inputs. New kinds of objects are added as new top-level arrays and new fields as new keys;
-//! nothing existing changes meaning without a new `version`.
+//! same inputs; keys are printed sorted. New kinds of objects are added as new top-level arrays and
+//! new fields as new keys; nothing existing changes meaning without a new `version`.
+//!
+//! The document is built directly as the interpreter's values (`regorus::Value`, which
+//! serializes to JSON): the policies read it without a JSON round trip.
 
 use crate::ir::{AccessEntry, Cluster, ClusterLink, Model, Part, PolicyAssociation, Related, Tag};
 use crate::ir::{Text, Val};
-use crate::source::{Position, SourceMap, Span};
-use serde_json::{Map, Value, json};
+use crate::source::{FileId, Position, SourceMap, Span};
+use regorus::Value;
+use regorus::value::Object;
 use std::collections::HashMap;
 
 /// The version of the document's layout.
@@ -23,6 +27,15 @@ pub struct Document {
     pub json: Value,
     /// Indexed by location id.
     pub locations: Vec<Location>,
+}
+
+impl Document {
+    /// The document as pretty-printed JSON, keys sorted, with a final newline.
+    pub fn to_json(&self) -> Result<String, String> {
+        let mut text = serde_json::to_string_pretty(&self.json).map_err(|e| e.to_string())?;
+        text.push('\n');
+        Ok(text)
+    }
 }
 
 /// A location of the document: a span, and the places its value came from.
@@ -37,6 +50,9 @@ pub fn document(model: &Model, sources: &SourceMap) -> Document {
     let bindings = crate::rules::bindings(model);
     let mut b = Builder {
         sources,
+        k: Keys::new(),
+        files: HashMap::new(),
+        names: HashMap::new(),
         ids: HashMap::new(),
         locations: Vec::new(),
         table: Vec::new(),
@@ -61,31 +77,89 @@ pub fn document(model: &Model, sources: &SourceMap) -> Document {
             )
         })
         .collect();
-    let json = json!({
-        "version": VERSION,
-        "clusters": clusters,
-        "entries": entries,
-        "associations": associations,
-        "locations": b.table,
-    });
+    let json = object([
+        (key("version"), Value::from(VERSION)),
+        (key("clusters"), Value::from(clusters)),
+        (key("entries"), Value::from(entries)),
+        (key("associations"), Value::from(associations)),
+        (key("locations"), Value::from(b.table)),
+    ]);
     Document {
         json,
         locations: b.locations,
     }
 }
 
+fn key(name: &str) -> Value {
+    Value::from(name)
+}
+
+fn object(entries: impl IntoIterator<Item = (Value, Value)>) -> Value {
+    entries.into_iter().collect::<Object>().into_value()
+}
+
+/// The keys used many times, made once (cloning one is a reference count).
+struct Keys {
+    value: Value,
+    known: Value,
+    at: Value,
+    parts: Value,
+    default: Value,
+    file: Value,
+    start: Value,
+    end: Value,
+    line: Value,
+    column: Value,
+    offset: Value,
+    origin: Value,
+    message: Value,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        Keys {
+            value: key("value"),
+            known: key("known"),
+            at: key("at"),
+            parts: key("parts"),
+            default: key("default"),
+            file: key("file"),
+            start: key("start"),
+            end: key("end"),
+            line: key("line"),
+            column: key("column"),
+            offset: key("offset"),
+            origin: key("origin"),
+            message: key("message"),
+        }
+    }
+}
+
 /// Assigns location ids and writes the fields.
 struct Builder<'a> {
     sources: &'a SourceMap,
+    k: Keys,
+    /// Each file's path, made once.
+    files: HashMap<FileId, Value>,
+    names: HashMap<&'static str, Value>,
     ids: HashMap<(Span, Vec<(Span, String)>), usize>,
     locations: Vec<Location>,
     /// The JSON of each location, by id.
     table: Vec<Value>,
 }
 
+/// An object under construction.
+type Fields = Vec<(Value, Value)>;
+
 impl Builder<'_> {
+    /// A key, made once per document.
+    fn name(&mut self, name: &'static str) -> Value {
+        self.names.entry(name).or_insert_with(|| key(name)).clone()
+    }
+
+
     /// The id of a span with the places its value came from (one id per distinct pair).
-    fn at(&mut self, span: Span, origin: &[Related]) -> usize {
+    fn at(&mut self, span: Span, origin: &[Related]) -> Value {
         let key = (
             span,
             origin
@@ -94,43 +168,88 @@ impl Builder<'_> {
                 .collect(),
         );
         if let Some(&id) = self.ids.get(&key) {
-            return id;
+            return Value::from(id);
         }
         let origin_json: Vec<Value> = origin
             .iter()
-            .map(|r| json!({"message": r.message, "at": self.at(r.span, &[])}))
+            .map(|r| {
+                let at = self.at(r.span, &[]);
+                object([
+                    (self.k.message.clone(), Value::from(r.message.as_str())),
+                    (self.k.at.clone(), at),
+                ])
+            })
             .collect();
         let (start, end) = self.sources.range(span);
-        let mut location = json!({
-            "file": self.sources.get(span.file).path,
-            "start": position(start),
-            "end": position(end),
-        });
+        let sources = self.sources;
+        let file = self
+            .files
+            .entry(span.file)
+            .or_insert_with(|| Value::from(sources.get(span.file).path.as_str()))
+            .clone();
+        let mut location: Fields = vec![
+            (self.k.file.clone(), file),
+            (self.k.start.clone(), self.position(start)),
+            (self.k.end.clone(), self.position(end)),
+        ];
         if !origin_json.is_empty() {
-            location["origin"] = Value::Array(origin_json);
+            location.push((self.k.origin.clone(), Value::from(origin_json)));
         }
         let id = self.table.len();
-        self.table.push(location);
+        self.table.push(object(location));
         self.locations.push(Location {
             span,
             origin: origin.to_vec(),
         });
         self.ids.insert(key, id);
-        id
+        Value::from(id)
+    }
+
+    fn position(&self, p: Position) -> Value {
+        object([
+            (self.k.line.clone(), Value::from(p.line)),
+            (self.k.column.clone(), Value::from(p.column)),
+            (self.k.offset.clone(), Value::from(p.offset)),
+        ])
+    }
+
+    /// `{"value": .., "known": true, "at": ..}`.
+    fn known(&self, value: Value, at: Value) -> Value {
+        object([
+            (self.k.value.clone(), value),
+            (self.k.known.clone(), Value::Bool(true)),
+            (self.k.at.clone(), at),
+        ])
+    }
+
+    /// `{"known": false, "at": ..}`.
+    fn unknown(&mut self, span: Span) -> Value {
+        let at = self.at(span, &[]);
+        object([
+            (self.k.known.clone(), Value::Bool(false)),
+            (self.k.at.clone(), at),
+        ])
+    }
+
+    /// A value that is not written: the default that applies, at the object's header.
+    fn default(&mut self, value: &str, header: Span) -> Value {
+        let at = self.at(header, &[]);
+        object([
+            (self.k.value.clone(), Value::from(value)),
+            (self.k.known.clone(), Value::Bool(true)),
+            (self.k.default.clone(), Value::Bool(true)),
+            (self.k.at.clone(), at),
+        ])
     }
 
     fn cluster(&mut self, c: &Cluster) -> Value {
-        let mut o = Map::new();
-        o.insert("at".into(), self.at(c.header, &[]).into());
+        let mut o: Fields = vec![(self.k.at.clone(), self.at(c.header, &[]))];
         self.text_field(&mut o, "name", &c.name);
         self.text_field(&mut o, "role_arn", &c.role_arn);
         match &c.auth_mode {
             Val::Absent => {
-                let at = self.at(c.header, &[]);
-                o.insert(
-                    "authentication_mode".into(),
-                    json!({"value": c.default_auth_mode.as_str(), "known": true, "default": true, "at": at}),
-                );
+                let mode = self.default(c.default_auth_mode.as_str(), c.header);
+                o.push((self.name("authentication_mode"), mode));
             }
             mode => self.text_field(&mut o, "authentication_mode", mode),
         }
@@ -142,37 +261,33 @@ impl Builder<'_> {
         self.bool_field(&mut o, "auto_mode", &c.auto_mode);
         if let Some(span) = c.remote_network {
             let at = self.at(span, &[]);
-            o.insert(
-                "remote_network_config".into(),
-                json!({"value": true, "known": true, "at": at}),
-            );
+            let present = self.known(Value::Bool(true), at);
+            o.push((self.name("remote_network_config"), present));
         }
-        Value::Object(o)
+        object(o)
     }
 
     fn entry(&mut self, e: &AccessEntry, cluster: Option<usize>) -> Value {
-        let mut o = Map::new();
-        o.insert("at".into(), self.at(e.header, &[]).into());
-        o.insert("cluster".into(), self.link(&e.cluster, cluster));
+        let mut o: Fields = vec![
+            (self.k.at.clone(), self.at(e.header, &[])),
+            (self.name("cluster"), self.link(&e.cluster, cluster)),
+        ];
         self.text_field(&mut o, "principal_arn", &e.principal);
         match &e.entry_type {
             Val::Absent => {
-                let at = self.at(e.header, &[]);
-                o.insert(
-                    "type".into(),
-                    json!({"value": "STANDARD", "known": true, "default": true, "at": at}),
-                );
+                let standard = self.default("STANDARD", e.header);
+                o.push((self.name("type"), standard));
             }
             t => self.text_field(&mut o, "type", t),
         }
         self.text_field(&mut o, "username", &e.username);
         if let Some(groups) = self.list(&e.groups) {
-            o.insert("kubernetes_groups".into(), groups);
+            o.push((self.name("kubernetes_groups"), groups));
         }
         if let Some(tags) = self.tags(&e.tags) {
-            o.insert("tags".into(), tags);
+            o.push((self.name("tags"), tags));
         }
-        Value::Object(o)
+        object(o)
     }
 
     fn association(
@@ -182,46 +297,46 @@ impl Builder<'_> {
         cluster: Option<usize>,
         entry: Option<usize>,
     ) -> Value {
-        let mut o = Map::new();
-        o.insert("at".into(), self.at(a.header, &[]).into());
         // An inline association's cluster and principal are its entry's.
         let (link, principal) = match a.inline_of.and_then(|i| model.entries.get(i)) {
             Some(owner) => (&owner.cluster, &owner.principal),
             None => (&a.cluster, &a.principal),
         };
-        o.insert("cluster".into(), self.link(link, cluster));
+        let mut o: Fields = vec![
+            (self.k.at.clone(), self.at(a.header, &[])),
+            (self.name("cluster"), self.link(link, cluster)),
+            (self.name("inline"), Value::Bool(a.inline_of.is_some())),
+        ];
         if let Some(i) = entry {
-            o.insert("entry".into(), i.into());
+            o.push((self.name("entry"), Value::from(i)));
         }
-        o.insert("inline".into(), a.inline_of.is_some().into());
         self.text_field(&mut o, "principal_arn", principal);
         self.text_field(&mut o, "policy_arn", &a.policy_arn);
         if let Some(span) = a.scope {
-            let mut scope = Map::new();
-            scope.insert("at".into(), self.at(span, &[]).into());
+            let mut scope: Fields = vec![(self.k.at.clone(), self.at(span, &[]))];
             self.text_field(&mut scope, "type", &a.scope_type);
             if let Some(namespaces) = self.list(&a.namespaces) {
-                scope.insert("namespaces".into(), namespaces);
+                scope.push((self.name("namespaces"), namespaces));
             }
-            o.insert("access_scope".into(), Value::Object(scope));
+            o.push((self.name("access_scope"), object(scope)));
         }
-        Value::Object(o)
+        object(o)
     }
 
     /// `{"name": <field>, "index": <cluster>}`: the cluster as written, and the defined cluster
     /// it binds to.
     fn link(&mut self, link: &ClusterLink, cluster: Option<usize>) -> Value {
-        let mut o = Map::new();
+        let mut o: Fields = Vec::new();
         self.text_field(&mut o, "name", &link.name);
         if let Some(i) = cluster {
-            o.insert("index".into(), i.into());
+            o.push((self.name("index"), Value::from(i)));
         }
-        Value::Object(o)
+        object(o)
     }
 
-    fn text_field(&mut self, o: &mut Map<String, Value>, key: &str, value: &Val<Text>) {
+    fn text_field(&mut self, o: &mut Fields, name: &'static str, value: &Val<Text>) {
         if let Some(v) = self.text(value) {
-            o.insert(key.into(), v);
+            o.push((self.name(name), v));
         }
     }
 
@@ -230,46 +345,53 @@ impl Builder<'_> {
     fn text(&mut self, value: &Val<Text>) -> Option<Value> {
         match value {
             Val::Absent => None,
-            Val::Unknown { span, .. } => Some(json!({"known": false, "at": self.at(*span, &[])})),
+            Val::Unknown { span, .. } => Some(self.unknown(*span)),
             Val::Known(s) => {
                 let at = self.at(s.span, &s.origin);
                 Some(match s.value.as_str() {
-                    Some(text) => json!({"value": text, "known": true, "at": at}),
+                    Some(text) => self.known(Value::from(text), at),
                     None => {
                         let parts: Vec<Value> = s
                             .value
                             .parts()
                             .iter()
                             .map(|p| match p {
-                                Part::Lit(t) => Value::String(t.clone()),
+                                Part::Lit(t) => Value::from(t.as_str()),
                                 Part::Hole | Part::Named { .. } => Value::Null,
                             })
                             .collect();
-                        json!({"known": false, "parts": parts, "at": at})
+                        object([
+                            (self.k.known.clone(), Value::Bool(false)),
+                            (self.k.parts.clone(), Value::from(parts)),
+                            (self.k.at.clone(), at),
+                        ])
                     }
                 })
             }
         }
     }
 
-    fn bool_field(&mut self, o: &mut Map<String, Value>, key: &str, value: &Val<bool>) {
+    fn bool_field(&mut self, o: &mut Fields, name: &'static str, value: &Val<bool>) {
         let v = match value {
             Val::Absent => return,
-            Val::Unknown { span, .. } => json!({"known": false, "at": self.at(*span, &[])}),
-            Val::Known(s) => json!({"value": s.value, "known": true, "at": self.at(s.span, &s.origin)}),
+            Val::Unknown { span, .. } => self.unknown(*span),
+            Val::Known(s) => {
+                let at = self.at(s.span, &s.origin);
+                self.known(Value::Bool(s.value), at)
+            }
         };
-        o.insert(key.into(), v);
+        o.push((self.name(name), v));
     }
 
     /// A list of strings: its items are fields themselves.
     fn list(&mut self, value: &Val<Vec<Val<Text>>>) -> Option<Value> {
         match value {
             Val::Absent => None,
-            Val::Unknown { span, .. } => Some(json!({"known": false, "at": self.at(*span, &[])})),
+            Val::Unknown { span, .. } => Some(self.unknown(*span)),
             Val::Known(s) => {
                 let at = self.at(s.span, &s.origin);
                 let items: Vec<Value> = s.value.iter().filter_map(|v| self.text(v)).collect();
-                Some(json!({"value": items, "known": true, "at": at}))
+                Some(self.known(Value::from(items), at))
             }
         }
     }
@@ -277,25 +399,21 @@ impl Builder<'_> {
     fn tags(&mut self, value: &Val<Vec<Tag>>) -> Option<Value> {
         match value {
             Val::Absent => None,
-            Val::Unknown { span, .. } => Some(json!({"known": false, "at": self.at(*span, &[])})),
+            Val::Unknown { span, .. } => Some(self.unknown(*span)),
             Val::Known(s) => {
                 let at = self.at(s.span, &s.origin);
                 let items: Vec<Value> = s
                     .value
                     .iter()
                     .map(|t| {
-                        let mut o = Map::new();
+                        let mut o: Fields = Vec::new();
                         self.text_field(&mut o, "key", &t.key);
                         self.text_field(&mut o, "value", &t.value);
-                        Value::Object(o)
+                        object(o)
                     })
                     .collect();
-                Some(json!({"value": items, "known": true, "at": at}))
+                Some(self.known(Value::from(items), at))
             }
         }
     }
-}
-
-fn position(p: Position) -> Value {
-    json!({"line": p.line, "column": p.column, "offset": p.offset})
 }

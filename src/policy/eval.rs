@@ -7,6 +7,7 @@ use crate::ir::Model;
 use crate::model_json::{self, Location};
 use crate::rules::{EKS000, RuleMeta};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -31,42 +32,55 @@ impl Policies {
         if let Some(engine) = self.engine.as_ref().filter(|_| !self.packages.is_empty()) {
             let document = model_json::document(model, sources);
             let mut engine = engine.clone();
-            engine.set_input(regorus::Value::from(document.json));
-            for package in &self.packages {
-                for &(set, file, head) in &package.sets {
+            engine.set_input(document.json.clone());
+            let jobs: Vec<(&Package, Set, usize, usize)> = self
+                .packages
+                .iter()
+                .flat_map(|p| p.sets.iter().map(move |&(set, file, head)| (p, set, file, head)))
+                .collect();
+            // Each rule set on its own copy of the interpreter, in parallel; the results are
+            // taken in order.
+            let results: Vec<_> = jobs
+                .par_iter()
+                .map(|&(package, set, ..)| {
                     let path = format!("{}.{}", package.path, set.name());
-                    let problem = |message: String| FileProblem {
-                        file,
-                        offset: head,
-                        message: format!("`{}` of {}: {message}", set.name(), package.name),
-                    };
-                    match engine.eval_rule(path) {
-                        Ok(value) => {
-                            let items = self.findings(package, set, value, &document.locations);
-                            for item in items {
-                                match item {
-                                    Ok((d, rule)) => {
-                                        if self.lookup(rule.id).is_none() {
-                                            out.undeclared.push(rule);
-                                        }
-                                        out.findings.push(d);
+                    engine
+                        .clone()
+                        .eval_rule(path)
+                        .map(|value| self.findings(package, set, value, &document.locations))
+                        .map_err(|e| e.to_string())
+                })
+                .collect();
+            for (&(package, set, file, head), result) in jobs.iter().zip(results) {
+                let problem = |message: String| FileProblem {
+                    file,
+                    offset: head,
+                    message: format!("`{}` of {}: {message}", set.name(), package.name),
+                };
+                match result {
+                    Ok(items) => {
+                        for item in items {
+                            match item {
+                                Ok((d, rule)) => {
+                                    if self.lookup(rule.id).is_none() {
+                                        out.undeclared.push(rule);
                                     }
-                                    Err(message) => problems.push(problem(message)),
+                                    out.findings.push(d);
                                 }
+                                Err(message) => problems.push(problem(message)),
                             }
                         }
-                        Err(e) => {
-                            let text = e.to_string();
-                            let (file, offset) = locate(&self.files, &text).unwrap_or((file, head));
-                            problems.push(FileProblem {
-                                file,
-                                offset,
-                                ..problem(format!(
-                                    "evaluation failed: {}; its findings are missing",
-                                    message_of(&text)
-                                ))
-                            });
-                        }
+                    }
+                    Err(text) => {
+                        let (file, offset) = locate(&self.files, &text).unwrap_or((file, head));
+                        problems.push(FileProblem {
+                            file,
+                            offset,
+                            ..problem(format!(
+                                "evaluation failed: {}; its findings are missing",
+                                message_of(&text)
+                            ))
+                        });
                     }
                 }
             }
@@ -208,12 +222,17 @@ pub(super) fn locate(files: &[PolicyFile], error: &str) -> Option<(usize, usize)
         if line == 0 || line > file.line_count() {
             return None;
         }
-        // The interpreter counts columns in bytes (a tab as four).
+        // The interpreter counts columns in bytes, a tab as four.
         let range = file.line_range(line);
-        let mut offset = (range.start + column.saturating_sub(1)).min(range.end);
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let mut col = 1;
+        let offset = text[range.clone()]
+            .char_indices()
+            .find_map(|(i, c)| {
+                let here = col;
+                col += if c == '\t' { 4 } else { c.len_utf8() };
+                (here >= column).then_some(range.start + i)
+            })
+            .unwrap_or(range.end);
         Some((index, offset))
     })
 }

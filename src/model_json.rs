@@ -3,8 +3,8 @@
 //!
 //! Every field is `{"value": ..., "known": true, "at": <id>}` or, when it cannot be known
 //! statically, `{"known": false, "at": <id>}` (a partly known string adds `parts`). A location id
-//! indexes the `locations` table, where each location has its file, start and end, and the places
-//! its value came from. Ids are assigned in document order, so the document is the same for the
+//! indexes the `locations` table, where each location has its file, its start (`line`, `column`,
+//! `offset`) and end (`end_line`, ...), and the places its value came from. Ids are assigned in document order, so the document is the same for the
 //! same inputs; keys are printed sorted. New kinds of objects are added as new top-level arrays and
 //! new fields as new keys; nothing existing changes meaning without a new `version`.
 //!
@@ -13,7 +13,7 @@
 
 use crate::ir::{AccessEntry, Cluster, ClusterLink, Model, Part, PolicyAssociation, Related, Tag};
 use crate::ir::{Text, Val};
-use crate::source::{FileId, Position, SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 use regorus::Value;
 use regorus::value::Object;
 use std::collections::HashMap;
@@ -47,15 +47,26 @@ pub struct Location {
 
 /// Builds the document of `model`, whose spans are in `sources`.
 pub fn document(model: &Model, sources: &SourceMap) -> Document {
+    build(model, sources, true)
+}
+
+/// The document as the policies' input. Without `table` the `locations` table is left out (the
+/// ids stay the same): the largest part of the document, built only for policies that read it.
+pub fn input(model: &Model, sources: &SourceMap, table: bool) -> Document {
+    build(model, sources, table)
+}
+
+fn build(model: &Model, sources: &SourceMap, table: bool) -> Document {
     let bindings = crate::rules::bindings(model);
     let mut b = Builder {
         sources,
         k: Keys::new(),
         files: HashMap::new(),
         names: HashMap::new(),
+        plain_ids: HashMap::new(),
         ids: HashMap::new(),
         locations: Vec::new(),
-        table: Vec::new(),
+        table: table.then(Vec::new),
     };
     let clusters: Vec<Value> = model.clusters.iter().map(|c| b.cluster(c)).collect();
     let entries: Vec<Value> = model
@@ -77,13 +88,16 @@ pub fn document(model: &Model, sources: &SourceMap) -> Document {
             )
         })
         .collect();
-    let json = object([
+    let mut json = vec![
         (key("version"), Value::from(VERSION)),
         (key("clusters"), Value::from(clusters)),
         (key("entries"), Value::from(entries)),
         (key("associations"), Value::from(associations)),
-        (key("locations"), Value::from(b.table)),
-    ]);
+    ];
+    if let Some(table) = b.table {
+        json.push((key("locations"), Value::from(table)));
+    }
+    let json = object(json);
     Document {
         json,
         locations: b.locations,
@@ -106,11 +120,12 @@ struct Keys {
     parts: Value,
     default: Value,
     file: Value,
-    start: Value,
-    end: Value,
     line: Value,
     column: Value,
     offset: Value,
+    end_line: Value,
+    end_column: Value,
+    end_offset: Value,
     origin: Value,
     message: Value,
 }
@@ -124,11 +139,12 @@ impl Keys {
             parts: key("parts"),
             default: key("default"),
             file: key("file"),
-            start: key("start"),
-            end: key("end"),
             line: key("line"),
             column: key("column"),
             offset: key("offset"),
+            end_line: key("end_line"),
+            end_column: key("end_column"),
+            end_offset: key("end_offset"),
             origin: key("origin"),
             message: key("message"),
         }
@@ -142,10 +158,17 @@ struct Builder<'a> {
     /// Each file's path, made once.
     files: HashMap<FileId, Value>,
     names: HashMap<&'static str, Value>,
+    /// Location ids of spans without origin, and of spans with one.
+    plain_ids: HashMap<Span, usize>,
     ids: HashMap<(Span, Vec<(Span, String)>), usize>,
     locations: Vec<Location>,
-    /// The JSON of each location, by id.
-    table: Vec<Value>,
+    /// The JSON of each location, by id (when the table is built).
+    table: Option<Vec<Value>>,
+}
+
+/// What tells two origins apart.
+fn origin_key(origin: &[Related]) -> Vec<(Span, String)> {
+    origin.iter().map(|r| (r.span, r.message.clone())).collect()
 }
 
 /// An object under construction.
@@ -160,20 +183,39 @@ impl Builder<'_> {
 
     /// The id of a span with the places its value came from (one id per distinct pair).
     fn at(&mut self, span: Span, origin: &[Related]) -> Value {
-        let key = (
-            span,
-            origin
-                .iter()
-                .map(|r| (r.span, r.message.clone()))
-                .collect(),
-        );
-        if let Some(&id) = self.ids.get(&key) {
+        let found = match origin {
+            [] => self.plain_ids.get(&span),
+            _ => self.ids.get(&(span, origin_key(origin))),
+        };
+        if let Some(&id) = found {
             return Value::from(id);
         }
+        // The places the value came from get their ids first.
+        let origin_ids: Vec<Value> = origin.iter().map(|r| self.at(r.span, &[])).collect();
+        let id = self.locations.len();
+        self.locations.push(Location {
+            span,
+            origin: origin.to_vec(),
+        });
+        match origin {
+            [] => self.plain_ids.insert(span, id),
+            _ => self.ids.insert((span, origin_key(origin)), id),
+        };
+        if self.table.is_some() {
+            let location = self.location(span, origin, origin_ids);
+            if let Some(table) = self.table.as_mut() {
+                table.push(location);
+            }
+        }
+        Value::from(id)
+    }
+
+    /// The JSON of a location.
+    fn location(&mut self, span: Span, origin: &[Related], origin_ids: Vec<Value>) -> Value {
         let origin_json: Vec<Value> = origin
             .iter()
-            .map(|r| {
-                let at = self.at(r.span, &[]);
+            .zip(origin_ids)
+            .map(|(r, at)| {
                 object([
                     (self.k.message.clone(), Value::from(r.message.as_str())),
                     (self.k.at.clone(), at),
@@ -187,30 +229,20 @@ impl Builder<'_> {
             .entry(span.file)
             .or_insert_with(|| Value::from(sources.get(span.file).path.as_str()))
             .clone();
+        // Flat, one object per location: the table is the largest part of the document.
         let mut location: Fields = vec![
             (self.k.file.clone(), file),
-            (self.k.start.clone(), self.position(start)),
-            (self.k.end.clone(), self.position(end)),
+            (self.k.line.clone(), Value::from(start.line)),
+            (self.k.column.clone(), Value::from(start.column)),
+            (self.k.offset.clone(), Value::from(start.offset)),
+            (self.k.end_line.clone(), Value::from(end.line)),
+            (self.k.end_column.clone(), Value::from(end.column)),
+            (self.k.end_offset.clone(), Value::from(end.offset)),
         ];
         if !origin_json.is_empty() {
             location.push((self.k.origin.clone(), Value::from(origin_json)));
         }
-        let id = self.table.len();
-        self.table.push(object(location));
-        self.locations.push(Location {
-            span,
-            origin: origin.to_vec(),
-        });
-        self.ids.insert(key, id);
-        Value::from(id)
-    }
-
-    fn position(&self, p: Position) -> Value {
-        object([
-            (self.k.line.clone(), Value::from(p.line)),
-            (self.k.column.clone(), Value::from(p.column)),
-            (self.k.offset.clone(), Value::from(p.offset)),
-        ])
+        object(location)
     }
 
     /// `{"value": .., "known": true, "at": ..}`.

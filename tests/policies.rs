@@ -448,8 +448,8 @@ resource "aws_eks_access_entry" "ops" {
         let l = &locations[field["at"].as_u64().expect("at") as usize];
         (
             l["file"].as_str().unwrap_or_default().to_string(),
-            l["start"]["line"].as_u64().unwrap_or(0),
-            l["start"]["column"].as_u64().unwrap_or(0),
+            l["line"].as_u64().unwrap_or(0),
+            l["column"].as_u64().unwrap_or(0),
         )
     };
     let cluster = &model["clusters"][0];
@@ -475,6 +475,37 @@ resource "aws_eks_access_entry" "ops" {
     let location = &locations[entry["principal_arn"]["at"].as_u64().unwrap_or(0) as usize];
     let origin = &location["origin"][0];
     let origin_at = &locations[origin["at"].as_u64().unwrap_or(0) as usize];
-    assert_eq!(origin_at["start"]["line"], 2);
+    assert_eq!(origin_at["line"], 2);
+    assert_eq!(location["end_line"], 12);
+    assert_eq!(location["end_column"], 27);
     assert!(origin["message"].as_str().is_some());
+}
+
+#[test]
+fn a_policy_can_read_the_locations_table() {
+    let policy = r#"package ekslint.policies.production
+
+warn contains finding if {
+	some entry in input.entries
+	startswith(input.locations[entry.principal_arn.at].file, "prod/")
+	finding := {"id": "ORG300", "message": "an entry of production", "at": entry.principal_arn.at}
+}
+"#;
+    let dir = project(&[
+        ("prod/main.tf", ENTRIES),
+        ("dev/main.tf", ENTRIES),
+        ("policies/production.rego", policy),
+    ]);
+    let (json, _) = json_report(ekslint(dir.path()).args([
+        "--format",
+        "json",
+        "--policy",
+        "policies",
+        ".",
+    ]));
+    let custom: Vec<String> = findings(&json)
+        .into_iter()
+        .filter(|f| f.starts_with("ORG"))
+        .collect();
+    assert_eq!(custom, ["ORG300 prod/main.tf:3:19", "ORG300 prod/main.tf:8:19"]);
 }

@@ -4,18 +4,26 @@
 # IAM user means long-lived keys with cluster access.
 package ekslint.policies.no_iam_users
 
-# The text of an ARN field, its unknown parts as "*" (none of an ARN's separators), so that
-# `arn:${partition}:iam::${account}:user/bob` is still known to be a user.
-arn_text(field) := field.value if field.known
+# An IAM user's ARN: `arn:<partition>:iam::<account>:user/<path><name>`.
+user_arn := `^arn:[^:]+:iam::[^:]*:user/`
 
-arn_text(field) := concat("", [text |
-	some part in field.parts
+# The text of a partly known ARN, its unknown parts as "*" (none of an ARN's separators), so
+# that `arn:${partition}:iam::${account}:user/bob` is still known to be a user's.
+partly_known(parts) := concat("", [text |
+	some part in parts
 	text := part_text(part)
-]) if not field.known
+])
 
 part_text(part) := part if is_string(part)
 
-part_text(part) := "*" if part == null
+part_text(null) := "*"
+
+finding(entry, arn) := {
+	"id": "ORG003",
+	"message": sprintf("the access entry's principal %s is an IAM user", [arn]),
+	"at": entry.principal_arn.at,
+	"help": "create the access entry for an IAM role",
+}
 
 # METADATA
 # title: No IAM users
@@ -27,14 +35,16 @@ part_text(part) := "*" if part == null
 # custom:
 #   id: ORG003
 #   name: no-iam-users
-deny contains finding if {
+deny contains finding(entry, arn) if {
 	some entry in input.entries
-	arn := arn_text(entry.principal_arn)
-	regex.match(`^arn:[^:]+:iam::[^:]*:user/`, arn)
-	finding := {
-		"id": "ORG003",
-		"message": sprintf("the access entry's principal %s is an IAM user", [arn]),
-		"at": entry.principal_arn.at,
-		"help": "create the access entry for an IAM role",
-	}
+	arn := entry.principal_arn.value
+	contains(arn, ":user/")
+	regex.match(user_arn, arn)
+}
+
+deny contains finding(entry, arn) if {
+	some entry in input.entries
+	arn := partly_known(entry.principal_arn.parts)
+	contains(arn, ":user/")
+	regex.match(user_arn, arn)
 }

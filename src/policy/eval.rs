@@ -30,7 +30,7 @@ impl Policies {
         let mut problems: Vec<FileProblem> = self.problems.clone();
         let mut out = Evaluation::default();
         if let Some(engine) = self.engine.as_ref().filter(|_| !self.packages.is_empty()) {
-            let document = model_json::document(model, sources);
+            let document = model_json::input(model, sources, self.reads_locations);
             let mut engine = engine.clone();
             engine.set_input(document.json.clone());
             let jobs: Vec<(&Package, Set, usize, usize)> = self
@@ -44,9 +44,7 @@ impl Policies {
                 .par_iter()
                 .map(|&(package, set, ..)| {
                     let path = format!("{}.{}", package.path, set.name());
-                    engine
-                        .clone()
-                        .eval_rule(path)
+                    engine.clone().eval_rule(path)
                         .map(|value| self.findings(package, set, value, &document.locations))
                         .map_err(|e| e.to_string())
                 })

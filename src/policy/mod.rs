@@ -37,6 +37,8 @@ pub struct Policies {
     rules: Vec<&'static RuleMeta>,
     /// Mistakes found while compiling, reported on every run.
     problems: Vec<FileProblem>,
+    /// Whether a policy may read the input's `locations` table (else it is not built).
+    reads_locations: bool,
 }
 
 /// A package under `ekslint.policies` and the finding rules it declares.
@@ -93,7 +95,8 @@ impl Policies {
             }
             // The analysis of all modules together (rule dependencies, imports): a mistake it
             // finds is in one file, which is left out before analysing the rest again.
-            match engine.clone().eval_query("true".into(), false) {
+            // (Kept prepared: the copies made for each evaluation start from here.)
+            match engine.eval_query("true".into(), false) {
                 Ok(_) => break Some(engine),
                 Err(e) => {
                     let text = e.to_string();
@@ -106,12 +109,17 @@ impl Policies {
                 }
             }
         };
+        let reads_locations = files
+            .iter()
+            .zip(&excluded)
+            .any(|(f, excluded)| !excluded && scan::reads_locations(&f.text));
         let mut policies = Policies {
             engine: None,
             files,
             packages: Vec::new(),
             rules: Vec::new(),
             problems,
+            reads_locations,
         };
         if let Some(engine) = engine {
             policies.index(&engine, &excluded);

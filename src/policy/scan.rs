@@ -81,6 +81,44 @@ pub fn metadata_blocks(text: &str) -> Vec<MetadataBlock> {
     out
 }
 
+/// Whether a policy may read the input's `locations` table: it names `locations`, or reads
+/// `input` other than through a field (`input.entries`, `input["entries"]`), which could reach
+/// the table (`walk(input, ...)`, `some key, value in input`). Comments are not read.
+pub fn reads_locations(text: &str) -> bool {
+    lines(text).any(|(_, line)| {
+        let code = without_comment(line);
+        code.contains("locations")
+            || code.match_indices("input").any(|(i, _)| {
+                let before = code[..i].chars().next_back();
+                let after = &code[i + "input".len()..];
+                let word = !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                    && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+                let field = after.starts_with('.') || after.starts_with("[\"");
+                word && !field
+            })
+    })
+}
+
+/// A line without its `#` comment (a `#` inside a string or raw string is kept).
+fn without_comment(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '`') => quote = Some(c),
+            (None, '#') => return &line[..i],
+            _ => {}
+        }
+        escaped = false;
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +149,17 @@ mod tests {
         assert_eq!(heads(text, |n| n == "deny").len(), 1);
         assert_eq!(head_name("package p"), None);
         assert_eq!(head_name("# deny"), None);
+    }
+
+    #[test]
+    fn a_policy_reads_locations_only_when_it_may() {
+        let reads = |t: &str| reads_locations(t);
+        assert!(!reads("deny contains f if {\n  some e in input.entries # the input\n}\n"));
+        assert!(!reads("x := input[\"entries\"]\ny := \"#\" # input\n"));
+        assert!(reads("x := input[\"locations\"]\n"));
+        assert!(reads("f := input.locations[e.at].file\n"));
+        assert!(reads("some k, v in input\n"));
+        assert!(reads("n := count(walk(input))\n"));
+        assert!(!reads("my_input := 1\nx := data.input.y\n"));
     }
 }

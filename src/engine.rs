@@ -274,9 +274,13 @@ fn check(parsed: Parsed, options: &LintOptions) -> Report {
         linted,
         reported,
     } = parsed;
-    let mut diagnostics = rules::check(&model, &options.rule_options);
-    let policy = options.policies.evaluate(&model, &mut sources);
-    diagnostics.extend(policy.findings);
+    // The policies read the model while the rules check it.
+    let (mut diagnostics, mut policy) = rayon::join(
+        || rules::check(&model, &options.rule_options),
+        || options.policies.evaluate(&model, &sources),
+    );
+    let policy_errors = options.policies.errors(&policy, &mut sources);
+    diagnostics.append(&mut policy.findings);
     diagnostics.extend(
         errors
             .into_iter()
@@ -299,7 +303,7 @@ fn check(parsed: Parsed, options: &LintOptions) -> Report {
         None => reported.contains(&d.span.file),
     });
     // Mistakes of the policies are in the policy files, always reported.
-    diagnostics.extend(policy.errors);
+    diagnostics.extend(policy_errors);
     let files_linted = inputs
         .iter()
         .zip(&linted)

@@ -16,7 +16,8 @@ use crate::ir::{Text, Val};
 use crate::source::{FileId, SourceMap, Span};
 use regorus::Value;
 use regorus::value::Object;
-use std::collections::HashMap;
+use foldhash::HashMap;
+use foldhash::HashMapExt;
 
 /// The version of the document's layout.
 pub const VERSION: u32 = 1;

@@ -16,17 +16,16 @@ use std::collections::BTreeMap;
 pub struct Evaluation {
     /// The custom findings, to be filtered, suppressed and reported like built-in ones.
     pub findings: Vec<Diagnostic>,
-    /// EKS000 findings in policy files: a policy that does not compile, fails, runs out of time
-    /// or returns a finding that cannot be placed.
-    pub errors: Vec<Diagnostic>,
+    /// Mistakes of the policies: a policy that does not compile, fails, runs out of time or
+    /// returns a finding that cannot be placed (see [`Policies::errors`]).
+    problems: Vec<FileProblem>,
     /// Rule ids found in findings that no METADATA block declares.
     pub undeclared: Vec<&'static RuleMeta>,
 }
 
 impl Policies {
-    /// Evaluates every policy once over `model`; policy files with problems are added to
-    /// `sources`, so that the errors can point into them.
-    pub fn evaluate(&self, model: &Model, sources: &mut SourceMap) -> Evaluation {
+    /// Evaluates every policy once over `model`, whose spans are in `sources`.
+    pub fn evaluate(&self, model: &Model, sources: &SourceMap) -> Evaluation {
         let mut problems: Vec<FileProblem> = self.problems.clone();
         let mut out = Evaluation::default();
         if let Some(engine) = self.engine.as_ref().filter(|_| !self.packages.is_empty()) {
@@ -82,22 +81,36 @@ impl Policies {
                     }
                 }
             }
+            // The input is as large as the model: it is freed on another thread, off the path
+            // to the report.
+            let input = (document, engine);
+            std::thread::spawn(move || drop(input));
         }
         out.undeclared.sort_by_key(|r| r.id);
         out.undeclared.dedup_by_key(|r| r.id);
-        let mut ids: BTreeMap<usize, FileId> = BTreeMap::new();
-        for p in problems {
-            let id = *ids.entry(p.file).or_insert_with(|| {
-                let f = &self.files[p.file];
-                sources.add(SourceFile::new(f.display.clone(), f.text.clone()))
-            });
-            out.errors.push(Diagnostic::new(
-                EKS000,
-                char_span(id, &self.files[p.file].text, p.offset),
-                p.message,
-            ));
-        }
+        out.problems = problems;
         out
+    }
+
+    /// The mistakes of an evaluation as EKS000 findings in the policy files, which are added to
+    /// `sources` so that the findings can point into them.
+    pub fn errors(&self, evaluation: &Evaluation, sources: &mut SourceMap) -> Vec<Diagnostic> {
+        let mut ids: BTreeMap<usize, FileId> = BTreeMap::new();
+        evaluation
+            .problems
+            .iter()
+            .map(|p| {
+                let id = *ids.entry(p.file).or_insert_with(|| {
+                    let f = &self.files[p.file];
+                    sources.add(SourceFile::new(f.display.clone(), f.text.clone()))
+                });
+                Diagnostic::new(
+                    EKS000,
+                    char_span(id, &self.files[p.file].text, p.offset),
+                    p.message.clone(),
+                )
+            })
+            .collect()
     }
 
     /// The findings of one rule set's value, or why each item cannot be reported.

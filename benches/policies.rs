@@ -39,7 +39,12 @@ fn main() {
             })
             .collect(),
     );
-    assert_eq!(policies.problem_count(), 0, "{:?}", policies.describe_problems());
+    assert_eq!(
+        policies.problem_count(),
+        0,
+        "{:?}",
+        policies.describe_problems()
+    );
     let with = LintOptions {
         policies,
         ..LintOptions::default()
@@ -83,7 +88,10 @@ fn run(files: &[PathBuf], options: &LintOptions) -> (f64, usize) {
         })
         .collect();
     let report = lint(inputs, options);
-    (start.elapsed().as_secs_f64() * 1000.0, report.diagnostics.len())
+    (
+        start.elapsed().as_secs_f64() * 1000.0,
+        report.diagnostics.len(),
+    )
 }
 
 fn median(mut times: Vec<f64>) -> f64 {

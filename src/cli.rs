@@ -4,11 +4,11 @@ use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::discover::{Discovery, discover};
 use crate::engine::{Input, lint};
+use crate::policy::Policies;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use crate::source::display_path;
 use crate::trust::Boundary;
-use crate::policy::Policies;
 use crate::workspace::{
     lint_options, load_config, load_policies, module_context, module_dir, terraform_inputs,
 };
@@ -50,7 +50,7 @@ enum Command {
     /// Print the normalized model of the files (the input of custom policies) as JSON.
     Model {
         #[command(flatten)]
-        args: LintArgs,
+        args: Box<LintArgs>,
     },
     /// Custom Rego policies.
     Policy {
@@ -260,7 +260,12 @@ fn policy_test(paths: &[PathBuf]) -> Result<ExitCode, String> {
     let paths: Vec<PathBuf> = if !paths.is_empty() {
         paths.to_vec()
     } else if !config.policy.paths.is_empty() {
-        config.policy.paths.iter().map(|p| config.base.join(p)).collect()
+        config
+            .policy
+            .paths
+            .iter()
+            .map(|p| config.base.join(p))
+            .collect()
     } else {
         vec![PathBuf::from(".")]
     };
@@ -318,7 +323,13 @@ fn print_stdout(text: &str) -> Result<(), String> {
 #[allow(clippy::type_complexity)]
 fn prepare(
     args: &LintArgs,
-) -> Result<((crate::engine::LintOptions, Vec<Input>, Vec<String>), FailOn), String> {
+) -> Result<
+    (
+        (crate::engine::LintOptions, Vec<Input>, Vec<String>),
+        FailOn,
+    ),
+    String,
+> {
     check_usage(args)?;
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let mut boundary = Boundary::around(&cwd);

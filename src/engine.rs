@@ -360,7 +360,10 @@ fn apply_suppressions(
         for key in &s.rules {
             let rule = options.lookup(key).or_else(|| {
                 let key = key.as_str();
-                undeclared.iter().copied().find(|r| r.id.eq_ignore_ascii_case(key))
+                undeclared
+                    .iter()
+                    .copied()
+                    .find(|r| r.id.eq_ignore_ascii_case(key))
             });
             let mut used = false;
             for d in diagnostics.iter_mut() {

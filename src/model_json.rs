@@ -14,10 +14,10 @@
 use crate::ir::{AccessEntry, Cluster, ClusterLink, Model, Part, PolicyAssociation, Related, Tag};
 use crate::ir::{Text, Val};
 use crate::source::{FileId, SourceMap, Span};
-use regorus::Value;
-use regorus::value::Object;
 use foldhash::HashMap;
 use foldhash::HashMapExt;
+use regorus::Value;
+use regorus::value::Object;
 
 /// The version of the document's layout.
 pub const VERSION: u32 = 1;
@@ -180,7 +180,6 @@ impl Builder<'_> {
     fn name(&mut self, name: &'static str) -> Value {
         self.names.entry(name).or_insert_with(|| key(name)).clone()
     }
-
 
     /// The id of a span with the places its value came from (one id per distinct pair).
     fn at(&mut self, span: Span, origin: &[Related]) -> Value {
@@ -448,5 +447,90 @@ impl Builder<'_> {
                 Some(self.known(Value::from(items), at))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Input, LintOptions, parse};
+
+    const TF: &str = r#"variable "role" {
+  default = "arn:aws:iam::111122223333:role/ops"
+}
+
+resource "aws_eks_access_entry" "ops" {
+  cluster_name  = "shop"
+  principal_arn = var.role
+}
+
+resource "aws_eks_access_entry" "user" {
+  cluster_name  = "shop"
+  principal_arn = "arn:${var.partition}:iam::111122223333:user/alice"
+  type          = var.kind
+}
+"#;
+
+    fn json(value: &Value) -> serde_json::Value {
+        serde_json::to_value(value).expect("the document is JSON")
+    }
+
+    #[test]
+    fn location_ids_index_the_table_and_the_input_keeps_them() {
+        let parsed = parse(
+            vec![Input {
+                display: "main.tf".into(),
+                dir: std::path::PathBuf::from("."),
+                bytes: TF.as_bytes().to_vec(),
+                explicit: true,
+                context: false,
+                unreadable: None,
+            }],
+            &LintOptions::default(),
+        );
+        let full = document(&parsed.model, &parsed.sources);
+        let doc = json(&full.json);
+        let table = doc["locations"].as_array().expect("locations");
+        assert_eq!(table.len(), full.locations.len());
+        for (id, (location, row)) in full.locations.iter().zip(table).enumerate() {
+            let (start, end) = parsed.sources.range(location.span);
+            assert_eq!(row["line"], start.line, "{id}");
+            assert_eq!(row["column"], start.column, "{id}");
+            assert_eq!(row["end_offset"], end.offset, "{id}");
+            for (origin, o) in location
+                .origin
+                .iter()
+                .zip(row["origin"].as_array().into_iter().flatten())
+            {
+                let at = o["at"].as_u64().expect("origin id") as usize;
+                assert_eq!(full.locations[at].span, origin.span, "{id}");
+            }
+        }
+        let ops = &doc["entries"][0]["principal_arn"];
+        assert_eq!(ops["value"], "arn:aws:iam::111122223333:role/ops");
+        let row = &table[ops["at"].as_u64().expect("at") as usize];
+        assert_eq!(
+            (row["line"].as_u64(), row["column"].as_u64()),
+            (Some(7), Some(19))
+        );
+        assert_eq!(
+            row["origin"][0]["message"],
+            "from the default of variable `role`"
+        );
+
+        let alice = &doc["entries"][1];
+        assert_eq!(
+            alice["principal_arn"],
+            serde_json::json!({"known": false, "parts": ["arn:", null, ":iam::111122223333:user/alice"], "at": alice["principal_arn"]["at"]})
+        );
+        assert_eq!(alice["type"]["known"], false);
+        assert!(alice["type"].get("value").is_none());
+
+        // Without the table, the same document and the same ids.
+        let input = input(&parsed.model, &parsed.sources, false);
+        let mut without = doc.clone();
+        without.as_object_mut().map(|o| o.remove("locations"));
+        assert_eq!(json(&input.json), without);
+        assert_eq!(input.locations, full.locations);
     }
 }

@@ -311,7 +311,10 @@ fn configuration_is_found_upward_and_errors_are_shown() {
     did_open(&mut server, &bad_uri, MAIN);
     let shown = server.wait_for(|m| m["method"] == "window/showMessage");
     let text = shown["params"]["message"].as_str().unwrap_or_default();
-    assert!(text.contains("ignor") && text.contains(".ekslint.toml:1:1:"), "{shown}");
+    assert!(
+        text.contains("ignor") && text.contains(".ekslint.toml:1:1:"),
+        "{shown}"
+    );
     assert_eq!(server.diagnostics(&bad_uri), Vec::<Value>::new());
 
     // Files ekslint does not read get no diagnostics at all: nothing comes before the answer

@@ -131,7 +131,10 @@ fn the_example_policies_rego_tests_pass() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     let tests = text.lines().filter(|l| l.ends_with(": PASS")).count();
     assert!(tests >= 15, "{text}");
-    assert!(text.ends_with(&format!("PASS: {tests}/{tests}\n")), "{text}");
+    assert!(
+        text.ends_with(&format!("PASS: {tests}/{tests}\n")),
+        "{text}"
+    );
     for name in [
         "break_glass_admin",
         "team_namespaces",
@@ -261,9 +264,18 @@ info contains f if {
     let has = |needle: &str| messages.iter().any(|m| m.contains(needle));
     assert!(has("starts with EKS, which is reserved"), "{messages:?}");
     assert!(has("the finding ORG201 has no `at`"), "{messages:?}");
-    assert!(has("`at` 1000000, which is not a location of the input"), "{messages:?}");
-    assert!(has("`info` of ekslint.policies.bad: evaluation failed: divide by zero"), "{messages:?}");
-    assert!(has("the policy does not compile: invalid character"), "{messages:?}");
+    assert!(
+        has("`at` 1000000, which is not a location of the input"),
+        "{messages:?}"
+    );
+    assert!(
+        has("`info` of ekslint.policies.bad: evaluation failed: divide by zero"),
+        "{messages:?}"
+    );
+    assert!(
+        has("the policy does not compile: invalid character"),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -275,13 +287,8 @@ fn a_policy_that_runs_too_long_is_stopped_and_the_others_run() {
         ("policies/slow.rego", slow),
         ("policies/every.rego", EVERY_ENTRY),
     ]);
-    let (json, code) = json_report(ekslint(dir.path()).args([
-        "--format",
-        "json",
-        "--select",
-        "ORG100",
-        ".",
-    ]));
+    let (json, code) =
+        json_report(ekslint(dir.path()).args(["--format", "json", "--select", "ORG100", "."]));
     assert_eq!(code, Some(2));
     assert_eq!(
         findings(&json),
@@ -296,15 +303,15 @@ fn a_policy_that_runs_too_long_is_stopped_and_the_others_run() {
         .and_then(|d| d.iter().find(|d| d["rule"] == "EKS000"))
         .and_then(|d| d["message"].as_str())
         .unwrap_or_default();
-    assert!(message.contains("ran longer than the 2 s limit"), "{message}");
+    assert!(
+        message.contains("ran longer than the 2 s limit"),
+        "{message}"
+    );
 }
 
 #[test]
 fn custom_rules_follow_select_ignore_severity_and_suppressions() {
-    let base = [
-        ("main.tf", ENTRIES),
-        ("policies/every.rego", EVERY_ENTRY),
-    ];
+    let base = [("main.tf", ENTRIES), ("policies/every.rego", EVERY_ENTRY)];
     let run = |config: &str, main: &str| {
         let dir = project(&[(".ekslint.toml", config), base[1]]);
         std::fs::write(dir.path().join("main.tf"), main).expect("write");
@@ -350,7 +357,10 @@ fn custom_rules_follow_select_ignore_severity_and_suppressions() {
     assert_eq!(json["summary"]["suppressed"], 1);
     // A key that no policy declares is a configuration error naming its line.
     let dir = project(&[
-        (".ekslint.toml", &format!("{CONFIG}[severity]\nORG101 = \"note\"\n")),
+        (
+            ".ekslint.toml",
+            &format!("{CONFIG}[severity]\nORG101 = \"note\"\n"),
+        ),
         base[0],
         base[1],
     ]);
@@ -365,18 +375,30 @@ fn custom_rules_follow_select_ignore_severity_and_suppressions() {
 
 #[test]
 fn custom_rules_join_the_catalog() {
-    let dir = project(&[(".ekslint.toml", CONFIG), ("policies/every.rego", EVERY_ENTRY)]);
+    let dir = project(&[
+        (".ekslint.toml", CONFIG),
+        ("policies/every.rego", EVERY_ENTRY),
+    ]);
     let out = ekslint(dir.path()).arg("rules").output().expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0));
     let last = text.lines().last().unwrap_or_default();
     assert!(last.starts_with("ORG100  every-entry"), "{text}");
-    assert!(last.contains("warning") && last.ends_with("Every entry"), "{last}");
+    assert!(
+        last.contains("warning") && last.ends_with("Every entry"),
+        "{last}"
+    );
 
     for key in ["ORG100", "every-entry", "org100"] {
-        let out = ekslint(dir.path()).args(["explain", key]).output().expect("run");
+        let out = ekslint(dir.path())
+            .args(["explain", key])
+            .output()
+            .expect("run");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.starts_with("ORG100 every-entry (warning)\n\nEvery entry\n"), "{text}");
+        assert!(
+            text.starts_with("ORG100 every-entry (warning)\n\nEvery entry\n"),
+            "{text}"
+        );
         assert!(text.contains("Reports every access entry."), "{text}");
         assert!(text.contains("policies/every.rego"), "{text}");
     }
@@ -387,7 +409,10 @@ fn custom_rules_join_the_catalog() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
-    let out = ekslint(plain.path()).args(["explain", "ORG100"]).output().expect("run");
+    let out = ekslint(plain.path())
+        .args(["explain", "ORG100"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -406,15 +431,27 @@ test_wrong if {
 }
 "#;
     let dir = project(&[("p/every.rego", EVERY_ENTRY), ("p/every_test.rego", test)]);
-    let out = ekslint(dir.path()).args(["policy", "test", "p"]).output().expect("run");
+    let out = ekslint(dir.path())
+        .args(["policy", "test", "p"])
+        .output()
+        .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("data.ekslint.policies.all_entries_test.test_one_entry: PASS\n"), "{text}");
-    assert!(text.contains("data.ekslint.policies.all_entries_test.test_wrong: FAIL\n"), "{text}");
+    assert!(
+        text.contains("data.ekslint.policies.all_entries_test.test_one_entry: PASS\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("data.ekslint.policies.all_entries_test.test_wrong: FAIL\n"),
+        "{text}"
+    );
     assert!(text.ends_with("PASS: 1/2\nFAIL: 1/2\n"), "{text}");
     // A policy that does not compile: exit code 2, located.
     std::fs::write(dir.path().join("p/every.rego"), "package x\n\ny := )\n").expect("write");
-    let out = ekslint(dir.path()).args(["policy", "test", "p"]).output().expect("run");
+    let out = ekslint(dir.path())
+        .args(["policy", "test", "p"])
+        .output()
+        .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.starts_with("error: p/every.rego:3:"), "{text}");
@@ -461,7 +498,10 @@ resource "aws_eks_access_entry" "ops" {
     assert_eq!(at(&cluster["role_arn"]), ("main.tf".into(), 7, 14));
     // Not written: the API's default, at the cluster's header.
     assert_eq!(cluster["authentication_mode"]["default"], true);
-    assert_eq!(at(&cluster["authentication_mode"]), ("main.tf".into(), 5, 1));
+    assert_eq!(
+        at(&cluster["authentication_mode"]),
+        ("main.tf".into(), 5, 1)
+    );
 
     let entry = &model["entries"][0];
     assert_eq!(entry["cluster"]["index"], 0);
@@ -496,16 +536,35 @@ warn contains finding if {
         ("dev/main.tf", ENTRIES),
         ("policies/production.rego", policy),
     ]);
-    let (json, _) = json_report(ekslint(dir.path()).args([
-        "--format",
-        "json",
-        "--policy",
-        "policies",
-        ".",
-    ]));
+    let (json, _) =
+        json_report(ekslint(dir.path()).args(["--format", "json", "--policy", "policies", "."]));
     let custom: Vec<String> = findings(&json)
         .into_iter()
         .filter(|f| f.starts_with("ORG"))
         .collect();
-    assert_eq!(custom, ["ORG300 prod/main.tf:3:19", "ORG300 prod/main.tf:8:19"]);
+    assert_eq!(
+        custom,
+        ["ORG300 prod/main.tf:3:19", "ORG300 prod/main.tf:8:19"]
+    );
+}
+
+#[test]
+#[cfg(unix)]
+fn a_policy_outside_the_project_is_not_read() {
+    let outside = project(&[("evil.rego", EVERY_ENTRY)]);
+    let dir = project(&[(".ekslint.toml", CONFIG), ("main.tf", ENTRIES)]);
+    std::fs::create_dir_all(dir.path().join("policies")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        outside.path().join("evil.rego"),
+        dir.path().join("policies/evil.rego"),
+    )
+    .expect("symlink");
+    let out = ekslint(dir.path()).arg(".").output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("policies/evil.rego") && stderr.contains("outside the project root"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
 }

@@ -115,7 +115,10 @@ fn every_output_reports_the_policy_at_the_policy_arn_and_the_ignore_silences_it(
         .should_validate_formats(true)
         .build(&schema)
         .expect("the schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
@@ -166,7 +169,10 @@ fn every_output_reports_the_policy_at_the_policy_arn_and_the_ignore_silences_it(
         .iter()
         .filter_map(|d| d["rule"].as_str())
         .collect();
-    assert!(!rules.contains(&"ORG001") && !rules.contains(&"EKS003"), "{rules:?}");
+    assert!(
+        !rules.contains(&"ORG001") && !rules.contains(&"EKS003"),
+        "{rules:?}"
+    );
     assert_eq!(json["summary"]["suppressed"], 1);
     let sarif: Value =
         serde_json::from_slice(&ekslint(root, &["--format", "sarif", "."]).stdout).expect("JSON");
@@ -224,16 +230,24 @@ fn send(stdin: &mut impl Write, message: Value) {
     stdin.flush().expect("flush");
 }
 
-/// The diagnostics of the next publishDiagnostics.
-fn published(rx: &Receiver<Value>) -> Vec<Value> {
+/// The parameters of the next notification of `method` (earlier other messages are dropped).
+fn next(rx: &Receiver<Value>, method: &str) -> Value {
     loop {
         let m = rx
             .recv_timeout(Duration::from_secs(30))
             .expect("a message within 30 s");
-        if m["method"] == "textDocument/publishDiagnostics" {
-            return m["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
+        if m["method"] == method {
+            return m["params"].clone();
         }
     }
+}
+
+/// The diagnostics of the next publishDiagnostics.
+fn published(rx: &Receiver<Value>) -> Vec<Value> {
+    next(rx, "textDocument/publishDiagnostics")["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[test]
@@ -284,14 +298,42 @@ fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
     );
     let diags = published(&rx);
     assert!(
-        diags.iter().all(|d| d["code"] != "ORG001" && d["code"] != "EKS003"),
+        diags
+            .iter()
+            .all(|d| d["code"] != "ORG001" && d["code"] != "EKS003"),
         "{diags:#?}"
+    );
+
+    // A policy that stops compiling is shown as an error message; the built-in findings stay.
+    std::fs::write(
+        dir.path().join("policies/admin.rego"),
+        "package ekslint.policies.admin\n\ndeny contains f if {\n\tsome a in input.associations\n\tf := a ~ 1\n}\n",
+    )
+    .expect("write");
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": MAIN}]}}),
+    );
+    let shown = next(&rx, "window/showMessage");
+    let message = shown["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("policies/admin.rego:5:9: the policy does not compile"),
+        "{message}"
+    );
+    let diags = published(&rx);
+    let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(
+        codes.contains(&"EKS401") && !codes.contains(&"ORG001"),
+        "{codes:?}"
     );
     send(
         &mut stdin,
         json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
     );
-    send(&mut stdin, json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    );
     drop(stdin);
     assert_eq!(child.wait().expect("wait").code(), Some(0));
 }
@@ -345,10 +387,7 @@ fn the_pre_commit_hook_blocks_the_policy_finding_until_it_is_ignored() {
     );
     std::fs::write(root.join(".pre-commit-config.yaml"), config).expect("write");
     std::fs::write(root.join(".gitignore"), ".cache-pre-commit/\n").expect("write");
-    for args in [
-        &["init", "-q", "-b", "main"][..],
-        &["add", "-A"],
-    ] {
+    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"]] {
         let out = isolated(root, "git", args);
         assert!(out.status.success(), "git {args:?}: {out:?}");
     }

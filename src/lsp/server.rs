@@ -167,7 +167,11 @@ impl Server {
         for (uri, path) in affected {
             let diagnostics = match document::lint(&path, &self.open) {
                 Ok(linted) => {
-                    self.shown_error = None;
+                    // A policy's mistake is in a file no editor shows diagnostics for.
+                    match document::policy_error(&linted.report) {
+                        Some(message) => self.show_error(message),
+                        None => self.shown_error = None,
+                    }
                     convert::diagnostics(&linted.report, linted.file)
                 }
                 Err(message) => {

@@ -35,7 +35,11 @@ impl Policies {
             let jobs: Vec<(&Package, Set, usize, usize)> = self
                 .packages
                 .iter()
-                .flat_map(|p| p.sets.iter().map(move |&(set, file, head)| (p, set, file, head)))
+                .flat_map(|p| {
+                    p.sets
+                        .iter()
+                        .map(move |&(set, file, head)| (p, set, file, head))
+                })
                 .collect();
             // Each rule set on its own copy of the interpreter, in parallel; the results are
             // taken in order.
@@ -43,7 +47,9 @@ impl Policies {
                 .par_iter()
                 .map(|&(package, set, ..)| {
                     let path = format!("{}.{}", package.path, set.name());
-                    engine.clone().eval_rule(path)
+                    engine
+                        .clone()
+                        .eval_rule(path)
                         .map(|value| self.findings(package, set, value, &document.locations))
                         .map_err(|e| e.to_string())
                 })
@@ -260,7 +266,9 @@ pub(super) fn message_of(error: &str) -> String {
         .lines()
         .map(str::trim)
         .filter(|l| {
-            let frame = l.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
+            let frame = l
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start();
             !l.is_empty() && !l.starts_with("-->") && !frame.starts_with('|')
         })
         .map(|l| l.strip_prefix("error: ").unwrap_or(l))

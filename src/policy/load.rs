@@ -24,11 +24,15 @@ impl PolicyFile {
 /// Reads the policy files under `paths`, sorted by path, each once. Test files are taken only
 /// with `tests`. A path that does not exist, a directory that cannot be walked, and a file the
 /// boundary refuses are errors.
-pub fn read(paths: &[PathBuf], boundary: &Boundary, tests: bool) -> Result<Vec<PolicyFile>, String> {
+pub fn read(
+    paths: &[PathBuf],
+    boundary: &Boundary,
+    tests: bool,
+) -> Result<Vec<PolicyFile>, String> {
     let mut found: Vec<PathBuf> = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| format!("policy path {}: {e}", path.display()))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("policy path {}: {e}", path.display()))?;
         if !meta.is_dir() {
             found.push(path.clone());
             continue;

@@ -119,10 +119,17 @@ fn declare(
     };
     let string = |node: &Node, key: &str| -> Result<Option<String>, Problem> {
         match node.get(key) {
-            None | Some(Node { kind: NodeKind::Null, .. }) => Ok(None),
+            None
+            | Some(Node {
+                kind: NodeKind::Null,
+                ..
+            }) => Ok(None),
             Some(v) => match &v.kind {
                 NodeKind::String(s) => Ok(Some(s.trim().to_string())),
-                _ => Err(problem(v.span.start as usize, format!("{key} must be a string"))),
+                _ => Err(problem(
+                    v.span.start as usize,
+                    format!("{key} must be a string"),
+                )),
             },
         }
     };
@@ -236,8 +243,11 @@ fn declare(
     Ok(Some((meta, block.start + at(id_node))))
 }
 
-/// `related_resources`: URLs, or `{ref, description}` objects.
-fn related_resources(doc: &Node) -> Result<Vec<(String, Option<String>)>, (usize, String)> {
+/// A related resource: its URL and description.
+type Resource = (String, Option<String>);
+
+/// `related_resources`: URLs, or `{ref, description}` objects; a mistake is (offset, message).
+fn related_resources(doc: &Node) -> Result<Vec<Resource>, (usize, String)> {
     let Some(list) = doc.get("related_resources") else {
         return Ok(Vec::new());
     };
@@ -266,12 +276,7 @@ fn related_resources(doc: &Node) -> Result<Vec<(String, Option<String>)>, (usize
 }
 
 /// The rule's Markdown explanation (`ekslint explain`, SARIF help).
-fn explanation(
-    what: Option<&str>,
-    resources: &[(String, Option<String>)],
-    file: &str,
-    package: &str,
-) -> String {
+fn explanation(what: Option<&str>, resources: &[Resource], file: &str, package: &str) -> String {
     let mut out = String::from("## What it does\n");
     out.push_str(what.unwrap_or("A custom policy rule (its METADATA has no description)."));
     out.push_str("\n\n");
@@ -317,7 +322,9 @@ static INTERNED: Mutex<BTreeMap<Fields, &'static RuleMeta>> = Mutex::new(BTreeMa
 
 /// The one `&'static RuleMeta` of these fields.
 pub fn intern(fields: Fields) -> &'static RuleMeta {
-    let mut table = INTERNED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut table = INTERNED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(meta) = table.get(&fields) {
         return meta;
     }
@@ -379,12 +386,36 @@ mod tests {
     #[test]
     fn mistakes_are_located() {
         let cases = [
-            ("# METADATA\n# custom:\n#   id: EKS999\ndeny contains f if { false }\n", "EKS999", "reserved"),
-            ("# METADATA\n# title: x\nwarn contains f if { false }\n", "# METADATA", "needs `custom.id`"),
-            ("# METADATA\n# custom:\n#   id: ORG1\n#   severity: error\nwarn contains f if { false }\n", "error", "contradicts"),
-            ("# METADATA\n# custom:\n#   id: ORG1\n#   severity: loud\ninfo contains f if { false }\n", "loud", "must be error"),
-            ("# METADATA\n# custom:\n#   id: ORG1\nhelper := 1\n", "ORG1", "custom.severity"),
-            ("# METADATA\n# title: [unclosed\ndeny contains f if { false }\n", "", "METADATA:"),
+            (
+                "# METADATA\n# custom:\n#   id: EKS999\ndeny contains f if { false }\n",
+                "EKS999",
+                "reserved",
+            ),
+            (
+                "# METADATA\n# title: x\nwarn contains f if { false }\n",
+                "# METADATA",
+                "needs `custom.id`",
+            ),
+            (
+                "# METADATA\n# custom:\n#   id: ORG1\n#   severity: error\nwarn contains f if { false }\n",
+                "error",
+                "contradicts",
+            ),
+            (
+                "# METADATA\n# custom:\n#   id: ORG1\n#   severity: loud\ninfo contains f if { false }\n",
+                "loud",
+                "must be error",
+            ),
+            (
+                "# METADATA\n# custom:\n#   id: ORG1\nhelper := 1\n",
+                "ORG1",
+                "custom.severity",
+            ),
+            (
+                "# METADATA\n# title: [unclosed\ndeny contains f if { false }\n",
+                "",
+                "METADATA:",
+            ),
         ];
         for (text, at, message) in cases {
             let (rules, problems) = read(text);

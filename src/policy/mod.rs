@@ -125,9 +125,7 @@ impl Policies {
             policies.index(&engine, &excluded);
             policies.engine = Some(engine);
         }
-        policies
-            .problems
-            .sort_by(|a, b| (a.file, a.offset).cmp(&(b.file, b.offset)));
+        policies.problems.sort_by_key(|p| (p.file, p.offset));
         policies
     }
 
@@ -315,12 +313,21 @@ mod tests {
     #[test]
     fn a_file_that_does_not_compile_leaves_the_others() {
         let policies = Policies::compile(vec![
-            file("a.rego", "package ekslint.policies.a\n\ndeny contains f if {\n  some x in input.y\n  f := x ~ 2\n}\n"),
-            file("b.rego", "package ekslint.policies.b\n\nwarn contains f if { false }\n"),
+            file(
+                "a.rego",
+                "package ekslint.policies.a\n\ndeny contains f if {\n  some x in input.y\n  f := x ~ 2\n}\n",
+            ),
+            file(
+                "b.rego",
+                "package ekslint.policies.b\n\nwarn contains f if { false }\n",
+            ),
         ]);
         let problems = policies.describe_problems();
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("a.rego:5:10: the policy does not compile: invalid character"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("a.rego:5:10: the policy does not compile: invalid character"),
+            "{problems:?}"
+        );
         assert_eq!(policies.packages.len(), 1);
         assert_eq!(policies.packages[0].name, "ekslint.policies.b");
         assert_eq!(policies.packages[0].sets, [(Set::Warn, 1, 28)]);

@@ -91,7 +91,8 @@ pub fn reads_locations(text: &str) -> bool {
             || code.match_indices("input").any(|(i, _)| {
                 let before = code[..i].chars().next_back();
                 let after = &code[i + "input".len()..];
-                let word = !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                let word = !before
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
                     && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
                 let field = after.starts_with('.') || after.starts_with("[\"");
                 word && !field
@@ -154,7 +155,9 @@ mod tests {
     #[test]
     fn a_policy_reads_locations_only_when_it_may() {
         let reads = |t: &str| reads_locations(t);
-        assert!(!reads("deny contains f if {\n  some e in input.entries # the input\n}\n"));
+        assert!(!reads(
+            "deny contains f if {\n  some e in input.entries # the input\n}\n"
+        ));
         assert!(!reads("x := input[\"entries\"]\ny := \"#\" # input\n"));
         assert!(reads("x := input[\"locations\"]\n"));
         assert!(reads("f := input.locations[e.at].file\n"));

@@ -56,7 +56,8 @@ impl TestRun {
             }
         }
         let total = self.results.len();
-        let count = |want: fn(&Outcome) -> bool| self.results.iter().filter(|r| want(&r.outcome)).count();
+        let count =
+            |want: fn(&Outcome) -> bool| self.results.iter().filter(|r| want(&r.outcome)).count();
         out.push_str(&format!("{}\n", "-".repeat(80)));
         let pass = count(|o| *o == Outcome::Pass);
         let fail = count(|o| *o == Outcome::Fail);
@@ -151,11 +152,23 @@ mod tests {
             .map(|r| (r.name.as_str(), &r.outcome))
             .collect();
         assert_eq!(outcomes.len(), 3, "{outcomes:?}");
-        assert_eq!(outcomes[0], ("data.ekslint.policies.p_test.test_negative_denied", &Outcome::Pass));
+        assert_eq!(
+            outcomes[0],
+            (
+                "data.ekslint.policies.p_test.test_negative_denied",
+                &Outcome::Pass
+            )
+        );
         assert_eq!(outcomes[1].1, &Outcome::Fail);
-        assert!(matches!(outcomes[2].1, Outcome::Error(m) if m.contains("divide by zero")), "{outcomes:?}");
+        assert!(
+            matches!(outcomes[2].1, Outcome::Error(m) if m.contains("divide by zero")),
+            "{outcomes:?}"
+        );
         assert!(!run.passed());
         let text = run.render();
-        assert!(text.contains("PASS: 1/3\nFAIL: 1/3\nERROR: 1/3\n"), "{text}");
+        assert!(
+            text.contains("PASS: 1/3\nFAIL: 1/3\nERROR: 1/3\n"),
+            "{text}"
+        );
     }
 }

@@ -211,11 +211,6 @@ impl Policies {
         &self.rules
     }
 
-    /// Whether no policy was given.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// The number of policy files that do not compile or declare a rule wrongly.
     pub fn problem_count(&self) -> usize {
         self.problems.len()

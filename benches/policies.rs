@@ -7,9 +7,11 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
-use ekslint::engine::{Input, LintOptions, lint};
+use ekslint::engine::{Input, LintOptions, Settings, lint};
 use ekslint::policy::{Policies, PolicyFile};
+use ekslint::scoped::Scoped;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The example policies measured.
@@ -46,7 +48,10 @@ fn main() {
         policies.describe_problems()
     );
     let with = LintOptions {
-        policies,
+        settings: Scoped::new(Settings {
+            policies: Arc::new(policies),
+            ..Settings::default()
+        }),
         ..LintOptions::default()
     };
     let without = LintOptions::default();

@@ -47,8 +47,14 @@ pub struct Diagnostic {
     pub message: String,
     pub span: Span,
     pub related: Vec<Related>,
+    /// Where the offending value came from (a variable default, a `.tfvars` entry, a parameter
+    /// default), also among `related`: when only some files are reported, a finding whose value
+    /// comes from one of them is reported.
+    pub origins: Vec<Span>,
     pub help: Option<String>,
     pub suppressed: Option<Suppression>,
+    /// The edits that correct the finding, when its rule has them.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -60,9 +66,23 @@ impl Diagnostic {
             message,
             span,
             related: Vec::new(),
+            origins: Vec::new(),
             help: None,
             suppressed: None,
+            fix: None,
         }
+    }
+
+    /// Adds where the offending value came from, as secondary locations.
+    pub fn with_origin(mut self, origin: &[Related]) -> Diagnostic {
+        self.origins.extend(origin.iter().map(|r| r.span));
+        self.related.extend(origin.iter().cloned());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Diagnostic {
+        self.fix = fix;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -73,5 +93,54 @@ impl Diagnostic {
     pub fn with_related(mut self, related: impl IntoIterator<Item = Related>) -> Diagnostic {
         self.related.extend(related);
         self
+    }
+}
+
+/// A value quoted for a message: in double quotes, with quotes, backslashes and control
+/// characters escaped, and shortened with an ellipsis past [`MAX_QUOTED_CHARS`] chars. Every
+/// rule that names a value in a message quotes it with this, so a message stays short whatever
+/// the value; the finding's span still covers the whole value.
+///
+/// [`MAX_QUOTED_CHARS`]: crate::limits::MAX_QUOTED_CHARS
+pub fn quote(value: &str) -> String {
+    let short = shorten(value, crate::limits::MAX_QUOTED_CHARS);
+    format!("\"{}\"", short.escape_debug())
+}
+
+/// A value shown bare in a message (a policy name, a resource address): escaped and
+/// shortened as [`quote`] does, without the quotes.
+pub fn shown(value: &str) -> String {
+    shorten(value, crate::limits::MAX_QUOTED_CHARS)
+        .escape_debug()
+        .to_string()
+}
+
+/// `text` cut to at most `max` chars, the last of them an ellipsis when it was longer.
+pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some(_) => {
+            let keep = text
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(0, |(i, _)| i);
+            format!("{}…", &text[..keep]).into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_and_shortens() {
+        assert_eq!(quote("a\"b\n\u{1b}"), "\"a\\\"b\\n\\u{1b}\"");
+        let long = "ü".repeat(10_000);
+        let q = quote(&long);
+        assert_eq!(q.chars().count(), crate::limits::MAX_QUOTED_CHARS + 2);
+        assert!(q.ends_with("…\""), "{q}");
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("abcd", 3), "ab…");
     }
 }

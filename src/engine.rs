@@ -1,13 +1,19 @@
 //! One lint run: sources → parsers → IR → rules → sorted diagnostics.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, quote, shorten};
+use crate::fix::Edit;
+use crate::limits::MAX_MESSAGE_CHARS;
 use crate::parse::{self, ParseError, Skipped};
+use crate::policy::{Evaluation, Policies};
 use crate::report::Report;
 use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
+use crate::scoped::Scoped;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One input: a file from disk or standard input.
 #[derive(Debug)]
@@ -25,23 +31,38 @@ pub struct Input {
     pub unreadable: Option<String>,
 }
 
-/// Everything that changes which findings a run reports.
-#[derive(Debug, Default)]
-pub struct LintOptions {
+/// What changes the findings of the files of one configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
     pub rule_options: RuleOptions,
     /// Run only these rules (all when `None`).
     pub select: Option<Vec<&'static RuleMeta>>,
     pub ignore: Vec<&'static RuleMeta>,
     pub severity: BTreeMap<&'static str, Severity>,
+    /// The lowest severity that fails the run; `None`: nothing does.
+    pub fail_on: Option<Severity>,
     /// Inputs of the YAML and JSON formats (CloudFormation parameters).
     pub structured: parse::StructuredOptions,
-    /// Values for Terraform root modules' variables.
-    pub terraform: parse::terraform::TerraformInputs,
-    /// Custom Rego policies, evaluated once per run over the whole model.
-    pub policies: crate::policy::Policies,
+    /// The custom Rego policies of the configuration (shared by configurations naming the same
+    /// paths), evaluated once per run over the whole model.
+    pub policies: Arc<Policies>,
 }
 
-impl LintOptions {
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            rule_options: RuleOptions::default(),
+            select: None,
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            fail_on: Some(Severity::Warning),
+            structured: parse::StructuredOptions::default(),
+            policies: Arc::default(),
+        }
+    }
+}
+
+impl Settings {
     fn enabled(&self, rule: &str) -> bool {
         // Parse errors are always reported: they are why a file has no other findings.
         rule == EKS000.id
@@ -52,18 +73,34 @@ impl LintOptions {
                 && !self.ignore.iter().any(|r| r.id == rule))
     }
 
-    /// The rules that run, sorted by id: built-in ones, then the policies' declared ones.
-    pub fn rules(&self) -> Vec<&'static RuleMeta> {
-        rules::RULES
-            .iter()
-            .chain(self.policies.rules().iter().copied())
-            .filter(|r| self.enabled(r.id))
-            .collect()
-    }
-
-    /// A built-in or custom rule by id or name.
-    pub fn lookup(&self, key: &str) -> Option<&'static RuleMeta> {
+    /// A built-in rule or one of the policies' by id or name.
+    fn lookup(&self, key: &str) -> Option<&'static RuleMeta> {
         rules::lookup(key).or_else(|| self.policies.lookup(key))
+    }
+}
+
+/// Everything that changes which findings a run reports.
+#[derive(Debug, Default)]
+pub struct LintOptions {
+    /// The settings of each configuration, by the directory it governs (the nearest
+    /// `.ekslint.toml` upward from a file gives that file's).
+    pub settings: Scoped<Settings>,
+    /// Values for Terraform root modules' variables.
+    pub terraform: parse::terraform::TerraformInputs,
+}
+
+impl LintOptions {
+    /// The rules that run on some file, sorted by id: built-in ones and the policies' declared
+    /// ones.
+    pub fn rules(&self) -> Vec<&'static RuleMeta> {
+        let mut rules: Vec<&'static RuleMeta> = rules::RULES.iter().collect();
+        for s in self.settings.values() {
+            rules.extend(s.policies.rules().iter().copied());
+        }
+        rules.sort_by_key(|r| r.id);
+        rules.dedup_by_key(|r| r.id);
+        rules.retain(|r| self.settings.values().any(|s| s.enabled(r.id)));
+        rules
     }
 }
 
@@ -71,12 +108,16 @@ impl LintOptions {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Terraform,
+    /// A `.tfvars` file: read by its module's evaluation, not as a module file.
+    TerraformValues,
     /// YAML or JSON: CloudFormation, eksctl, or neither.
     Structured,
 }
 
 fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
-    if name.ends_with(".tf") || name.ends_with(".tf.json") {
+    if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+        Some(Kind::TerraformValues)
+    } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
         Some(Kind::Terraform)
     } else if [".yaml", ".yml", ".json", ".template"]
         .iter()
@@ -88,6 +129,7 @@ fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
     } else if explicit {
         // Named on the command line: Terraform if its first statement is an HCL block or
         // attribute, else YAML/JSON (which skips what is neither template format).
+        let text = text.strip_prefix(crate::source::BOM).unwrap_or(text);
         Some(if starts_like_hcl(text) {
             Kind::Terraform
         } else {
@@ -148,16 +190,84 @@ fn starts_like_hcl(text: &str) -> bool {
     rest.starts_with('{')
 }
 
-/// Lints the inputs together.
+/// An input's text (lossy when it is not UTF-8).
+struct Decoded {
+    file: SourceFile,
+    not_utf8: Option<NotUtf8>,
+}
+
+/// What is known of a file that is not UTF-8.
+struct NotUtf8 {
+    /// The first byte that is not UTF-8.
+    at: usize,
+    /// It starts with a UTF-16 byte order mark.
+    utf16: bool,
+    /// It names CloudFormation or eksctl all the same (in an ASCII-compatible encoding such as
+    /// Latin-1, or in UTF-16).
+    names_a_format: bool,
+}
+
+impl NotUtf8 {
+    fn of(bytes: &[u8], at: usize) -> NotUtf8 {
+        let utf16 = |unit: fn([u8; 2]) -> u16| {
+            let units: Vec<u16> = bytes[2..]
+                .chunks_exact(2)
+                .map(|c| unit([c[0], c[1]]))
+                .collect();
+            parse::names_a_format(&String::from_utf16_lossy(&units))
+        };
+        let (utf16, in_utf16) = match bytes.get(..2) {
+            Some([0xFF, 0xFE]) => (true, utf16(u16::from_le_bytes)),
+            Some([0xFE, 0xFF]) => (true, utf16(u16::from_be_bytes)),
+            _ => (false, false),
+        };
+        NotUtf8 {
+            at,
+            utf16,
+            names_a_format: in_utf16 || parse::names_a_format(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    fn message(&self) -> &'static str {
+        if self.utf16 {
+            "the file is UTF-16; ekslint reads UTF-8"
+        } else {
+            "the file is not valid UTF-8"
+        }
+    }
+}
+
+fn decode(input: &mut Input) -> Decoded {
+    let bytes = std::mem::take(&mut input.bytes);
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            file: SourceFile::new(input.display.clone(), text),
+            not_utf8: None,
+        },
+        Err(e) => {
+            let not_utf8 = NotUtf8::of(e.as_bytes(), e.utf8_error().valid_up_to());
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Decoded {
+                file: SourceFile::new(input.display.clone(), text),
+                not_utf8: Some(not_utf8),
+            }
+        }
+    }
+}
+
+/// Lints the inputs together, on the lint threads (whose stack the evaluation limits fit in).
 pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Report {
-    check(parse(inputs, options), options)
+    crate::threads::run(|| lint_here(inputs, options))
+}
+
+fn lint_here(inputs: Vec<Input>, options: &LintOptions) -> Report {
+    check(parse_here(inputs, options), options)
 }
 
 /// The inputs read into one model.
-#[derive(Debug)]
-pub struct Parsed {
+pub struct Parsed<'o> {
     /// Sorted by display path; file ids follow this order.
-    pub inputs: Vec<Input>,
+    inputs: Vec<Input>,
     pub sources: SourceMap,
     pub model: crate::ir::Model,
     /// Files that could not be read or parsed.
@@ -165,27 +275,23 @@ pub struct Parsed {
     skipped: Vec<(FileId, Skipped)>,
     /// Whether each input was read as one of the formats.
     linted: Vec<bool>,
-    /// Files read beyond the inputs whose findings are reported.
-    reported: std::collections::BTreeSet<FileId>,
+    /// The files Terraform read besides the inputs whose findings are reported (`.tfvars`).
+    terraform_reported: BTreeSet<FileId>,
+    /// The built-in module models Terraform read.
+    builtin: BTreeSet<FileId>,
+    /// The settings of each file, by file id.
+    settings: Vec<&'o Settings>,
 }
 
-/// Reads and parses the inputs into one model.
-pub fn parse(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed {
+/// Reads and parses the inputs into one model (what `ekslint model` prints), on the lint
+/// threads.
+pub fn parse(inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
+    crate::threads::run(|| parse_here(inputs, options))
+}
+
+fn parse_here(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
-    let decoded: Vec<(SourceFile, Option<usize>)> = inputs
-        .par_iter_mut()
-        .map(|input| {
-            let bytes = std::mem::take(&mut input.bytes);
-            match String::from_utf8(bytes) {
-                Ok(text) => (SourceFile::new(input.display.clone(), text), None),
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    (SourceFile::new(input.display.clone(), text), Some(at))
-                }
-            }
-        })
-        .collect();
+    let decoded: Vec<Decoded> = inputs.par_iter_mut().map(decode).collect();
 
     let mut sources = SourceMap::default();
     let mut errors: Vec<ParseError> = Vec::new();
@@ -194,8 +300,12 @@ pub fn parse(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed {
     let mut skipped = Vec::new();
     // Whether each file was read as one of the formats (for the summary's file count).
     let mut linted = vec![false; inputs.len()];
-    for (input, (file, bad_utf8)) in inputs.iter().zip(decoded) {
+    for (input, Decoded { mut file, not_utf8 }) in inputs.iter().zip(decoded) {
         let kind = kind_of(&file.path, input.explicit, &file.text);
+        if matches!(kind, Some(Kind::Terraform | Kind::TerraformValues)) {
+            // HCL and JSON have no byte order mark.
+            file.blank_bom();
+        }
         let id = sources.add(file);
         if let Some(why) = &input.unreadable {
             linted[id.0 as usize] = true;
@@ -205,19 +315,25 @@ pub fn parse(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed {
             });
             continue;
         }
-        if let Some(at) = bad_utf8 {
-            linted[id.0 as usize] = true;
-            errors.push(ParseError {
-                span: Span::new(id, at, at),
-                message: "the file is not valid UTF-8".into(),
-            });
-            continue;
-        }
-        match kind {
-            Some(Kind::Terraform) => units.entry(input.dir.clone()).or_default().push(id),
-            Some(Kind::Structured) => structured.push(id),
-            None if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
-            None => {}
+        match (kind, not_utf8) {
+            // A YAML or JSON file that is not UTF-8 is a template only if it says so.
+            (Some(Kind::Structured), Some(n)) if !n.names_a_format => {
+                skipped.push((id, Skipped::NotUtf8));
+            }
+            (Some(_), Some(n)) => {
+                linted[id.0 as usize] = true;
+                errors.push(ParseError {
+                    span: Span::new(id, n.at, n.at),
+                    message: n.message().into(),
+                });
+            }
+            (Some(Kind::Terraform), None) => units.entry(input.dir.clone()).or_default().push(id),
+            // Terraform reads it with its module (the same source, so its findings are
+            // reported when it is).
+            (Some(Kind::TerraformValues), None) => linted[id.0 as usize] = true,
+            (Some(Kind::Structured), None) => structured.push(id),
+            (None, _) if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
+            (None, _) => {}
         }
     }
 
@@ -227,15 +343,15 @@ pub fn parse(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed {
     // Terraform reads more files than it was given (modules called from outside the linted
     // files, `.tfvars`): findings in them are reported only where `reported` says so.
     let terraform = parse::terraform::lint(units, &mut sources, &options.terraform);
+    let settings = settings_of_files(options, &inputs, &sources);
     let sources_ref = &sources;
+    let settings_ref = &settings;
     let structured_results: Vec<_> = structured
         .par_iter()
         .map(|&id| {
             let file = sources_ref.get(id);
-            (
-                id,
-                parse::structured(id, &file.path, &file.text, &options.structured),
-            )
+            let options = &settings_ref[id.0 as usize].structured;
+            (id, parse::structured(id, &file.path, &file.text, options))
         })
         .collect();
 
@@ -251,7 +367,11 @@ pub fn parse(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed {
             Err(why) => skipped.push((id, why)),
         }
     }
+    skipped.sort_by_key(|(id, _)| *id);
 
+    parse::manifest::join_directory_units(&mut model, |f| {
+        inputs.get(f.0 as usize).map(|i| i.dir.as_path())
+    });
     Parsed {
         inputs,
         sources,
@@ -259,12 +379,14 @@ pub fn parse(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed {
         errors,
         skipped,
         linted,
-        reported: terraform.reported,
+        terraform_reported: terraform.reported,
+        builtin: terraform.builtin,
+        settings,
     }
 }
 
 /// Runs the rules and the policies over a model and gives the sorted findings.
-fn check(parsed: Parsed, options: &LintOptions) -> Report {
+fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     let Parsed {
         inputs,
         mut sources,
@@ -272,43 +394,165 @@ fn check(parsed: Parsed, options: &LintOptions) -> Report {
         errors,
         skipped,
         linted,
-        reported,
+        terraform_reported,
+        builtin,
+        settings,
     } = parsed;
+    // The files whose findings are reported: those given (not read only for context), and,
+    // unless only some files were given, the `.tfvars` files Terraform read.
+    let partial = inputs.iter().any(|i| i.context);
+    let reported = |file: FileId| match inputs.get(file.0 as usize) {
+        Some(input) => !input.context,
+        None => !partial && terraform_reported.contains(&file),
+    };
+    let rule_options: Vec<&RuleOptions> = settings.iter().map(|s| &s.rule_options).collect();
     // The policies read the model while the rules check it.
-    let (mut diagnostics, mut policy) = rayon::join(
-        || rules::check(&model, &options.rule_options),
-        || options.policies.evaluate(&model, &sources),
+    let (mut diagnostics, evaluations) = rayon::join(
+        || rules::check(&model, &rule_options, &reported),
+        || evaluate_policies(&settings, &model, &sources),
     );
-    let policy_errors = options.policies.errors(&policy, &mut sources);
-    diagnostics.append(&mut policy.findings);
+    // Mistakes of the policies are in the policy files, added to the sources; always reported.
+    let mut policy_files = HashMap::new();
+    let mut policy_errors = Vec::new();
+    let mut undeclared: Vec<&'static RuleMeta> = Vec::new();
+    for (policies, mut evaluation) in evaluations {
+        policy_errors.extend(policies.errors(&evaluation, &mut sources, &mut policy_files));
+        undeclared.append(&mut evaluation.undeclared);
+        diagnostics.append(&mut evaluation.findings);
+    }
+    undeclared.sort_by_key(|r| r.id);
+    undeclared.dedup_by_key(|r| r.id);
+    let settings_of = |file: FileId| settings[file.0 as usize];
+    // Built-in module models are not files a user can open: findings in them are reported at
+    // the call's arguments, and their own lines are not shown.
+    for d in &mut diagnostics {
+        d.related.retain(|r| !builtin.contains(&r.span.file));
+    }
     diagnostics.extend(
         errors
             .into_iter()
             .map(|e| Diagnostic::new(EKS000, e.span, e.message)),
     );
-    diagnostics.retain(|d| options.enabled(d.rule));
+    diagnostics.retain(|d| settings_of(d.span.file).enabled(d.rule));
     for d in &mut diagnostics {
-        if let Some(s) = options.severity.get(d.rule) {
+        if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
             d.severity = *s;
         }
+        bound_messages(d);
     }
-    apply_suppressions(
+    sort(&mut diagnostics);
+    let lookup = |file: FileId, key: &str| {
+        settings_of(file).lookup(key).or_else(|| {
+            undeclared
+                .iter()
+                .copied()
+                .find(|r| r.id.eq_ignore_ascii_case(key))
+        })
+    };
+    let unused = apply_suppressions(
         &mut diagnostics,
         &model.suppressions,
-        options,
-        &policy.undeclared,
+        &|file, rule| settings_of(file).enabled(rule),
+        &lookup,
     );
-    diagnostics.retain(|d| match inputs.get(d.span.file.0 as usize) {
-        Some(input) => !input.context,
-        None => reported.contains(&d.span.file),
-    });
-    // Mistakes of the policies are in the policy files, always reported.
+    diagnostics.extend(unused);
+    // A finding is reported where it points, or where its offending value comes from (a
+    // `.tfvars` change blocks the bad value it brings).
+    diagnostics.retain(|d| reported(d.span.file) || d.origins.iter().any(|o| reported(o.file)));
     diagnostics.extend(policy_errors);
     let files_linted = inputs
         .iter()
         .zip(&linted)
         .filter(|(i, l)| **l && !i.context)
         .count();
+    sort(&mut diagnostics);
+    let mut diagnostics = merge_instances(diagnostics);
+    // Fixes edit only files whose findings are reported, never a built-in module model.
+    crate::fix::settle(&mut diagnostics, |file| {
+        !builtin.contains(&file)
+            && match inputs.get(file.0 as usize) {
+                Some(input) => !input.context && input.unreadable.is_none(),
+                None => terraform_reported.contains(&file),
+            }
+    });
+
+    // A policy's mistake (in a policy file, which has no settings) fails the run.
+    let failed = diagnostics.iter().any(|d| {
+        d.suppressed.is_none()
+            && settings
+                .get(d.span.file.0 as usize)
+                .is_none_or(|s| s.fail_on.is_some_and(|t| d.severity >= t))
+    });
+    Report {
+        skipped,
+        sources,
+        diagnostics,
+        rules: {
+            let mut ran = options.rules();
+            ran.extend(
+                undeclared
+                    .iter()
+                    .filter(|r| options.settings.values().any(|s| s.enabled(r.id))),
+            );
+            ran.sort_by_key(|r| r.id);
+            ran
+        },
+        files_linted,
+        failed,
+    }
+}
+
+/// Evaluates each distinct set of policies of the files' settings once over the whole model;
+/// a finding is kept when it is in a file governed by the same policies.
+fn evaluate_policies<'o>(
+    settings: &[&'o Settings],
+    model: &crate::ir::Model,
+    sources: &SourceMap,
+) -> Vec<(&'o Policies, Evaluation)> {
+    let mut distinct: Vec<&'o Arc<Policies>> = Vec::new();
+    for s in settings {
+        if !distinct.iter().any(|p| Arc::ptr_eq(p, &s.policies)) {
+            distinct.push(&s.policies);
+        }
+    }
+    distinct
+        .into_iter()
+        .map(|policies| {
+            let mut evaluation = policies.evaluate(model, sources);
+            evaluation.findings.retain(|d| {
+                settings
+                    .get(d.span.file.0 as usize)
+                    .is_some_and(|s| Arc::ptr_eq(&s.policies, policies))
+            });
+            (&**policies, evaluation)
+        })
+        .collect()
+}
+
+/// The settings of each file of the run, by its directory: the given files know theirs, the
+/// files Terraform read besides (called modules, `.tfvars`) are found by their path.
+fn settings_of_files<'o>(
+    options: &'o LintOptions,
+    inputs: &[Input],
+    sources: &SourceMap,
+) -> Vec<&'o Settings> {
+    let mut by_dir: HashMap<PathBuf, &'o Settings> = HashMap::new();
+    sources
+        .files()
+        .map(|(id, file)| {
+            let dir = match inputs.get(id.0 as usize) {
+                Some(input) => input.dir.clone(),
+                None => crate::workspace::module_dir(Path::new(&file.path)),
+            };
+            *by_dir
+                .entry(dir)
+                .or_insert_with_key(|dir| options.settings.get(dir))
+        })
+        .collect()
+}
+
+/// Sorts findings by file, offset and rule (then end and message, for determinism).
+fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
             b.span.file,
@@ -318,80 +562,268 @@ fn check(parsed: Parsed, options: &LintOptions) -> Report {
             &b.message,
         ))
     });
-    // One finding per written mistake: instances (`for_each`, `count`) that give the same finding
-    // at the same place are one finding listing every origin.
-    diagnostics.dedup_by(|later, kept| {
-        let same =
-            later.rule == kept.rule && later.span == kept.span && later.message == kept.message;
-        if same {
-            for r in later.related.drain(..) {
-                if !kept.related.contains(&r) {
-                    kept.related.push(r);
-                }
-            }
-        }
-        same
-    });
+}
 
-    Report {
-        skipped,
-        sources,
-        diagnostics,
-        rules: {
-            let mut ran = options.rules();
-            ran.extend(policy.undeclared.iter().filter(|r| options.enabled(r.id)));
-            ran.sort_by_key(|r| r.id);
-            ran
-        },
-        files_linted,
+/// Shortens the texts of a finding that are longer than [`MAX_MESSAGE_CHARS`]: rules quote
+/// values shortened already, but parser messages and suppression reasons quote the input as is.
+fn bound_messages(d: &mut Diagnostic) {
+    let bound = |text: &mut String| {
+        if let Cow::Owned(short) = shorten(text, MAX_MESSAGE_CHARS) {
+            *text = short;
+        }
+    };
+    bound(&mut d.message);
+    if let Some(help) = &mut d.help {
+        bound(help);
+    }
+    for r in &mut d.related {
+        bound(&mut r.message);
     }
 }
 
-/// Marks the findings that a suppression covers, and reports suppressions that covered nothing
-/// (EKS003) for the rules that ran.
+/// One finding per written mistake: sorted findings that instances (`for_each`, `count`) gave
+/// at the same place with the same message are one, listing every instance's origin once.
+fn merge_instances(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    // The related locations of the last kept finding, once a second instance of it comes.
+    let mut listed: Option<HashSet<(Span, String)>> = None;
+    for d in diagnostics {
+        let kept = match out.last_mut() {
+            Some(kept)
+                if kept.rule == d.rule && kept.span == d.span && kept.message == d.message =>
+            {
+                kept
+            }
+            _ => {
+                listed = None;
+                out.push(d);
+                continue;
+            }
+        };
+        let listed = listed.get_or_insert_with(|| {
+            kept.related
+                .iter()
+                .map(|r| (r.span, r.message.clone()))
+                .collect()
+        });
+        for r in d.related {
+            if listed.insert((r.span, r.message.clone())) {
+                kept.related.push(r);
+            }
+        }
+        kept.origins.extend(d.origins);
+        kept.fix = crate::fix::merge(kept.fix.take(), d.fix);
+    }
+    out
+}
+
+/// The findings of one rule in one file that suppressions may cover, in offset order, with the
+/// next finding at or after each one that no suppression has marked yet (a disjoint-set forest),
+/// so that however many suppressions overlap, each finding is marked once.
+struct Suppressible {
+    findings: Vec<usize>,
+    /// `next[i]` leads to the first unmarked finding at or after `i` (`findings.len()`: none).
+    next: Vec<usize>,
+}
+
+impl Suppressible {
+    fn unmarked_from(&mut self, i: usize) -> usize {
+        let mut root = i;
+        while self.next[root] != root {
+            root = self.next[root];
+        }
+        let mut j = i;
+        while self.next[j] != root {
+            j = std::mem::replace(&mut self.next[j], root);
+        }
+        root
+    }
+}
+
+/// Marks the findings that a suppression covers, and returns the suppressions that covered
+/// nothing (EKS003) for the rules that ran. `diagnostics` are sorted; each suppression is
+/// matched by binary search among its rule's findings in its file, and when several cover one
+/// finding, the last written gives the justification.
 fn apply_suppressions(
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut [Diagnostic],
     suppressions: &[crate::ir::Suppression],
-    options: &LintOptions,
-    undeclared: &[&'static RuleMeta],
-) {
+    enabled: &dyn Fn(FileId, &str) -> bool,
+    lookup: &dyn Fn(FileId, &str) -> Option<&'static RuleMeta>,
+) -> Vec<Diagnostic> {
+    let mut groups: HashMap<(FileId, &'static str), Suppressible> = HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.rule != EKS000.id {
+            let group = groups
+                .entry((d.span.file, d.rule))
+                .or_insert_with(|| Suppressible {
+                    findings: Vec::new(),
+                    next: Vec::new(),
+                });
+            group.next.push(group.findings.len());
+            group.findings.push(i);
+        }
+    }
+    for group in groups.values_mut() {
+        group.next.push(group.findings.len());
+    }
     let mut unused = Vec::new();
-    for s in suppressions {
-        for key in &s.rules {
-            let rule = options.lookup(key).or_else(|| {
-                let key = key.as_str();
-                undeclared
-                    .iter()
-                    .copied()
-                    .find(|r| r.id.eq_ignore_ascii_case(key))
-            });
+    for s in suppressions.iter().rev() {
+        // The rules of this suppression that ran and matched nothing, with the message.
+        let mut stale: Vec<(usize, String)> = Vec::new();
+        for (i, key) in s.rules.iter().enumerate() {
+            let rule = lookup(s.written.file, key);
             let mut used = false;
-            for d in diagnostics.iter_mut() {
-                let covered = d.span.file == s.covers.file
-                    && s.covers.start <= d.span.start
-                    && d.span.start <= s.covers.end;
-                if covered && rule.is_some_and(|r| r.id == d.rule) && d.rule != EKS000.id {
-                    d.suppressed = Some(crate::diagnostic::Suppression {
-                        justification: s.reason.clone(),
-                    });
-                    used = true;
+            if let Some(group) = rule.and_then(|r| groups.get_mut(&(s.covers.file, r.id))) {
+                let start = |i: &usize| diagnostics[*i].span.start;
+                let lo = group
+                    .findings
+                    .partition_point(|i| start(i) < s.covers.start);
+                let hi = group.findings.partition_point(|i| start(i) <= s.covers.end);
+                used = lo < hi;
+                let mut at = group.unmarked_from(lo);
+                while at < hi {
+                    diagnostics[group.findings[at]].suppressed =
+                        Some(crate::diagnostic::Suppression {
+                            justification: s
+                                .reason
+                                .as_deref()
+                                .map(|r| shorten(r, MAX_MESSAGE_CHARS).into_owned()),
+                        });
+                    group.next[at] = at + 1;
+                    at = group.unmarked_from(at + 1);
                 }
             }
-            let ran = rule.is_none_or(|r| options.enabled(r.id));
-            if !used && ran && options.enabled(EKS003.id) {
+            let file = s.written.file;
+            let ran = rule.is_none_or(|r| enabled(file, r.id));
+            if !used && ran && enabled(file, EKS003.id) {
                 let message = match rule {
                     Some(r) => format!(
                         "this suppression of {} ({}) matches no finding",
                         r.id, r.name
                     ),
-                    None => format!("{key:?} is not a rule id or name"),
+                    None => format!("{} is not a rule id or name", quote(key)),
                 };
-                unused.push(
-                    Diagnostic::new(EKS003, s.written, message)
-                        .with_help("remove it, or fix the rule id"),
-                );
+                stale.push((i, message));
             }
         }
+        // When no rule of it is used, the whole suppression goes; else the stale ids.
+        let whole = (stale.len() == s.rules.len()).then_some(s.remove).flatten();
+        for (i, message) in stale {
+            let edit = whole.or(s.remove_rule.get(i).copied().flatten());
+            let title = if whole.is_some() {
+                "Remove the unused suppression"
+            } else {
+                "Remove the unused rule from the suppression"
+            };
+            let fix = edit.and_then(|e| crate::fix::Fix::new(EKS003, title, [Edit::delete(e)]));
+            unused.push(
+                Diagnostic::new(EKS003, s.written, message)
+                    .with_help("remove it, or fix the rule id")
+                    .with_fix(fix),
+            );
+        }
     }
-    diagnostics.extend(unused);
+    unused
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Related, Suppression};
+    use crate::rules::lookup;
+
+    fn finding(id: &str, file: u32, start: usize) -> Diagnostic {
+        let rule = lookup(id).expect("a rule of the catalog");
+        Diagnostic::new(rule, Span::new(FileId(file), start, start + 1), id.into())
+    }
+
+    fn suppression(file: u32, covers: (usize, usize), rules: &[&str], reason: &str) -> Suppression {
+        Suppression {
+            covers: Span::new(FileId(file), covers.0, covers.1),
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            reason: Some(reason.into()),
+            written: Span::new(FileId(file), covers.0, covers.0),
+            remove: None,
+            remove_rule: vec![None; rules.len()],
+        }
+    }
+
+    #[test]
+    fn suppressions_cover_their_rule_in_their_region_of_their_file() {
+        let mut diagnostics = vec![
+            finding("EKS105", 0, 10),
+            finding("EKS105", 0, 20),
+            finding("EKS104", 0, 20),
+            finding("EKS105", 1, 20),
+            finding("EKS000", 0, 25),
+            finding("EKS105", 0, 30),
+        ];
+        sort(&mut diagnostics);
+        let suppressions = [
+            // The whole file, then a line inside it, both for EKS105: the later one written
+            // gives the justification where both apply.
+            suppression(0, (0, 100), &["EKS105", "EKS000"], "file"),
+            suppression(0, (15, 20), &["invalid-entry-type"], "line"),
+            // Nothing of EKS104 at 21..29, nor of an unknown rule.
+            suppression(0, (21, 29), &["EKS104", "EKS9999"], "none"),
+        ];
+        let unused = apply_suppressions(&mut diagnostics, &suppressions, &|_, _| true, &|_, k| {
+            lookup(k)
+        });
+        let marks: Vec<(u32, u32, &str, Option<&str>)> = diagnostics
+            .iter()
+            .map(|d| {
+                let why = d
+                    .suppressed
+                    .as_ref()
+                    .and_then(|s| s.justification.as_deref());
+                (d.span.file.0, d.span.start, d.rule, why)
+            })
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                (0, 10, "EKS105", Some("file")),
+                (0, 20, "EKS104", None),
+                (0, 20, "EKS105", Some("line")),
+                (0, 25, "EKS000", None),
+                (0, 30, "EKS105", Some("file")),
+                (1, 20, "EKS105", None),
+            ]
+        );
+        let unused: Vec<&str> = unused.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            unused,
+            [
+                "this suppression of EKS104 (duplicate-principal) matches no finding",
+                "\"EKS9999\" is not a rule id or name",
+                "this suppression of EKS000 (parse-error) matches no finding",
+            ]
+        );
+    }
+
+    #[test]
+    fn instances_merge_with_each_origin_listed_once() {
+        let origin = |i: usize| Related {
+            span: Span::new(FileId(0), 100 + i, 101 + i),
+            message: format!("from item {i}"),
+        };
+        let shared = origin(1000);
+        let instances: Vec<Diagnostic> = (0..1000)
+            .map(|i| finding("EKS105", 0, 10).with_related([origin(i % 300), shared.clone()]))
+            .chain([finding("EKS105", 0, 11)])
+            .collect();
+        let merged = merge_instances(instances);
+        assert_eq!(merged.len(), 2);
+        let expected: Vec<Related> = [origin(0), shared]
+            .into_iter()
+            .chain((1..300).map(origin))
+            .collect();
+        assert!(
+            merged[0].related == expected,
+            "{:?}",
+            &merged[0].related[..5]
+        );
+        assert!(merged[1].related.is_empty());
+    }
 }

@@ -5,9 +5,11 @@
 
 pub mod cli;
 pub mod config;
+pub mod configs;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fix;
 pub mod ir;
 pub mod limits;
 pub mod lsp;
@@ -16,6 +18,8 @@ pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod scoped;
 pub mod source;
+pub mod threads;
 pub mod trust;
 pub mod workspace;

@@ -11,8 +11,8 @@
 //! The document is built directly as the interpreter's values (`regorus::Value`, which
 //! serializes to JSON): the policies read it without a JSON round trip.
 
-use crate::ir::{AccessEntry, Cluster, ClusterLink, Model, Part, PolicyAssociation, Related, Tag};
-use crate::ir::{Text, Val};
+use crate::ir::{AccessEntry, Capability, Cluster, ClusterLink, ConfigMapMapping, MappingDefect};
+use crate::ir::{MappingKind, Model, Part, PolicyAssociation, Related, Tag, Text, Unit, Val};
 use crate::source::{FileId, SourceMap, Span};
 use foldhash::HashMap;
 use foldhash::HashMapExt;
@@ -58,7 +58,7 @@ pub fn input(model: &Model, sources: &SourceMap, table: bool) -> Document {
 }
 
 fn build(model: &Model, sources: &SourceMap, table: bool) -> Document {
-    let bindings = crate::rules::bindings(model);
+    let links = crate::rules::links(model);
     let mut b = Builder {
         sources,
         k: Keys::new(),
@@ -68,12 +68,14 @@ fn build(model: &Model, sources: &SourceMap, table: bool) -> Document {
         ids: HashMap::new(),
         locations: Vec::new(),
         table: table.then(Vec::new),
+        units: Vec::new(),
+        unit_ids: HashMap::new(),
     };
     let clusters: Vec<Value> = model.clusters.iter().map(|c| b.cluster(c)).collect();
     let entries: Vec<Value> = model
         .entries
         .iter()
-        .zip(&bindings.entry_cluster)
+        .zip(&links.entry_cluster)
         .map(|(e, cluster)| b.entry(e, *cluster))
         .collect();
     let associations: Vec<Value> = model
@@ -84,16 +86,36 @@ fn build(model: &Model, sources: &SourceMap, table: bool) -> Document {
             b.association(
                 model,
                 a,
-                bindings.association_cluster[i],
-                bindings.association_entry[i],
+                links.association_cluster[i],
+                links.association_entry[i],
             )
         })
         .collect();
+    let mappings: Vec<Value> = model
+        .mappings
+        .iter()
+        .zip(&links.mapping_cluster)
+        .map(|(m, cluster)| b.mapping(m, *cluster))
+        .collect();
+    let capabilities: Vec<Value> = model
+        .capabilities
+        .iter()
+        .zip(&links.capability_cluster)
+        .map(|(c, cluster)| b.capability(c, *cluster))
+        .collect();
+    let units: Vec<Value> = b
+        .units
+        .iter()
+        .map(|kind| object([(key("kind"), Value::from(*kind))]))
+        .collect();
     let mut json = vec![
         (key("version"), Value::from(VERSION)),
+        (key("units"), Value::from(units)),
         (key("clusters"), Value::from(clusters)),
         (key("entries"), Value::from(entries)),
         (key("associations"), Value::from(associations)),
+        (key("mappings"), Value::from(mappings)),
+        (key("capabilities"), Value::from(capabilities)),
     ];
     if let Some(table) = b.table {
         json.push((key("locations"), Value::from(table)));
@@ -165,6 +187,9 @@ struct Builder<'a> {
     locations: Vec<Location>,
     /// The JSON of each location, by id (when the table is built).
     table: Option<Vec<Value>>,
+    /// The kind of each unit, by its number in the document (the order objects name them).
+    units: Vec<&'a str>,
+    unit_ids: HashMap<&'a Unit, usize>,
 }
 
 /// What tells two origins apart.
@@ -175,7 +200,17 @@ fn origin_key(origin: &[Related]) -> Vec<(Span, String)> {
 /// An object under construction.
 type Fields = Vec<(Value, Value)>;
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// The number of a deployment unit in the document.
+    fn unit(&mut self, unit: &'a Unit) -> Value {
+        let next = self.unit_ids.len();
+        let id = *self.unit_ids.entry(unit).or_insert_with(|| {
+            self.units.push(unit.kind());
+            next
+        });
+        Value::from(id)
+    }
+
     /// A key, made once per document.
     fn name(&mut self, name: &'static str) -> Value {
         self.names.entry(name).or_insert_with(|| key(name)).clone()
@@ -274,8 +309,11 @@ impl Builder<'_> {
         ])
     }
 
-    fn cluster(&mut self, c: &Cluster) -> Value {
-        let mut o: Fields = vec![(self.k.at.clone(), self.at(c.header, &[]))];
+    fn cluster(&mut self, c: &'a Cluster) -> Value {
+        let mut o: Fields = vec![
+            (self.k.at.clone(), self.at(c.header, &[])),
+            (self.name("unit"), self.unit(&c.unit)),
+        ];
         self.text_field(&mut o, "name", &c.name);
         self.text_field(&mut o, "role_arn", &c.role_arn);
         match &c.auth_mode {
@@ -299,9 +337,10 @@ impl Builder<'_> {
         object(o)
     }
 
-    fn entry(&mut self, e: &AccessEntry, cluster: Option<usize>) -> Value {
+    fn entry(&mut self, e: &'a AccessEntry, cluster: Option<usize>) -> Value {
         let mut o: Fields = vec![
             (self.k.at.clone(), self.at(e.header, &[])),
+            (self.name("unit"), self.unit(&e.unit)),
             (self.name("cluster"), self.link(&e.cluster, cluster)),
         ];
         self.text_field(&mut o, "principal_arn", &e.principal);
@@ -325,7 +364,7 @@ impl Builder<'_> {
     fn association(
         &mut self,
         model: &Model,
-        a: &PolicyAssociation,
+        a: &'a PolicyAssociation,
         cluster: Option<usize>,
         entry: Option<usize>,
     ) -> Value {
@@ -336,6 +375,7 @@ impl Builder<'_> {
         };
         let mut o: Fields = vec![
             (self.k.at.clone(), self.at(a.header, &[])),
+            (self.name("unit"), self.unit(&a.unit)),
             (self.name("cluster"), self.link(link, cluster)),
             (self.name("inline"), Value::Bool(a.inline_of.is_some())),
         ];
@@ -352,6 +392,56 @@ impl Builder<'_> {
             }
             o.push((self.name("access_scope"), object(scope)));
         }
+        object(o)
+    }
+
+    /// An item of the aws-auth ConfigMap's `mapRoles`, `mapUsers` or `mapAccounts` (or an
+    /// eksctl identity mapping).
+    fn mapping(&mut self, m: &'a ConfigMapMapping, cluster: Option<usize>) -> Value {
+        let kind = match m.kind {
+            MappingKind::Role => "role",
+            MappingKind::User => "user",
+            MappingKind::Account => "account",
+            MappingKind::Service => "service",
+        };
+        let mut o: Fields = vec![
+            (self.k.at.clone(), self.at(m.span, &m.origin)),
+            (self.name("unit"), self.unit(&m.unit)),
+            (self.name("cluster"), self.link(&m.cluster, cluster)),
+            (self.name("kind"), Value::from(kind)),
+        ];
+        let arn = match m.kind {
+            MappingKind::Account => "account",
+            _ => "arn",
+        };
+        self.text_field(&mut o, arn, &m.arn);
+        self.text_field(&mut o, "username", &m.username);
+        if let Some(groups) = self.list(&m.groups) {
+            o.push((self.name("groups"), groups));
+        }
+        if let Some(span) = m.sso {
+            let at = self.at(span, &[]);
+            let present = self.known(Value::Bool(true), at);
+            o.push((self.name("sso"), present));
+        }
+        if let Some(defect) = &m.defect {
+            let why = match defect {
+                MappingDefect::NotAList(_) => "not_a_list",
+                MappingDefect::NotAMapping => "not_a_mapping",
+            };
+            o.push((self.name("defect"), Value::from(why)));
+        }
+        object(o)
+    }
+
+    /// An EKS capability (ACK, Argo CD, kro) and the IAM role EKS gives access for it.
+    fn capability(&mut self, c: &'a Capability, cluster: Option<usize>) -> Value {
+        let mut o: Fields = vec![
+            (self.k.at.clone(), self.at(c.header, &[])),
+            (self.name("unit"), self.unit(&c.unit)),
+            (self.name("cluster"), self.link(&c.cluster, cluster)),
+        ];
+        self.text_field(&mut o, "role_arn", &c.role);
         object(o)
     }
 
@@ -477,6 +567,7 @@ resource "aws_eks_access_entry" "user" {
 
     #[test]
     fn location_ids_index_the_table_and_the_input_keeps_them() {
+        let options = LintOptions::default();
         let parsed = parse(
             vec![Input {
                 display: "main.tf".into(),
@@ -486,7 +577,7 @@ resource "aws_eks_access_entry" "user" {
                 context: false,
                 unreadable: None,
             }],
-            &LintOptions::default(),
+            &options,
         );
         let full = document(&parsed.model, &parsed.sources);
         let doc = json(&full.json);

@@ -44,35 +44,83 @@ impl fmt::Display for Position {
     }
 }
 
-/// One file's text, its display path and a table of line starts.
+/// The UTF-8 byte order mark.
+pub const BOM: &str = "\u{feff}";
+
+/// Bytes per block of the column table: a position's column is found by counting at most this
+/// many bytes, however long its line.
+const BLOCK: usize = 1024;
+
+/// One file's text, its display path, and tables of line starts and columns.
+///
+/// Lines end at `\n`, `\r\n` or a lone `\r`. A UTF-8 byte order mark stays the first three
+/// bytes of `text` (or is blanked to spaces there by [`SourceFile::blank_bom`], for parsers that do
+/// not accept one), so byte offsets are those of the file; it is recorded in `bom`, counts for no
+/// column and is never shown.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as shown in reports (relative to the working directory when possible, `/` separated).
     pub path: String,
     pub text: String,
+    /// Whether the file starts with a byte order mark.
+    pub bom: bool,
+    /// Where each line's text starts (the first after the byte order mark).
     line_starts: Vec<usize>,
+    /// For each block of [`BLOCK`] bytes: the Unicode scalar values and the UTF-16 code units
+    /// before it. Empty for ASCII text, where both are the byte offset.
+    blocks: Vec<(usize, usize)>,
 }
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let bom = text.starts_with(BOM);
+        let bytes = text.as_bytes();
+        let first = if bom { BOM.len() } else { 0 };
+        let mut line_starts = vec![first];
+        for (i, &b) in bytes.iter().enumerate().skip(first) {
+            let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            if b == b'\n' || lone_cr {
+                line_starts.push(i + 1);
+            }
+        }
+        let blocks = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut counts = (0, 0);
+            let mut blocks: Vec<(usize, usize)> = bytes
+                .chunks(BLOCK)
+                .map(|chunk| {
+                    let before = counts;
+                    let (chars, units) = count(chunk);
+                    counts = (counts.0 + chars, counts.1 + units);
+                    before
+                })
+                .collect();
+            blocks.push(counts);
+            blocks
+        };
         SourceFile {
             path,
             text,
+            bom,
             line_starts,
+            blocks,
+        }
+    }
+
+    /// Replaces the byte order mark by three spaces, for parsers that read it as an error;
+    /// offsets, lines and columns do not change.
+    pub fn blank_bom(&mut self) {
+        if self.text.starts_with(BOM) {
+            self.text.replace_range(..BOM.len(), "   ");
         }
     }
 
     /// The position of a byte offset (clamped to the text, moved back to a char boundary).
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = self.floor(offset.max(self.line_starts[0]));
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let column = self.counts(offset).0 - self.counts(self.line_starts[line]).0 + 1;
         Position {
             line: line + 1,
             column,
@@ -80,18 +128,36 @@ impl SourceFile {
         }
     }
 
-    /// The byte offset of a 1-based line and a 0-based column counted in chars, clamped to the line.
-    pub fn offset_of(&self, line: usize, char_col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
-            return self.text.len();
-        };
-        let rest = &self.text[start..];
-        let line_text = rest.split('\n').next().unwrap_or("");
-        start
-            + line_text
-                .char_indices()
-                .nth(char_col)
-                .map_or(line_text.len(), |(i, _)| i)
+    /// The UTF-16 code units between the start of an offset's line and the offset, as the
+    /// language server protocol counts columns (a byte order mark counts as one unit).
+    pub fn utf16_column(&self, offset: usize) -> usize {
+        let at = self.position(offset);
+        let units = self.counts(at.offset).1 - self.counts(self.line_starts[at.line - 1]).1;
+        if at.line == 1 && self.bom {
+            units + 1
+        } else {
+            units
+        }
+    }
+
+    /// Scalar values and UTF-16 units before a char boundary.
+    fn counts(&self, offset: usize) -> (usize, usize) {
+        if self.blocks.is_empty() {
+            return (offset, offset);
+        }
+        let block = offset / BLOCK;
+        let (chars, units) = self.blocks[block];
+        let (more_chars, more_units) = count(&self.text.as_bytes()[block * BLOCK..offset]);
+        (chars + more_chars, units + more_units)
+    }
+
+    /// The nearest char boundary at or before `offset`, within the text.
+    fn floor(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
     }
 
     /// The text of a span.
@@ -107,17 +173,37 @@ impl SourceFile {
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
         let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&next| next - 1);
-        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
+        let Some(&next) = self.line_starts.get(line) else {
+            return start..self.text.len();
         };
-        start..end.max(start)
+        let bytes = self.text.as_bytes();
+        let crlf = next >= start + 2 && bytes[next - 1] == b'\n' && bytes[next - 2] == b'\r';
+        start..next - if crlf { 2 } else { 1 }
     }
+}
+
+/// The lines of a text, each with its line break (`\n`, `\r\n`, a lone `\r`, or none at the end).
+pub fn lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let Some(at) = t.find(['\n', '\r']) else {
+            rest = None;
+            return Some((t, ""));
+        };
+        let len = if t[at..].starts_with("\r\n") { 2 } else { 1 };
+        rest = Some(&t[at + len..]);
+        Some((&t[..at], &t[at..at + len]))
+    })
+}
+
+/// The Unicode scalar values and UTF-16 code units in some bytes of UTF-8 (cut anywhere): a
+/// byte that is not a continuation byte starts a scalar value, and one of four bytes a value
+/// outside the Basic Multilingual Plane (two units).
+fn count(bytes: &[u8]) -> (usize, usize) {
+    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let wide = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    (chars, chars + wide)
 }
 
 /// All files of one run, addressed by [`FileId`].
@@ -189,7 +275,74 @@ mod tests {
             }
         );
         assert_eq!(f.position(0).column, 1);
-        assert_eq!(f.offset_of(2, 1), x);
         assert_eq!(f.line_range(2), 3..f.text.len() - 1);
+    }
+
+    #[test]
+    fn lone_cr_crlf_and_lf_all_end_lines() {
+        let text = "a\rbb\r\nccc\nd\r\re";
+        let f = SourceFile::new("m.yaml".into(), text.into());
+        let lines: Vec<&str> = (1..=f.line_count())
+            .map(|l| &text[f.line_range(l)])
+            .collect();
+        assert_eq!(lines, ["a", "bb", "ccc", "d", "", "e"]);
+        let split: Vec<(&str, &str)> = super::lines(text).collect();
+        assert_eq!(
+            split,
+            [
+                ("a", "\r"),
+                ("bb", "\r\n"),
+                ("ccc", "\n"),
+                ("d", "\r"),
+                ("", "\r"),
+                ("e", "")
+            ]
+        );
+        let e = text.find('e').unwrap();
+        assert_eq!((f.position(e).line, f.position(e).column), (6, 1));
+        let c = text.find("cc").unwrap() + 1;
+        assert_eq!((f.position(c).line, f.position(c).column), (3, 2));
+    }
+
+    #[test]
+    fn a_byte_order_mark_keeps_offsets_and_takes_no_column() {
+        let mut f = SourceFile::new("m.tf".into(), format!("{BOM}x = 1\ny = 2\n"));
+        assert!(f.bom);
+        let x = BOM.len();
+        assert_eq!(
+            f.position(x),
+            Position {
+                line: 1,
+                column: 1,
+                offset: x
+            }
+        );
+        assert_eq!(f.position(0).column, 1);
+        assert_eq!(f.line_range(1), x..x + 5);
+        assert_eq!(f.utf16_column(x + 4), 5, "the client's text holds the mark");
+        f.blank_bom();
+        assert!(f.text.starts_with("   x = 1"));
+        assert_eq!(f.position(x + 4).column, 5);
+    }
+
+    #[test]
+    fn columns_on_long_lines_match_a_count_from_the_line_start() {
+        let line: String = (0..3000).map(|i| ["a", "ü", "😀", "日"][i % 4]).collect();
+        let text = format!("x\n{line}\n{line}");
+        let f = SourceFile::new("m.json".into(), text.clone());
+        for (offset, _) in text.char_indices().step_by(97).chain([(text.len(), ' ')]) {
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let p = f.position(offset);
+            assert_eq!(
+                p.column,
+                text[start..offset].chars().count() + 1,
+                "{offset}"
+            );
+            assert_eq!(
+                f.utf16_column(offset),
+                text[start..offset].encode_utf16().count(),
+                "{offset}"
+            );
+        }
     }
 }

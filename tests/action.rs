@@ -1,9 +1,11 @@
 //! `action.yml`, the composite GitHub Action. GitHub itself cannot run here, so the action is
-//! read with the crate's own YAML parser and checked for its inputs, outputs and steps, and its
-//! `run` scripts are executed with bash the way the runner executes them
-//! (`bash --noprofile --norc -eo pipefail`), with the `env` of each step evaluated from the
-//! inputs and the outputs earlier steps wrote to `GITHUB_OUTPUT`. The steps that `uses` another
-//! action (cache, upload) and the cargo build (the binary under test stands in for it) are not run.
+//! read with the crate's own YAML parser and run step by step the way the runner runs it: each
+//! step's `if` is evaluated, its `env` is evaluated from the inputs, the `github` context and
+//! the outputs earlier steps wrote to `GITHUB_OUTPUT`, and its `run` script is executed with
+//! bash (`bash --noprofile --norc -eo pipefail`). A step that `uses` another action (cache
+//! restore and save, the SARIF upload) is not run: the run records whether it would have run and
+//! with what. The cargo build is not run either: the binary under test stands in for the one it
+//! installs.
 
 use ekslint::parse::tree::{Node, NodeKind, parse_yaml};
 use ekslint::source::FileId;
@@ -49,9 +51,10 @@ fn inputs_outputs_and_steps_are_declared() {
     assert_eq!(str_at(&action, &["runs", "using"]), Some("composite"));
     for (input, default) in [
         ("paths", "."),
-        ("fail-on", "error"),
+        ("fail-on", ""),
         ("config", ""),
-        ("upload-sarif", "true"),
+        ("upload-sarif", "auto"),
+        ("category", "ekslint"),
     ] {
         assert_eq!(
             str_at(&action, &["inputs", input, "default"]),
@@ -60,14 +63,17 @@ fn inputs_outputs_and_steps_are_declared() {
         );
         assert!(str_at(&action, &["inputs", input, "description"]).is_some());
     }
-    assert_eq!(
-        str_at(&action, &["outputs", "sarif-file", "value"]),
-        Some("${{ steps.lint.outputs.sarif-file }}")
-    );
-    assert_eq!(
-        str_at(&action, &["outputs", "findings", "value"]),
-        Some("${{ steps.count.outputs.findings }}")
-    );
+    for (output, value) in [
+        ("sarif-file", "${{ steps.lint.outputs.sarif-file }}"),
+        ("findings", "${{ steps.count.outputs.findings }}"),
+        ("uploaded", "${{ steps.decide.outputs.upload }}"),
+    ] {
+        assert_eq!(
+            str_at(&action, &["outputs", output, "value"]),
+            Some(value),
+            "{output}"
+        );
+    }
 
     let steps = steps(&action);
     for s in &steps {
@@ -77,74 +83,165 @@ fn inputs_outputs_and_steps_are_declared() {
             assert!(!script.contains("${{"), "expression in a script: {script}");
         }
     }
-    let cache = step(&steps, "cache");
-    assert_eq!(str_at(cache, &["uses"]), Some("actions/cache@v4"));
+    // The current major versions of the actions used; the cache is restored and saved by
+    // separate steps (the combined actions/cache saves only when the job succeeds).
+    let uses: Vec<&str> = steps.iter().filter_map(|s| str_at(s, &["uses"])).collect();
     assert_eq!(
-        str_at(cache, &["with", "key"]),
-        Some("${{ steps.key.outputs.key }}")
+        uses,
+        [
+            "actions/cache/restore@v6",
+            "actions/cache/save@v6",
+            "github/codeql-action/upload-sarif@v4"
+        ]
     );
-    let build = step(&steps, "build");
-    assert_eq!(
-        str_at(build, &["if"]),
-        Some("steps.cache.outputs.cache-hit != 'true'")
-    );
-    assert!(
-        str_at(build, &["run"])
-            .is_some_and(|s| s.contains("cargo install --path \"$ACTION_PATH\" --locked"))
-    );
-    let upload = step(&steps, "upload");
-    assert_eq!(
-        str_at(upload, &["uses"]),
-        Some("github/codeql-action/upload-sarif@v3")
-    );
-    assert!(str_at(upload, &["if"]).is_some_and(|c| c.contains("inputs.upload-sarif == 'true'")));
-    assert_eq!(
-        str_at(upload, &["with", "sarif_file"]),
-        Some("${{ steps.lint.outputs.sarif-file }}")
-    );
-    // The step that fails the job comes after the upload, so findings are uploaded first.
-    let position = |id: &str| steps.iter().position(|s| str_at(s, &["id"]) == Some(id));
-    assert!(position("upload") < position("result"));
+    let build = str_at(step(&steps, "build"), &["run"]).expect("build script");
+    assert!(build.contains("cargo install --locked --path \"$ACTION_PATH\""));
 }
 
-/// The outcome of running the action's scripts.
+/// A step that `uses` another action and would have run, with its evaluated `with`.
+#[derive(Debug)]
+struct Used {
+    id: String,
+    uses: String,
+    with: BTreeMap<String, String>,
+}
+
+/// The outcome of running the action.
+#[derive(Debug)]
 struct Run {
     outputs: BTreeMap<String, BTreeMap<String, String>>,
-    /// The exit code of the last step.
+    /// The ids of the steps that ran (or would have run), in order.
+    ran: Vec<String>,
+    used: Vec<Used>,
+    /// Each script's standard output, where workflow commands (annotations) go.
+    stdout: BTreeMap<String, String>,
+    /// The exit code of the last script that ran.
     result: Option<i32>,
+    /// The SARIF file's text, read before the runner's temporary directory goes.
+    sarif: Option<String>,
 }
 
-/// Evaluates the `${{ }}` expressions the action's `env` blocks use.
-fn evaluate(
-    value: &str,
-    inputs: &BTreeMap<String, String>,
-    outputs: &BTreeMap<String, BTreeMap<String, String>>,
-) -> String {
-    let mut out = String::new();
-    let mut rest = value;
-    while let Some(start) = rest.find("${{") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find("}}").expect("closed expression") + start;
-        let expr = rest[start + 3..end].trim();
-        let parts: Vec<&str> = expr.split('.').collect();
-        out.push_str(&match parts.as_slice() {
-            ["inputs", name] => inputs[*name].clone(),
+impl Run {
+    fn used(&self, id: &str) -> Option<&Used> {
+        self.used.iter().find(|u| u.id == id)
+    }
+
+    fn output(&self, step: &str, name: &str) -> Option<&str> {
+        self.outputs
+            .get(step)
+            .and_then(|o| o.get(name))
+            .map(String::as_str)
+    }
+
+    /// The `::error`/`::warning`/`::notice` commands with a `file=` the lint step printed.
+    fn annotations(&self) -> Vec<&str> {
+        self.stdout
+            .get("lint")
+            .map(|s| s.lines().filter(|l| l.contains(" file=")).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// What the runner knows besides the inputs.
+struct Context {
+    inputs: BTreeMap<String, String>,
+    /// `github.*` values by their dotted path.
+    github: BTreeMap<&'static str, String>,
+    cache_hit: bool,
+}
+
+/// A push to the repository's default branch, with the binary cache empty.
+fn push_event() -> BTreeMap<&'static str, String> {
+    BTreeMap::from([
+        ("event_name", "push".to_string()),
+        ("repository", "acme/infra".to_string()),
+        ("actor", "alice".to_string()),
+        ("event.pull_request.head.repo.full_name", String::new()),
+        ("action_path", env!("CARGO_MANIFEST_DIR").to_string()),
+    ])
+}
+
+/// A pull request from `head`, opened by `actor`.
+fn pull_request(head: &str, actor: &str) -> BTreeMap<&'static str, String> {
+    let mut github = push_event();
+    github.insert("event_name", "pull_request".into());
+    github.insert("event.pull_request.head.repo.full_name", head.into());
+    github.insert("actor", actor.into());
+    github
+}
+
+impl Context {
+    fn value(&self, path: &str, outputs: &BTreeMap<String, BTreeMap<String, String>>) -> String {
+        if let Some(name) = path.strip_prefix("inputs.") {
+            return self.inputs[name].clone();
+        }
+        if let Some(rest) = path.strip_prefix("github.") {
+            return self
+                .github
+                .get(rest)
+                .cloned()
+                .unwrap_or_else(|| panic!("no github.{rest} in the test context"));
+        }
+        let parts: Vec<&str> = path.split('.').collect();
+        match parts.as_slice() {
             ["steps", id, "outputs", name] => outputs
                 .get(*id)
                 .and_then(|o| o.get(*name))
                 .cloned()
                 .unwrap_or_default(),
-            ["github", "action_path"] => env!("CARGO_MANIFEST_DIR").to_string(),
-            _ => panic!("unexpected expression {expr}"),
-        });
-        rest = &rest[end + 2..];
+            _ => panic!("unexpected expression {path}"),
+        }
     }
-    out.push_str(rest);
-    out
+
+    /// Replaces each `${{ path }}` in `value`.
+    fn evaluate(
+        &self,
+        value: &str,
+        outputs: &BTreeMap<String, BTreeMap<String, String>>,
+    ) -> String {
+        let mut out = String::new();
+        let mut rest = value;
+        while let Some(start) = rest.find("${{") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..].find("}}").expect("closed expression") + start;
+            out.push_str(&self.value(rest[start + 3..end].trim(), outputs));
+            rest = &rest[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Evaluates an `if`: comparisons of a context value with a quoted string, joined by `&&`
+    /// and `||` (the only forms the action uses; anything else fails the test).
+    fn condition(&self, expr: &str, outputs: &BTreeMap<String, BTreeMap<String, String>>) -> bool {
+        let operand = |s: &str| -> String {
+            let s = s.trim();
+            match s.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+                Some(literal) => literal.to_string(),
+                None => self.value(s, outputs),
+            }
+        };
+        expr.split("||").any(|all| {
+            all.split("&&").all(|cmp| {
+                if let Some((a, b)) = cmp.split_once("!=") {
+                    operand(a) != operand(b)
+                } else if let Some((a, b)) = cmp.split_once("==") {
+                    operand(a) == operand(b)
+                } else {
+                    panic!("unsupported condition {cmp:?} in {expr:?}")
+                }
+            })
+        })
+    }
 }
 
-/// Runs the action's scripts in `workspace` with the given inputs (the others at their defaults).
-fn run_action(workspace: &Path, given: &[(&str, &str)]) -> Run {
+/// Runs the action in `workspace` with the given inputs (the others at their defaults).
+fn run_action(
+    workspace: &Path,
+    given: &[(&str, &str)],
+    github: BTreeMap<&'static str, String>,
+    cache_hit: bool,
+) -> Run {
     let action = action();
     let mut inputs: BTreeMap<String, String> = action
         .get("inputs")
@@ -160,16 +257,58 @@ fn run_action(workspace: &Path, given: &[(&str, &str)]) -> Run {
         assert!(inputs.contains_key(*k), "no input {k}");
         inputs.insert((*k).to_string(), (*v).to_string());
     }
+    let context = Context {
+        inputs,
+        github,
+        cache_hit,
+    };
     let temp = tempfile::tempdir().expect("tempdir");
-    let mut outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    let mut result = None;
+    let home = temp.path().join("home");
+    std::fs::create_dir(&home).expect("mkdir");
+    let mut run = Run {
+        outputs: BTreeMap::new(),
+        ran: Vec::new(),
+        used: Vec::new(),
+        stdout: BTreeMap::new(),
+        result: None,
+        sarif: None,
+    };
     for s in steps(&action) {
         let id = str_at(&s, &["id"])
             .expect("every step has an id")
             .to_string();
-        let Some(script) = str_at(&s, &["run"]) else {
+        if let Some(expr) = str_at(&s, &["if"])
+            && !context.condition(expr, &run.outputs)
+        {
             continue;
-        };
+        }
+        run.ran.push(id.clone());
+        if let Some(uses) = str_at(&s, &["uses"]) {
+            let with = s
+                .get("with")
+                .map(|w| w.entries())
+                .unwrap_or_default()
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().expect("string `with` value");
+                    (k.name.clone(), context.evaluate(v, &run.outputs))
+                })
+                .collect();
+            if uses.starts_with("actions/cache/restore@") {
+                let hit = if context.cache_hit { "true" } else { "false" };
+                run.outputs.insert(
+                    id.clone(),
+                    BTreeMap::from([("cache-hit".into(), hit.into())]),
+                );
+            }
+            run.used.push(Used {
+                id,
+                uses: uses.to_string(),
+                with,
+            });
+            continue;
+        }
+        let script = str_at(&s, &["run"]).expect("a step runs a script or uses an action");
         if id == "build" {
             continue;
         }
@@ -181,13 +320,14 @@ fn run_action(workspace: &Path, given: &[(&str, &str)]) -> Run {
         cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
             .arg(&script_file)
             .current_dir(workspace)
+            .env("HOME", &home)
             .env("GITHUB_OUTPUT", &output_file)
             .env("RUNNER_TEMP", temp.path())
             .env("RUNNER_OS", "Linux")
             .env("RUNNER_ARCH", "X64");
         for (key, value) in s.get("env").map(|e| e.entries()).unwrap_or_default() {
             let value = value.as_str().expect("string env value");
-            cmd.env(&key.name, evaluate(value, &inputs, &outputs));
+            cmd.env(&key.name, context.evaluate(value, &run.outputs));
         }
         let out = cmd.output().expect("run bash");
         let written = std::fs::read_to_string(&output_file).expect("read outputs");
@@ -202,21 +342,21 @@ fn run_action(workspace: &Path, given: &[(&str, &str)]) -> Run {
             assert!(step_outputs["bin"].ends_with("/bin/ekslint"));
             step_outputs.insert("bin".into(), env!("CARGO_BIN_EXE_ekslint").into());
         }
-        outputs.insert(id.clone(), step_outputs);
-        result = out.status.code();
-        if id != "result" {
-            assert!(out.status.success(), "step {id} failed: {out:?}");
+        run.outputs.insert(id.clone(), step_outputs);
+        run.stdout.insert(
+            id.clone(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        );
+        run.result = out.status.code();
+        if !out.status.success() {
+            // A failed step ends the job: later steps (all `if: success()`) are skipped.
+            break;
         }
     }
-    // The SARIF file lives in RUNNER_TEMP: read it before the directory goes.
-    if let Some(sarif) = outputs.get("lint").and_then(|o| o.get("sarif-file")) {
-        let text = std::fs::read_to_string(sarif).expect("the SARIF file exists");
-        outputs
-            .entry("test".into())
-            .or_default()
-            .insert("sarif".into(), text);
+    if let Some(sarif) = run.output("lint", "sarif-file") {
+        run.sarif = Some(std::fs::read_to_string(sarif).expect("the SARIF file exists"));
     }
-    Run { outputs, result }
+    run
 }
 
 const ENTRIES: &str = r#"resource "aws_eks_access_entry" "ops" {
@@ -237,10 +377,13 @@ resource "aws_eks_access_entry" "alice" {
 }
 "#;
 
+/// A checkout: `infra/eks/main.tf` and `more/user.tf`, each with an EKS125 error (line 4) and an
+/// EKS404 warning (bob, line 9); alice's EKS404 is suppressed.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("infra/eks")).expect("mkdir");
-    std::fs::create_dir_all(dir.path().join("more")).expect("mkdir");
+    for sub in [".git", "infra/eks", "more"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+    }
     std::fs::write(dir.path().join("infra/eks/main.tf"), ENTRIES).expect("write");
     std::fs::write(
         dir.path().join("more/user.tf"),
@@ -249,6 +392,15 @@ fn workspace() -> tempfile::TempDir {
             .replace("\"prod\"", "\"dev\""),
     )
     .expect("write");
+    dir
+}
+
+/// A checkout whose only finding is an EKS404 warning.
+fn warning_only() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+    let text = ENTRIES.replace("kubernetes_groups = [\"system:masters\"]", "");
+    std::fs::write(dir.path().join("main.tf"), text).expect("write");
     dir
 }
 
@@ -263,20 +415,28 @@ fn unsuppressed(sarif: &str) -> usize {
         .count()
 }
 
-#[test]
-fn scripts_lint_count_and_fail_like_the_runner_would() {
+fn jq_is_installed() {
     let found_jq = Command::new("jq").arg("--version").output().is_ok();
     assert!(found_jq, "jq is needed (GitHub's runners have it)");
+}
+
+#[test]
+fn scripts_lint_count_and_fail_like_the_runner_would() {
+    jq_is_installed();
     let ws = workspace();
 
-    // Default inputs: the whole workspace, failing on errors (EKS125 is one).
-    let run = run_action(ws.path(), &[]);
-    assert_eq!(run.outputs["lint"]["exit-code"], "1");
-    let sarif = &run.outputs["test"]["sarif"];
+    // Default inputs: the whole workspace; no fail-on input and no configuration, so
+    // ekslint's own default (warning) decides.
+    let run = run_action(ws.path(), &[], push_event(), false);
+    assert_eq!(run.output("lint", "exit-code"), Some("1"));
+    let sarif = run.sarif.as_deref().expect("a SARIF file");
     let count = unsuppressed(sarif);
     // Per file: EKS125 and EKS404 for bob; alice's EKS404 is suppressed.
     assert_eq!(count, 4, "{sarif}");
-    assert_eq!(run.outputs["count"]["findings"], count.to_string());
+    assert_eq!(
+        run.output("count", "findings"),
+        Some(count.to_string().as_str())
+    );
     assert!(sarif.contains("\"uri\": \"infra/eks/main.tf\""), "{sarif}");
     assert_eq!(run.result, Some(1));
 
@@ -284,19 +444,158 @@ fn scripts_lint_count_and_fail_like_the_runner_would() {
     let run = run_action(
         ws.path(),
         &[("paths", "infra/eks\nmore/user.tf\n"), ("fail-on", "never")],
+        push_event(),
+        false,
     );
-    assert_eq!(run.outputs["lint"]["exit-code"], "0");
-    assert_eq!(run.outputs["count"]["findings"], "4");
+    assert_eq!(run.output("lint", "exit-code"), Some("0"));
+    assert_eq!(run.output("count", "findings"), Some("4"));
     assert_eq!(run.result, Some(0));
 
     // A configuration input is passed on; a wrong one fails the step, with no SARIF file.
     std::fs::write(ws.path().join("ci.toml"), "ignore = [\"EKS125\"]\n").expect("write");
-    let run = run_action(ws.path(), &[("config", "ci.toml"), ("fail-on", "warning")]);
-    assert_eq!(run.outputs["count"]["findings"], "2");
+    let run = run_action(
+        ws.path(),
+        &[("config", "ci.toml"), ("fail-on", "warning")],
+        push_event(),
+        false,
+    );
+    assert_eq!(run.output("count", "findings"), Some("2"));
     assert_eq!(run.result, Some(1));
-    let run = run_action(ws.path(), &[("config", "missing.toml")]);
-    assert_eq!(run.outputs["lint"]["exit-code"], "2");
-    assert!(!run.outputs["lint"].contains_key("sarif-file"));
-    assert!(!run.outputs["count"].contains_key("findings"));
+    let run = run_action(
+        ws.path(),
+        &[("config", "missing.toml")],
+        push_event(),
+        false,
+    );
+    assert_eq!(run.output("lint", "exit-code"), Some("2"));
+    assert_eq!(run.output("lint", "sarif-file"), None);
+    assert_eq!(run.output("count", "findings"), None);
+    assert!(run.used("upload").is_none(), "nothing to upload");
     assert_eq!(run.result, Some(2));
+}
+
+#[test]
+fn fail_on_is_passed_only_when_given_else_the_configuration_decides() {
+    jq_is_installed();
+    let ws = warning_only();
+    // No input, no configuration: the default, warning, fails on the EKS404 warning.
+    let run = run_action(ws.path(), &[], push_event(), false);
+    assert_eq!(run.output("count", "findings"), Some("1"));
+    assert_eq!(run.result, Some(1));
+
+    // The configuration's fail-on is not overridden by the action.
+    std::fs::write(ws.path().join(".ekslint.toml"), "fail-on = \"error\"\n").expect("write");
+    let run = run_action(ws.path(), &[], push_event(), false);
+    assert_eq!(run.output("lint", "exit-code"), Some("0"));
+    assert_eq!(run.output("count", "findings"), Some("1"));
+    assert_eq!(run.result, Some(0));
+
+    // An input, when given, wins over the configuration.
+    let run = run_action(ws.path(), &[("fail-on", "warning")], push_event(), false);
+    assert_eq!(run.output("lint", "exit-code"), Some("1"));
+    assert_eq!(run.result, Some(1));
+}
+
+#[test]
+fn the_binary_is_cached_even_when_the_lint_fails() {
+    jq_is_installed();
+    let ws = workspace();
+    let run = run_action(ws.path(), &[], push_event(), false);
+    assert_eq!(run.result, Some(1), "findings fail the job");
+    // On a miss the binary is built and saved before the lint runs, so a failing lint does
+    // not lose it; restore and save use the same key and the binary's directory only.
+    let position = |id: &str| run.ran.iter().position(|r| r == id);
+    assert!(position("build") < position("save"));
+    assert!(position("save") < position("lint"));
+    let restore = run.used("cache").expect("restore ran");
+    let save = run.used("save").expect("save ran");
+    assert_eq!(restore.uses, "actions/cache/restore@v6");
+    assert_eq!(save.uses, "actions/cache/save@v6");
+    assert_eq!(restore.with, save.with);
+    let key = run.output("key", "key").expect("a key");
+    assert_eq!(save.with["key"], key);
+    assert!(key.starts_with("ekslint-bin-Linux-X64-"), "{key}");
+    let path = &save.with["path"];
+    assert!(path.ends_with("/bin") && !path.contains('\n'), "{path}");
+    assert!(
+        !restore.with.contains_key("restore-keys"),
+        "no binary of other sources"
+    );
+
+    // On a hit nothing is built or saved.
+    let run = run_action(ws.path(), &[], push_event(), true);
+    assert!(
+        !run.ran.iter().any(|r| r == "build" || r == "save"),
+        "{:?}",
+        run.ran
+    );
+    assert_eq!(run.result, Some(1));
+}
+
+#[test]
+fn uploads_with_the_category_or_annotates_when_it_cannot() {
+    jq_is_installed();
+    let ws = workspace();
+
+    // A push, and a pull request from a branch of the same repository: upload, no annotations.
+    for github in [push_event(), pull_request("acme/infra", "alice")] {
+        let run = run_action(ws.path(), &[("category", "ekslint-infra")], github, false);
+        assert_eq!(run.output("decide", "upload"), Some("true"));
+        let upload = run.used("upload").expect("uploaded");
+        assert_eq!(upload.uses, "github/codeql-action/upload-sarif@v4");
+        assert_eq!(upload.with["category"], "ekslint-infra");
+        assert_eq!(
+            Some(upload.with["sarif_file"].as_str()),
+            run.output("lint", "sarif-file")
+        );
+        assert!(run.annotations().is_empty(), "{:?}", run.annotations());
+        assert_eq!(run.result, Some(1));
+    }
+
+    // A pull request from a fork, one from Dependabot, and upload-sarif: false: no upload,
+    // the findings are annotations, and only the findings fail the job.
+    for (github, given) in [
+        (pull_request("mallory/infra", "mallory"), "auto"),
+        (pull_request("acme/infra", "dependabot[bot]"), "auto"),
+        (push_event(), "false"),
+    ] {
+        let run = run_action(ws.path(), &[("upload-sarif", given)], github, false);
+        assert_eq!(run.output("decide", "upload"), Some("false"), "{given}");
+        assert!(run.used("upload").is_none());
+        let annotations = run.annotations();
+        assert_eq!(annotations.len(), 4, "{annotations:?}");
+        // The group element (line 4, column 24) and the principal value (line 9, column 19).
+        for start in [
+            "::error file=infra/eks/main.tf,line=4,col=24,",
+            "::warning file=more/user.tf,line=9,col=19,",
+        ] {
+            assert!(
+                annotations.iter().any(|a| a.starts_with(start)),
+                "{start} in {annotations:?}"
+            );
+        }
+        assert_eq!(run.result, Some(1), "{given}");
+    }
+    // With findings under fail-on, a fork's run passes: nothing else fails it.
+    let run = run_action(
+        ws.path(),
+        &[("fail-on", "never")],
+        pull_request("mallory/infra", "mallory"),
+        false,
+    );
+    assert_eq!(run.result, Some(0));
+
+    // upload-sarif: true uploads even from a fork (for tokens given more permissions).
+    let run = run_action(
+        ws.path(),
+        &[("upload-sarif", "true")],
+        pull_request("mallory/infra", "mallory"),
+        false,
+    );
+    assert!(run.used("upload").is_some());
+
+    // Anything else is a usage error of the action.
+    let run = run_action(ws.path(), &[("upload-sarif", "yes")], push_event(), false);
+    assert_eq!(run.result, Some(2));
+    assert!(!run.ran.iter().any(|r| r == "lint"));
 }

@@ -1,14 +1,16 @@
-//! The rule catalog is a contract (SPEC §3): ids, names and severities must not drift, every rule
-//! has its documentation file, and README's rules table is generated from the catalog.
+//! The rule catalog is a contract: users select, ignore and re-rate rules by id and name, so ids,
+//! names and severities must not drift; every rule has its documentation file, and README's rules
+//! table is generated from the catalog.
 
 use ekslint::rules::RULES;
 
-/// Copied from SPEC §3: id, name, default severity.
+/// The published catalog: id, name, default severity.
 const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS000", "parse-error", "error"),
     ("EKS001", "unknown-field", "error"),
     ("EKS002", "missing-required-field", "error"),
     ("EKS003", "unused-suppression", "note"),
+    ("EKS005", "module-not-evaluated", "note"),
     ("EKS101", "invalid-principal-arn", "error"),
     ("EKS102", "session-principal", "error"),
     ("EKS103", "service-linked-role-principal", "error"),
@@ -20,6 +22,7 @@ const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS109", "node-type-with-policy", "error"),
     ("EKS110", "auto-node-entry-policy", "warning"),
     ("EKS111", "caller-identity-principal", "warning"),
+    ("EKS112", "entry-created-by-eks", "error"),
     ("EKS121", "reserved-username-prefix", "error"),
     ("EKS122", "session-name-needs-colon", "error"),
     ("EKS123", "unsupported-username-template", "warning"),
@@ -38,6 +41,7 @@ const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS208", "association-without-entry", "warning"),
     ("EKS209", "association-not-ordered-after-entry", "warning"),
     ("EKS210", "too-many-policies", "error"),
+    ("EKS211", "service-linked-only-policy", "warning"),
     ("EKS301", "invalid-authentication-mode", "error"),
     ("EKS302", "access-entries-need-api-mode", "error"),
     ("EKS303", "config-map-requires-bootstrap-admin", "error"),
@@ -49,6 +53,12 @@ const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS405", "cross-account-principal", "warning"),
     ("EKS406", "privileged-system-namespace", "warning"),
     ("EKS407", "cluster-creator-admin", "note"),
+    ("EKS501", "config-map-ignored", "warning"),
+    ("EKS502", "mapped-twice", "warning"),
+    ("EKS503", "config-map-arn-with-path", "error"),
+    ("EKS504", "node-role-not-migrated", "error"),
+    ("EKS505", "config-map-system-masters", "warning"),
+    ("EKS506", "invalid-config-map-mapping", "error"),
 ];
 
 #[test]
@@ -69,7 +79,7 @@ fn every_rule_is_documented_in_the_same_sections() {
             "## Why is this bad?",
             "## Example",
             "## Use instead",
-            "## Facts",
+            "## References",
         ] {
             assert!(doc.contains(section), "{} lacks {section:?}", rule.id);
         }

@@ -152,3 +152,108 @@ fn fingerprints_survive_lines_inserted_above() {
         before.iter().map(|b| b.1).collect::<Vec<_>>()
     );
 }
+
+/// The primary URIs of the results, in order.
+fn uris(log: &Value) -> Vec<String> {
+    array(&log["runs"][0]["results"], "results")
+        .iter()
+        .map(|r| {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            match artifact["uriBaseId"].as_str() {
+                Some(base) => format!("{base}/{}", artifact["uri"].as_str().unwrap_or_default()),
+                None => artifact["uri"].as_str().unwrap_or_default().to_string(),
+            }
+        })
+        .collect()
+}
+
+const IAM_USER: &str = r#"resource "aws_eks_access_entry" "bob" {
+  cluster_name  = "prod"
+  principal_arn = "arn:aws:iam::111122223333:user/bob"
+}
+"#;
+
+#[test]
+fn uris_are_relative_to_the_repository_root_wherever_ekslint_runs() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let root = repo.path();
+    std::fs::create_dir(root.join(".git")).expect("mkdir");
+    // A different user in each file: one EKS404 each, and no duplicate across files.
+    for (dir, user) in [("infra/eks", "ann"), ("modules/users", "ben")] {
+        std::fs::create_dir_all(root.join(dir)).expect("mkdir");
+        std::fs::write(
+            root.join(dir).join("main.tf"),
+            IAM_USER.replace("bob", user),
+        )
+        .expect("write");
+    }
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("main.tf"), IAM_USER).expect("write");
+    let outside_file = outside.path().join("main.tf");
+
+    // From a subdirectory, a path below it and a path through `..` are both under the root;
+    // a file outside the repository is an absolute file URI.
+    let from_infra = sarif(
+        &root.join("infra"),
+        &[
+            "eks",
+            "../modules/users/main.tf",
+            outside_file.to_str().expect("UTF-8"),
+        ],
+    );
+    let got = uris(&from_infra);
+    assert!(
+        got.contains(&"%SRCROOT%/infra/eks/main.tf".to_string()),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&"%SRCROOT%/modules/users/main.tf".to_string()),
+        "{got:?}"
+    );
+    let outside_uri = got
+        .iter()
+        .find(|u| u.starts_with("file:///"))
+        .unwrap_or_else(|| panic!("no file URI in {got:?}"));
+    assert!(
+        outside_uri.ends_with("/main.tf") && !outside_uri.contains(".."),
+        "{outside_uri}"
+    );
+
+    // From the root the same files have the same URIs and the same fingerprints.
+    let from_root = sarif(root, &["infra/eks", "modules/users"]);
+    let rooted: Vec<String> = uris(&from_root);
+    for uri in &rooted {
+        assert!(got.contains(uri), "{uri} not in {got:?}");
+    }
+    let prints = |log: &Value| -> BTreeSet<String> {
+        array(&log["runs"][0]["results"], "results")
+            .iter()
+            .filter(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"].is_string()
+            })
+            .map(|r| r["partialFingerprints"].to_string())
+            .collect()
+    };
+    assert_eq!(prints(&from_infra), prints(&from_root));
+}
+
+#[test]
+fn annotations_name_files_relative_to_the_repository_root() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let root = repo.path();
+    std::fs::create_dir(root.join(".git")).expect("mkdir");
+    std::fs::create_dir_all(root.join("infra/eks")).expect("mkdir");
+    std::fs::write(root.join("infra/eks/main.tf"), IAM_USER).expect("write");
+    // The Action may run ekslint in a subdirectory (`working-directory`); the runner resolves
+    // `file=` against the repository root.
+    let out = Command::new(env!("CARGO_BIN_EXE_ekslint"))
+        .current_dir(root.join("infra"))
+        .args(["--format", "github", "eks"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("::warning file=infra/eks/main.tf,line=3,"),
+        "{text}"
+    );
+}

@@ -14,7 +14,8 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// A running server and the messages it has sent.
 struct Server {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once closed.
+    stdin: Option<ChildStdin>,
     messages: Receiver<Value>,
 }
 
@@ -40,15 +41,26 @@ impl Server {
         });
         Server {
             child,
-            stdin,
+            stdin: Some(stdin),
             messages,
         }
     }
 
     fn send(&mut self, message: Value) {
         let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-        self.stdin.flush().expect("flush");
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    /// Writes bytes as they are, framed or not.
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("input open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    /// Ends the server's input.
+    fn close_input(&mut self) {
+        self.stdin = None;
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -90,7 +102,7 @@ impl Server {
 
     /// Waits for the process to end and returns its exit code.
     fn wait_exit(mut self) -> Option<i32> {
-        drop(self.stdin);
+        self.close_input();
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
@@ -448,6 +460,257 @@ fn values_come_from_the_module_and_the_configured_var_files() {
     );
 
     server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}
+
+/// `body` framed with its length.
+fn framed(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// The error of the next error response.
+fn next_error(server: &mut Server) -> (Value, i64) {
+    let m = server.wait_for(|m| m.get("error").is_some());
+    (
+        m["id"].clone(),
+        m["error"]["code"].as_i64().expect("an error code"),
+    )
+}
+
+const TYPO: &str = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"c\"\n  principal_arn = \"arn:aws:iam::111122223333:role/ops\"\n  type          = \"Standard\"\n}\n";
+
+#[test]
+fn malformed_frames_get_errors_and_the_server_keeps_serving() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let uri = file_uri(&dir.path().join("main.tf"));
+    let mut server = Server::start();
+    server.send(
+        json!({"jsonrpc": "2.0", "id": 9, "method": "textDocument/codeAction", "params": {}}),
+    );
+    assert_eq!(
+        next_error(&mut server),
+        (json!(9), -32002),
+        "before initialize"
+    );
+    initialize(&mut server, dir.path());
+
+    // A length that is not a number: the header is dropped, and its body is skipped up to the
+    // next header (the shutdown inside is not obeyed, or no diagnostics would come below).
+    server.send_raw(
+        b"Content-Length: many\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":50,\"method\":\"shutdown\"}",
+    );
+    server.send_raw(&framed("{oops"));
+    assert_eq!(next_error(&mut server), (Value::Null, -32700), "not JSON");
+    server.send_raw(&framed(r#"{"jsonrpc":"2.0","id":7}"#));
+    assert_eq!(next_error(&mut server), (json!(7), -32600), "no method");
+    server.send_raw(&framed("[1, 2]"));
+    assert_eq!(
+        next_error(&mut server),
+        (Value::Null, -32600),
+        "not an object"
+    );
+    server.send_raw(&framed(
+        r#"{"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"}"#,
+    ));
+    assert_eq!(
+        next_error(&mut server),
+        (Value::Null, -32600),
+        "an id that is an object"
+    );
+
+    did_open(&mut server, &uri, TYPO);
+    assert_eq!(codes(&server.diagnostics(&uri)), ["EKS105"]);
+
+    // After shutdown, requests are errors and notifications are ignored: the answer to the
+    // request is the next message, not diagnostics for the change.
+    server.request(3, "shutdown", Value::Null);
+    did_change(&mut server, &uri, 2, &TYPO.replace("Standard", "Standrd"));
+    server.send(
+        json!({"jsonrpc": "2.0", "id": 4, "method": "textDocument/codeAction", "params": {}}),
+    );
+    let next = server.wait_for(|_| true);
+    assert_eq!(
+        (next["id"].clone(), next["error"]["code"].clone()),
+        (json!(4), json!(-32600)),
+        "{next}"
+    );
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}
+
+#[test]
+fn a_huge_content_length_is_skipped_not_allocated() {
+    let mut server = Server::start();
+    initialize(&mut server, Path::new("/"));
+    server.send_raw(format!("Content-Length: {}\r\n\r\n{{\"jsonrpc\":", u64::MAX).as_bytes());
+    // Its body could only end with the input: then the server answers and, never told to
+    // exit, ends with code 1.
+    server.close_input();
+    assert_eq!(next_error(&mut server), (Value::Null, -32600));
+    assert_eq!(server.wait_exit(), Some(1));
+}
+
+#[test]
+fn the_end_of_input_without_exit_is_an_error() {
+    let mut server = Server::start();
+    initialize(&mut server, Path::new("/"));
+    server.request(2, "shutdown", Value::Null);
+    assert_eq!(server.wait_exit(), Some(1));
+}
+
+#[test]
+fn lone_cr_line_ends_count_as_the_editor_counts_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let uri = file_uri(&dir.path().join("stack.yaml"));
+    let template = "Resources:\r  E:\r    Type: AWS::EKS::AccessEntry\r    Properties:\r      ClusterName: x\r      PrincipalArn: arn:aws:iam::111122223333:role/c\r      Type: Standard\r";
+    let mut server = Server::start();
+    initialize(&mut server, dir.path());
+    did_open(&mut server, &uri, template);
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({"line": 6, "character": 12})
+    );
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}
+
+#[test]
+fn a_duplicate_typed_into_a_file_that_sorts_first_is_shown_there() {
+    let root = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        root.path().join("main.tf"),
+        "resource \"aws_eks_access_entry\" \"ops\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/ops\"\n}\n",
+    )
+    .expect("write");
+    let uri = file_uri(&root.path().join("a_new.tf"));
+    let mut server = Server::start();
+    initialize(&mut server, root.path());
+    did_open(&mut server, &uri, "");
+    assert_eq!(server.diagnostics(&uri), Vec::<Value>::new());
+    // The entry just typed duplicates main.tf's; main.tf comes later in output order, but the
+    // finding is shown in the open document, naming main.tf's entry.
+    let typed = "resource \"aws_eks_access_entry\" \"again\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/ops\"\n}\n";
+    did_change(&mut server, &uri, 2, typed);
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS104"], "{diags:#?}");
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({"line": 2, "character": 18})
+    );
+    let other = &diags[0]["relatedInformation"][0]["location"];
+    assert_eq!(other["uri"], file_uri(&root.path().join("main.tf")));
+    assert_eq!(other["range"]["start"], json!({"line": 2, "character": 18}));
+
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}
+
+/// A fixable type and a repeated group, with characters of two UTF-16 units before them.
+const FIXABLE: &str = r#"resource "aws_eks_access_entry" "a" {
+  cluster_name      = "lsp"
+  principal_arn     = "arn:aws:iam::111122223333:role/ops"
+  kubernetes_groups = ["ü😀", "ops", "ü😀"]
+  /* ü😀 */ type = "Standard"
+}
+"#;
+
+#[test]
+fn quick_fixes_and_fix_all_edit_exact_utf16_ranges() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let main = root.path().join("main.tf");
+    std::fs::write(&main, "").expect("write");
+    let uri = file_uri(&main);
+    let mut server = Server::start();
+    initialize(&mut server, root.path());
+    did_open(&mut server, &uri, FIXABLE);
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS126", "EKS105"], "{diags:#?}");
+    let ty = &diags[1];
+    // `  /* ü😀 */ type = "` is 20 UTF-16 units (😀 is two).
+    assert_eq!(
+        ty["range"],
+        json!({"start": {"line": 4, "character": 19}, "end": {"line": 4, "character": 29}})
+    );
+
+    let actions = server.request(
+        2,
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": ty["range"],
+            "context": {"diagnostics": [ty]},
+        }),
+    );
+    let fix = &actions[0];
+    assert_eq!(fix["title"], "Replace with \"STANDARD\" (EKS105)");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "EKS105");
+    assert_eq!(
+        fix["edit"]["changes"][uri.as_str()],
+        json!([{
+            "range": {"start": {"line": 4, "character": 20}, "end": {"line": 4, "character": 28}},
+            "newText": "STANDARD",
+        }])
+    );
+    // The ignore comment is still offered, after the fix.
+    assert_eq!(
+        actions[1]["title"],
+        "Ignore EKS105 here (ekslint:ignore comment)"
+    );
+
+    // The repeated group goes with the comma before it.
+    let group = &diags[0];
+    let actions = server.request(
+        3,
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": group["range"],
+            "context": {"diagnostics": [group]},
+        }),
+    );
+    // `  kubernetes_groups = ["ü😀", "ops"` is 35 units; `, "ü😀"` 7 more.
+    assert_eq!(
+        actions[0]["edit"]["changes"][uri.as_str()],
+        json!([{
+            "range": {"start": {"line": 3, "character": 35}, "end": {"line": 3, "character": 42}},
+            "newText": "",
+        }])
+    );
+
+    // Fix all: one edit from the first changed character to the last.
+    let actions = server.request(
+        4,
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        }),
+    );
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions:#}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.ekslint");
+    let edits = &actions[0]["edit"]["changes"][uri.as_str()];
+    assert_eq!(
+        edits,
+        &json!([{
+            "range": {"start": {"line": 3, "character": 35}, "end": {"line": 4, "character": 28}},
+            "newText": "]\n  /* ü😀 */ type = \"STANDARD",
+        }])
+    );
+    let fixed = FIXABLE
+        .replace(", \"ops\", \"ü😀\"]", ", \"ops\"]")
+        .replace("\"Standard\"", "\"STANDARD\"");
+    did_change(&mut server, &uri, 2, &fixed);
+    assert_eq!(server.diagnostics(&uri), Vec::<Value>::new());
+    let result = server.request(5, "shutdown", Value::Null);
+    assert_eq!(result, Value::Null);
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), Some(0));
 }

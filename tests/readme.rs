@@ -142,6 +142,73 @@ fn editor_configurations_start_the_language_server() {
     let neovim = snippet("lua", "vim.lsp.config");
     assert!(neovim.contains("cmd = { 'ekslint', 'lsp' }"), "{neovim}");
     assert!(neovim.contains("vim.lsp.enable('ekslint')"), "{neovim}");
+    // Neovim 0.7 to 0.10: nvim-lspconfig's custom server, or `vim.lsp.start` from an autocmd.
+    for (marker, starts) in [
+        ("lspconfig.configs", "require('lspconfig').ekslint.setup"),
+        ("nvim_create_autocmd", "vim.lsp.start({"),
+    ] {
+        let lua = snippet("lua", marker);
+        assert!(lua.contains("cmd = { 'ekslint', 'lsp' }"), "{lua}");
+        assert!(lua.contains(starts), "{lua}");
+        assert!(!lua.contains("vim.lsp.config("), "0.11-only API in {lua}");
+        assert_eq!(lua.matches('(').count(), lua.matches(')').count(), "{lua}");
+        assert_eq!(lua.matches('{').count(), lua.matches('}').count(), "{lua}");
+    }
+
+    let emacs = snippet("elisp", "eglot-server-programs");
+    assert!(emacs.contains(". (\"ekslint\" \"lsp\")"), "{emacs}");
+    assert!(emacs.contains("#'eglot-ensure"), "{emacs}");
+    assert_eq!(
+        emacs.matches('(').count(),
+        emacs.matches(')').count(),
+        "{emacs}"
+    );
+}
+
+#[test]
+fn python_pre_commit_hook_installs_the_released_wheel() {
+    let config = snippet("yaml", "language: python");
+    let doc = yaml(&config);
+    let repo = match doc.get("repos").map(|r| &r.kind) {
+        Some(NodeKind::Seq(repos)) => repos[0].clone(),
+        other => panic!("repos: {other:?}"),
+    };
+    assert_eq!(repo.get("repo").and_then(Node::as_str), Some("local"));
+    let hook = match repo.get("hooks").map(|h| &h.kind) {
+        Some(NodeKind::Seq(hooks)) => hooks[0].clone(),
+        other => panic!("hooks: {other:?}"),
+    };
+    assert_eq!(hook.get("id").and_then(Node::as_str), Some("ekslint"));
+    assert_eq!(hook.get("entry").and_then(Node::as_str), Some("ekslint"));
+    // The wheel of this version, from PyPI.
+    let dependency = match hook.get("additional_dependencies").map(|d| &d.kind) {
+        Some(NodeKind::Seq(deps)) => deps[0].as_str().map(str::to_string),
+        other => panic!("additional_dependencies: {other:?}"),
+    };
+    assert_eq!(
+        dependency.as_deref(),
+        Some(concat!("ekslint==", env!("CARGO_PKG_VERSION")))
+    );
+    let files = hook.get("files").and_then(Node::as_str).expect("files");
+    assert!(files.contains("tfvars"), "{files}");
+
+    let installed = Command::new("python3")
+        .args(["-c", "import pre_commit"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        eprintln!("SKIPPED validate-config: pre-commit is not importable by python3");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(".pre-commit-config.yaml");
+    std::fs::write(&path, &config).expect("write");
+    let out = Command::new("python3")
+        .args(["-m", "pre_commit", "validate-config"])
+        .arg(&path)
+        .output()
+        .expect("run pre-commit");
+    assert!(out.status.success(), "{out:?}");
 }
 
 #[test]

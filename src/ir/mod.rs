@@ -2,20 +2,43 @@
 //!
 //! Parsers build a [`Model`]; rules read it. Nothing here knows a file format: where formats
 //! differ in meaning (the default authentication mode, a schema's item limit), the parser states
-//! the meaning as data.
+//! the meaning as data, and each object's deployment [`Unit`] with it; [`Bindings`] then binds
+//! every object to its cluster.
 
+mod binding;
+mod config_map;
+mod created;
+mod tool;
 mod value;
+mod written;
 
+pub use binding::{Bindings, ClusterKey, Unit};
+pub use config_map::{ConfigMapMapping, MappingDefect, MappingKind};
+pub use created::{Capability, NodeRole};
+pub use tool::DeployTool;
 pub use value::{Part, Related, Spanned, Text, UnknownHint, Val};
+pub use written::{Insertion, Literal, Quoting, Written};
 
 use crate::source::Span;
+use std::collections::BTreeMap;
 
-/// Clusters, access entries and policy associations of one or more files.
+/// Clusters, access entries and policy associations of one or more files, with the aws-auth
+/// mappings and the objects whose roles EKS gives access itself.
 #[derive(Debug, Default)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
     pub entries: Vec<AccessEntry>,
     pub associations: Vec<PolicyAssociation>,
+    pub mappings: Vec<ConfigMapMapping>,
+    pub capabilities: Vec<Capability>,
+    pub node_roles: Vec<NodeRole>,
+    /// The deploying tool of each unit whose tool is stricter than the EKS API.
+    pub tools: BTreeMap<Unit, DeployTool>,
+    /// Keys of a module's access inputs that the module drops without a word (`username` in an
+    /// item of `access_entries` given to a modelled registry module).
+    pub dropped_fields: Vec<UnknownField>,
+    /// Module calls that pass access inputs to a module that was not evaluated.
+    pub unevaluated: Vec<UnevaluatedModule>,
     /// Suppressions written in the sources (`ekslint:ignore` comments, template metadata).
     pub suppressions: Vec<Suppression>,
 }
@@ -31,6 +54,10 @@ pub struct Suppression {
     pub reason: Option<String>,
     /// Where the suppression is written (reported when it suppresses nothing).
     pub written: Span,
+    /// The span that removes the whole suppression (its line, when it is alone on it).
+    pub remove: Option<Span>,
+    /// For each of `rules`, the span that removes it (with one separator) from the list.
+    pub remove_rule: Vec<Option<Span>>,
 }
 
 impl Model {
@@ -40,6 +67,12 @@ impl Model {
         self.clusters.extend(other.clusters);
         self.suppressions.extend(other.suppressions);
         self.entries.extend(other.entries);
+        self.mappings.extend(other.mappings);
+        self.capabilities.extend(other.capabilities);
+        self.node_roles.extend(other.node_roles);
+        self.tools.extend(other.tools);
+        self.dropped_fields.extend(other.dropped_fields);
+        self.unevaluated.extend(other.unevaluated);
         self.associations
             .extend(other.associations.into_iter().map(|mut a| {
                 if let Some(e) = a.inline_of.as_mut() {
@@ -85,10 +118,27 @@ pub struct UnknownField {
     pub span: Span,
     /// The field names this object accepts (for "did you mean" suggestions).
     pub expected: &'static [&'static str],
+    /// The name as written, when a fix can rename it there.
+    pub literal: Option<Literal>,
+    /// The names of the object's other fields (a rename must not duplicate one).
+    pub siblings: Vec<String>,
 }
 
-/// How a cluster is pointed at by entries and associations: by name, or by a reference when the
-/// name is unknown (`aws_eks_cluster.main.name`, `!Ref Cluster`, `var.cluster_name`).
+/// A module call whose module could not be evaluated (neither local, downloaded nor modelled),
+/// although it passes the module access inputs: what it grants is not checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnevaluatedModule {
+    /// The call's `source` value.
+    pub source: Spanned<String>,
+    /// The access inputs the call passes, by name.
+    pub inputs: Vec<String>,
+    /// Why no built-in model applies, when the module has models but not for this call.
+    pub reason: Option<String>,
+}
+
+/// How an object names its cluster: by name, and by the expression that gives it
+/// (`aws_eks_cluster.main.name`, `!Ref Cluster`, `var.cluster_name`). [`Bindings`] resolves it
+/// inside the object's unit.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClusterLink {
     pub name: Val<Text>,
@@ -99,6 +149,8 @@ pub struct ClusterLink {
 /// An EKS cluster's access-related settings.
 #[derive(Debug)]
 pub struct Cluster {
+    /// The deployment unit that defines the cluster.
+    pub unit: Unit,
     /// The header of the resource (block first line, logical id, document start).
     pub header: Span,
     pub name: Val<Text>,
@@ -130,6 +182,7 @@ pub struct Tag {
 /// An access entry.
 #[derive(Debug)]
 pub struct AccessEntry {
+    pub unit: Unit,
     pub header: Span,
     pub cluster: ClusterLink,
     pub principal: Val<Text>,
@@ -153,11 +206,11 @@ pub struct InlinePolicies {
     pub limit: Option<usize>,
 }
 
-/// A resource address inside a deployment unit (a Terraform module instance).
+/// A resource address inside a module instance (Terraform).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Address {
-    /// The deployment unit (module directory and call path).
-    pub unit: String,
+    /// The module instance (module directory and call path).
+    pub module: String,
     /// The resource address (`aws_eks_access_entry.admin`).
     pub resource: String,
 }
@@ -165,14 +218,18 @@ pub struct Address {
 /// What an association is ordered after, where the format lets that go wrong.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ordering {
-    pub unit: String,
+    /// The module instance, as in [`Address::module`].
+    pub module: String,
     /// Resource addresses this association waits for (referenced or in `depends_on`).
     pub after: Vec<String>,
+    /// Where an address is added to make the association wait for it, when one can be.
+    pub depends_on: Option<Insertion>,
 }
 
 /// An access policy association (a separate resource, or an inline item of an entry).
 #[derive(Debug)]
 pub struct PolicyAssociation {
+    pub unit: Unit,
     pub header: Span,
     pub cluster: ClusterLink,
     pub principal: Val<Text>,

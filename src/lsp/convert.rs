@@ -76,8 +76,7 @@ pub fn range(file: &SourceFile, span: Span) -> lsp::Range {
 /// The LSP position of a byte offset: 0-based line, column in UTF-16 code units.
 fn position(file: &SourceFile, offset: usize) -> lsp::Position {
     let at = file.position(offset);
-    let line_start = file.line_range(at.line).start;
-    let character = file.text[line_start..at.offset].encode_utf16().count();
+    let character = file.utf16_column(offset);
     lsp::Position::new(
         u32::try_from(at.line - 1).unwrap_or(u32::MAX),
         u32::try_from(character).unwrap_or(u32::MAX),

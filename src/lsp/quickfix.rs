@@ -1,4 +1,5 @@
-//! The quick fix of a finding: an `ekslint:ignore` comment on the line above it (SPEC §7).
+//! The quick fix of a finding: an `ekslint:ignore` comment alone on the line above it, which
+//! suppresses the finding on the next line.
 
 use std::path::Path;
 
@@ -19,28 +20,27 @@ pub fn ignore_comment(path: &Path, text: &str, line: u32, rule: &str) -> Option<
     if name.ends_with(".json") || text.trim_start().starts_with('{') {
         return None;
     }
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines: Vec<(&str, &str)> = crate::source::lines(text).collect();
     let index = usize::try_from(line).ok()?;
-    let target = *lines.get(index)?;
-    if let Some(above) = index.checked_sub(1).and_then(|i| lines.get(i)) {
-        let above = above.trim_end_matches('\r');
-        if let Some(ids_end) = ignore_ids_end(above) {
-            let ids = &above[..ids_end];
-            let named = ids
-                .rsplit("ekslint:ignore")
-                .next()
-                .unwrap_or("")
-                .split([',', ' ', '\t'])
-                .any(|id| id.eq_ignore_ascii_case(rule));
-            return (!named).then(|| Insertion {
-                line: line - 1,
-                character: utf16_len(ids),
-                text: format!(",{rule}"),
-            });
-        }
+    let (target, eol) = *lines.get(index)?;
+    if let Some((above, _)) = index.checked_sub(1).and_then(|i| lines.get(i))
+        && let Some(ids_end) = ignore_ids_end(above)
+    {
+        let ids = &above[..ids_end];
+        let named = ids
+            .rsplit("ekslint:ignore")
+            .next()
+            .unwrap_or("")
+            .split([',', ' ', '\t'])
+            .any(|id| id.eq_ignore_ascii_case(rule));
+        return (!named).then(|| Insertion {
+            line: line - 1,
+            character: utf16_len(ids),
+            text: format!(",{rule}"),
+        });
     }
     let indent = &target[..target.len() - target.trim_start_matches([' ', '\t']).len()];
-    let eol = if target.ends_with('\r') { "\r\n" } else { "\n" };
+    let eol = if eol.is_empty() { "\n" } else { eol };
     Some(Insertion {
         line,
         character: 0,
@@ -91,6 +91,13 @@ mod tests {
         assert_eq!(
             fix.map(|f| f.text),
             Some("  # ekslint:ignore EKS125\r\n".into())
+        );
+        // A lone CR ends a line too, as editors count lines.
+        let cr = TF.replace('\n', "\r");
+        let fix = ignore_comment(Path::new("main.tf"), &cr, 1, "EKS125");
+        assert_eq!(
+            fix.map(|f| (f.line, f.text)),
+            Some((1, "  # ekslint:ignore EKS125\r".into()))
         );
     }
 

@@ -1,10 +1,11 @@
 //! The message loop: open documents, publish their diagnostics, answer code actions.
 
 use super::document::{self, Open};
-use super::{convert, quickfix, uri};
+use super::transport::Transport;
+use super::{convert, fixes, quickfix, uri};
 use crate::discover::is_candidate;
 use crate::rules::{EKS000, EKS003};
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -15,37 +16,53 @@ use std::process::ExitCode;
 /// Runs the server on standard input and output until the client asks it to exit. The exit
 /// code is 0 after a `shutdown` request and 1 otherwise, as the protocol specifies.
 pub fn run() -> ExitCode {
-    match serve() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("ekslint: error: {message}");
-            ExitCode::from(1)
-        }
-    }
+    let transport = Transport::stdio();
+    let code = serve(&transport);
+    transport.finish();
+    code
 }
 
-fn serve() -> Result<(), String> {
-    let (connection, io_threads) = Connection::stdio();
-    let (id, _params) = connection
-        .initialize_start()
-        .map_err(|e| format!("language server: {e}"))?;
+fn serve(transport: &Transport) -> ExitCode {
+    let Some(id) = initialize(transport) else {
+        return ExitCode::from(1);
+    };
     let result = serde_json::json!({
         "capabilities": capabilities(),
         "serverInfo": { "name": "ekslint", "version": env!("CARGO_PKG_VERSION") },
     });
-    connection
-        .initialize_finish(id, result)
-        .map_err(|e| format!("language server: {e}"))?;
+    transport.send(Response::new_ok(id, result).into());
     let server = Server {
-        connection,
+        transport,
         paths: BTreeMap::new(),
         open: Open::new(),
         shown_error: None,
     };
-    server.main_loop()?;
-    io_threads
-        .join()
-        .map_err(|e| format!("language server: {e}"))
+    server.main_loop()
+}
+
+/// Waits for the `initialize` request; requests before it get an error. `None` when the
+/// client exits or leaves first.
+fn initialize(transport: &Transport) -> Option<RequestId> {
+    for message in &transport.receiver {
+        match message {
+            Message::Request(r) if r.method == lsp::request::Initialize::METHOD => {
+                return Some(r.id);
+            }
+            Message::Request(r) => transport.send(
+                Response::new_err(
+                    r.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!("{} before initialize", r.method),
+                )
+                .into(),
+            ),
+            Message::Notification(n) if n.method == lsp::notification::Exit::METHOD => {
+                return None;
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    None
 }
 
 fn capabilities() -> lsp::ServerCapabilities {
@@ -65,7 +82,10 @@ fn capabilities() -> lsp::ServerCapabilities {
         )),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
             lsp::CodeActionOptions {
-                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    lsp::CodeActionKind::from(fixes::FIX_ALL.to_string()),
+                ]),
                 ..Default::default()
             },
         )),
@@ -73,8 +93,8 @@ fn capabilities() -> lsp::ServerCapabilities {
     }
 }
 
-struct Server {
-    connection: Connection,
+struct Server<'t> {
+    transport: &'t Transport,
     /// The open documents ekslint reads, by URI.
     paths: BTreeMap<lsp::Uri, PathBuf>,
     /// Their texts, by path.
@@ -84,28 +104,35 @@ struct Server {
     shown_error: Option<String>,
 }
 
-impl Server {
-    fn main_loop(mut self) -> Result<(), String> {
-        while let Ok(message) = self.connection.receiver.recv() {
+impl Server<'_> {
+    /// Serves until `exit` (0 after `shutdown`, 1 before) or the end of input (1). After
+    /// `shutdown`, requests get an error and notifications are ignored.
+    fn main_loop(mut self) -> ExitCode {
+        let mut shut_down = false;
+        while let Ok(message) = self.transport.receiver.recv() {
             match message {
-                Message::Request(request) => {
-                    let shutdown = self
-                        .connection
-                        .handle_shutdown(&request)
-                        .map_err(|e| format!("language server: {e}"))?;
-                    if shutdown {
-                        return Ok(());
-                    }
-                    self.request(request);
+                Message::Request(r) if shut_down => self.send(
+                    Response::new_err(
+                        r.id,
+                        ErrorCode::InvalidRequest as i32,
+                        format!("{} after shutdown", r.method),
+                    )
+                    .into(),
+                ),
+                Message::Request(r) if r.method == lsp::request::Shutdown::METHOD => {
+                    shut_down = true;
+                    self.send(Response::new_ok(r.id, ()).into());
                 }
+                Message::Request(r) => self.request(r),
                 Message::Notification(n) if n.method == lsp::notification::Exit::METHOD => {
-                    return Err("language server: exit before shutdown".into());
+                    return ExitCode::from(if shut_down { 0 } else { 1 });
                 }
+                Message::Notification(_) if shut_down => {}
                 Message::Notification(n) => self.notification(n),
                 Message::Response(_) => {}
             }
         }
-        Err("language server: the client closed the connection without exit".into())
+        ExitCode::from(1)
     }
 
     fn notification(&mut self, n: Notification) {
@@ -165,7 +192,12 @@ impl Server {
             .map(|(u, p)| (u.clone(), p.clone()))
             .collect();
         for (uri, path) in affected {
-            let diagnostics = match document::lint(&path, &self.open) {
+            // A bug in a rule or parser must not take the editor's server down with it.
+            let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                document::lint(&path, &self.open)
+            }))
+            .unwrap_or_else(|_| Err(format!("internal error while linting {}", path.display())));
+            let diagnostics = match linted {
                 Ok(linted) => {
                     // A policy's mistake is in a file no editor shows diagnostics for.
                     match document::policy_error(&linted.report) {
@@ -203,8 +235,7 @@ impl Server {
     }
 
     fn send(&self, message: Message) {
-        // Sending fails only once the client is gone; the loop then ends on its own.
-        let _ = self.connection.sender.send(message);
+        self.transport.send(message);
     }
 
     fn request(&self, request: Request) {
@@ -218,6 +249,12 @@ impl Server {
                     format!("{}: {e}", CodeActionRequest::METHOD),
                 ),
             }
+        } else if request.method == lsp::request::Initialize::METHOD {
+            Response::new_err(
+                request.id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is initialized already".into(),
+            )
         } else {
             Response::new_err(
                 request.id,
@@ -228,7 +265,8 @@ impl Server {
         self.send(response.into());
     }
 
-    /// One quick fix per ekslint finding of the request: an `ekslint:ignore` comment.
+    /// The fixes of the findings in the request's range, an `ekslint:ignore` comment for each
+    /// ekslint finding of the request, and the fix-all action.
     fn code_actions(&self, params: &lsp::CodeActionParams) -> lsp::CodeActionResponse {
         let uri = &params.text_document.uri;
         let Some((path, text)) = self
@@ -238,8 +276,52 @@ impl Server {
         else {
             return Vec::new();
         };
-        let mut seen = BTreeSet::new();
+        let only = params.context.only.as_deref();
+        let quick = fixes::wanted(only, lsp::CodeActionKind::QUICKFIX.as_str());
+        let all = fixes::wanted(only, fixes::FIX_ALL);
         let mut actions = Vec::new();
+        let mut fix_all = None;
+        if quick || all {
+            // A bug in a rule or parser must not take the editor's server down with it.
+            let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                document::lint(path, &self.open).ok()
+            }))
+            .ok()
+            .flatten();
+            if let Some(linted) = linted {
+                if quick {
+                    actions.extend(fixes::quick_fixes(
+                        &linted,
+                        params.range,
+                        &params.context.diagnostics,
+                    ));
+                }
+                if all {
+                    fix_all = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        fixes::fix_all(path, &self.open, linted, uri)
+                    }))
+                    .ok()
+                    .flatten();
+                }
+            }
+        }
+        if quick {
+            actions.extend(self.ignore_comments(params, path, text));
+        }
+        actions.extend(fix_all);
+        actions
+    }
+
+    /// An `ekslint:ignore` comment for each ekslint finding of the request.
+    fn ignore_comments(
+        &self,
+        params: &lsp::CodeActionParams,
+        path: &Path,
+        text: &str,
+    ) -> Vec<lsp::CodeActionOrCommand> {
+        let uri = &params.text_document.uri;
+        let mut actions = Vec::new();
+        let mut seen = BTreeSet::new();
         for d in &params.context.diagnostics {
             let Some(lsp::NumberOrString::String(rule)) = &d.code else {
                 continue;

@@ -9,7 +9,7 @@ use crate::rules::{EKS000, RuleMeta};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// What the policies found.
 #[derive(Debug, Default)]
@@ -99,15 +99,20 @@ impl Policies {
     }
 
     /// The mistakes of an evaluation as EKS000 findings in the policy files, which are added to
-    /// `sources` so that the findings can point into them.
-    pub fn errors(&self, evaluation: &Evaluation, sources: &mut SourceMap) -> Vec<Diagnostic> {
-        let mut ids: BTreeMap<usize, FileId> = BTreeMap::new();
+    /// `sources` (once per path: `added` holds those added already, by several sets of
+    /// policies) so that the findings can point into them.
+    pub fn errors(
+        &self,
+        evaluation: &Evaluation,
+        sources: &mut SourceMap,
+        added: &mut HashMap<String, FileId>,
+    ) -> Vec<Diagnostic> {
         evaluation
             .problems
             .iter()
             .map(|p| {
-                let id = *ids.entry(p.file).or_insert_with(|| {
-                    let f = &self.files[p.file];
+                let f = &self.files[p.file];
+                let id = *added.entry(f.display.clone()).or_insert_with(|| {
                     sources.add(SourceFile::new(f.display.clone(), f.text.clone()))
                 });
                 Diagnostic::new(

@@ -336,6 +336,7 @@ pub fn intern(fields: Fields) -> &'static RuleMeta {
         summary: leak(&fields.summary),
         applies: "TF, CFN, EKSCTL",
         security_severity: None,
+        fix: None,
         doc: leak(&fields.doc),
         help_uri: fields.help_uri.as_deref().map(leak),
     }));

@@ -4,22 +4,30 @@
 //! `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=ID name::message`, with `::warning`
 //! for warnings and `::notice` for notes. Columns count Unicode scalar values and `endColumn` is
 //! the column just after the span, as in the JSON and SARIF output. Secondary locations and the
-//! help follow the message on lines of their own.
+//! help follow the message on lines of their own. Text from the linted files is escaped
+//! visibly ([`visible`]), then as GitHub's runner reads commands (`%`, CR and LF in the message;
+//! also `:` and `,` in properties), so no input ends a command early or starts another.
 
 use std::io::{self, Write};
 
+use super::escape::{self, visible};
+use super::location::Locator;
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::limits::MAX_SHOWN_RELATED;
 
 /// Writes one workflow command line per shown diagnostic.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let locator = Locator::of_working_directory();
     for d in super::visible(report, opts) {
-        writeln!(out, "{}", command(report, d))?;
+        writeln!(out, "{}", command(report, &locator, d))?;
     }
     Ok(())
 }
 
-fn command(report: &Report, d: &Diagnostic) -> String {
+/// One workflow command; its `file` is relative to the repository root, which is what the
+/// runner resolves annotations against whatever directory ekslint ran in.
+fn command(report: &Report, locator: &Locator, d: &Diagnostic) -> String {
     let kind = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -32,7 +40,9 @@ fn command(report: &Report, d: &Diagnostic) -> String {
     };
     format!(
         "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        escape_property(&report.sources.get(d.span.file).path),
+        escape_property(&path_property(
+            locator.place(&report.sources.get(d.span.file).path).path()
+        )),
         start.line,
         start.column,
         end.line,
@@ -44,20 +54,43 @@ fn command(report: &Report, d: &Diagnostic) -> String {
 
 /// The message, then one line per secondary location (where a value came from, the earlier
 /// duplicate) and the help: annotations have no other place for them.
+/// Each part is escaped ([`visible`]) first, so that the line breaks are only ours.
 fn message(report: &Report, d: &Diagnostic) -> String {
-    let mut text = d.message.clone();
-    for r in &d.related {
+    let mut text = visible(&d.message).into_owned();
+    for r in d.related.iter().take(MAX_SHOWN_RELATED) {
         let (start, _) = report.sources.range(r.span);
         let path = &report.sources.get(r.span.file).path;
         text.push_str(&format!(
-            "\n{}: {path}:{}:{}",
-            r.message, start.line, start.column
+            "\n{}: {}:{}:{}",
+            visible(&r.message),
+            visible(path),
+            start.line,
+            start.column
         ));
     }
+    if let Some(more) = d
+        .related
+        .len()
+        .checked_sub(MAX_SHOWN_RELATED)
+        .filter(|n| *n > 0)
+    {
+        text.push_str(&format!("\nand {more} more secondary locations"));
+    }
     if let Some(help) = &d.help {
-        text.push_str(&format!("\nhelp: {help}"));
+        text.push_str(&format!("\nhelp: {}", visible(help)));
     }
     text
+}
+
+/// A path for the `file` property: exact where GitHub's escaping lets it round-trip (so the
+/// annotation finds the file), with other control characters shown visibly.
+fn path_property(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '\r' | '\n' => c.to_string(),
+            _ => escape::escaped(c).unwrap_or_else(|| c.to_string()),
+        })
+        .collect()
 }
 
 /// Escapes a command's message: `%`, `\r` and `\n`.

@@ -1,16 +1,20 @@
-//! The human reporter: codespan-reporting snippets and a summary line.
+//! The human reporter: codespan-reporting snippets and a summary line. Everything taken from
+//! the linted files (paths, messages, source lines) is escaped ([`super::escape`]) and bounded
+//! ([`super::excerpt`]), so the output is safe to print in a terminal or a CI log.
 
 use std::io::{self, Write};
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{self as cs, Label};
-use codespan_reporting::files::{self, Files};
+use codespan_reporting::files;
 use codespan_reporting::term::{self, WriteStyle, termcolor};
 
-use super::excerpt::{self, Excerpts};
+use super::escape::visible;
+use super::excerpt::Excerpts;
 use super::{RenderOptions, Report, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::limits::MAX_SHOWN_RELATED;
+use crate::source::{FileId, Span};
 
 /// Renders each shown diagnostic as a source snippet, then the summary line.
 ///
@@ -32,17 +36,11 @@ fn emit_all<W: WriteStyle + Write>(
     let config = term::Config::default();
     for d in super::visible(report, opts) {
         let spans: Vec<Span> = std::iter::once(d.span)
-            .chain(d.related.iter().map(|r| r.span))
+            .chain(d.related.iter().take(MAX_SHOWN_RELATED).map(|r| r.span))
             .collect();
-        let labels: Vec<(FileId, Range<usize>)> =
-            spans.iter().map(|s| (s.file, s.range())).collect();
-        if excerpt::needed(&report.sources, &spans) {
-            let (files, labels) = Excerpts::new(&report.sources, &spans);
-            term::emit_to_write_style(w, &config, &files, &to_codespan(report, d, labels))
-        } else {
-            term::emit_to_write_style(w, &config, &report.sources, &to_codespan(report, d, labels))
-        }
-        .map_err(into_io)?;
+        let (files, labels) = Excerpts::new(&report.sources, &spans);
+        term::emit_to_write_style(w, &config, &files, &to_codespan(report, d, labels))
+            .map_err(into_io)?;
     }
     if opts.quiet {
         return Ok(());
@@ -50,13 +48,18 @@ fn emit_all<W: WriteStyle + Write>(
     writeln!(w, "{}", summary_line(&Summary::of(report)))
 }
 
-/// `2 errors, 0 warnings, 1 note in 2 files`.
+/// `2 errors, 0 warnings, 1 note in 2 files`, then `(3 suppressed)` when findings were.
 ///
-/// SPEC §6 writes the line as `N errors, N warnings, N notes in N files`; we keep that shape and
-/// pluralise each noun correctly (`1 error`, `1 file`). Suppressed findings are not counted.
+/// The documented shape is `N errors, N warnings, N notes in N files`; each noun is pluralised
+/// correctly (`1 error`, `1 file`). Suppressed findings are counted apart.
 fn summary_line(s: &Summary) -> String {
+    let suppressed = if s.suppressed > 0 {
+        format!(" ({} suppressed)", s.suppressed)
+    } else {
+        String::new()
+    };
     format!(
-        "{}, {}, {} in {}",
+        "{}, {}, {} in {}{suppressed}",
         counted(s.errors, "error"),
         counted(s.warnings, "warning"),
         counted(s.notes, "note"),
@@ -94,25 +97,33 @@ fn to_codespan(
         .next()
         .map(|(file, range)| Label::primary(file, range))
         .into_iter()
-        .chain(
-            ranges
-                .zip(&d.related)
-                .map(|((file, range), r)| Label::secondary(file, range).with_message(&r.message)),
-        )
+        .chain(ranges.zip(&d.related).map(|((file, range), r)| {
+            Label::secondary(file, range).with_message(visible(&r.message))
+        }))
         .collect();
     let mut notes = Vec::new();
+    if let Some(more) = d
+        .related
+        .len()
+        .checked_sub(MAX_SHOWN_RELATED)
+        .filter(|n| *n > 0)
+    {
+        notes.push(format!(
+            "and {more} more secondary locations (the JSON and SARIF outputs list them all)"
+        ));
+    }
     if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", visible(help)));
     }
     if let Some(s) = &d.suppressed {
         notes.push(match &s.justification {
-            Some(j) => format!("suppressed: {j}"),
+            Some(j) => format!("suppressed: {}", visible(j)),
             None => "suppressed".to_string(),
         });
     }
     cs::Diagnostic::new(severity)
         .with_code(code)
-        .with_message(&d.message)
+        .with_message(visible(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -121,52 +132,6 @@ fn into_io(e: files::Error) -> io::Error {
     match e {
         files::Error::Io(e) => e,
         other => io::Error::other(other.to_string()),
-    }
-}
-
-/// Lets codespan read our sources directly, without copying their text.
-impl<'a> Files<'a> for SourceMap {
-    type FileId = FileId;
-    type Name = &'a str;
-    type Source = &'a str;
-
-    fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
-        Ok(&file(self, id)?.path)
-    }
-
-    fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
-        Ok(&file(self, id)?.text)
-    }
-
-    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
-        Ok(file(self, id)?.position(byte_index).line - 1)
-    }
-
-    /// The line's bytes including its line break, as codespan's own file types return them.
-    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, files::Error> {
-        let f = file(self, id)?;
-        let line = line_index + 1;
-        if line > f.line_count() {
-            return Err(files::Error::LineTooLarge {
-                given: line_index,
-                max: f.line_count() - 1,
-            });
-        }
-        let start = f.line_range(line).start;
-        let end = if line < f.line_count() {
-            f.line_range(line + 1).start
-        } else {
-            f.text.len()
-        };
-        Ok(start..end)
-    }
-}
-
-fn file(map: &SourceMap, id: FileId) -> Result<&SourceFile, files::Error> {
-    if (id.0 as usize) < map.len() {
-        Ok(map.get(id))
-    } else {
-        Err(files::Error::FileMissing)
     }
 }
 
@@ -195,7 +160,7 @@ mod tests {
         // Char column: 19 chars (21 bytes) precede the value on its line.
         assert!(s.contains(&format!("{}:5:20", testutil::TF_PATH)), "{s}");
         assert!(
-            s.ends_with("2 errors, 0 warnings, 1 note in 2 files\n"),
+            s.ends_with("2 errors, 0 warnings, 1 note in 2 files (1 suppressed)\n"),
             "{s}"
         );
         assert!(!s.contains('\u{1b}'), "no escapes without colour: {s}");
@@ -217,9 +182,9 @@ mod tests {
             shown.contains("= suppressed: break-glass role, reviewed"),
             "{shown}"
         );
-        // The summary still counts only unsuppressed findings.
+        // The summary counts suppressed findings apart.
         assert!(
-            shown.ends_with("2 errors, 0 warnings, 1 note in 2 files\n"),
+            shown.ends_with("2 errors, 0 warnings, 1 note in 2 files (1 suppressed)\n"),
             "{shown}"
         );
     }
@@ -263,7 +228,7 @@ mod tests {
     fn long_lines_are_windowed_with_original_positions() {
         use crate::diagnostic::Diagnostic;
         use crate::ir::Related;
-        use crate::source::SourceFile;
+        use crate::source::{SourceFile, SourceMap};
         let filler: String = (0..200).map(|i| format!("\"k{i}\":\"ü\",")).collect();
         let text = format!("{{{filler}\"Type\":\"Standard\",{filler}\"End\":1}}\nsecond line\n");
         let mut sources = SourceMap::default();
@@ -283,6 +248,7 @@ mod tests {
             diagnostics: vec![d],
             rules: vec![rule],
             files_linted: 1,
+            failed: false,
             skipped: Vec::new(),
         };
         let mut out = Vec::new();
@@ -299,5 +265,86 @@ mod tests {
             s.contains("2 │ second line") && s.contains("see here"),
             "{s}"
         );
+    }
+
+    /// Renders one diagnostic of `rule` at `span` with secondary labels at `related`.
+    fn render_one(text: &str, span: (usize, usize), related: &[(usize, usize)]) -> String {
+        use crate::diagnostic::Diagnostic;
+        use crate::ir::Related;
+        use crate::source::{SourceFile, SourceMap};
+        let mut sources = SourceMap::default();
+        let id = sources.add(SourceFile::new("f\u{1b}[2J.tf".into(), text.into()));
+        let rule = crate::rules::lookup("EKS105").unwrap();
+        let d = Diagnostic::new(
+            rule,
+            Span::new(id, span.0, span.1),
+            "bad\r\n::error::x".into(),
+        )
+        .with_related(related.iter().map(|&(a, b)| Related {
+            span: Span::new(id, a, b),
+            message: "see \u{202e}here".into(),
+        }));
+        let report = Report {
+            sources,
+            diagnostics: vec![d],
+            rules: vec![rule],
+            files_linted: 1,
+            failed: false,
+            skipped: Vec::new(),
+        };
+        let mut out = Vec::new();
+        render(&report, &RenderOptions::default(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn control_characters_are_shown_visibly_with_labels_in_place() {
+        let text = "ü = \"a\u{1b}]0;t\u{7}b\"\n";
+        let start = text.find('"').unwrap();
+        let s = render_one(text, (start, text.len() - 1), &[]);
+        assert!(!s.chars().any(|c| c.is_control() && c != '\n'), "{s:?}");
+        assert!(
+            s.contains("error[EKS105 invalid-entry-type]: bad\\r\\n::error::x"),
+            "{s}"
+        );
+        assert!(s.contains("f\\x1b[2J.tf:1:5"), "{s}");
+        // The escapes are underlined as the text they are shown as.
+        let shown = "\"a\\x1b]0;t\\x07b\"";
+        assert!(s.contains(&format!("1 │ ü = {shown}\n")), "{s}");
+        assert!(
+            s.contains(&format!("  │     {}\n", "^".repeat(shown.len()))),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn labels_far_apart_on_one_line_get_windows_of_their_own() {
+        let filler = "x".repeat(100_000);
+        let text = format!("a = [\"{filler}\", \"b\", \"{filler}\", \"c\"]\n");
+        let b = text.find("\"b\"").unwrap();
+        let c = text.find("\"c\"").unwrap();
+        let s = render_one(&text, (c, c + 3), &[(b, b + 3)]);
+        assert!(s.len() < 2000, "{} bytes: {s}", s.len());
+        assert!(s.contains(&format!("f\\x1b[2J.tf:1:{}", c + 1)), "{s}");
+        assert!(s.contains("see \\u{202e}here"), "{s}");
+        // Three elisions: before b, between b and c, none after c (the line ends within context).
+        let line = s.lines().find(|l| l.starts_with("1 │")).unwrap();
+        assert_eq!(line.matches('…').count(), 2, "{line}");
+        assert!(line.contains("\"b\"") && line.contains("\"c\""), "{line}");
+    }
+
+    #[test]
+    fn spans_over_many_lines_are_underlined_on_their_first_line() {
+        let lines: String = (0..1000).map(|i| format!("  l{i}\n")).collect();
+        let text = format!("a = <<EOT\n{lines}EOT\nb = 1\n");
+        let start = text.find("<<EOT").unwrap();
+        let end = text.find("EOT\nb").unwrap() + 3;
+        let s = render_one(&text, (start, end), &[]);
+        assert!(s.contains("1 │ a = <<EOT\n"), "{s}");
+        assert!(!s.contains("l999") && !s.contains("l1 "), "{s}");
+        // A span over a few lines is drawn whole.
+        let short = "a = [\n  1,\n  2,\n]\n";
+        let s = render_one(short, (4, short.len() - 1), &[]);
+        assert!(s.contains("3 │ │   2,") && s.contains("4 │ │ ]"), "{s}");
     }
 }

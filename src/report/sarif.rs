@@ -4,11 +4,20 @@
 //! positions do. Suppressed findings are kept, with an `inSource` suppression, so code scanning
 //! shows them as dismissed.
 //!
+//! # File locations
+//!
+//! GitHub code scanning resolves a relative `artifactLocation.uri` against the checkout, so a
+//! file inside the repository is written relative to the repository root (`uriBaseId`
+//! `%SRCROOT%`): the nearest directory upward from the working directory that holds `.git`, or
+//! the working directory when there is none. The same file gets the same URI whichever
+//! directory ekslint runs in. A file outside that root gets an absolute `file://` URI.
+//!
 //! # Fingerprints
 //!
 //! Each result has `partialFingerprints["ekslint/v1"]`: 16 lower-case hex digits of the 64-bit
 //! FNV-1a hash of
-//! `rule id ␀ file path ␀ normalised text ␀ occurrence`, where the normalised text is the
+//! `rule id ␀ file path ␀ normalised text ␀ occurrence`, where the file path is the one in the
+//! URI (relative to the repository root, not percent-encoded), the normalised text is the
 //! primary span's text with every run of whitespace collapsed to one space and trimmed, and the
 //! occurrence is the decimal index of this (rule, file, text) triple among the earlier results
 //! of the same run (0 for the first). No line or column goes in, so unrelated edits above a
@@ -20,11 +29,13 @@ use std::io::{self, Write};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
+    MultiformatMessageString, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
     SCHEMA_URL, Sarif, Suppression, Tool, ToolComponent, Version,
 };
 
+use super::location::{Locator, Place};
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{self, RuleMeta};
@@ -35,21 +46,26 @@ const SRCROOT: &str = "%SRCROOT%";
 /// The key of our fingerprint in `partialFingerprints`.
 const FINGERPRINT_KEY: &str = "ekslint/v1";
 
-/// Renders the report as a pretty-printed SARIF log followed by a newline.
+/// Renders the report as a pretty-printed SARIF log followed by a newline, with file URIs
+/// relative to the repository root of the working directory.
 ///
 /// `opts` changes nothing: SARIF never has colour and always carries suppressed findings.
 pub fn render(report: &Report, _opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report)?)?;
+    write_log(report, &Locator::of_working_directory(), out)
+}
+
+fn write_log(report: &Report, locator: &Locator, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(report, locator)?)?;
     writeln!(out)
 }
 
-fn log(report: &Report) -> io::Result<Sarif> {
+fn log(report: &Report, locator: &Locator) -> io::Result<Sarif> {
     let rules = driver_rules(report);
     let mut fingerprints = Fingerprints::default();
     let results = report
         .diagnostics
         .iter()
-        .map(|d| result(report, &rules, &mut fingerprints, d))
+        .map(|d| result(report, locator, &rules, &mut fingerprints, d))
         .collect::<Vec<_>>();
     let driver = ToolComponent::builder()
         .name("ekslint")
@@ -59,7 +75,7 @@ fn log(report: &Report) -> io::Result<Sarif> {
         .build();
     let base = ArtifactLocation::builder()
         .description(text(
-            "The directory ekslint was run in; file paths are relative to it.",
+            "The repository root: the nearest directory upward from where ekslint ran that holds .git.",
         ))
         .build();
     let run = Run::builder()
@@ -151,6 +167,7 @@ fn first_paragraph(markdown: &str) -> Option<String> {
 
 fn result(
     report: &Report,
+    locator: &Locator,
     rules: &[&RuleMeta],
     fingerprints: &mut Fingerprints,
     d: &Diagnostic,
@@ -162,15 +179,15 @@ fn result(
         .map(|(r, id)| {
             Location::builder()
                 .id(id)
-                .physical_location(physical(report, r.span))
+                .physical_location(physical(report, locator, r.span))
                 .message(text(&r.message))
                 .build()
         })
         .collect::<Vec<_>>();
     let primary = Location::builder()
-        .physical_location(physical(report, d.span))
+        .physical_location(physical(report, locator, d.span))
         .build();
-    let fingerprint = fingerprints.next(report, d);
+    let fingerprint = fingerprints.next(report, locator, d);
     let builder = SarifResult::builder()
         .rule_id(d.rule)
         .level(match d.severity {
@@ -196,33 +213,77 @@ fn result(
         suppression.justification = s.justification.clone();
         result.suppressions = Some(vec![suppression]);
     }
+    if let Some(fix) = &d.fix {
+        result.fixes = Some(vec![sarif_fix(report, locator, fix)]);
+    }
     result
 }
 
-fn physical(report: &Report, span: Span) -> PhysicalLocation {
-    let (start, end) = report.sources.range(span);
-    let path = &report.sources.get(span.file).path;
-    let artifact = if path.starts_with('/') {
-        ArtifactLocation::builder()
-            .uri(format!("file://{}", encode_uri_path(path)))
-            .build()
-    } else {
-        ArtifactLocation::builder()
-            .uri(encode_uri_path(path))
-            .uri_base_id(SRCROOT)
-            .build()
-    };
+/// A fix as SARIF artifact changes: per file, each edit as a replacement of its region (empty
+/// for an insertion) by its text.
+fn sarif_fix(report: &Report, locator: &Locator, fix: &crate::fix::Fix) -> Fix {
+    let mut files: Vec<crate::source::FileId> = fix.edits.iter().map(|e| e.span.file).collect();
+    files.dedup();
+    let changes = files
+        .into_iter()
+        .map(|file| {
+            let replacements = fix
+                .edits
+                .iter()
+                .filter(|e| e.span.file == file)
+                .map(|e| {
+                    let mut replacement = Replacement::builder()
+                        .deleted_region(region(report, e.span))
+                        .build();
+                    replacement.inserted_content =
+                        Some(ArtifactContent::builder().text(e.text.clone()).build());
+                    replacement
+                })
+                .collect::<Vec<_>>();
+            ArtifactChange::builder()
+                .artifact_location(artifact(report, locator, file))
+                .replacements(replacements)
+                .build()
+        })
+        .collect::<Vec<_>>();
+    let mut out = Fix::builder().artifact_changes(changes).build();
+    out.description = Some(text(format!("{} ({} fix)", fix.title, fix.safety.as_str())));
+    out
+}
+
+fn physical(report: &Report, locator: &Locator, span: Span) -> PhysicalLocation {
     PhysicalLocation::builder()
-        .artifact_location(artifact)
-        .region(
-            Region::builder()
-                .start_line(as_i64(start.line))
-                .start_column(as_i64(start.column))
-                .end_line(as_i64(end.line))
-                .end_column(as_i64(end.column))
-                .build(),
-        )
+        .artifact_location(artifact(report, locator, span.file))
+        .region(region(report, span))
         .build()
+}
+
+/// The region of a span: start and end line and column.
+fn region(report: &Report, span: Span) -> Region {
+    let (start, end) = report.sources.range(span);
+    Region::builder()
+        .start_line(as_i64(start.line))
+        .start_column(as_i64(start.column))
+        .end_line(as_i64(end.line))
+        .end_column(as_i64(end.column))
+        .build()
+}
+
+/// Where a file is: relative to `%SRCROOT%`, or absolute.
+fn artifact(report: &Report, locator: &Locator, file: crate::source::FileId) -> ArtifactLocation {
+    match locator.place(&report.sources.get(file).path) {
+        Place::Absolute(path) => {
+            // `file:///C:/...` on Windows, `file:///home/...` elsewhere.
+            let slash = if path.starts_with('/') { "" } else { "/" };
+            ArtifactLocation::builder()
+                .uri(format!("file://{slash}{}", encode_uri_path(&path)))
+                .build()
+        }
+        Place::Relative(path) => ArtifactLocation::builder()
+            .uri(encode_uri_path(&path))
+            .uri_base_id(SRCROOT)
+            .build(),
+    }
 }
 
 fn as_i64(n: usize) -> i64 {
@@ -277,16 +338,19 @@ struct Fingerprints {
 }
 
 impl Fingerprints {
-    fn next(&mut self, report: &Report, d: &Diagnostic) -> String {
+    fn next(&mut self, report: &Report, locator: &Locator, d: &Diagnostic) -> String {
         let file = report.sources.get(d.span.file);
         let normalised = normalise(file.slice(d.span));
+        let path = match locator.place(&file.path) {
+            Place::Relative(path) | Place::Absolute(path) => path,
+        };
         let count = self
             .seen
-            .entry((d.rule, file.path.clone(), normalised.clone()))
+            .entry((d.rule, path.clone(), normalised.clone()))
             .or_insert(0);
         let occurrence = *count;
         *count += 1;
-        fingerprint(d.rule, &file.path, &normalised, occurrence)
+        fingerprint(d.rule, &path, &normalised, occurrence)
     }
 }
 
@@ -331,10 +395,19 @@ mod tests {
     use super::*;
     use crate::report::testutil;
     use serde_json::Value;
+    use std::path::{Path, PathBuf};
+
+    /// A locator for a run in `/repo/<sub>` of the repository `/repo`.
+    fn locator(sub: &str) -> Locator {
+        Locator {
+            cwd: Some(Path::new("/repo").join(sub)),
+            root: PathBuf::from("/repo"),
+        }
+    }
 
     fn rendered(report: &Report) -> Value {
         let mut out = Vec::new();
-        render(report, &RenderOptions::default(), &mut out).unwrap();
+        write_log(report, &locator(""), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.ends_with("}\n"));
         serde_json::from_str(&text).unwrap()
@@ -461,6 +534,43 @@ mod tests {
             Some("Flags a thing across lines.")
         );
         assert_eq!(first_paragraph("# Title\n```\ncode\n```\n"), None);
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_repository_root() {
+        let place = |sub: &str, path: &str| match locator(sub).place(path) {
+            Place::Relative(p) => format!("rel {p}"),
+            Place::Absolute(p) => format!("abs {p}"),
+        };
+        assert_eq!(place("", "infra/main.tf"), "rel infra/main.tf");
+        assert_eq!(place("infra", "eks/main.tf"), "rel infra/eks/main.tf");
+        assert_eq!(
+            place("infra/eks", "../../modules/x/main.tf"),
+            "rel modules/x/main.tf"
+        );
+        assert_eq!(place("infra", "./a/../b.tf"), "rel infra/b.tf");
+        assert_eq!(place("", "../elsewhere/main.tf"), "abs /elsewhere/main.tf");
+        assert_eq!(place("infra", "/repo/x.tf"), "rel x.tf");
+        assert_eq!(place("infra", "/tmp/x.tf"), "abs /tmp/x.tf");
+        let unknown = Locator::default();
+        assert!(matches!(unknown.place("a/b.tf"), Place::Relative(p) if p == "a/b.tf"));
+        assert!(matches!(unknown.place("/a/b.tf"), Place::Absolute(p) if p == "/a/b.tf"));
+    }
+
+    #[test]
+    fn a_file_outside_the_root_gets_a_file_uri() {
+        let outside = Locator {
+            cwd: Some(PathBuf::from("/outside")),
+            root: PathBuf::from("/repo"),
+        };
+        let mut out = Vec::new();
+        write_log(&testutil::report(), &outside, &mut out).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let related = &v["runs"][0]["results"][0]["relatedLocations"][0];
+        assert_eq!(
+            related["physicalLocation"]["artifactLocation"],
+            json!({"uri": "file:///outside/envs/prod%20cluster/main.tf"})
+        );
     }
 
     #[test]

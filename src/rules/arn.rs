@@ -1,5 +1,6 @@
 //! Reading IAM and EKS ARNs that may be only partly known.
 
+use crate::diagnostic::quote;
 use crate::ir::Text;
 
 /// Partitions known to the AWS SDKs and eksctl.
@@ -90,23 +91,24 @@ pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
         return Some("it does not start with `arn:`".into());
     }
     if !PARTITIONS.contains(&partition) {
-        return Some(format!("`{partition}` is not an AWS partition"));
+        return Some(format!("{} is not an AWS partition", quote(partition)));
     }
     if service != "iam" {
-        return Some(format!("the service is `{service}`, not `iam`"));
+        return Some(format!("the service is {}, not `iam`", quote(service)));
     }
     if !region.is_empty() {
         return Some("IAM ARNs have no region".into());
     }
     if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(format!("the account `{account}` is not 12 digits"));
+        return Some(format!("the account {} is not 12 digits", quote(account)));
     }
     let Some((kind, rest)) = resource
         .split_once('/')
         .filter(|(k, _)| *k == "role" || *k == "user")
     else {
         return Some(format!(
-            "the resource `{resource}` is not `role/<name>` or `user/<name>`"
+            "the resource {} is not `role/<name>` or `user/<name>`",
+            quote(resource)
         ));
     };
     let (path, name) = match rest.rfind('/') {
@@ -120,13 +122,14 @@ pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
             .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
     {
         return Some(format!(
-            "the {kind} name `{name}` is not 1 to 64 characters of letters, digits and `_+=,.@-`"
+            "the {kind} name {} is not 1 to 64 characters of letters, digits and `_+=,.@-`",
+            quote(name)
         ));
     }
     if !path.is_empty() {
         let full = format!("/{path}");
         if full.len() > 512 || !full.chars().all(|c| ('!'..='~').contains(&c)) {
-            return Some(format!("the path `{full}` is not a valid IAM path"));
+            return Some(format!("the path {} is not a valid IAM path", quote(&full)));
         }
     }
     None
@@ -155,10 +158,13 @@ pub(crate) fn policy_arn(text: &Text) -> Result<Option<String>, String> {
         || account.is_some_and(|a| a != "aws")
     {
         return Err(format!(
-            "access policies are `arn:<partition>:eks::aws:cluster-access-policy/<Name>`, not `{}:{}:{}`",
-            service.unwrap_or("…"),
-            region.unwrap_or("…"),
-            account.unwrap_or("…")
+            "access policies are `arn:<partition>:eks::aws:cluster-access-policy/<Name>`, not {}",
+            quote(&format!(
+                "{}:{}:{}",
+                service.unwrap_or("…"),
+                region.unwrap_or("…"),
+                account.unwrap_or("…")
+            ))
         ));
     }
     let Some(resource) = field(5) else {
@@ -167,7 +173,8 @@ pub(crate) fn policy_arn(text: &Text) -> Result<Option<String>, String> {
     match resource.strip_prefix("cluster-access-policy/") {
         Some(name) if !name.is_empty() && !name.contains('/') => Ok(Some(name.to_string())),
         _ => Err(format!(
-            "the resource `{resource}` is not `cluster-access-policy/<Name>`"
+            "the resource {} is not `cluster-access-policy/<Name>`",
+            quote(resource)
         )),
     }
 }

@@ -3,13 +3,26 @@
 use super::arn::{ArnParts, PrincipalKind};
 use super::{
     Context, EKS121, EKS122, EKS123, EKS124, EKS125, EKS126, RESTRICTED_NODE_TYPES, on_value,
-    quoted,
+    remove_item,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Part, Related, Val};
+use crate::source::Span;
+use std::collections::HashMap;
 
 const RESERVED_PREFIXES: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
-const SESSION_NAME: &str = "{{SessionName}}";
+/// The session placeholders access entry usernames may hold: the session name, and the same
+/// without `@` replaced by `-` (set-custom-username in the EKS User Guide).
+const SESSION_NAMES: [&str; 2] = ["{{SessionName}}", "{{SessionNameRaw}}"];
+
+/// The text before the first session placeholder, when there is one.
+fn before_session_name(s: &str) -> Option<&str> {
+    SESSION_NAMES
+        .iter()
+        .filter_map(|p| s.find(p))
+        .min()
+        .map(|i| &s[..i])
+}
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (_, entry) in cx.entries() {
@@ -28,18 +41,18 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("the username cannot start with the reserved prefix `{p}`"),
                 ));
             }
-            if let Some(before) = prefix.split_once(SESSION_NAME).map(|(b, _)| b)
+            if let Some(before) = before_session_name(prefix)
                 && !before.contains(':')
             {
                 out.push(
                     on_value(
                         EKS122,
                         u,
-                        "a username with {{SessionName}} needs a `:` before the placeholder".into(),
+                        "a username with {{SessionName}} or {{SessionNameRaw}} needs a `:` before the placeholder".into(),
                     )
                     .with_help(format!(
                         "for example {}",
-                        quoted(&format!("user:{}", &prefix[before.len()..]))
+                        quote(&format!("user:{}", &prefix[before.len()..]))
                     )),
                 );
             }
@@ -54,7 +67,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         rest.find("}}").map(|end| &rest[..end + 2])
                     })
                 })
-                .filter(|p| *p != SESSION_NAME)
+                .filter(|p| !SESSION_NAMES.contains(p))
                 .collect();
             others.dedup();
             if let Some(first) = others.first() {
@@ -62,15 +75,18 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     on_value(
                         EKS123,
                         u,
-                        format!("the username template {first} is not supported by access entries"),
+                        format!(
+                            "the username template {} is not supported by access entries",
+                            shown(first)
+                        ),
                     )
-                    .with_help("only {{SessionName}} is substituted in access entry usernames"),
+                    .with_help("only {{SessionName}} and {{SessionNameRaw}} are substituted in access entry usernames"),
                 );
             }
             let role = entry.principal.get().is_some_and(|p| {
                 ArnParts::new(&p.value).principal_kind() == Some(PrincipalKind::Role)
             });
-            if role && !u.value.has_holes() && !prefix.contains(SESSION_NAME) {
+            if role && !u.value.has_holes() && before_session_name(prefix).is_none() {
                 out.push(
                     on_value(
                         EKS124,
@@ -78,13 +94,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "every session of this role gets the same Kubernetes username".into(),
                     )
                     .with_help(
-                        "add {{SessionName}} (after a `:`) so that audit logs tell sessions apart",
+                        "add {{SessionName}} or {{SessionNameRaw}} (after a `:`) so that audit logs tell sessions apart",
                     ),
                 );
             }
         }
         if let Val::Known(groups) = &entry.groups {
-            let mut seen: Vec<(&str, &crate::ir::Spanned<crate::ir::Text>)> = Vec::new();
+            // Each group's first occurrence, by name.
+            let mut seen: HashMap<&str, Span> = HashMap::new();
             for g in groups.value.iter().filter_map(Val::get) {
                 let prefix = g.value.known_prefix();
                 if prefix.starts_with("system:") {
@@ -103,7 +120,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             g,
                             format!(
                                 "the Kubernetes group {} starts with `system:`, which EKS rejects",
-                                quoted(prefix)
+                                quote(prefix)
                             ),
                         )
                         .with_help(help),
@@ -112,20 +129,25 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(name) = g.value.as_str() else {
                     continue;
                 };
-                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                if let Some(first) = seen.get(name) {
                     out.push(
                         on_value(
                             EKS126,
                             g,
-                            format!("the group {} is listed twice", quoted(name)),
+                            format!("the group {} is listed twice", quote(name)),
                         )
                         .with_related([Related {
-                            span: first.span,
+                            span: *first,
                             message: "first listed here".into(),
-                        }]),
+                        }])
+                        .with_fix(remove_item(
+                            EKS126,
+                            g,
+                            "Remove the repeated group",
+                        )),
                     );
                 } else {
-                    seen.push((name, g));
+                    seen.insert(name, g.span);
                 }
             }
         }

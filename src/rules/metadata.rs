@@ -1,7 +1,7 @@
 //! EKS131 invalid-cluster-name and EKS132 invalid-tags.
 
-use super::{Context, EKS131, EKS132, on_value, quoted};
-use crate::diagnostic::Diagnostic;
+use super::{Context, EKS131, EKS132, on_value};
+use crate::diagnostic::{Diagnostic, quote};
 use crate::ir::{Text, Val};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -102,7 +102,7 @@ fn cluster_name(name: &Val<Text>, out: &mut Vec<Diagnostic>) {
         out.push(on_value(
             EKS131,
             v,
-            format!("{} is not a valid cluster name: {problem}", quoted(s)),
+            format!("{} is not a valid cluster name: {problem}", quote(s)),
         ));
     }
 }

@@ -2,25 +2,33 @@
 //!
 //! Rules read a [`Model`] and emit [`Diagnostic`]s; they know nothing of file formats.
 
+mod access_policies;
 mod arn;
 mod association;
 mod auth;
-mod bindings;
 mod catalog;
+mod config_map;
+mod created;
 mod entry_type;
 mod fields;
 mod identity;
+mod links;
 mod metadata;
 mod policy;
 mod principal;
 mod security;
+mod unevaluated;
 
-pub use bindings::{Bindings, bindings};
 pub use catalog::*;
+pub use links::{Links, links};
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{AccessEntry, AuthMode, Cluster, ClusterLink, Model, PolicyAssociation, Text, Val};
-use crate::source::Span;
+use crate::fix::{Edit, Fix};
+use crate::ir::{
+    AccessEntry, AuthMode, Bindings, Capability, Cluster, ClusterKey, DeployTool, Model,
+    PolicyAssociation, Text, Val,
+};
+use crate::source::{FileId, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -31,10 +39,21 @@ pub struct RuleOptions {
     pub trusted_accounts: Vec<String>,
 }
 
+/// The options of a file that no configuration governs.
+static DEFAULT_OPTIONS: RuleOptions = RuleOptions {
+    trusted_accounts: Vec::new(),
+};
+
 /// Runs every rule over the model. The result is unsorted and may hold the same finding twice
-/// when two objects share one written value; the engine sorts and deduplicates.
-pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
-    let cx = Context::new(model, options);
+/// when two objects share one written value; the engine sorts and deduplicates. `reported`
+/// tells the files whose findings are reported (all, unless only some files were named): a
+/// finding about two places points at the one in a reported file.
+pub fn check<'a>(
+    model: &'a Model,
+    options: &'a [&'a RuleOptions],
+    reported: &'a dyn Fn(FileId) -> bool,
+) -> Vec<Diagnostic> {
+    let cx = Context::new(model, options, reported);
     let mut out = Vec::new();
     for rule in [
         fields::check,
@@ -46,65 +65,125 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
         association::check,
         auth::check,
         security::check,
+        config_map::check,
+        created::check,
+        unevaluated::check,
     ] {
         rule(&cx, &mut out);
     }
     out
 }
 
-/// Which cluster a link points at, for grouping objects that must be unique per cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum ClusterKey {
-    /// A cluster of the model (index into [`Model::clusters`]).
-    Defined(usize),
-    Name(String),
-    Reference(String),
-}
-
-/// The model with each entry and association resolved to its cluster.
+/// The model with each entry and association bound to its cluster.
 pub(crate) struct Context<'a> {
     pub model: &'a Model,
-    pub options: &'a RuleOptions,
-    entry_keys: Vec<Option<ClusterKey>>,
-    assoc_keys: Vec<Option<ClusterKey>>,
+    /// The options of the configuration of each file, by file id.
+    options: &'a [&'a RuleOptions],
+    reported: &'a dyn Fn(FileId) -> bool,
+    bindings: Bindings,
     /// The entries of each cluster, in model order.
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
     /// The first entry of each cluster for each known principal.
     entry_by_principal: HashMap<(ClusterKey, Cow<'a, str>), usize>,
+    /// The first capability of each cluster for each known role.
+    capability_by_role: HashMap<(ClusterKey, Cow<'a, str>), usize>,
 }
 
 impl<'a> Context<'a> {
-    fn new(model: &'a Model, options: &'a RuleOptions) -> Context<'a> {
-        let clusters = ClusterIndex::new(model);
-        let entry_keys: Vec<_> = model
-            .entries
-            .iter()
-            .map(|e| clusters.key(&e.cluster))
-            .collect();
-        let assoc_keys = model
-            .associations
-            .iter()
-            .map(|a| match a.inline_of {
-                Some(i) => entry_keys[i].clone(),
-                None => clusters.key(&a.cluster),
-            })
-            .collect();
+    fn new(
+        model: &'a Model,
+        options: &'a [&'a RuleOptions],
+        reported: &'a dyn Fn(FileId) -> bool,
+    ) -> Context<'a> {
+        let bindings = Bindings::new(model);
         let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> = HashMap::new();
         let mut entry_by_principal = HashMap::new();
-        for (i, (entry, key)) in model.entries.iter().zip(&entry_keys).enumerate() {
-            let Some(key) = key else { continue };
+        for (i, entry) in model.entries.iter().enumerate() {
+            let Some(key) = bindings.entry(i) else {
+                continue;
+            };
             entries_by_cluster.entry(key.clone()).or_default().push(i);
             if let Some(p) = entry.principal.identity() {
                 entry_by_principal.entry((key.clone(), p)).or_insert(i);
             }
         }
+        let mut capability_by_role = HashMap::new();
+        for (i, c) in model.capabilities.iter().enumerate() {
+            if let (Some(key), Some(role)) = (bindings.capability(i), c.role.identity()) {
+                capability_by_role.entry((key.clone(), role)).or_insert(i);
+            }
+        }
         Context {
             model,
             options,
-            entry_keys,
-            assoc_keys,
+            reported,
+            bindings,
             entries_by_cluster,
             entry_by_principal,
+            capability_by_role,
+        }
+    }
+
+    /// The capability of a cluster whose role is `principal` (EKS creates its entry).
+    pub fn capability_for(&self, key: &ClusterKey, principal: &str) -> Option<&'a Capability> {
+        let i = *self
+            .capability_by_role
+            .get(&(key.clone(), Cow::Borrowed(principal)))?;
+        Some(&self.model.capabilities[i])
+    }
+
+    /// The tool that deploys a unit, where it is stricter than the EKS API.
+    pub fn tool(&self, unit: &crate::ir::Unit) -> Option<&'a DeployTool> {
+        self.model.tools.get(unit)
+    }
+
+    /// The type of an entry when its deploying tool accepts it (absent means `STANDARD`);
+    /// `None` when unknown or refused (EKS105).
+    pub fn entry_type(&self, entry: &'a AccessEntry) -> Option<&'a str> {
+        let ty = match &entry.entry_type {
+            Val::Absent => "STANDARD",
+            Val::Unknown { .. } => return None,
+            Val::Known(s) => s.value.as_str().filter(|t| ENTRY_TYPES.contains(t))?,
+        };
+        let tool_types = self.tool(&entry.unit).and_then(|t| t.entry_types);
+        tool_types
+            .is_none_or(|types| types.contains(&ty))
+            .then_some(ty)
+    }
+
+    pub fn mappings(&self) -> impl Iterator<Item = (usize, &'a crate::ir::ConfigMapMapping)> {
+        self.model.mappings.iter().enumerate()
+    }
+
+    pub fn mapping_key(&self, mapping: usize) -> Option<&ClusterKey> {
+        self.bindings.mapping(mapping)
+    }
+
+    /// The cluster of a key, when it is defined in the linted files.
+    pub fn cluster(&self, key: &ClusterKey) -> Option<&'a Cluster> {
+        match key {
+            ClusterKey::Defined(i) => Some(&self.model.clusters[*i]),
+            _ => None,
+        }
+    }
+
+    /// The options of the configuration of a file.
+    pub fn options(&self, file: FileId) -> &'a RuleOptions {
+        self.options
+            .get(file.0 as usize)
+            .copied()
+            .unwrap_or(&DEFAULT_OPTIONS)
+    }
+
+    /// Of two places of one finding (a duplicate and the first), the one the finding points at
+    /// and the one it names: the later in output order, unless only the earlier is in a
+    /// reported file (a duplicate added in a file that sorts first is reported there).
+    pub fn place<'v, T>(&self, first: &'v Val<T>, later: &'v Val<T>) -> (&'v Val<T>, &'v Val<T>) {
+        let reported = |v: &Val<T>| v.span().is_some_and(|s| (self.reported)(s.file));
+        if !reported(later) && reported(first) {
+            (first, later)
+        } else {
+            (later, first)
         }
     }
 
@@ -142,19 +221,37 @@ impl<'a> Context<'a> {
     }
 
     pub fn entry_key(&self, entry: usize) -> Option<&ClusterKey> {
-        self.entry_keys[entry].as_ref()
+        self.bindings.entry(entry)
     }
 
     pub fn assoc_key(&self, assoc: usize) -> Option<&ClusterKey> {
-        self.assoc_keys[assoc].as_ref()
+        self.bindings.association(assoc)
     }
 
     /// The cluster an entry belongs to, when it is defined in the linted files.
     pub fn entry_cluster(&self, entry: usize) -> Option<&'a Cluster> {
-        match self.entry_key(entry)? {
-            ClusterKey::Defined(i) => Some(&self.model.clusters[*i]),
-            _ => None,
-        }
+        self.cluster(self.entry_key(entry)?)
+    }
+
+    /// The node roles (managed node groups, Fargate profiles) of a cluster or of a unit.
+    pub fn node_roles(
+        &self,
+        key: &ClusterKey,
+        unit: &crate::ir::Unit,
+    ) -> impl Iterator<Item = &'a crate::ir::NodeRole> {
+        let model = self.model;
+        let bindings = &self.bindings;
+        model
+            .node_roles
+            .iter()
+            .enumerate()
+            .filter(move |(i, n)| match bindings.node_role(*i) {
+                Some(k) if k == key => true,
+                // One of the unit's own whose cluster is not known may be this cluster's.
+                Some(ClusterKey::Defined(_)) => false,
+                _ => n.unit == *unit,
+            })
+            .map(|(_, n)| n)
     }
 
     /// The entry an association belongs to: its owner when inline, otherwise the entry of the
@@ -174,60 +271,6 @@ impl<'a> Context<'a> {
         match a.inline_of {
             Some(i) => &self.model.entries[i].principal,
             None => &a.principal,
-        }
-    }
-}
-
-/// The clusters of the model by known name and by reference.
-struct ClusterIndex<'a> {
-    by_name: HashMap<&'a str, usize>,
-    /// Clusters by reference, with whether their name is known.
-    by_reference: HashMap<&'a str, Vec<(usize, bool)>>,
-}
-
-impl<'a> ClusterIndex<'a> {
-    fn new(model: &'a Model) -> ClusterIndex<'a> {
-        let mut by_name = HashMap::new();
-        let mut by_reference: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
-        for (i, c) in model.clusters.iter().enumerate() {
-            let name = c.name.str().map(|(n, _)| n);
-            if let Some(n) = name {
-                by_name.entry(n).or_insert(i);
-            }
-            if let Some(r) = &c.reference {
-                by_reference
-                    .entry(r.as_str())
-                    .or_default()
-                    .push((i, name.is_some()));
-            }
-        }
-        ClusterIndex {
-            by_name,
-            by_reference,
-        }
-    }
-
-    /// Resolves a cluster link: to the first defined cluster with the same known name, or (where
-    /// either name is unknown) the same reference; else to the name or reference itself; `None`
-    /// when neither is known.
-    fn key(&self, link: &ClusterLink) -> Option<ClusterKey> {
-        let name = link.name.str().map(|(n, _)| n);
-        let by_name = name.and_then(|n| self.by_name.get(n).copied());
-        let by_reference = link
-            .reference
-            .as_deref()
-            .and_then(|r| self.by_reference.get(r))
-            .and_then(|cs| cs.iter().find(|(_, named)| name.is_none() || !named))
-            .map(|(i, _)| *i);
-        let defined = match (by_name, by_reference) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        match (defined, name, &link.reference) {
-            (Some(i), _, _) => Some(ClusterKey::Defined(i)),
-            (None, Some(n), _) => Some(ClusterKey::Name(n.to_string())),
-            (None, None, Some(r)) => Some(ClusterKey::Reference(r.clone())),
-            _ => None,
         }
     }
 }
@@ -260,20 +303,6 @@ pub(crate) const RESTRICTED_NODE_TYPES: [&str; 5] = [
     "HYPERPOD_LINUX",
 ];
 
-/// The type of an entry when it is valid (absent means `STANDARD`); `None` when unknown or invalid.
-pub(crate) fn valid_type(entry: &AccessEntry) -> Option<&str> {
-    match &entry.entry_type {
-        Val::Absent => Some("STANDARD"),
-        Val::Unknown { .. } => None,
-        Val::Known(s) => s.value.as_str().filter(|t| ENTRY_TYPES.contains(t)),
-    }
-}
-
-/// Quotes a value for a message.
-pub(crate) fn quoted(s: &str) -> String {
-    format!("\"{}\"", s.escape_debug())
-}
-
 /// A finding on a present value, known or not: at the value (a known value's origin becomes
 /// secondary locations); `None` when the value is absent.
 pub(crate) fn on_present<T>(
@@ -294,7 +323,31 @@ pub(crate) fn on_value<T>(
     value: &crate::ir::Spanned<T>,
     message: String,
 ) -> Diagnostic {
-    Diagnostic::new(rule, value.span, message).with_related(value.origin.iter().cloned())
+    Diagnostic::new(rule, value.span, message).with_origin(&value.origin)
+}
+
+/// The fix that writes `value` where the offending string `v` is written (as a literal).
+pub(crate) fn rewrite<T>(
+    rule: &'static RuleMeta,
+    v: &crate::ir::Spanned<T>,
+    value: &str,
+) -> Option<Fix> {
+    let literal = v.written.literal?;
+    let text = literal.write(value)?;
+    Fix::new(
+        rule,
+        format!("Replace with {}", crate::diagnostic::quote(value)),
+        [Edit::replace(literal.span, text)],
+    )
+}
+
+/// The fix that removes the list item `v` where it is written.
+pub(crate) fn remove_item<T>(
+    rule: &'static RuleMeta,
+    v: &crate::ir::Spanned<T>,
+    title: &str,
+) -> Option<Fix> {
+    Fix::new(rule, title, [Edit::delete(v.written.item?)])
 }
 
 /// The account of a cluster, from its IAM role ARN, with the span that tells it.

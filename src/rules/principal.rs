@@ -1,8 +1,8 @@
 //! EKS101-EKS103 and EKS111: what a principal ARN may name.
 
 use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
-use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value};
-use crate::diagnostic::Diagnostic;
+use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value, rewrite};
+use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Text, UnknownHint, Val};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -23,18 +23,27 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
         Val::Known(v) => v,
         Val::Unknown {
             span,
-            hint: Some(UnknownHint::CallerIdentityArn { source_name }),
+            hint:
+                Some(
+                    UnknownHint::CallerIdentityArn { source_name }
+                    | UnknownHint::Deployer {
+                        caller_identity: Some(source_name),
+                        ..
+                    },
+                ),
         } => {
             out.push(
                 Diagnostic::new(
                     EKS111,
                     *span,
                     format!(
-                        "the principal is the ARN of the caller identity `data.aws_caller_identity.{source_name}`, which is an STS session ARN when Terraform runs as a role"
+                        "the principal is the ARN of the caller identity `data.aws_caller_identity.{}`, which is an STS session ARN when Terraform runs as a role",
+                        shown(source_name)
                     ),
                 )
                 .with_help(format!(
-                    "use `data.aws_iam_session_context.{source_name}.issuer_arn` (with `arn = data.aws_caller_identity.{source_name}.arn`) to get the role ARN"
+                    "use `data.aws_iam_session_context.{name}.issuer_arn` (with `arn = data.aws_caller_identity.{name}.arn`) to get the role ARN",
+                    name = shown(source_name)
                 )),
             );
             return;
@@ -67,7 +76,7 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
                 on_value(
                     EKS101,
                     value,
-                    format!("{} is not a valid IAM role or user ARN: {problem}", super::quoted(arn)),
+                    format!("{} is not a valid IAM role or user ARN: {problem}", quote(arn)),
                 )
                 .with_help("use `arn:aws:iam::<12-digit account>:role/<path/><name>` or `...:user/<path/><name>`"),
             );
@@ -83,13 +92,26 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
     );
     let resource = parts.resource().unwrap_or_default();
     match (
-        resource.strip_prefix("assumed-role/").and_then(|r| r.split('/').next()),
+        resource
+            .strip_prefix("assumed-role/")
+            .and_then(|r| r.split('/').next()),
         parts.field(1),
         parts.field(4),
     ) {
-        (Some(role), Some(partition), Some(account)) => d.with_help(format!(
-            "use the role's ARN instead: \"arn:{partition}:iam::{account}:role/{role}\" (add the role's path if it has one)"
-        )),
+        (Some(role), Some(partition), Some(account)) => {
+            let arn = format!("arn:{partition}:iam::{account}:role/{role}");
+            // Only a fully known ARN is rewritten: a partly known one may hold the session
+            // name in a part that the fix would drop.
+            let fix = value
+                .value
+                .as_str()
+                .and_then(|_| rewrite(EKS102, value, &arn));
+            d.with_help(format!(
+                "use the role's ARN instead: {} (add the role's path if it has one)",
+                quote(&arn)
+            ))
+            .with_fix(fix)
+        }
         _ => d.with_help("use the ARN of the IAM role or user behind the session"),
     }
 }
@@ -97,7 +119,7 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
 /// EKS104: two entries for one principal in one cluster.
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut seen: std::collections::BTreeMap<
-        (&super::ClusterKey, std::borrow::Cow<str>),
+        (&crate::ir::ClusterKey, std::borrow::Cow<str>),
         Vec<&Val<Text>>,
     > = Default::default();
     for (i, e) in cx.entries() {
@@ -107,24 +129,31 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for group in seen.values_mut().filter(|g| g.len() > 1) {
         group.sort_by_key(|v| v.span());
-        let Some(first) = group[0].span() else {
-            continue;
-        };
-        for later in &group[1..] {
-            let message = match later {
+        let first = group[0];
+        for &later in &group[1..] {
+            let (at, other) = cx.place(first, later);
+            let Some(other) = other.span() else {
+                continue;
+            };
+            let message = match at {
                 Val::Known(v) => format!(
                     "{} already has an access entry in this cluster",
-                    super::quoted(&v.value.display())
+                    quote(&v.value.display())
                 ),
-                _ => "this principal (the same expression as the first entry's) already has an access entry in this cluster".into(),
+                _ => "this principal (the same expression as the other entry's) already has an access entry in this cluster".into(),
             };
-            let Some(d) = on_present(EKS104, later, message) else {
+            let Some(d) = on_present(EKS104, at, message) else {
                 continue;
+            };
+            let message = if std::ptr::eq(at, later) {
+                "first access entry for this principal"
+            } else {
+                "the other access entry for this principal"
             };
             out.push(
                 d.with_related([crate::ir::Related {
-                    span: first,
-                    message: "first access entry for this principal".into(),
+                    span: other,
+                    message: message.into(),
                 }])
                 .with_help("a principal can have one access entry per cluster; merge the two"),
             );

@@ -12,8 +12,10 @@
 //! on a value that only one branch would produce.
 
 use super::values::{Ev, Value};
-use crate::ir::{Part, Text};
-use crate::parse::tree::{Node, NodeKind};
+use crate::ir::{Part, Related, Text, Written};
+use crate::limits::MAX_VALUE_ORIGINS;
+use crate::parse::budget::{Budget, Size, TextBuilder};
+use crate::parse::tree::{Key, Node, NodeKind};
 use crate::source::{FileId, Span};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -29,23 +31,36 @@ const PSEUDO_PARAMETERS: [&str; 7] = [
     "AWS::URLSuffix",
 ];
 
-/// A template's sections, with the parameter values given from outside.
+/// A template's sections, indexed by name, with the parameter values given from outside.
 pub(super) struct Template<'d> {
     file: FileId,
-    parameters: BTreeMap<&'d str, Parameter<'d>>,
-    mappings: Option<&'d Node>,
-    conditions: Option<&'d Node>,
-    resources: Option<&'d Node>,
+    parameters: HashMap<&'d str, Parameter<'d>>,
+    /// Values of `Mappings` by map, top-level key and second-level key.
+    mappings: HashMap<[&'d str; 3], &'d Node>,
+    conditions: HashMap<&'d str, &'d Node>,
+    resources: &'d [(Key, Node)],
+    /// Resources by logical id.
+    by_id: HashMap<&'d str, &'d Node>,
+    budget: Budget,
+    /// Evaluated definitions (parameter defaults, mapping values, cluster names), by node.
+    definitions: RefCell<HashMap<*const Node, Slot>>,
     /// Evaluated conditions (`None`: not statically known).
-    condition_values: RefCell<HashMap<String, Option<bool>>>,
-    /// Conditions and resources being evaluated (cycles evaluate to unknown).
-    active: RefCell<Vec<String>>,
+    condition_values: RefCell<HashMap<&'d str, Slot<Option<bool>>>>,
+}
+
+/// A memoised evaluation: under way (asked for again, it is a cycle), or done.
+enum Slot<T = (Ev, Size)> {
+    Busy,
+    Done(T),
 }
 
 /// A declared parameter.
 struct Parameter<'d> {
     /// A `CommaDelimitedList` or `List<...>` parameter.
     list: bool,
+    /// It has `AllowedValues` or an `AllowedPattern`, which its default must pass: a fix must
+    /// not edit the default.
+    constrained: bool,
     value: ParameterValue<'d>,
 }
 
@@ -57,32 +72,53 @@ enum ParameterValue<'d> {
 }
 
 impl<'d> Template<'d> {
-    /// Reads the sections of a template; `given` overrides parameter defaults.
+    /// Reads and indexes the sections of a template; `given` overrides parameter defaults.
     pub fn new(file: FileId, doc: &'d Node, given: &BTreeMap<String, String>) -> Template<'d> {
-        let parameters = doc
-            .get("Parameters")
-            .map(|p| p.entries())
-            .unwrap_or_default()
-            .iter()
-            .map(|(key, decl)| {
-                let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("");
-                let value = match (given.get(&key.name), decl.get("Default")) {
-                    (Some(v), _) => ParameterValue::Given(v.clone()),
-                    (None, Some(d)) => ParameterValue::Default(d),
-                    (None, None) => ParameterValue::None,
-                };
-                let list = ty == "CommaDelimitedList" || ty.starts_with("List<");
-                (key.name.as_str(), Parameter { list, value })
-            })
-            .collect();
+        let section = |name| doc.get(name).map(Node::entries).unwrap_or_default();
+        let mut parameters = HashMap::new();
+        for (key, decl) in section("Parameters") {
+            let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("");
+            let value = match (given.get(&key.name), decl.get("Default")) {
+                (Some(v), _) => ParameterValue::Given(v.clone()),
+                (None, Some(d)) => ParameterValue::Default(d),
+                (None, None) => ParameterValue::None,
+            };
+            let list = ty == "CommaDelimitedList" || ty.starts_with("List<");
+            let constrained =
+                decl.get("AllowedValues").is_some() || decl.get("AllowedPattern").is_some();
+            parameters.entry(key.name.as_str()).or_insert(Parameter {
+                list,
+                constrained,
+                value,
+            });
+        }
+        let mut mappings = HashMap::new();
+        for (map, tops) in section("Mappings") {
+            for (top, seconds) in tops.entries() {
+                for (second, value) in seconds.entries() {
+                    let key = [map.name.as_str(), top.name.as_str(), second.name.as_str()];
+                    mappings.entry(key).or_insert(value);
+                }
+            }
+        }
+        let index = |entries: &'d [(Key, Node)]| {
+            let mut out = HashMap::with_capacity(entries.len());
+            for (k, v) in entries {
+                out.entry(k.name.as_str()).or_insert(v);
+            }
+            out
+        };
+        let resources = section("Resources");
         Template {
             file,
             parameters,
-            mappings: doc.get("Mappings"),
-            conditions: doc.get("Conditions"),
-            resources: doc.get("Resources"),
+            mappings,
+            conditions: index(section("Conditions")),
+            resources,
+            by_id: index(resources),
+            budget: Budget::new(doc.span.end as usize),
+            definitions: RefCell::new(HashMap::new()),
             condition_values: RefCell::new(HashMap::new()),
-            active: RefCell::new(Vec::new()),
         }
     }
 
@@ -92,20 +128,26 @@ impl<'d> Template<'d> {
     }
 
     /// The `Resources` section's entries.
-    pub fn resources(&self) -> &'d [(crate::parse::tree::Key, Node)] {
-        self.resources.map(Node::entries).unwrap_or_default()
+    pub fn resources(&self) -> &'d [(Key, Node)] {
+        self.resources
     }
 
     /// The `Type` of a resource.
     pub fn resource_type(&self, logical_id: &str) -> Option<&'d str> {
-        self.resources?
+        self.by_id
             .get(logical_id)?
             .get("Type")
             .and_then(Node::as_str)
     }
 
-    /// Evaluates a value.
+    /// Evaluates a value; past the budget (too deep, too many steps) it is unknown.
     pub fn eval(&self, node: &Node) -> Ev {
+        self.budget
+            .nest(|| self.eval_node(node))
+            .unwrap_or_else(|| Ev::unknown(node.span))
+    }
+
+    fn eval_node(&self, node: &Node) -> Ev {
         if let Some(tag) = &node.tag {
             return self.intrinsic(&function_name(tag), node, node.span);
         }
@@ -129,17 +171,56 @@ impl<'d> Template<'d> {
                 Value::List(
                     items
                         .iter()
-                        .map(|n| self.eval(n))
+                        .map(|n| {
+                            let mut v = self.eval(n);
+                            v.written.item = n.written.item;
+                            v
+                        })
                         .filter(|v| v.value != Value::Removed)
                         .collect(),
                 ),
                 node.span,
             ),
-            NodeKind::String(s) => Ev::new(Value::Str(Text::lit(s.as_str())), node.span),
+            NodeKind::String(s) => {
+                let mut v = Ev::new(Value::Str(Text::lit(s.as_str())), node.span);
+                v.written = node.written;
+                v
+            }
             NodeKind::Number(n) => Ev::new(Value::Number(n.clone()), node.span),
             NodeKind::Bool(b) => Ev::new(Value::Bool(*b), node.span),
             NodeKind::Null => Ev::new(Value::Null, node.span),
         }
+    }
+
+    /// The value of a definition (a parameter default, a mapping value, a cluster's name),
+    /// evaluated once: asked for while it is being evaluated (a cycle), or too big, it is unknown.
+    fn definition(&self, node: &'d Node) -> Ev {
+        let key: *const Node = node;
+        match self.definitions.borrow().get(&key) {
+            Some(Slot::Busy) => return Ev::unknown(node.span),
+            Some(Slot::Done((value, size))) => {
+                // Each use is a copy.
+                return if self.budget.spend(size.steps()) {
+                    value.clone()
+                } else {
+                    Ev::unknown(node.span)
+                };
+            }
+            None => {}
+        }
+        self.definitions.borrow_mut().insert(key, Slot::Busy);
+        let value = self.eval(node);
+        // Too big, or partial (its evaluation ran out of steps): not kept.
+        let value = if value.size().fits() && !self.budget.ran_out() {
+            value
+        } else {
+            Ev::unknown(node.span)
+        };
+        let size = value.size();
+        self.definitions
+            .borrow_mut()
+            .insert(key, Slot::Done((value.clone(), size)));
+        value
     }
 
     /// Applies the function `name` to `args` (for a short-form tag, `args` is the tagged node,
@@ -186,49 +267,29 @@ impl<'d> Template<'d> {
     /// The `Name` of an `AWS::EKS::Cluster` resource, where it is written; `None` when it is
     /// not set (CloudFormation then generates one).
     pub fn cluster_name(&self, logical_id: &str) -> Option<Ev> {
-        let node = self
-            .resources?
-            .get(logical_id)?
-            .get("Properties")?
-            .get("Name")?;
-        let key = format!("resource {logical_id}");
-        let name = self.guarded(&key, || self.eval(node))?;
+        let node = self.by_id.get(logical_id)?.get("Properties")?.get("Name")?;
+        let name = self.definition(node);
         (name.value != Value::Removed).then_some(name)
-    }
-
-    /// Runs `f` unless `key` is already being evaluated (a cycle).
-    fn guarded<T>(&self, key: &str, f: impl FnOnce() -> T) -> Option<T> {
-        if self.active.borrow().iter().any(|k| k == key) {
-            return None;
-        }
-        self.active.borrow_mut().push(key.to_string());
-        let result = f();
-        self.active.borrow_mut().pop();
-        Some(result)
     }
 
     fn parameter(&self, name: &str, p: &Parameter<'d>, span: Span) -> Ev {
         let (value, defaulted) = match &p.value {
             ParameterValue::Given(v) => (Ev::new(Value::Str(Text::lit(v.as_str())), span), false),
-            ParameterValue::Default(node) => (self.eval(node), true),
+            ParameterValue::Default(node) => (self.definition(node), true),
             ParameterValue::None => return Ev::unknown(span),
         };
-        let value = match (&value.value, p.list) {
+        let mut value = match (&value.value, p.list) {
             (Value::Str(t), true) => match t.as_str() {
-                Some(s) => Ev::new(
-                    Value::List(
-                        s.split(',')
-                            .map(|item| Ev::new(Value::Str(Text::lit(item)), value.span))
-                            .collect(),
-                    ),
-                    value.span,
-                ),
+                Some(s) => self.split_text(s, ",", value.span, &value.origin),
                 None => Ev::unknown(value.span),
             },
             (Value::Number(n), false) => Ev::new(Value::Str(Text::lit(n.as_str())), value.span),
             (Value::Bool(b), false) => Ev::new(Value::Str(Text::lit(b.to_string())), value.span),
             _ => value,
         };
+        if p.constrained {
+            value.written = Written::default();
+        }
         if defaulted {
             value.relocate(span, &format!("from the default of parameter `{name}`"))
         } else {
@@ -249,41 +310,38 @@ impl<'d> Template<'d> {
             },
             _ => return Ev::unknown(span),
         };
-        let mut parts = Vec::new();
-        let mut origin = Vec::new();
+        let vars: HashMap<&str, &Node> = vars.iter().map(|(k, v)| (k.name.as_str(), v)).collect();
+        let mut out = Concat::default();
         let mut rest = template;
         while let Some(start) = rest.find("${") {
-            parts.push(Part::Lit(rest[..start].to_string()));
+            out.push(Part::Lit(rest[..start].to_string()));
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
-                parts.push(Part::Lit(rest[start..].to_string()));
+                out.push(Part::Lit(rest[start..].to_string()));
                 rest = "";
                 break;
             };
             let name = &after[..end];
             if let Some(literal) = name.strip_prefix('!') {
-                parts.push(Part::Lit(format!("${{{literal}}}")));
+                out.push(Part::Lit(format!("${{{literal}}}")));
             } else {
                 let name = name.trim();
-                let (value, unknown) = match vars.iter().find(|(k, _)| k.name == name) {
-                    Some((_, v)) => (self.eval(v), Part::Hole),
+                let (value, unknown) = match vars.get(name) {
+                    Some(v) => (self.eval(v), Part::Hole),
                     None if name.contains('.') && !name.starts_with("AWS::") => {
                         (Ev::unknown(span), named_part(name, span))
                     }
                     None => (self.reference(name, span), named_part(name, span)),
                 };
-                match value.as_text() {
-                    Some(t) => {
-                        parts.extend(t.parts().iter().cloned());
-                        origin.extend(value.origin);
-                    }
-                    None => parts.push(unknown),
-                }
+                out.value(value, unknown);
+            }
+            if out.too_big() {
+                return Ev::unknown(span);
             }
             rest = &after[end + 1..];
         }
-        parts.push(Part::Lit(rest.to_string()));
-        Ev::text(Text::from_parts(parts), span, origin)
+        out.push(Part::Lit(rest.to_string()));
+        out.finish(&self.budget, span)
     }
 
     /// `Fn::Join`: a known delimiter and a list.
@@ -296,21 +354,17 @@ impl<'d> Template<'d> {
         else {
             return Ev::unknown(span);
         };
-        let mut parts = Vec::new();
-        let mut origin = Vec::new();
+        let mut out = Concat::default();
         for (i, item) in list.into_iter().enumerate() {
             if i > 0 {
-                parts.push(Part::Lit(delimiter.clone()));
+                out.push(Part::Lit(delimiter.clone()));
             }
-            match item.as_text() {
-                Some(t) => {
-                    parts.extend(t.parts().iter().cloned());
-                    origin.extend(item.origin);
-                }
-                None => parts.push(Part::Hole),
+            out.value(item, Part::Hole);
+            if out.too_big() {
+                return Ev::unknown(span);
             }
         }
-        Ev::text(Text::from_parts(parts), span, origin)
+        out.finish(&self.budget, span)
     }
 
     /// `Fn::Select`: a known index into a known list.
@@ -335,20 +389,32 @@ impl<'d> Template<'d> {
         };
         let source = self.eval(source);
         match (self.eval(delimiter).as_string(), source.as_string()) {
-            (Some(d), Some(s)) if !d.is_empty() => Ev {
-                value: Value::List(
-                    s.split(d.as_str())
-                        .map(|piece| Ev {
-                            value: Value::Str(Text::lit(piece)),
-                            span,
-                            origin: source.origin.clone(),
-                        })
-                        .collect(),
-                ),
-                span,
-                origin: source.origin.clone(),
-            },
+            (Some(d), Some(s)) if !d.is_empty() => self.split_text(&s, &d, span, &source.origin),
             _ => Ev::unknown(span),
+        }
+    }
+
+    /// The pieces of `s` between `delimiter`s, as a list at `span`; unknown when too many.
+    fn split_text(&self, s: &str, delimiter: &str, span: Span, origin: &[Related]) -> Ev {
+        let pieces = s.matches(delimiter).count() + 1;
+        let size = Size::collection([Size {
+            items: pieces,
+            ..Size::text(s.len())
+        }]);
+        if !self.budget.build(size) {
+            return Ev::unknown(span);
+        }
+        let piece = |text: &str| Ev {
+            value: Value::Str(Text::lit(text)),
+            span,
+            origin: origin.to_vec(),
+            written: Written::default(),
+        };
+        Ev {
+            value: Value::List(s.split(delimiter).map(piece).collect()),
+            span,
+            origin: origin.to_vec(),
+            written: Written::default(),
         }
     }
 
@@ -364,12 +430,10 @@ impl<'d> Template<'d> {
         };
         let found = self
             .mappings
-            .and_then(|m| m.get(&map))
-            .and_then(|m| m.get(&top))
-            .and_then(|m| m.get(&second));
+            .get(&[map.as_str(), top.as_str(), second.as_str()]);
         match (found, default) {
             (Some(value), _) => self
-                .eval(value)
+                .definition(value)
                 .relocate(span, &format!("from mapping `{map}` ({top}, {second})")),
             (None, Some(default)) => self.eval(default),
             (None, None) => Ev::unknown(span),
@@ -388,29 +452,37 @@ impl<'d> Template<'d> {
             Some(true) => self.eval(then),
             Some(false) => self.eval(otherwise),
             None => {
-                let (a, b) = (self.eval(then), self.eval(otherwise));
+                let (mut a, b) = (self.eval(then), self.eval(otherwise));
+                // Written twice: one edit would not fix it.
+                a.written = Written::default();
                 if a.same(&b) { a } else { Ev::unknown(span) }
             }
         }
     }
 
-    /// The value of a named condition, when its inputs are known.
+    /// The value of a named condition, when its inputs are known; evaluated once, and not known
+    /// when it needs itself.
     pub fn condition(&self, name: &str) -> Option<bool> {
-        if let Some(v) = self.condition_values.borrow().get(name) {
-            return *v;
+        let (&name, node) = self.conditions.get_key_value(name)?;
+        match self.condition_values.borrow().get(name) {
+            Some(Slot::Busy) => return None,
+            Some(Slot::Done(v)) => return *v,
+            None => {}
         }
-        let node = self.conditions?.get(name)?;
-        let value = self
-            .guarded(&format!("condition {name}"), || self.condition_expr(node))
-            .flatten();
+        self.condition_values.borrow_mut().insert(name, Slot::Busy);
+        let value = self.condition_expr(node);
         self.condition_values
             .borrow_mut()
-            .insert(name.to_string(), value);
+            .insert(name, Slot::Done(value));
         value
     }
 
     /// A condition function (`Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `Condition`).
     fn condition_expr(&self, node: &Node) -> Option<bool> {
+        self.budget.nest(|| self.condition_fn(node)).flatten()
+    }
+
+    fn condition_fn(&self, node: &Node) -> Option<bool> {
         let (name, args) = match (&node.tag, &node.kind) {
             (Some(tag), _) => (function_name(tag), node),
             (None, NodeKind::Map(entries)) => match entries.as_slice() {
@@ -451,6 +523,43 @@ impl<'d> Template<'d> {
                 _ => None,
             },
             _ => None,
+        }
+    }
+}
+
+/// A string being built from the values in it, with their origins.
+#[derive(Default)]
+struct Concat {
+    text: TextBuilder,
+    origin: Vec<Related>,
+}
+
+impl Concat {
+    fn push(&mut self, part: Part) {
+        self.text.push(part);
+    }
+
+    /// Appends the text of a scalar value, or `unknown` in its place.
+    fn value(&mut self, value: Ev, unknown: Part) {
+        match value.as_text() {
+            Some(t) => {
+                self.text.push_text(&t);
+                self.origin.extend(value.origin);
+                self.origin.truncate(MAX_VALUE_ORIGINS);
+            }
+            None => self.text.push(unknown),
+        }
+    }
+
+    fn too_big(&self) -> bool {
+        self.text.too_big()
+    }
+
+    /// The string at `span`; unknown when it is too big for the budget.
+    fn finish(self, budget: &Budget, span: Span) -> Ev {
+        match self.text.finish(budget) {
+            Some(text) => Ev::text(text, span, self.origin),
+            None => Ev::unknown(span),
         }
     }
 }
@@ -630,5 +739,85 @@ Values:
         };
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].span, groups.span);
+    }
+
+    #[test]
+    fn cycles_are_unknown() {
+        let doc = template(
+            "\
+Parameters:
+  Self: {Type: String, Default: !Ref Self}
+  SubSelf: {Type: String, Default: !Sub 'x-${SubSelf}'}
+  A: {Type: String, Default: !Ref B}
+  B: {Type: String, Default: !Join ['', [!Ref A, b]]}
+  List: {Type: CommaDelimitedList, Default: !Join [',', [!Ref List, a]]}
+Mappings:
+  M: {a: {b: !FindInMap [M, a, b]}, c: {d: !FindInMap [M, a, b]}}
+Conditions:
+  C: !Equals [!Ref Self, x]
+Resources:
+  Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: !Ref Cluster}}
+Values:
+  self: !Ref Self
+  sub: !Sub '${SubSelf}'
+  a: !Ref A
+  b: !Ref B
+  list: !Select [1, !Ref List]
+  map: !FindInMap [M, c, d]
+  cluster: !Ref Cluster
+  if: !If [C, x, y]
+",
+        );
+        for key in ["self", "list", "map", "cluster", "if"] {
+            assert_eq!(value(&doc, &[], key).value, Value::Unknown, "{key}");
+        }
+        // What is written around a cycle is still known.
+        for (key, known) in [("sub", "x-${SubSelf}"), ("a", "…b"), ("b", "…b")] {
+            let v = value(&doc, &[], key);
+            let Value::Str(t) = &v.value else {
+                panic!("{key}: {v:?}")
+            };
+            assert_eq!(t.display(), known, "{key}");
+        }
+    }
+
+    #[test]
+    fn shared_parameters_are_evaluated_once() {
+        // Each parameter joins the next one twice: 2^40 evaluations without memoisation, and a
+        // string of 2^40 bytes, which is unknown; 4 levels give 16 bytes.
+        let chain = |n: usize| {
+            let mut text = String::from("Parameters:\n");
+            for i in 0..n {
+                let next = format!("!Ref P{}", i + 1);
+                text.push_str(&format!(
+                    "  P{i}: {{Type: String, Default: !Join ['', [{next}, {next}]]}}\n"
+                ));
+            }
+            text.push_str(&format!(
+                "  P{n}: {{Type: String, Default: x}}\nValues:\n  v: !Ref P0\n"
+            ));
+            template(&text)
+        };
+        assert_eq!(
+            text(&value(&chain(4), &[], "v")).as_deref(),
+            Some("x".repeat(16).as_str())
+        );
+        assert_eq!(value(&chain(40), &[], "v").value, Value::Unknown);
+    }
+
+    #[test]
+    fn a_value_past_its_steps_is_unknown() {
+        let items = vec!["a"; 1000].join(", ");
+        let doc = template(&format!(
+            "Parameters:\n  Long: {{Type: String, Default: !Join ['', [{items}]]}}\nValues:\n  long: !Ref Long\n  short: !Join ['-', [a, b]]\n"
+        ));
+        let mut t = Template::new(F, &doc, &BTreeMap::new());
+        t.budget = Budget::with_steps(10_000, 500);
+        let values = doc.get("Values").unwrap();
+        let eval = |key| t.eval(values.get(key).unwrap());
+        assert_eq!(eval("long").value, Value::Unknown);
+        assert_eq!(text(&eval("short")).as_deref(), Some("a-b"));
+        // The partial value was not kept.
+        assert_eq!(eval("long").value, Value::Unknown);
     }
 }

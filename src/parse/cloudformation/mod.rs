@@ -3,7 +3,7 @@
 //! [`intrinsics`] evaluates values (parameters, mappings, conditions, intrinsic functions),
 //! [`values`] holds what they evaluate to, and [`resources`] reads the EKS resources from them.
 //! A value that came from a parameter default or a mapping is used where it is written in the
-//! resource, with its origin as a secondary location (SPEC §4).
+//! resource, with its origin as a secondary location.
 
 mod intrinsics;
 mod parameters;
@@ -25,7 +25,8 @@ pub struct CfnOptions {
     pub parameters: BTreeMap<String, String>,
 }
 
-/// Whether a document is a CloudFormation template (SPEC §1).
+/// Whether a document is a CloudFormation template: it has an `AWSTemplateFormatVersion`, or
+/// `Resources` with an `AWS::` type.
 pub fn is_template(doc: &Node) -> bool {
     doc.get("AWSTemplateFormatVersion").is_some()
         || doc.get("Resources").is_some_and(|r| {

@@ -1,10 +1,12 @@
-//! `AWS::EKS::Cluster` and `AWS::EKS::AccessEntry` resources into the IR.
+//! `AWS::EKS::Cluster` and `AWS::EKS::AccessEntry` resources into the IR, and the resources
+//! whose roles EKS gives access itself: `AWS::EKS::Capability`, `AWS::EKS::Nodegroup` and
+//! `AWS::EKS::FargateProfile`.
 
 use super::intrinsics::Template;
 use super::values::{Ev, Field, Value};
 use crate::ir::{
-    AccessEntry, AuthMode, Cluster, ClusterLink, InlinePolicies, Model, PolicyAssociation,
-    UnknownField, Val,
+    AccessEntry, AuthMode, Capability, Cluster, ClusterLink, InlinePolicies, Model, NodeRole,
+    PolicyAssociation, Unit, UnknownField, Val,
 };
 use crate::parse::tree::{Key, Node, NodeKind, unknown_keys};
 use crate::source::Span;
@@ -28,12 +30,21 @@ const ACCESS_CONFIG_PROPERTIES: &[&str] = &[
     "AuthenticationMode",
     "BootstrapClusterCreatorAdminPermissions",
 ];
+/// The resource types read.
+const READ: [&str; 5] = [
+    "AWS::EKS::Cluster",
+    "AWS::EKS::AccessEntry",
+    "AWS::EKS::Capability",
+    "AWS::EKS::Nodegroup",
+    "AWS::EKS::FargateProfile",
+];
 /// The most items `AccessPolicies` may hold (`maxItems` in the schema).
 const MAX_ACCESS_POLICIES: usize = 20;
 
-/// Reads the EKS resources of a template.
+/// Reads the EKS resources of a template. The template is one deployment unit.
 pub(super) fn lower(t: &Template) -> Model {
     let mut model = Model::default();
+    let unit = Unit::new(format!("cloudformation:{}", t.file().0));
     for (key, resource) in t.resources() {
         let skipped = resource
             .get("Condition")
@@ -42,11 +53,42 @@ pub(super) fn lower(t: &Template) -> Model {
         if skipped {
             continue;
         }
+        let ty = resource.get("Type").and_then(Node::as_str);
+        if !ty.is_some_and(|t| READ.contains(&t)) {
+            continue;
+        }
         let properties = resource.get("Properties").map(|p| t.eval(p));
-        match t.resource_type(&key.name) {
-            Some("AWS::EKS::Cluster") => model.clusters.push(cluster(t, key, properties.as_ref())),
+        match ty {
+            Some("AWS::EKS::Cluster") => {
+                model
+                    .clusters
+                    .push(cluster(t, &unit, key, properties.as_ref()))
+            }
             Some("AWS::EKS::AccessEntry") => {
-                entry(t, key, resource, properties.as_ref(), &mut model)
+                entry(t, &unit, key, resource, properties.as_ref(), &mut model)
+            }
+            Some("AWS::EKS::Capability") => model.capabilities.push(Capability {
+                unit: unit.clone(),
+                header: key.span,
+                cluster: cluster_link(t, resource, property(properties.as_ref(), "ClusterName")),
+                role: property(properties.as_ref(), "RoleArn").text(),
+            }),
+            Some(kind @ ("AWS::EKS::Nodegroup" | "AWS::EKS::FargateProfile")) => {
+                let role = if kind == "AWS::EKS::Nodegroup" {
+                    "NodeRole"
+                } else {
+                    "PodExecutionRoleArn"
+                };
+                model.node_roles.push(NodeRole {
+                    unit: unit.clone(),
+                    header: key.span,
+                    cluster: cluster_link(
+                        t,
+                        resource,
+                        property(properties.as_ref(), "ClusterName"),
+                    ),
+                    role: property(properties.as_ref(), role).text(),
+                })
             }
             _ => {}
         }
@@ -69,10 +111,11 @@ fn unknown_fields(object: Option<&Ev>, expected: &'static [&'static str]) -> Vec
     unknown_keys(object.map(Ev::entries).unwrap_or_default(), expected)
 }
 
-fn cluster(t: &Template, key: &Key, properties: Option<&Ev>) -> Cluster {
+fn cluster(t: &Template, unit: &Unit, key: &Key, properties: Option<&Ev>) -> Cluster {
     let access = property(properties, "AccessConfig");
     let remote = property(properties, "RemoteNetworkConfig");
     Cluster {
+        unit: unit.clone(),
         header: key.span,
         // Without a name, CloudFormation generates one: not known, but not missing.
         name: match property(properties, "Name").text() {
@@ -99,7 +142,14 @@ fn cluster(t: &Template, key: &Key, properties: Option<&Ev>) -> Cluster {
     }
 }
 
-fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, model: &mut Model) {
+fn entry(
+    t: &Template,
+    unit: &Unit,
+    key: &Key,
+    resource: &Node,
+    properties: Option<&Ev>,
+    model: &mut Model,
+) {
     let policies = property(properties, "AccessPolicies");
     let index = model.entries.len();
     let items = match policies.value().map(|v| &v.value) {
@@ -107,6 +157,7 @@ fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, mode
         _ => &[],
     };
     model.entries.push(AccessEntry {
+        unit: unit.clone(),
         header: key.span,
         cluster: cluster_link(t, resource, property(properties, "ClusterName")),
         principal: property(properties, "PrincipalArn").text(),
@@ -127,7 +178,7 @@ fn entry(t: &Template, key: &Key, resource: &Node, properties: Option<&Ev>, mode
         unknown_fields: unknown_fields(properties, ENTRY_PROPERTIES),
     });
     for item in items {
-        model.associations.push(inline_policy(item, index));
+        model.associations.push(inline_policy(unit, item, index));
     }
 }
 
@@ -164,11 +215,12 @@ fn cluster_link(t: &Template, resource: &Node, name: Field<'_>) -> ClusterLink {
 }
 
 /// An item of `AccessPolicies`, as an association of entry `owner`.
-fn inline_policy(item: &Ev, owner: usize) -> PolicyAssociation {
+fn inline_policy(unit: &Unit, item: &Ev, owner: usize) -> PolicyAssociation {
     let scope = item.field("AccessScope");
     let mut unknown = unknown_fields(Some(item), POLICY_PROPERTIES);
     unknown.extend(unknown_fields(scope.value(), SCOPE_PROPERTIES));
     PolicyAssociation {
+        unit: unit.clone(),
         header: header(item),
         cluster: ClusterLink::default(),
         principal: Val::Absent,
@@ -253,6 +305,9 @@ Resources:
         assert!(matches!(a[1].scope_type, Val::Unknown { .. }));
         assert!(a[2].policy_arn.is_absent() && matches!(a[2].scope_type, Val::Unknown { .. }));
         let cluster = &model.clusters[0];
+        // The template is one deployment unit.
+        assert!(model.entries.iter().all(|e| e.unit == cluster.unit));
+        assert!(a.iter().all(|a| a.unit == cluster.unit));
         assert!(matches!(cluster.auth_mode, Val::Unknown { .. }));
         assert!(matches!(cluster.name, Val::Unknown { .. }));
         assert_eq!(cluster.reference.as_deref(), Some("0::Cluster"));
@@ -283,5 +338,36 @@ Resources:
         let link = &model.entries[1].cluster;
         assert_eq!(link.reference.as_deref(), Some("0::Name"));
         assert!(matches!(link.name, Val::Unknown { .. }));
+    }
+
+    #[test]
+    fn capabilities_node_groups_and_fargate_profiles_give_roles_of_the_cluster() {
+        let model = lower_text(
+            "\
+Resources:
+  Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: c}}
+  Argo:
+    Type: AWS::EKS::Capability
+    Properties: {ClusterName: !Ref Cluster, RoleArn: arn:aws:iam::111122223333:role/argo}
+  Nodes:
+    Type: AWS::EKS::Nodegroup
+    Properties: {ClusterName: c, NodeRole: arn:aws:iam::111122223333:role/nodes}
+  Pods:
+    Type: AWS::EKS::FargateProfile
+    Properties: {ClusterName: c, PodExecutionRoleArn: !GetAtt PodRole.Arn}
+",
+        );
+        let cluster = &model.clusters[0];
+        let capability = &model.capabilities[0];
+        assert_eq!(capability.cluster.reference, cluster.reference);
+        assert_eq!(
+            capability.role.str().map(|(s, _)| s),
+            Some("arn:aws:iam::111122223333:role/argo")
+        );
+        assert_eq!(model.node_roles.len(), 2);
+        assert!(model.node_roles.iter().all(|n| n.unit == cluster.unit));
+        assert!(matches!(model.node_roles[1].role, Val::Unknown { .. }));
+        // CloudFormation passes entry types to the EKS API: no stricter list of its own.
+        assert!(model.tools.is_empty());
     }
 }

@@ -4,7 +4,9 @@
 //! scalar, a (partly known) string, a list, a mapping, `AWS::NoValue` or unknown. Every value
 //! keeps the span where it is used in the template and the places it came from.
 
-use crate::ir::{Part, Related, Spanned, Tag, Text, Val};
+use crate::ir::{Part, Related, Spanned, Tag, Text, Val, Written};
+use crate::limits::MAX_VALUE_ORIGINS;
+use crate::parse::budget::Size;
 use crate::parse::tree::Key;
 use crate::source::Span;
 
@@ -33,6 +35,8 @@ pub(super) struct Ev {
     pub span: Span,
     /// Where it came from when not written in place (a parameter default, a mapping value).
     pub origin: Vec<Related>,
+    /// Where it is written, when a fix can edit it there (a literal string, a list item).
+    pub written: Written,
 }
 
 impl Ev {
@@ -42,6 +46,7 @@ impl Ev {
             value,
             span,
             origin: Vec::new(),
+            written: Written::default(),
         }
     }
 
@@ -51,7 +56,8 @@ impl Ev {
     }
 
     /// A string; unknown when no part of it is known.
-    pub fn text(text: Text, span: Span, origin: Vec<Related>) -> Ev {
+    pub fn text(text: Text, span: Span, mut origin: Vec<Related>) -> Ev {
+        origin.truncate(MAX_VALUE_ORIGINS);
         let known =
             text.parts().is_empty() || text.parts().iter().any(|p| matches!(p, Part::Lit(_)));
         let value = if known {
@@ -63,6 +69,7 @@ impl Ev {
             value,
             span,
             origin,
+            written: Written::default(),
         }
     }
 
@@ -74,13 +81,32 @@ impl Ev {
             message: message.to_string(),
         };
         if let Value::List(items) = &mut self.value {
-            for item in items.iter_mut() {
-                *item = item.clone().relocate(span, message);
-            }
+            *items = std::mem::take(items)
+                .into_iter()
+                .map(|item| item.relocate(span, message))
+                .collect();
         }
         self.origin.insert(0, from);
+        self.origin.truncate(MAX_VALUE_ORIGINS);
         self.span = span;
         self
+    }
+
+    /// How big the value is.
+    pub fn size(&self) -> Size {
+        match &self.value {
+            Value::Str(t) => Size::of_text(t),
+            Value::Number(n) => Size::text(n.len()),
+            Value::List(items) => Size::collection(items.iter().map(Ev::size)),
+            Value::Map(entries) => Size::collection(entries.iter().map(|(k, v)| {
+                let value = v.size();
+                Size {
+                    bytes: value.bytes.saturating_add(k.name.len()),
+                    ..value
+                }
+            })),
+            Value::Null | Value::Bool(_) | Value::Removed | Value::Unknown => Size::SCALAR,
+        }
     }
 
     /// The text of a scalar (numbers and booleans as CloudFormation renders them).
@@ -141,6 +167,7 @@ impl Ev {
             value,
             span: self.span,
             origin: self.origin.clone(),
+            written: self.written,
         }
     }
 

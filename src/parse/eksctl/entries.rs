@@ -1,7 +1,7 @@
 //! `accessConfig.accessEntries[]` and their inline `accessPolicies[]`.
 
 use super::value::{item_header, optional_text, text, text_list, unknown_fields};
-use crate::ir::{AccessEntry, ClusterLink, InlinePolicies, Model, PolicyAssociation, Val};
+use crate::ir::{AccessEntry, ClusterLink, InlinePolicies, Model, PolicyAssociation, Unit, Val};
 use crate::parse::tree::{Node, NodeKind};
 
 /// The keys of an access entry.
@@ -17,8 +17,8 @@ const POLICY_KEYS: &[&str] = &["policyARN", "accessScope"];
 /// The keys of an access scope.
 const SCOPE_KEYS: &[&str] = &["type", "namespaces"];
 
-/// Adds the entries of an `accessEntries` list, and their policies, to the model.
-pub fn lower(list: &Node, cluster: &ClusterLink, model: &mut Model) {
+/// Adds the entries of an `accessEntries` list of `unit`, and their policies, to the model.
+pub fn lower(list: &Node, unit: &Unit, cluster: &ClusterLink, model: &mut Model) {
     let NodeKind::Seq(items) = &list.kind else {
         return;
     };
@@ -30,6 +30,7 @@ pub fn lower(list: &Node, cluster: &ClusterLink, model: &mut Model) {
             _ => &[],
         };
         model.entries.push(AccessEntry {
+            unit: unit.clone(),
             header: item_header(item),
             cluster: cluster.clone(),
             principal: text(item.get("principalARN")),
@@ -49,13 +50,16 @@ pub fn lower(list: &Node, cluster: &ClusterLink, model: &mut Model) {
             .iter()
             .filter(|p| matches!(p.kind, NodeKind::Map(_)))
         {
-            model.associations.push(association(policy, owner));
+            model.associations.push(PolicyAssociation {
+                inline_of: Some(owner),
+                ..association(policy, unit)
+            });
         }
     }
 }
 
-/// One inline policy of the entry at index `owner`; its cluster and principal are the owner's.
-fn association(policy: &Node, owner: usize) -> PolicyAssociation {
+/// One item of an `accessPolicies` list, with no cluster, principal or owner yet.
+pub(super) fn association(policy: &Node, unit: &Unit) -> PolicyAssociation {
     let scope = policy.entry("accessScope");
     let scope_value = scope.map(|(_, v)| v);
     let mut unknown = unknown_fields(policy, POLICY_KEYS);
@@ -63,6 +67,7 @@ fn association(policy: &Node, owner: usize) -> PolicyAssociation {
         unknown.extend(unknown_fields(s, SCOPE_KEYS));
     }
     PolicyAssociation {
+        unit: unit.clone(),
         header: item_header(policy),
         cluster: ClusterLink::default(),
         principal: Val::Absent,
@@ -70,7 +75,7 @@ fn association(policy: &Node, owner: usize) -> PolicyAssociation {
         scope: scope.map(|(k, _)| k.span),
         scope_type: optional_text(scope_value.and_then(|s| s.get("type"))),
         namespaces: text_list(scope_value.and_then(|s| s.get("namespaces"))),
-        inline_of: Some(owner),
+        inline_of: None,
         ordering: None,
         unknown_fields: unknown,
     }

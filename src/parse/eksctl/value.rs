@@ -4,7 +4,7 @@
 //! an absent one (`type: ""` is `STANDARD`), a `null` is the zero value, and keys match only in
 //! their exact spelling.
 
-use crate::ir::{Part, Spanned, Text, UnknownField, Val};
+use crate::ir::{Part, Spanned, Text, UnknownField, Val, Written};
 use crate::parse::tree::{Node, NodeKind, unknown_keys};
 use crate::source::Span;
 
@@ -14,37 +14,60 @@ pub fn text(node: Option<&Node>) -> Val<Text> {
     let Some(node) = node else {
         return Val::Absent;
     };
+    // A list item can be removed where it is written; only a literal string can be rewritten.
+    let item = Written {
+        literal: None,
+        item: node.written.item,
+    };
     match &node.kind {
         NodeKind::Null => Val::Absent,
         NodeKind::String(s) => match placeholders(s) {
             Some(t) if t.parts() == [Part::Hole] => Val::unknown(node.span),
-            Some(t) => Val::known(t, node.span),
-            None => Val::known(Text::lit(s.as_str()), node.span),
+            Some(t) => Val::written(t, node.span, item),
+            None => Val::written(Text::lit(s.as_str()), node.span, node.written),
         },
-        NodeKind::Number(s) => Val::known(Text::lit(s.as_str()), node.span),
-        NodeKind::Bool(b) => Val::known(Text::lit(b.to_string()), node.span),
+        NodeKind::Number(s) => Val::written(Text::lit(s.as_str()), node.span, item),
+        NodeKind::Bool(b) => Val::written(Text::lit(b.to_string()), node.span, item),
         NodeKind::Seq(_) | NodeKind::Map(_) => Val::unknown(node.span),
     }
 }
 
-/// A string with `${NAME}` placeholders, which eksctl configs get filled by `envsubst` before
-/// eksctl reads them: the placeholders are unknown parts. `None` when there is none.
+/// A string with `${NAME}` or `$NAME` placeholders, which eksctl configs get filled by
+/// `envsubst` before eksctl reads them: the placeholders are unknown parts. `None` when there
+/// is none.
 fn placeholders(s: &str) -> Option<Text> {
-    if !s.contains("${") {
-        return None;
-    }
     let mut parts = Vec::new();
+    let mut lit = String::new();
+    let mut found = false;
     let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        let Some(len) = rest[start..].find('}') else {
-            break;
+    while let Some(start) = rest.find('$') {
+        let after = &rest[start + 1..];
+        let len = if let Some(braced) = after.strip_prefix('{') {
+            braced.find('}').map(|end| end + 2)
+        } else {
+            let name = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let starts_well = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            (name > 0 && starts_well).then_some(name)
         };
-        parts.push(Part::Lit(rest[..start].to_string()));
-        parts.push(Part::Hole);
-        rest = &rest[start + len + 1..];
+        lit.push_str(&rest[..start]);
+        match len {
+            Some(len) => {
+                found = true;
+                parts.push(Part::Lit(std::mem::take(&mut lit)));
+                parts.push(Part::Hole);
+                rest = &after[len..];
+            }
+            None => {
+                lit.push('$');
+                rest = after;
+            }
+        }
     }
-    parts.push(Part::Lit(rest.to_string()));
-    Some(Text::from_parts(parts))
+    lit.push_str(rest);
+    parts.push(Part::Lit(lit));
+    found.then(|| Text::from_parts(parts))
 }
 
 /// Like [`text`], for a Go `string` field whose empty value means unset (`type`,

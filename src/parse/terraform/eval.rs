@@ -12,21 +12,19 @@ use super::module::Module;
 use super::modules::{self, Children, Frame};
 use super::operators;
 use super::project::Project;
-use super::syntax::{Block, Expr, native_span};
+use super::registry;
+use super::syntax::{Block, Expr, Lists, native_span};
 use super::value::{Placement, Sv, Value, to_text};
 use super::variables::Input;
-use crate::ir::{Part, Text, UnknownHint};
+use crate::ir::{Literal, Part, Quoting, Text, UnknownHint};
+use crate::parse::budget::{Budget, Size, TextBuilder};
 use crate::source::{FileId, Span};
 use hcl::edit::Decorated;
 use hcl::edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl::edit::template::{Directive, Element};
-use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
-
-/// How deeply evaluation may nest (expressions inside references inside expressions) before
-/// the value is treated as unknown: guards cycles and the stack.
-const MAX_DEPTH: u32 = crate::limits::MAX_EVAL_DEPTH as u32;
 
 /// Meta-arguments of a resource: not attributes of its instances.
 pub const META: &[&str] = &[
@@ -81,16 +79,23 @@ enum Slot {
     Done(Rc<Sv>),
 }
 
-/// Where a native expression's spans are: its file and the offset its own spans start from.
+/// Where a native expression's spans are: its file and the offset its own spans start from,
+/// with the removal spans of its list items.
 #[derive(Clone, Copy)]
-pub struct Loc {
+pub struct Loc<'e> {
     pub file: FileId,
     pub base: usize,
+    pub lists: &'e Lists,
 }
 
-impl Loc {
+impl Loc<'_> {
     fn span(self, node: &impl hcl::edit::Span) -> Span {
         native_span(self.file, self.base, node)
+    }
+
+    /// The span that removes the list item written at `span`.
+    fn removal(self, span: Span) -> Option<Span> {
+        self.lists.as_ref()?.get(&(span.start, span.end)).copied()
     }
 }
 
@@ -109,7 +114,23 @@ pub struct Evaluator<'p> {
     resources: RefCell<BTreeMap<(String, String), Slot>>,
     /// Module calls, instantiated on first use (`None` while being instantiated).
     pub children: RefCell<BTreeMap<String, Option<Rc<Children<'p>>>>>,
-    depth: Cell<u32>,
+    /// The budget of the root module's evaluation, shared by the modules it calls.
+    budget: Rc<Budget>,
+    /// Lists and maps relocated to a place with a message (by the address of their items), with
+    /// the source kept alive so that its address names nothing else: each is relocated once and
+    /// shared by every later read there (each instance of a `count` reading one list).
+    relocations: RefCell<HashMap<Relocation, (Value, Value)>>,
+}
+
+/// A list or map (the address of its items) used at a place, with the message on its origin.
+type Relocation = (usize, Span, String);
+
+/// Why a string template was not rendered.
+enum Stop {
+    /// Terraform would fail.
+    Error,
+    /// The string grew too big: it is unknown.
+    TooBig,
 }
 
 impl<'p> Evaluator<'p> {
@@ -122,6 +143,11 @@ impl<'p> Evaluator<'p> {
         frame: Frame,
         vars: BTreeMap<String, Input>,
     ) -> Evaluator<'p> {
+        let budget = frame.evaluation.clone();
+        if matches!(placement, Placement::Root) {
+            // A root module's budget grows with its source.
+            budget.grant(module.blocks.iter().map(|b| b.span.range().len()).sum());
+        }
         Evaluator {
             module,
             unit,
@@ -133,30 +159,61 @@ impl<'p> Evaluator<'p> {
             outputs: RefCell::default(),
             resources: RefCell::default(),
             children: RefCell::default(),
-            depth: Cell::new(0),
+            budget,
+            relocations: RefCell::default(),
         }
     }
 
-    /// Evaluates `expr` in `scope`.
+    /// Evaluates `expr` in `scope`. The value is then used whole (lowered, passed to a module),
+    /// which takes steps in proportion to its size; past the budget it is unknown.
     pub fn eval(&self, expr: &Expr, scope: &Scope) -> Sv {
+        let v = self.eval_expr(expr, scope);
+        if self.budget.spend(v.size().steps()) {
+            v
+        } else {
+            Sv::unknown(v.span)
+        }
+    }
+
+    fn eval_expr(&self, expr: &Expr, scope: &Scope) -> Sv {
         match expr {
-            Expr::Native { expr, file, base } => self.native(
+            Expr::Native {
+                expr,
+                file,
+                base,
+                lists,
+            } => self.native(
                 expr,
                 Loc {
                     file: *file,
                     base: *base,
+                    lists,
                 },
                 scope,
             ),
-            Expr::List { items, span } => Sv::new(
-                Value::List(items.iter().map(|e| self.eval(e, scope)).collect()),
+            Expr::List {
+                items,
+                span,
+                removals,
+            } => Sv::new(
+                Value::list(
+                    items
+                        .iter()
+                        .zip(removals)
+                        .map(|(e, removal)| {
+                            let mut v = self.eval_expr(e, scope);
+                            v.written.item = *removal;
+                            v
+                        })
+                        .collect(),
+                ),
                 *span,
             ),
             Expr::Map { items, span } => Sv::new(
-                Value::Object(
+                Value::object(
                     items
                         .iter()
-                        .map(|(k, ks, e)| (k.clone(), (*ks, self.eval(e, scope))))
+                        .map(|(k, ks, e)| (k.clone(), (*ks, self.eval_expr(e, scope))))
                         .collect(),
                 ),
                 *span,
@@ -165,16 +222,13 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// Evaluates a native expression, guarding the nesting depth.
+    /// Evaluates a native expression within the budget: nested too deeply (a cycle, or a
+    /// hostile file) or past the steps of the root module, it is unknown.
     pub fn native(&self, expr: &Expression, loc: Loc, scope: &Scope) -> Sv {
         let span = loc.span(expr);
-        if self.depth.get() >= MAX_DEPTH {
-            return Sv::unknown(span);
-        }
-        self.depth.set(self.depth.get() + 1);
-        let value = self.native_inner(expr, loc, scope, span);
-        self.depth.set(self.depth.get() - 1);
-        value
+        self.budget
+            .nest(|| self.native_inner(expr, loc, scope, span))
+            .unwrap_or_else(|| Sv::unknown(span))
     }
 
     fn native_inner(&self, expr: &Expression, loc: Loc, scope: &Scope, span: Span) -> Sv {
@@ -184,11 +238,29 @@ impl<'p> Evaluator<'p> {
             Expression::Number(n) => n
                 .value()
                 .as_f64()
+                .filter(|n| n.is_finite())
                 .map_or(Value::Unknown(None), Value::Number),
-            Expression::String(s) => Value::String(Text::lit(s.value().as_str())),
-            Expression::Array(items) => {
-                Value::List(items.iter().map(|e| self.native(e, loc, scope)).collect())
+            Expression::String(s) => {
+                let mut v = Sv::new(Value::String(Text::lit(s.value().as_str())), span);
+                // The text between the quotes.
+                if span.end > span.start + 1 {
+                    v.written.literal = Some(Literal {
+                        span: Span::new(span.file, span.start as usize + 1, span.end as usize - 1),
+                        quoting: Quoting::HclQuoted,
+                    });
+                }
+                return v;
             }
+            Expression::Array(items) => Value::list(
+                items
+                    .iter()
+                    .map(|e| {
+                        let mut v = self.native(e, loc, scope);
+                        v.written.item = loc.removal(loc.span(e));
+                        v
+                    })
+                    .collect(),
+            ),
             Expression::Object(obj) => {
                 let mut map = BTreeMap::new();
                 for (key, value) in obj.iter() {
@@ -205,7 +277,7 @@ impl<'p> Evaluator<'p> {
                     };
                     map.insert(name, (loc.span(key), self.native(value.expr(), loc, scope)));
                 }
-                Value::Object(map)
+                Value::object(map)
             }
             Expression::StringTemplate(t) => {
                 let elements: Vec<&Element> = t.iter().collect();
@@ -217,17 +289,20 @@ impl<'p> Evaluator<'p> {
             }
             Expression::Parenthesis(p) => return self.native(p.inner(), loc, scope),
             Expression::Variable(v) => match scope.get(v.as_str()) {
-                Some(b) => return bound(b, span),
+                Some(b) => return self.bound(b, span),
                 None => Value::Unknown(None),
             },
             Expression::Conditional(c) => {
                 let cond = self.native(&c.cond_expr, loc, scope);
-                return match cond.value {
+                // The branch an argument chose is reported at that argument.
+                let mut chosen = match cond.value {
                     Value::Bool(true) => self.native(&c.true_expr, loc, scope),
                     Value::Bool(false) => self.native(&c.false_expr, loc, scope),
-                    Value::Unknown(_) => Sv::unknown(span),
-                    _ => Sv::error(span),
+                    Value::Unknown(_) => return Sv::unknown(span),
+                    _ => return Sv::error(span),
                 };
+                chosen.anchor_missing(cond.anchor);
+                return chosen;
             }
             Expression::FuncCall(f) => return self.call(f, loc, scope, span),
             Expression::Traversal(t) => return self.traversal(t, loc, scope, span),
@@ -241,6 +316,9 @@ impl<'p> Evaluator<'p> {
                     return v;
                 }
                 let rhs = self.native(&op.rhs_expr, loc, scope);
+                if !self.budget.spend(operators::reads(&lhs, &rhs).steps()) {
+                    return Sv::unknown(span);
+                }
                 return operators::binary(*op.operator.value(), &lhs, &rhs, span);
             }
             Expression::ForExpr(f) => return self.for_expr(f, loc, scope, span),
@@ -254,48 +332,51 @@ impl<'p> Evaluator<'p> {
             // A value used here (not one referenced elsewhere) is reported at the template.
             let mut v = self.native(&i.expr, loc, scope);
             if v.span.file == span.file && span.start <= v.span.start && v.span.end <= span.end {
+                // Every part of the value is looked at (and copied, when shared).
+                if !self.budget.spend(v.size().steps()) {
+                    return Sv::unknown(span);
+                }
                 v.move_span(v.span, span);
             }
             return v;
         }
-        let mut parts = Vec::new();
+        let mut text = TextBuilder::default();
         let mut sources = Vec::new();
-        if self
-            .render(
-                elements.iter().copied(),
-                loc,
-                scope,
-                &mut parts,
-                &mut sources,
-            )
-            .is_err()
-        {
-            return Sv::error(span);
+        let rendered = self.render(
+            elements.iter().copied(),
+            loc,
+            scope,
+            &mut text,
+            &mut sources,
+        );
+        match rendered.map(|()| text.finish(&self.budget).map(Value::string)) {
+            Err(Stop::Error) => Sv::error(span),
+            Ok(Some(value @ Value::String(_))) => Sv::new(value, span).with_origins_of(&sources),
+            Ok(_) | Err(Stop::TooBig) => Sv::unknown(span),
         }
-        let text = Text::from_parts(parts);
-        if text.parts() == [Part::Hole] {
-            return Sv::unknown(span);
-        }
-        Sv::new(Value::String(text), span).with_origins_of(&sources)
     }
 
-    /// Appends the parts of template elements; `Err` when Terraform would fail.
+    /// Appends the parts of template elements; stops when Terraform would fail or the string
+    /// grows too big.
     fn render<'e>(
         &self,
         elements: impl Iterator<Item = &'e Element>,
         loc: Loc,
         scope: &Scope,
-        parts: &mut Vec<Part>,
+        parts: &mut TextBuilder,
         sources: &mut Vec<Sv>,
-    ) -> Result<(), ()> {
+    ) -> Result<(), Stop> {
         for element in elements {
+            if parts.too_big() {
+                return Err(Stop::TooBig);
+            }
             match element {
                 Element::Literal(s) => parts.push(Part::Lit(s.value().to_string())),
                 Element::Interpolation(i) => {
                     let v = self.native(&i.expr, loc, scope);
                     match to_text(&v.value) {
-                        Some(t) => parts.extend(t.parts().iter().cloned()),
-                        None => return Err(()),
+                        Some(t) => parts.push_text(&t),
+                        None => return Err(Stop::Error),
                     }
                     sources.push(v);
                 }
@@ -310,14 +391,14 @@ impl<'p> Evaluator<'p> {
                             }
                         }
                         Value::Unknown(_) => parts.push(Part::Hole),
-                        _ => return Err(()),
+                        _ => return Err(Stop::Error),
                     },
                     Directive::For(d) => {
                         let f = &d.for_expr;
                         let coll = self.native(&f.collection_expr, loc, scope);
                         let Some(items) = iterate(&coll) else {
                             if coll.value == Value::Error {
-                                return Err(());
+                                return Err(Stop::Error);
                             }
                             parts.push(Part::Hole);
                             continue;
@@ -342,18 +423,29 @@ impl<'p> Evaluator<'p> {
         };
         let mut list = Vec::new();
         let mut map: BTreeMap<String, (Span, Sv)> = BTreeMap::new();
+        let mut groups: BTreeMap<String, (Span, Vec<Sv>)> = BTreeMap::new();
+        // Counted as it grows: the result may be too big long before it is built.
+        let mut size = Size::EMPTY;
         for (k, v) in items {
             let bindings = loop_bindings(f.intro.key_var.as_ref(), &f.intro.value_var, k, v);
             let inner = scope.with(bindings);
+            // An item kept by a condition on an argument is reported at that argument.
+            let mut decided_at = None;
             if let Some(c) = &f.cond {
-                match self.native(&c.expr, loc, &inner).value {
-                    Value::Bool(true) => {}
+                let cond = self.native(&c.expr, loc, &inner);
+                match cond.value {
+                    Value::Bool(true) => decided_at = cond.anchor,
                     Value::Bool(false) => continue,
                     Value::Unknown(_) => return Sv::unknown(span),
                     _ => return Sv::error(span),
                 }
             }
-            let value = self.native(&f.value_expr, loc, &inner);
+            let mut value = self.native(&f.value_expr, loc, &inner);
+            value.anchor_missing(decided_at);
+            size = size.holding(value.size());
+            if !size.fits() {
+                return Sv::unknown(span);
+            }
             let Some(key_expr) = &f.key_expr else {
                 list.push(value);
                 continue;
@@ -371,27 +463,26 @@ impl<'p> Evaluator<'p> {
                 );
             };
             if f.grouping {
-                let slot = map
-                    .entry(name)
-                    .or_insert_with(|| (key.span, Sv::new(Value::List(Vec::new()), span)));
-                if let Value::List(items) = &mut slot.1.value {
-                    items.push(value);
-                }
+                let group = groups.entry(name).or_insert_with(|| (key.span, Vec::new()));
+                group.1.push(value);
             } else if map.insert(name, (key.span, value)).is_some() {
                 // Terraform rejects duplicate keys without `...`.
                 return Sv::error(span);
             }
         }
+        for (name, (key_span, items)) in groups {
+            map.insert(name, (key_span, Sv::new(Value::list(items), span)));
+        }
         match f.key_expr {
-            Some(_) => Sv::new(Value::Object(map), span),
-            None => Sv::new(Value::List(list), span),
+            Some(_) => Sv::new(Value::object(map), span),
+            None => Sv::new(Value::list(list), span),
         }
     }
 
     /// A function call; `try` and `can` evaluate their arguments themselves.
     fn call(&self, f: &FuncCall, loc: Loc, scope: &Scope, span: Span) -> Sv {
         if f.name.is_namespaced() {
-            return Sv::unknown(span);
+            return registry::function(self, f, loc, scope, span);
         }
         let name = f.name.name.as_str();
         match name {
@@ -418,12 +509,23 @@ impl<'p> Evaluator<'p> {
         let mut args: Vec<Sv> = f.args.iter().map(|a| self.native(a, loc, scope)).collect();
         if f.args.expand_final() {
             match args.pop().map(|a| a.value) {
-                Some(Value::List(items)) => args.extend(items),
+                Some(Value::List(items)) => args.extend(items.iter().cloned()),
                 Some(Value::Error) => return Sv::error(span),
                 _ => return Sv::unknown(span),
             }
         }
-        functions::call(name, args, span)
+        // What the function reads, then what it builds, takes steps.
+        if !self.budget.spend(functions::reads(name, &args).steps()) {
+            return Sv::unknown(span);
+        }
+        let v = functions::call(name, args, span);
+        // Building the result took steps in proportion to its outer size (inner values are
+        // shared).
+        if self.budget.spend(v.value.outer_size().steps()) {
+            v
+        } else {
+            Sv::unknown(span)
+        }
     }
 
     /// A reference: `var.x`, `local.y`, `each.value.z`, `aws_eks_access_entry.this["a"].type`,
@@ -438,7 +540,7 @@ impl<'p> Evaluator<'p> {
         if let Some(b) = scope.get(name) {
             let v = self.navigate(&b.value, ops, loc, scope, span);
             return match &b.origin {
-                Some(message) => v.relocate(span, message),
+                Some(message) => self.relocate(&v, span, message),
                 None => v,
             };
         }
@@ -454,9 +556,8 @@ impl<'p> Evaluator<'p> {
                 let Some(input) = self.vars.get(attr) else {
                     return self.unknown_reference(span, name, attr, rest);
                 };
-                let mut v = self
-                    .navigate(&input.value, rest, loc, scope, span)
-                    .relocate(span, &input.message);
+                let mut v = self.navigate(&input.value, rest, loc, scope, span);
+                v = self.relocate(&v, span, &input.message);
                 if rest.is_empty() && v.reference.is_none() {
                     v.reference = Some(format!("{}::var.{attr}", self.unit));
                 }
@@ -466,9 +567,8 @@ impl<'p> Evaluator<'p> {
                 let Some(local) = self.local(attr) else {
                     return self.unknown_reference(span, name, attr, rest);
                 };
-                let mut v = self
-                    .navigate(&local, rest, loc, scope, span)
-                    .relocate(span, &format!("from local `{attr}`"));
+                let mut v = self.navigate(&local, rest, loc, scope, span);
+                v = self.relocate(&v, span, &format!("from local `{attr}`"));
                 if rest.is_empty() && v.reference.is_none() {
                     v.reference = Some(format!("{}::local.{attr}", self.unit));
                 }
@@ -477,7 +577,9 @@ impl<'p> Evaluator<'p> {
             "module" => modules::module_value(self, attr, rest, loc, scope, span),
             "data" => {
                 let mut v = data_source(attr, rest, span);
-                v.reference = self.attribute_path(name, attr, rest);
+                v.reference = self
+                    .deployer(attr, rest)
+                    .or_else(|| self.attribute_path(name, attr, rest));
                 v
             }
             kind if kind.starts_with("aws_eks_") => {
@@ -496,6 +598,38 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// A value used at `span` (see [`Sv::relocate`]). Copying it takes steps; the items of a
+    /// list or map are relocated once per place and message, then shared.
+    pub fn relocate(&self, v: &Sv, span: Span, message: &str) -> Sv {
+        let key = v
+            .value
+            .shared_id()
+            .map(|id| (id, span, message.to_string()));
+        if let Some(key) = &key
+            && let Some((_, value)) = self.relocations.borrow().get(key)
+        {
+            return v.relocated_with(span, message, value.clone());
+        }
+        if !self.budget.spend(v.size().steps()) {
+            return Sv::unknown(span);
+        }
+        let value = v.value.relocated(span, message);
+        if let Some(key) = key {
+            self.relocations
+                .borrow_mut()
+                .insert(key, (v.value.clone(), value.clone()));
+        }
+        v.relocated_with(span, message, value)
+    }
+
+    /// A value read through a bound name.
+    fn bound(&self, b: &Binding, span: Span) -> Sv {
+        match &b.origin {
+            Some(message) => self.relocate(&b.value, span, message),
+            None => b.value.clone(),
+        }
+    }
+
     /// `unit::root.a.b.c` for a traversal of attributes only: it names one value of the module
     /// instance (an attribute of another resource, a data source), unknown before apply.
     fn attribute_path(&self, root: &str, first: &str, rest: &[Op]) -> Option<String> {
@@ -508,6 +642,28 @@ impl<'p> Evaluator<'p> {
             path.push_str(id.as_str());
         }
         Some(path)
+    }
+
+    /// `data.aws_iam_session_context.<name>.issuer_arn` of a session context of the caller
+    /// identity is the identity that runs Terraform, the same in every module of the root:
+    /// its sameness key is the root's.
+    fn deployer(&self, kind: &str, rest: &[Op]) -> Option<String> {
+        let attrs = attributes(rest);
+        let [name, "issuer_arn"] = attrs.as_slice() else {
+            return None;
+        };
+        if kind != "aws_iam_session_context" {
+            return None;
+        }
+        let block = self.module.blocks.iter().find(|b| {
+            b.ident == "data" && b.labels.len() == 2 && b.labels[0] == kind && b.labels[1] == *name
+        })?;
+        let arn = self.eval(&block.body.attr("arn")?.value, &Scope::default());
+        matches!(
+            arn.value,
+            Value::Unknown(Some(UnknownHint::CallerIdentityArn { .. }))
+        )
+        .then(|| deployer_key(&self.frame.root_dir))
     }
 
     /// An unknown value for an undeclared variable or local, remembering what it names.
@@ -587,8 +743,11 @@ impl<'p> Evaluator<'p> {
                         Value::Null => Vec::new(),
                         _ => vec![cur],
                     };
+                    if !self.budget.spend(items.len()) {
+                        return Sv::unknown(span);
+                    }
                     let list = Sv::new(
-                        Value::List(
+                        Value::list(
                             items
                                 .into_iter()
                                 .map(|it| self.navigate(it, each, loc, scope, span))
@@ -614,6 +773,7 @@ impl<'p> Evaluator<'p> {
             &self.locals,
             name.to_string(),
             attr.value.span(),
+            &self.budget,
             || self.eval(&attr.value, &Scope::default()),
         ))
     }
@@ -625,6 +785,7 @@ impl<'p> Evaluator<'p> {
             &self.outputs,
             name.to_string(),
             attr.value.span(),
+            &self.budget,
             || self.eval(&attr.value, &Scope::default()),
         ))
     }
@@ -639,6 +800,7 @@ impl<'p> Evaluator<'p> {
             &self.resources,
             (kind.to_string(), name.to_string()),
             block.header,
+            &self.budget,
             || {
                 let root = Scope::default();
                 let object = |bindings| self.instance_object(kind, block, &root.with(bindings));
@@ -648,9 +810,9 @@ impl<'p> Evaluator<'p> {
                     Expansion::Known { instances, counted } => {
                         let items = instances.into_iter().map(|i| (i.key, object(i.bindings)));
                         let value = if counted {
-                            Value::List(items.map(|(_, v)| v).collect())
+                            Value::list(items.map(|(_, v)| v).collect())
                         } else {
-                            Value::Object(
+                            Value::object(
                                 items
                                     .map(|(k, v)| (k.name().to_string(), (block.header, v)))
                                     .collect(),
@@ -679,27 +841,29 @@ impl<'p> Evaluator<'p> {
         {
             map.insert("id".to_string(), name);
         }
-        Sv::new(Value::Object(map), block.header)
+        Sv::new(Value::object(map), block.header)
     }
+}
+
+/// The sameness key of the IAM role or user that runs Terraform for the root module in `root`
+/// (the issuer of a session context of the caller identity), the same in every module it calls.
+pub fn deployer_key(root: &std::path::Path) -> String {
+    format!(
+        "{}::data.aws_iam_session_context.issuer_arn",
+        root.display()
+    )
 }
 
 /// A traversal operator.
 pub type Op = Decorated<TraversalOperator>;
 
-/// A value read through a bound name.
-fn bound(b: &Binding, span: Span) -> Sv {
-    match &b.origin {
-        Some(message) => b.value.relocate(span, message),
-        None => b.value.clone(),
-    }
-}
-
 /// Looks up or computes a memoised value; asked for while being computed (a cycle), it is
-/// unknown at `span`.
+/// unknown at `span`, and so is a value whose evaluation ran out of steps (it is partial).
 fn memo<K: Ord + Clone>(
     slots: &RefCell<BTreeMap<K, Slot>>,
     key: K,
     span: Span,
+    budget: &Budget,
     compute: impl FnOnce() -> Sv,
 ) -> Rc<Sv> {
     if let Some(slot) = slots.borrow().get(&key) {
@@ -709,21 +873,19 @@ fn memo<K: Ord + Clone>(
         };
     }
     slots.borrow_mut().insert(key.clone(), Slot::Busy);
-    let value = Rc::new(compute());
+    let value = compute();
+    let value = Rc::new(if budget.ran_out() {
+        Sv::unknown(span)
+    } else {
+        value
+    });
     slots.borrow_mut().insert(key, Slot::Done(value.clone()));
     value
 }
 
 /// `data.<type>.<name>...`: unknown, with a hint for the caller identity's ARN.
 fn data_source(kind: &str, rest: &[Op], span: Span) -> Sv {
-    let attrs: Vec<&str> = rest
-        .iter()
-        .map_while(|op| match op.value() {
-            TraversalOperator::GetAttr(id) => Some(id.as_str()),
-            _ => None,
-        })
-        .collect();
-    match (kind, attrs.as_slice()) {
+    match (kind, attributes(rest).as_slice()) {
         ("aws_caller_identity", [name, "arn"]) => Sv::new(
             Value::Unknown(Some(UnknownHint::CallerIdentityArn {
                 source_name: (*name).to_string(),
@@ -732,6 +894,23 @@ fn data_source(kind: &str, rest: &[Op], span: Span) -> Sv {
         ),
         _ => Sv::unknown(span),
     }
+}
+
+/// The attribute names of a data source traversal up to the first splat; the index of a
+/// `count` instance (`current[0]`) is skipped, as every instance reads the same data.
+fn attributes(rest: &[Op]) -> Vec<&str> {
+    rest.iter()
+        .filter(|op| {
+            !matches!(
+                op.value(),
+                TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)
+            )
+        })
+        .map_while(|op| match op.value() {
+            TraversalOperator::GetAttr(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// An element of a list or map by key; `None` when it is missing.

@@ -4,11 +4,13 @@
 //! A function this tool does not know gives an unknown value, never an error. `try` and `can`
 //! are in the evaluator: they need their arguments unevaluated.
 
-use super::operators::number;
+use super::operators::{finite, number};
 use super::value::{Sv, Value, format_number, same, to_text};
 use crate::ir::{Part, Text};
+use crate::limits::{MAX_VALUE_BYTES, MAX_VALUE_ITEMS};
+use crate::parse::budget::{Size, TextBuilder};
 use crate::source::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Calls function `name` on evaluated arguments.
 pub fn call(name: &str, args: Vec<Sv>, span: Span) -> Sv {
@@ -54,9 +56,9 @@ pub fn call(name: &str, args: Vec<Sv>, span: Span) -> Sv {
         "values" => keys_or_values(args, false),
         "length" => length(&args),
         "contains" => contains(&args),
-        "toset" => one_list(args, |items| Value::List(to_set(items))),
-        "distinct" => one_list(args, |items| Value::List(distinct(items))),
-        "tolist" => one_list(args, Value::List),
+        "toset" => one_list(args, |items| Value::list(to_set(items))),
+        "distinct" => one_list(args, |items| Value::list(distinct(items))),
+        "tolist" => one_list(args, Value::list),
         "compact" => one_list(args, compact),
         "one" => return one(args, span),
         "element" => return element(args, span),
@@ -81,12 +83,12 @@ pub fn call(name: &str, args: Vec<Sv>, span: Span) -> Sv {
         "tonumber" => match args.first().map(|a| &a.value) {
             Some(Value::Null) => Value::Null,
             Some(Value::Unknown(_)) => Value::Unknown(None),
-            Some(v) => number(v).map_or(Value::Error, Value::Number),
+            Some(v) => number(v).map_or(Value::Error, finite),
             None => Value::Error,
         },
         "jsonencode" => match args.first() {
             Some(a) if a.is_wholly_known() => {
-                json(a).map_or(Value::Error, |j| Value::String(Text::lit(j.to_string())))
+                json(a).map_or(Value::Error, |j| Value::string(Text::lit(j.to_string())))
             }
             Some(_) => Value::Unknown(None),
             None => Value::Error,
@@ -94,6 +96,24 @@ pub fn call(name: &str, args: Vec<Sv>, span: Span) -> Sv {
         _ => Value::Unknown(None),
     };
     Sv::new(result, span).with_origins_of(&sources)
+}
+
+/// What a function reads besides what it builds (whose size is counted after): the values it
+/// compares one by one, the strings it copies.
+pub fn reads(name: &str, args: &[Sv]) -> Size {
+    match name {
+        "contains" | "distinct" | "toset" => args.first().map_or(Size::SCALAR, Sv::size),
+        "length" | "replace" | "split" | "startswith" | "endswith" | "trimprefix"
+        | "trimsuffix" | "trimspace" => Size::text(
+            args.iter()
+                .filter_map(|a| match &a.value {
+                    Value::String(t) => Some(Size::of_text(t).bytes),
+                    _ => None,
+                })
+                .sum(),
+        ),
+        _ => Size::SCALAR,
+    }
 }
 
 /// Whether a function computes a new string from its arguments, so that the result inherits
@@ -149,7 +169,7 @@ fn merge(args: &[Sv]) -> Value {
             _ => return Value::Error,
         }
     }
-    Value::Object(out)
+    Value::object(out)
 }
 
 fn concat(args: &[Sv]) -> Value {
@@ -161,7 +181,7 @@ fn concat(args: &[Sv]) -> Value {
             _ => return Value::Error,
         }
     }
-    Value::List(out)
+    Value::list(out)
 }
 
 fn flatten_all(args: &[Sv]) -> Value {
@@ -170,7 +190,7 @@ fn flatten_all(args: &[Sv]) -> Value {
     };
     let mut out = Vec::new();
     match flatten_into(list, &mut out) {
-        Ok(()) => Value::List(out),
+        Ok(()) => Value::list(out),
         Err(v) => v,
     }
 }
@@ -178,7 +198,7 @@ fn flatten_all(args: &[Sv]) -> Value {
 fn flatten_into(v: &Sv, out: &mut Vec<Sv>) -> Result<(), Value> {
     match &v.value {
         Value::List(items) => {
-            for item in items {
+            for item in items.iter() {
                 match &item.value {
                     Value::List(_) | Value::Unknown(_) => flatten_into(item, out)?,
                     _ => out.push(item.clone()),
@@ -225,10 +245,13 @@ fn format(args: &[Sv]) -> Value {
     let Some(spec) = spec.as_str() else {
         return Value::Unknown(None);
     };
-    let mut parts = Vec::new();
+    let mut parts = TextBuilder::default();
     let mut next = rest.iter();
     let mut chars = spec.chars();
     while let Some(c) = chars.next() {
+        if parts.too_big() {
+            return Value::Unknown(None);
+        }
         if c != '%' {
             parts.push(Part::Lit(c.to_string()));
             continue;
@@ -248,7 +271,7 @@ fn format(args: &[Sv]) -> Value {
                         None => parts.push(Part::Hole),
                     }
                 } else {
-                    parts.extend(text.parts().iter().cloned());
+                    parts.push_text(&text);
                 }
             }
             _ => return Value::Unknown(None),
@@ -257,14 +280,12 @@ fn format(args: &[Sv]) -> Value {
     text_value(parts)
 }
 
-/// A string from parts; wholly unknown when it has no known part.
-fn text_value(parts: Vec<Part>) -> Value {
-    let text = Text::from_parts(parts);
-    if text.parts() == [Part::Hole] {
-        Value::Unknown(None)
-    } else {
-        Value::String(text)
+/// A string from parts; unknown when it has no known part or is too big.
+fn text_value(parts: TextBuilder) -> Value {
+    if parts.too_big() {
+        return Value::Unknown(None);
     }
+    Value::string(parts.into_text())
 }
 
 fn join(args: &[Sv]) -> Value {
@@ -274,13 +295,16 @@ fn join(args: &[Sv]) -> Value {
     let (Some(sep), Value::List(items)) = (sep.as_str(), &list.value) else {
         return Value::Unknown(None);
     };
-    let mut parts = Vec::new();
+    let mut parts = TextBuilder::default();
     for (i, item) in items.iter().enumerate() {
+        if parts.too_big() {
+            return Value::Unknown(None);
+        }
         if i > 0 {
             parts.push(Part::Lit(sep.to_string()));
         }
         match to_text(&item.value) {
-            Some(t) => parts.extend(t.parts().iter().cloned()),
+            Some(t) => parts.push_text(&t),
             None => return Value::Error,
         }
     }
@@ -289,7 +313,17 @@ fn join(args: &[Sv]) -> Value {
 
 fn split(args: &[Sv], span: Span) -> Value {
     strings(args, |s| match s {
-        [sep, x] => Value::List(x.split(sep.as_str()).map(|p| Sv::string(p, span)).collect()),
+        [sep, x] => {
+            let pieces = if sep.is_empty() {
+                x.chars().count() + 2
+            } else {
+                x.matches(sep.as_str()).count() + 1
+            };
+            if pieces > MAX_VALUE_ITEMS {
+                return Value::Unknown(None);
+            }
+            Value::list(x.split(sep.as_str()).map(|p| Sv::string(p, span)).collect())
+        }
         _ => Value::Error,
     })
 }
@@ -302,7 +336,17 @@ fn replace(s: &[String]) -> Value {
         {
             Value::Unknown(None)
         }
-        [x, from, to] if !from.is_empty() => Value::String(Text::lit(x.replace(from, to))),
+        [x, from, to] if !from.is_empty() => {
+            // Sized before it is built: a few nested `replace` calls can ask for exabytes.
+            let grows = to.len().saturating_sub(from.len());
+            let len = x
+                .len()
+                .saturating_add(x.matches(from.as_str()).count().saturating_mul(grows));
+            if len > MAX_VALUE_BYTES {
+                return Value::Unknown(None);
+            }
+            Value::String(Text::lit(x.replace(from, to)))
+        }
         [x, _, _] => Value::String(Text::lit(x.as_str())),
         _ => Value::Error,
     }
@@ -329,15 +373,16 @@ fn map_text(args: &[Sv], f: fn(&str) -> String) -> Value {
         return Value::Error;
     };
     match to_text(&a.value) {
-        Some(t) => text_value(
-            t.parts()
-                .iter()
-                .map(|p| match p {
+        Some(t) => {
+            let mut parts = TextBuilder::default();
+            for p in t.parts() {
+                parts.push(match p {
                     Part::Lit(s) => Part::Lit(f(s)),
                     _ => Part::Hole,
-                })
-                .collect(),
-        ),
+                });
+            }
+            text_value(parts)
+        }
         None => Value::Error,
     }
 }
@@ -347,9 +392,9 @@ fn keys_or_values(args: Vec<Sv>, keys: bool) -> Value {
         return Value::Error;
     };
     match a.value {
-        Value::Object(m) => Value::List(
-            m.into_iter()
-                .map(|(k, (ks, v))| if keys { Sv::string(k, ks) } else { v })
+        Value::Object(m) => Value::list(
+            m.iter()
+                .map(|(k, (ks, v))| if keys { Sv::string(k, *ks) } else { v.clone() })
                 .collect(),
         ),
         Value::Unknown(_) => Value::Unknown(None),
@@ -381,7 +426,7 @@ fn contains(args: &[Sv]) -> Value {
         };
     };
     let mut unknown = false;
-    for item in items {
+    for item in items.iter() {
         match same(&item.value, &x.value) {
             Some(true) => return Value::Bool(true),
             None => unknown = true,
@@ -401,7 +446,7 @@ fn one_list(args: Vec<Sv>, f: impl FnOnce(Vec<Sv>) -> Value) -> Value {
         return Value::Error;
     };
     match a.value {
-        Value::List(items) => f(items),
+        Value::List(items) => f(items.into_inner()),
         Value::Null => Value::Null,
         Value::Unknown(_) => Value::Unknown(None),
         _ => Value::Error,
@@ -419,23 +464,52 @@ pub fn to_set(items: Vec<Sv>) -> Vec<Sv> {
 
 /// Duplicates removed, the first copy kept (values that may be equal are both kept).
 fn distinct(items: Vec<Sv>) -> Vec<Sv> {
-    let mut out: Vec<Sv> = Vec::with_capacity(items.len());
-    for item in items {
-        if !out
-            .iter()
-            .any(|o| same(&o.value, &item.value) == Some(true))
-        {
-            out.push(item);
+    let mut seen = HashSet::new();
+    items
+        .into_iter()
+        .filter(|item| identity(&item.value).is_none_or(|key| seen.insert(key)))
+        .collect()
+}
+
+/// A key that is equal for two values exactly when [`same`] says they are equal; `None` for a
+/// value that is not wholly known (or `NaN`), which is equal to nothing.
+fn identity(v: &Value) -> Option<String> {
+    fn write(v: &Value, out: &mut String) -> Option<()> {
+        match v {
+            Value::Unknown(_) | Value::Error => return None,
+            Value::Null => out.push('n'),
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            // `0.0 + 0.0` makes `-0` and `0` one key, as `==` does.
+            Value::Number(n) if n.is_nan() => return None,
+            Value::Number(n) => out.push_str(&format!("#{:x};", (n + 0.0).to_bits())),
+            Value::String(t) => {
+                let s = t.as_str()?;
+                out.push_str(&format!("s{}:{s}", s.len()));
+            }
+            Value::List(items) => {
+                out.push_str(&format!("[{}:", items.len()));
+                items.iter().try_for_each(|i| write(&i.value, out))?;
+            }
+            Value::Object(map) => {
+                out.push_str(&format!("{{{}:", map.len()));
+                for (k, (_, v)) in map.iter() {
+                    out.push_str(&format!("{}:{k}", k.len()));
+                    write(&v.value, out)?;
+                }
+            }
         }
+        Some(())
     }
-    out
+    let mut out = String::new();
+    write(v, &mut out)?;
+    Some(out)
 }
 
 fn compact(items: Vec<Sv>) -> Value {
     if any_unknown(&items) {
         return Value::Unknown(None);
     }
-    Value::List(
+    Value::list(
         items
             .into_iter()
             .filter(|i| !matches!(&i.value, Value::Null) && i.as_str() != Some(""))
@@ -448,9 +522,10 @@ fn one(args: Vec<Sv>, span: Span) -> Sv {
         return Sv::error(span);
     };
     match a.value {
-        Value::List(mut items) if items.len() <= 1 => {
-            items.pop().unwrap_or_else(|| Sv::new(Value::Null, span))
-        }
+        Value::List(items) if items.len() <= 1 => items
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Sv::new(Value::Null, span)),
         Value::Null => Sv::new(Value::Null, span),
         Value::Unknown(_) => Sv::unknown(span),
         _ => Sv::error(span),
@@ -466,6 +541,8 @@ fn element(args: Vec<Sv>, span: Span) -> Sv {
         return Sv::unknown(span);
     }
     match (&list.value, number(&i.value)) {
+        // Past 2^53 an `f64` index is not the integer Terraform has.
+        (Value::List(_), Some(n)) if n >= MAX_EXACT_INTEGER => Sv::unknown(span),
         (Value::List(items), Some(n)) if !items.is_empty() && n >= 0.0 => {
             items[(n as usize) % items.len()].clone()
         }
@@ -487,16 +564,19 @@ fn zipmap(args: Vec<Sv>) -> Value {
         return Value::Error;
     }
     let mut out = BTreeMap::new();
-    for (k, v) in ks.iter().zip(vs) {
+    for (k, v) in ks.iter().zip(vs.iter()) {
         match to_text(&k.value).and_then(|t| t.as_str().map(str::to_string)) {
             Some(name) => out.insert(name, (k.span, v.clone())),
             None => return Value::Unknown(None),
         };
     }
-    Value::Object(out)
+    Value::object(out)
 }
 
-/// `range(limit)`, `range(start, limit)`, `range(start, limit, step)`.
+/// `range(limit)`, `range(start, limit)`, `range(start, limit, step)`: an error past 1,024
+/// numbers, as in Terraform (<https://developer.hashicorp.com/terraform/language/functions/range>),
+/// and unknown when a step does not change the `f64` (past 2^53, where Terraform's arbitrary
+/// precision still tells the numbers apart).
 fn range(args: &[Sv], span: Span) -> Value {
     if any_unknown(args) {
         return Value::Unknown(None);
@@ -508,19 +588,30 @@ fn range(args: &[Sv], span: Span) -> Value {
         Some([s, l, st]) => (*s, *l, *st),
         _ => return Value::Error,
     };
-    if step == 0.0 || ((limit - start) / step) > MAX_RANGE {
+    if step == 0.0 {
         return Value::Error;
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Sv> = Vec::new();
     let mut x = start;
     while (step > 0.0 && x < limit) || (step < 0.0 && x > limit) {
+        if out.len() == MAX_RANGE {
+            return Value::Error;
+        }
         out.push(Sv::new(Value::Number(x), span));
-        x += step;
+        let next = x + step;
+        if next == x {
+            return Value::Unknown(None);
+        }
+        x = next;
     }
-    Value::List(out)
+    Value::list(out)
 }
 
-use crate::limits::MAX_RANGE_ELEMENTS as MAX_RANGE;
+/// The most numbers `range` gives.
+const MAX_RANGE: usize = 1024;
+
+/// 2^53: from here on, not every integer is an `f64`.
+const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
 
 /// A wholly known value as JSON.
 fn json(v: &Sv) -> Option<serde_json::Value> {

@@ -140,7 +140,7 @@ fn pair(key: Sv, value: Sv, span: crate::source::Span) -> Sv {
 
 fn object<const N: usize>(fields: [(&str, Sv); N], span: crate::source::Span) -> Sv {
     Sv::new(
-        Value::Object(
+        Value::object(
             fields
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), (v.span, v)))

@@ -1,17 +1,20 @@
 //! Module calls: each call, and each `for_each`/`count` instance of it, evaluates the called
 //! module with the call's arguments; `module.<name>.<output>` reads its outputs.
 //!
-//! Local sources (`./`, `../`) are read from disk; registry and git sources only where
-//! `terraform init` left a copy listed in `.terraform/modules/modules.json`; otherwise the
-//! module's outputs are unknown and its resources are not seen.
+//! Local sources (`./`, `../`) are read from disk; registry and git sources where `terraform
+//! init` left a copy listed in `.terraform/modules/modules.json`, else from a built-in model of
+//! the module (`registry`) when there is one; otherwise the module's outputs are unknown, its
+//! resources are not seen, and a call that passes it access inputs says so (EKS005).
 
 use super::eval::{Evaluator, Loc, Op, Scope};
 use super::instances::{self, Expansion, InstanceKey};
 use super::module::Module;
+use super::registry::{self, Resolved};
 use super::syntax::Block;
 use super::value::{Placement, Sv, Value};
 use super::variables;
-use crate::ir::Model;
+use crate::ir::{Model, Spanned, UnevaluatedModule, UnknownField};
+use crate::parse::budget::Budget;
 use crate::source::Span;
 use hcl::edit::expr::TraversalOperator;
 use std::cell::Cell;
@@ -44,6 +47,8 @@ pub struct Frame {
     pub stack: Vec<PathBuf>,
     /// Module instances that may still be evaluated for this root.
     pub budget: Rc<Cell<usize>>,
+    /// The evaluation budget of this root and the modules it calls.
+    pub evaluation: Rc<Budget>,
 }
 
 impl Frame {
@@ -54,6 +59,7 @@ impl Frame {
             path: Vec::new(),
             stack: vec![dir],
             budget: Rc::new(Cell::new(MAX_INSTANCES)),
+            evaluation: Rc::new(Budget::new(0)),
         }
     }
 }
@@ -72,6 +78,8 @@ pub enum Keys {
 pub struct Children<'p> {
     pub keys: Keys,
     pub instances: Vec<(Option<InstanceKey>, Evaluator<'p>)>,
+    /// Keys of the call's access inputs that a modelled module drops.
+    pub dropped: Vec<UnknownField>,
 }
 
 /// The instances of call `name`, evaluated on first use; a call that needs itself (through its
@@ -81,6 +89,7 @@ pub fn children<'p>(eval: &Evaluator<'p>, name: &str) -> Rc<Children<'p>> {
         Rc::new(Children {
             keys: Keys::Unknown,
             instances: Vec::new(),
+            dropped: Vec::new(),
         })
     };
     match eval.children.borrow().get(name) {
@@ -95,6 +104,7 @@ pub fn children<'p>(eval: &Evaluator<'p>, name: &str) -> Rc<Children<'p>> {
     let children = Rc::new(instantiate(eval, name, block).unwrap_or(Children {
         keys: Keys::Unknown,
         instances: Vec::new(),
+        dropped: Vec::new(),
     }));
     eval.children
         .borrow_mut()
@@ -105,12 +115,20 @@ pub fn children<'p>(eval: &Evaluator<'p>, name: &str) -> Rc<Children<'p>> {
 /// Evaluates the called module once per instance of the call.
 fn instantiate<'p>(eval: &Evaluator<'p>, name: &str, block: &Block) -> Option<Children<'p>> {
     let source = Module::call_source(block)?;
+    let mut model = None;
     let dir = if source.starts_with("./") || source.starts_with("../") {
         normalize(&eval.module.dir.join(&source))
     } else {
-        let mut key = eval.frame.path.clone();
-        key.push(name.to_string());
-        eval.project.remote(&eval.frame.root_dir, &key.join("."))?
+        match downloaded(eval, name) {
+            Some(dir) => dir,
+            None => match registry::resolve(&source, registry::call_version(block).as_deref()) {
+                Resolved::Model { model: m, dir } => {
+                    model = Some(m);
+                    dir
+                }
+                _ => return None,
+            },
+        }
     };
     if eval.frame.stack.len() > MAX_DEPTH || eval.frame.stack.contains(&dir) {
         return None;
@@ -128,12 +146,18 @@ fn instantiate<'p>(eval: &Evaluator<'p>, name: &str, block: &Block) -> Option<Ch
         ),
         Expansion::Unknown(bindings) => (Keys::Unknown, vec![(None, bindings)]),
     };
-    let header = match &eval.placement {
+    let call_header = match &eval.placement {
         Placement::Root => block.header,
         Placement::Module { header, .. } => *header,
     };
     let mut out = Vec::new();
+    let mut dropped = Vec::new();
     for (key, bindings) in instances {
+        // An instance made from an item the root module passed is reported at that item.
+        let header = match &eval.placement {
+            Placement::Root => call_header,
+            Placement::Module { .. } => item_anchor(&bindings).unwrap_or(call_header),
+        };
         let budget = &eval.frame.budget;
         if budget.get() == 0 {
             return None;
@@ -152,6 +176,9 @@ fn instantiate<'p>(eval: &Evaluator<'p>, name: &str, block: &Block) -> Option<Ch
                 value.anchor_here();
             }
             args.insert(attr.name.clone(), value);
+        }
+        if let Some(m) = model {
+            dropped.extend(registry::dropped(m, &args, &eval.placement));
         }
         let mut frame = eval.frame.clone();
         frame.path.push(name.to_string());
@@ -173,6 +200,52 @@ fn instantiate<'p>(eval: &Evaluator<'p>, name: &str, block: &Block) -> Option<Ch
     Some(Children {
         keys,
         instances: out,
+        dropped,
+    })
+}
+
+/// The directory of the downloaded copy of a call's module, when `terraform init` left one
+/// that could be read.
+fn downloaded(eval: &Evaluator, name: &str) -> Option<std::path::PathBuf> {
+    let mut key = eval.frame.path.clone();
+    key.push(name.to_string());
+    let dir = eval.project.remote(&eval.frame.root_dir, &key.join("."))?;
+    eval.project.module(&dir).is_some().then_some(dir)
+}
+
+/// The anchor of the `for_each` item an instance was made from.
+pub fn item_anchor(bindings: &[super::eval::Binding]) -> Option<Span> {
+    let each = bindings.iter().find(|b| b.name == "each")?;
+    match &each.value.value {
+        Value::Object(map) => map.get("value")?.1.anchor,
+        _ => None,
+    }
+}
+
+/// A call that passes access inputs to a module that is neither local, downloaded nor
+/// modelled.
+fn unevaluated(eval: &Evaluator, name: &str, block: &Block) -> Option<UnevaluatedModule> {
+    let source = registry::remote_source(block)?;
+    let inputs: Vec<String> = block
+        .body
+        .attrs
+        .iter()
+        .map(|a| a.name.clone())
+        .filter(|n| !CALL_META.contains(&n.as_str()) && registry::is_access_input(n))
+        .collect();
+    if inputs.is_empty() || downloaded(eval, name).is_some() {
+        return None;
+    }
+    let reason = match registry::resolve(&source, registry::call_version(block).as_deref()) {
+        Resolved::Model { .. } => return None,
+        Resolved::NotModelled(why) => Some(why),
+        Resolved::Unknown => None,
+    };
+    let span = block.body.attr("source")?.value.span();
+    Some(UnevaluatedModule {
+        source: Spanned::new(source, span),
+        inputs,
+        reason,
     })
 }
 
@@ -241,7 +314,7 @@ fn whole(
     let outputs = |c: &Evaluator| {
         let names: Vec<String> = c.module.output_names().map(str::to_string).collect();
         Sv::new(
-            Value::Object(
+            Value::object(
                 names
                     .into_iter()
                     .filter_map(|n| {
@@ -260,11 +333,11 @@ fn whole(
             None => return Sv::unknown(span),
         },
         Keys::Count => Sv::new(
-            Value::List(children.instances.iter().map(|(_, c)| outputs(c)).collect()),
+            Value::list(children.instances.iter().map(|(_, c)| outputs(c)).collect()),
             span,
         ),
         Keys::ForEach => Sv::new(
-            Value::Object(
+            Value::object(
                 children
                     .instances
                     .iter()
@@ -280,7 +353,7 @@ fn whole(
 
 /// A value returned by a module, as the caller sees it.
 fn returned(eval: &Evaluator, v: Sv, span: Span, name: &str) -> Sv {
-    let mut v = v.relocate(span, &format!("from an output of module `{name}`"));
+    let mut v = eval.relocate(&v, span, &format!("from an output of module `{name}`"));
     if matches!(eval.placement, Placement::Root) {
         v.clear_anchors();
     }
@@ -289,12 +362,15 @@ fn returned(eval: &Evaluator, v: Sv, span: Span, name: &str) -> Sv {
 
 /// Lowers every instance of every module call of a module instance.
 pub fn lower_children(eval: &Evaluator, model: &mut Model) {
-    let names: Vec<String> = eval.module.calls().map(|(n, _)| n.to_string()).collect();
-    for name in names {
-        let children = children(eval, &name);
+    for (name, block) in eval.module.calls() {
+        let children = children(eval, name);
+        model
+            .dropped_fields
+            .extend(children.dropped.iter().cloned());
         for (_, child) in &children.instances {
             super::lower::lower(child, model);
         }
+        model.unevaluated.extend(unevaluated(eval, name, block));
     }
 }
 

@@ -1,16 +1,19 @@
 //! A Terraform project: the module directories of a run, the modules they call (read from disk
-//! when they are outside the linted files), and which directories are root modules.
+//! when they are outside the linted files, or built-in models of registry modules), and which
+//! directories are root modules.
 
 use super::eval::Evaluator;
 use super::json;
 use super::lower;
 use super::module::{Module, SourceText, parse_native};
 use super::modules::{Frame, normalize};
+use super::registry::{self, Resolved};
 use super::syntax::Body;
 use super::value::Placement;
 use super::variables::{self, Assigned, Assignment, constant};
 use crate::ir::Model;
 use crate::parse::ParseError;
+use crate::scoped::Scoped;
 use crate::source::{FileId, SourceFile, SourceMap};
 use crate::source::{Span, display_path};
 use crate::trust::Boundary;
@@ -29,8 +32,9 @@ struct Disk<'b> {
 /// Values for root modules' variables given to the run.
 #[derive(Clone, Debug, Default)]
 pub struct TerraformInputs {
-    /// `--var-file` and the configuration's `var-files`, in order (later wins).
-    pub var_files: Vec<PathBuf>,
+    /// Each root module's variable files (its configuration's `var-files`, then `--var-file`),
+    /// in order (later wins), by the directory of the configuration that gives them.
+    pub var_files: Scoped<Vec<PathBuf>>,
     /// `--var NAME=VALUE`, in order.
     pub vars: Vec<String>,
     /// `TF_VAR_<name>` environment variables: the name without the prefix, and the value.
@@ -46,6 +50,8 @@ pub struct Project {
     /// Local copies of registry and git modules (`.terraform/modules/modules.json`): by root
     /// directory, then call path (`eks`, `eks.karpenter`).
     remote: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
+    /// The files of the built-in models in use.
+    builtin: BTreeSet<FileId>,
 }
 
 impl Project {
@@ -68,6 +74,8 @@ pub struct Outcome {
     /// Files read from disk besides the given ones whose findings are reported (`.tfvars`);
     /// the others (modules outside the linted files) are read for context.
     pub reported: BTreeSet<FileId>,
+    /// The files of built-in module models: no finding or secondary location points there.
+    pub builtin: BTreeSet<FileId>,
 }
 
 /// Lints the Terraform files of a run, grouped by directory: evaluates each root module with
@@ -104,16 +112,17 @@ pub fn lint(
         }
     }
     load_called(&mut project, &mut disk, sources, &mut errors);
+    load_models(&mut project, sources, &mut errors);
 
     let roots = roots(&project, &linted);
     // Files read from disk so far are modules, read for context; from here on, `.tfvars`,
     // whose findings are reported.
     let vars_from = sources.len();
-    let (var_files, e) = var_file_assignments(&inputs.var_files, &mut disk, sources);
-    errors.extend(e);
     let mut jobs = Vec::new();
     for dir in roots {
         let (mut assignments, e) = auto_assignments(&dir, &mut disk, sources);
+        errors.extend(e);
+        let (var_files, e) = var_file_assignments(inputs.var_files.get(&dir), &mut disk, sources);
         errors.extend(e);
         let mut all: Vec<Assignment> = inputs
             .env
@@ -125,7 +134,7 @@ pub fn lint(
             })
             .collect();
         all.append(&mut assignments);
-        all.extend(var_files.iter().cloned());
+        all.extend(var_files);
         all.extend(inputs.vars.iter().filter_map(|kv| {
             let (name, value) = kv.split_once('=')?;
             Some(Assignment {
@@ -167,13 +176,18 @@ pub fn lint(
         model,
         errors,
         reported,
+        builtin: project.builtin.clone(),
     }
 }
 
 /// The `ekslint:ignore` comments of every native-syntax file of the project.
 fn suppressions(project: &Project, sources: &SourceMap) -> Vec<crate::ir::Suppression> {
     let mut scopes: BTreeMap<FileId, Vec<crate::source::Span>> = BTreeMap::new();
-    for module in project.modules.values() {
+    for module in project
+        .modules
+        .values()
+        .filter(|m| !registry::is_model(&m.dir))
+    {
         for id in &module.files {
             scopes.entry(*id).or_default();
         }
@@ -218,6 +232,9 @@ fn load_called(
     for _ in 0..MAX_EXTRA_DIRS {
         let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
         for module in project.modules.values() {
+            if registry::is_model(&module.dir) {
+                continue;
+            }
             for (name, target) in local_targets(module) {
                 if disk.boundary.allows(&target) {
                     wanted.insert(target);
@@ -248,6 +265,35 @@ fn load_called(
         let (module, e) = parse_dir(dir.clone(), &ids, sources);
         errors.extend(e);
         project.modules.insert(dir, module);
+    }
+}
+
+/// Parses the built-in models that the project's registry module calls resolve to (each model
+/// once, whichever calls use it; a call with a downloaded copy may not use it).
+fn load_models(project: &mut Project, sources: &mut SourceMap, errors: &mut Vec<ParseError>) {
+    let mut wanted: BTreeMap<(&str, u64), &registry::ModelVersion> = BTreeMap::new();
+    for module in project.modules.values() {
+        for (_, block) in module.calls() {
+            let Some(source) = registry::remote_source(block) else {
+                continue;
+            };
+            let version = registry::call_version(block);
+            if let Resolved::Model { model, .. } = registry::resolve(&source, version.as_deref()) {
+                wanted.insert((model.address, model.major), model);
+            }
+        }
+    }
+    for model in wanted.into_values() {
+        for (dir, files) in model.modules() {
+            let ids: Vec<FileId> = files
+                .into_iter()
+                .map(|(display, text)| sources.add(SourceFile::new(display, text.to_string())))
+                .collect();
+            project.builtin.extend(ids.iter().copied());
+            let (module, e) = parse_dir(dir.clone(), &ids, sources);
+            errors.extend(e);
+            project.modules.insert(dir, module);
+        }
     }
 }
 

@@ -1,12 +1,20 @@
 //! Tests of Terraform evaluation: functions, variable precedence, cycles, module calls, scale.
 
 use super::TerraformInputs;
+use super::eval::{Evaluator, Scope};
+use super::module::{Module, SourceText};
+use super::modules::Frame;
+use super::project::Project;
 use super::syntax::Expr;
-use super::value::{Sv, Value};
+use super::value::{Placement, Sv, Value};
 use super::variables::constant;
 use crate::discover::discover;
 use crate::engine::{Input, LintOptions, lint};
+use crate::parse::budget::Budget;
 use crate::source::FileId;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::rc::Rc;
 
 /// Evaluates an expression without context (functions and literals only).
 fn eval(src: &str) -> Sv {
@@ -15,6 +23,7 @@ fn eval(src: &str) -> Sv {
         expr: Box::new(expr),
         file: FileId(0),
         base: 0,
+        lists: None,
     })
 }
 
@@ -43,16 +52,14 @@ fn show(v: &Sv) -> String {
 
 /// Lints files written to a temporary directory; findings as `RULE path:line:col` followed by
 /// their related locations as `  <- path:line:col message`.
-fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
+pub(super) fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
     let dir = tempfile::tempdir().expect("temporary directory");
     for (name, text) in files {
         let path = dir.path().join(name);
         std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("mkdir");
         std::fs::write(&path, text).expect("write");
     }
-    let found = discover(&[dir.path().to_path_buf()], &[])
-        .expect("discover")
-        .found;
+    let found = discover(&[dir.path().to_path_buf()], &|_, _| false).found;
     let inputs = found
         .into_iter()
         .map(|f| Input {
@@ -93,7 +100,7 @@ fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<String> {
     out
 }
 
-fn rules(lines: &[String]) -> Vec<&str> {
+pub(super) fn rules(lines: &[String]) -> Vec<&str> {
     lines
         .iter()
         .filter(|l| !l.starts_with(' '))
@@ -403,12 +410,12 @@ locals {{
     [for i in local.index : "arn:aws:iam::111122223333:role/k${{i}}"]
   )
   index = split(",", join(",", [for i in local.seq : i]))
-  seq = range(10000)
+  seq = flatten([for i in range(100) : [for j in range(100) : i * 100 + j]])
 }}
 resource "aws_eks_access_entry" "e" {{
   for_each      = local.listed
   cluster_name  = aws_eks_cluster.c.name
-  principal_arn = each.value
+  principal_arn = each.key == "k9999" ? "arn:aws:iam::111122223333:group/g" : each.value
 }}
 resource "aws_eks_access_policy_association" "a" {{
   for_each      = aws_eks_access_entry.e
@@ -420,7 +427,13 @@ resource "aws_eks_access_policy_association" "a" {{
 "#
     );
     let out = run(&[("main.tf", &main)], TerraformInputs::default());
-    assert!(out.is_empty(), "{out:#?}");
+    // Every instance was evaluated: the last one's principal is a group (at the literal), and
+    // so is the principal its association reads from it.
+    assert_eq!(
+        rules(&out),
+        ["EKS101 main.tf:23:41", "EKS101 main.tf:28:19"],
+        "{out:#?}"
+    );
 }
 
 #[test]
@@ -460,4 +473,222 @@ fn json_syntax_reads_variables_and_references() {
 }"#;
     let out = run(&[("main.tf.json", main)], TerraformInputs::default());
     assert_eq!(rules(&out), ["EKS126 main.tf.json:7:26"], "{out:#?}");
+}
+
+#[test]
+fn numbers_and_ranges_at_float_extremes() {
+    let cases = [
+        // Past 2^53 a step of 1 does not change an `f64`: Terraform's list is not known here.
+        (r#"range(1e16, 1e16 + 2)"#, "?"),
+        (r#"range(-1e16, -1e16 - 2, -1)"#, "?"),
+        (r#"range(5, 0, -2)"#, "[5,3,1]"),
+        (r#"range(0, 1, 0)"#, "!"),
+        // Terraform refuses more than 1,024 numbers.
+        (r#"length(range(1024))"#, "1024"),
+        (r#"range(1025)"#, "!"),
+        (r#"range(0, 1e300, 1e-300)"#, "!"),
+        // Too big for an `f64`, not for Terraform.
+        (r#"tonumber("1e999")"#, "?"),
+        (r#"1e308 * 10"#, "?"),
+        (r#"-(1e308 * 10) < 0"#, "?"),
+        (r#""1e999" > 1"#, "?"),
+        (r#"element(["a", "b"], 1e300)"#, "?"),
+        // Not numbers in Terraform.
+        (r#"tonumber("inf")"#, "!"),
+        (r#"tonumber("NaN")"#, "!"),
+        (r#"tonumber(" 2e3 ")"#, "2000"),
+    ];
+    for (src, expected) in cases {
+        assert_eq!(show(&eval(src)), expected, "{src}");
+    }
+}
+
+#[test]
+fn strings_too_big_to_build_are_unknown() {
+    // 1,000 and 1,000,000 bytes.
+    let k = r#"join("", [for i in range(1000) : "a"])"#;
+    let m = format!(r#"replace({k}, "a", {k})"#);
+    assert_eq!(show(&eval(&format!("length({m})"))), "1000000");
+    let cases = [
+        // A billion bytes, asked for before it is built.
+        format!(r#"replace({m}, "a", {k})"#),
+        format!(r#"replace(replace(replace({k}, "a", {k}), "a", {k}), "a", {k})"#),
+        format!(r#"format("%s%s%s%s%s", {m}, {m}, {m}, {m}, {m})"#),
+        format!(r#"join({m}, range(10))"#),
+        format!(r#""%{{ for i in range(10) }}${{{m}}}%{{ endfor }}""#),
+        format!(r#"upper("${{{m}}}${{{m}}}${{{m}}}${{{m}}}${{{m}}}")"#),
+    ];
+    for src in &cases {
+        assert_eq!(show(&eval(src)), "?", "{}", &src[..60]);
+    }
+    // Lists of too many values (the rows are shared, so too many is quickly reached).
+    assert_eq!(
+        show(&eval(&format!(r#"split("", "${{{m}}}${{{m}}}")"#))),
+        "?"
+    );
+    let main = "locals {\n  row = range(1024)\n}\n";
+    let grid = ["length([for i in local.row : local.row])"];
+    assert_eq!(eval_with_budget(main, &grid, 100_000, 100_000), ["?"]);
+}
+
+#[test]
+fn doubling_locals_are_unknown_past_the_value_size() {
+    let locals: String = (0..40)
+        .map(|i| format!("  a{} = \"${{local.a{i}}}${{local.a{i}}}\"\n", i + 1))
+        .collect();
+    let main = format!(
+        r#"locals {{
+  a0 = "g"
+{locals}}}
+resource "aws_eks_access_entry" "small" {{
+  cluster_name  = "t"
+  principal_arn = "arn:aws:iam::111122223333:group/${{local.a3}}"
+}}
+resource "aws_eks_access_entry" "huge" {{
+  cluster_name  = "t"
+  principal_arn = "arn:aws:iam::111122223333:group/${{local.a40}}"
+  type          = "BAD"
+}}
+"#
+    );
+    let out = run(&[("main.tf", &main)], TerraformInputs::default());
+    // `a3` is known (8 bytes): a finding; `a40` (a terabyte) is unknown: none, and the rest of
+    // the resource is still read.
+    assert_eq!(
+        rules(&out),
+        ["EKS101 main.tf:46:19", "EKS105 main.tf:51:19"],
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn sets_drop_duplicates_by_value() {
+    let cases = [
+        (
+            r#"distinct([1, "1", 1, 0, -0, null, null, [1], [1], {a = 1}, {a = 1}, {a = "1"}])"#,
+            r#"[1,"1",0,null,[1],{a=1},{a="1"}]"#,
+        ),
+        // Values that may be equal are kept.
+        (r#"distinct([var.x, var.x, "a", "a"])"#, r#"[?,?,"a"]"#),
+        (r#"toset(["b", "a", "b", "c", "a"])"#, r#"["a","b","c"]"#),
+    ];
+    for (src, expected) in cases {
+        assert_eq!(show(&eval(src)), expected, "{src}");
+    }
+    let many = r#"flatten([for i in range(40) : [for j in range(100) : "v${i}-${j}"]])"#;
+    let src = format!(
+        "[length(toset(concat({many}, {many}))), length(distinct(concat({many}, {many})))]"
+    );
+    assert_eq!(show(&eval(&src)), "[4000,4000]");
+}
+
+#[test]
+fn counted_instances_share_what_they_read() {
+    let main = format!(
+        r#"{CLUSTER}
+locals {{
+  roles = [for i in flatten([for i in range(30) : [for j in range(100) : i * 100 + j]]) : "arn:aws:iam::111122223333:role/r${{i}}"]
+  all   = concat(local.roles, ["arn:aws:iam::111122223333:group/g"])
+}}
+resource "aws_eks_access_entry" "e" {{
+  count         = length(local.all)
+  cluster_name  = aws_eks_cluster.c.name
+  principal_arn = element(local.all, count.index)
+}}
+"#
+    );
+    let out = run(&[("main.tf", &main)], TerraformInputs::default());
+    // 3,001 instances; the last is a group, reported where the list is read, from where the
+    // item is written.
+    assert_eq!(rules(&out), ["EKS101 main.tf:18:27"], "{out:#?}");
+    assert!(out.iter().any(|l| l.contains("<- main.tf:13:")), "{out:#?}");
+}
+
+/// Evaluates each expression, in order, in one module instance of `main` (its locals) with a
+/// budget of `steps` for the unit and `per_value` for each value.
+fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) -> Vec<String> {
+    let source = SourceText {
+        id: FileId(0),
+        text: main,
+        json: false,
+    };
+    let (module, errors) = Module::parse(PathBuf::new(), &[source]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let project = Project::default();
+    let mut frame = Frame::root(PathBuf::new());
+    frame.evaluation = Rc::new(Budget::with_steps(steps, per_value));
+    let eval = Evaluator::new(
+        &module,
+        &project,
+        String::new(),
+        Placement::Root,
+        frame,
+        BTreeMap::new(),
+    );
+    exprs
+        .iter()
+        .map(|src| {
+            let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");
+            let expr = Expr::Native {
+                expr: Box::new(expr),
+                file: FileId(0),
+                base: 0,
+                lists: None,
+            };
+            show(&eval.eval(&expr, &Scope::default()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_value_past_its_steps_is_unknown_and_the_rest_goes_on() {
+    let main = r#"
+locals {
+  n     = range(100)
+  cube  = [for i in local.n : [for j in local.n : [for k in local.n : k]]]
+  small = [for i in range(3) : i]
+}
+"#;
+    let exprs = ["length(local.cube)", "local.small", "length(local.cube)"];
+    // A million values take more than a value's 10,000 steps: unknown, and kept unknown (not
+    // half built) for later reads; the next value has steps of its own.
+    assert_eq!(
+        eval_with_budget(main, &exprs, 50_000, 10_000),
+        ["?", "[0,1,2]", "?"]
+    );
+    // Once the unit's steps are spent, everything is unknown.
+    assert_eq!(
+        eval_with_budget(main, &exprs, 5_000, 10_000),
+        ["?", "?", "?"]
+    );
+}
+
+#[test]
+fn counted_instances_share_a_module_output() {
+    let module = r#"
+output "roles" {
+  value = concat(
+    [for i in flatten([for i in range(30) : [for j in range(100) : i * 100 + j]]) : "arn:aws:iam::111122223333:role/r${i}"],
+    ["arn:aws:iam::111122223333:group/g"],
+  )
+}
+"#;
+    let main = format!(
+        r#"{CLUSTER}
+module "m" {{
+  source = "./m"
+}}
+resource "aws_eks_access_entry" "e" {{
+  count         = length(module.m.roles)
+  cluster_name  = aws_eks_cluster.c.name
+  principal_arn = element(module.m.roles, count.index)
+}}
+"#
+    );
+    let out = run(
+        &[("main.tf", &main), ("m/main.tf", module)],
+        TerraformInputs::default(),
+    );
+    // 3,001 instances; the last is a group, reported where the output is read.
+    assert_eq!(rules(&out), ["EKS101 main.tf:17:27"], "{out:#?}");
 }

@@ -1,9 +1,13 @@
 //! Values of evaluated Terraform expressions, with spans and origins, and their conversion to
 //! IR values.
 
-use crate::ir::{Part, Related, Spanned, Text, UnknownHint, Val};
+use crate::ir::{Part, Related, Spanned, Text, UnknownHint, Val, Written};
+use crate::limits::MAX_VALUE_ORIGINS;
+use crate::parse::budget::Size;
 use crate::source::Span;
 use std::collections::BTreeMap;
+use std::ops::Deref;
+use std::sync::Arc;
 
 /// A Terraform value that may be unknown.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,9 +22,171 @@ pub enum Value {
     Number(f64),
     String(Text),
     /// Lists, tuples and sets (a set is a list without duplicates, in Terraform's order).
-    List(Vec<Sv>),
+    List(List),
     /// Maps and objects, iterated in key order as Terraform does; each key keeps its span.
-    Object(BTreeMap<String, (Span, Sv)>),
+    Object(Object),
+}
+
+/// The items of a list.
+pub type List = Shared<Vec<Sv>>;
+
+/// The attributes of a map or object, by name, with the span of each name.
+pub type Object = Shared<BTreeMap<String, (Span, Sv)>>;
+
+/// The items of a collection, shared by every value that holds them (a reference copies no
+/// items), with their size. (`Arc`, not `Rc`: parsed literals are read by several threads.)
+#[derive(Clone, Debug)]
+pub struct Shared<T> {
+    items: Arc<T>,
+    size: Size,
+    /// Whether a value inside has an anchor (so that forgetting anchors need not copy).
+    anchored: bool,
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.items
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Shared<T>
+where
+    &'a T: IntoIterator,
+{
+    type Item = <&'a T as IntoIterator>::Item;
+    type IntoIter = <&'a T as IntoIterator>::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.as_ref().into_iter()
+    }
+}
+
+impl<T: PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.items, &other.items) || self.items == other.items
+    }
+}
+
+impl<T: Clone> Shared<T> {
+    /// The items, to change spans or anchors in them (which leaves the size as it is); copied
+    /// first when they are shared.
+    fn make_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.items)
+    }
+
+    /// Other items of the same size and anchors (the same items at other spans).
+    fn resized(&self, items: T) -> Shared<T> {
+        Shared {
+            items: Arc::new(items),
+            size: self.size,
+            anchored: self.anchored,
+        }
+    }
+
+    /// The items, copied when they are shared.
+    pub fn into_inner(self) -> T {
+        Arc::unwrap_or_clone(self.items)
+    }
+}
+
+impl Value {
+    /// A list; unknown when it is too big (see [`Size::fits`]).
+    pub fn list(items: Vec<Sv>) -> Value {
+        let size = Size::collection(items.iter().map(Sv::size));
+        if size.fits() {
+            Value::List(Shared {
+                anchored: items.iter().any(Sv::has_anchor),
+                items: Arc::new(items),
+                size,
+            })
+        } else {
+            Value::Unknown(None)
+        }
+    }
+
+    /// A map or object; unknown when it is too big.
+    pub fn object(map: BTreeMap<String, (Span, Sv)>) -> Value {
+        let size = Size::collection(map.iter().map(|(k, (_, v))| {
+            let value = v.size();
+            Size {
+                bytes: value.bytes.saturating_add(k.len()),
+                ..value
+            }
+        }));
+        if size.fits() {
+            Value::Object(Shared {
+                anchored: map.values().any(|(_, v)| v.has_anchor()),
+                items: Arc::new(map),
+                size,
+            })
+        } else {
+            Value::Unknown(None)
+        }
+    }
+
+    /// A string; unknown when it is too big, or has no known part.
+    pub fn string(text: Text) -> Value {
+        if text.parts() == [Part::Hole] || !Size::of_text(&text).fits() {
+            Value::Unknown(None)
+        } else {
+            Value::String(text)
+        }
+    }
+
+    /// The items of a list or map used at `span` (see [`Sv::relocate`]).
+    pub fn relocated(&self, span: Span, message: &str) -> Value {
+        match self {
+            Value::List(items) => Value::List(
+                items.resized(items.iter().map(|v| v.relocate(span, message)).collect()),
+            ),
+            Value::Object(map) => Value::Object(
+                map.resized(
+                    map.iter()
+                        .map(|(k, (_, v))| (k.clone(), (span, v.relocate(span, message))))
+                        .collect(),
+                ),
+            ),
+            v => v.clone(),
+        }
+    }
+
+    /// What names the items of a list or map as long as they exist (their address).
+    pub fn shared_id(&self) -> Option<usize> {
+        match self {
+            Value::List(items) => Some(Arc::as_ptr(&items.items) as *const () as usize),
+            Value::Object(map) => Some(Arc::as_ptr(&map.items) as *const () as usize),
+            _ => None,
+        }
+    }
+
+    /// How big the value is without the values inside it (which are shared, not copied).
+    pub fn outer_size(&self) -> Size {
+        match self {
+            Value::List(items) => Size {
+                items: items.len(),
+                ..Size::SCALAR
+            },
+            Value::Object(map) => Size {
+                items: map.len(),
+                bytes: map.keys().map(String::len).sum(),
+                depth: 0,
+            },
+            Value::String(t) => Size::of_text(t),
+            _ => Size::SCALAR,
+        }
+    }
+
+    /// How big the value is.
+    pub fn size(&self) -> Size {
+        match self {
+            Value::List(items) => items.size,
+            Value::Object(map) => map.size,
+            Value::String(t) => Size::of_text(t),
+            _ => Size::SCALAR,
+        }
+    }
 }
 
 /// A spanned value: where it is written, and where it came from when that is elsewhere.
@@ -37,6 +203,10 @@ pub struct Sv {
     /// What the value refers to, for linking clusters whose name is unknown
     /// (`unit::aws_eks_cluster.main`, `unit::var.cluster_name`).
     pub reference: Option<String>,
+    /// Where the value is written, when a fix can edit it there: the string literal it was read
+    /// from, the list it is an item of. A value passed on unchanged (through a variable, a local,
+    /// `each.value`, a module argument, `lookup`) keeps it; a computed one has none.
+    pub written: Written,
 }
 
 impl Sv {
@@ -47,6 +217,7 @@ impl Sv {
             origin: Vec::new(),
             anchor: None,
             reference: None,
+            written: Written::default(),
         }
     }
 
@@ -61,6 +232,11 @@ impl Sv {
     /// A fully known string.
     pub fn string(s: impl Into<String>, span: Span) -> Sv {
         Sv::new(Value::String(Text::lit(s)), span)
+    }
+
+    /// How big the value is.
+    pub fn size(&self) -> Size {
+        self.value.size()
     }
 
     /// The string when the value is a fully known string.
@@ -90,6 +266,12 @@ impl Sv {
     /// The same value used at `span`: every part of it now points at `span`, and remembers
     /// where it was (with `message`) before its earlier origins.
     pub fn relocate(&self, span: Span, message: &str) -> Sv {
+        self.relocated_with(span, message, self.value.relocated(span, message))
+    }
+
+    /// This value used at `span` (see [`Sv::relocate`]), holding `value`: its own value,
+    /// relocated already.
+    pub fn relocated_with(&self, span: Span, message: &str, value: Value) -> Sv {
         let mut origin = Vec::with_capacity(self.origin.len() + 1);
         if self.span != span && !matches!(self.value, Value::Unknown(_) | Value::Error) {
             origin.push(Related {
@@ -98,27 +280,17 @@ impl Sv {
             });
         }
         for o in &self.origin {
-            if !origin.contains(o) {
+            if origin.len() < MAX_VALUE_ORIGINS && !origin.contains(o) {
                 origin.push(o.clone());
             }
         }
-        let value = match &self.value {
-            Value::List(items) => {
-                Value::List(items.iter().map(|v| v.relocate(span, message)).collect())
-            }
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, (_, v))| (k.clone(), (span, v.relocate(span, message))))
-                    .collect(),
-            ),
-            v => v.clone(),
-        };
         Sv {
             value,
             span,
             origin,
             anchor: self.anchor,
             reference: self.reference.clone(),
+            written: self.written,
         }
     }
 
@@ -129,8 +301,11 @@ impl Sv {
             self.span = to;
         }
         match &mut self.value {
-            Value::List(items) => items.iter_mut().for_each(|i| i.move_span(from, to)),
-            Value::Object(map) => map.values_mut().for_each(|(ks, v)| {
+            Value::List(items) => items
+                .make_mut()
+                .iter_mut()
+                .for_each(|i| i.move_span(from, to)),
+            Value::Object(map) => map.make_mut().values_mut().for_each(|(ks, v)| {
                 if *ks == from {
                     *ks = to;
                 }
@@ -140,22 +315,81 @@ impl Sv {
         }
     }
 
-    /// Sets the anchor of this value and every part of it that has none to its own span.
+    /// Sets the anchor of this value and every part of it that has none to its own span; an
+    /// object inside an object is anchored at its key (`admins` of `access_entries = { admins =
+    /// {...} }`), where a finding on the item as a whole points.
     pub fn anchor_here(&mut self) {
         self.anchor.get_or_insert(self.span);
-        self.for_each_child(Sv::anchor_here);
+        match &mut self.value {
+            Value::List(items) => {
+                items.make_mut().iter_mut().for_each(Sv::anchor_here);
+                items.anchored = true;
+            }
+            Value::Object(map) => {
+                map.make_mut().values_mut().for_each(|(key, v)| {
+                    if matches!(v.value, Value::Object(_)) {
+                        v.anchor.get_or_insert(*key);
+                    }
+                    v.anchor_here();
+                });
+                map.anchored = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// Anchors this value and every part of it that has no anchor at `at` (a value that exists
+    /// because of an argument, such as an item kept by `if var.flag`, is reported there).
+    pub fn anchor_missing(&mut self, at: Option<Span>) {
+        let Some(at) = at else { return };
+        self.anchor.get_or_insert(at);
+        match &mut self.value {
+            Value::List(items) => {
+                items
+                    .make_mut()
+                    .iter_mut()
+                    .for_each(|i| i.anchor_missing(Some(at)));
+                items.anchored = true;
+            }
+            Value::Object(map) => {
+                map.make_mut()
+                    .values_mut()
+                    .for_each(|(_, v)| v.anchor_missing(Some(at)));
+                map.anchored = true;
+            }
+            _ => {}
+        }
     }
 
     /// Forgets anchors (the value is back in the root module, where its span is the anchor).
     pub fn clear_anchors(&mut self) {
         self.anchor = None;
-        self.for_each_child(Sv::clear_anchors);
+        if self.has_anchor() {
+            self.for_each_child(Sv::clear_anchors, false);
+        }
     }
 
-    fn for_each_child(&mut self, f: fn(&mut Sv)) {
+    /// Whether the value or a value inside it has an anchor.
+    fn has_anchor(&self) -> bool {
+        self.anchor.is_some()
+            || match &self.value {
+                Value::List(items) => items.anchored,
+                Value::Object(map) => map.anchored,
+                _ => false,
+            }
+    }
+
+    /// Applies `f` to each value inside, after which whether one has an anchor is `anchored`.
+    fn for_each_child(&mut self, f: fn(&mut Sv), anchored: bool) {
         match &mut self.value {
-            Value::List(items) => items.iter_mut().for_each(f),
-            Value::Object(map) => map.values_mut().for_each(|(_, v)| f(v)),
+            Value::List(items) => {
+                items.make_mut().iter_mut().for_each(f);
+                items.anchored = anchored;
+            }
+            Value::Object(map) => {
+                map.make_mut().values_mut().for_each(|(_, v)| f(v));
+                map.anchored = anchored;
+            }
             _ => {}
         }
     }
@@ -164,7 +398,7 @@ impl Sv {
     pub fn with_origins_of<'a>(mut self, others: impl IntoIterator<Item = &'a Sv>) -> Sv {
         for o in others {
             for r in &o.origin {
-                if !self.origin.contains(r) {
+                if self.origin.len() < MAX_VALUE_ORIGINS && !self.origin.contains(r) {
                     self.origin.push(r.clone());
                 }
             }
@@ -265,6 +499,7 @@ impl Placement {
             value,
             span,
             origin,
+            written: sv.written,
         })
     }
 

@@ -10,16 +10,19 @@ use std::collections::{HashMap, HashSet};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
 
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
+use crate::ir::{Literal, Quoting, Written};
+use crate::parse::edits::{ListSyntax, item_removals};
 use crate::source::{FileId, Span};
 
-use crate::limits::MAX_ALIAS_NODES;
+use crate::limits::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 
 /// Parse YAML text into one tree per document (an empty text has none).
 ///
 /// Scalars follow the YAML 1.2 core schema, quoted scalars are always strings, and local tags
-/// (`!Ref x`) are kept on the node. Aliases are expanded (within [`MAX_ALIAS_NODES`]); the
-/// copy's top node spans the alias, the nodes inside it keep the anchor's spans. `<<` is an
-/// ordinary key. Duplicate keys, nesting deeper than [`MAX_DEPTH`] and syntax errors are errors.
+/// (`!Ref x`) are kept on the node. Aliases are expanded (within [`MAX_ALIAS_NODES`] nodes and
+/// [`MAX_ALIAS_BYTES`] bytes more than the file's size); the copy's top node spans the alias,
+/// the nodes inside it keep the anchor's spans. `<<` is an ordinary key. Duplicate keys, nesting
+/// deeper than [`MAX_DEPTH`], expansions past those limits and syntax errors are errors.
 pub fn parse_yaml(file: FileId, text: &str) -> Result<Vec<Node>, TreeError> {
     let mut builder = Builder::new(file, text);
     for event in Parser::new_from_str(text) {
@@ -38,6 +41,8 @@ struct Built {
     node: Node,
     /// The number of nodes in the subtree.
     size: usize,
+    /// The bytes of its scalars (keys included) and tags.
+    bytes: usize,
     /// The number of nested collection levels (0 for a scalar).
     height: usize,
 }
@@ -50,6 +55,7 @@ struct Frame {
     tag: Option<String>,
     anchor: usize,
     size: usize,
+    bytes: usize,
     height: usize,
     body: Body,
 }
@@ -69,8 +75,34 @@ struct Builder<'t> {
     lines: LineIndex<'t>,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Built>,
-    alias_nodes: usize,
+    /// What alias expansions copied.
+    expanded: Copies,
+    /// What recording anchors copied (only nested anchors copy more than the file holds).
+    anchored: Copies,
     docs: Vec<Node>,
+}
+
+/// Nodes and bytes copied.
+#[derive(Default)]
+struct Copies {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Copies {
+    /// Counts a copy of `built`; `Err` with what was exceeded when past `max_nodes` or
+    /// `max_bytes`.
+    fn add(&mut self, built: &Built, max_nodes: usize, max_bytes: usize) -> Result<(), String> {
+        self.nodes = self.nodes.saturating_add(built.size);
+        self.bytes = self.bytes.saturating_add(built.bytes);
+        if self.nodes > max_nodes {
+            Err(format!("more than {max_nodes} nodes"))
+        } else if self.bytes > max_bytes {
+            Err(format!("more than {max_bytes} bytes"))
+        } else {
+            Ok(())
+        }
+    }
 }
 
 impl<'t> Builder<'t> {
@@ -81,7 +113,8 @@ impl<'t> Builder<'t> {
             lines: LineIndex::new(text),
             stack: Vec::new(),
             anchors: HashMap::new(),
-            alias_nodes: 0,
+            expanded: Copies::default(),
+            anchored: Copies::default(),
             docs: Vec::new(),
         }
     }
@@ -121,15 +154,27 @@ impl<'t> Builder<'t> {
                         span.end = span.start + len as u32;
                     }
                 }
-                let node = Node {
-                    kind: scalar_kind(&value, style, tag.as_deref()),
-                    span,
-                    tag: tag.as_deref().and_then(tag_name),
+                let kind = scalar_kind(&value, style, tag.as_deref());
+                let tag = tag.as_deref().and_then(tag_name);
+                let literal = match (&kind, &tag) {
+                    (NodeKind::String(_), None) => literal(self.text, span, style),
+                    _ => None,
                 };
+                let node = Node {
+                    kind,
+                    span,
+                    tag,
+                    written: Written {
+                        literal,
+                        item: None,
+                    },
+                };
+                let bytes = value.len() + node.tag.as_ref().map_or(0, String::len);
                 self.finish(
                     Built {
                         node,
                         size: 1,
+                        bytes,
                         height: 0,
                     },
                     anchor,
@@ -168,10 +213,12 @@ impl<'t> Builder<'t> {
                 seen: HashSet::new(),
             }
         };
+        let tag = tag.and_then(tag_name);
         self.stack.push(Frame {
             start: span.start as usize,
             last_end: span.end as usize,
-            tag: tag.and_then(tag_name),
+            bytes: tag.as_ref().map_or(0, String::len),
+            tag,
             anchor,
             size: 1,
             height: 1,
@@ -192,17 +239,36 @@ impl<'t> Builder<'t> {
             frame.last_end
         };
         let kind = match frame.body {
-            Body::Seq(items) => NodeKind::Seq(items),
+            Body::Seq(mut items) => {
+                let syntax = if end_span.start < end_span.end {
+                    ListSyntax::Commas {
+                        trailing_comma: true,
+                    }
+                } else {
+                    ListSyntax::Dashes
+                };
+                let ranges: Vec<(usize, usize)> = items
+                    .iter()
+                    .map(|i| (i.span.start as usize, i.span.end as usize))
+                    .collect();
+                let removals = item_removals(self.file, self.text, &ranges, syntax);
+                for (item, removal) in items.iter_mut().zip(removals) {
+                    item.written.item = removal;
+                }
+                NodeKind::Seq(items)
+            }
             Body::Map { entries, .. } => NodeKind::Map(entries),
         };
         let node = Node {
             kind,
             span: Span::new(self.file, frame.start, end),
             tag: frame.tag,
+            written: Written::default(),
         };
         let built = Built {
             node,
             size: frame.size,
+            bytes: frame.bytes,
             height: frame.height,
         };
         self.finish(built, frame.anchor)
@@ -212,24 +278,34 @@ impl<'t> Builder<'t> {
         let Some(anchored) = self.anchors.get(&id) else {
             return Err(self.error_at(span.start, "alias refers to its own enclosing anchor"));
         };
-        let (size, height) = (anchored.size, anchored.height);
-        if self.alias_nodes + size > MAX_ALIAS_NODES {
-            let message = format!("aliases expand to more than {MAX_ALIAS_NODES} nodes");
-            return Err(self.error_at(span.start, &message));
-        }
-        if self.stack.len() + height > MAX_DEPTH {
+        if self.stack.len() + anchored.height > MAX_DEPTH {
             let message = format!("alias expands to nesting deeper than {MAX_DEPTH} levels");
             return Err(self.error_at(span.start, &message));
         }
+        // Counted before it is copied.
+        let max_bytes = MAX_ALIAS_BYTES.saturating_add(self.text.len());
+        if let Err(what) = self.expanded.add(anchored, MAX_ALIAS_NODES, max_bytes) {
+            return Err(self.error_at(span.start, &format!("aliases expand to {what}")));
+        }
         let mut copy = anchored.clone();
         copy.node.span = self.span(span);
-        self.alias_nodes += size;
         self.finish(copy, 0)
     }
 
     /// Record a finished node as an anchor if it has one, and put it in its parent.
     fn finish(&mut self, built: Built, anchor: usize) -> Result<(), TreeError> {
         if anchor != 0 {
+            // Anchors that are not nested copy at most what the file holds.
+            let max_nodes = MAX_ALIAS_NODES.saturating_add(self.text.len());
+            let max_bytes = MAX_ALIAS_BYTES.saturating_add(self.text.len());
+            if let Err(what) = self.anchored.add(&built, max_nodes, max_bytes) {
+                return Err(TreeError::at(
+                    self.file,
+                    self.text,
+                    built.node.span.start as usize,
+                    format!("nested anchors copy {what}"),
+                ));
+            }
             self.anchors.insert(anchor, built.clone());
         }
         let Some(frame) = self.stack.last_mut() else {
@@ -237,6 +313,7 @@ impl<'t> Builder<'t> {
             return Ok(());
         };
         frame.size += built.size;
+        frame.bytes += built.bytes;
         frame.height = frame.height.max(built.height + 1);
         frame.last_end = frame.last_end.max(built.node.span.end as usize);
         match &mut frame.body {
@@ -251,6 +328,7 @@ impl<'t> Builder<'t> {
                     let key = Key {
                         name: key_name(&built.node, self.text),
                         span: built.node.span,
+                        literal: built.node.written.literal,
                     };
                     if !seen.insert(key.name.clone()) {
                         return Err(TreeError {
@@ -264,6 +342,44 @@ impl<'t> Builder<'t> {
         }
         Ok(())
     }
+}
+
+/// The text of a string scalar without its quotes (after any tag or anchor), and its quoting;
+/// `None` for block scalars.
+fn literal(text: &str, span: Span, style: ScalarStyle) -> Option<Literal> {
+    let source = text.get(span.range())?;
+    let (start, end, quoting) = match style {
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            let (quote, quoting) = if style == ScalarStyle::SingleQuoted {
+                ('\'', Quoting::YamlSingle)
+            } else {
+                ('"', Quoting::YamlDouble)
+            };
+            let open = source.find(quote)?;
+            let close = source.len().checked_sub(1)?;
+            (open < close && source.ends_with(quote)).then_some((open + 1, close, quoting))?
+        }
+        ScalarStyle::Plain => {
+            // A tag (`!!str`) or an anchor (`&a`) may come before the scalar.
+            let mut start = 0;
+            while source[start..].starts_with(['!', '&']) {
+                let token = source[start..].find([' ', '\t', '\n', '\r'])?;
+                let rest = &source[start + token..];
+                start += token + (rest.len() - rest.trim_start().len());
+            }
+            let end = source.trim_end().len();
+            (start < end).then_some((start, end, Quoting::YamlPlain))?
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    Some(Literal {
+        span: Span::new(
+            span.file,
+            span.start as usize + start,
+            span.start as usize + end,
+        ),
+        quoting,
+    })
 }
 
 /// The length of `source` up to the closing quote of its first `quote`d scalar (after any tag).
@@ -623,6 +739,14 @@ Resources:
                 kind: NodeKind::String("x".into()),
                 span: Span::new(F, 11, 12),
                 tag: None,
+                // The item's text, and its whole line with the dash.
+                written: Written {
+                    literal: Some(Literal {
+                        span: Span::new(F, 11, 12),
+                        quoting: Quoting::YamlPlain,
+                    }),
+                    item: Some(Span::new(F, 9, 13)),
+                },
             }])
         );
         assert_eq!(docs[2].kind, NodeKind::Null);
@@ -657,6 +781,42 @@ Resources:
         assert!(e.message.contains("aliases expand"), "{e:?}");
         let recursive = err("a: &a [1, *a]\n");
         assert!(recursive.message.contains("alias"), "{recursive:?}");
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded_in_bytes() {
+        // Few nodes, many bytes: each alias copies a 64 KiB scalar.
+        let big = "x".repeat(1 << 16);
+        let text = format!("a: &a {big}\nb: [{}]\n", vec!["*a"; 400].join(", "));
+        let e = err(&text);
+        assert!(
+            e.message.starts_with("aliases expand to more than"),
+            "{e:?}"
+        );
+        assert!(e.message.ends_with(" bytes"), "{e:?}");
+        // The first alias past the file's size and 16 MiB.
+        let fits = (MAX_ALIAS_BYTES + text.len()) / big.len();
+        let at = text.match_indices("*a").nth(fits).unwrap().0;
+        assert_eq!(e.span.start as usize, at);
+        // A few copies are fine.
+        let text = format!("a: &a {big}\nb: [{}]\n", vec!["*a"; 100].join(", "));
+        assert!(parse_yaml(F, &text).is_ok());
+    }
+
+    #[test]
+    fn nested_anchors_are_bounded_in_bytes() {
+        // Each anchor copies the anchors inside it: 200 levels of a 128 KiB scalar would copy
+        // 25 MiB; 40 levels of it, 5 MiB.
+        let nested = |levels: usize| {
+            let open: String = (0..levels).map(|i| format!("&a{i} [")).collect();
+            format!("n: {open}{}{}\n", "y".repeat(1 << 17), "]".repeat(levels))
+        };
+        let e = err(&nested(200));
+        assert!(
+            e.message.starts_with("nested anchors copy more than"),
+            "{e:?}"
+        );
+        assert!(parse_yaml(F, &nested(40)).is_ok());
     }
 
     #[test]

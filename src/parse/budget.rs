@@ -1,0 +1,284 @@
+//! The evaluation budget of one unit (a CloudFormation template; a Terraform root module with the
+//! modules it calls): how deeply evaluation may nest, how many steps it may take, and how big
+//! one value may grow. Every evaluator asks it before going on; past a limit the value being
+//! evaluated is unknown, never an error (the limits are in [`crate::limits`]).
+
+use crate::ir::{Part, Text};
+use crate::limits::{
+    EVAL_STEPS_PER_SOURCE_BYTE, MAX_EVAL_DEPTH, MAX_EVAL_STEPS, MAX_VALUE_BYTES, MAX_VALUE_DEPTH,
+    MAX_VALUE_ITEMS, MAX_VALUE_STEPS, TEXT_BYTES_PER_STEP,
+};
+use std::cell::Cell;
+
+/// What one unit's evaluation may still do.
+#[derive(Debug)]
+pub struct Budget {
+    depth: Cell<usize>,
+    /// Steps left for the unit.
+    steps: Cell<usize>,
+    /// Steps left for the value being evaluated (the outermost evaluation under way).
+    value_steps: Cell<usize>,
+    /// The steps each value gets.
+    per_value: usize,
+    /// Whether the value being evaluated was refused a step.
+    ran_out: Cell<bool>,
+}
+
+impl Budget {
+    /// The budget of a unit whose source is `source_bytes` long.
+    pub fn new(source_bytes: usize) -> Budget {
+        let budget = Budget::with_steps(MAX_EVAL_STEPS, MAX_VALUE_STEPS);
+        budget.grant(source_bytes);
+        budget
+    }
+
+    /// A budget of `steps` for the unit and `per_value` for each value.
+    pub fn with_steps(steps: usize, per_value: usize) -> Budget {
+        Budget {
+            depth: Cell::new(0),
+            steps: Cell::new(steps),
+            value_steps: Cell::new(per_value),
+            per_value,
+            ran_out: Cell::new(false),
+        }
+    }
+
+    /// Adds the steps for `source_bytes` more of source.
+    pub fn grant(&self, source_bytes: usize) {
+        let more = source_bytes.saturating_mul(EVAL_STEPS_PER_SOURCE_BYTE);
+        self.steps.set(self.steps.get().saturating_add(more));
+    }
+
+    /// Runs `f` one level deeper and one step further; `None` when evaluation is already nested
+    /// [`MAX_EVAL_DEPTH`] deep or the steps are spent. An evaluation that is not nested in
+    /// another evaluates a new value, with steps of its own ([`MAX_VALUE_STEPS`]) taken from
+    /// those of the unit.
+    pub fn nest<T>(&self, f: impl FnOnce() -> T) -> Option<T> {
+        let depth = self.depth.get();
+        if depth == 0 {
+            self.value_steps.set(self.per_value);
+            self.ran_out.set(false);
+        }
+        if depth >= MAX_EVAL_DEPTH || !self.spend(1) {
+            return None;
+        }
+        self.depth.set(depth + 1);
+        let value = f();
+        self.depth.set(depth);
+        Some(value)
+    }
+
+    /// Spends `steps` of the value being evaluated and of the unit; false, and nothing is left
+    /// of the one that had fewer, when either had fewer.
+    pub fn spend(&self, steps: usize) -> bool {
+        let value = self.value_steps.get().checked_sub(steps);
+        let unit = self.steps.get().checked_sub(steps);
+        match (value, unit) {
+            (Some(value), Some(unit)) => {
+                self.value_steps.set(value);
+                self.steps.set(unit);
+                true
+            }
+            _ => {
+                self.value_steps.set(value.unwrap_or(0));
+                self.steps
+                    .set(if unit.is_some() { self.steps.get() } else { 0 });
+                self.ran_out.set(true);
+                false
+            }
+        }
+    }
+
+    /// Whether the value being evaluated was refused a step: what was computed for it is
+    /// partial, and not to be kept.
+    pub fn ran_out(&self) -> bool {
+        self.ran_out.get()
+    }
+
+    /// Whether a value of `size` may be built, spending the steps that building it takes.
+    pub fn build(&self, size: Size) -> bool {
+        size.fits() && self.spend(size.steps())
+    }
+}
+
+/// How big a value is: its items at every level, the bytes of its text and its nesting depth.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Size {
+    pub items: usize,
+    pub bytes: usize,
+    pub depth: usize,
+}
+
+impl Size {
+    /// A scalar.
+    pub const SCALAR: Size = Size {
+        items: 1,
+        bytes: 0,
+        depth: 0,
+    };
+
+    /// A string of `bytes` bytes.
+    pub fn text(bytes: usize) -> Size {
+        Size {
+            bytes,
+            ..Size::SCALAR
+        }
+    }
+
+    /// A string, partly known or not.
+    pub fn of_text(text: &Text) -> Size {
+        Size::text(text.parts().iter().map(part_bytes).sum())
+    }
+
+    /// An empty list or map.
+    pub const EMPTY: Size = Size {
+        items: 1,
+        bytes: 0,
+        depth: 1,
+    };
+
+    /// A list or map holding values of these sizes.
+    pub fn collection(items: impl IntoIterator<Item = Size>) -> Size {
+        items.into_iter().fold(Size::EMPTY, Size::holding)
+    }
+
+    /// This list or map with one more value, of size `item`, in it.
+    pub fn holding(self, item: Size) -> Size {
+        Size {
+            items: self.items.saturating_add(item.items),
+            bytes: self.bytes.saturating_add(item.bytes),
+            depth: self.depth.max(item.depth.saturating_add(1)),
+        }
+    }
+
+    /// Whether a value of this size may exist ([`MAX_VALUE_ITEMS`], [`MAX_VALUE_BYTES`],
+    /// [`MAX_VALUE_DEPTH`]).
+    pub fn fits(self) -> bool {
+        self.items <= MAX_VALUE_ITEMS
+            && self.bytes <= MAX_VALUE_BYTES
+            && self.depth <= MAX_VALUE_DEPTH
+    }
+
+    /// The steps that building or copying a value of this size takes.
+    pub fn steps(self) -> usize {
+        self.items.saturating_add(self.bytes / TEXT_BYTES_PER_STEP)
+    }
+}
+
+/// A string being built from parts, which stops growing past the size of one value.
+#[derive(Debug, Default)]
+pub struct TextBuilder {
+    parts: Vec<Part>,
+    bytes: usize,
+}
+
+impl TextBuilder {
+    /// Appends a part, unless the string is already too big.
+    pub fn push(&mut self, part: Part) {
+        if !self.too_big() {
+            self.bytes = self.bytes.saturating_add(part_bytes(&part));
+            self.parts.push(part);
+        }
+    }
+
+    /// Appends the parts of a text.
+    pub fn push_text(&mut self, text: &Text) {
+        for part in text.parts() {
+            self.push(part.clone());
+        }
+    }
+
+    /// Whether the string has grown past the size of one value.
+    pub fn too_big(&self) -> bool {
+        !Size::text(self.bytes).fits()
+    }
+
+    /// The string, however big.
+    pub fn into_text(self) -> Text {
+        Text::from_parts(self.parts)
+    }
+
+    /// The string, when it is not too big and `budget` has the steps to build it.
+    pub fn finish(self, budget: &Budget) -> Option<Text> {
+        (!self.too_big() && budget.spend(Size::text(self.bytes).steps()))
+            .then(|| Text::from_parts(self.parts))
+    }
+}
+
+/// The bytes one part of a string counts for: its text, and one for the part itself (so that
+/// strings of many unknown parts count too).
+pub fn part_bytes(part: &Part) -> usize {
+    1 + match part {
+        Part::Lit(s) => s.len(),
+        Part::Named { name, .. } => name.len(),
+        Part::Hole => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_stops_at_the_depth_limit_and_recovers() {
+        let budget = Budget::new(0);
+        fn down(b: &Budget) -> usize {
+            b.nest(|| 1 + down(b)).unwrap_or(0)
+        }
+        assert_eq!(down(&budget), MAX_EVAL_DEPTH);
+        // Depth is given back on the way up.
+        assert_eq!(budget.nest(|| 7), Some(7));
+    }
+
+    #[test]
+    fn steps_run_out_for_a_value_then_for_the_unit() {
+        let budget = Budget::with_steps(25, 10);
+        fn work(b: &Budget, n: usize) -> Option<()> {
+            b.nest(|| (0..n).try_for_each(|_| b.nest(|| ())))?
+        }
+        // 1 + 9 steps fit in a value; 1 + 10 do not.
+        assert_eq!(work(&budget, 9), Some(()));
+        assert!(!budget.ran_out());
+        assert_eq!(budget.steps.get(), 15);
+        assert_eq!(work(&budget, 10), None);
+        assert!(budget.ran_out());
+        assert_eq!(budget.steps.get(), 5);
+        // The next value has steps of its own, until the unit has none.
+        assert_eq!(work(&budget, 3), Some(()));
+        assert!(!budget.ran_out());
+        assert_eq!(work(&budget, 3), None);
+        assert!(budget.ran_out());
+        assert_eq!(budget.steps.get(), 0);
+        assert_eq!(budget.nest(|| ()), None);
+        assert!(!budget.spend(1));
+        let unit = Budget::new(10);
+        assert_eq!(
+            unit.steps.get(),
+            MAX_EVAL_STEPS + 10 * EVAL_STEPS_PER_SOURCE_BYTE
+        );
+    }
+
+    #[test]
+    fn sizes_add_up_and_are_capped() {
+        let list = Size::collection([Size::text(3), Size::SCALAR]);
+        assert_eq!(
+            list,
+            Size {
+                items: 3,
+                bytes: 3,
+                depth: 1
+            }
+        );
+        assert_eq!(Size::collection([list]).depth, 2);
+        assert!(list.fits());
+        assert!(!Size::text(MAX_VALUE_BYTES + 1).fits());
+        let deep = (0..=MAX_VALUE_DEPTH).fold(Size::SCALAR, |s, _| Size::collection([s]));
+        assert!(!deep.fits());
+        let huge = Size {
+            items: usize::MAX,
+            ..Size::SCALAR
+        };
+        assert!(!Size::collection([huge, huge]).fits());
+        assert!(!Budget::new(0).build(huge));
+    }
+}

@@ -1,0 +1,24 @@
+//! The threads that lint: one pool, built once, whose threads have a known stack
+//! ([`LINT_STACK_BYTES`]), so that the evaluation limits stay well inside it whoever calls the
+//! engine (the command line's main thread, the language server's thread, a test's thread).
+
+use crate::limits::LINT_STACK_BYTES;
+use rayon::{ThreadPool, ThreadPoolBuilder};
+use std::sync::OnceLock;
+
+/// Runs `op` on a thread of the pool, where its parallel iterators run too. Should the pool
+/// fail to start (no threads to be had), `op` runs on the calling thread.
+pub fn run<R: Send>(op: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        ThreadPoolBuilder::new()
+            .stack_size(LINT_STACK_BYTES)
+            .thread_name(|i| format!("ekslint-lint-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(op),
+        None => op(),
+    }
+}

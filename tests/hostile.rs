@@ -1,0 +1,293 @@
+//! Hostile inputs, each a few bytes to a few MB built here: cycles, long chains, values that
+//! double, alias bombs. Each run ends with the file's other findings (the runaway values
+//! unknown) or an EKS000 saying which limit was hit, and the other files of the run are still
+//! linted. They run on the engine's lint threads, in a debug build: the depth limits hold on
+//! their stack. (How fast they end is measured by `cargo bench --bench hostile`.)
+
+use ekslint::engine::{Input, LintOptions, lint};
+use std::path::PathBuf;
+
+/// A template with an entry whose principal is `principal` and whose type is invalid (EKS105).
+fn template(sections: &str, principal: &str) -> String {
+    format!(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\n{sections}Resources:\n  Entry:\n    Type: AWS::EKS::AccessEntry\n    Properties:\n      ClusterName: c\n      PrincipalArn: {principal}\n      Type: BAD\n"
+    )
+}
+
+/// A Terraform entry whose principal is `principal` and whose type is invalid (EKS105).
+fn entry(name: &str, principal: &str) -> String {
+    format!(
+        "resource \"aws_eks_access_entry\" \"{name}\" {{\n  cluster_name  = \"c\"\n  principal_arn = {principal}\n  type          = \"BAD\"\n}}\n"
+    )
+}
+
+/// Another file of the run, with one finding (EKS101, a group's ARN).
+const OTHER: (&str, &str) = (
+    "other.yaml",
+    "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  E:\n    Type: AWS::EKS::AccessEntry\n    Properties:\n      ClusterName: other\n      PrincipalArn: arn:aws:iam::111122223333:group/g\n",
+);
+
+/// The finding in [`OTHER`]: at the principal's value.
+const OTHER_FINDING: &str = "EKS101 other.yaml:7:21";
+
+/// Lints the files (and [`OTHER`]) together; findings as `RULE file:line:column`, with the
+/// message for EKS000.
+fn lint_files(files: &[(&str, String)]) -> Vec<String> {
+    let inputs = files
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.clone()))
+        .chain([(OTHER.0.to_string(), OTHER.1.to_string())])
+        .map(|(display, text)| Input {
+            display,
+            dir: PathBuf::from("/nonexistent-ekslint-hostile"),
+            bytes: text.into_bytes(),
+            explicit: false,
+            context: false,
+            unreadable: None,
+        })
+        .collect();
+    let report = lint(inputs, &LintOptions::default());
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let f = report.sources.get(d.span.file);
+            let p = f.position(d.span.start as usize);
+            let message = match d.rule {
+                "EKS000" => format!(" {}", d.message),
+                _ => String::new(),
+            };
+            format!("{} {}:{}:{}{message}", d.rule, f.path, p.line, p.column)
+        })
+        .collect()
+}
+
+/// `name:line:column` of the first `needle` in `text` (columns count characters from 1).
+fn at(name: &str, text: &str, needle: &str) -> String {
+    let offset = text.find(needle).expect("needle in text");
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..offset].matches('\n').count() + 1;
+    let column = text[line_start..offset].chars().count() + 1;
+    format!("{name}:{line}:{column}")
+}
+
+#[test]
+fn cloudformation_cycles_are_unknown() {
+    let files = [
+        (
+            "ref.yaml",
+            template(
+                "Parameters: {A: {Type: String, Default: !Ref A}}\n",
+                "!Ref A",
+            ),
+        ),
+        (
+            "sub.yaml",
+            template(
+                "Parameters: {A: {Type: String, Default: !Sub '${A}'}}\n",
+                "!Ref A",
+            ),
+        ),
+        (
+            "mutual.yaml",
+            template(
+                "Parameters:\n  A: {Type: String, Default: !Ref B}\n  B: {Type: String, Default: !Sub '${A}'}\n",
+                "!Ref A",
+            ),
+        ),
+        (
+            "map.yaml",
+            template(
+                "Mappings: {M: {a: {b: !FindInMap [M, a, b]}}}\n",
+                "!FindInMap [M, a, b]",
+            ),
+        ),
+        (
+            "ref.json",
+            r#"{"AWSTemplateFormatVersion": "2010-09-09",
+ "Parameters": {"A": {"Type": "String", "Default": {"Ref": "A"}}},
+ "Resources": {"E": {"Type": "AWS::EKS::AccessEntry", "Properties": {
+   "ClusterName": "c", "PrincipalArn": {"Ref": "A"}, "Type": "BAD"}}}}
+"#
+            .to_string(),
+        ),
+    ];
+    // The principals are unknown (no EKS101); the invalid types are still found.
+    let mut expected: Vec<String> = files
+        .iter()
+        .map(|(name, text)| {
+            let needle = if name.ends_with(".json") {
+                "\"BAD\""
+            } else {
+                "BAD"
+            };
+            format!("EKS105 {}", at(name, text, needle))
+        })
+        .collect();
+    expected.push(OTHER_FINDING.into());
+    expected.sort();
+    let mut found = lint_files(&files);
+    found.sort();
+    assert_eq!(found, expected);
+}
+
+/// Parameters `P0` to `P{n}`, each the next one's value, the last `arn:...:group/g`.
+fn parameter_chain(n: usize) -> String {
+    let mut out = String::from("Parameters:\n");
+    for i in 0..n {
+        out.push_str(&format!(
+            "  P{i}: {{Type: String, Default: !Ref P{}}}\n",
+            i + 1
+        ));
+    }
+    out.push_str(&format!(
+        "  P{n}: {{Type: String, Default: 'arn:aws:iam::111122223333:group/g'}}\n"
+    ));
+    out
+}
+
+#[test]
+fn cloudformation_parameter_chains() {
+    let short = template(&parameter_chain(50), "!Ref P0");
+    let long = template(&parameter_chain(4000), "!Ref P0");
+    let found = lint_files(&[("short.yaml", short.clone()), ("long.yaml", long.clone())]);
+    // 50 links are followed: the group's ARN is found where it is used. 4,000 are past the
+    // depth limit: unknown.
+    assert_eq!(
+        found,
+        [
+            format!("EKS105 {}", at("long.yaml", &long, "BAD")),
+            OTHER_FINDING.to_string(),
+            format!("EKS101 {}", at("short.yaml", &short, "!Ref P0")),
+            format!("EKS105 {}", at("short.yaml", &short, "BAD")),
+        ]
+    );
+}
+
+#[test]
+fn cloudformation_doubling_joins() {
+    // Each parameter joins the next one twice: 2^40 bytes (and, unshared, 2^40 evaluations).
+    let mut sections = String::from("Parameters:\n");
+    for i in 0..40 {
+        let next = format!("!Ref P{}", i + 1);
+        sections.push_str(&format!(
+            "  P{i}: {{Type: String, Default: !Join ['', [{next}, {next}]]}}\n"
+        ));
+    }
+    sections.push_str("  P40: {Type: String, Default: x}\n");
+    let text = template(
+        &sections,
+        "!Join ['', ['arn:aws:iam::111122223333:group/', !Ref P0]]",
+    );
+    let found = lint_files(&[("t.yaml", text.clone())]);
+    assert_eq!(
+        found,
+        [
+            OTHER_FINDING.to_string(),
+            format!("EKS105 {}", at("t.yaml", &text, "BAD")),
+        ]
+    );
+}
+
+#[test]
+fn cloudformation_resources_are_found_by_logical_id() {
+    // Every entry names the cluster, declared last, by `Ref`; the cluster's mode is CONFIG_MAP,
+    // so each entry is an EKS302.
+    let n = 2000;
+    let mut text = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  E{i}: {{Type: AWS::EKS::AccessEntry, Properties: {{ClusterName: !Ref C, PrincipalArn: 'arn:aws:iam::111122223333:role/r{i}'}}}}\n"
+        ));
+    }
+    text.push_str("  C:\n    Type: AWS::EKS::Cluster\n    Properties:\n      Name: c\n      AccessConfig: {AuthenticationMode: CONFIG_MAP}\n");
+    let found = lint_files(&[("t.yaml", text)]);
+    let linked = found
+        .iter()
+        .filter(|f| f.starts_with("EKS302 t.yaml:"))
+        .count();
+    assert_eq!(linked, n, "{:?}", &found[..found.len().min(5)]);
+}
+
+#[test]
+fn yaml_alias_bombs_in_bytes_are_parse_errors() {
+    let big = "x".repeat(1 << 16);
+    let aliases = vec!["*b"; 400].join(", ");
+    let bomb = template(
+        &format!("Metadata:\n  big: &b {big}\n  many: [{aliases}]\n"),
+        "x",
+    );
+    let nested: String = (0..200).map(|i| format!("&a{i} [")).collect();
+    let nested = template(
+        &format!(
+            "Metadata:\n  n: {nested}{}{}\n",
+            "y".repeat(1 << 17),
+            "]".repeat(200)
+        ),
+        "x",
+    );
+    let found = lint_files(&[("bomb.yaml", bomb), ("nested.yaml", nested)]);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].starts_with("EKS000 bomb.yaml:4:"), "{found:?}");
+    assert!(
+        found[0].contains("aliases expand to more than"),
+        "{found:?}"
+    );
+    assert!(found[1].starts_with("EKS000 nested.yaml:3:"), "{found:?}");
+    assert!(
+        found[1].contains("nested anchors copy more than"),
+        "{found:?}"
+    );
+    assert_eq!(found[2], OTHER_FINDING);
+}
+
+#[test]
+fn terraform_runaway_values_are_unknown() {
+    // Known, each principal would be an invalid role name (EKS101): too long, or with a `!`.
+    let k = r#"join("", [for i in range(1000) : "a"])"#;
+    let doubling: String = (0..40)
+        .map(|i| format!("  d{} = \"${{local.d{i}}}${{local.d{i}}}\"\n", i + 1))
+        .collect();
+    let main = format!(
+        "locals {{\n  d0 = \"x\"\n{doubling}  r = replace(replace(replace({k}, \"a\", {k}), \"a\", {k}), \"a\", {k})\n}}\n{}{}{}",
+        entry(
+            "range",
+            r#""arn:aws:iam::111122223333:role/${range(1e16, 1e16 + 2)[1]}!""#
+        ),
+        entry("replace", r#""arn:aws:iam::111122223333:role/${local.r}""#),
+        entry("double", r#""arn:aws:iam::111122223333:role/${local.d40}""#),
+    );
+    let found = lint_files(&[("main.tf", main.clone())]);
+    // No principal is known; each entry's type is still read.
+    let expected: Vec<String> = main
+        .match_indices("\"BAD\"")
+        .map(|(i, _)| format!("EKS105 main.tf:{}:19", main[..i].matches('\n').count() + 1))
+        .chain([OTHER_FINDING.to_string()])
+        .collect();
+    assert_eq!(expected.len(), 4);
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn deep_chains_stay_within_the_stack() {
+    // Without the depth limit, either chain overflows the lint threads' stack in a debug build.
+    let n = 20_000;
+    let mut locals = String::from("locals {\n");
+    for i in 0..n {
+        locals.push_str(&format!("  a{i} = local.a{}\n", i + 1));
+    }
+    locals.push_str(&format!(
+        "  a{n} = \"arn:aws:iam::111122223333:group/g\"\n}}\n"
+    ));
+    let main = locals + &entry("e", "local.a0");
+    let cfn = template(&parameter_chain(n), "!Ref P0");
+    let found = lint_files(&[("main.tf", main.clone()), ("t.yaml", cfn.clone())]);
+    assert_eq!(
+        found,
+        [
+            format!("EKS105 {}", at("main.tf", &main, "\"BAD\"")),
+            OTHER_FINDING.to_string(),
+            format!("EKS105 {}", at("t.yaml", &cfn, "BAD")),
+        ]
+    );
+}

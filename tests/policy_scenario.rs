@@ -410,3 +410,161 @@ fn the_pre_commit_hook_blocks_the_policy_finding_until_it_is_ignored() {
     assert!(!text.contains("ORG001"), "{text}");
     assert!(!text.contains("EKS003"), "{text}");
 }
+
+/// The diagnostics of the next publishDiagnostics for `uri`.
+fn published_for(rx: &Receiver<Value>, uri: &str) -> Vec<Value> {
+    loop {
+        let params = next(rx, "textDocument/publishDiagnostics");
+        if params["uri"] == uri {
+            return params["diagnostics"].as_array().cloned().unwrap_or_default();
+        }
+    }
+}
+
+/// The ORG001 findings of a JSON report, as `file:line:column`.
+fn org001(report: &Output) -> Vec<String> {
+    let json: Value = serde_json::from_slice(&report.stdout).expect("JSON");
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "ORG001")
+        .map(|d| {
+            format!(
+                "{}:{}:{}",
+                d["file"].as_str().unwrap_or("?"),
+                d["span"]["start"]["line"],
+                d["span"]["start"]["column"]
+            )
+        })
+        .collect()
+}
+
+/// The shop team's directory has its own `.ekslint.toml` naming `policies` (relative to it); the
+/// root's configuration names none. The same file in a sibling directory gets no ORG001.
+fn nested_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    for sub in ["shop/policies", "other"] {
+        std::fs::create_dir_all(root.join(sub)).expect("mkdir");
+    }
+    std::fs::write(root.join(".ekslint.toml"), "fail-on = \"warning\"\n").expect("write");
+    std::fs::write(root.join("shop/.ekslint.toml"), CONFIG).expect("write");
+    std::fs::write(root.join("shop/policies/admin.rego"), POLICY).expect("write");
+    std::fs::write(root.join("shop/main.tf"), MAIN).expect("write");
+    std::fs::write(root.join("other/main.tf"), MAIN).expect("write");
+    dir
+}
+
+#[test]
+fn policies_follow_the_nearest_configuration_on_the_command_line_and_in_the_editor() {
+    let dir = nested_project();
+    let root = dir.path();
+    // From the root, from the team's directory, and with the custom rule selected.
+    let all = ekslint(root, &["--format", "json", "."]);
+    assert_eq!(all.status.code(), Some(1), "{all:?}");
+    assert_eq!(org001(&all), ["shop/main.tf:9:19"]);
+    let inside = ekslint(&root.join("shop"), &["--format", "json", "main.tf"]);
+    assert_eq!(org001(&inside), ["main.tf:9:19"]);
+    let selected = ekslint(root, &["--format", "json", "--select", "ORG001", "."]);
+    assert_eq!(selected.status.code(), Some(1), "{selected:?}");
+    assert_eq!(org001(&selected), ["shop/main.tf:9:19"]);
+    // Only the other directory: its configuration has no such rule.
+    let other = ekslint(root, &["--select", "ORG001", "other"]);
+    assert_eq!(other.status.code(), Some(2), "{other:?}");
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("unknown rule \"ORG001\""),
+        "{other:?}"
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ekslint"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start ekslint lsp");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let rx = messages(child.stdout.take().expect("stdout"));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "capabilities": {}}}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    for (sub, expected) in [("shop", true), ("other", false)] {
+        let path = root.join(sub).join("main.tf");
+        let uri = format!("file://{}", path.to_str().expect("UTF-8 path"));
+        send(
+            &mut stdin,
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": MAIN}}}),
+        );
+        let diags = published_for(&rx, &uri);
+        let lines: Vec<Value> = diags
+            .iter()
+            .filter(|d| d["code"] == "ORG001")
+            .map(|d| d["range"]["start"].clone())
+            .collect();
+        let want = if expected {
+            vec![json!({"line": 8, "character": 18})]
+        } else {
+            vec![]
+        };
+        assert_eq!(lines, want, "{sub}: {diags:#?}");
+    }
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    );
+    drop(stdin);
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+}
+
+#[test]
+fn the_pre_commit_hook_uses_the_nearest_configurations_policies() {
+    if !pre_commit_installed() {
+        eprintln!(
+            "SKIPPED: pre-commit is not importable by python3; `python3 -m pip install pre-commit` (done by .ci/run) to run this test"
+        );
+        return;
+    }
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .expect("manifest");
+    let files = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .expect("the hook's files pattern");
+    let dir = nested_project();
+    let root = dir.path();
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: ekslint\n        name: ekslint\n        language: system\n        entry: '{}'\n        args: [--format, github]\n        files: {files}\n",
+        env!("CARGO_BIN_EXE_ekslint")
+    );
+    std::fs::write(root.join(".pre-commit-config.yaml"), config).expect("write");
+    std::fs::write(root.join(".gitignore"), ".cache-pre-commit/\n").expect("write");
+    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"]] {
+        let out = isolated(root, "git", args);
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+    let out = isolated(
+        root,
+        "python3",
+        &["-m", "pre_commit", "run", "--color", "never"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let org: Vec<&str> = text.lines().filter(|l| l.contains("ORG001")).collect();
+    assert_eq!(org.len(), 1, "{text}");
+    assert!(
+        org[0].starts_with("::error file=shop/main.tf,line=9,col=19,"),
+        "{text}"
+    );
+}

@@ -568,3 +568,115 @@ fn a_policy_outside_the_project_is_not_read() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// A cluster with an EKS capability and an aws-auth ConfigMap: `mapUsers` on line 20, whose
+/// `userarn` value starts at column 18; `mapAccounts` on line 24, its item at column 31; the
+/// capability's role on line 10 at column 21.
+const CONFIG_MAP: &str = r#"resource "aws_eks_cluster" "main" {
+  name     = "shop"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+}
+
+resource "aws_eks_capability" "argocd" {
+  cluster_name    = aws_eks_cluster.main.name
+  capability_name = "argocd"
+  type            = "ARGOCD"
+  role_arn        = "arn:aws:iam::111122223333:role/argocd"
+}
+
+resource "kubernetes_config_map_v1" "aws_auth" {
+  metadata {
+    name      = "aws-auth"
+    namespace = "kube-system"
+  }
+  data = {
+    mapUsers = yamlencode([{
+      userarn  = "arn:aws:iam::444455556666:user/alice"
+      username = "alice"
+      groups   = ["system:masters"]
+    }])
+    mapAccounts = yamlencode(["777788889999"])
+  }
+}
+"#;
+
+#[test]
+fn the_model_has_units_config_map_mappings_and_capabilities() {
+    let dir = project(&[("main.tf", CONFIG_MAP)]);
+    let out = ekslint(dir.path()).arg("model").output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let model: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let locations = model["locations"].as_array().expect("locations");
+    let at = |field: &Value| -> (u64, u64) {
+        let l = &locations[field["at"].as_u64().expect("at") as usize];
+        (
+            l["line"].as_u64().unwrap_or(0),
+            l["column"].as_u64().unwrap_or(0),
+        )
+    };
+    // One Terraform root module: one unit, that every object names.
+    assert_eq!(model["units"], serde_json::json!([{"kind": "terraform"}]));
+    assert_eq!(model["clusters"][0]["unit"], 0);
+
+    let mappings = model["mappings"].as_array().expect("mappings");
+    assert_eq!(mappings.len(), 2, "{mappings:#?}");
+    let user = mappings
+        .iter()
+        .find(|m| m["kind"] == "user")
+        .expect("the mapUsers item");
+    assert_eq!(user["unit"], 0);
+    // A ConfigMap names no cluster: it belongs to the only cluster of its unit.
+    assert_eq!(user["cluster"], serde_json::json!({"index": 0}));
+    assert_eq!(user["arn"]["value"], "arn:aws:iam::444455556666:user/alice");
+    assert_eq!(at(&user["arn"]), (20, 18));
+    assert_eq!(user["username"]["value"], "alice");
+    assert_eq!(user["groups"]["value"][0]["value"], "system:masters");
+    let account = mappings
+        .iter()
+        .find(|m| m["kind"] == "account")
+        .expect("the mapAccounts item");
+    assert_eq!(account["account"]["value"], "777788889999");
+    assert_eq!(at(&account["account"]), (24, 31));
+
+    let capability = &model["capabilities"][0];
+    assert_eq!(capability["unit"], 0);
+    assert_eq!(capability["cluster"]["index"], 0);
+    assert_eq!(
+        capability["role_arn"]["value"],
+        "arn:aws:iam::111122223333:role/argocd"
+    );
+    assert_eq!(at(&capability["role_arn"]), (10, 21));
+    assert_eq!(at(capability), (6, 1));
+}
+
+#[test]
+fn policies_read_config_map_mappings_and_capabilities() {
+    let policy = r#"package ekslint.policies.config_map
+
+deny contains finding if {
+	some m in input.mappings
+	m.kind == "user"
+	some g in m.groups.value
+	g.value == "system:masters"
+	finding := {"id": "ORG400", "message": "an IAM user in system:masters", "at": m.arn.at}
+}
+
+warn contains finding if {
+	some c in input.capabilities
+	cluster := input.clusters[c.cluster.index]
+	finding := {"id": "ORG401", "message": sprintf("a capability of %s", [cluster.name.value]), "at": c.role_arn.at}
+}
+"#;
+    let dir = project(&[
+        (".ekslint.toml", CONFIG),
+        ("main.tf", CONFIG_MAP),
+        ("policies/config_map.rego", policy),
+    ]);
+    let (json, code) = json_report(ekslint(dir.path()).args(["--format", "json", "."]));
+    assert_eq!(code, Some(1), "{json}");
+    let custom: Vec<String> = findings(&json)
+        .into_iter()
+        .filter(|f| f.starts_with("ORG"))
+        .collect();
+    assert_eq!(custom, ["ORG400 main.tf:20:18", "ORG401 main.tf:10:21"]);
+}

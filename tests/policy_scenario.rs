@@ -416,7 +416,10 @@ fn published_for(rx: &Receiver<Value>, uri: &str) -> Vec<Value> {
     loop {
         let params = next(rx, "textDocument/publishDiagnostics");
         if params["uri"] == uri {
-            return params["diagnostics"].as_array().cloned().unwrap_or_default();
+            return params["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
         }
     }
 }

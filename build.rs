@@ -54,7 +54,7 @@ fn main() {
         };
         writeln!(
             list,
-            "    RuleMeta {{ id: {id:?}, name: {:?}, severity: Severity::{severity}, summary: {:?}, applies: {:?}, security_severity: {security}, fix: {fix}, doc: include_str!({:?}) }},",
+            "    RuleMeta {{ id: {id:?}, name: {:?}, severity: Severity::{severity}, summary: {:?}, applies: {:?}, security_severity: {security}, fix: {fix}, doc: include_str!({:?}), help_uri: None }},",
             need("name"),
             need("summary"),
             need("applies"),

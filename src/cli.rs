@@ -31,14 +31,30 @@ pub struct Cli {
 enum Command {
     /// List every rule: id, name, severity, fix (safe, unsafe or -), summary.
     Rules {
-        /// Print a Markdown table (the one in README.md).
+        /// Print a Markdown table of the built-in rules (the one in README.md).
         #[arg(long)]
         markdown: bool,
+        /// Also read the custom policies in PATH (besides the configuration's).
+        #[arg(long, value_name = "PATH")]
+        policy: Vec<PathBuf>,
     },
     /// Print a rule's full explanation with examples.
     Explain {
-        /// A rule id (EKS101) or name (invalid-principal-arn).
+        /// A rule id (EKS101) or name (invalid-principal-arn), built-in or custom.
         rule: String,
+        /// Also read the custom policies in PATH (besides the configuration's).
+        #[arg(long, value_name = "PATH")]
+        policy: Vec<PathBuf>,
+    },
+    /// Print the normalized model of the files (the input of custom policies) as JSON.
+    Model {
+        #[command(flatten)]
+        args: Box<LintArgs>,
+    },
+    /// Custom Rego policies.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
     },
     /// Run the language server over standard input and output (for editors).
     Lsp,
@@ -48,8 +64,28 @@ enum Command {
     Man,
 }
 
+/// `ekslint policy` subcommands.
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Run the `test_*` rules of the `*_test.rego` files in PATHs (default: the configuration's
+    /// policy paths, else `.`) with the policies beside them, as `opa test` does.
+    Test {
+        /// Rego files or directories.
+        paths: Vec<PathBuf>,
+    },
+}
+
 /// The names of the subcommands, for suggestions when one is mistyped as a path.
-const SUBCOMMANDS: [&str; 6] = ["rules", "explain", "lsp", "completions", "man", "help"];
+const SUBCOMMANDS: [&str; 8] = [
+    "rules",
+    "explain",
+    "model",
+    "policy",
+    "lsp",
+    "completions",
+    "man",
+    "help",
+];
 
 /// When to colour the human output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -133,14 +169,21 @@ struct LintArgs {
     /// Print the fixes as a unified diff instead of writing them (the exit code is the lint's).
     #[arg(long)]
     diff: bool,
+    /// Also evaluate the Rego policies in PATH (a .rego file or a directory of them; repeatable).
+    #[arg(long, value_name = "PATH")]
+    policy: Vec<PathBuf>,
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Rules { markdown }) => list_rules(markdown),
-        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Rules { markdown, policy }) => list_rules(markdown, &policy),
+        Some(Command::Explain { rule, policy }) => explain(&rule, &policy),
+        Some(Command::Model { args }) => run_model(&args),
+        Some(Command::Policy {
+            command: PolicyCommand::Test { paths },
+        }) => policy_test(&paths),
         Some(Command::Lsp) => Ok(crate::lsp::run()),
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
@@ -166,13 +209,34 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn list_rules(markdown: bool) -> Result<ExitCode, String> {
+/// The policies of the working directory's nearest configuration and of `extra`; their
+/// compile problems are printed on standard error (and make the exit code 2).
+fn cwd_policies(extra: &[PathBuf]) -> Result<(crate::policy::Policies, ExitCode), String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let configs = Configs::new(None, Boundary::around(&cwd))?;
+    let overrides = Overrides {
+        policies: extra.to_vec(),
+        ..Overrides::default()
+    };
+    let policies = configs.policies_of(&cwd, &overrides)?;
+    for problem in policies.describe_problems() {
+        eprintln!("ekslint: error: {}", visible(&problem));
+    }
+    let code = match policies.problem_count() {
+        0 => ExitCode::SUCCESS,
+        _ => ExitCode::from(2),
+    };
+    Ok((policies, code))
+}
+
+fn list_rules(markdown: bool, extra: &[PathBuf]) -> Result<ExitCode, String> {
     if markdown {
         print_stdout(&rules::markdown_table())?;
         return Ok(ExitCode::SUCCESS);
     }
+    let (policies, code) = cwd_policies(extra)?;
     let mut out = String::new();
-    for r in rules::RULES {
+    for r in rules::RULES.iter().chain(policies.rules().iter().copied()) {
         out.push_str(&format!(
             "{}  {:<40} {:<8} {:<7} {}\n",
             r.id,
@@ -183,11 +247,12 @@ fn list_rules(markdown: bool) -> Result<ExitCode, String> {
         ));
     }
     print_stdout(&out)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }
 
-fn explain(key: &str) -> Result<ExitCode, String> {
-    let rule = rules::resolve(key)?;
+fn explain(key: &str, extra: &[PathBuf]) -> Result<ExitCode, String> {
+    let (policies, code) = cwd_policies(extra)?;
+    let rule = policies.resolve(key)?;
     print_stdout(&format!(
         "{} {} ({})\n\n{}\n{}\n\n{}",
         rule.id,
@@ -197,7 +262,65 @@ fn explain(key: &str) -> Result<ExitCode, String> {
         rule.fix_line(),
         rule.explanation()
     ))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
+}
+
+/// `ekslint policy test`: exit code 0 when every test passes, 1 when one fails, 2 when a
+/// policy does not compile.
+fn policy_test(paths: &[PathBuf]) -> Result<ExitCode, String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let configs = Configs::new(None, Boundary::around(&cwd))?;
+    let run = crate::policy::test::run(configs.policy_files_of(&cwd, paths)?);
+    print_stdout(&run.render())?;
+    Ok(if !run.problems.is_empty() {
+        ExitCode::from(2)
+    } else if run.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `ekslint model`: the model of the files as JSON; files that cannot be read or parsed are
+/// named on standard error, and make the exit code 2.
+fn run_model(args: &LintArgs) -> Result<ExitCode, String> {
+    check_usage(args)?;
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let configs = Configs::new(args.config.as_deref(), lint_boundary(args, &cwd))?;
+    let boundary = configs.boundary(&cwd)?;
+    let (inputs, unreadable) = read_inputs(args, &configs, &boundary)?;
+    let options = lint_options(args, &configs, &inputs, boundary)?;
+    let parsed = crate::engine::parse(inputs, &options);
+    for why in &unreadable {
+        eprintln!("ekslint: error: {}", visible(why));
+    }
+    for e in &parsed.errors {
+        let (start, _) = parsed.sources.range(e.span);
+        let path = &parsed.sources.get(e.span.file).path;
+        eprintln!(
+            "ekslint: error: {}:{start}: {}",
+            visible(path),
+            visible(&e.message)
+        );
+    }
+    let text = crate::model_json::document(&parsed.model, &parsed.sources).to_json()?;
+    write_output(args, text.as_bytes())?;
+    Ok(if unreadable.is_empty() && parsed.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// The boundary of a run started in `cwd`: the project around it, and the paths named.
+fn lint_boundary(args: &LintArgs, cwd: &Path) -> Boundary {
+    let mut boundary = Boundary::around(cwd);
+    for path in args.paths.iter().chain(&args.var_file) {
+        if path != Path::new("-") {
+            boundary.trust_named(path);
+        }
+    }
+    boundary
 }
 
 fn print_stdout(text: &str) -> Result<(), String> {
@@ -211,13 +334,7 @@ fn print_stdout(text: &str) -> Result<(), String> {
 fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     check_usage(args)?;
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let mut boundary = Boundary::around(&cwd);
-    for path in args.paths.iter().chain(&args.var_file) {
-        if path != Path::new("-") {
-            boundary.trust_named(path);
-        }
-    }
-    let configs = Configs::new(args.config.as_deref(), boundary)?;
+    let configs = Configs::new(args.config.as_deref(), lint_boundary(args, &cwd))?;
     // The read limit is the configuration's of the working directory (or `--config`'s).
     let boundary = configs.boundary(&cwd)?;
     if args.fix || args.unsafe_fixes || args.diff {
@@ -254,6 +371,7 @@ fn lint_options(
         }),
         parameters: cfn_parameters(args)?,
         var_files: args.var_file.clone(),
+        policies: args.policy.clone(),
     };
     Ok(LintOptions {
         settings: configs.settings(&overrides)?,

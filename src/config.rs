@@ -30,11 +30,25 @@ pub struct Config {
     pub terraform: TerraformConfig,
     #[serde(default)]
     pub cloudformation: CloudFormationConfig,
+    #[serde(default)]
+    pub policy: PolicyConfig,
     /// The largest file read, in bytes.
     pub max_file_bytes: Option<u64>,
     /// The directory of the file: relative paths in it are resolved against this.
     #[serde(skip)]
     pub base: PathBuf,
+    /// Rule keys that are not built-in rules but may be custom ones: checked once the
+    /// policies are loaded.
+    #[serde(skip)]
+    pub custom_rule_keys: Vec<CustomRuleKey>,
+}
+
+/// A rule key of the configuration left for the policies to declare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomRuleKey {
+    pub key: String,
+    /// `path:line:column: select` (where it is written, and the setting).
+    pub at: String,
 }
 
 /// Per-rule options.
@@ -61,6 +75,15 @@ pub struct TerraformConfig {
     pub var_files: Vec<PathBuf>,
 }
 
+/// `[policy]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PolicyConfig {
+    /// Rego files or directories of them, relative to the configuration file.
+    #[serde(default)]
+    pub paths: Vec<PathBuf>,
+}
+
 /// `[cloudformation]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -76,24 +99,47 @@ impl Config {
             .read_to_string(path)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut config: Config = toml::from_str(&text).map_err(|e| describe(path, &text, &e))?;
-        config.validate().map_err(|(span, message)| {
+        let custom = config.validate().map_err(|(span, message)| {
             format!("{}:{}: {message}", path.display(), at(&text, span))
         })?;
+        config.custom_rule_keys = custom
+            .into_iter()
+            .map(|(key, span, setting)| CustomRuleKey {
+                key,
+                at: format!("{}:{}: {setting}", path.display(), at(&text, span)),
+            })
+            .collect();
         config.base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(config)
     }
 
-    /// Checks the values serde cannot: rule ids and names, severities, `fail-on`.
-    fn validate(&self) -> Result<(), (std::ops::Range<usize>, String)> {
+    /// Checks the values serde cannot: rule ids and names, severities, `fail-on`. A rule key
+    /// that is not a built-in rule and does not start with `EKS` may be a custom policy's: it is
+    /// returned (key, span, setting) to be checked against the policies.
+    #[allow(clippy::type_complexity)]
+    fn validate(
+        &self,
+    ) -> Result<Vec<(String, std::ops::Range<usize>, &'static str)>, (std::ops::Range<usize>, String)>
+    {
+        let mut custom = Vec::new();
+        let mut check = |key: &Spanned<String>, setting: &'static str| {
+            let name = key.get_ref().trim();
+            match rules::resolve(name) {
+                Ok(_) => Ok(()),
+                Err(_) if !name.to_ascii_uppercase().starts_with("EKS") => {
+                    custom.push((name.to_string(), key.span(), setting));
+                    Ok(())
+                }
+                Err(e) => Err((key.span(), format!("{setting}: {e}"))),
+            }
+        };
         for (key, list) in [("select", &self.select), ("ignore", &self.ignore)] {
             for rule in list {
-                rules::resolve(rule.get_ref().trim())
-                    .map_err(|e| (rule.span(), format!("{key}: {e}")))?;
+                check(rule, key)?;
             }
         }
         for (rule, level) in &self.severity {
-            rules::resolve(rule.get_ref())
-                .map_err(|e| (rule.span(), format!("[severity]: {e}")))?;
+            check(rule, "[severity]")?;
             if Severity::parse(level.get_ref()).is_none() {
                 return Err((
                     level.span(),
@@ -119,7 +165,7 @@ impl Config {
                 ));
             }
         }
-        Ok(())
+        Ok(custom)
     }
 
     /// The rule lists as written.
@@ -192,9 +238,23 @@ trusted-accounts = ["444455556666"]
 var-files = ["prod.tfvars"]
 [cloudformation]
 parameters = { ClusterName = "prod" }
+[policy]
+paths = ["policies"]
 "#;
         let c: Config = toml::from_str(text).unwrap();
         assert_eq!(c.rules.eks405.trusted_accounts, ["444455556666"]);
         assert_eq!(c.cloudformation.parameters["ClusterName"], "prod");
+        assert_eq!(c.policy.paths, [PathBuf::from("policies")]);
+    }
+
+    #[test]
+    fn keys_that_may_be_custom_rules_wait_for_the_policies() {
+        let text = "select = [\"EKS101\", \"ORG001\"]\n[severity]\nbreak-glass = \"note\"\n";
+        let c: Config = toml::from_str(text).unwrap();
+        let custom = c.validate().unwrap();
+        let keys: Vec<&str> = custom.iter().map(|(k, ..)| k.as_str()).collect();
+        assert_eq!(keys, ["ORG001", "break-glass"]);
+        let bad: Config = toml::from_str("ignore = [\"EKS999\"]\n").unwrap();
+        assert!(bad.validate().unwrap_err().1.contains("EKS999"));
     }
 }

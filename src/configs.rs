@@ -9,7 +9,8 @@ use crate::diagnostic::Severity;
 use crate::engine::Settings;
 use crate::parse::StructuredOptions;
 use crate::parse::cloudformation::CfnOptions;
-use crate::rules::{self, RuleMeta, RuleOptions};
+use crate::policy::Policies;
+use crate::rules::{RuleMeta, RuleOptions};
 use crate::scoped::Scoped;
 use crate::trust::Boundary;
 use ignore::overrides::{Override, OverrideBuilder};
@@ -17,6 +18,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// What the command line sets for every file, over each configuration.
 #[derive(Clone, Debug, Default)]
@@ -31,6 +33,8 @@ pub struct Overrides {
     pub parameters: BTreeMap<String, String>,
     /// Terraform variable files, after a configuration's.
     pub var_files: Vec<PathBuf>,
+    /// Custom policy paths (`--policy`), besides a configuration's `[policy] paths`.
+    pub policies: Vec<PathBuf>,
 }
 
 /// One loaded configuration.
@@ -181,19 +185,94 @@ impl Configs {
     }
 
     /// The settings of every file: those of its configuration with the command line's
-    /// overrides, or the overrides alone for files under no configuration.
+    /// overrides, or the overrides alone for files under no configuration. Configurations with
+    /// the same policy paths share one compiled set of policies.
     pub fn settings(&self, overrides: &Overrides) -> Result<Scoped<Settings>, String> {
-        if let Some(explicit) = &self.explicit {
-            return Ok(Scoped::new(settings(Some(&explicit.config), overrides)?));
+        let configs: Vec<Option<Rc<Loaded>>> = match &self.explicit {
+            Some(explicit) => vec![Some(explicit.clone())],
+            None => std::iter::once(None)
+                .chain(self.loaded().into_iter().map(Some))
+                .collect(),
+        };
+        let mut compiled: HashMap<Vec<PathBuf>, Arc<Policies>> = HashMap::new();
+        let mut policies = Vec::new();
+        for loaded in &configs {
+            let paths = self.policy_paths(loaded.as_deref().map(|l| &l.config), overrides);
+            let p = match compiled.get(&paths) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = Arc::new(self.compile(&paths)?);
+                    compiled.insert(paths, p.clone());
+                    p
+                }
+            };
+            policies.push(p);
         }
-        let mut scoped = Scoped::new(settings(None, overrides)?);
-        for loaded in self.loaded() {
-            scoped.insert(
-                loaded.dir.clone(),
-                settings(Some(&loaded.config), overrides)?,
-            );
+        // A rule of the command line may be the policies' of some configurations only.
+        let others = |key: &str| compiled.values().find_map(|p| p.lookup(key));
+        let mut scoped: Option<Scoped<Settings>> = None;
+        for (loaded, policies) in configs.iter().zip(policies) {
+            let config = loaded.as_deref().map(|l| &l.config);
+            let settings = settings(config, overrides, policies, &others)?;
+            match (&mut scoped, loaded) {
+                (Some(scoped), Some(loaded)) => scoped.insert(loaded.dir.clone(), settings),
+                _ => scoped = Some(Scoped::new(settings)),
+            }
         }
-        Ok(scoped)
+        scoped.ok_or_else(|| "no configuration".to_string())
+    }
+
+    /// The policy paths of a configuration (relative to it), then the command line's; the
+    /// command line's are trusted as named paths.
+    fn policy_paths(&self, config: Option<&Config>, overrides: &Overrides) -> Vec<PathBuf> {
+        let mut boundary = self.boundary.borrow_mut();
+        for path in &overrides.policies {
+            boundary.trust_named(path);
+        }
+        config
+            .into_iter()
+            .flat_map(|c| c.policy.paths.iter().map(|p| c.base.join(p)))
+            .chain(overrides.policies.iter().cloned())
+            .collect()
+    }
+
+    /// Reads and compiles the policies under `paths` (none: no policies).
+    fn compile(&self, paths: &[PathBuf]) -> Result<Policies, String> {
+        if paths.is_empty() {
+            return Ok(Policies::default());
+        }
+        let files = crate::policy::read(paths, &self.boundary.borrow(), false)?;
+        Ok(Policies::compile(files))
+    }
+
+    /// The policies of the files of `dir` (its nearest configuration's, and `--policy`'s).
+    pub fn policies_of(&self, dir: &Path, overrides: &Overrides) -> Result<Policies, String> {
+        let loaded = self.of_dir(dir)?;
+        let paths = self.policy_paths(loaded.as_deref().map(|l| &l.config), overrides);
+        self.compile(&paths)
+    }
+
+    /// What `ekslint policy test` runs, test files included: the files under `paths`, else
+    /// under the policy paths of the nearest configuration of `dir`, else under `.`.
+    pub fn policy_files_of(
+        &self,
+        dir: &Path,
+        paths: &[PathBuf],
+    ) -> Result<Vec<crate::policy::PolicyFile>, String> {
+        let paths: Vec<PathBuf> = if paths.is_empty() {
+            let loaded = self.of_dir(dir)?;
+            match self.policy_paths(loaded.as_deref().map(|l| &l.config), &Overrides::default()) {
+                p if p.is_empty() => vec![PathBuf::from(".")],
+                p => p,
+            }
+        } else {
+            let overrides = Overrides {
+                policies: paths.to_vec(),
+                ..Overrides::default()
+            };
+            self.policy_paths(None, &overrides)
+        };
+        crate::policy::read(&paths, &self.boundary.borrow(), true)
     }
 
     /// The Terraform variable files of every root module: its configuration's (relative to
@@ -219,9 +298,20 @@ impl Configs {
 
 /// The settings of a configuration (or none) with the command line's overrides: a non-empty
 /// `select` replaces the configuration's, `ignore` adds to it, `fail-on` and parameters win.
-fn settings(config: Option<&Config>, overrides: &Overrides) -> Result<Settings, String> {
+fn settings(
+    config: Option<&Config>,
+    overrides: &Overrides,
+    policies: Arc<Policies>,
+    others: &dyn Fn(&str) -> Option<&'static RuleMeta>,
+) -> Result<Settings, String> {
     let default = Config::default();
     let config = config.unwrap_or(&default);
+    // Rule keys that are not built-in rules may be the policies' own.
+    for custom in &config.custom_rule_keys {
+        policies
+            .resolve(&custom.key)
+            .map_err(|e| format!("{}: {e}", custom.at))?;
+    }
     let select: Vec<String> = if overrides.select.is_empty() {
         Config::rule_list(&config.select)
     } else {
@@ -234,8 +324,8 @@ fn settings(config: Option<&Config>, overrides: &Overrides) -> Result<Settings, 
     // The configuration's values were checked when it was loaded.
     let mut severity = BTreeMap::new();
     for (key, value) in &config.severity {
-        if let (Some(rule), Some(level)) = (
-            rules::lookup(key.get_ref()),
+        if let (Ok(rule), Some(level)) = (
+            policies.resolve(key.get_ref().trim()),
             Severity::parse(value.get_ref()),
         ) {
             severity.insert(rule.id, level);
@@ -255,20 +345,31 @@ fn settings(config: Option<&Config>, overrides: &Overrides) -> Result<Settings, 
         select: if select.is_empty() {
             None
         } else {
-            Some(rule_list(&select)?)
+            Some(rule_list(&select, &policies, others)?)
         },
-        ignore: rule_list(&ignore)?,
+        ignore: rule_list(&ignore, &policies, others)?,
         severity,
         fail_on,
         structured: StructuredOptions {
             cloudformation: CfnOptions { parameters },
         },
+        policies,
     })
 }
 
-/// Looks up rules by id or name.
-fn rule_list(keys: &[String]) -> Result<Vec<&'static RuleMeta>, String> {
-    keys.iter().map(|k| rules::resolve(k.trim())).collect()
+/// Looks up rules by id or name: built-in, the policies' own, or `others` (the rules of the
+/// other configurations' policies).
+fn rule_list(
+    keys: &[String],
+    policies: &Policies,
+    others: &dyn Fn(&str) -> Option<&'static RuleMeta>,
+) -> Result<Vec<&'static RuleMeta>, String> {
+    keys.iter()
+        .map(|k| {
+            let k = k.trim();
+            policies.resolve(k).or_else(|e| others(k).ok_or(e))
+        })
+        .collect()
 }
 
 /// The real path of a directory (itself when it cannot be resolved).

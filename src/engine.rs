@@ -4,14 +4,16 @@ use crate::diagnostic::{Diagnostic, Severity, quote, shorten};
 use crate::fix::Edit;
 use crate::limits::MAX_MESSAGE_CHARS;
 use crate::parse::{self, ParseError, Skipped};
+use crate::policy::{Evaluation, Policies};
 use crate::report::Report;
 use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
 use crate::scoped::Scoped;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One input: a file from disk or standard input.
 #[derive(Debug)]
@@ -41,6 +43,9 @@ pub struct Settings {
     pub fail_on: Option<Severity>,
     /// Inputs of the YAML and JSON formats (CloudFormation parameters).
     pub structured: parse::StructuredOptions,
+    /// The custom Rego policies of the configuration (shared by configurations naming the same
+    /// paths), evaluated once per run over the whole model.
+    pub policies: Arc<Policies>,
 }
 
 impl Default for Settings {
@@ -52,6 +57,7 @@ impl Default for Settings {
             severity: BTreeMap::new(),
             fail_on: Some(Severity::Warning),
             structured: parse::StructuredOptions::default(),
+            policies: Arc::default(),
         }
     }
 }
@@ -66,6 +72,11 @@ impl Settings {
                 .is_none_or(|s| s.iter().any(|r| r.id == rule))
                 && !self.ignore.iter().any(|r| r.id == rule))
     }
+
+    /// A built-in rule or one of the policies' by id or name.
+    fn lookup(&self, key: &str) -> Option<&'static RuleMeta> {
+        rules::lookup(key).or_else(|| self.policies.lookup(key))
+    }
 }
 
 /// Everything that changes which findings a run reports.
@@ -79,12 +90,17 @@ pub struct LintOptions {
 }
 
 impl LintOptions {
-    /// The rules that run on some file, sorted by id.
+    /// The rules that run on some file, sorted by id: built-in ones and the policies' declared
+    /// ones.
     pub fn rules(&self) -> Vec<&'static RuleMeta> {
-        rules::RULES
-            .iter()
-            .filter(|r| self.settings.values().any(|s| s.enabled(r.id)))
-            .collect()
+        let mut rules: Vec<&'static RuleMeta> = rules::RULES.iter().collect();
+        for s in self.settings.values() {
+            rules.extend(s.policies.rules().iter().copied());
+        }
+        rules.sort_by_key(|r| r.id);
+        rules.dedup_by_key(|r| r.id);
+        rules.retain(|r| self.settings.values().any(|s| s.enabled(r.id)));
+        rules
     }
 }
 
@@ -244,7 +260,36 @@ pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Report {
     crate::threads::run(|| lint_here(inputs, options))
 }
 
-fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
+fn lint_here(inputs: Vec<Input>, options: &LintOptions) -> Report {
+    check(parse_here(inputs, options), options)
+}
+
+/// The inputs read into one model.
+pub struct Parsed<'o> {
+    /// Sorted by display path; file ids follow this order.
+    inputs: Vec<Input>,
+    pub sources: SourceMap,
+    pub model: crate::ir::Model,
+    /// Files that could not be read or parsed.
+    pub errors: Vec<ParseError>,
+    skipped: Vec<(FileId, Skipped)>,
+    /// Whether each input was read as one of the formats.
+    linted: Vec<bool>,
+    /// The files Terraform read besides the inputs whose findings are reported (`.tfvars`).
+    terraform_reported: BTreeSet<FileId>,
+    /// The built-in module models Terraform read.
+    builtin: BTreeSet<FileId>,
+    /// The settings of each file, by file id.
+    settings: Vec<&'o Settings>,
+}
+
+/// Reads and parses the inputs into one model (what `ekslint model` prints), on the lint
+/// threads.
+pub fn parse(inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
+    crate::threads::run(|| parse_here(inputs, options))
+}
+
+fn parse_here(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
     let decoded: Vec<Decoded> = inputs.par_iter_mut().map(decode).collect();
 
@@ -327,21 +372,61 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     parse::manifest::join_directory_units(&mut model, |f| {
         inputs.get(f.0 as usize).map(|i| i.dir.as_path())
     });
+    Parsed {
+        inputs,
+        sources,
+        model,
+        errors,
+        skipped,
+        linted,
+        terraform_reported: terraform.reported,
+        builtin: terraform.builtin,
+        settings,
+    }
+}
+
+/// Runs the rules and the policies over a model and gives the sorted findings.
+fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
+    let Parsed {
+        inputs,
+        mut sources,
+        model,
+        errors,
+        skipped,
+        linted,
+        terraform_reported,
+        builtin,
+        settings,
+    } = parsed;
     // The files whose findings are reported: those given (not read only for context), and,
     // unless only some files were given, the `.tfvars` files Terraform read.
     let partial = inputs.iter().any(|i| i.context);
     let reported = |file: FileId| match inputs.get(file.0 as usize) {
         Some(input) => !input.context,
-        None => !partial && terraform.reported.contains(&file),
+        None => !partial && terraform_reported.contains(&file),
     };
-    let settings_of = |file: FileId| settings[file.0 as usize];
     let rule_options: Vec<&RuleOptions> = settings.iter().map(|s| &s.rule_options).collect();
-    let mut diagnostics = rules::check(&model, &rule_options, &reported);
+    // The policies read the model while the rules check it.
+    let (mut diagnostics, evaluations) = rayon::join(
+        || rules::check(&model, &rule_options, &reported),
+        || evaluate_policies(&settings, &model, &sources),
+    );
+    // Mistakes of the policies are in the policy files, added to the sources; always reported.
+    let mut policy_files = HashMap::new();
+    let mut policy_errors = Vec::new();
+    let mut undeclared: Vec<&'static RuleMeta> = Vec::new();
+    for (policies, mut evaluation) in evaluations {
+        policy_errors.extend(policies.errors(&evaluation, &mut sources, &mut policy_files));
+        undeclared.append(&mut evaluation.undeclared);
+        diagnostics.append(&mut evaluation.findings);
+    }
+    undeclared.sort_by_key(|r| r.id);
+    undeclared.dedup_by_key(|r| r.id);
+    let settings_of = |file: FileId| settings[file.0 as usize];
     // Built-in module models are not files a user can open: findings in them are reported at
     // the call's arguments, and their own lines are not shown.
     for d in &mut diagnostics {
-        d.related
-            .retain(|r| !terraform.builtin.contains(&r.span.file));
+        d.related.retain(|r| !builtin.contains(&r.span.file));
     }
     diagnostics.extend(
         errors
@@ -356,13 +441,25 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         bound_messages(d);
     }
     sort(&mut diagnostics);
-    let unused = apply_suppressions(&mut diagnostics, &model.suppressions, &|file, rule| {
-        settings_of(file).enabled(rule)
-    });
+    let lookup = |file: FileId, key: &str| {
+        settings_of(file).lookup(key).or_else(|| {
+            undeclared
+                .iter()
+                .copied()
+                .find(|r| r.id.eq_ignore_ascii_case(key))
+        })
+    };
+    let unused = apply_suppressions(
+        &mut diagnostics,
+        &model.suppressions,
+        &|file, rule| settings_of(file).enabled(rule),
+        &lookup,
+    );
     diagnostics.extend(unused);
     // A finding is reported where it points, or where its offending value comes from (a
     // `.tfvars` change blocks the bad value it brings).
     diagnostics.retain(|d| reported(d.span.file) || d.origins.iter().any(|o| reported(o.file)));
+    diagnostics.extend(policy_errors);
     let files_linted = inputs
         .iter()
         .zip(&linted)
@@ -372,27 +469,64 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     let mut diagnostics = merge_instances(diagnostics);
     // Fixes edit only files whose findings are reported, never a built-in module model.
     crate::fix::settle(&mut diagnostics, |file| {
-        !terraform.builtin.contains(&file)
+        !builtin.contains(&file)
             && match inputs.get(file.0 as usize) {
                 Some(input) => !input.context && input.unreadable.is_none(),
-                None => terraform.reported.contains(&file),
+                None => terraform_reported.contains(&file),
             }
     });
 
+    // A policy's mistake (in a policy file, which has no settings) fails the run.
     let failed = diagnostics.iter().any(|d| {
         d.suppressed.is_none()
-            && settings_of(d.span.file)
-                .fail_on
-                .is_some_and(|t| d.severity >= t)
+            && settings
+                .get(d.span.file.0 as usize)
+                .is_none_or(|s| s.fail_on.is_some_and(|t| d.severity >= t))
     });
     Report {
         skipped,
         sources,
         diagnostics,
-        rules: options.rules(),
+        rules: {
+            let mut ran = options.rules();
+            ran.extend(
+                undeclared
+                    .iter()
+                    .filter(|r| options.settings.values().any(|s| s.enabled(r.id))),
+            );
+            ran.sort_by_key(|r| r.id);
+            ran
+        },
         files_linted,
         failed,
     }
+}
+
+/// Evaluates each distinct set of policies of the files' settings once over the whole model;
+/// a finding is kept when it is in a file governed by the same policies.
+fn evaluate_policies<'o>(
+    settings: &[&'o Settings],
+    model: &crate::ir::Model,
+    sources: &SourceMap,
+) -> Vec<(&'o Policies, Evaluation)> {
+    let mut distinct: Vec<&'o Arc<Policies>> = Vec::new();
+    for s in settings {
+        if !distinct.iter().any(|p| Arc::ptr_eq(p, &s.policies)) {
+            distinct.push(&s.policies);
+        }
+    }
+    distinct
+        .into_iter()
+        .map(|policies| {
+            let mut evaluation = policies.evaluate(model, sources);
+            evaluation.findings.retain(|d| {
+                settings
+                    .get(d.span.file.0 as usize)
+                    .is_some_and(|s| Arc::ptr_eq(&s.policies, policies))
+            });
+            (&**policies, evaluation)
+        })
+        .collect()
 }
 
 /// The settings of each file of the run, by its directory: the given files know theirs, the
@@ -514,6 +648,7 @@ fn apply_suppressions(
     diagnostics: &mut [Diagnostic],
     suppressions: &[crate::ir::Suppression],
     enabled: &dyn Fn(FileId, &str) -> bool,
+    lookup: &dyn Fn(FileId, &str) -> Option<&'static RuleMeta>,
 ) -> Vec<Diagnostic> {
     let mut groups: HashMap<(FileId, &'static str), Suppressible> = HashMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
@@ -536,7 +671,7 @@ fn apply_suppressions(
         // The rules of this suppression that ran and matched nothing, with the message.
         let mut stale: Vec<(usize, String)> = Vec::new();
         for (i, key) in s.rules.iter().enumerate() {
-            let rule = rules::lookup(key);
+            let rule = lookup(s.written.file, key);
             let mut used = false;
             if let Some(group) = rule.and_then(|r| groups.get_mut(&(s.covers.file, r.id))) {
                 let start = |i: &usize| diagnostics[*i].span.start;
@@ -632,7 +767,9 @@ mod tests {
             // Nothing of EKS104 at 21..29, nor of an unknown rule.
             suppression(0, (21, 29), &["EKS104", "EKS9999"], "none"),
         ];
-        let unused = apply_suppressions(&mut diagnostics, &suppressions, &|_, _| true);
+        let unused = apply_suppressions(&mut diagnostics, &suppressions, &|_, _| true, &|_, k| {
+            lookup(k)
+        });
         let marks: Vec<(u32, u32, &str, Option<&str>)> = diagnostics
             .iter()
             .map(|d| {

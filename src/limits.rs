@@ -99,3 +99,13 @@ pub const MAX_EMBEDDED_YAML_BYTES: usize = 1024 * 1024;
 /// Passes of `--fix`: each lints the files, then applies the fixes whose edits do not overlap;
 /// fixes left (overlapping, or new after the edits) wait for the next pass, up to this many.
 pub const MAX_FIX_PASSES: usize = 16;
+
+/// Wall-clock time one rule set of a custom policy (`deny`, `warn` or `info` of one package), or
+/// one policy test, may take; past it the evaluation stops and is reported on the policy.
+pub const POLICY_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Evaluation steps between two reads of the clock for [`POLICY_TIME_LIMIT`].
+pub const POLICY_TIME_CHECK_INTERVAL: u32 = 64;
+
+/// `.rego` files read from the policy paths of one run.
+pub const MAX_POLICY_FILES: usize = 1_000;

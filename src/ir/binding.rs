@@ -28,6 +28,12 @@ impl Unit {
     pub fn new(key: impl Into<Arc<str>>) -> Unit {
         Unit(key.into())
     }
+
+    /// The kind of unit: the part of its key before the first `:` (`terraform`,
+    /// `cloudformation`, `eksctl`, `manifest`).
+    pub fn kind(&self) -> &str {
+        self.0.split(':').next().unwrap_or_default()
+    }
 }
 
 /// The cluster an object binds to.

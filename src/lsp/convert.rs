@@ -3,7 +3,7 @@
 use super::uri;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::Report;
-use crate::rules::{self, EKS003};
+use crate::rules::EKS003;
 use crate::source::{FileId, SourceFile, Span};
 use lsp_types as lsp;
 use std::str::FromStr;
@@ -44,8 +44,8 @@ fn diagnostic(report: &Report, d: &Diagnostic) -> lsp::Diagnostic {
             Severity::Note => lsp::DiagnosticSeverity::INFORMATION,
         }),
         code: Some(lsp::NumberOrString::String(d.rule.to_string())),
-        code_description: rules::lookup(d.rule)
-            .and_then(|r| lsp::Uri::from_str(&r.doc_url()).ok())
+        code_description: crate::report::rule_meta(report, d.rule)
+            .and_then(|r| lsp::Uri::from_str(&r.doc_url()?).ok())
             .map(|href| lsp::CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message,

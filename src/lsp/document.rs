@@ -84,3 +84,16 @@ pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
         .ok_or_else(|| format!("{display}: missing from its own report"))?;
     Ok(Linted { report, file })
 }
+
+/// The first mistake of a custom policy in a report (an EKS000 finding in a `.rego` file), as
+/// `file:line:column: message`.
+pub fn policy_error(report: &Report) -> Option<String> {
+    report.diagnostics.iter().find_map(|d| {
+        let file = report.sources.get(d.span.file);
+        let policy = d.rule == crate::rules::EKS000.id && file.path.ends_with(".rego");
+        policy.then(|| {
+            let (start, _) = report.sources.range(d.span);
+            format!("{}:{start}: {}", file.path, d.message)
+        })
+    })
+}

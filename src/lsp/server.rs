@@ -199,7 +199,11 @@ impl Server<'_> {
             .unwrap_or_else(|_| Err(format!("internal error while linting {}", path.display())));
             let diagnostics = match linted {
                 Ok(linted) => {
-                    self.shown_error = None;
+                    // A policy's mistake is in a file no editor shows diagnostics for.
+                    match document::policy_error(&linted.report) {
+                        Some(message) => self.show_error(message),
+                        None => self.shown_error = None,
+                    }
                     convert::diagnostics(&linted.report, linted.file)
                 }
                 Err(message) => {

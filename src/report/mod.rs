@@ -114,7 +114,7 @@ fn visible<'r>(report: &'r Report, opts: &RenderOptions) -> impl Iterator<Item =
 }
 
 /// The metadata of a diagnostic's rule: from the rules that ran, else from the whole catalog.
-fn rule_meta(report: &Report, id: &str) -> Option<&'static RuleMeta> {
+pub(crate) fn rule_meta(report: &Report, id: &str) -> Option<&'static RuleMeta> {
     report
         .rules
         .iter()

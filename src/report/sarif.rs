@@ -121,13 +121,12 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
                 .markdown(explanation)
                 .build(),
         )
-        .help_uri(rule.doc_url())
         .default_configuration(
             ReportingConfiguration::builder()
                 .level(json!(rule.severity.as_str()))
                 .build(),
         );
-    match rule.security_severity {
+    let mut descriptor = match rule.security_severity {
         Some(score) => builder
             .properties(
                 PropertyBag::builder()
@@ -140,7 +139,9 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
             )
             .build(),
         None => builder.build(),
-    }
+    };
+    descriptor.help_uri = rule.doc_url();
+    descriptor
 }
 
 /// The first paragraph of Markdown prose: outside code fences, not a heading, hard-wrapped

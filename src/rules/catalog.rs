@@ -16,17 +16,25 @@ pub struct RuleMeta {
     pub security_severity: Option<&'static str>,
     /// Whether the rule's findings carry a fix, and how safe it is (`fix` in the front matter).
     pub fix: Option<Safety>,
-    /// The whole rule file, front matter included.
+    /// The whole rule file, front matter included (a custom rule's Markdown explanation).
     pub doc: &'static str,
+    /// Where a custom rule is documented (its first related resource); built-in rules' pages
+    /// follow from their id and name.
+    pub help_uri: Option<&'static str>,
 }
 
 /// Where rule documentation is published: `<RULES_DOC_URI><id>-<name>.md`.
 const RULES_DOC_URI: &str = "https://github.com/ekslint/ekslint/blob/main/rules/";
 
 impl RuleMeta {
-    /// The address of the rule's documentation page.
-    pub fn doc_url(&self) -> String {
-        format!("{RULES_DOC_URI}{}-{}.md", self.id, self.name)
+    /// The address of the rule's documentation page, if it has one. Ids starting with `EKS` are
+    /// reserved for built-in rules.
+    pub fn doc_url(&self) -> Option<String> {
+        if self.id.starts_with("EKS") {
+            Some(format!("{RULES_DOC_URI}{}-{}.md", self.id, self.name))
+        } else {
+            self.help_uri.map(str::to_string)
+        }
     }
 
     /// What `explain` says of the rule's fix.

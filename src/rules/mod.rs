@@ -13,6 +13,7 @@ mod entry_type;
 mod fields;
 mod identity;
 mod iterator;
+mod links;
 mod metadata;
 mod policy;
 mod principal;
@@ -21,6 +22,7 @@ mod security;
 mod unevaluated;
 
 pub use catalog::*;
+pub use links::{Links, links};
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};

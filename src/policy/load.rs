@@ -1,0 +1,85 @@
+//! Reading policy files: a `.rego` file named directly, or every `.rego` file of a directory
+//! (walked honouring `.gitignore`, hidden directories skipped), through the trust boundary.
+
+use crate::limits::MAX_POLICY_FILES;
+use crate::source::display_path;
+use crate::trust::Boundary;
+use ignore::WalkBuilder;
+use std::path::{Path, PathBuf};
+
+/// A policy file's text and the path shown for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyFile {
+    pub display: String,
+    pub text: String,
+}
+
+impl PolicyFile {
+    /// Whether it holds policy tests (`*_test.rego`), which only `ekslint policy test` reads.
+    pub fn is_test(&self) -> bool {
+        self.display.ends_with("_test.rego")
+    }
+}
+
+/// Reads the policy files under `paths`, sorted by path, each once. Test files are taken only
+/// with `tests`. A path that does not exist, a directory that cannot be walked, and a file the
+/// boundary refuses are errors.
+pub fn read(
+    paths: &[PathBuf],
+    boundary: &Boundary,
+    tests: bool,
+) -> Result<Vec<PolicyFile>, String> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("policy path {}: {e}", path.display()))?;
+        if !meta.is_dir() {
+            found.push(path.clone());
+            continue;
+        }
+        for entry in WalkBuilder::new(path).require_git(false).build() {
+            let entry = entry.map_err(|e| format!("policy path {}: {e}", path.display()))?;
+            let is_rego = entry.path().extension().is_some_and(|e| e == "rego");
+            if is_rego && entry.file_type().is_some_and(|t| !t.is_dir()) {
+                found.push(entry.into_path());
+            }
+        }
+    }
+    // One file named twice, or under two of the paths, is read once.
+    let mut keyed: Vec<(PathBuf, PathBuf)> = found
+        .into_iter()
+        .map(|p| (std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone()), p))
+        .collect();
+    keyed.sort();
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    let mut files = Vec::new();
+    for (_, path) in keyed {
+        let file = PolicyFile {
+            display: display_path(&path),
+            text: String::new(),
+        };
+        if file.is_test() && !tests {
+            continue;
+        }
+        if files.len() == MAX_POLICY_FILES {
+            return Err(format!(
+                "more than {MAX_POLICY_FILES} policy files under {}",
+                join(paths)
+            ));
+        }
+        let text = boundary
+            .read_to_string(&path)
+            .map_err(|e| format!("policy {}: {e}", path.display()))?;
+        files.push(PolicyFile { text, ..file });
+    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(files)
+}
+
+fn join(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| Path::new(p).display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,573 @@
+//! A platform team's policy, end to end: with `[policy] paths = ["policies"]` in `.ekslint.toml`,
+//! a `deny` rule over associations gives an error at the policy ARN in the human, JSON, SARIF
+//! and GitHub outputs, in the editor (the language server over stdio) and in the pre-commit
+//! hook (the real pre-commit, skipped when it is not installed); an inline
+//! `ekslint:ignore ORG001` silences it everywhere.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+const CONFIG: &str = "[policy]\npaths = [\"policies\"]\n";
+
+const POLICY: &str = r#"package ekslint.policies.admin
+
+# METADATA
+# title: Cluster admin only for the break-glass role
+# description: Only the break-glass role may hold AmazonEKSClusterAdminPolicy.
+# related_resources:
+#   - https://wiki.example.com/eks/break-glass
+# custom:
+#   id: ORG001
+#   name: break-glass-only
+deny contains finding if {
+	some association in input.associations
+	endswith(association.policy_arn.value, "/AmazonEKSClusterAdminPolicy")
+	association.principal_arn.value != "arn:aws:iam::111122223333:role/break-glass"
+	finding := {
+		"id": "ORG001",
+		"message": sprintf("%s may not be cluster admin", [association.principal_arn.value]),
+		"at": association.policy_arn.at,
+	}
+}
+"#;
+
+/// The policy ARN is on line 9, from column 19 to 87 (68 characters with its quotes).
+const MAIN: &str = r#"resource "aws_eks_access_entry" "ci" {
+  cluster_name  = "shop"
+  principal_arn = "arn:aws:iam::111122223333:role/ci"
+}
+
+resource "aws_eks_access_policy_association" "ci" {
+  cluster_name  = "shop"
+  principal_arn = aws_eks_access_entry.ci.principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+"#;
+
+const POLICY_LINE: &str =
+    "  policy_arn    = \"arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy\"\n";
+
+fn ignored() -> String {
+    MAIN.replace(
+        POLICY_LINE,
+        &POLICY_LINE.replace('\n', " # ekslint:ignore ORG001 -- break-glass drill\n"),
+    )
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("policies")).expect("mkdir");
+    std::fs::write(dir.path().join(".ekslint.toml"), CONFIG).expect("write");
+    std::fs::write(dir.path().join("policies/admin.rego"), POLICY).expect("write");
+    std::fs::write(dir.path().join("main.tf"), MAIN).expect("write");
+    dir
+}
+
+fn ekslint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ekslint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ekslint")
+}
+
+#[test]
+fn every_output_reports_the_policy_at_the_policy_arn_and_the_ignore_silences_it() {
+    let dir = project();
+    let root = dir.path();
+
+    let human = ekslint(root, &["--format", "human", "."]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[ORG001 break-glass-only]: arn:aws:iam::111122223333:role/ci may not be cluster admin\n"),
+        "{text}"
+    );
+    assert!(text.contains("┌─ main.tf:9:19\n"), "{text}");
+
+    let json: Value =
+        serde_json::from_slice(&ekslint(root, &["--format", "json", "."]).stdout).expect("JSON");
+    let finding = json["diagnostics"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["rule"] == "ORG001"))
+        .expect("an ORG001 finding");
+    assert_eq!(finding["name"], "break-glass-only");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["file"], "main.tf");
+    assert_eq!(finding["span"]["start"]["line"], 9);
+    assert_eq!(finding["span"]["start"]["column"], 19);
+    assert_eq!(finding["span"]["end"]["column"], 87);
+
+    let sarif: Value =
+        serde_json::from_slice(&ekslint(root, &["--format", "sarif", "."]).stdout).expect("JSON");
+    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json"))
+        .expect("the vendored schema is JSON");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let index = rules
+        .iter()
+        .position(|r| r["id"] == "ORG001")
+        .expect("ORG001 among the driver's rules");
+    let rule = &rules[index];
+    assert_eq!(rule["name"], "break-glass-only");
+    assert_eq!(
+        rule["shortDescription"]["text"],
+        "Cluster admin only for the break-glass role"
+    );
+    assert_eq!(
+        rule["fullDescription"]["text"],
+        "Only the break-glass role may hold AmazonEKSClusterAdminPolicy."
+    );
+    assert_eq!(rule["helpUri"], "https://wiki.example.com/eks/break-glass");
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    let result = run["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["ruleId"] == "ORG001"))
+        .expect("an ORG001 result");
+    assert_eq!(result["ruleIndex"], index);
+    assert_eq!(result["level"], "error");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"],
+        json!({"startLine": 9, "startColumn": 19, "endLine": 9, "endColumn": 87})
+    );
+
+    let github = ekslint(root, &["--format", "github", "."]);
+    let text = String::from_utf8_lossy(&github.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with(
+            "::error file=main.tf,line=9,col=19,endLine=9,endColumn=87,title=ORG001 break-glass-only::"
+        )),
+        "{text}"
+    );
+
+    // Silenced inline: gone from the findings, kept as suppressed in SARIF, and the ignore is
+    // used (no EKS003).
+    std::fs::write(root.join("main.tf"), ignored()).expect("write");
+    let json: Value =
+        serde_json::from_slice(&ekslint(root, &["--format", "json", "."]).stdout).expect("JSON");
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    assert!(
+        !rules.contains(&"ORG001") && !rules.contains(&"EKS003"),
+        "{rules:?}"
+    );
+    assert_eq!(json["summary"]["suppressed"], 1);
+    let sarif: Value =
+        serde_json::from_slice(&ekslint(root, &["--format", "sarif", "."]).stdout).expect("JSON");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["ruleId"] == "ORG001"))
+        .expect("the suppressed ORG001 result");
+    assert_eq!(
+        result["suppressions"],
+        json!([{"kind": "inSource", "justification": "break-glass drill"}])
+    );
+    let only = ekslint(root, &["--select", "ORG001", "."]);
+    assert_eq!(only.status.code(), Some(0), "{only:?}");
+}
+
+/// Reads LSP messages (Content-Length framing) from the server's output.
+fn messages(stdout: impl Read + Send + 'static) -> Receiver<Value> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        loop {
+            let mut length = None;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                match line.trim_end() {
+                    "" => break,
+                    l => {
+                        if let Some(n) = l.strip_prefix("Content-Length: ") {
+                            length = n.parse::<usize>().ok();
+                        }
+                    }
+                }
+            }
+            let mut body = vec![0; length.unwrap_or(0)];
+            if reader.read_exact(&mut body).is_err() {
+                return;
+            }
+            let Ok(message) = serde_json::from_slice::<Value>(&body) else {
+                return;
+            };
+            if tx.send(message).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+fn send(stdin: &mut impl Write, message: Value) {
+    let body = message.to_string();
+    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    stdin.flush().expect("flush");
+}
+
+/// The parameters of the next notification of `method` (earlier other messages are dropped).
+fn next(rx: &Receiver<Value>, method: &str) -> Value {
+    loop {
+        let m = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a message within 30 s");
+        if m["method"] == method {
+            return m["params"].clone();
+        }
+    }
+}
+
+/// The diagnostics of the next publishDiagnostics.
+fn published(rx: &Receiver<Value>) -> Vec<Value> {
+    next(rx, "textDocument/publishDiagnostics")["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
+    let dir = project();
+    let path = dir.path().join("main.tf");
+    let uri = format!("file://{}", path.to_str().expect("UTF-8 path"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ekslint"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start ekslint lsp");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let rx = messages(child.stdout.take().expect("stdout"));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "capabilities": {}}}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": MAIN}}}),
+    );
+    let diags = published(&rx);
+    let finding = diags
+        .iter()
+        .find(|d| d["code"] == "ORG001")
+        .unwrap_or_else(|| panic!("no ORG001 in {diags:#?}"));
+    assert_eq!(
+        finding["range"],
+        json!({"start": {"line": 8, "character": 18}, "end": {"line": 8, "character": 86}})
+    );
+    assert_eq!(finding["severity"], 1);
+    assert_eq!(finding["source"], "ekslint");
+    assert_eq!(
+        finding["codeDescription"]["href"],
+        "https://wiki.example.com/eks/break-glass"
+    );
+
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": ignored()}]}}),
+    );
+    let diags = published(&rx);
+    assert!(
+        diags
+            .iter()
+            .all(|d| d["code"] != "ORG001" && d["code"] != "EKS003"),
+        "{diags:#?}"
+    );
+
+    // A policy that stops compiling is shown as an error message; the built-in findings stay.
+    std::fs::write(
+        dir.path().join("policies/admin.rego"),
+        "package ekslint.policies.admin\n\ndeny contains f if {\n\tsome a in input.associations\n\tf := a ~ 1\n}\n",
+    )
+    .expect("write");
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": MAIN}]}}),
+    );
+    let shown = next(&rx, "window/showMessage");
+    let message = shown["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("policies/admin.rego:5:9: the policy does not compile"),
+        "{message}"
+    );
+    let diags = published(&rx);
+    let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(
+        codes.contains(&"EKS401") && !codes.contains(&"ORG001"),
+        "{codes:?}"
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    );
+    drop(stdin);
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+}
+
+fn pre_commit_installed() -> bool {
+    Command::new("python3")
+        .args(["-c", "import pre_commit"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A command in `dir` without the user's git configuration.
+fn isolated(dir: &Path, program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("PRE_COMMIT_HOME", dir.join(".cache-pre-commit"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("spawn")
+}
+
+#[test]
+fn the_pre_commit_hook_blocks_the_policy_finding_until_it_is_ignored() {
+    if !pre_commit_installed() {
+        eprintln!(
+            "SKIPPED: pre-commit is not importable by python3; `python3 -m pip install pre-commit` (done by .ci/run) to run this test"
+        );
+        return;
+    }
+    // The manifest's hook, run as a local hook on the binary cargo built (see tests/pre_commit.rs).
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .expect("manifest");
+    let files = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .expect("the hook's files pattern");
+    let dir = project();
+    let root = dir.path();
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: ekslint\n        name: ekslint\n        language: system\n        entry: '{}'\n        args: [--format, github]\n        files: {files}\n",
+        env!("CARGO_BIN_EXE_ekslint")
+    );
+    std::fs::write(root.join(".pre-commit-config.yaml"), config).expect("write");
+    std::fs::write(root.join(".gitignore"), ".cache-pre-commit/\n").expect("write");
+    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"]] {
+        let out = isolated(root, "git", args);
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+    let run = ["-m", "pre_commit", "run", "--color", "never"];
+    let out = isolated(root, "python3", &run);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with(
+            "::error file=main.tf,line=9,col=19,endLine=9,endColumn=87,title=ORG001 break-glass-only::"
+        )),
+        "{text}"
+    );
+
+    std::fs::write(root.join("main.tf"), ignored()).expect("write");
+    let out = isolated(root, "git", &["add", "main.tf"]);
+    assert!(out.status.success(), "{out:?}");
+    let out = isolated(root, "python3", &run);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("ORG001"), "{text}");
+    assert!(!text.contains("EKS003"), "{text}");
+}
+
+/// The diagnostics of the next publishDiagnostics for `uri`.
+fn published_for(rx: &Receiver<Value>, uri: &str) -> Vec<Value> {
+    loop {
+        let params = next(rx, "textDocument/publishDiagnostics");
+        if params["uri"] == uri {
+            return params["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+    }
+}
+
+/// The ORG001 findings of a JSON report, as `file:line:column`.
+fn org001(report: &Output) -> Vec<String> {
+    let json: Value = serde_json::from_slice(&report.stdout).expect("JSON");
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "ORG001")
+        .map(|d| {
+            format!(
+                "{}:{}:{}",
+                d["file"].as_str().unwrap_or("?"),
+                d["span"]["start"]["line"],
+                d["span"]["start"]["column"]
+            )
+        })
+        .collect()
+}
+
+/// The shop team's directory has its own `.ekslint.toml` naming `policies` (relative to it); the
+/// root's configuration names none. The same file in a sibling directory gets no ORG001.
+fn nested_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    for sub in ["shop/policies", "other"] {
+        std::fs::create_dir_all(root.join(sub)).expect("mkdir");
+    }
+    std::fs::write(root.join(".ekslint.toml"), "fail-on = \"warning\"\n").expect("write");
+    std::fs::write(root.join("shop/.ekslint.toml"), CONFIG).expect("write");
+    std::fs::write(root.join("shop/policies/admin.rego"), POLICY).expect("write");
+    std::fs::write(root.join("shop/main.tf"), MAIN).expect("write");
+    std::fs::write(root.join("other/main.tf"), MAIN).expect("write");
+    dir
+}
+
+#[test]
+fn policies_follow_the_nearest_configuration_on_the_command_line_and_in_the_editor() {
+    let dir = nested_project();
+    let root = dir.path();
+    // From the root, from the team's directory, and with the custom rule selected.
+    let all = ekslint(root, &["--format", "json", "."]);
+    assert_eq!(all.status.code(), Some(1), "{all:?}");
+    assert_eq!(org001(&all), ["shop/main.tf:9:19"]);
+    let inside = ekslint(&root.join("shop"), &["--format", "json", "main.tf"]);
+    assert_eq!(org001(&inside), ["main.tf:9:19"]);
+    let selected = ekslint(root, &["--format", "json", "--select", "ORG001", "."]);
+    assert_eq!(selected.status.code(), Some(1), "{selected:?}");
+    assert_eq!(org001(&selected), ["shop/main.tf:9:19"]);
+    // Only the other directory: its configuration has no such rule.
+    let other = ekslint(root, &["--select", "ORG001", "other"]);
+    assert_eq!(other.status.code(), Some(2), "{other:?}");
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("unknown rule \"ORG001\""),
+        "{other:?}"
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ekslint"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start ekslint lsp");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let rx = messages(child.stdout.take().expect("stdout"));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "capabilities": {}}}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    for (sub, expected) in [("shop", true), ("other", false)] {
+        let path = root.join(sub).join("main.tf");
+        let uri = format!("file://{}", path.to_str().expect("UTF-8 path"));
+        send(
+            &mut stdin,
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": MAIN}}}),
+        );
+        let diags = published_for(&rx, &uri);
+        let lines: Vec<Value> = diags
+            .iter()
+            .filter(|d| d["code"] == "ORG001")
+            .map(|d| d["range"]["start"].clone())
+            .collect();
+        let want = if expected {
+            vec![json!({"line": 8, "character": 18})]
+        } else {
+            vec![]
+        };
+        assert_eq!(lines, want, "{sub}: {diags:#?}");
+    }
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    );
+    drop(stdin);
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+}
+
+#[test]
+fn the_pre_commit_hook_uses_the_nearest_configurations_policies() {
+    if !pre_commit_installed() {
+        eprintln!(
+            "SKIPPED: pre-commit is not importable by python3; `python3 -m pip install pre-commit` (done by .ci/run) to run this test"
+        );
+        return;
+    }
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .expect("manifest");
+    let files = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .expect("the hook's files pattern");
+    let dir = nested_project();
+    let root = dir.path();
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: ekslint\n        name: ekslint\n        language: system\n        entry: '{}'\n        args: [--format, github]\n        files: {files}\n",
+        env!("CARGO_BIN_EXE_ekslint")
+    );
+    std::fs::write(root.join(".pre-commit-config.yaml"), config).expect("write");
+    std::fs::write(root.join(".gitignore"), ".cache-pre-commit/\n").expect("write");
+    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"]] {
+        let out = isolated(root, "git", args);
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+    let out = isolated(
+        root,
+        "python3",
+        &["-m", "pre_commit", "run", "--color", "never"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let org: Vec<&str> = text.lines().filter(|l| l.contains("ORG001")).collect();
+    assert_eq!(org.len(), 1, "{text}");
+    assert!(
+        org[0].starts_with("::error file=shop/main.tf,line=9,col=19,"),
+        "{text}"
+    );
+}

@@ -19,3 +19,4 @@ mod transport;
 mod uri;
 
 pub use server::run;
+pub use transport::read_in_memory;

@@ -6,11 +6,14 @@
 
 use arbitrary::Unstructured;
 use ekslint::engine::LintOptions;
-use ekslint_fuzz::check::{input, lint_and_check, render_options};
+use ekslint_fuzz::check::{input, lint_and_check, sometimes_render};
 use ekslint_fuzz::cloudformation::{Style, template};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
+    let Some((&bits, data)) = data.split_first() else {
+        return;
+    };
     let mut u = Unstructured::new(data);
     let Ok(t) = template(&mut u) else {
         return;
@@ -19,6 +22,5 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
     ekslint_fuzz::show(name, &t.text);
     let mut options = LintOptions::default();
     options.structured.cloudformation.parameters.extend(t.given);
-    let render = render_options(u.arbitrary().unwrap_or_default());
-    lint_and_check(vec![input(name, t.text.into_bytes(), false)], &options, render);
+    lint_and_check(vec![input(name, t.text.into_bytes(), false)], &options, sometimes_render(bits));
 });

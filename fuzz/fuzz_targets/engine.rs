@@ -41,7 +41,7 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
     if flags & 64 != 0 {
         options.select = Some(RULES.iter().filter(|r| r.id.as_bytes()[3] != b'4').collect());
     }
-    lint_and_check(inputs, &options, render_options(flags));
+    lint_and_check(inputs, &options, Some(render_options(flags)));
 });
 
 /// A name whose directories stay under the fuzz directory: no root, `.` or `..` component.

@@ -6,11 +6,14 @@
 
 use arbitrary::Unstructured;
 use ekslint::engine::LintOptions;
-use ekslint_fuzz::check::{input, lint_and_check, render_options};
+use ekslint_fuzz::check::{input, lint_and_check, sometimes_render};
 use ekslint_fuzz::terraform::project;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
+    let Some((&bits, data)) = data.split_first() else {
+        return;
+    };
     let mut u = Unstructured::new(data);
     let Ok(files) = project(&mut u) else {
         return;
@@ -22,10 +25,9 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
     if u.ratio(1, 4).unwrap_or(false) {
         options.terraform.vars.push(format!("v0={}", ekslint_fuzz::words::word(&mut u).unwrap_or_default()));
     }
-    let render = render_options(u.arbitrary().unwrap_or_default());
     let inputs = files
         .into_iter()
         .map(|(name, text)| input(&name, text.into_bytes(), false))
         .collect();
-    lint_and_check(inputs, &options, render);
+    lint_and_check(inputs, &options, sometimes_render(bits));
 });

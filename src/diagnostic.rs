@@ -47,8 +47,14 @@ pub struct Diagnostic {
     pub message: String,
     pub span: Span,
     pub related: Vec<Related>,
+    /// Where the offending value came from (a variable default, a `.tfvars` entry, a parameter
+    /// default), also among `related`: when only some files are reported, a finding whose value
+    /// comes from one of them is reported.
+    pub origins: Vec<Span>,
     pub help: Option<String>,
     pub suppressed: Option<Suppression>,
+    /// The edits that correct the finding, when its rule has them.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -60,9 +66,23 @@ impl Diagnostic {
             message,
             span,
             related: Vec::new(),
+            origins: Vec::new(),
             help: None,
             suppressed: None,
+            fix: None,
         }
+    }
+
+    /// Adds where the offending value came from, as secondary locations.
+    pub fn with_origin(mut self, origin: &[Related]) -> Diagnostic {
+        self.origins.extend(origin.iter().map(|r| r.span));
+        self.related.extend(origin.iter().cloned());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Diagnostic {
+        self.fix = fix;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {

@@ -2,7 +2,6 @@
 //! directories are skipped, explicit files are always taken.
 
 use ignore::WalkBuilder;
-use ignore::overrides::OverrideBuilder;
 use std::path::{Path, PathBuf};
 
 /// File name endings that may hold a template this tool reads.
@@ -33,15 +32,12 @@ pub struct Discovery {
     pub errors: Vec<String>,
 }
 
-/// Walks `paths` and returns the candidate files, sorted and without duplicates.
-/// `exclude` holds glob patterns (relative to the walked directory) of paths to leave out; an
-/// invalid pattern is an error.
-pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovery, String> {
+/// Walks `paths` and returns the candidate files, sorted and without duplicates. `excluded`
+/// says whether a path (a file, or a directory with `true`) is left out by its configuration;
+/// it applies to named files too (what pre-commit passes).
+pub fn discover(paths: &[PathBuf], excluded: &dyn Fn(&Path, bool) -> bool) -> Discovery {
     let mut found = Vec::new();
     let mut errors = Vec::new();
-    // Named files (what pre-commit passes) are excluded by the same patterns, relative to the
-    // working directory.
-    let named_excluded = excludes(Path::new("."), exclude)?;
     for path in paths {
         if let Err(e) = std::fs::symlink_metadata(path) {
             errors.push(format!("{}: {e}", path.display()));
@@ -49,10 +45,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovery, Stri
         }
         // Anything but a directory is taken as a file: the trust boundary judges it.
         if !path.is_dir() {
-            if named_excluded
-                .matched(path.strip_prefix("./").unwrap_or(path), false)
-                .is_ignore()
-            {
+            if excluded_with_parents(path, None, excluded) {
                 continue;
             }
             found.push(Found {
@@ -62,11 +55,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovery, Stri
             });
             continue;
         }
-        let overrides = excludes(path, exclude)?;
-        let walk = WalkBuilder::new(path)
-            .require_git(false)
-            .overrides(overrides)
-            .build();
+        let walk = WalkBuilder::new(path).require_git(false).build();
         for entry in walk {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -77,7 +66,10 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovery, Stri
             };
             // Symlinks are taken too, so that one leading out of the project is refused
             // visibly (EKS000) rather than skipped.
-            if entry.file_type().is_some_and(|t| !t.is_dir()) && is_candidate(entry.path()) {
+            if entry.file_type().is_some_and(|t| !t.is_dir())
+                && is_candidate(entry.path())
+                && !excluded_with_parents(entry.path(), Some(path), excluded)
+            {
                 found.push(Found {
                     path: entry.into_path(),
                     explicit: false,
@@ -88,18 +80,20 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> Result<Discovery, Stri
     }
     found.sort();
     found.dedup_by(|a, b| a.path == b.path);
-    Ok(Discovery { found, errors })
+    Discovery { found, errors }
 }
 
-/// The exclude patterns as ignore rules for paths under `root`.
-fn excludes(root: &Path, exclude: &[String]) -> Result<ignore::overrides::Override, String> {
-    let mut overrides = OverrideBuilder::new(root);
-    for glob in exclude {
-        overrides
-            .add(&format!("!{glob}"))
-            .map_err(|e| format!("invalid exclude pattern {glob:?}: {e}"))?;
-    }
-    overrides
-        .build()
-        .map_err(|e| format!("invalid exclude patterns: {e}"))
+/// Whether a file is excluded, itself or through a directory it is in (below `root`, the
+/// walked directory, when given): `legacy` excludes `legacy/x.tf`, as in `.gitignore`.
+fn excluded_with_parents(
+    file: &Path,
+    root: Option<&Path>,
+    excluded: &dyn Fn(&Path, bool) -> bool,
+) -> bool {
+    excluded(file, false)
+        || file
+            .ancestors()
+            .skip(1)
+            .take_while(|d| !d.as_os_str().is_empty() && root.is_none_or(|r| *d != r))
+            .any(|d| excluded(d, true))
 }

@@ -1,15 +1,17 @@
 //! One lint run: sources → parsers → IR → rules → sorted diagnostics.
 
 use crate::diagnostic::{Diagnostic, Severity, quote, shorten};
+use crate::fix::Edit;
 use crate::limits::MAX_MESSAGE_CHARS;
 use crate::parse::{self, ParseError, Skipped};
 use crate::report::Report;
 use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
+use crate::scoped::Scoped;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One input: a file from disk or standard input.
 #[derive(Debug)]
@@ -27,21 +29,34 @@ pub struct Input {
     pub unreadable: Option<String>,
 }
 
-/// Everything that changes which findings a run reports.
-#[derive(Debug, Default)]
-pub struct LintOptions {
+/// What changes the findings of the files of one configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
     pub rule_options: RuleOptions,
     /// Run only these rules (all when `None`).
     pub select: Option<Vec<&'static RuleMeta>>,
     pub ignore: Vec<&'static RuleMeta>,
     pub severity: BTreeMap<&'static str, Severity>,
+    /// The lowest severity that fails the run; `None`: nothing does.
+    pub fail_on: Option<Severity>,
     /// Inputs of the YAML and JSON formats (CloudFormation parameters).
     pub structured: parse::StructuredOptions,
-    /// Values for Terraform root modules' variables.
-    pub terraform: parse::terraform::TerraformInputs,
 }
 
-impl LintOptions {
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            rule_options: RuleOptions::default(),
+            select: None,
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            fail_on: Some(Severity::Warning),
+            structured: parse::StructuredOptions::default(),
+        }
+    }
+}
+
+impl Settings {
     fn enabled(&self, rule: &str) -> bool {
         // Parse errors are always reported: they are why a file has no other findings.
         rule == EKS000.id
@@ -51,10 +66,25 @@ impl LintOptions {
                 .is_none_or(|s| s.iter().any(|r| r.id == rule))
                 && !self.ignore.iter().any(|r| r.id == rule))
     }
+}
 
-    /// The rules that run, sorted by id.
+/// Everything that changes which findings a run reports.
+#[derive(Debug, Default)]
+pub struct LintOptions {
+    /// The settings of each configuration, by the directory it governs (the nearest
+    /// `.ekslint.toml` upward from a file gives that file's).
+    pub settings: Scoped<Settings>,
+    /// Values for Terraform root modules' variables.
+    pub terraform: parse::terraform::TerraformInputs,
+}
+
+impl LintOptions {
+    /// The rules that run on some file, sorted by id.
     pub fn rules(&self) -> Vec<&'static RuleMeta> {
-        rules::RULES.iter().filter(|r| self.enabled(r.id)).collect()
+        rules::RULES
+            .iter()
+            .filter(|r| self.settings.values().any(|s| s.enabled(r.id)))
+            .collect()
     }
 }
 
@@ -62,12 +92,16 @@ impl LintOptions {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Terraform,
+    /// A `.tfvars` file: read by its module's evaluation, not as a module file.
+    TerraformValues,
     /// YAML or JSON: CloudFormation, eksctl, or neither.
     Structured,
 }
 
 fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
-    if name.ends_with(".tf") || name.ends_with(".tf.json") {
+    if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+        Some(Kind::TerraformValues)
+    } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
         Some(Kind::Terraform)
     } else if [".yaml", ".yml", ".json", ".template"]
         .iter()
@@ -223,7 +257,7 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     let mut linted = vec![false; inputs.len()];
     for (input, Decoded { mut file, not_utf8 }) in inputs.iter().zip(decoded) {
         let kind = kind_of(&file.path, input.explicit, &file.text);
-        if kind == Some(Kind::Terraform) {
+        if matches!(kind, Some(Kind::Terraform | Kind::TerraformValues)) {
             // HCL and JSON have no byte order mark.
             file.blank_bom();
         }
@@ -249,6 +283,9 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
                 });
             }
             (Some(Kind::Terraform), None) => units.entry(input.dir.clone()).or_default().push(id),
+            // Terraform reads it with its module (the same source, so its findings are
+            // reported when it is).
+            (Some(Kind::TerraformValues), None) => linted[id.0 as usize] = true,
             (Some(Kind::Structured), None) => structured.push(id),
             (None, _) if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
             (None, _) => {}
@@ -261,15 +298,15 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     // Terraform reads more files than it was given (modules called from outside the linted
     // files, `.tfvars`): findings in them are reported only where `reported` says so.
     let terraform = parse::terraform::lint(units, &mut sources, &options.terraform);
+    let settings = settings_of_files(options, &inputs, &sources);
     let sources_ref = &sources;
+    let settings_ref = &settings;
     let structured_results: Vec<_> = structured
         .par_iter()
         .map(|&id| {
             let file = sources_ref.get(id);
-            (
-                id,
-                parse::structured(id, &file.path, &file.text, &options.structured),
-            )
+            let options = &settings_ref[id.0 as usize].structured;
+            (id, parse::structured(id, &file.path, &file.text, options))
         })
         .collect();
 
@@ -287,7 +324,19 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     }
     skipped.sort_by_key(|(id, _)| *id);
 
-    let mut diagnostics = rules::check(&model, &options.rule_options);
+    parse::manifest::join_directory_units(&mut model, |f| {
+        inputs.get(f.0 as usize).map(|i| i.dir.as_path())
+    });
+    // The files whose findings are reported: those given (not read only for context), and,
+    // unless only some files were given, the `.tfvars` files Terraform read.
+    let partial = inputs.iter().any(|i| i.context);
+    let reported = |file: FileId| match inputs.get(file.0 as usize) {
+        Some(input) => !input.context,
+        None => !partial && terraform.reported.contains(&file),
+    };
+    let settings_of = |file: FileId| settings[file.0 as usize];
+    let rule_options: Vec<&RuleOptions> = settings.iter().map(|s| &s.rule_options).collect();
+    let mut diagnostics = rules::check(&model, &rule_options, &reported);
     // Built-in module models are not files a user can open: findings in them are reported at
     // the call's arguments, and their own lines are not shown.
     for d in &mut diagnostics {
@@ -299,34 +348,73 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
             .into_iter()
             .map(|e| Diagnostic::new(EKS000, e.span, e.message)),
     );
-    diagnostics.retain(|d| options.enabled(d.rule));
+    diagnostics.retain(|d| settings_of(d.span.file).enabled(d.rule));
     for d in &mut diagnostics {
-        if let Some(s) = options.severity.get(d.rule) {
+        if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
             d.severity = *s;
         }
         bound_messages(d);
     }
     sort(&mut diagnostics);
-    let unused = apply_suppressions(&mut diagnostics, &model.suppressions, options);
-    diagnostics.extend(unused);
-    diagnostics.retain(|d| match inputs.get(d.span.file.0 as usize) {
-        Some(input) => !input.context,
-        None => terraform.reported.contains(&d.span.file),
+    let unused = apply_suppressions(&mut diagnostics, &model.suppressions, &|file, rule| {
+        settings_of(file).enabled(rule)
     });
+    diagnostics.extend(unused);
+    // A finding is reported where it points, or where its offending value comes from (a
+    // `.tfvars` change blocks the bad value it brings).
+    diagnostics.retain(|d| reported(d.span.file) || d.origins.iter().any(|o| reported(o.file)));
     let files_linted = inputs
         .iter()
         .zip(&linted)
         .filter(|(i, l)| **l && !i.context)
         .count();
     sort(&mut diagnostics);
+    let mut diagnostics = merge_instances(diagnostics);
+    // Fixes edit only files whose findings are reported, never a built-in module model.
+    crate::fix::settle(&mut diagnostics, |file| {
+        !terraform.builtin.contains(&file)
+            && match inputs.get(file.0 as usize) {
+                Some(input) => !input.context && input.unreadable.is_none(),
+                None => terraform.reported.contains(&file),
+            }
+    });
 
+    let failed = diagnostics.iter().any(|d| {
+        d.suppressed.is_none()
+            && settings_of(d.span.file)
+                .fail_on
+                .is_some_and(|t| d.severity >= t)
+    });
     Report {
         skipped,
         sources,
-        diagnostics: merge_instances(diagnostics),
+        diagnostics,
         rules: options.rules(),
         files_linted,
+        failed,
     }
+}
+
+/// The settings of each file of the run, by its directory: the given files know theirs, the
+/// files Terraform read besides (called modules, `.tfvars`) are found by their path.
+fn settings_of_files<'o>(
+    options: &'o LintOptions,
+    inputs: &[Input],
+    sources: &SourceMap,
+) -> Vec<&'o Settings> {
+    let mut by_dir: HashMap<PathBuf, &'o Settings> = HashMap::new();
+    sources
+        .files()
+        .map(|(id, file)| {
+            let dir = match inputs.get(id.0 as usize) {
+                Some(input) => input.dir.clone(),
+                None => crate::workspace::module_dir(Path::new(&file.path)),
+            };
+            *by_dir
+                .entry(dir)
+                .or_insert_with_key(|dir| options.settings.get(dir))
+        })
+        .collect()
 }
 
 /// Sorts findings by file, offset and rule (then end and message, for determinism).
@@ -389,6 +477,8 @@ fn merge_instances(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
                 kept.related.push(r);
             }
         }
+        kept.origins.extend(d.origins);
+        kept.fix = crate::fix::merge(kept.fix.take(), d.fix);
     }
     out
 }
@@ -423,7 +513,7 @@ impl Suppressible {
 fn apply_suppressions(
     diagnostics: &mut [Diagnostic],
     suppressions: &[crate::ir::Suppression],
-    options: &LintOptions,
+    enabled: &dyn Fn(FileId, &str) -> bool,
 ) -> Vec<Diagnostic> {
     let mut groups: HashMap<(FileId, &'static str), Suppressible> = HashMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
@@ -443,7 +533,9 @@ fn apply_suppressions(
     }
     let mut unused = Vec::new();
     for s in suppressions.iter().rev() {
-        for key in &s.rules {
+        // The rules of this suppression that ran and matched nothing, with the message.
+        let mut stale: Vec<(usize, String)> = Vec::new();
+        for (i, key) in s.rules.iter().enumerate() {
             let rule = rules::lookup(key);
             let mut used = false;
             if let Some(group) = rule.and_then(|r| groups.get_mut(&(s.covers.file, r.id))) {
@@ -466,8 +558,9 @@ fn apply_suppressions(
                     at = group.unmarked_from(at + 1);
                 }
             }
-            let ran = rule.is_none_or(|r| options.enabled(r.id));
-            if !used && ran && options.enabled(EKS003.id) {
+            let file = s.written.file;
+            let ran = rule.is_none_or(|r| enabled(file, r.id));
+            if !used && ran && enabled(file, EKS003.id) {
                 let message = match rule {
                     Some(r) => format!(
                         "this suppression of {} ({}) matches no finding",
@@ -475,11 +568,24 @@ fn apply_suppressions(
                     ),
                     None => format!("{} is not a rule id or name", quote(key)),
                 };
-                unused.push(
-                    Diagnostic::new(EKS003, s.written, message)
-                        .with_help("remove it, or fix the rule id"),
-                );
+                stale.push((i, message));
             }
+        }
+        // When no rule of it is used, the whole suppression goes; else the stale ids.
+        let whole = (stale.len() == s.rules.len()).then_some(s.remove).flatten();
+        for (i, message) in stale {
+            let edit = whole.or(s.remove_rule.get(i).copied().flatten());
+            let title = if whole.is_some() {
+                "Remove the unused suppression"
+            } else {
+                "Remove the unused rule from the suppression"
+            };
+            let fix = edit.and_then(|e| crate::fix::Fix::new(EKS003, title, [Edit::delete(e)]));
+            unused.push(
+                Diagnostic::new(EKS003, s.written, message)
+                    .with_help("remove it, or fix the rule id")
+                    .with_fix(fix),
+            );
         }
     }
     unused
@@ -502,6 +608,8 @@ mod tests {
             rules: rules.iter().map(|r| r.to_string()).collect(),
             reason: Some(reason.into()),
             written: Span::new(FileId(file), covers.0, covers.0),
+            remove: None,
+            remove_rule: vec![None; rules.len()],
         }
     }
 
@@ -524,7 +632,7 @@ mod tests {
             // Nothing of EKS104 at 21..29, nor of an unknown rule.
             suppression(0, (21, 29), &["EKS104", "EKS9999"], "none"),
         ];
-        let unused = apply_suppressions(&mut diagnostics, &suppressions, &LintOptions::default());
+        let unused = apply_suppressions(&mut diagnostics, &suppressions, &|_, _| true);
         let marks: Vec<(u32, u32, &str, Option<&str>)> = diagnostics
             .iter()
             .map(|d| {

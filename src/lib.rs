@@ -5,15 +5,18 @@
 
 pub mod cli;
 pub mod config;
+pub mod configs;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fix;
 pub mod ir;
 pub mod limits;
 pub mod lsp;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod scoped;
 pub mod source;
 pub mod threads;
 pub mod trust;

@@ -1,101 +1,20 @@
-//! What the command line and the language server share: lint options from the configuration,
-//! and the rest of a named file's Terraform module read for context.
+//! What the command line and the language server share besides the configurations: Terraform
+//! inputs, and the rest of a named file's Terraform module read for context.
 
-use crate::config::Config;
-use crate::diagnostic::Severity;
 use crate::discover::Found;
-use crate::engine::LintOptions;
-use crate::parse::StructuredOptions;
-use crate::parse::cloudformation::CfnOptions;
 use crate::parse::terraform::TerraformInputs;
-use crate::rules::{self, RuleMeta, RuleOptions};
+use crate::scoped::Scoped;
 use crate::trust::Boundary;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// The configuration file at `path` when given, else the nearest `.ekslint.toml` upward from
-/// `dir`, else the defaults. A configuration outside the boundary is the user's own (named, or
-/// above the project): its directory becomes trusted, for its `var-files`. Its
-/// `max-file-bytes` becomes the boundary's read limit.
-pub fn load_config(
-    path: Option<&Path>,
-    dir: &Path,
-    boundary: &mut Boundary,
-) -> Result<Config, String> {
-    let Some(path) = path.map(Path::to_path_buf).or_else(|| Config::find(dir)) else {
-        return Ok(Config::default());
-    };
-    boundary.trust_named(&path);
-    let config = Config::load(&path, boundary)?;
-    if let Some(limit) = config.max_file_bytes {
-        boundary.max_file_bytes = limit;
-    }
-    Ok(config)
-}
-
-/// The lint options of a configuration with command-line rule lists applied: a non-empty
-/// `select` replaces the configuration's, `ignore` adds to it. Terraform variable values are set
-/// apart, by [`terraform_inputs`].
-pub fn lint_options(
-    config: &Config,
-    select: &[String],
-    ignore: &[String],
-) -> Result<LintOptions, String> {
-    let select: Vec<String> = if select.is_empty() {
-        Config::rule_list(&config.select)
-    } else {
-        select.to_vec()
-    };
-    let ignore: Vec<String> = Config::rule_list(&config.ignore)
-        .into_iter()
-        .chain(ignore.iter().cloned())
-        .collect();
-    // The configuration's values were checked when it was loaded.
-    let mut severity = BTreeMap::new();
-    for (key, value) in &config.severity {
-        if let (Some(rule), Some(level)) = (
-            rules::lookup(key.get_ref()),
-            Severity::parse(value.get_ref()),
-        ) {
-            severity.insert(rule.id, level);
-        }
-    }
-    Ok(LintOptions {
-        rule_options: RuleOptions {
-            trusted_accounts: config.rules.eks405.trusted_accounts.clone(),
-        },
-        select: if select.is_empty() {
-            None
-        } else {
-            Some(rule_list(&select)?)
-        },
-        ignore: rule_list(&ignore)?,
-        severity,
-        structured: StructuredOptions {
-            cloudformation: CfnOptions {
-                parameters: config.cloudformation.parameters.clone(),
-            },
-        },
-        terraform: TerraformInputs::default(),
-    })
-}
-
-/// Terraform variable values: the configuration's var files (relative to it), then
-/// `var_files` and `vars` (`NAME=VALUE`, from the command line), and `TF_VAR_` environment
-/// variables.
+/// Terraform variable values: each root module's variable files, `vars` (`NAME=VALUE`, from
+/// the command line) and `TF_VAR_` environment variables.
 pub fn terraform_inputs(
-    config: &Config,
-    var_files: &[PathBuf],
+    var_files: Scoped<Vec<PathBuf>>,
     vars: &[String],
     boundary: Boundary,
 ) -> Result<TerraformInputs, String> {
-    let var_files: Vec<PathBuf> = config
-        .terraform
-        .var_files
-        .iter()
-        .map(|p| config.base.join(p))
-        .chain(var_files.iter().cloned())
-        .collect();
     if let Some(bad) = vars.iter().find(|kv| !kv.contains('=')) {
         return Err(format!("--var {bad:?}: expected NAME=VALUE"));
     }
@@ -108,11 +27,6 @@ pub fn terraform_inputs(
         env,
         boundary,
     })
-}
-
-/// Looks up rules by id or name.
-fn rule_list(keys: &[String]) -> Result<Vec<&'static RuleMeta>, String> {
-    keys.iter().map(|k| rules::resolve(k.trim())).collect()
 }
 
 /// The other `.tf` files of the modules of named Terraform files, read for context: a module's
@@ -142,7 +56,7 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
         .filter(|f| f.explicit)
         .map(|f| f.path.as_path())
         .chain(in_memory.iter().map(PathBuf::as_path))
-        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .filter(|p| is_terraform_file(p))
         .map(parent_dir)
         .collect();
     let mut extra: Vec<Found> = Vec::new();
@@ -152,7 +66,9 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
         };
         for entry in entries.flatten() {
             let sibling = entry.path();
-            let is_tf = sibling.extension().is_some_and(|e| e == "tf")
+            let name = entry.file_name();
+            let name = name.to_str().unwrap_or("");
+            let is_tf = (name.ends_with(".tf") || name.ends_with(".tf.json"))
                 && entry.file_type().is_ok_and(|t| !t.is_dir());
             if is_tf && known.insert(key(&sibling)) {
                 extra.push(Found {
@@ -165,6 +81,14 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
     }
     extra.sort();
     extra
+}
+
+/// A Terraform module file or a variable values file: naming one brings in its module.
+fn is_terraform_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    [".tf", ".tfvars", ".tfvars.json"]
+        .iter()
+        .any(|s| name.ends_with(s))
 }
 
 /// The directory of a path as written (`.` for a bare file name).

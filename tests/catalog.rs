@@ -22,6 +22,7 @@ const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS109", "node-type-with-policy", "error"),
     ("EKS110", "auto-node-entry-policy", "warning"),
     ("EKS111", "caller-identity-principal", "warning"),
+    ("EKS112", "entry-created-by-eks", "error"),
     ("EKS121", "reserved-username-prefix", "error"),
     ("EKS122", "session-name-needs-colon", "error"),
     ("EKS123", "unsupported-username-template", "warning"),
@@ -40,6 +41,7 @@ const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS208", "association-without-entry", "warning"),
     ("EKS209", "association-not-ordered-after-entry", "warning"),
     ("EKS210", "too-many-policies", "error"),
+    ("EKS211", "service-linked-only-policy", "warning"),
     ("EKS301", "invalid-authentication-mode", "error"),
     ("EKS302", "access-entries-need-api-mode", "error"),
     ("EKS303", "config-map-requires-bootstrap-admin", "error"),
@@ -51,6 +53,12 @@ const CONTRACT: &[(&str, &str, &str)] = &[
     ("EKS405", "cross-account-principal", "warning"),
     ("EKS406", "privileged-system-namespace", "warning"),
     ("EKS407", "cluster-creator-admin", "note"),
+    ("EKS501", "config-map-ignored", "warning"),
+    ("EKS502", "mapped-twice", "warning"),
+    ("EKS503", "config-map-arn-with-path", "error"),
+    ("EKS504", "node-role-not-migrated", "error"),
+    ("EKS505", "config-map-system-masters", "warning"),
+    ("EKS506", "invalid-config-map-mapping", "error"),
 ];
 
 #[test]

@@ -551,3 +551,40 @@ resource "aws_eks_access_entry" "this" {
         "{related:?}"
     );
 }
+
+#[test]
+fn only_named_files_are_reported_but_a_duplicate_or_a_value_they_bring_is() {
+    let main = "variable \"entry_type\" {\n  default = \"STANDARD\"\n}\n\nresource \"aws_eks_access_entry\" \"ops\" {\n  cluster_name  = \"ctx\"\n  principal_arn = \"arn:aws:iam::111122223333:role/ops\"\n  type          = var.entry_type\n}\n";
+    let added = "resource \"aws_eks_access_entry\" \"again\" {\n  cluster_name  = \"ctx\"\n  principal_arn = \"arn:aws:iam::111122223333:role/ops\"\n}\n";
+    let dir = dir_with(&[
+        ("main.tf", main.as_bytes()),
+        ("a_new.tf", added.as_bytes()),
+        ("terraform.tfvars", b"entry_type = \"Standard\"\n"),
+    ]);
+    let at = |args: &[&str]| {
+        let (_, json) = lint_json(dir.path(), args);
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}:{}",
+                    d["rule"].as_str().unwrap(),
+                    d["file"].as_str().unwrap(),
+                    d["span"]["start"]["line"]
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // The duplicate points at the later entry in output order (main.tf) unless only the
+    // earlier one's file is reported.
+    assert_eq!(at(&["a_new.tf"]), ["EKS104 a_new.tf:3"]);
+    assert_eq!(at(&["main.tf"]), ["EKS104 main.tf:7", "EKS105 main.tf:8"]);
+    assert_eq!(
+        at(&["a_new.tf", "main.tf"]),
+        ["EKS104 main.tf:7", "EKS105 main.tf:8"]
+    );
+    // Naming only the `.tfvars` file reports the finding its value causes, where it is used.
+    assert_eq!(at(&["terraform.tfvars"]), ["EKS105 main.tf:8"]);
+}

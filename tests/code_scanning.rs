@@ -236,3 +236,24 @@ fn uris_are_relative_to_the_repository_root_wherever_ekslint_runs() {
     };
     assert_eq!(prints(&from_infra), prints(&from_root));
 }
+
+#[test]
+fn annotations_name_files_relative_to_the_repository_root() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let root = repo.path();
+    std::fs::create_dir(root.join(".git")).expect("mkdir");
+    std::fs::create_dir_all(root.join("infra/eks")).expect("mkdir");
+    std::fs::write(root.join("infra/eks/main.tf"), IAM_USER).expect("write");
+    // The Action may run ekslint in a subdirectory (`working-directory`); the runner resolves
+    // `file=` against the repository root.
+    let out = Command::new(env!("CARGO_BIN_EXE_ekslint"))
+        .current_dir(root.join("infra"))
+        .args(["--format", "github", "eks"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("::warning file=infra/eks/main.tf,line=3,"),
+        "{text}"
+    );
+}

@@ -8,11 +8,13 @@
 //!   another unit when exactly one other unit defines that name and the own unit has no cluster
 //!   whose name is unknown (that cluster may be the one named);
 //! - otherwise the cluster is not defined by the linted files (or ambiguous), and the key keeps
-//!   the unit: objects of one unit that name it are compared, objects of different units never.
+//!   the unit: objects of one unit that name it are compared, objects of different units never;
+//! - an aws-auth mapping that names no cluster (a ConfigMap does not) binds to the only cluster
+//!   of its unit, and to none when the unit defines several or none.
 //!
 //! Two clusters of different units are never one cluster, whatever their names.
 
-use super::{ClusterLink, Model};
+use super::{ClusterLink, Model, Val};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -41,11 +43,14 @@ pub enum ClusterKey {
     Referenced { unit: Unit, reference: String },
 }
 
-/// The cluster of every entry and association of a model.
+/// The cluster of every object of a model.
 #[derive(Debug)]
 pub struct Bindings {
     entries: Vec<Option<ClusterKey>>,
     associations: Vec<Option<ClusterKey>>,
+    mappings: Vec<Option<ClusterKey>>,
+    capabilities: Vec<Option<ClusterKey>>,
+    node_roles: Vec<Option<ClusterKey>>,
 }
 
 impl Bindings {
@@ -65,9 +70,30 @@ impl Bindings {
                 None => clusters.bind(&a.unit, &a.cluster),
             })
             .collect();
+        let mappings = model
+            .mappings
+            .iter()
+            .map(|m| match (&m.cluster.name, &m.cluster.reference) {
+                (Val::Absent, None) => clusters.only(&m.unit),
+                _ => clusters.bind(&m.unit, &m.cluster),
+            })
+            .collect();
+        let capabilities = model
+            .capabilities
+            .iter()
+            .map(|c| clusters.bind(&c.unit, &c.cluster))
+            .collect();
+        let node_roles = model
+            .node_roles
+            .iter()
+            .map(|n| clusters.bind(&n.unit, &n.cluster))
+            .collect();
         Bindings {
             entries,
             associations,
+            mappings,
+            capabilities,
+            node_roles,
         }
     }
 
@@ -80,6 +106,21 @@ impl Bindings {
     pub fn association(&self, association: usize) -> Option<&ClusterKey> {
         self.associations[association].as_ref()
     }
+
+    /// The cluster of an aws-auth mapping (index into [`Model::mappings`]).
+    pub fn mapping(&self, mapping: usize) -> Option<&ClusterKey> {
+        self.mappings[mapping].as_ref()
+    }
+
+    /// The cluster of a capability (index into [`Model::capabilities`]).
+    pub fn capability(&self, capability: usize) -> Option<&ClusterKey> {
+        self.capabilities[capability].as_ref()
+    }
+
+    /// The cluster of a node role (index into [`Model::node_roles`]).
+    pub fn node_role(&self, node_role: usize) -> Option<&ClusterKey> {
+        self.node_roles[node_role].as_ref()
+    }
 }
 
 /// The clusters of a model, by what links name them with.
@@ -90,6 +131,8 @@ struct ClusterIndex<'a> {
     by_name: HashMap<&'a str, (usize, &'a Unit, bool)>,
     /// The units that define a cluster whose name is not known: it may be any name.
     unknown_names: HashSet<&'a Unit>,
+    /// The cluster of each unit that defines exactly one (`None` for several).
+    only: HashMap<&'a Unit, Option<usize>>,
 }
 
 /// What names a cluster inside its unit.
@@ -106,8 +149,12 @@ impl<'a> ClusterIndex<'a> {
         let mut in_unit = HashMap::new();
         let mut by_name: HashMap<&str, (usize, &Unit, bool)> = HashMap::new();
         let mut unknown_names = HashSet::new();
+        let mut only: HashMap<&Unit, Option<usize>> = HashMap::new();
         for (i, c) in model.clusters.iter().enumerate() {
             let unit = &c.unit;
+            only.entry(unit)
+                .and_modify(|o| *o = None)
+                .or_insert(Some(i));
             let local = match c.name.str() {
                 Some((n, _)) => {
                     let first = by_name.entry(n).or_insert((i, unit, false));
@@ -130,7 +177,17 @@ impl<'a> ClusterIndex<'a> {
             in_unit,
             by_name,
             unknown_names,
+            only,
         }
+    }
+
+    /// The cluster of a unit that defines exactly one.
+    fn only(&self, unit: &Unit) -> Option<ClusterKey> {
+        self.only
+            .get(unit)
+            .copied()
+            .flatten()
+            .map(ClusterKey::Defined)
     }
 
     /// The cluster a link of `unit` binds to; `None` when the link names none.
@@ -413,6 +470,54 @@ mod tests {
                     unit: Unit::new("b"),
                     reference: "var.name".into()
                 }),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mapping_that_names_no_cluster_binds_to_the_only_cluster_of_its_unit() {
+        let mapping = |unit: &str, cluster: ClusterLink| crate::ir::ConfigMapMapping {
+            unit: Unit::new(unit),
+            cluster,
+            span: span(),
+            origin: Vec::new(),
+            kind: crate::ir::MappingKind::Role,
+            arn: Val::Absent,
+            username: Val::Absent,
+            groups: Val::Absent,
+            sso: None,
+            defect: None,
+        };
+        let model = Model {
+            clusters: vec![
+                cluster("one", name("a"), None),
+                cluster("two", name("b"), None),
+                cluster("two", name("c"), None),
+            ],
+            mappings: vec![
+                mapping("one", ClusterLink::default()),
+                mapping("two", ClusterLink::default()),
+                mapping("none", ClusterLink::default()),
+                // eksctl's mappings name their document's cluster.
+                mapping(
+                    "two",
+                    ClusterLink {
+                        name: name("c"),
+                        reference: None,
+                    },
+                ),
+            ],
+            ..Model::default()
+        };
+        let b = Bindings::new(&model);
+        let got: Vec<_> = (0..4).map(|i| b.mapping(i).cloned()).collect();
+        assert_eq!(
+            got,
+            [
+                Some(ClusterKey::Defined(0)),
+                None,
+                None,
+                Some(ClusterKey::Defined(2))
             ]
         );
     }

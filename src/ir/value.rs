@@ -19,6 +19,8 @@ pub struct Spanned<T> {
     /// Where the value came from when it was not written in place (variable default, parameter
     /// default, `for_each` item, module attribute): secondary locations of every finding on it.
     pub origin: Vec<Related>,
+    /// Where the value is written, when a fix can edit it there.
+    pub written: super::Written,
 }
 
 impl<T> Spanned<T> {
@@ -27,7 +29,20 @@ impl<T> Spanned<T> {
             value,
             span,
             origin: Vec::new(),
+            written: super::Written::default(),
         }
+    }
+
+    /// The value, with where it came from.
+    pub fn with_origin(mut self, origin: Vec<Related>) -> Spanned<T> {
+        self.origin = origin;
+        self
+    }
+
+    /// The value, with where it is written.
+    pub fn with_written(mut self, written: super::Written) -> Spanned<T> {
+        self.written = written;
+        self
     }
 }
 
@@ -39,6 +54,14 @@ pub enum UnknownHint {
     /// The value of a named expression (`var.role_arn`, `aws_iam_role.node.arn`), the same
     /// wherever the same key appears: two principals with one key are one principal.
     Same { key: String },
+    /// The ARN of the identity that deploys `unit`, which creates the unit's clusters: the IAM
+    /// role or user behind its session (Terraform's `data.aws_iam_session_context.<name>.issuer_arn`),
+    /// or, when `caller_identity` names the data source it is read from, the caller itself
+    /// (`data.aws_caller_identity.<name>.arn`), an STS session ARN when it runs as a role.
+    Deployer {
+        unit: super::Unit,
+        caller_identity: Option<String>,
+    },
 }
 
 /// A field value: absent from the source, present but not statically known, or known.
@@ -56,6 +79,11 @@ pub enum Val<T> {
 impl<T> Val<T> {
     pub fn known(value: T, span: Span) -> Val<T> {
         Val::Known(Spanned::new(value, span))
+    }
+
+    /// A known value with where it is written.
+    pub fn written(value: T, span: Span, written: super::Written) -> Val<T> {
+        Val::Known(Spanned::new(value, span).with_written(written))
     }
 
     pub fn unknown(span: Span) -> Val<T> {
@@ -219,6 +247,18 @@ impl Val<Text> {
                 hint: Some(UnknownHint::Same { key }),
                 ..
             } => Some(Cow::Owned(format!("\u{0}{key}"))),
+            // The session's issuer and the caller are one principal only when it runs as a user.
+            Val::Unknown {
+                hint:
+                    Some(UnknownHint::Deployer {
+                        unit,
+                        caller_identity,
+                    }),
+                ..
+            } => Some(Cow::Owned(format!(
+                "\u{0}deployer\u{0}{unit:?}\u{0}{}",
+                caller_identity.is_some()
+            ))),
             _ => None,
         }
     }

@@ -2,11 +2,13 @@
 //! from the editor, for files of the module that are open too), and the `.ekslint.toml` found
 //! upward from its directory.
 
+use crate::configs::{Configs, Overrides};
+use crate::engine::LintOptions;
 use crate::engine::{self, Input};
 use crate::report::Report;
 use crate::source::FileId;
 use crate::trust::Boundary;
-use crate::workspace::{lint_options, load_config, module_context, module_dir, terraform_inputs};
+use crate::workspace::{module_context, module_dir, terraform_inputs};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -37,10 +39,14 @@ pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
         .get(path)
         .ok_or_else(|| format!("{} is not open", path.display()))?;
     let dir = module_dir(path);
-    let mut boundary = Boundary::around(&dir);
-    let config = load_config(None, &dir, &mut boundary)?;
-    let mut options = lint_options(&config, &[], &[])?;
-    options.terraform = terraform_inputs(&config, &[], &[], boundary)?;
+    // The nearest configuration upward from the document, as on the command line.
+    let configs = Configs::new(None, Boundary::around(&dir))?;
+    let boundary = configs.boundary(&dir)?;
+    let overrides = Overrides::default();
+    let options = LintOptions {
+        settings: configs.settings(&overrides)?,
+        terraform: terraform_inputs(configs.var_files(&overrides), &[], boundary)?,
+    };
     let display = path.display().to_string();
     let mut inputs = vec![Input {
         display: display.clone(),

@@ -1,9 +1,13 @@
 //! Parsers: read each input format into the IR. Parsers know nothing of rules.
 
+pub mod aws_auth;
 pub mod budget;
 pub mod cloudformation;
 pub mod comments;
+pub mod edits;
 pub mod eksctl;
+pub mod embedded;
+pub mod manifest;
 pub mod terraform;
 pub mod tree;
 
@@ -37,9 +41,9 @@ pub struct StructuredOptions {
 /// Why a YAML or JSON file was not linted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Skipped {
-    /// Neither a CloudFormation template nor an eksctl `ClusterConfig`.
+    /// Neither a CloudFormation template, an eksctl `ClusterConfig` nor the aws-auth ConfigMap.
     NotATemplate,
-    /// Several YAML documents, none of them an eksctl `ClusterConfig`: not a template.
+    /// Several YAML documents, none of them an eksctl `ClusterConfig` or the aws-auth ConfigMap.
     MultiDocument,
     /// Not valid YAML or JSON, and naming neither format.
     Unparsable,
@@ -53,10 +57,10 @@ impl std::fmt::Display for Skipped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Skipped::NotATemplate => {
-                "neither a CloudFormation template nor an eksctl ClusterConfig"
+                "neither a CloudFormation template, an eksctl ClusterConfig nor the aws-auth ConfigMap"
             }
             Skipped::MultiDocument => {
-                "several YAML documents and no eksctl ClusterConfig: not a template"
+                "several YAML documents and no eksctl ClusterConfig or aws-auth ConfigMap: not a template"
             }
             Skipped::Unparsable => "not valid YAML or JSON, and names neither format",
             Skipped::NotInfrastructure => {
@@ -67,7 +71,8 @@ impl std::fmt::Display for Skipped {
     }
 }
 
-/// Reads a YAML or JSON file as CloudFormation or eksctl, or says why it is not one.
+/// Reads a YAML or JSON file as CloudFormation, eksctl or aws-auth ConfigMap manifests, or says
+/// why it is none of them.
 ///
 /// A file that does not parse is reported only when its text names one of the two formats;
 /// other broken YAML and JSON files are not ours to judge.
@@ -99,6 +104,8 @@ pub fn structured(
             };
         }
     };
+    let aws_auth: Vec<&Node> = docs.iter().filter(|d| manifest::is_aws_auth(d)).collect();
+    let manifests = (!aws_auth.is_empty()).then(|| manifest::lower(file, text, &aws_auth));
     let (mut model, errors, scopes) = if docs.iter().any(eksctl::is_cluster_config) {
         let configs: Vec<Node> = docs.into_iter().filter(eksctl::is_cluster_config).collect();
         let (model, errors) = eksctl::lower(file, &configs);
@@ -116,16 +123,39 @@ pub fn structured(
                     resources(doc).into_iter().map(|(s, _)| s).collect(),
                 )
             }
+            _ if manifests.is_some() => (Model::default(), Vec::new(), Vec::new()),
             [_] => return Err(Skipped::NotATemplate),
             _ => return Err(Skipped::MultiDocument),
         }
     };
+    model.extend(manifests.unwrap_or_default());
     if !json {
         model
             .suppressions
             .extend(comments::suppressions(file, text, &scopes));
     }
     Ok((model, errors))
+}
+
+/// The syntax error of a file's text, read as a lint run reads a file of that name (Terraform
+/// for `.tf`, `.tf.json` and `.tfvars`, else YAML or JSON); `None` when it parses.
+pub fn syntax_error(name: &str, text: &str) -> Option<String> {
+    let terraform = [".tf", ".tf.json", ".tfvars", ".tfvars.json"];
+    if terraform.iter().any(|s| name.ends_with(s)) {
+        let blanked = match text.strip_prefix(BOM) {
+            Some(rest) => Cow::Owned(format!("{:1$}{rest}", "", BOM.len())),
+            None => Cow::Borrowed(text),
+        };
+        return terraform::syntax_error(name, &blanked);
+    }
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let file = FileId(0);
+    let parsed = if name.ends_with(".json") || body.trim_start().starts_with('{') {
+        tree::parse_json(file, &format!("{:1$}{body}", "", text.len() - body.len())).map(|_| ())
+    } else {
+        tree::parse_yaml(file, text).map(|_| ())
+    };
+    parsed.err().map(|e| e.message)
 }
 
 /// Whether a YAML or JSON text names CloudFormation or eksctl: such a file is reported when it
@@ -158,15 +188,17 @@ fn metadata_suppressions(file: FileId, text: &str, doc: &Node) -> Vec<Suppressio
             let tree::NodeKind::Seq(items) = &list.kind else {
                 return None;
             };
-            let rules = items
+            let (rules, remove_rule) = items
                 .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect();
+                .filter_map(|i| Some((i.as_str()?.to_string(), i.written.item)))
+                .unzip();
             Some(Suppression {
                 covers,
                 rules,
                 reason: None,
                 written: list.span,
+                remove: None,
+                remove_rule,
             })
         })
         .collect()

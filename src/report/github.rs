@@ -11,19 +11,23 @@
 use std::io::{self, Write};
 
 use super::escape::{self, visible};
+use super::location::Locator;
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::limits::MAX_SHOWN_RELATED;
 
 /// Writes one workflow command line per shown diagnostic.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let locator = Locator::of_working_directory();
     for d in super::visible(report, opts) {
-        writeln!(out, "{}", command(report, d))?;
+        writeln!(out, "{}", command(report, &locator, d))?;
     }
     Ok(())
 }
 
-fn command(report: &Report, d: &Diagnostic) -> String {
+/// One workflow command; its `file` is relative to the repository root, which is what the
+/// runner resolves annotations against whatever directory ekslint ran in.
+fn command(report: &Report, locator: &Locator, d: &Diagnostic) -> String {
     let kind = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -36,7 +40,9 @@ fn command(report: &Report, d: &Diagnostic) -> String {
     };
     format!(
         "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        escape_property(&path_property(&report.sources.get(d.span.file).path)),
+        escape_property(&path_property(
+            locator.place(&report.sources.get(d.span.file).path).path()
+        )),
         start.line,
         start.column,
         end.line,

@@ -48,13 +48,18 @@ fn emit_all<W: WriteStyle + Write>(
     writeln!(w, "{}", summary_line(&Summary::of(report)))
 }
 
-/// `2 errors, 0 warnings, 1 note in 2 files`.
+/// `2 errors, 0 warnings, 1 note in 2 files`, then `(3 suppressed)` when findings were.
 ///
 /// The documented shape is `N errors, N warnings, N notes in N files`; each noun is pluralised
-/// correctly (`1 error`, `1 file`). Suppressed findings are not counted.
+/// correctly (`1 error`, `1 file`). Suppressed findings are counted apart.
 fn summary_line(s: &Summary) -> String {
+    let suppressed = if s.suppressed > 0 {
+        format!(" ({} suppressed)", s.suppressed)
+    } else {
+        String::new()
+    };
     format!(
-        "{}, {}, {} in {}",
+        "{}, {}, {} in {}{suppressed}",
         counted(s.errors, "error"),
         counted(s.warnings, "warning"),
         counted(s.notes, "note"),
@@ -155,7 +160,7 @@ mod tests {
         // Char column: 19 chars (21 bytes) precede the value on its line.
         assert!(s.contains(&format!("{}:5:20", testutil::TF_PATH)), "{s}");
         assert!(
-            s.ends_with("2 errors, 0 warnings, 1 note in 2 files\n"),
+            s.ends_with("2 errors, 0 warnings, 1 note in 2 files (1 suppressed)\n"),
             "{s}"
         );
         assert!(!s.contains('\u{1b}'), "no escapes without colour: {s}");
@@ -177,9 +182,9 @@ mod tests {
             shown.contains("= suppressed: break-glass role, reviewed"),
             "{shown}"
         );
-        // The summary still counts only unsuppressed findings.
+        // The summary counts suppressed findings apart.
         assert!(
-            shown.ends_with("2 errors, 0 warnings, 1 note in 2 files\n"),
+            shown.ends_with("2 errors, 0 warnings, 1 note in 2 files (1 suppressed)\n"),
             "{shown}"
         );
     }
@@ -243,6 +248,7 @@ mod tests {
             diagnostics: vec![d],
             rules: vec![rule],
             files_linted: 1,
+            failed: false,
             skipped: Vec::new(),
         };
         let mut out = Vec::new();
@@ -283,6 +289,7 @@ mod tests {
             diagnostics: vec![d],
             rules: vec![rule],
             files_linted: 1,
+            failed: false,
             skipped: Vec::new(),
         };
         let mut out = Vec::new();

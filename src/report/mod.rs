@@ -9,6 +9,7 @@ mod excerpt;
 pub mod github;
 pub mod human;
 pub mod json;
+mod location;
 pub mod sarif;
 
 use std::io::{self, Write};
@@ -27,6 +28,9 @@ pub struct Report {
     pub rules: Vec<&'static RuleMeta>,
     /// The number of files that were linted (parsed as one of the input formats).
     pub files_linted: usize,
+    /// Whether an unsuppressed finding is at or above the `fail-on` severity of its file's
+    /// configuration (the exit code is then 1).
+    pub failed: bool,
     /// YAML and JSON files that were read but are not one of the input formats, and why.
     pub skipped: Vec<(crate::source::FileId, crate::parse::Skipped)>,
 }
@@ -235,6 +239,7 @@ resource \"aws_eks_access_entry\" \"ci\" {
             diagnostics,
             rules,
             files_linted: 2,
+            failed: false,
         }
     }
 

@@ -26,15 +26,16 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
+    MultiformatMessageString, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
     SCHEMA_URL, Sarif, Suppression, Tool, ToolComponent, Version,
 };
 
+use super::location::{Locator, Place};
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{self, RuleMeta};
@@ -50,92 +51,12 @@ const FINGERPRINT_KEY: &str = "ekslint/v1";
 ///
 /// `opts` changes nothing: SARIF never has colour and always carries suppressed findings.
 pub fn render(report: &Report, _opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let locator = std::env::current_dir()
-        .map(|cwd| Locator::new(&cwd))
-        .unwrap_or_default();
-    write_log(report, &locator, out)
+    write_log(report, &Locator::of_working_directory(), out)
 }
 
 fn write_log(report: &Report, locator: &Locator, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &log(report, locator)?)?;
     writeln!(out)
-}
-
-/// Turns report paths (relative to the working directory, or absolute) into SARIF artifact URIs.
-#[derive(Debug, Default)]
-struct Locator {
-    /// The working directory; `None` when it is unknown, and then paths are used as written.
-    cwd: Option<PathBuf>,
-    /// The repository root, an ancestor of `cwd` (or `cwd` itself).
-    root: PathBuf,
-}
-
-/// Where a file is, as SARIF writes it.
-enum Place {
-    /// `/`-separated, relative to the repository root (`%SRCROOT%`).
-    Relative(String),
-    /// Absolute, `/`-separated.
-    Absolute(String),
-}
-
-impl Locator {
-    /// The root is the nearest directory upward from `cwd` that holds `.git` (a directory, or a
-    /// file in a worktree or submodule), else `cwd`.
-    fn new(cwd: &Path) -> Locator {
-        let root = cwd
-            .ancestors()
-            .find(|dir| dir.join(".git").exists())
-            .unwrap_or(cwd);
-        Locator {
-            cwd: Some(cwd.to_path_buf()),
-            root: root.to_path_buf(),
-        }
-    }
-
-    fn place(&self, path: &str) -> Place {
-        let Some(cwd) = &self.cwd else {
-            return if Path::new(path).is_absolute() {
-                Place::Absolute(path.to_string())
-            } else {
-                Place::Relative(path.to_string())
-            };
-        };
-        let absolute = normalise_path(&cwd.join(path));
-        match absolute.strip_prefix(&self.root) {
-            Ok(relative) => Place::Relative(slashed(relative)),
-            Err(_) => Place::Absolute(slashed(&absolute)),
-        }
-    }
-}
-
-/// `path` with `.` and `..` resolved lexically (a `..` at the root stays at the root).
-fn normalise_path(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The path's normal components joined with `/`, whatever the platform's separator.
-fn slashed(path: &Path) -> String {
-    let mut prefix = String::new();
-    let mut parts = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::Prefix(p) => prefix = p.as_os_str().to_string_lossy().replace('\\', "/"),
-            Component::RootDir => prefix.push('/'),
-            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
-            Component::CurDir | Component::ParentDir => {}
-        }
-    }
-    format!("{prefix}{}", parts.join("/"))
 }
 
 fn log(report: &Report, locator: &Locator) -> io::Result<Sarif> {
@@ -291,12 +212,65 @@ fn result(
         suppression.justification = s.justification.clone();
         result.suppressions = Some(vec![suppression]);
     }
+    if let Some(fix) = &d.fix {
+        result.fixes = Some(vec![sarif_fix(report, locator, fix)]);
+    }
     result
 }
 
+/// A fix as SARIF artifact changes: per file, each edit as a replacement of its region (empty
+/// for an insertion) by its text.
+fn sarif_fix(report: &Report, locator: &Locator, fix: &crate::fix::Fix) -> Fix {
+    let mut files: Vec<crate::source::FileId> = fix.edits.iter().map(|e| e.span.file).collect();
+    files.dedup();
+    let changes = files
+        .into_iter()
+        .map(|file| {
+            let replacements = fix
+                .edits
+                .iter()
+                .filter(|e| e.span.file == file)
+                .map(|e| {
+                    let mut replacement = Replacement::builder()
+                        .deleted_region(region(report, e.span))
+                        .build();
+                    replacement.inserted_content =
+                        Some(ArtifactContent::builder().text(e.text.clone()).build());
+                    replacement
+                })
+                .collect::<Vec<_>>();
+            ArtifactChange::builder()
+                .artifact_location(artifact(report, locator, file))
+                .replacements(replacements)
+                .build()
+        })
+        .collect::<Vec<_>>();
+    let mut out = Fix::builder().artifact_changes(changes).build();
+    out.description = Some(text(format!("{} ({} fix)", fix.title, fix.safety.as_str())));
+    out
+}
+
 fn physical(report: &Report, locator: &Locator, span: Span) -> PhysicalLocation {
+    PhysicalLocation::builder()
+        .artifact_location(artifact(report, locator, span.file))
+        .region(region(report, span))
+        .build()
+}
+
+/// The region of a span: start and end line and column.
+fn region(report: &Report, span: Span) -> Region {
     let (start, end) = report.sources.range(span);
-    let artifact = match locator.place(&report.sources.get(span.file).path) {
+    Region::builder()
+        .start_line(as_i64(start.line))
+        .start_column(as_i64(start.column))
+        .end_line(as_i64(end.line))
+        .end_column(as_i64(end.column))
+        .build()
+}
+
+/// Where a file is: relative to `%SRCROOT%`, or absolute.
+fn artifact(report: &Report, locator: &Locator, file: crate::source::FileId) -> ArtifactLocation {
+    match locator.place(&report.sources.get(file).path) {
         Place::Absolute(path) => {
             // `file:///C:/...` on Windows, `file:///home/...` elsewhere.
             let slash = if path.starts_with('/') { "" } else { "/" };
@@ -308,18 +282,7 @@ fn physical(report: &Report, locator: &Locator, span: Span) -> PhysicalLocation 
             .uri(encode_uri_path(&path))
             .uri_base_id(SRCROOT)
             .build(),
-    };
-    PhysicalLocation::builder()
-        .artifact_location(artifact)
-        .region(
-            Region::builder()
-                .start_line(as_i64(start.line))
-                .start_column(as_i64(start.column))
-                .end_line(as_i64(end.line))
-                .end_column(as_i64(end.column))
-                .build(),
-        )
-        .build()
+    }
 }
 
 fn as_i64(n: usize) -> i64 {
@@ -431,6 +394,7 @@ mod tests {
     use super::*;
     use crate::report::testutil;
     use serde_json::Value;
+    use std::path::{Path, PathBuf};
 
     /// A locator for a run in `/repo/<sub>` of the repository `/repo`.
     fn locator(sub: &str) -> Locator {

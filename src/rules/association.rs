@@ -2,6 +2,7 @@
 
 use super::{Context, EKS207, EKS208, EKS209, EKS210, on_present, on_value};
 use crate::diagnostic::{Diagnostic, shown};
+use crate::fix::{Edit, Fix};
 use crate::ir::{ClusterKey, Related, Val};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -27,7 +28,20 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "this association is not ordered after `{}`, so it may be created before the entry",
                         shown(&addr.resource)
                     );
+                    // `depends_on` names the resource, not one of its instances.
+                    let resource = addr.resource.split('[').next().unwrap_or(&addr.resource);
+                    let fix = order.depends_on.as_ref().and_then(|i| {
+                        Fix::new(
+                            EKS209,
+                            format!("Add `depends_on = [{}]`", shown(resource)),
+                            [Edit::replace(
+                                i.at,
+                                format!("{}{resource}{}", i.before, i.after),
+                            )],
+                        )
+                    });
                     out.extend(on_present(EKS209, &assoc.principal, message).map(|d| {
+                        let d = d.with_fix(fix);
                         d.with_related([Related {
                             span: entry.header,
                             message: "the access entry".into(),
@@ -39,11 +53,15 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     }));
                 }
             }
-            // No entry has this principal; only a known principal is surely none of them.
+            // No entry has this principal; only a known principal is surely none of them. The
+            // entry of a capability's role is created by EKS.
             None => {
                 let Val::Known(principal) = &assoc.principal else {
                     continue;
                 };
+                if cx.capability_for(key, &p).is_some() {
+                    continue;
+                }
                 let (any_entry, maybe) = *clusters.entry(key).or_insert_with(|| {
                     let mut entries = cx.cluster_entries(key).peekable();
                     let any = entries.peek().is_some();
@@ -96,17 +114,24 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
             .map(|&a| &cx.model.associations[a].policy_arn)
             .collect();
         values.sort_by_key(|v| v.span());
-        let Some(first) = values[0].span() else {
-            continue;
-        };
-        for later in &values[1..] {
-            let message =
-                "this policy is already associated with the same principal in this cluster";
-            let Some(d) = on_present(EKS207, later, message.into()) else {
+        let first = values[0];
+        for &later in &values[1..] {
+            let (at, other) = cx.place(first, later);
+            let Some(other) = other.span() else {
                 continue;
             };
+            let message =
+                "this policy is already associated with the same principal in this cluster";
+            let Some(d) = on_present(EKS207, at, message.into()) else {
+                continue;
+            };
+            let named = if std::ptr::eq(at, later) {
+                "first associated here"
+            } else {
+                "also associated here"
+            };
             out.push(
-                d.with_related([Related { span: first, message: "first associated here".into() }])
+                d.with_related([Related { span: other, message: named.into() }])
                     .with_help("a policy can be associated with an entry once; merge the scopes into one association"),
             );
         }

@@ -3,7 +3,7 @@
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
 use super::{
     Context, EKS105, EKS106, EKS107, EKS108, EKS109, EKS110, ENTRY_TYPES, RESTRICTED_NODE_TYPES,
-    cluster_account, on_value, valid_type,
+    cluster_account, on_value, rewrite,
 };
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::Val;
@@ -20,13 +20,37 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
             let normal = ty.trim().to_ascii_uppercase().replace([' ', '-'], "_");
             out.push(match ENTRY_TYPES.iter().find(|t| **t == normal) {
-                Some(exact) => d.with_help(format!(
-                    "did you mean \"{exact}\"? Types are case-sensitive"
-                )),
+                Some(exact) => d
+                    .with_help(format!(
+                        "did you mean \"{exact}\"? Types are case-sensitive"
+                    ))
+                    .with_fix(rewrite(EKS105, t, exact)),
                 None => d.with_help(format!("use one of: {}", ENTRY_TYPES.join(", "))),
             });
         }
-        let Some(ty) = valid_type(entry) else {
+        if let (Some((ty, t)), Some(tool)) = (entry.entry_type.str(), cx.tool(&entry.unit))
+            && let Some(types) = tool.entry_types
+            && ENTRY_TYPES.contains(&ty)
+            && !types.contains(&ty)
+        {
+            out.push(
+                on_value(
+                    EKS105,
+                    t,
+                    format!(
+                        "{} is a valid EKS access entry type, but {}'s list of types lacks it, so it refuses the entry",
+                        quote(ty),
+                        tool.name
+                    ),
+                )
+                .with_help(format!(
+                    "{} accepts {}; create this entry with a tool that passes the type to the EKS API (CloudFormation, the AWS CLI)",
+                    tool.name,
+                    types.join(", ")
+                )),
+            );
+        }
+        let Some(ty) = cx.entry_type(entry) else {
             continue;
         };
         if ty == "STANDARD" {
@@ -77,7 +101,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         span,
                         format!("an access entry of type {ty} cannot set Kubernetes groups or a username"),
                     )
-                    .with_related(origin)
+                    .with_origin(&origin)
                     .with_help("EKS sets the node's username and groups itself; remove them"),
                 );
             }
@@ -88,7 +112,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some((e, entry)) = cx.assoc_entry(a) else {
             continue;
         };
-        let Some(ty) = valid_type(entry) else {
+        let Some(ty) = cx.entry_type(entry) else {
             continue;
         };
         let span = assoc.policy_arn.span().unwrap_or(assoc.header);

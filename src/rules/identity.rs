@@ -3,6 +3,7 @@
 use super::arn::{ArnParts, PrincipalKind};
 use super::{
     Context, EKS121, EKS122, EKS123, EKS124, EKS125, EKS126, RESTRICTED_NODE_TYPES, on_value,
+    remove_item,
 };
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Part, Related, Val};
@@ -10,7 +11,18 @@ use crate::source::Span;
 use std::collections::HashMap;
 
 const RESERVED_PREFIXES: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
-const SESSION_NAME: &str = "{{SessionName}}";
+/// The session placeholders access entry usernames may hold: the session name, and the same
+/// without `@` replaced by `-` (set-custom-username in the EKS User Guide).
+const SESSION_NAMES: [&str; 2] = ["{{SessionName}}", "{{SessionNameRaw}}"];
+
+/// The text before the first session placeholder, when there is one.
+fn before_session_name(s: &str) -> Option<&str> {
+    SESSION_NAMES
+        .iter()
+        .filter_map(|p| s.find(p))
+        .min()
+        .map(|i| &s[..i])
+}
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (_, entry) in cx.entries() {
@@ -29,14 +41,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("the username cannot start with the reserved prefix `{p}`"),
                 ));
             }
-            if let Some(before) = prefix.split_once(SESSION_NAME).map(|(b, _)| b)
+            if let Some(before) = before_session_name(prefix)
                 && !before.contains(':')
             {
                 out.push(
                     on_value(
                         EKS122,
                         u,
-                        "a username with {{SessionName}} needs a `:` before the placeholder".into(),
+                        "a username with {{SessionName}} or {{SessionNameRaw}} needs a `:` before the placeholder".into(),
                     )
                     .with_help(format!(
                         "for example {}",
@@ -55,7 +67,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         rest.find("}}").map(|end| &rest[..end + 2])
                     })
                 })
-                .filter(|p| *p != SESSION_NAME)
+                .filter(|p| !SESSION_NAMES.contains(p))
                 .collect();
             others.dedup();
             if let Some(first) = others.first() {
@@ -68,13 +80,13 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             shown(first)
                         ),
                     )
-                    .with_help("only {{SessionName}} is substituted in access entry usernames"),
+                    .with_help("only {{SessionName}} and {{SessionNameRaw}} are substituted in access entry usernames"),
                 );
             }
             let role = entry.principal.get().is_some_and(|p| {
                 ArnParts::new(&p.value).principal_kind() == Some(PrincipalKind::Role)
             });
-            if role && !u.value.has_holes() && !prefix.contains(SESSION_NAME) {
+            if role && !u.value.has_holes() && before_session_name(prefix).is_none() {
                 out.push(
                     on_value(
                         EKS124,
@@ -82,7 +94,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "every session of this role gets the same Kubernetes username".into(),
                     )
                     .with_help(
-                        "add {{SessionName}} (after a `:`) so that audit logs tell sessions apart",
+                        "add {{SessionName}} or {{SessionNameRaw}} (after a `:`) so that audit logs tell sessions apart",
                     ),
                 );
             }
@@ -127,7 +139,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         .with_related([Related {
                             span: *first,
                             message: "first listed here".into(),
-                        }]),
+                        }])
+                        .with_fix(remove_item(
+                            EKS126,
+                            g,
+                            "Remove the repeated group",
+                        )),
                     );
                 } else {
                     seen.insert(name, g.span);

@@ -2,10 +2,13 @@
 //!
 //! Rules read a [`Model`] and emit [`Diagnostic`]s; they know nothing of file formats.
 
+mod access_policies;
 mod arn;
 mod association;
 mod auth;
 mod catalog;
+mod config_map;
+mod created;
 mod entry_type;
 mod fields;
 mod identity;
@@ -18,10 +21,12 @@ mod unevaluated;
 pub use catalog::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
 use crate::ir::{
-    AccessEntry, AuthMode, Bindings, Cluster, ClusterKey, Model, PolicyAssociation, Text, Val,
+    AccessEntry, AuthMode, Bindings, Capability, Cluster, ClusterKey, DeployTool, Model,
+    PolicyAssociation, Text, Val,
 };
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -32,10 +37,21 @@ pub struct RuleOptions {
     pub trusted_accounts: Vec<String>,
 }
 
+/// The options of a file that no configuration governs.
+static DEFAULT_OPTIONS: RuleOptions = RuleOptions {
+    trusted_accounts: Vec::new(),
+};
+
 /// Runs every rule over the model. The result is unsorted and may hold the same finding twice
-/// when two objects share one written value; the engine sorts and deduplicates.
-pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
-    let cx = Context::new(model, options);
+/// when two objects share one written value; the engine sorts and deduplicates. `reported`
+/// tells the files whose findings are reported (all, unless only some files were named): a
+/// finding about two places points at the one in a reported file.
+pub fn check<'a>(
+    model: &'a Model,
+    options: &'a [&'a RuleOptions],
+    reported: &'a dyn Fn(FileId) -> bool,
+) -> Vec<Diagnostic> {
+    let cx = Context::new(model, options, reported);
     let mut out = Vec::new();
     for rule in [
         fields::check,
@@ -47,6 +63,8 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
         association::check,
         auth::check,
         security::check,
+        config_map::check,
+        created::check,
         unevaluated::check,
     ] {
         rule(&cx, &mut out);
@@ -57,16 +75,24 @@ pub fn check(model: &Model, options: &RuleOptions) -> Vec<Diagnostic> {
 /// The model with each entry and association bound to its cluster.
 pub(crate) struct Context<'a> {
     pub model: &'a Model,
-    pub options: &'a RuleOptions,
+    /// The options of the configuration of each file, by file id.
+    options: &'a [&'a RuleOptions],
+    reported: &'a dyn Fn(FileId) -> bool,
     bindings: Bindings,
     /// The entries of each cluster, in model order.
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
     /// The first entry of each cluster for each known principal.
     entry_by_principal: HashMap<(ClusterKey, Cow<'a, str>), usize>,
+    /// The first capability of each cluster for each known role.
+    capability_by_role: HashMap<(ClusterKey, Cow<'a, str>), usize>,
 }
 
 impl<'a> Context<'a> {
-    fn new(model: &'a Model, options: &'a RuleOptions) -> Context<'a> {
+    fn new(
+        model: &'a Model,
+        options: &'a [&'a RuleOptions],
+        reported: &'a dyn Fn(FileId) -> bool,
+    ) -> Context<'a> {
         let bindings = Bindings::new(model);
         let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> = HashMap::new();
         let mut entry_by_principal = HashMap::new();
@@ -79,12 +105,83 @@ impl<'a> Context<'a> {
                 entry_by_principal.entry((key.clone(), p)).or_insert(i);
             }
         }
+        let mut capability_by_role = HashMap::new();
+        for (i, c) in model.capabilities.iter().enumerate() {
+            if let (Some(key), Some(role)) = (bindings.capability(i), c.role.identity()) {
+                capability_by_role.entry((key.clone(), role)).or_insert(i);
+            }
+        }
         Context {
             model,
             options,
+            reported,
             bindings,
             entries_by_cluster,
             entry_by_principal,
+            capability_by_role,
+        }
+    }
+
+    /// The capability of a cluster whose role is `principal` (EKS creates its entry).
+    pub fn capability_for(&self, key: &ClusterKey, principal: &str) -> Option<&'a Capability> {
+        let i = *self
+            .capability_by_role
+            .get(&(key.clone(), Cow::Borrowed(principal)))?;
+        Some(&self.model.capabilities[i])
+    }
+
+    /// The tool that deploys a unit, where it is stricter than the EKS API.
+    pub fn tool(&self, unit: &crate::ir::Unit) -> Option<&'a DeployTool> {
+        self.model.tools.get(unit)
+    }
+
+    /// The type of an entry when its deploying tool accepts it (absent means `STANDARD`);
+    /// `None` when unknown or refused (EKS105).
+    pub fn entry_type(&self, entry: &'a AccessEntry) -> Option<&'a str> {
+        let ty = match &entry.entry_type {
+            Val::Absent => "STANDARD",
+            Val::Unknown { .. } => return None,
+            Val::Known(s) => s.value.as_str().filter(|t| ENTRY_TYPES.contains(t))?,
+        };
+        let tool_types = self.tool(&entry.unit).and_then(|t| t.entry_types);
+        tool_types
+            .is_none_or(|types| types.contains(&ty))
+            .then_some(ty)
+    }
+
+    pub fn mappings(&self) -> impl Iterator<Item = (usize, &'a crate::ir::ConfigMapMapping)> {
+        self.model.mappings.iter().enumerate()
+    }
+
+    pub fn mapping_key(&self, mapping: usize) -> Option<&ClusterKey> {
+        self.bindings.mapping(mapping)
+    }
+
+    /// The cluster of a key, when it is defined in the linted files.
+    pub fn cluster(&self, key: &ClusterKey) -> Option<&'a Cluster> {
+        match key {
+            ClusterKey::Defined(i) => Some(&self.model.clusters[*i]),
+            _ => None,
+        }
+    }
+
+    /// The options of the configuration of a file.
+    pub fn options(&self, file: FileId) -> &'a RuleOptions {
+        self.options
+            .get(file.0 as usize)
+            .copied()
+            .unwrap_or(&DEFAULT_OPTIONS)
+    }
+
+    /// Of two places of one finding (a duplicate and the first), the one the finding points at
+    /// and the one it names: the later in output order, unless only the earlier is in a
+    /// reported file (a duplicate added in a file that sorts first is reported there).
+    pub fn place<'v, T>(&self, first: &'v Val<T>, later: &'v Val<T>) -> (&'v Val<T>, &'v Val<T>) {
+        let reported = |v: &Val<T>| v.span().is_some_and(|s| (self.reported)(s.file));
+        if !reported(later) && reported(first) {
+            (first, later)
+        } else {
+            (later, first)
         }
     }
 
@@ -131,10 +228,28 @@ impl<'a> Context<'a> {
 
     /// The cluster an entry belongs to, when it is defined in the linted files.
     pub fn entry_cluster(&self, entry: usize) -> Option<&'a Cluster> {
-        match self.entry_key(entry)? {
-            ClusterKey::Defined(i) => Some(&self.model.clusters[*i]),
-            _ => None,
-        }
+        self.cluster(self.entry_key(entry)?)
+    }
+
+    /// The node roles (managed node groups, Fargate profiles) of a cluster or of a unit.
+    pub fn node_roles(
+        &self,
+        key: &ClusterKey,
+        unit: &crate::ir::Unit,
+    ) -> impl Iterator<Item = &'a crate::ir::NodeRole> {
+        let model = self.model;
+        let bindings = &self.bindings;
+        model
+            .node_roles
+            .iter()
+            .enumerate()
+            .filter(move |(i, n)| match bindings.node_role(*i) {
+                Some(k) if k == key => true,
+                // One of the unit's own whose cluster is not known may be this cluster's.
+                Some(ClusterKey::Defined(_)) => false,
+                _ => n.unit == *unit,
+            })
+            .map(|(_, n)| n)
     }
 
     /// The entry an association belongs to: its owner when inline, otherwise the entry of the
@@ -186,15 +301,6 @@ pub(crate) const RESTRICTED_NODE_TYPES: [&str; 5] = [
     "HYPERPOD_LINUX",
 ];
 
-/// The type of an entry when it is valid (absent means `STANDARD`); `None` when unknown or invalid.
-pub(crate) fn valid_type(entry: &AccessEntry) -> Option<&str> {
-    match &entry.entry_type {
-        Val::Absent => Some("STANDARD"),
-        Val::Unknown { .. } => None,
-        Val::Known(s) => s.value.as_str().filter(|t| ENTRY_TYPES.contains(t)),
-    }
-}
-
 /// A finding on a present value, known or not: at the value (a known value's origin becomes
 /// secondary locations); `None` when the value is absent.
 pub(crate) fn on_present<T>(
@@ -215,7 +321,31 @@ pub(crate) fn on_value<T>(
     value: &crate::ir::Spanned<T>,
     message: String,
 ) -> Diagnostic {
-    Diagnostic::new(rule, value.span, message).with_related(value.origin.iter().cloned())
+    Diagnostic::new(rule, value.span, message).with_origin(&value.origin)
+}
+
+/// The fix that writes `value` where the offending string `v` is written (as a literal).
+pub(crate) fn rewrite<T>(
+    rule: &'static RuleMeta,
+    v: &crate::ir::Spanned<T>,
+    value: &str,
+) -> Option<Fix> {
+    let literal = v.written.literal?;
+    let text = literal.write(value)?;
+    Fix::new(
+        rule,
+        format!("Replace with {}", crate::diagnostic::quote(value)),
+        [Edit::replace(literal.span, text)],
+    )
+}
+
+/// The fix that removes the list item `v` where it is written.
+pub(crate) fn remove_item<T>(
+    rule: &'static RuleMeta,
+    v: &crate::ir::Spanned<T>,
+    title: &str,
+) -> Option<Fix> {
+    Fix::new(rule, title, [Edit::delete(v.written.item?)])
 }
 
 /// The account of a cluster, from its IAM role ARN, with the span that tells it.

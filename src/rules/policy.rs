@@ -1,73 +1,43 @@
-//! EKS201-EKS206: the policy ARN and access scope of an association.
+//! EKS201-EKS206 and EKS211: the policy ARN and access scope of an association.
 
-use super::arn::policy_arn;
-use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, on_value};
-use crate::diagnostic::{Diagnostic, quote, shown};
-use crate::ir::{Related, Val};
-
-/// AWS-managed access policies: the names `ListAccessPolicies` returns and the EKS User Guide's
-/// access policy reference lists (`access-policy-permissions.html`).
-pub(crate) const ACCESS_POLICIES: [&str; 35] = [
-    "AmazonEKSAdminPolicy",
-    "AmazonEKSClusterAdminPolicy",
-    "AmazonEKSAdminViewPolicy",
-    "AmazonEKSEditPolicy",
-    "AmazonEKSViewPolicy",
-    "AmazonEKSAutoNodePolicy",
-    "AmazonEKSBlockStoragePolicy",
-    "AmazonEKSLoadBalancingPolicy",
-    "AmazonEKSNetworkingPolicy",
-    "AmazonEKSComputePolicy",
-    "AmazonEKSBlockStorageClusterPolicy",
-    "AmazonEKSComputeClusterPolicy",
-    "AmazonEKSLoadBalancingClusterPolicy",
-    "AmazonEKSNetworkingClusterPolicy",
-    "AmazonEKSHybridPolicy",
-    "AmazonEMRJobPolicy",
-    "AmazonSagemakerHyperpodClusterPolicy",
-    "AmazonSagemakerHyperpodControllerPolicy",
-    "AmazonSagemakerHyperpodSystemNamespacePolicy",
-    "AIDevOpsAgentAccessPolicy",
-    "AmazonAIOpsAssistantPolicy",
-    "AmazonARCRegionSwitchScalingPolicy",
-    "AmazonEKSACKPolicy",
-    "AmazonEKSArgoCDClusterPolicy",
-    "AmazonEKSArgoCDPolicy",
-    "AmazonEKSEventPolicy",
-    "AmazonEKSKROPolicy",
-    "AmazonEKSPodIdentityPolicy",
-    "AmazonEKSSecretAdminPolicy",
-    "AmazonEKSSecretReaderPolicy",
-    "AmazonSagemakerHyperpodSpacePolicy",
-    "AmazonSagemakerHyperpodSpaceTemplatePolicy",
-    "AmazonSagemakerHyperpodUserClusterPolicy",
-    "AmazonSagemakerHyperpodInferenceMonitoringPolicy",
-    "AmazonEKSClusterInsightsPolicy",
-];
+use super::access_policies::{ACCESS_POLICIES, lookup};
+use super::arn::{ArnParts, PrincipalKind, policy_arn};
+use super::{
+    Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, EKS211, on_value, remove_item, rewrite,
+};
+use crate::diagnostic::{Diagnostic, Severity, quote, shown};
+use crate::fix::Fix;
+use crate::ir::{Related, Spanned, Text, Val};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (_, a) in cx.associations() {
+    for (i, a) in cx.associations() {
         if let Val::Known(v) = &a.policy_arn {
             match policy_arn(&v.value) {
                 Err(problem) => out.push(
                     on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quote(&v.value.display())))
-                        .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated"),
+                        .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated")
+                        .with_fix(full_arn(v)),
                 ),
-                Ok(Some(name)) if !ACCESS_POLICIES.contains(&name.as_str()) => {
-                    let d = on_value(EKS202, v, format!("{} is not a known AWS-managed access policy", shown(&name)));
-                    let close = ACCESS_POLICIES.iter().find(|p| p.eq_ignore_ascii_case(&name)).or_else(|| {
-                        ACCESS_POLICIES
-                            .iter()
-                            .map(|p| (strsim::jaro_winkler(p, &name), p))
-                            .filter(|(s, _)| *s > 0.9)
-                            .max_by(|x, y| x.0.total_cmp(&y.0))
-                            .map(|(_, p)| p)
-                    });
-                    out.push(match close {
-                        Some(p) => d.with_help(format!("did you mean {p}?")),
-                        None => d.with_help("`aws eks list-access-policies` lists the available policies"),
-                    });
-                }
+                Ok(Some(name)) => match lookup(&name) {
+                    None => out.push(unknown_policy(v, &name)),
+                    Some(p) if p.service_linked_only => {
+                        let service_linked = cx.assoc_principal(i).get().is_some_and(|p| {
+                            ArnParts::new(&p.value).principal_kind()
+                                == Some(PrincipalKind::ServiceLinkedRole)
+                        });
+                        if !service_linked {
+                            out.push(
+                                on_value(
+                                    EKS211,
+                                    v,
+                                    format!("{name} is designated for AWS service-linked roles only and cannot be used with customer-managed roles"),
+                                )
+                                .with_help("EKS associates this policy itself where a feature needs it; grant this principal a policy meant for people or workloads"),
+                            );
+                        }
+                    }
+                    Some(_) => {}
+                },
                 Ok(_) => {}
             }
         }
@@ -100,14 +70,23 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             "cluster" => {
                 if let Some(n) = namespaces.filter(|n| !n.value.is_empty()) {
-                    out.push(
-                        on_value(
-                            EKS205,
-                            n,
-                            "namespaces are listed for a `cluster` access scope".into(),
-                        )
-                        .with_help("remove the namespaces, or use scope type `namespace`"),
-                    );
+                    let refused_by = cx
+                        .tool(&a.unit)
+                        .filter(|t| t.refuses_cluster_scope_namespaces);
+                    let message = match refused_by {
+                        Some(tool) => format!(
+                            "namespaces are listed for a `cluster` access scope, which {} refuses",
+                            tool.name
+                        ),
+                        None => "namespaces are listed for a `cluster` access scope".into(),
+                    };
+                    let mut d = on_value(EKS205, n, message)
+                        .with_help("remove the namespaces, or use scope type `namespace`");
+                    // Where the deploying tool refuses it, the mistake stops the deployment.
+                    if refused_by.is_some() {
+                        d.severity = Severity::Error;
+                    }
+                    out.push(d);
                 }
             }
             other => {
@@ -121,6 +100,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     d.with_help(format!(
                         "did you mean \"{lower}\"? Scope types are lowercase"
                     ))
+                    .with_fix(rewrite(EKS203, scope, &lower))
                 } else {
                     d.with_help("use \"cluster\" or \"namespace\"")
                 });
@@ -149,13 +129,61 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .with_related([Related {
                         span: *first,
                         message: "first listed here".into(),
-                    }]),
+                    }])
+                    .with_fix(remove_item(
+                        EKS206,
+                        ns,
+                        "Remove the repeated namespace",
+                    )),
                 );
             } else {
                 seen.insert(name, ns.span);
             }
         }
     }
+}
+
+/// EKS202, suggesting a known name that is close, and where it is listed.
+fn unknown_policy(v: &crate::ir::Spanned<crate::ir::Text>, name: &str) -> Diagnostic {
+    let d = on_value(
+        EKS202,
+        v,
+        format!("{} is not a known AWS-managed access policy", shown(name)),
+    );
+    let close = ACCESS_POLICIES
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .or_else(|| {
+            ACCESS_POLICIES
+                .iter()
+                .map(|p| (strsim::jaro_winkler(p.name, name), p))
+                .filter(|(s, _)| *s > 0.9)
+                .max_by(|x, y| x.0.total_cmp(&y.0))
+                .map(|(_, p)| p)
+        });
+    match close {
+        Some(p) if !p.source.url().is_empty() => d.with_help(format!(
+            "did you mean {}? (listed in {})",
+            p.name,
+            p.source.url()
+        )),
+        Some(p) => d.with_help(format!("did you mean {}?", p.name)),
+        None => d.with_help("`aws eks list-access-policies` lists the available policies"),
+    }
+}
+
+/// For a bare access policy name (`AmazonEKSViewPolicy`), the fix that writes its full ARN in
+/// the `aws` partition (another partition's ARN differs: the fix is unsafe).
+fn full_arn(v: &Spanned<Text>) -> Option<Fix> {
+    let name = v.value.as_str()?.trim();
+    let policy = ACCESS_POLICIES
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))?;
+    rewrite(
+        EKS201,
+        v,
+        &format!("arn:aws:eks::aws:cluster-access-policy/{}", policy.name),
+    )
 }
 
 /// A DNS-1123 label, optionally ending in one `*` wildcard (`dev-*`, `*`).

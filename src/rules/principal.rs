@@ -1,7 +1,7 @@
 //! EKS101-EKS103 and EKS111: what a principal ARN may name.
 
 use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
-use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value};
+use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value, rewrite};
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Text, UnknownHint, Val};
 
@@ -23,7 +23,14 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
         Val::Known(v) => v,
         Val::Unknown {
             span,
-            hint: Some(UnknownHint::CallerIdentityArn { source_name }),
+            hint:
+                Some(
+                    UnknownHint::CallerIdentityArn { source_name }
+                    | UnknownHint::Deployer {
+                        caller_identity: Some(source_name),
+                        ..
+                    },
+                ),
         } => {
             out.push(
                 Diagnostic::new(
@@ -91,10 +98,20 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
         parts.field(1),
         parts.field(4),
     ) {
-        (Some(role), Some(partition), Some(account)) => d.with_help(format!(
-            "use the role's ARN instead: {} (add the role's path if it has one)",
-            quote(&format!("arn:{partition}:iam::{account}:role/{role}"))
-        )),
+        (Some(role), Some(partition), Some(account)) => {
+            let arn = format!("arn:{partition}:iam::{account}:role/{role}");
+            // Only a fully known ARN is rewritten: a partly known one may hold the session
+            // name in a part that the fix would drop.
+            let fix = value
+                .value
+                .as_str()
+                .and_then(|_| rewrite(EKS102, value, &arn));
+            d.with_help(format!(
+                "use the role's ARN instead: {} (add the role's path if it has one)",
+                quote(&arn)
+            ))
+            .with_fix(fix)
+        }
         _ => d.with_help("use the ARN of the IAM role or user behind the session"),
     }
 }
@@ -112,24 +129,31 @@ fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for group in seen.values_mut().filter(|g| g.len() > 1) {
         group.sort_by_key(|v| v.span());
-        let Some(first) = group[0].span() else {
-            continue;
-        };
-        for later in &group[1..] {
-            let message = match later {
+        let first = group[0];
+        for &later in &group[1..] {
+            let (at, other) = cx.place(first, later);
+            let Some(other) = other.span() else {
+                continue;
+            };
+            let message = match at {
                 Val::Known(v) => format!(
                     "{} already has an access entry in this cluster",
                     quote(&v.value.display())
                 ),
-                _ => "this principal (the same expression as the first entry's) already has an access entry in this cluster".into(),
+                _ => "this principal (the same expression as the other entry's) already has an access entry in this cluster".into(),
             };
-            let Some(d) = on_present(EKS104, later, message) else {
+            let Some(d) = on_present(EKS104, at, message) else {
                 continue;
+            };
+            let message = if std::ptr::eq(at, later) {
+                "first access entry for this principal"
+            } else {
+                "the other access entry for this principal"
             };
             out.push(
                 d.with_related([crate::ir::Related {
-                    span: first,
-                    message: "first access entry for this principal".into(),
+                    span: other,
+                    message: message.into(),
                 }])
                 .with_help("a principal can have one access entry per cluster; merge the two"),
             );

@@ -1,9 +1,7 @@
 //! EKS401-EKS406: risky grants.
 
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
-use super::{
-    Context, EKS401, EKS402, EKS403, EKS404, EKS405, EKS406, cluster_account, on_value, valid_type,
-};
+use super::{Context, EKS401, EKS402, EKS403, EKS404, EKS405, EKS406, cluster_account, on_value};
 use crate::diagnostic::{Diagnostic, quote};
 use crate::ir::Val;
 
@@ -15,7 +13,7 @@ const WRITE_POLICIES: [&str; 3] = [
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (i, entry) in cx.entries() {
-        if valid_type(entry) != Some("STANDARD") {
+        if cx.entry_type(entry) != Some("STANDARD") {
             continue;
         }
         let Val::Known(p) = &entry.principal else {
@@ -35,7 +33,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let (Some(account), Some((cluster, span))) =
             (parts.account(), cluster_account(cx.entry_cluster(i)))
             && account != cluster
-            && !cx.options.trusted_accounts.iter().any(|t| t == account)
+            && !cx
+                .options(p.span.file)
+                .trusted_accounts
+                .iter()
+                .any(|t| t == account)
         {
             out.push(
                     on_value(EKS405, p, format!("the principal is in account {account}, not the cluster's account {cluster}"))

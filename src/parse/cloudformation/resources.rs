@@ -1,10 +1,12 @@
-//! `AWS::EKS::Cluster` and `AWS::EKS::AccessEntry` resources into the IR.
+//! `AWS::EKS::Cluster` and `AWS::EKS::AccessEntry` resources into the IR, and the resources
+//! whose roles EKS gives access itself: `AWS::EKS::Capability`, `AWS::EKS::Nodegroup` and
+//! `AWS::EKS::FargateProfile`.
 
 use super::intrinsics::Template;
 use super::values::{Ev, Field, Value};
 use crate::ir::{
-    AccessEntry, AuthMode, Cluster, ClusterLink, InlinePolicies, Model, PolicyAssociation, Unit,
-    UnknownField, Val,
+    AccessEntry, AuthMode, Capability, Cluster, ClusterLink, InlinePolicies, Model, NodeRole,
+    PolicyAssociation, Unit, UnknownField, Val,
 };
 use crate::parse::tree::{Key, Node, NodeKind, unknown_keys};
 use crate::source::Span;
@@ -28,6 +30,14 @@ const ACCESS_CONFIG_PROPERTIES: &[&str] = &[
     "AuthenticationMode",
     "BootstrapClusterCreatorAdminPermissions",
 ];
+/// The resource types read.
+const READ: [&str; 5] = [
+    "AWS::EKS::Cluster",
+    "AWS::EKS::AccessEntry",
+    "AWS::EKS::Capability",
+    "AWS::EKS::Nodegroup",
+    "AWS::EKS::FargateProfile",
+];
 /// The most items `AccessPolicies` may hold (`maxItems` in the schema).
 const MAX_ACCESS_POLICIES: usize = 20;
 
@@ -44,16 +54,43 @@ pub(super) fn lower(t: &Template) -> Model {
             continue;
         }
         let ty = resource.get("Type").and_then(Node::as_str);
-        if !matches!(ty, Some("AWS::EKS::Cluster" | "AWS::EKS::AccessEntry")) {
+        if !ty.is_some_and(|t| READ.contains(&t)) {
             continue;
         }
         let properties = resource.get("Properties").map(|p| t.eval(p));
-        if ty == Some("AWS::EKS::Cluster") {
-            model
-                .clusters
-                .push(cluster(t, &unit, key, properties.as_ref()));
-        } else {
-            entry(t, &unit, key, resource, properties.as_ref(), &mut model);
+        match ty {
+            Some("AWS::EKS::Cluster") => {
+                model
+                    .clusters
+                    .push(cluster(t, &unit, key, properties.as_ref()))
+            }
+            Some("AWS::EKS::AccessEntry") => {
+                entry(t, &unit, key, resource, properties.as_ref(), &mut model)
+            }
+            Some("AWS::EKS::Capability") => model.capabilities.push(Capability {
+                unit: unit.clone(),
+                header: key.span,
+                cluster: cluster_link(t, resource, property(properties.as_ref(), "ClusterName")),
+                role: property(properties.as_ref(), "RoleArn").text(),
+            }),
+            Some(kind @ ("AWS::EKS::Nodegroup" | "AWS::EKS::FargateProfile")) => {
+                let role = if kind == "AWS::EKS::Nodegroup" {
+                    "NodeRole"
+                } else {
+                    "PodExecutionRoleArn"
+                };
+                model.node_roles.push(NodeRole {
+                    unit: unit.clone(),
+                    header: key.span,
+                    cluster: cluster_link(
+                        t,
+                        resource,
+                        property(properties.as_ref(), "ClusterName"),
+                    ),
+                    role: property(properties.as_ref(), role).text(),
+                })
+            }
+            _ => {}
         }
     }
     model
@@ -301,5 +338,36 @@ Resources:
         let link = &model.entries[1].cluster;
         assert_eq!(link.reference.as_deref(), Some("0::Name"));
         assert!(matches!(link.name, Val::Unknown { .. }));
+    }
+
+    #[test]
+    fn capabilities_node_groups_and_fargate_profiles_give_roles_of_the_cluster() {
+        let model = lower_text(
+            "\
+Resources:
+  Cluster: {Type: AWS::EKS::Cluster, Properties: {Name: c}}
+  Argo:
+    Type: AWS::EKS::Capability
+    Properties: {ClusterName: !Ref Cluster, RoleArn: arn:aws:iam::111122223333:role/argo}
+  Nodes:
+    Type: AWS::EKS::Nodegroup
+    Properties: {ClusterName: c, NodeRole: arn:aws:iam::111122223333:role/nodes}
+  Pods:
+    Type: AWS::EKS::FargateProfile
+    Properties: {ClusterName: c, PodExecutionRoleArn: !GetAtt PodRole.Arn}
+",
+        );
+        let cluster = &model.clusters[0];
+        let capability = &model.capabilities[0];
+        assert_eq!(capability.cluster.reference, cluster.reference);
+        assert_eq!(
+            capability.role.str().map(|(s, _)| s),
+            Some("arn:aws:iam::111122223333:role/argo")
+        );
+        assert_eq!(model.node_roles.len(), 2);
+        assert!(model.node_roles.iter().all(|n| n.unit == cluster.unit));
+        assert!(matches!(model.node_roles[1].role, Val::Unknown { .. }));
+        // CloudFormation passes entry types to the EKS API: no stricter list of its own.
+        assert!(model.tools.is_empty());
     }
 }

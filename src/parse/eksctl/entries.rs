@@ -50,13 +50,16 @@ pub fn lower(list: &Node, unit: &Unit, cluster: &ClusterLink, model: &mut Model)
             .iter()
             .filter(|p| matches!(p.kind, NodeKind::Map(_)))
         {
-            model.associations.push(association(policy, unit, owner));
+            model.associations.push(PolicyAssociation {
+                inline_of: Some(owner),
+                ..association(policy, unit)
+            });
         }
     }
 }
 
-/// One inline policy of the entry at index `owner`; its cluster and principal are the owner's.
-fn association(policy: &Node, unit: &Unit, owner: usize) -> PolicyAssociation {
+/// One item of an `accessPolicies` list, with no cluster, principal or owner yet.
+pub(super) fn association(policy: &Node, unit: &Unit) -> PolicyAssociation {
     let scope = policy.entry("accessScope");
     let scope_value = scope.map(|(_, v)| v);
     let mut unknown = unknown_fields(policy, POLICY_KEYS);
@@ -72,7 +75,7 @@ fn association(policy: &Node, unit: &Unit, owner: usize) -> PolicyAssociation {
         scope: scope.map(|(k, _)| k.span),
         scope_type: optional_text(scope_value.and_then(|s| s.get("type"))),
         namespaces: text_list(scope_value.and_then(|s| s.get("namespaces"))),
-        inline_of: Some(owner),
+        inline_of: None,
         ordering: None,
         unknown_fields: unknown,
     }

@@ -5,7 +5,9 @@
 //! one eksctl knows, anywhere under `accessConfig`, is an unknown field, and the field it was
 //! meant to be stays absent.
 
+mod created;
 mod entries;
+mod identity;
 mod value;
 
 #[cfg(test)]
@@ -13,7 +15,7 @@ mod tests;
 
 use super::ParseError;
 use super::tree::Node;
-use crate::ir::{AuthMode, Cluster, ClusterLink, Model, Unit};
+use crate::ir::{AuthMode, Cluster, ClusterLink, DeployTool, Model, Unit};
 use crate::source::FileId;
 use value::{flag, optional_text, text, unknown_fields};
 
@@ -24,14 +26,29 @@ const ACCESS_CONFIG_KEYS: &[&str] = &[
     "accessEntries",
 ];
 
+/// What eksctl's own validation refuses that the EKS API accepts: its entry types lack
+/// `HYPERPOD_LINUX`, and it rejects namespaces in a `cluster` access scope.
+const EKSCTL: DeployTool = DeployTool {
+    name: "eksctl",
+    entry_types: Some(&[
+        "STANDARD",
+        "EC2",
+        "EC2_LINUX",
+        "EC2_WINDOWS",
+        "FARGATE_LINUX",
+        "HYBRID_LINUX",
+    ]),
+    refuses_cluster_scope_namespaces: true,
+};
+
 /// Whether a document is an eksctl `ClusterConfig` (`apiVersion: eksctl.io/v1alpha5`).
 pub fn is_cluster_config(doc: &Node) -> bool {
     doc.get("apiVersion").and_then(Node::as_str) == Some("eksctl.io/v1alpha5")
         && doc.get("kind").and_then(Node::as_str) == Some("ClusterConfig")
 }
 
-/// Reads the clusters and access entries of every `ClusterConfig` document of a file. Each
-/// document is a deployment unit of its own.
+/// Reads the clusters, access entries, identity mappings, capabilities and node roles of every
+/// `ClusterConfig` document of a file. Each document is a deployment unit of its own.
 pub fn lower(file: FileId, docs: &[Node]) -> (Model, Vec<ParseError>) {
     let mut model = Model::default();
     for (index, doc) in docs.iter().enumerate() {
@@ -43,9 +60,15 @@ pub fn lower(file: FileId, docs: &[Node]) -> (Model, Vec<ParseError>) {
             reference: Some(reference),
         };
         model.clusters.push(cluster);
+        model.tools.insert(unit.clone(), EKSCTL);
         if let Some(list) = doc.get("accessConfig").and_then(|a| a.get("accessEntries")) {
             entries::lower(list, &unit, &link, &mut model);
         }
+        if let Some(list) = doc.get("iamIdentityMappings") {
+            identity::lower(list, &unit, &link, &mut model);
+        }
+        created::capabilities(doc, &unit, &link, &mut model);
+        created::node_roles(doc, &unit, &link, &mut model);
     }
     (model, Vec::new())
 }

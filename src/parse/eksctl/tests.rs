@@ -317,3 +317,79 @@ fn envsubst_placeholders_are_unknown_parts() {
     assert_eq!(b.value.known_prefix(), "arn:aws:iam::");
     assert!(b.value.has_holes());
 }
+
+#[test]
+fn identity_mappings_capabilities_and_node_roles_join_the_document_unit() {
+    let text = "\
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: c}
+managedNodeGroups:
+  - name: m
+    iam: {instanceRoleARN: arn:aws:iam::111122223333:role/managed}
+  - name: created-by-eksctl
+fargateProfiles:
+  - name: f
+    podExecutionRoleARN: arn:aws:iam::111122223333:role/pods
+iamIdentityMappings:
+  - arn: arn:aws:iam::111122223333:user/u
+    groups: [g]
+  - arn: arn:aws:iam::111122223333:role/r
+  - account: '111122223333'
+  - serviceName: emr-containers
+    namespace: n
+capabilities:
+  - name: given
+    type: ACK
+    roleArn: arn:aws:iam::111122223333:role/ack
+    accessPolicies:
+      - policyARN: arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy
+        accessScope: {type: cluster}
+  - name: created
+    type: KRO
+    accessPolicies:
+      - policyARN: arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy
+        accessScope: {type: cluster}
+      - policyARN: arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy
+        accessScope: {type: cluster}
+";
+    let m = lower_text(text);
+    let unit = &m.clusters[0].unit;
+    use crate::ir::MappingKind::*;
+    let kinds: Vec<_> = m.mappings.iter().map(|x| x.kind).collect();
+    assert_eq!(kinds, [User, Role, Account, Service]);
+    assert_eq!(known(text, &m.mappings[2].arn).1, "111122223333");
+    assert!(
+        m.mappings
+            .iter()
+            .all(|x| &x.unit == unit && x.cluster.reference == m.clusters[0].reference)
+    );
+    // The node roles given; the one eksctl creates is not one of the file's roles.
+    assert_eq!(m.node_roles.len(), 2);
+    assert_eq!(
+        known(text, &m.node_roles[1].role).1,
+        "arn:aws:iam::111122223333:role/pods"
+    );
+    // Capability policies are associations of the capability's role (unknown and the same for
+    // both policies when eksctl creates the role), not inline policies of an entry.
+    assert_eq!(m.capabilities.len(), 2);
+    assert_eq!(m.associations.len(), 3);
+    assert!(m.associations.iter().all(|a| a.inline_of.is_none()));
+    assert_eq!(
+        known(text, &m.associations[0].principal).1,
+        "arn:aws:iam::111122223333:role/ack"
+    );
+    let created = m.associations[1].principal.identity();
+    assert!(created.is_some());
+    assert_eq!(created, m.associations[2].principal.identity());
+    assert_ne!(created, m.associations[0].principal.identity());
+    // eksctl's own validation is recorded for the unit.
+    let tool = m.tools.get(unit).expect("eksctl's rules");
+    assert!(tool.refuses_cluster_scope_namespaces);
+    assert!(
+        !tool
+            .entry_types
+            .unwrap_or_default()
+            .contains(&"HYPERPOD_LINUX")
+    );
+}

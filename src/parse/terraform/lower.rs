@@ -1,14 +1,16 @@
 //! Lowers the EKS resources of a module instance into the IR: one IR object per `for_each` or
-//! `count` instance, then the resources of the module calls.
+//! `count` instance, then the resources of the module calls. The aws-auth ConfigMap resources
+//! are read by [`config_map`].
 
-use super::eval::{Binding, Evaluator, META, Scope, iterate};
+use super::config_map;
+use super::eval::{Binding, Evaluator, META, Scope, deployer_key, iterate};
 use super::instances::{self, Expansion, InstanceKey};
 use super::modules;
 use super::syntax::{Block, Body, Expr};
 use super::value::{Placement, Sv, Value};
 use crate::ir::{
-    AccessEntry, Address, AuthMode, Cluster, ClusterLink, Model, Ordering, PolicyAssociation, Tag,
-    Text, Unit, UnknownField, Val,
+    AccessEntry, Address, AuthMode, Capability, Cluster, ClusterLink, DeployTool, Insertion, Model,
+    NodeRole, Ordering, PolicyAssociation, Tag, Text, Unit, UnknownField, UnknownHint, Val,
 };
 use crate::source::Span;
 use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
@@ -41,15 +43,38 @@ const ACCESS_CONFIG_ARGS: &[&str] = &[
     "bootstrap_cluster_creator_admin_permissions",
 ];
 
-/// Reads the clusters, entries and associations of a module instance and of the modules it
-/// calls.
+/// The Terraform AWS provider's entry type list lacks `HYPERPOD_LINUX`
+/// (`internal/service/eks/consts.go`), so `terraform plan` refuses it.
+const TERRAFORM: DeployTool = DeployTool {
+    name: "the Terraform AWS provider",
+    entry_types: Some(&[
+        "EC2",
+        "EC2_LINUX",
+        "EC2_WINDOWS",
+        "FARGATE_LINUX",
+        "HYBRID_LINUX",
+        "STANDARD",
+    ]),
+    refuses_cluster_scope_namespaces: false,
+};
+
+/// The resources read, besides the aws-auth ConfigMap's.
+const RESOURCES: [&str; 6] = [
+    "aws_eks_cluster",
+    "aws_eks_access_entry",
+    "aws_eks_access_policy_association",
+    "aws_eks_capability",
+    "aws_eks_node_group",
+    "aws_eks_fargate_profile",
+];
+
+/// Reads the clusters, entries, associations, aws-auth mappings, capabilities and node roles
+/// of a module instance and of the modules it calls.
 pub fn lower(eval: &Evaluator, model: &mut Model) {
     let unit = unit(eval);
+    model.tools.insert(unit.clone(), TERRAFORM);
     for (kind, name, block) in eval.module.resources() {
-        if !matches!(
-            kind,
-            "aws_eks_cluster" | "aws_eks_access_entry" | "aws_eks_access_policy_association"
-        ) {
+        if !RESOURCES.contains(&kind) && !config_map::RESOURCES.contains(&kind) {
             continue;
         }
         let root = Scope::default();
@@ -79,11 +104,17 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
             match kind {
                 "aws_eks_cluster" => model.clusters.push(r.cluster()),
                 "aws_eks_access_entry" => model.entries.push(r.entry()),
-                _ => {
+                "aws_eks_capability" => model.capabilities.push(r.capability()),
+                "aws_eks_node_group" => model.node_roles.push(r.node_role("node_role_arn")),
+                "aws_eks_fargate_profile" => {
+                    model.node_roles.push(r.node_role("pod_execution_role_arn"))
+                }
+                "aws_eks_access_policy_association" => {
                     if let Some(o) = &ordering {
                         model.associations.push(r.association(o));
                     }
                 }
+                _ => config_map::resource(eval, block, &scope, &unit, model),
             }
         }
     }
@@ -143,6 +174,44 @@ impl Res<'_, '_> {
         }
     }
 
+    /// `principal_arn`; the identity that runs Terraform is the unit's deployer.
+    fn principal(&self, body: &Body) -> Val<Text> {
+        let Some(v) = self.value(body, "principal_arn") else {
+            return Val::Absent;
+        };
+        match (
+            self.place().text(&v),
+            deployer(&v, &self.eval.frame.root_dir),
+        ) {
+            (Val::Unknown { span, .. }, Some(caller_identity)) => Val::Unknown {
+                span,
+                hint: Some(UnknownHint::Deployer {
+                    unit: self.unit.clone(),
+                    caller_identity,
+                }),
+            },
+            (principal, _) => principal,
+        }
+    }
+
+    fn capability(&self) -> Capability {
+        Capability {
+            unit: self.unit.clone(),
+            header: self.header(),
+            cluster: self.cluster_link(),
+            role: self.text(&self.block.body, "role_arn"),
+        }
+    }
+
+    fn node_role(&self, attribute: &str) -> NodeRole {
+        NodeRole {
+            unit: self.unit.clone(),
+            header: self.header(),
+            cluster: self.cluster_link(),
+            role: self.text(&self.block.body, attribute),
+        }
+    }
+
     fn cluster(&self) -> Cluster {
         let body = &self.block.body;
         let access = body.blocks("access_config").next();
@@ -179,7 +248,7 @@ impl Res<'_, '_> {
             unit: self.unit.clone(),
             header: self.header(),
             cluster: self.cluster_link(),
-            principal: self.text(body, "principal_arn"),
+            principal: self.principal(body),
             entry_type: self.text(body, "type"),
             username: self.text(body, "user_name"),
             groups: self
@@ -217,18 +286,14 @@ impl Res<'_, '_> {
             })
             .collect();
         let (span, origin) = self.place().locate(v);
-        Val::Known(crate::ir::Spanned {
-            value: tags,
-            span,
-            origin,
-        })
+        Val::Known(crate::ir::Spanned::new(tags, span).with_origin(origin))
     }
 
     fn association(&self, ordering: &OrderingIndex) -> PolicyAssociation {
         let body = &self.block.body;
         let mut unknown = unknown_fields(body, ASSOC_ARGS, true);
         let scope = self.access_scope(&mut unknown);
-        let principal = self.text(body, "principal_arn");
+        let principal = self.principal(body);
         let after = ordering.after(principal.str().map(|(p, _)| p));
         PolicyAssociation {
             unit: self.unit.clone(),
@@ -243,6 +308,7 @@ impl Res<'_, '_> {
             ordering: Some(Ordering {
                 module: self.eval.unit.clone(),
                 after,
+                depends_on: depends_on(self.block),
             }),
             unknown_fields: unknown,
         }
@@ -316,6 +382,19 @@ impl Res<'_, '_> {
             scope_type: value("type").map_or(Val::Absent, |v| self.place().text(&v)),
             namespaces: value("namespaces").map_or(Val::Absent, |v| self.place().text_list(&v)),
         }
+    }
+}
+
+/// Whether a value is the ARN of the identity that runs Terraform for the root module in `root`:
+/// `Some(Some(name))` for the caller itself (`data.aws_caller_identity.<name>.arn`), `Some(None)`
+/// for the IAM role or user behind its session (the issuer of a session context of the caller).
+fn deployer(v: &Sv, root: &std::path::Path) -> Option<Option<String>> {
+    match &v.value {
+        Value::Unknown(Some(UnknownHint::CallerIdentityArn { source_name })) => {
+            Some(Some(source_name.clone()))
+        }
+        Value::Unknown(_) => (v.reference.as_deref()? == deployer_key(root)).then_some(None),
+        _ => None,
     }
 }
 
@@ -464,10 +543,56 @@ impl Visit for References<'_> {
     }
 }
 
+/// Where an address is added to the `depends_on` of a resource: after the last item of its
+/// list (or inside the empty list), or in a new `depends_on` line at the top of the body.
+fn depends_on(block: &Block) -> Option<Insertion> {
+    let Some(attr) = block.body.attr("depends_on") else {
+        let line = block.body_line.as_ref()?;
+        return Some(Insertion {
+            at: line.at,
+            before: format!("{}depends_on = [", line.indent),
+            after: format!("]{}", line.eol),
+        });
+    };
+    let Expr::Native {
+        expr, file, base, ..
+    } = &attr.value
+    else {
+        return None;
+    };
+    let Expression::Array(items) = expr.as_ref() else {
+        return None;
+    };
+    let list = super::syntax::native_span(*file, *base, expr.as_ref());
+    let (at, before) = match items.iter().last() {
+        Some(last) => (super::syntax::native_span(*file, *base, last).end, ", "),
+        None if list.end > list.start => (list.start + 1, ""),
+        None => return None,
+    };
+    Some(Insertion {
+        at: Span::new(*file, at as usize, at as usize),
+        before: before.to_string(),
+        after: String::new(),
+    })
+}
+
 /// Attributes and blocks of a body that are not in `expected` (nor meta-arguments).
 fn unknown_fields(body: &Body, expected: &'static [&'static str], meta: bool) -> Vec<UnknownField> {
     let known = |name: &str| {
         expected.contains(&name) || (meta && (META.contains(&name) || name == "dynamic"))
+    };
+    let names: Vec<&str> = body
+        .attrs
+        .iter()
+        .map(|a| a.name.as_str())
+        .chain(body.blocks.iter().map(|b| b.ident.as_str()))
+        .collect();
+    let siblings = |name: &str| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| **n != name)
+            .map(|n| n.to_string())
+            .collect()
     };
     let attrs = body
         .attrs
@@ -477,6 +602,8 @@ fn unknown_fields(body: &Body, expected: &'static [&'static str], meta: bool) ->
             name: a.name.clone(),
             span: a.key,
             expected,
+            literal: a.key_literal,
+            siblings: siblings(&a.name),
         });
     let blocks = body
         .blocks
@@ -486,6 +613,8 @@ fn unknown_fields(body: &Body, expected: &'static [&'static str], meta: bool) ->
             name: b.ident.clone(),
             span: b.ident_span,
             expected,
+            literal: b.ident_literal,
+            siblings: siblings(&b.ident),
         });
     attrs.chain(blocks).collect()
 }

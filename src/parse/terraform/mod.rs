@@ -2,6 +2,9 @@
 //! be known the way Terraform would (variables, `.tfvars`, locals, `for_each`/`count`,
 //! functions, local modules), and lower the EKS resources of each module instance to the IR.
 
+mod config_map;
+#[cfg(test)]
+mod config_map_tests;
 mod eval;
 mod functions;
 mod instances;
@@ -19,3 +22,18 @@ mod value;
 mod variables;
 
 pub use project::{Outcome, TerraformInputs, lint};
+
+/// The syntax error of a Terraform file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), if any.
+pub fn syntax_error(name: &str, text: &str) -> Option<String> {
+    let id = crate::source::FileId(0);
+    let parsed = if name.ends_with(".tfvars.json") {
+        json::parse_values(id, text)
+    } else {
+        module::parse_file(module::SourceText {
+            id,
+            text,
+            json: name.ends_with(".json"),
+        })
+    };
+    parsed.err().map(|e| e.message)
+}

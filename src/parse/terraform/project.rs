@@ -13,6 +13,7 @@ use super::value::Placement;
 use super::variables::{self, Assigned, Assignment, constant};
 use crate::ir::Model;
 use crate::parse::ParseError;
+use crate::scoped::Scoped;
 use crate::source::{FileId, SourceFile, SourceMap};
 use crate::source::{Span, display_path};
 use crate::trust::Boundary;
@@ -31,8 +32,9 @@ struct Disk<'b> {
 /// Values for root modules' variables given to the run.
 #[derive(Clone, Debug, Default)]
 pub struct TerraformInputs {
-    /// `--var-file` and the configuration's `var-files`, in order (later wins).
-    pub var_files: Vec<PathBuf>,
+    /// Each root module's variable files (its configuration's `var-files`, then `--var-file`),
+    /// in order (later wins), by the directory of the configuration that gives them.
+    pub var_files: Scoped<Vec<PathBuf>>,
     /// `--var NAME=VALUE`, in order.
     pub vars: Vec<String>,
     /// `TF_VAR_<name>` environment variables: the name without the prefix, and the value.
@@ -116,11 +118,11 @@ pub fn lint(
     // Files read from disk so far are modules, read for context; from here on, `.tfvars`,
     // whose findings are reported.
     let vars_from = sources.len();
-    let (var_files, e) = var_file_assignments(&inputs.var_files, &mut disk, sources);
-    errors.extend(e);
     let mut jobs = Vec::new();
     for dir in roots {
         let (mut assignments, e) = auto_assignments(&dir, &mut disk, sources);
+        errors.extend(e);
+        let (var_files, e) = var_file_assignments(inputs.var_files.get(&dir), &mut disk, sources);
         errors.extend(e);
         let mut all: Vec<Assignment> = inputs
             .env
@@ -132,7 +134,7 @@ pub fn lint(
             })
             .collect();
         all.append(&mut assignments);
-        all.extend(var_files.iter().cloned());
+        all.extend(var_files);
         all.extend(inputs.vars.iter().filter_map(|kv| {
             let (name, value) = kv.split_once('=')?;
             Some(Assignment {

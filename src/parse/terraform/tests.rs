@@ -23,6 +23,7 @@ fn eval(src: &str) -> Sv {
         expr: Box::new(expr),
         file: FileId(0),
         base: 0,
+        lists: None,
     })
 }
 
@@ -58,9 +59,7 @@ pub(super) fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<Str
         std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("mkdir");
         std::fs::write(&path, text).expect("write");
     }
-    let found = discover(&[dir.path().to_path_buf()], &[])
-        .expect("discover")
-        .found;
+    let found = discover(&[dir.path().to_path_buf()], &|_, _| false).found;
     let inputs = found
         .into_iter()
         .map(|f| Input {
@@ -634,6 +633,7 @@ fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) 
                 expr: Box::new(expr),
                 file: FileId(0),
                 base: 0,
+                lists: None,
             };
             show(&eval.eval(&expr, &Scope::default()))
         })

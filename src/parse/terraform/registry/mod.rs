@@ -113,6 +113,10 @@ pub const MODELS: &[ModelVersion] = &[
                 "modules/self-managed-node-group/main.tf",
                 include_str!("models/terraform-aws-modules-eks-v20/self-managed-node-group.hcl"),
             ),
+            (
+                "modules/aws-auth/main.tf",
+                include_str!("models/terraform-aws-modules-eks-v20/aws-auth.hcl"),
+            ),
         ],
         keys: TAM_EKS_KEYS,
     },
@@ -370,6 +374,8 @@ pub fn dropped(
                     name: key.clone(),
                     span,
                     expected,
+                    literal: None,
+                    siblings: map.keys().filter(|k| *k != key).cloned().collect(),
                 });
             }
         }

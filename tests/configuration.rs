@@ -1,0 +1,200 @@
+//! One configuration story for the command line, the hook and the editor: each file is linted
+//! under the nearest `.ekslint.toml` upward from it, `exclude` is relative to the file that
+//! holds it, and `--config` applies to every file.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const USER_ENTRY: &str = r#"resource "aws_eks_access_entry" "user" {
+  cluster_name  = "cfg"
+  principal_arn = "arn:aws:iam::111122223333:user/bob"
+}
+"#;
+
+const CROSS_ACCOUNT: &str = r#"resource "aws_eks_cluster" "c" {
+  name     = "cfg"
+  role_arn = "arn:aws:iam::111122223333:role/cluster"
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+}
+
+resource "aws_eks_access_entry" "other" {
+  cluster_name  = aws_eks_cluster.c.name
+  principal_arn = "arn:aws:iam::444455556666:role/partner"
+}
+"#;
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// `RULE file:line severity` of each finding of `ekslint --format json ARGS` run in `dir`, and
+/// the exit code.
+fn lint(dir: &Path, args: &[&str]) -> (Option<i32>, Vec<String>) {
+    let out = Command::cargo_bin("ekslint")
+        .unwrap()
+        .current_dir(dir)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let found = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap().trim_start_matches("../");
+            format!(
+                "{} {file}:{} {}",
+                d["rule"].as_str().unwrap(),
+                d["span"]["start"]["line"],
+                d["severity"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (out.status.code(), found)
+}
+
+#[test]
+fn each_file_takes_its_nearest_configuration_wherever_the_run_starts() {
+    let dir = tree(&[
+        (".ekslint.toml", "[severity]\nEKS404 = \"error\"\n"),
+        ("app/main.tf", USER_ENTRY),
+        ("infra/.ekslint.toml", "ignore = [\"EKS404\"]\n"),
+        ("infra/main.tf", &USER_ENTRY.replace("cfg", "infra")),
+    ]);
+    let root = dir.path();
+    // From the root, from the subdirectory, and naming the file: infra's own configuration
+    // ignores EKS404 there; app's file takes the root's, which makes it an error.
+    assert_eq!(
+        lint(root, &[]),
+        (Some(1), vec!["EKS404 app/main.tf:3 error".to_string()])
+    );
+    assert_eq!(lint(&root.join("infra"), &[]), (Some(0), vec![]));
+    assert_eq!(lint(root, &["infra/main.tf"]), (Some(0), vec![]));
+    assert_eq!(
+        lint(&root.join("infra"), &["../app/main.tf"]),
+        (Some(1), vec!["EKS404 app/main.tf:3 error".to_string()])
+    );
+    // `--config` applies to every file.
+    std::fs::write(root.join("strict.toml"), "select = [\"EKS404\"]\n").unwrap();
+    assert_eq!(
+        lint(root, &["--config", "strict.toml"]),
+        (
+            Some(1),
+            vec![
+                "EKS404 app/main.tf:3 warning".to_string(),
+                "EKS404 infra/main.tf:3 warning".to_string()
+            ]
+        )
+    );
+}
+
+#[test]
+fn exclude_is_relative_to_its_configuration_file() {
+    let dir = tree(&[
+        (
+            "infra/.ekslint.toml",
+            "exclude = [\"legacy/**\", \"old\"]\n",
+        ),
+        ("infra/legacy/main.tf", USER_ENTRY),
+        ("infra/old/deep/main.tf", USER_ENTRY),
+        ("infra/new/main.tf", &USER_ENTRY.replace("cfg", "new")),
+        ("legacy/main.tf", &USER_ENTRY.replace("cfg", "top")),
+    ]);
+    let root = dir.path();
+    let kept = (
+        Some(1),
+        vec![
+            "EKS404 infra/new/main.tf:3 warning".to_string(),
+            "EKS404 legacy/main.tf:3 warning".to_string(),
+        ],
+    );
+    // The Action's `paths: infra`, a run from the root, and the hook naming files: all leave
+    // out infra/legacy and infra/old, and only those.
+    assert_eq!(lint(root, &[]), kept);
+    assert_eq!(lint(root, &["infra", "legacy"]), kept);
+    assert_eq!(
+        lint(
+            root,
+            &[
+                "infra/legacy/main.tf",
+                "infra/old/deep/main.tf",
+                "infra/new/main.tf",
+                "legacy/main.tf"
+            ]
+        ),
+        kept
+    );
+    assert_eq!(
+        lint(&root.join("infra"), &[]),
+        (Some(1), vec!["EKS404 new/main.tf:3 warning".to_string()])
+    );
+}
+
+#[test]
+fn fail_on_rule_options_and_values_come_from_each_files_configuration() {
+    let dir = tree(&[
+        (
+            "team/.ekslint.toml",
+            "fail-on = \"never\"\n[rules.EKS405]\ntrusted-accounts = [\"444455556666\"]\n[terraform]\nvar-files = [\"team.tfvars\"]\n[cloudformation]\nparameters = { Type = \"Standard\" }\n",
+        ),
+        ("team/main.tf", CROSS_ACCOUNT),
+        ("team/team.tfvars", "entry_type = \"EC2_Linux\"\n"),
+        (
+            "team/vars.tf",
+            "variable \"entry_type\" {\n  default = \"STANDARD\"\n}\n\nresource \"aws_eks_access_entry\" \"typed\" {\n  cluster_name  = aws_eks_cluster.c.name\n  principal_arn = \"arn:aws:iam::111122223333:role/typed\"\n  type          = var.entry_type\n}\n",
+        ),
+        (
+            "team/stack.yaml",
+            "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Type:\n    Type: String\n    Default: STANDARD\nResources:\n  Entry:\n    Type: AWS::EKS::AccessEntry\n    Properties:\n      ClusterName: cfg\n      PrincipalArn: arn:aws:iam::111122223333:role/cfn\n      Type: !Ref Type\n",
+        ),
+        ("other/main.tf", CROSS_ACCOUNT),
+    ]);
+    let (code, found) = lint(dir.path(), &[]);
+    // team/: the partner account is trusted, the variable and the parameter take the
+    // configuration's values; other/: the partner account is a finding, which fails the run
+    // (team's `fail-on = "never"` does not apply to it).
+    assert_eq!(
+        found,
+        [
+            "EKS405 other/main.tf:12 warning",
+            "EKS105 team/stack.yaml:12 error",
+            "EKS105 team/vars.tf:8 error",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    // Alone, team/ does not fail.
+    let (code, _) = lint(dir.path(), &["team"]);
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn a_configuration_error_anywhere_names_its_file_line_and_key() {
+    let dir = tree(&[
+        ("main.tf", USER_ENTRY),
+        ("infra/.ekslint.toml", "[severity]\nEKS404 = \"eror\"\n"),
+        ("infra/main.tf", USER_ENTRY),
+    ]);
+    let out = Command::cargo_bin("ekslint")
+        .unwrap()
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("infra/.ekslint.toml:2:10: [severity] EKS404: \"eror\" is not a severity; did you mean \"error\"?"),
+        "{stderr}"
+    );
+}

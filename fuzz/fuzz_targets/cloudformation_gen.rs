@@ -5,7 +5,8 @@
 #![no_main]
 
 use arbitrary::Unstructured;
-use ekslint::engine::LintOptions;
+use ekslint::engine::{LintOptions, Settings};
+use ekslint::scoped::Scoped;
 use ekslint_fuzz::check::{input, lint_and_check, sometimes_render};
 use ekslint_fuzz::cloudformation::{Style, template};
 use libfuzzer_sys::fuzz_target;
@@ -20,7 +21,11 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
     };
     let name = if t.style == Style::Json { "template.json" } else { "template.yaml" };
     ekslint_fuzz::show(name, &t.text);
-    let mut options = LintOptions::default();
-    options.structured.cloudformation.parameters.extend(t.given);
+    let mut settings = Settings::default();
+    settings.structured.cloudformation.parameters.extend(t.given);
+    let options = LintOptions {
+        settings: Scoped::new(settings),
+        ..LintOptions::default()
+    };
     lint_and_check(vec![input(name, t.text.into_bytes(), false)], &options, sometimes_render(bits));
 });

@@ -8,10 +8,12 @@
 #![no_main]
 
 use ekslint::diagnostic::Severity;
-use ekslint::engine::LintOptions;
+use ekslint::engine::{LintOptions, Settings};
 use ekslint::rules::{RULES, lookup};
-use ekslint_fuzz::check::{input, lint_and_check, render_options};
+use ekslint::scoped::Scoped;
+use ekslint_fuzz::check::{DIR, input, lint_and_check, render_options};
 use libfuzzer_sys::fuzz_target;
+use std::path::Path;
 
 /// Files of one run.
 const MAX_FILES: usize = 8;
@@ -32,14 +34,21 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
         file.context = flags & 16 != 0 && i == 1;
         inputs.push(file);
     }
-    let mut options = LintOptions::default();
+    let mut settings = Settings::default();
     if flags & 32 != 0 {
-        options.rule_options.trusted_accounts = vec!["444455556666".into()];
-        options.ignore = vec![lookup("EKS401").expect("a rule")];
-        options.severity.insert("EKS105", Severity::Note);
+        settings.rule_options.trusted_accounts = vec!["444455556666".into()];
+        settings.ignore = vec![lookup("EKS401").expect("a rule")];
+        settings.severity.insert("EKS105", Severity::Note);
     }
     if flags & 64 != 0 {
-        options.select = Some(RULES.iter().filter(|r| r.id.as_bytes()[3] != b'4').collect());
+        settings.select = Some(RULES.iter().filter(|r| r.id.as_bytes()[3] != b'4').collect());
+    }
+    let mut options = LintOptions::default();
+    if flags & 128 != 0 {
+        // These settings for the files under `a/` only, as an `.ekslint.toml` there would.
+        options.settings.insert(Path::new(DIR).join("a"), settings);
+    } else {
+        options.settings = Scoped::new(settings);
     }
     lint_and_check(inputs, &options, Some(render_options(flags)));
 });

@@ -1,9 +1,11 @@
 //! Linting in process as the command line does, rendering every output format, and checking
 //! what must hold of any output whatever the input: spans inside their file on character
-//! boundaries, JSON and SARIF that parse, human output without control characters or a line
-//! that starts a GitHub workflow command, GitHub output of one workflow command per line.
+//! boundaries, fixes whose edits apply, JSON and SARIF that parse, human output without
+//! control characters or a line that starts a GitHub workflow command, GitHub output of one
+//! workflow command per line.
 
 use ekslint::engine::{Input, LintOptions, lint};
+use ekslint::fix::apply::{apply, compatible, edits_in};
 use ekslint::report::escape::escaped;
 use ekslint::report::{self, Format, RenderOptions, Report};
 use ekslint::source::Span;
@@ -56,6 +58,24 @@ pub fn check(report: &Report, render: Option<RenderOptions>) {
         for r in &d.related {
             check_span(report, r.span);
         }
+        if let Some(fix) = &d.fix {
+            fix.edits.iter().for_each(|e| check_span(report, e.span));
+            assert!(
+                fix.edits.windows(2).all(|w| w[0].span.file != w[1].span.file
+                    || w[0].span.end <= w[1].span.start),
+                "the edits of a {} fix overlap or are not sorted",
+                d.rule
+            );
+        }
+    }
+    // The fixes `--fix` would apply together apply to every file.
+    let fixes = compatible(report.diagnostics.iter().filter_map(|d| d.fix.as_ref()));
+    for (id, file) in report.sources.files() {
+        assert!(
+            apply(&file.text, &edits_in(&fixes, id)).is_some(),
+            "the fixes do not apply to {}",
+            file.path
+        );
     }
     let rendered = |format, opts| {
         let mut out = Vec::new();

@@ -61,8 +61,9 @@ pub fn check(report: &Report, render: Option<RenderOptions>) {
         if let Some(fix) = &d.fix {
             fix.edits.iter().for_each(|e| check_span(report, e.span));
             assert!(
-                fix.edits.windows(2).all(|w| w[0].span.file != w[1].span.file
-                    || w[0].span.end <= w[1].span.start),
+                fix.edits
+                    .windows(2)
+                    .all(|w| w[0].span.file != w[1].span.file || w[0].span.end <= w[1].span.start),
                 "the edits of a {} fix overlap or are not sorted",
                 d.rule
             );

@@ -45,3 +45,17 @@ fn json_templates_with_escaped_quotes_are_not_their_own_text() {
         ["EKS105 main.tf.json:4:11"]
     );
 }
+
+/// A function called with the wrong number of arguments is an error value, never a crash:
+/// `trimspace()` took the first of no arguments. The rest of the file is still linted.
+#[test]
+fn functions_called_without_arguments_do_not_crash() {
+    let text = r#"resource "aws_eks_access_entry" "e" {
+  cluster_name  = "c"
+  principal_arn = trimspace()
+  type          = "BAD"
+}
+"#;
+    // The entry's type is still checked (EKS105 at line 4, column 19).
+    assert_eq!(lint_files(&[("main.tf", text)]), ["EKS105 main.tf:4:19"]);
+}

@@ -23,3 +23,4 @@ mod transport;
 mod uri;
 
 pub use server::run;
+pub use transport::read_in_memory;

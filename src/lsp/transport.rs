@@ -64,6 +64,20 @@ impl Transport {
     }
 }
 
+/// Reads `input` to its end as the reader thread reads standard input, and writes the error
+/// replies as the writer thread writes standard output: the messages passed on, and the bytes
+/// written. The transport driven in memory, on the calling thread (the `lsp_transport` fuzz
+/// target).
+pub fn read_in_memory(input: &[u8]) -> (Vec<Message>, Vec<u8>) {
+    let (incoming, messages) = channel();
+    let (errors, outgoing) = channel();
+    read_all(&mut io::Cursor::new(input), &incoming, &errors);
+    let _ = errors.send(Outgoing::Stop);
+    let mut out = Vec::new();
+    write_all(&mut out, &outgoing);
+    (messages.try_iter().collect(), out)
+}
+
 fn write_all(out: &mut impl Write, outgoing: &Receiver<Outgoing>) {
     for message in outgoing {
         let written = match message {
@@ -265,6 +279,24 @@ mod tests {
         assert!(frames(long.as_bytes()).iter().all(|f| *f == Frame::Garbage));
         // A body cut short by the end of input is not a message.
         assert_eq!(frames(b"Content-Length: 10\r\n\r\n{}"), []);
+    }
+
+    #[test]
+    fn in_memory_the_messages_are_passed_on_and_the_errors_answered() {
+        // A body that is not JSON, then a notification.
+        let input = b"Content-Length: 7\r\n\r\n{\"id\":3Content-Length: 30\r\n\r\n\
+            {\"jsonrpc\":\"2.0\",\"method\":\"x\"}";
+        let (messages, written) = read_in_memory(input);
+        assert!(
+            matches!(messages.as_slice(), [Message::Notification(n)] if n.method == "x"),
+            "{messages:?}"
+        );
+        let written = String::from_utf8(written).expect("UTF-8");
+        let (header, body) = written.split_once("\r\n\r\n").expect("one framed reply");
+        assert_eq!(header, format!("Content-Length: {}", body.len()));
+        let reply: Value = serde_json::from_str(body).expect("JSON");
+        assert_eq!(reply["error"]["code"], json!(-32700));
+        assert_eq!(reply["id"], Value::Null);
     }
 
     #[test]

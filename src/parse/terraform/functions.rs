@@ -34,7 +34,10 @@ pub fn call(name: &str, args: Vec<Sv>, span: Span) -> Sv {
         "split" => split(&args, span),
         "lower" => map_text(&args, str::to_lowercase),
         "upper" => map_text(&args, str::to_uppercase),
-        "trimspace" => strings(&args, |s| Value::String(Text::lit(s[0].trim()))),
+        "trimspace" => strings(&args, |s| match s {
+            [x] => Value::String(Text::lit(x.trim())),
+            _ => Value::Error,
+        }),
         "replace" => strings(&args, replace),
         "trimprefix" => strings(&args, |s| {
             let [x, p] = s else { return Value::Error };

@@ -248,6 +248,13 @@ fn expr(file: FileId, text: &str, value: &Json, strings: Strings) -> Expr {
                     base,
                     lists: None,
                 },
+                // A template that does not parse as written (`"${lookup(m, \"k\")}"`: HCL does
+                // not read JSON's escapes inside `${...}`) is not known, never its own text.
+                None if strings == Strings::Template
+                    && (raw.contains("${") || raw.contains("%{")) =>
+                {
+                    literal(Value::Unknown(None))
+                }
                 None => string(Value::String(Text::lit(s.value.as_ref()))),
             }
         }

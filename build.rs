@@ -46,9 +46,15 @@ fn main() {
         };
         let security =
             field("security-severity").map_or("None".to_string(), |s| format!("Some({s:?})"));
+        let fix = match field("fix").as_deref() {
+            None => "None",
+            Some("safe") => "Some(Safety::Safe)",
+            Some("unsafe") => "Some(Safety::Unsafe)",
+            Some(other) => panic!("{}: bad fix {other} (safe or unsafe)", path.display()),
+        };
         writeln!(
             list,
-            "    RuleMeta {{ id: {id:?}, name: {:?}, severity: Severity::{severity}, summary: {:?}, applies: {:?}, security_severity: {security}, doc: include_str!({:?}) }},",
+            "    RuleMeta {{ id: {id:?}, name: {:?}, severity: Severity::{severity}, summary: {:?}, applies: {:?}, security_severity: {security}, fix: {fix}, doc: include_str!({:?}) }},",
             need("name"),
             need("summary"),
             need("applies"),

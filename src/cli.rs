@@ -29,7 +29,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List every rule: id, name, severity, summary.
+    /// List every rule: id, name, severity, fix (safe, unsafe or -), summary.
     Rules {
         /// Print a Markdown table (the one in README.md).
         #[arg(long)]
@@ -124,6 +124,15 @@ struct LintArgs {
     /// Terraform module).
     #[arg(long)]
     all_findings: bool,
+    /// Apply the safe fixes in place, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply the unsafe fixes (they change what the configuration means).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them (the exit code is the lint's).
+    #[arg(long)]
+    diff: bool,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -165,10 +174,11 @@ fn list_rules(markdown: bool) -> Result<ExitCode, String> {
     let mut out = String::new();
     for r in rules::RULES {
         out.push_str(&format!(
-            "{}  {:<40} {:<8} {}\n",
+            "{}  {:<40} {:<8} {:<7} {}\n",
             r.id,
             r.name,
             r.severity.as_str(),
+            r.fix.map_or("-", crate::fix::Safety::as_str),
             r.summary
         ));
     }
@@ -179,11 +189,12 @@ fn list_rules(markdown: bool) -> Result<ExitCode, String> {
 fn explain(key: &str) -> Result<ExitCode, String> {
     let rule = rules::resolve(key)?;
     print_stdout(&format!(
-        "{} {} ({})\n\n{}\n\n{}",
+        "{} {} ({})\n\n{}\n{}\n\n{}",
         rule.id,
         rule.name,
         rule.severity.as_str(),
         rule.summary,
+        rule.fix_line(),
         rule.explanation()
     ))?;
     Ok(ExitCode::SUCCESS)
@@ -209,9 +220,26 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     let configs = Configs::new(args.config.as_deref(), boundary)?;
     // The read limit is the configuration's of the working directory (or `--config`'s).
     let boundary = configs.boundary(&cwd)?;
+    if args.fix || args.unsafe_fixes || args.diff {
+        return run_fixes(args, &configs, boundary);
+    }
     let (inputs, unreadable) = read_inputs(args, &configs, &boundary)?;
-    // Each file's configuration, loaded while walking and here, must be valid.
-    for input in &inputs {
+    let options = lint_options(args, &configs, &inputs, boundary)?;
+    let named = named_files(&inputs);
+    let report = lint(inputs, &options);
+    emit(args, &report, &unreadable, &named)?;
+    Ok(exit_code(&report, &unreadable))
+}
+
+/// The options of a run: the configuration of each input (loaded while walking and here, and
+/// valid) with the command line's overrides.
+fn lint_options(
+    args: &LintArgs,
+    configs: &Configs,
+    inputs: &[Input],
+    boundary: Boundary,
+) -> Result<LintOptions, String> {
+    for input in inputs {
         configs.visit(&input.dir);
     }
     configs.check()?;
@@ -227,19 +255,30 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         parameters: cfn_parameters(args)?,
         var_files: args.var_file.clone(),
     };
-    let options = LintOptions {
+    Ok(LintOptions {
         settings: configs.settings(&overrides)?,
         terraform: terraform_inputs(configs.var_files(&overrides), &args.var, boundary)?,
-    };
+    })
+}
 
-    let named: std::collections::HashSet<String> = inputs
+/// The display paths of the files named on the command line.
+fn named_files(inputs: &[Input]) -> std::collections::HashSet<String> {
+    inputs
         .iter()
         .filter(|i| i.explicit)
         .map(|i| i.display.clone())
-        .collect();
-    let report = lint(inputs, &options);
+        .collect()
+}
+
+/// Prints the errors and skipped files of a run and renders its report.
+fn emit(
+    args: &LintArgs,
+    report: &report::Report,
+    unreadable: &[String],
+    named: &std::collections::HashSet<String>,
+) -> Result<(), String> {
     // Paths are escaped: a directory's name must not start a line of its own in a CI log.
-    for why in &unreadable {
+    for why in unreadable {
         eprintln!("ekslint: error: {}", visible(why));
     }
     // A file the user named is never skipped in silence.
@@ -266,25 +305,170 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
         quiet: args.quiet,
     };
     let mut buf = Vec::new();
-    report::render(args.format, &report, &render, &mut buf).map_err(|e| e.to_string())?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &buf).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => print_stdout(&String::from_utf8_lossy(&buf))?,
-    }
+    report::render(args.format, report, &render, &mut buf).map_err(|e| e.to_string())?;
+    write_output(args, &buf)
+}
 
+/// Writes to `--output`, or standard output.
+fn write_output(args: &LintArgs, buf: &[u8]) -> Result<(), String> {
+    match &args.output {
+        Some(path) => std::fs::write(path, buf).map_err(|e| format!("{}: {e}", path.display())),
+        None => print_stdout(&String::from_utf8_lossy(buf)),
+    }
+}
+
+/// The exit code of a report: 2 when a file could not be read or parsed, 1 when a finding is
+/// at or above the `fail-on` of its file's configuration.
+fn exit_code(report: &report::Report, unreadable: &[String]) -> ExitCode {
     if !unreadable.is_empty()
         || report
             .diagnostics
             .iter()
             .any(|d| d.rule == rules::EKS000.id)
     {
-        return Ok(ExitCode::from(2));
+        return ExitCode::from(2);
     }
-    Ok(if report.failed {
+    if report.failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
+}
+
+/// The files of a `--fix` or `--diff` run, read through the boundary (with the fixed texts).
+struct FixFiles<'a> {
+    args: &'a LintArgs,
+    configs: &'a Configs,
+    boundary: Boundary,
+    /// Made on the first pass, from the files it read.
+    options: Option<LintOptions>,
+    /// What the first pass could not read.
+    unreadable: Option<Vec<String>>,
+    named: std::collections::HashSet<String>,
+}
+
+impl crate::fix::run::Files for FixFiles<'_> {
+    fn lint(&mut self, overlay: &std::sync::Arc<crate::fix::run::Overlay>) -> report::Report {
+        let mut boundary = self.boundary.clone();
+        boundary.set_overlay(overlay.clone());
+        let read =
+            read_inputs(self.args, self.configs, &boundary).and_then(|(inputs, unreadable)| {
+                if self.options.is_none() {
+                    self.options = Some(lint_options(
+                        self.args,
+                        self.configs,
+                        &inputs,
+                        self.boundary.clone(),
+                    )?);
+                }
+                Ok((inputs, unreadable))
+            });
+        let inputs = match read {
+            Ok((inputs, unreadable)) => {
+                if self.unreadable.is_none() {
+                    self.named = named_files(&inputs);
+                    self.unreadable = Some(unreadable);
+                }
+                inputs
+            }
+            Err(e) => {
+                self.unreadable.get_or_insert_with(Vec::new).push(e);
+                Vec::new()
+            }
+        };
+        let options = self.options.get_or_insert_with(LintOptions::default);
+        options.terraform.boundary = boundary;
+        lint(inputs, options)
+    }
+
+    fn writable(&self, display: &str) -> Result<PathBuf, String> {
+        crate::fix::write::writable(&self.boundary, Path::new(display))
+    }
+
+    fn read(&self, real: &Path) -> Result<Vec<u8>, String> {
+        self.boundary
+            .read(real)
+            .map_err(|e| format!("{}: {e}", real.display()))
+    }
+}
+
+/// `--fix`, `--unsafe-fixes` and `--diff`: apply the fixes (in memory), then write the files and
+/// report what remains, or print the diff and exit as the lint would.
+fn run_fixes(args: &LintArgs, configs: &Configs, boundary: Boundary) -> Result<ExitCode, String> {
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        return Err("--fix and --diff work on files, not standard input".into());
+    }
+    let safety = if args.unsafe_fixes {
+        crate::fix::Safety::Unsafe
+    } else {
+        crate::fix::Safety::Safe
+    };
+    let mut files = FixFiles {
+        args,
+        configs,
+        boundary,
+        options: None,
+        unreadable: None,
+        named: Default::default(),
+    };
+    let outcome = crate::fix::run::fix(&mut files, safety);
+    let unreadable = files.unreadable.take().unwrap_or_default();
+    let mut errors = outcome.errors;
+    let changed = outcome.changes.len();
+    if args.diff {
+        let diff: String = outcome
+            .changes
+            .iter()
+            .map(|c| {
+                crate::fix::diff::unified(
+                    &c.display,
+                    &String::from_utf8_lossy(&c.old),
+                    &String::from_utf8_lossy(&c.new),
+                )
+            })
+            .collect();
+        for e in &errors {
+            eprintln!("ekslint: error: {}", visible(e));
+        }
+        write_output(args, diff.as_bytes())?;
+        eprintln!(
+            "ekslint: {} would apply {} in {}",
+            if args.unsafe_fixes {
+                "--unsafe-fixes"
+            } else {
+                "--fix"
+            },
+            count(outcome.applied, "fix", "fixes"),
+            count(changed, "file", "files")
+        );
+        let before = outcome.before.as_ref().unwrap_or(&outcome.after);
+        return Ok(exit_code(before, &unreadable));
+    }
+    for change in &outcome.changes {
+        let written = crate::fix::write::writable(&files.boundary, &change.real)
+            .and_then(|real| crate::fix::write::replace(&real, &change.new));
+        if let Err(e) = written {
+            errors.push(e);
+        }
+    }
+    emit(args, &outcome.after, &unreadable, &files.named)?;
+    for e in &errors {
+        eprintln!("ekslint: error: {}", visible(e));
+    }
+    eprintln!(
+        "ekslint: applied {} in {}",
+        count(outcome.applied, "fix", "fixes"),
+        count(changed, "file", "files")
+    );
+    if !errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(exit_code(&outcome.after, &unreadable))
+}
+
+/// `1 fix`, `2 fixes`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Usage errors clap cannot see: `--stdin-filename` without `-`, and a path that does not

@@ -53,6 +53,8 @@ pub struct Diagnostic {
     pub origins: Vec<Span>,
     pub help: Option<String>,
     pub suppressed: Option<Suppression>,
+    /// The edits that correct the finding, when its rule has them.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -67,6 +69,7 @@ impl Diagnostic {
             origins: Vec::new(),
             help: None,
             suppressed: None,
+            fix: None,
         }
     }
 
@@ -74,6 +77,11 @@ impl Diagnostic {
     pub fn with_origin(mut self, origin: &[Related]) -> Diagnostic {
         self.origins.extend(origin.iter().map(|r| r.span));
         self.related.extend(origin.iter().cloned());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Diagnostic {
+        self.fix = fix;
         self
     }
 

@@ -1,6 +1,7 @@
 //! One lint run: sources → parsers → IR → rules → sorted diagnostics.
 
 use crate::diagnostic::{Diagnostic, Severity, quote, shorten};
+use crate::fix::Edit;
 use crate::limits::MAX_MESSAGE_CHARS;
 use crate::parse::{self, ParseError, Skipped};
 use crate::report::Report;
@@ -368,6 +369,15 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
         .filter(|(i, l)| **l && !i.context)
         .count();
     sort(&mut diagnostics);
+    let mut diagnostics = merge_instances(diagnostics);
+    // Fixes edit only files whose findings are reported, never a built-in module model.
+    crate::fix::settle(&mut diagnostics, |file| {
+        !terraform.builtin.contains(&file)
+            && match inputs.get(file.0 as usize) {
+                Some(input) => !input.context && input.unreadable.is_none(),
+                None => terraform.reported.contains(&file),
+            }
+    });
 
     let failed = diagnostics.iter().any(|d| {
         d.suppressed.is_none()
@@ -378,7 +388,7 @@ fn lint_here(mut inputs: Vec<Input>, options: &LintOptions) -> Report {
     Report {
         skipped,
         sources,
-        diagnostics: merge_instances(diagnostics),
+        diagnostics,
         rules: options.rules(),
         files_linted,
         failed,
@@ -468,6 +478,7 @@ fn merge_instances(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             }
         }
         kept.origins.extend(d.origins);
+        kept.fix = crate::fix::merge(kept.fix.take(), d.fix);
     }
     out
 }
@@ -522,7 +533,9 @@ fn apply_suppressions(
     }
     let mut unused = Vec::new();
     for s in suppressions.iter().rev() {
-        for key in &s.rules {
+        // The rules of this suppression that ran and matched nothing, with the message.
+        let mut stale: Vec<(usize, String)> = Vec::new();
+        for (i, key) in s.rules.iter().enumerate() {
             let rule = rules::lookup(key);
             let mut used = false;
             if let Some(group) = rule.and_then(|r| groups.get_mut(&(s.covers.file, r.id))) {
@@ -555,11 +568,24 @@ fn apply_suppressions(
                     ),
                     None => format!("{} is not a rule id or name", quote(key)),
                 };
-                unused.push(
-                    Diagnostic::new(EKS003, s.written, message)
-                        .with_help("remove it, or fix the rule id"),
-                );
+                stale.push((i, message));
             }
+        }
+        // When no rule of it is used, the whole suppression goes; else the stale ids.
+        let whole = (stale.len() == s.rules.len()).then_some(s.remove).flatten();
+        for (i, message) in stale {
+            let edit = whole.or(s.remove_rule.get(i).copied().flatten());
+            let title = if whole.is_some() {
+                "Remove the unused suppression"
+            } else {
+                "Remove the unused rule from the suppression"
+            };
+            let fix = edit.and_then(|e| crate::fix::Fix::new(EKS003, title, [Edit::delete(e)]));
+            unused.push(
+                Diagnostic::new(EKS003, s.written, message)
+                    .with_help("remove it, or fix the rule id")
+                    .with_fix(fix),
+            );
         }
     }
     unused
@@ -582,6 +608,8 @@ mod tests {
             rules: rules.iter().map(|r| r.to_string()).collect(),
             reason: Some(reason.into()),
             written: Span::new(FileId(file), covers.0, covers.0),
+            remove: None,
+            remove_rule: vec![None; rules.len()],
         }
     }
 

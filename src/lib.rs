@@ -9,6 +9,7 @@ pub mod configs;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fix;
 pub mod ir;
 pub mod limits;
 pub mod lsp;

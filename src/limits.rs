@@ -95,3 +95,7 @@ pub const MAX_SHOWN_RELATED: usize = 20;
 /// Bytes of YAML embedded in a string (an aws-auth `mapRoles` value) that are parsed; a larger
 /// value is not read.
 pub const MAX_EMBEDDED_YAML_BYTES: usize = 1024 * 1024;
+
+/// Passes of `--fix`: each lints the files, then applies the fixes whose edits do not overlap;
+/// fixes left (overlapping, or new after the edits) wait for the next pass, up to this many.
+pub const MAX_FIX_PASSES: usize = 16;

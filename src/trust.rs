@@ -9,9 +9,11 @@
 //! of its content.
 
 use crate::limits::DEFAULT_MAX_FILE_BYTES;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Why a file was not read.
 #[derive(Debug)]
@@ -49,6 +51,9 @@ pub struct Boundary {
     /// Real paths (canonical) of the roots.
     roots: Vec<PathBuf>,
     pub max_file_bytes: u64,
+    /// Texts read instead of the files at these real paths (`--fix` lints its fixed texts
+    /// before it writes them).
+    overlay: Option<Arc<BTreeMap<PathBuf, Vec<u8>>>>,
 }
 
 impl Default for Boundary {
@@ -56,6 +61,7 @@ impl Default for Boundary {
         Boundary {
             roots: Vec::new(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            overlay: None,
         }
     }
 }
@@ -89,6 +95,11 @@ impl Boundary {
         if !is_system(&real) && !self.roots.contains(&real) {
             self.roots.push(real);
         }
+    }
+
+    /// Reads `texts` (by real path) instead of those files, once they pass the same checks.
+    pub fn set_overlay(&mut self, texts: Arc<BTreeMap<PathBuf, Vec<u8>>>) {
+        self.overlay = Some(texts);
     }
 
     /// The roots (real paths).
@@ -136,6 +147,9 @@ impl Boundary {
         let limit = self.max_file_bytes;
         if meta.len() > limit {
             return Err(Refusal::TooLarge { limit });
+        }
+        if let Some(text) = self.overlay.as_ref().and_then(|o| o.get(&real)) {
+            return Ok(text.clone());
         }
         let file = std::fs::File::open(&real).map_err(Refusal::Io)?;
         if !file.metadata().map_err(Refusal::Io)?.is_file() {

@@ -609,3 +609,108 @@ fn a_duplicate_typed_into_a_file_that_sorts_first_is_shown_there() {
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), Some(0));
 }
+
+/// A fixable type and a repeated group, with characters of two UTF-16 units before them.
+const FIXABLE: &str = r#"resource "aws_eks_access_entry" "a" {
+  cluster_name      = "lsp"
+  principal_arn     = "arn:aws:iam::111122223333:role/ops"
+  kubernetes_groups = ["ü😀", "ops", "ü😀"]
+  /* ü😀 */ type = "Standard"
+}
+"#;
+
+#[test]
+fn quick_fixes_and_fix_all_edit_exact_utf16_ranges() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let main = root.path().join("main.tf");
+    std::fs::write(&main, "").expect("write");
+    let uri = file_uri(&main);
+    let mut server = Server::start();
+    initialize(&mut server, root.path());
+    did_open(&mut server, &uri, FIXABLE);
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS126", "EKS105"], "{diags:#?}");
+    let ty = &diags[1];
+    // `  /* ü😀 */ type = "` is 20 UTF-16 units (😀 is two).
+    assert_eq!(
+        ty["range"],
+        json!({"start": {"line": 4, "character": 19}, "end": {"line": 4, "character": 29}})
+    );
+
+    let actions = server.request(
+        2,
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": ty["range"],
+            "context": {"diagnostics": [ty]},
+        }),
+    );
+    let fix = &actions[0];
+    assert_eq!(fix["title"], "Replace with \"STANDARD\" (EKS105)");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "EKS105");
+    assert_eq!(
+        fix["edit"]["changes"][uri.as_str()],
+        json!([{
+            "range": {"start": {"line": 4, "character": 20}, "end": {"line": 4, "character": 28}},
+            "newText": "STANDARD",
+        }])
+    );
+    // The ignore comment is still offered, after the fix.
+    assert_eq!(
+        actions[1]["title"],
+        "Ignore EKS105 here (ekslint:ignore comment)"
+    );
+
+    // The repeated group goes with the comma before it.
+    let group = &diags[0];
+    let actions = server.request(
+        3,
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": group["range"],
+            "context": {"diagnostics": [group]},
+        }),
+    );
+    // `  kubernetes_groups = ["ü😀", "ops"` is 35 units; `, "ü😀"` 7 more.
+    assert_eq!(
+        actions[0]["edit"]["changes"][uri.as_str()],
+        json!([{
+            "range": {"start": {"line": 3, "character": 35}, "end": {"line": 3, "character": 42}},
+            "newText": "",
+        }])
+    );
+
+    // Fix all: one edit from the first changed character to the last.
+    let actions = server.request(
+        4,
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        }),
+    );
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions:#}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.ekslint");
+    let edits = &actions[0]["edit"]["changes"][uri.as_str()];
+    assert_eq!(
+        edits,
+        &json!([{
+            "range": {"start": {"line": 3, "character": 35}, "end": {"line": 4, "character": 28}},
+            "newText": "]\n  /* ü😀 */ type = \"STANDARD",
+        }])
+    );
+    let fixed = FIXABLE
+        .replace(", \"ops\", \"ü😀\"]", ", \"ops\"]")
+        .replace("\"Standard\"", "\"STANDARD\"");
+    did_change(&mut server, &uri, 2, &fixed);
+    assert_eq!(server.diagnostics(&uri), Vec::<Value>::new());
+    let result = server.request(5, "shutdown", Value::Null);
+    assert_eq!(result, Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}

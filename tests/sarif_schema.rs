@@ -72,7 +72,16 @@ pub fn build_report(tf_prefix: &str) -> Report {
             span_of(tf, &tf_text, "\"standrd\""),
             "type \"standrd\" is not a valid access entry type".into(),
         )
-        .with_help("did you mean \"STANDARD\"?"),
+        .with_help("did you mean \"STANDARD\"?")
+        .with_fix(Some(ekslint::fix::Fix {
+            title: "Replace with \"STANDARD\"".into(),
+            safety: ekslint::fix::Safety::Safe,
+            edits: vec![
+                ekslint::fix::Edit::replace(span_of(tf, &tf_text, "standrd"), "STANDARD"),
+                // An insertion: an empty region.
+                ekslint::fix::Edit::replace(Span::new(tf, tf_text.len(), tf_text.len()), "# end\n"),
+            ],
+        })),
         Diagnostic {
             suppressed: Some(Suppression {
                 justification: Some("break-glass role".into()),
@@ -134,6 +143,29 @@ fn sarif_output_is_valid_against_the_schema() {
     }
     assert!(errs.is_empty(), "{} schema errors", errs.len());
     assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(3));
+    let fix = &doc["runs"][0]["results"][1]["fixes"][0];
+    assert_eq!(
+        fix["description"]["text"],
+        "Replace with \"STANDARD\" (safe fix)"
+    );
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(
+        change["artifactLocation"]["uri"],
+        "envs/prod%20cluster/main.tf"
+    );
+    let replacements = change["replacements"].as_array().unwrap();
+    assert_eq!(replacements[0]["insertedContent"]["text"], "STANDARD");
+    // `  /* ünï */ type = "standrd"`: the value's text is at columns 21 to 28 (`"` is the 20th char).
+    assert_eq!(
+        replacements[0]["deletedRegion"],
+        serde_json::json!({"startLine": 4, "startColumn": 21, "endLine": 4, "endColumn": 28})
+    );
+    // The end of the file, after its last line break.
+    assert_eq!(
+        replacements[1]["deletedRegion"],
+        serde_json::json!({"startLine": 15, "startColumn": 1, "endLine": 15, "endColumn": 1})
+    );
+    assert!(doc["runs"][0]["results"][0].get("fixes").is_none());
 }
 
 #[test]
@@ -198,6 +230,9 @@ fn sarif_of_the_whole_fixture_set_is_valid() {
     let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF output is JSON");
     let results = doc["runs"][0]["results"].as_array().expect("results");
     assert!(results.len() > 100, "only {} results", results.len());
+    // The fix cases give results with fixes, which validate too.
+    let with_fixes = results.iter().filter(|r| r.get("fixes").is_some()).count();
+    assert!(with_fixes > 30, "only {with_fixes} results with fixes");
     let problems = errors(&validator(), &doc);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -10,12 +10,14 @@ mod config_map;
 mod created;
 mod tool;
 mod value;
+mod written;
 
 pub use binding::{Bindings, ClusterKey, Unit};
 pub use config_map::{ConfigMapMapping, MappingDefect, MappingKind};
 pub use created::{Capability, NodeRole};
 pub use tool::DeployTool;
 pub use value::{Part, Related, Spanned, Text, UnknownHint, Val};
+pub use written::{Insertion, Literal, Quoting, Written};
 
 use crate::source::Span;
 use std::collections::BTreeMap;
@@ -52,6 +54,10 @@ pub struct Suppression {
     pub reason: Option<String>,
     /// Where the suppression is written (reported when it suppresses nothing).
     pub written: Span,
+    /// The span that removes the whole suppression (its line, when it is alone on it).
+    pub remove: Option<Span>,
+    /// For each of `rules`, the span that removes it (with one separator) from the list.
+    pub remove_rule: Vec<Option<Span>>,
 }
 
 impl Model {
@@ -112,6 +118,10 @@ pub struct UnknownField {
     pub span: Span,
     /// The field names this object accepts (for "did you mean" suggestions).
     pub expected: &'static [&'static str],
+    /// The name as written, when a fix can rename it there.
+    pub literal: Option<Literal>,
+    /// The names of the object's other fields (a rename must not duplicate one).
+    pub siblings: Vec<String>,
 }
 
 /// A module call whose module could not be evaluated (neither local, downloaded nor modelled),
@@ -212,6 +222,8 @@ pub struct Ordering {
     pub module: String,
     /// Resource addresses this association waits for (referenced or in `depends_on`).
     pub after: Vec<String>,
+    /// Where an address is added to make the association wait for it, when one can be.
+    pub depends_on: Option<Insertion>,
 }
 
 /// An access policy association (a separate resource, or an inline item of an entry).

@@ -19,6 +19,8 @@ pub struct Spanned<T> {
     /// Where the value came from when it was not written in place (variable default, parameter
     /// default, `for_each` item, module attribute): secondary locations of every finding on it.
     pub origin: Vec<Related>,
+    /// Where the value is written, when a fix can edit it there.
+    pub written: super::Written,
 }
 
 impl<T> Spanned<T> {
@@ -27,7 +29,20 @@ impl<T> Spanned<T> {
             value,
             span,
             origin: Vec::new(),
+            written: super::Written::default(),
         }
+    }
+
+    /// The value, with where it came from.
+    pub fn with_origin(mut self, origin: Vec<Related>) -> Spanned<T> {
+        self.origin = origin;
+        self
+    }
+
+    /// The value, with where it is written.
+    pub fn with_written(mut self, written: super::Written) -> Spanned<T> {
+        self.written = written;
+        self
     }
 }
 
@@ -64,6 +79,11 @@ pub enum Val<T> {
 impl<T> Val<T> {
     pub fn known(value: T, span: Span) -> Val<T> {
         Val::Known(Spanned::new(value, span))
+    }
+
+    /// A known value with where it is written.
+    pub fn written(value: T, span: Span, written: super::Written) -> Val<T> {
+        Val::Known(Spanned::new(value, span).with_written(written))
     }
 
     pub fn unknown(span: Span) -> Val<T> {

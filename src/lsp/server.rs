@@ -2,7 +2,7 @@
 
 use super::document::{self, Open};
 use super::transport::Transport;
-use super::{convert, quickfix, uri};
+use super::{convert, fixes, quickfix, uri};
 use crate::discover::is_candidate;
 use crate::rules::{EKS000, EKS003};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -82,7 +82,10 @@ fn capabilities() -> lsp::ServerCapabilities {
         )),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
             lsp::CodeActionOptions {
-                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    lsp::CodeActionKind::from(fixes::FIX_ALL.to_string()),
+                ]),
                 ..Default::default()
             },
         )),
@@ -258,7 +261,8 @@ impl Server<'_> {
         self.send(response.into());
     }
 
-    /// One quick fix per ekslint finding of the request: an `ekslint:ignore` comment.
+    /// The fixes of the findings in the request's range, an `ekslint:ignore` comment for each
+    /// ekslint finding of the request, and the fix-all action.
     fn code_actions(&self, params: &lsp::CodeActionParams) -> lsp::CodeActionResponse {
         let uri = &params.text_document.uri;
         let Some((path, text)) = self
@@ -268,8 +272,52 @@ impl Server<'_> {
         else {
             return Vec::new();
         };
-        let mut seen = BTreeSet::new();
+        let only = params.context.only.as_deref();
+        let quick = fixes::wanted(only, lsp::CodeActionKind::QUICKFIX.as_str());
+        let all = fixes::wanted(only, fixes::FIX_ALL);
         let mut actions = Vec::new();
+        let mut fix_all = None;
+        if quick || all {
+            // A bug in a rule or parser must not take the editor's server down with it.
+            let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                document::lint(path, &self.open).ok()
+            }))
+            .ok()
+            .flatten();
+            if let Some(linted) = linted {
+                if quick {
+                    actions.extend(fixes::quick_fixes(
+                        &linted,
+                        params.range,
+                        &params.context.diagnostics,
+                    ));
+                }
+                if all {
+                    fix_all = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        fixes::fix_all(path, &self.open, linted, uri)
+                    }))
+                    .ok()
+                    .flatten();
+                }
+            }
+        }
+        if quick {
+            actions.extend(self.ignore_comments(params, path, text));
+        }
+        actions.extend(fix_all);
+        actions
+    }
+
+    /// An `ekslint:ignore` comment for each ekslint finding of the request.
+    fn ignore_comments(
+        &self,
+        params: &lsp::CodeActionParams,
+        path: &Path,
+        text: &str,
+    ) -> Vec<lsp::CodeActionOrCommand> {
+        let uri = &params.text_document.uri;
+        let mut actions = Vec::new();
+        let mut seen = BTreeSet::new();
         for d in &params.context.diagnostics {
             let Some(lsp::NumberOrString::String(rule)) = &d.code else {
                 continue;

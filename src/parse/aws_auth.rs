@@ -232,6 +232,7 @@ fn node_field(node: &Node, reader: &dyn NodeReader) -> Field {
                     .collect(),
                 span,
                 origin,
+                written: crate::ir::Written::default(),
             }))
         }
         NodeKind::Map(_) => Field::Mapping(reader.locate(node.span).0),

@@ -4,6 +4,7 @@
 //! inside a string literal would also be taken, which real templates do not write.
 
 use crate::ir::Suppression;
+use crate::parse::edits::comment_removal;
 use crate::source::{FileId, Span};
 
 /// Reads the `ekslint:ignore` comments of a file. `scopes` are the spans of resources: a comment
@@ -37,15 +38,32 @@ pub fn suppressions(file: FileId, text: &str, scopes: &[Span]) -> Vec<Suppressio
             ),
             None => (rest, None),
         };
-        let rules: Vec<String> = ids
+        // Each rule id with its offset in the file.
+        let ids_at = start + line.len() - rest.len();
+        let tokens: Vec<(usize, &str)> = ids
             .split([',', ' ', '\t'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+            .scan(ids_at, |at, token| {
+                let here = *at;
+                *at += token.len() + 1;
+                Some((here, token))
+            })
+            .filter(|(_, t)| !t.is_empty())
             .collect();
-        if rules.is_empty() {
+        if tokens.is_empty() {
             continue;
         }
+        let rules: Vec<String> = tokens.iter().map(|(_, t)| t.to_string()).collect();
+        // An id goes with the separator before it (the first, with the one after it).
+        let remove_rule = (0..tokens.len())
+            .map(|i| {
+                let end = |j: usize| tokens[j].0 + tokens[j].1.len();
+                match (i.checked_sub(1), tokens.get(i + 1)) {
+                    (Some(prev), _) => Some(Span::new(file, end(prev), end(i))),
+                    (None, Some(next)) => Some(Span::new(file, tokens[i].0, next.0)),
+                    (None, None) => None,
+                }
+            })
+            .collect();
         let written = Span::new(file, start + at, start + line.len());
         let alone = line[..at].trim().is_empty();
         let covers = if file_wide {
@@ -70,6 +88,8 @@ pub fn suppressions(file: FileId, text: &str, scopes: &[Span]) -> Vec<Suppressio
             rules,
             reason,
             written,
+            remove: Some(comment_removal(file, text, start + at, start + line.len())),
+            remove_rule,
         });
     }
     out
@@ -113,6 +133,17 @@ mod tests {
             "a = 1 # ekslint:ignore EKS101 -- known"
         );
         assert_eq!(s[1].rules, ["EKS104", "EKS105"]);
+        let removed = |span: Option<Span>| {
+            let r = span.unwrap().range();
+            format!("{}{}", &text[..r.start], &text[r.end..])
+        };
+        assert!(removed(s[1].remove_rule[1]).contains("# ekslint:ignore EKS104\nresource"));
+        assert!(removed(s[1].remove_rule[0]).contains("# ekslint:ignore EKS105\nresource"));
+        assert!(removed(s[0].remove).starts_with("a = 1\n# ekslint:ignore EKS104"));
+        assert!(
+            removed(s[1].remove).starts_with("a = 1 # ekslint:ignore EKS101 -- known\nresource")
+        );
+        assert_eq!(s[0].remove_rule, [None]);
         assert_eq!(s[1].covers, block);
         assert_eq!(s[2].covers, Span::new(f, 0, text.len()));
         assert!(suppressions(f, "x = \"ekslint:ignore EKS1\"\n", &[]).is_empty());

@@ -4,6 +4,7 @@ pub mod aws_auth;
 pub mod budget;
 pub mod cloudformation;
 pub mod comments;
+pub mod edits;
 pub mod eksctl;
 pub mod embedded;
 pub mod manifest;
@@ -136,6 +137,27 @@ pub fn structured(
     Ok((model, errors))
 }
 
+/// The syntax error of a file's text, read as a lint run reads a file of that name (Terraform
+/// for `.tf`, `.tf.json` and `.tfvars`, else YAML or JSON); `None` when it parses.
+pub fn syntax_error(name: &str, text: &str) -> Option<String> {
+    let terraform = [".tf", ".tf.json", ".tfvars", ".tfvars.json"];
+    if terraform.iter().any(|s| name.ends_with(s)) {
+        let blanked = match text.strip_prefix(BOM) {
+            Some(rest) => Cow::Owned(format!("{:1$}{rest}", "", BOM.len())),
+            None => Cow::Borrowed(text),
+        };
+        return terraform::syntax_error(name, &blanked);
+    }
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let file = FileId(0);
+    let parsed = if name.ends_with(".json") || body.trim_start().starts_with('{') {
+        tree::parse_json(file, &format!("{:1$}{body}", "", text.len() - body.len())).map(|_| ())
+    } else {
+        tree::parse_yaml(file, text).map(|_| ())
+    };
+    parsed.err().map(|e| e.message)
+}
+
 /// Whether a YAML or JSON text names CloudFormation or eksctl: such a file is reported when it
 /// cannot be read, other files are not ours to judge.
 pub fn names_a_format(text: &str) -> bool {
@@ -166,15 +188,17 @@ fn metadata_suppressions(file: FileId, text: &str, doc: &Node) -> Vec<Suppressio
             let tree::NodeKind::Seq(items) = &list.kind else {
                 return None;
             };
-            let rules = items
+            let (rules, remove_rule) = items
                 .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect();
+                .filter_map(|i| Some((i.as_str()?.to_string(), i.written.item)))
+                .unzip();
             Some(Suppression {
                 covers,
                 rules,
                 reason: None,
                 written: list.span,
+                remove: None,
+                remove_rule,
             })
         })
         .collect()

@@ -46,6 +46,25 @@ struct JsonDiagnostic<'a> {
     /// Present only on suppressed findings (shown with `--show-suppressed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<JsonSuppressed<'a>>,
+    /// The edits that correct the finding, when its rule has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    /// `safe` (applied by `--fix`) or `unsafe` (by `--unsafe-fixes`).
+    safety: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the text of `span` in `file` (empty: insert) with `text`.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    span: JsonSpan,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -124,6 +143,19 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
         help: d.help.as_deref(),
         suppressed: d.suppressed.as_ref().map(|s| JsonSuppressed {
             justification: s.justification.as_deref(),
+        }),
+        fix: d.fix.as_ref().map(|f| JsonFix {
+            title: &f.title,
+            safety: f.safety.as_str(),
+            edits: f
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    file: &report.sources.get(e.span.file).path,
+                    span: span(report, e.span),
+                    text: &e.text,
+                })
+                .collect(),
         }),
     }
 }

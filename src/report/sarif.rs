@@ -29,8 +29,9 @@ use std::io::{self, Write};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
+    MultiformatMessageString, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
     SCHEMA_URL, Sarif, Suppression, Tool, ToolComponent, Version,
 };
 
@@ -211,12 +212,65 @@ fn result(
         suppression.justification = s.justification.clone();
         result.suppressions = Some(vec![suppression]);
     }
+    if let Some(fix) = &d.fix {
+        result.fixes = Some(vec![sarif_fix(report, locator, fix)]);
+    }
     result
 }
 
+/// A fix as SARIF artifact changes: per file, each edit as a replacement of its region (empty
+/// for an insertion) by its text.
+fn sarif_fix(report: &Report, locator: &Locator, fix: &crate::fix::Fix) -> Fix {
+    let mut files: Vec<crate::source::FileId> = fix.edits.iter().map(|e| e.span.file).collect();
+    files.dedup();
+    let changes = files
+        .into_iter()
+        .map(|file| {
+            let replacements = fix
+                .edits
+                .iter()
+                .filter(|e| e.span.file == file)
+                .map(|e| {
+                    let mut replacement = Replacement::builder()
+                        .deleted_region(region(report, e.span))
+                        .build();
+                    replacement.inserted_content =
+                        Some(ArtifactContent::builder().text(e.text.clone()).build());
+                    replacement
+                })
+                .collect::<Vec<_>>();
+            ArtifactChange::builder()
+                .artifact_location(artifact(report, locator, file))
+                .replacements(replacements)
+                .build()
+        })
+        .collect::<Vec<_>>();
+    let mut out = Fix::builder().artifact_changes(changes).build();
+    out.description = Some(text(format!("{} ({} fix)", fix.title, fix.safety.as_str())));
+    out
+}
+
 fn physical(report: &Report, locator: &Locator, span: Span) -> PhysicalLocation {
+    PhysicalLocation::builder()
+        .artifact_location(artifact(report, locator, span.file))
+        .region(region(report, span))
+        .build()
+}
+
+/// The region of a span: start and end line and column.
+fn region(report: &Report, span: Span) -> Region {
     let (start, end) = report.sources.range(span);
-    let artifact = match locator.place(&report.sources.get(span.file).path) {
+    Region::builder()
+        .start_line(as_i64(start.line))
+        .start_column(as_i64(start.column))
+        .end_line(as_i64(end.line))
+        .end_column(as_i64(end.column))
+        .build()
+}
+
+/// Where a file is: relative to `%SRCROOT%`, or absolute.
+fn artifact(report: &Report, locator: &Locator, file: crate::source::FileId) -> ArtifactLocation {
+    match locator.place(&report.sources.get(file).path) {
         Place::Absolute(path) => {
             // `file:///C:/...` on Windows, `file:///home/...` elsewhere.
             let slash = if path.starts_with('/') { "" } else { "/" };
@@ -228,18 +282,7 @@ fn physical(report: &Report, locator: &Locator, span: Span) -> PhysicalLocation 
             .uri(encode_uri_path(&path))
             .uri_base_id(SRCROOT)
             .build(),
-    };
-    PhysicalLocation::builder()
-        .artifact_location(artifact)
-        .region(
-            Region::builder()
-                .start_line(as_i64(start.line))
-                .start_column(as_i64(start.column))
-                .end_line(as_i64(end.line))
-                .end_column(as_i64(end.column))
-                .build(),
-        )
-        .build()
+    }
 }
 
 fn as_i64(n: usize) -> i64 {

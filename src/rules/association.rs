@@ -2,6 +2,7 @@
 
 use super::{Context, EKS207, EKS208, EKS209, EKS210, on_present, on_value};
 use crate::diagnostic::{Diagnostic, shown};
+use crate::fix::{Edit, Fix};
 use crate::ir::{ClusterKey, Related, Val};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -27,7 +28,20 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         "this association is not ordered after `{}`, so it may be created before the entry",
                         shown(&addr.resource)
                     );
+                    // `depends_on` names the resource, not one of its instances.
+                    let resource = addr.resource.split('[').next().unwrap_or(&addr.resource);
+                    let fix = order.depends_on.as_ref().and_then(|i| {
+                        Fix::new(
+                            EKS209,
+                            format!("Add `depends_on = [{}]`", shown(resource)),
+                            [Edit::replace(
+                                i.at,
+                                format!("{}{resource}{}", i.before, i.after),
+                            )],
+                        )
+                    });
                     out.extend(on_present(EKS209, &assoc.principal, message).map(|d| {
+                        let d = d.with_fix(fix);
                         d.with_related([Related {
                             span: entry.header,
                             message: "the access entry".into(),

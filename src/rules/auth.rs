@@ -1,6 +1,6 @@
 //! EKS301-EKS304 and EKS407: the cluster's authentication mode.
 
-use super::{Context, EKS301, EKS302, EKS303, EKS304, EKS407, effective_mode, on_value};
+use super::{Context, EKS301, EKS302, EKS303, EKS304, EKS407, effective_mode, on_value, rewrite};
 use crate::diagnostic::{Diagnostic, quote};
 use crate::ir::{AuthMode, Related, Val};
 
@@ -16,7 +16,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
             let upper = mode.trim().to_ascii_uppercase().replace([' ', '-'], "_");
             out.push(match AuthMode::parse(&upper) {
-                Some(m) => d.with_help(format!("did you mean \"{}\"?", m.as_str())),
+                Some(m) => d
+                    .with_help(format!("did you mean \"{}\"?", m.as_str()))
+                    .with_fix(rewrite(EKS301, v, m.as_str())),
                 None => d.with_help("use \"API\", \"API_AND_CONFIG_MAP\" or \"CONFIG_MAP\""),
             });
         }

@@ -1,6 +1,7 @@
 //! The rule catalog, generated at build time from `rules/*.md`.
 
 use crate::diagnostic::Severity;
+use crate::fix::Safety;
 
 /// A rule's metadata and documentation.
 #[derive(Debug, PartialEq, Eq)]
@@ -13,6 +14,8 @@ pub struct RuleMeta {
     pub applies: &'static str,
     /// GitHub code scanning's `security-severity` (security rules only).
     pub security_severity: Option<&'static str>,
+    /// Whether the rule's findings carry a fix, and how safe it is (`fix` in the front matter).
+    pub fix: Option<Safety>,
     /// The whole rule file, front matter included.
     pub doc: &'static str,
 }
@@ -24,6 +27,17 @@ impl RuleMeta {
     /// The address of the rule's documentation page.
     pub fn doc_url(&self) -> String {
         format!("{RULES_DOC_URI}{}-{}.md", self.id, self.name)
+    }
+
+    /// What `explain` says of the rule's fix.
+    pub fn fix_line(&self) -> &'static str {
+        match self.fix {
+            Some(Safety::Safe) => "Fix: safe, applied by --fix",
+            Some(Safety::Unsafe) => {
+                "Fix: unsafe (it changes what the configuration means), applied by --unsafe-fixes"
+            }
+            None => "Fix: none",
+        }
     }
 
     /// The Markdown explanation, without the front matter.
@@ -38,7 +52,7 @@ impl RuleMeta {
 // The per-rule constants (`EKS105`, ...) are for the rule engine, which does not use them yet.
 #[allow(clippy::all, missing_docs, dead_code)]
 mod generated {
-    use super::{RuleMeta, Severity};
+    use super::{RuleMeta, Safety, Severity};
     include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 }
 
@@ -75,15 +89,17 @@ pub fn resolve(key: &str) -> Result<&'static RuleMeta, String> {
 
 /// The rules as a Markdown table (README.md holds a copy, kept in sync by a test).
 pub fn markdown_table() -> String {
-    let mut out =
-        String::from("| id | name | severity | applies | summary |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| id | name | severity | applies | fix | summary |\n|---|---|---|---|---|---|\n",
+    );
     for r in RULES {
         out.push_str(&format!(
-            "| [{id}](rules/{id}-{name}.md) | {name} | {sev} | {applies} | {summary} |\n",
+            "| [{id}](rules/{id}-{name}.md) | {name} | {sev} | {applies} | {fix} | {summary} |\n",
             id = r.id,
             name = r.name,
             sev = r.severity.as_str(),
             applies = r.applies,
+            fix = r.fix.map_or("none", Safety::as_str),
             summary = r.summary
         ));
     }

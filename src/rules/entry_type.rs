@@ -3,7 +3,7 @@
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
 use super::{
     Context, EKS105, EKS106, EKS107, EKS108, EKS109, EKS110, ENTRY_TYPES, RESTRICTED_NODE_TYPES,
-    cluster_account, on_value,
+    cluster_account, on_value, rewrite,
 };
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::Val;
@@ -20,9 +20,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
             let normal = ty.trim().to_ascii_uppercase().replace([' ', '-'], "_");
             out.push(match ENTRY_TYPES.iter().find(|t| **t == normal) {
-                Some(exact) => d.with_help(format!(
-                    "did you mean \"{exact}\"? Types are case-sensitive"
-                )),
+                Some(exact) => d
+                    .with_help(format!(
+                        "did you mean \"{exact}\"? Types are case-sensitive"
+                    ))
+                    .with_fix(rewrite(EKS105, t, exact)),
                 None => d.with_help(format!("use one of: {}", ENTRY_TYPES.join(", "))),
             });
         }

@@ -2,6 +2,7 @@
 
 use super::{Context, EKS001, EKS002};
 use crate::diagnostic::{Diagnostic, shown};
+use crate::fix::{Edit, Fix};
 use crate::ir::{ClusterLink, UnknownField, Val};
 use crate::source::Span;
 
@@ -77,10 +78,49 @@ fn unknown_field(f: &UnknownField) -> Diagnostic {
         f.span,
         format!("unknown field `{}`", shown(&f.name)),
     );
-    match suggest(&f.name, f.expected) {
+    let d = match suggest(&f.name, f.expected) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!("expected one of: {}", f.expected.join(", "))),
+    };
+    d.with_fix(rename(f))
+}
+
+/// The fix that renames an unknown field to its one clear correction, when the object has no
+/// field of that name already.
+fn rename(f: &UnknownField) -> Option<Fix> {
+    let literal = f.literal?;
+    let name = correction(&f.name, f.expected)?;
+    if f.siblings.iter().any(|s| s == name) {
+        return None;
     }
+    Fix::new(
+        EKS001,
+        format!("Rename to `{name}`"),
+        [Edit::replace(literal.span, literal.write(name)?)],
+    )
+}
+
+/// The one expected name that `name` clearly means: the only one equal to it ignoring case,
+/// `_` and `-`, else the only one spelled closely enough; `None` when there are several.
+pub(crate) fn correction(name: &str, expected: &[&'static str]) -> Option<&'static str> {
+    let fold = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
+    let one = |found: Vec<&'static str>| match found.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    };
+    let same: Vec<&'static str> = expected
+        .iter()
+        .copied()
+        .filter(|e| fold(e) == fold(name))
+        .collect();
+    if !same.is_empty() {
+        return one(same);
+    }
+    one(expected
+        .iter()
+        .copied()
+        .filter(|e| strsim::jaro_winkler(&fold(e), &fold(name)) > 0.85)
+        .collect())
 }
 
 /// The expected name closest to `name`: the same ignoring case, `_` and `-`, or a near spelling.
@@ -102,7 +142,7 @@ pub(crate) fn suggest(name: &str, expected: &[&'static str]) -> Option<&'static 
 
 #[cfg(test)]
 mod tests {
-    use super::suggest;
+    use super::{correction, suggest};
 
     #[test]
     fn suggestions() {
@@ -117,5 +157,13 @@ mod tests {
             Some("kubernetes_groups")
         );
         assert_eq!(suggest("zzz", fields), None);
+        assert_eq!(correction("username", fields), Some("user_name"));
+        assert_eq!(
+            correction("principalArn", &["principalARN", "type"]),
+            Some("principalARN")
+        );
+        // Two close spellings: no clear correction.
+        assert_eq!(correction("groupz", &["groups", "group"]), None);
+        assert_eq!(correction("zzz", fields), None);
     }
 }

@@ -3,6 +3,7 @@
 use super::arn::{ArnParts, PrincipalKind};
 use super::{
     Context, EKS121, EKS122, EKS123, EKS124, EKS125, EKS126, RESTRICTED_NODE_TYPES, on_value,
+    remove_item,
 };
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Part, Related, Val};
@@ -138,7 +139,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         .with_related([Related {
                             span: *first,
                             message: "first listed here".into(),
-                        }]),
+                        }])
+                        .with_fix(remove_item(
+                            EKS126,
+                            g,
+                            "Remove the repeated group",
+                        )),
                     );
                 } else {
                     seen.insert(name, g.span);

@@ -21,6 +21,7 @@ mod unevaluated;
 pub use catalog::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
 use crate::ir::{
     AccessEntry, AuthMode, Bindings, Capability, Cluster, ClusterKey, DeployTool, Model,
     PolicyAssociation, Text, Val,
@@ -321,6 +322,30 @@ pub(crate) fn on_value<T>(
     message: String,
 ) -> Diagnostic {
     Diagnostic::new(rule, value.span, message).with_origin(&value.origin)
+}
+
+/// The fix that writes `value` where the offending string `v` is written (as a literal).
+pub(crate) fn rewrite<T>(
+    rule: &'static RuleMeta,
+    v: &crate::ir::Spanned<T>,
+    value: &str,
+) -> Option<Fix> {
+    let literal = v.written.literal?;
+    let text = literal.write(value)?;
+    Fix::new(
+        rule,
+        format!("Replace with {}", crate::diagnostic::quote(value)),
+        [Edit::replace(literal.span, text)],
+    )
+}
+
+/// The fix that removes the list item `v` where it is written.
+pub(crate) fn remove_item<T>(
+    rule: &'static RuleMeta,
+    v: &crate::ir::Spanned<T>,
+    title: &str,
+) -> Option<Fix> {
+    Fix::new(rule, title, [Edit::delete(v.written.item?)])
 }
 
 /// The account of a cluster, from its IAM role ARN, with the span that tells it.

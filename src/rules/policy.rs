@@ -2,9 +2,12 @@
 
 use super::access_policies::{ACCESS_POLICIES, lookup};
 use super::arn::{ArnParts, PrincipalKind, policy_arn};
-use super::{Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, EKS211, on_value};
+use super::{
+    Context, EKS201, EKS202, EKS203, EKS204, EKS205, EKS206, EKS211, on_value, remove_item, rewrite,
+};
 use crate::diagnostic::{Diagnostic, Severity, quote, shown};
-use crate::ir::{Related, Val};
+use crate::fix::Fix;
+use crate::ir::{Related, Spanned, Text, Val};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (i, a) in cx.associations() {
@@ -12,7 +15,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             match policy_arn(&v.value) {
                 Err(problem) => out.push(
                     on_value(EKS201, v, format!("{} is not an access policy ARN: {problem}", quote(&v.value.display())))
-                        .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated"),
+                        .with_help("access policies are `arn:aws:eks::aws:cluster-access-policy/<Name>`; IAM policies cannot be associated")
+                        .with_fix(full_arn(v)),
                 ),
                 Ok(Some(name)) => match lookup(&name) {
                     None => out.push(unknown_policy(v, &name)),
@@ -96,6 +100,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     d.with_help(format!(
                         "did you mean \"{lower}\"? Scope types are lowercase"
                     ))
+                    .with_fix(rewrite(EKS203, scope, &lower))
                 } else {
                     d.with_help("use \"cluster\" or \"namespace\"")
                 });
@@ -124,7 +129,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .with_related([Related {
                         span: *first,
                         message: "first listed here".into(),
-                    }]),
+                    }])
+                    .with_fix(remove_item(
+                        EKS206,
+                        ns,
+                        "Remove the repeated namespace",
+                    )),
                 );
             } else {
                 seen.insert(name, ns.span);
@@ -160,6 +170,20 @@ fn unknown_policy(v: &crate::ir::Spanned<crate::ir::Text>, name: &str) -> Diagno
         Some(p) => d.with_help(format!("did you mean {}?", p.name)),
         None => d.with_help("`aws eks list-access-policies` lists the available policies"),
     }
+}
+
+/// For a bare access policy name (`AmazonEKSViewPolicy`), the fix that writes its full ARN in
+/// the `aws` partition (another partition's ARN differs: the fix is unsafe).
+fn full_arn(v: &Spanned<Text>) -> Option<Fix> {
+    let name = v.value.as_str()?.trim();
+    let policy = ACCESS_POLICIES
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))?;
+    rewrite(
+        EKS201,
+        v,
+        &format!("arn:aws:eks::aws:cluster-access-policy/{}", policy.name),
+    )
 }
 
 /// A DNS-1123 label, optionally ending in one `*` wildcard (`dev-*`, `*`).

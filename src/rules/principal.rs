@@ -1,7 +1,7 @@
 //! EKS101-EKS103 and EKS111: what a principal ARN may name.
 
 use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
-use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value};
+use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value, rewrite};
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Text, UnknownHint, Val};
 
@@ -98,10 +98,20 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
         parts.field(1),
         parts.field(4),
     ) {
-        (Some(role), Some(partition), Some(account)) => d.with_help(format!(
-            "use the role's ARN instead: {} (add the role's path if it has one)",
-            quote(&format!("arn:{partition}:iam::{account}:role/{role}"))
-        )),
+        (Some(role), Some(partition), Some(account)) => {
+            let arn = format!("arn:{partition}:iam::{account}:role/{role}");
+            // Only a fully known ARN is rewritten: a partly known one may hold the session
+            // name in a part that the fix would drop.
+            let fix = value
+                .value
+                .as_str()
+                .and_then(|_| rewrite(EKS102, value, &arn));
+            d.with_help(format!(
+                "use the role's ARN instead: {} (add the role's path if it has one)",
+                quote(&arn)
+            ))
+            .with_fix(fix)
+        }
         _ => d.with_help("use the ARN of the IAM role or user behind the session"),
     }
 }

@@ -12,7 +12,7 @@
 //! on a value that only one branch would produce.
 
 use super::values::{Ev, Value};
-use crate::ir::{Part, Related, Text};
+use crate::ir::{Part, Related, Text, Written};
 use crate::limits::MAX_VALUE_ORIGINS;
 use crate::parse::budget::{Budget, Size, TextBuilder};
 use crate::parse::tree::{Key, Node, NodeKind};
@@ -58,6 +58,9 @@ enum Slot<T = (Ev, Size)> {
 struct Parameter<'d> {
     /// A `CommaDelimitedList` or `List<...>` parameter.
     list: bool,
+    /// It has `AllowedValues` or an `AllowedPattern`, which its default must pass: a fix must
+    /// not edit the default.
+    constrained: bool,
     value: ParameterValue<'d>,
 }
 
@@ -81,9 +84,13 @@ impl<'d> Template<'d> {
                 (None, None) => ParameterValue::None,
             };
             let list = ty == "CommaDelimitedList" || ty.starts_with("List<");
-            parameters
-                .entry(key.name.as_str())
-                .or_insert(Parameter { list, value });
+            let constrained =
+                decl.get("AllowedValues").is_some() || decl.get("AllowedPattern").is_some();
+            parameters.entry(key.name.as_str()).or_insert(Parameter {
+                list,
+                constrained,
+                value,
+            });
         }
         let mut mappings = HashMap::new();
         for (map, tops) in section("Mappings") {
@@ -164,13 +171,21 @@ impl<'d> Template<'d> {
                 Value::List(
                     items
                         .iter()
-                        .map(|n| self.eval(n))
+                        .map(|n| {
+                            let mut v = self.eval(n);
+                            v.written.item = n.written.item;
+                            v
+                        })
                         .filter(|v| v.value != Value::Removed)
                         .collect(),
                 ),
                 node.span,
             ),
-            NodeKind::String(s) => Ev::new(Value::Str(Text::lit(s.as_str())), node.span),
+            NodeKind::String(s) => {
+                let mut v = Ev::new(Value::Str(Text::lit(s.as_str())), node.span);
+                v.written = node.written;
+                v
+            }
             NodeKind::Number(n) => Ev::new(Value::Number(n.clone()), node.span),
             NodeKind::Bool(b) => Ev::new(Value::Bool(*b), node.span),
             NodeKind::Null => Ev::new(Value::Null, node.span),
@@ -263,7 +278,7 @@ impl<'d> Template<'d> {
             ParameterValue::Default(node) => (self.definition(node), true),
             ParameterValue::None => return Ev::unknown(span),
         };
-        let value = match (&value.value, p.list) {
+        let mut value = match (&value.value, p.list) {
             (Value::Str(t), true) => match t.as_str() {
                 Some(s) => self.split_text(s, ",", value.span, &value.origin),
                 None => Ev::unknown(value.span),
@@ -272,6 +287,9 @@ impl<'d> Template<'d> {
             (Value::Bool(b), false) => Ev::new(Value::Str(Text::lit(b.to_string())), value.span),
             _ => value,
         };
+        if p.constrained {
+            value.written = Written::default();
+        }
         if defaulted {
             value.relocate(span, &format!("from the default of parameter `{name}`"))
         } else {
@@ -390,11 +408,13 @@ impl<'d> Template<'d> {
             value: Value::Str(Text::lit(text)),
             span,
             origin: origin.to_vec(),
+            written: Written::default(),
         };
         Ev {
             value: Value::List(s.split(delimiter).map(piece).collect()),
             span,
             origin: origin.to_vec(),
+            written: Written::default(),
         }
     }
 
@@ -432,7 +452,9 @@ impl<'d> Template<'d> {
             Some(true) => self.eval(then),
             Some(false) => self.eval(otherwise),
             None => {
-                let (a, b) = (self.eval(then), self.eval(otherwise));
+                let (mut a, b) = (self.eval(then), self.eval(otherwise));
+                // Written twice: one edit would not fix it.
+                a.written = Written::default();
                 if a.same(&b) { a } else { Ev::unknown(span) }
             }
         }

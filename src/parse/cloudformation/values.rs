@@ -4,7 +4,7 @@
 //! scalar, a (partly known) string, a list, a mapping, `AWS::NoValue` or unknown. Every value
 //! keeps the span where it is used in the template and the places it came from.
 
-use crate::ir::{Part, Related, Spanned, Tag, Text, Val};
+use crate::ir::{Part, Related, Spanned, Tag, Text, Val, Written};
 use crate::limits::MAX_VALUE_ORIGINS;
 use crate::parse::budget::Size;
 use crate::parse::tree::Key;
@@ -35,6 +35,8 @@ pub(super) struct Ev {
     pub span: Span,
     /// Where it came from when not written in place (a parameter default, a mapping value).
     pub origin: Vec<Related>,
+    /// Where it is written, when a fix can edit it there (a literal string, a list item).
+    pub written: Written,
 }
 
 impl Ev {
@@ -44,6 +46,7 @@ impl Ev {
             value,
             span,
             origin: Vec::new(),
+            written: Written::default(),
         }
     }
 
@@ -66,6 +69,7 @@ impl Ev {
             value,
             span,
             origin,
+            written: Written::default(),
         }
     }
 
@@ -163,6 +167,7 @@ impl Ev {
             value,
             span: self.span,
             origin: self.origin.clone(),
+            written: self.written,
         }
     }
 

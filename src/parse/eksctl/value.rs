@@ -4,7 +4,7 @@
 //! an absent one (`type: ""` is `STANDARD`), a `null` is the zero value, and keys match only in
 //! their exact spelling.
 
-use crate::ir::{Part, Spanned, Text, UnknownField, Val};
+use crate::ir::{Part, Spanned, Text, UnknownField, Val, Written};
 use crate::parse::tree::{Node, NodeKind, unknown_keys};
 use crate::source::Span;
 
@@ -14,15 +14,20 @@ pub fn text(node: Option<&Node>) -> Val<Text> {
     let Some(node) = node else {
         return Val::Absent;
     };
+    // A list item can be removed where it is written; only a literal string can be rewritten.
+    let item = Written {
+        literal: None,
+        item: node.written.item,
+    };
     match &node.kind {
         NodeKind::Null => Val::Absent,
         NodeKind::String(s) => match placeholders(s) {
             Some(t) if t.parts() == [Part::Hole] => Val::unknown(node.span),
-            Some(t) => Val::known(t, node.span),
-            None => Val::known(Text::lit(s.as_str()), node.span),
+            Some(t) => Val::written(t, node.span, item),
+            None => Val::written(Text::lit(s.as_str()), node.span, node.written),
         },
-        NodeKind::Number(s) => Val::known(Text::lit(s.as_str()), node.span),
-        NodeKind::Bool(b) => Val::known(Text::lit(b.to_string()), node.span),
+        NodeKind::Number(s) => Val::written(Text::lit(s.as_str()), node.span, item),
+        NodeKind::Bool(b) => Val::written(Text::lit(b.to_string()), node.span, item),
         NodeKind::Seq(_) | NodeKind::Map(_) => Val::unknown(node.span),
     }
 }

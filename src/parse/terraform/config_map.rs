@@ -93,7 +93,7 @@ enum Found<'e> {
     Absent,
     /// A native expression (inside a local when the flag is set: it is evaluated without the
     /// resource's `each` and `count`).
-    Native(&'e Expression, Loc, bool),
+    Native(&'e Expression, Loc<'e>, bool),
     /// A JSON-syntax expression.
     Json(&'e Expr),
     /// Not found by reading the expressions: evaluate `data` and look.
@@ -109,20 +109,32 @@ fn find<'e>(
     hops: usize,
 ) -> Found<'e> {
     match expr {
-        Expr::Native { expr, file, base } => {
+        Expr::Native {
+            expr,
+            file,
+            base,
+            lists,
+        } => {
             let loc = Loc {
                 file: *file,
                 base: *base,
+                lists,
             };
             find_native(eval, expr, loc, key, in_local, hops)
         }
         Expr::Map { items, .. } => match items.iter().find(|(k, _, _)| k == key) {
             Some((_, _, e)) => match e {
-                Expr::Native { expr, file, base } => Found::Native(
+                Expr::Native {
+                    expr,
+                    file,
+                    base,
+                    lists,
+                } => Found::Native(
                     expr,
                     Loc {
                         file: *file,
                         base: *base,
+                        lists,
                     },
                     in_local,
                 ),
@@ -137,7 +149,7 @@ fn find<'e>(
 fn find_native<'e>(
     eval: &'e Evaluator,
     expr: &'e Expression,
-    loc: Loc,
+    loc: Loc<'e>,
     key: &str,
     in_local: bool,
     hops: usize,
@@ -225,10 +237,16 @@ impl Reader<'_, '_> {
             }
             Expression::StringTemplate(t) => self.template(expr, t, 0, true, loc, scope),
             _ => match local_of(self.eval, expr) {
-                Some(Expr::Native { expr, file, base }) if hops < MAX_LOCAL_HOPS => {
+                Some(Expr::Native {
+                    expr,
+                    file,
+                    base,
+                    lists,
+                }) if hops < MAX_LOCAL_HOPS => {
                     let loc = Loc {
                         file: *file,
                         base: *base,
+                        lists,
                     };
                     self.native_in(expr, loc, &Scope::default(), hops + 1)
                 }
@@ -518,6 +536,7 @@ impl NodeReader for Whole {
             value: Text::lit(text),
             span: self.span,
             origin: self.origin.clone(),
+            written: crate::ir::Written::default(),
         })
     }
 }

@@ -13,10 +13,10 @@ use super::modules::{self, Children, Frame};
 use super::operators;
 use super::project::Project;
 use super::registry;
-use super::syntax::{Block, Expr, native_span};
+use super::syntax::{Block, Expr, Lists, native_span};
 use super::value::{Placement, Sv, Value, to_text};
 use super::variables::Input;
-use crate::ir::{Part, Text, UnknownHint};
+use crate::ir::{Literal, Part, Quoting, Text, UnknownHint};
 use crate::parse::budget::{Budget, Size, TextBuilder};
 use crate::source::{FileId, Span};
 use hcl::edit::Decorated;
@@ -79,16 +79,23 @@ enum Slot {
     Done(Rc<Sv>),
 }
 
-/// Where a native expression's spans are: its file and the offset its own spans start from.
+/// Where a native expression's spans are: its file and the offset its own spans start from,
+/// with the removal spans of its list items.
 #[derive(Clone, Copy)]
-pub struct Loc {
+pub struct Loc<'e> {
     pub file: FileId,
     pub base: usize,
+    pub lists: &'e Lists,
 }
 
-impl Loc {
+impl Loc<'_> {
     fn span(self, node: &impl hcl::edit::Span) -> Span {
         native_span(self.file, self.base, node)
+    }
+
+    /// The span that removes the list item written at `span`.
+    fn removal(self, span: Span) -> Option<Span> {
+        self.lists.as_ref()?.get(&(span.start, span.end)).copied()
     }
 }
 
@@ -170,16 +177,36 @@ impl<'p> Evaluator<'p> {
 
     fn eval_expr(&self, expr: &Expr, scope: &Scope) -> Sv {
         match expr {
-            Expr::Native { expr, file, base } => self.native(
+            Expr::Native {
+                expr,
+                file,
+                base,
+                lists,
+            } => self.native(
                 expr,
                 Loc {
                     file: *file,
                     base: *base,
+                    lists,
                 },
                 scope,
             ),
-            Expr::List { items, span } => Sv::new(
-                Value::list(items.iter().map(|e| self.eval_expr(e, scope)).collect()),
+            Expr::List {
+                items,
+                span,
+                removals,
+            } => Sv::new(
+                Value::list(
+                    items
+                        .iter()
+                        .zip(removals)
+                        .map(|(e, removal)| {
+                            let mut v = self.eval_expr(e, scope);
+                            v.written.item = *removal;
+                            v
+                        })
+                        .collect(),
+                ),
                 *span,
             ),
             Expr::Map { items, span } => Sv::new(
@@ -213,10 +240,27 @@ impl<'p> Evaluator<'p> {
                 .as_f64()
                 .filter(|n| n.is_finite())
                 .map_or(Value::Unknown(None), Value::Number),
-            Expression::String(s) => Value::String(Text::lit(s.value().as_str())),
-            Expression::Array(items) => {
-                Value::list(items.iter().map(|e| self.native(e, loc, scope)).collect())
+            Expression::String(s) => {
+                let mut v = Sv::new(Value::String(Text::lit(s.value().as_str())), span);
+                // The text between the quotes.
+                if span.end > span.start + 1 {
+                    v.written.literal = Some(Literal {
+                        span: Span::new(span.file, span.start as usize + 1, span.end as usize - 1),
+                        quoting: Quoting::HclQuoted,
+                    });
+                }
+                return v;
             }
+            Expression::Array(items) => Value::list(
+                items
+                    .iter()
+                    .map(|e| {
+                        let mut v = self.native(e, loc, scope);
+                        v.written.item = loc.removal(loc.span(e));
+                        v
+                    })
+                    .collect(),
+            ),
             Expression::Object(obj) => {
                 let mut map = BTreeMap::new();
                 for (key, value) in obj.iter() {

@@ -6,8 +6,9 @@
 
 use super::syntax::{Attr, Block, Body, Expr};
 use super::value::{Sv, Value};
-use crate::ir::Text;
+use crate::ir::{Literal, Quoting, Text};
 use crate::parse::ParseError;
+use crate::parse::edits::{ListSyntax, item_removals};
 use crate::parse::tree::json::STRICT;
 use crate::source::{FileId, Span};
 use jsonc_parser::ast::{ObjectPropName, Value as Json};
@@ -86,6 +87,7 @@ pub fn parse_values(file: FileId, text: &str) -> Result<Body, ParseError> {
             body.attrs.push(Attr {
                 name: name.to_string(),
                 key,
+                key_literal: key_literal(file, &prop.name),
                 value: expr(file, text, &prop.value, Strings::Literal),
             });
         }
@@ -130,6 +132,15 @@ fn blocks(
         Json::Object(obj) if labels == 0 => out.push(Block {
             ident: ident.to_string(),
             ident_span: key,
+            ident_literal: (labels == 0 && prefix.is_empty()).then(|| Literal {
+                span: Span::new(
+                    file,
+                    key.start as usize + 1,
+                    (key.end as usize).saturating_sub(1),
+                ),
+                quoting: Quoting::Json,
+            }),
+            body_line: None,
             labels: prefix.clone(),
             header: key,
             span: Span::new(file, key.start as usize, obj.range.end),
@@ -186,6 +197,7 @@ fn body(file: FileId, text: &str, ident: &str, obj: &jsonc_parser::ast::Object) 
         out.attrs.push(Attr {
             name: name.to_string(),
             key,
+            key_literal: key_literal(file, &prop.name),
             value: expr(file, text, &prop.value, strings),
         });
     }
@@ -196,6 +208,19 @@ fn expr(file: FileId, text: &str, value: &Json, strings: Strings) -> Expr {
     let range = value_range(value);
     let span = Span::new(file, range.0, range.1);
     let literal = |v: Value| Expr::Literal(Sv::new(v, span));
+    // A string's text without its quotes, as Terraform reads it: a template, or plain JSON.
+    let string = |v: Value| {
+        let mut sv = Sv::new(v, span);
+        sv.written.literal = Some(Literal {
+            span: Span::new(file, range.0 + 1, range.1.saturating_sub(1)),
+            quoting: if strings == Strings::Template {
+                Quoting::TerraformJson
+            } else {
+                Quoting::Json
+            },
+        });
+        Expr::Literal(sv)
+    };
     match value {
         Json::StringLit(s) => {
             let raw = &text[range.0..range.1];
@@ -216,8 +241,9 @@ fn expr(file: FileId, text: &str, value: &Json, strings: Strings) -> Expr {
                     expr: Box::new(expr),
                     file,
                     base,
+                    lists: None,
                 },
-                None => literal(Value::String(Text::lit(s.value.as_ref()))),
+                None => string(Value::String(Text::lit(s.value.as_ref()))),
             }
         }
         Json::NumberLit(n) => literal(
@@ -227,14 +253,21 @@ fn expr(file: FileId, text: &str, value: &Json, strings: Strings) -> Expr {
         ),
         Json::BooleanLit(b) => literal(Value::Bool(b.value)),
         Json::NullKeyword(_) => literal(Value::Null),
-        Json::Array(a) => Expr::List {
-            items: a
-                .elements
-                .iter()
-                .map(|e| expr(file, text, e, strings))
-                .collect(),
-            span,
-        },
+        Json::Array(a) => {
+            let ranges: Vec<(usize, usize)> = a.elements.iter().map(value_range).collect();
+            let syntax = ListSyntax::Commas {
+                trailing_comma: false,
+            };
+            Expr::List {
+                items: a
+                    .elements
+                    .iter()
+                    .map(|e| expr(file, text, e, strings))
+                    .collect(),
+                span,
+                removals: item_removals(file, text, &ranges, syntax),
+            }
+        }
         Json::Object(o) => Expr::Map {
             items: o
                 .properties
@@ -246,6 +279,17 @@ fn expr(file: FileId, text: &str, value: &Json, strings: Strings) -> Expr {
                 .collect(),
             span,
         },
+    }
+}
+
+/// A property name as written: the text of a JSON string without its quotes.
+fn key_literal(file: FileId, name: &ObjectPropName) -> Option<Literal> {
+    match name {
+        ObjectPropName::String(s) => Some(Literal {
+            span: Span::new(file, s.range.start + 1, s.range.end.saturating_sub(1)),
+            quoting: Quoting::Json,
+        }),
+        ObjectPropName::Word(_) => None,
     }
 }
 

@@ -9,8 +9,8 @@ use super::modules;
 use super::syntax::{Block, Body, Expr};
 use super::value::{Placement, Sv, Value};
 use crate::ir::{
-    AccessEntry, Address, AuthMode, Capability, Cluster, ClusterLink, DeployTool, Model, NodeRole,
-    Ordering, PolicyAssociation, Tag, Text, Unit, UnknownField, UnknownHint, Val,
+    AccessEntry, Address, AuthMode, Capability, Cluster, ClusterLink, DeployTool, Insertion, Model,
+    NodeRole, Ordering, PolicyAssociation, Tag, Text, Unit, UnknownField, UnknownHint, Val,
 };
 use crate::source::Span;
 use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
@@ -286,11 +286,7 @@ impl Res<'_, '_> {
             })
             .collect();
         let (span, origin) = self.place().locate(v);
-        Val::Known(crate::ir::Spanned {
-            value: tags,
-            span,
-            origin,
-        })
+        Val::Known(crate::ir::Spanned::new(tags, span).with_origin(origin))
     }
 
     fn association(&self, ordering: &OrderingIndex) -> PolicyAssociation {
@@ -312,6 +308,7 @@ impl Res<'_, '_> {
             ordering: Some(Ordering {
                 module: self.eval.unit.clone(),
                 after,
+                depends_on: depends_on(self.block),
             }),
             unknown_fields: unknown,
         }
@@ -546,10 +543,56 @@ impl Visit for References<'_> {
     }
 }
 
+/// Where an address is added to the `depends_on` of a resource: after the last item of its
+/// list (or inside the empty list), or in a new `depends_on` line at the top of the body.
+fn depends_on(block: &Block) -> Option<Insertion> {
+    let Some(attr) = block.body.attr("depends_on") else {
+        let line = block.body_line.as_ref()?;
+        return Some(Insertion {
+            at: line.at,
+            before: format!("{}depends_on = [", line.indent),
+            after: format!("]{}", line.eol),
+        });
+    };
+    let Expr::Native {
+        expr, file, base, ..
+    } = &attr.value
+    else {
+        return None;
+    };
+    let Expression::Array(items) = expr.as_ref() else {
+        return None;
+    };
+    let list = super::syntax::native_span(*file, *base, expr.as_ref());
+    let (at, before) = match items.iter().last() {
+        Some(last) => (super::syntax::native_span(*file, *base, last).end, ", "),
+        None if list.end > list.start => (list.start + 1, ""),
+        None => return None,
+    };
+    Some(Insertion {
+        at: Span::new(*file, at as usize, at as usize),
+        before: before.to_string(),
+        after: String::new(),
+    })
+}
+
 /// Attributes and blocks of a body that are not in `expected` (nor meta-arguments).
 fn unknown_fields(body: &Body, expected: &'static [&'static str], meta: bool) -> Vec<UnknownField> {
     let known = |name: &str| {
         expected.contains(&name) || (meta && (META.contains(&name) || name == "dynamic"))
+    };
+    let names: Vec<&str> = body
+        .attrs
+        .iter()
+        .map(|a| a.name.as_str())
+        .chain(body.blocks.iter().map(|b| b.ident.as_str()))
+        .collect();
+    let siblings = |name: &str| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| **n != name)
+            .map(|n| n.to_string())
+            .collect()
     };
     let attrs = body
         .attrs
@@ -559,6 +602,8 @@ fn unknown_fields(body: &Body, expected: &'static [&'static str], meta: bool) ->
             name: a.name.clone(),
             span: a.key,
             expected,
+            literal: a.key_literal,
+            siblings: siblings(&a.name),
         });
     let blocks = body
         .blocks
@@ -568,6 +613,8 @@ fn unknown_fields(body: &Body, expected: &'static [&'static str], meta: bool) ->
             name: b.ident.clone(),
             span: b.ident_span,
             expected,
+            literal: b.ident_literal,
+            siblings: siblings(&b.ident),
         });
     attrs.chain(blocks).collect()
 }

@@ -22,3 +22,18 @@ mod value;
 mod variables;
 
 pub use project::{Outcome, TerraformInputs, lint};
+
+/// The syntax error of a Terraform file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), if any.
+pub fn syntax_error(name: &str, text: &str) -> Option<String> {
+    let id = crate::source::FileId(0);
+    let parsed = if name.ends_with(".tfvars.json") {
+        json::parse_values(id, text)
+    } else {
+        module::parse_file(module::SourceText {
+            id,
+            text,
+            json: name.ends_with(".json"),
+        })
+    };
+    parsed.err().map(|e| e.message)
+}

@@ -160,7 +160,7 @@ pub fn parse_file(source: SourceText) -> Result<syntax::Body, ParseError> {
 /// Parses a native-syntax file (`.tf`, `.tfvars`).
 pub fn parse_native(id: FileId, text: &str) -> Result<syntax::Body, ParseError> {
     match parse_body(text) {
-        Ok(body) => Ok(syntax::from_native(id, body)),
+        Ok(body) => Ok(syntax::from_native(id, text, body)),
         Err(e) => {
             let loc = e.location();
             let start = line_col_offset(text, loc.line(), loc.column());

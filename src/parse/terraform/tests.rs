@@ -23,6 +23,7 @@ fn eval(src: &str) -> Sv {
         expr: Box::new(expr),
         file: FileId(0),
         base: 0,
+        lists: None,
     })
 }
 
@@ -632,6 +633,7 @@ fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) 
                 expr: Box::new(expr),
                 file: FileId(0),
                 base: 0,
+                lists: None,
             };
             show(&eval.eval(&expr, &Scope::default()))
         })

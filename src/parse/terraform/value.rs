@@ -1,7 +1,7 @@
 //! Values of evaluated Terraform expressions, with spans and origins, and their conversion to
 //! IR values.
 
-use crate::ir::{Part, Related, Spanned, Text, UnknownHint, Val};
+use crate::ir::{Part, Related, Spanned, Text, UnknownHint, Val, Written};
 use crate::limits::MAX_VALUE_ORIGINS;
 use crate::parse::budget::Size;
 use crate::source::Span;
@@ -203,6 +203,10 @@ pub struct Sv {
     /// What the value refers to, for linking clusters whose name is unknown
     /// (`unit::aws_eks_cluster.main`, `unit::var.cluster_name`).
     pub reference: Option<String>,
+    /// Where the value is written, when a fix can edit it there: the string literal it was read
+    /// from, the list it is an item of. A value passed on unchanged (through a variable, a local,
+    /// `each.value`, a module argument, `lookup`) keeps it; a computed one has none.
+    pub written: Written,
 }
 
 impl Sv {
@@ -213,6 +217,7 @@ impl Sv {
             origin: Vec::new(),
             anchor: None,
             reference: None,
+            written: Written::default(),
         }
     }
 
@@ -285,6 +290,7 @@ impl Sv {
             origin,
             anchor: self.anchor,
             reference: self.reference.clone(),
+            written: self.written,
         }
     }
 
@@ -493,6 +499,7 @@ impl Placement {
             value,
             span,
             origin,
+            written: sv.written,
         })
     }
 

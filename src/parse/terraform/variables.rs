@@ -131,8 +131,13 @@ fn finish(input: Input, name: &str, block: &Block, ty: &Type) -> Input {
     } else {
         input
     };
+    let mut value = convert(input.value, ty);
+    // A `validation` block may test the value as written: no fix edits it.
+    if block.body.blocks("validation").next().is_some() {
+        value.written = crate::ir::Written::default();
+    }
     Input {
-        value: convert(input.value, ty),
+        value,
         message: input.message,
     }
 }
@@ -154,7 +159,9 @@ pub fn constant(expr: &Expr) -> Sv {
 
 fn declared_type(block: &Block) -> Type {
     match block.body.attr("type").map(|a| &a.value) {
-        Some(Expr::Native { expr, file, base }) => parse_type(expr, *file, *base),
+        Some(Expr::Native {
+            expr, file, base, ..
+        }) => parse_type(expr, *file, *base),
         _ => Type::Any,
     }
 }
@@ -212,6 +219,7 @@ fn object_attr(name: String, expr: &Expression, file: FileId, base: usize) -> Ob
                     expr: Box::new(e.clone()),
                     file,
                     base,
+                    lists: None,
                 })
             });
             ObjectAttr {
@@ -239,6 +247,7 @@ fn raw_value(raw: &str, ty: &Type, at: Span) -> Sv {
                 expr: Box::new(expr),
                 file: FileId(u32::MAX),
                 base: 0,
+                lists: None,
             }),
             Err(_) => Sv::error(at),
         },
@@ -249,6 +258,8 @@ fn raw_value(raw: &str, ty: &Type, at: Span) -> Sv {
 /// The value with every part at `span`.
 fn respan(mut v: Sv, span: Span) -> Sv {
     v.span = span;
+    // Not written in a file: no fix edits it.
+    v.written = crate::ir::Written::default();
     v.value = match v.value {
         Value::List(items) => Value::list(
             items
@@ -276,6 +287,7 @@ fn convert(v: Sv, ty: &Type) -> Sv {
         origin,
         anchor,
         reference,
+        written,
     } = v;
     let value = match (ty, value) {
         (Type::String, value @ (Value::Number(_) | Value::Bool(_))) => {
@@ -339,5 +351,6 @@ fn convert(v: Sv, ty: &Type) -> Sv {
         origin,
         anchor,
         reference,
+        written,
     }
 }

@@ -7,6 +7,8 @@ use jsonc_parser::common::Range;
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
+use crate::ir::{Literal, Quoting, Written};
+use crate::parse::edits::{ListSyntax, item_removals};
 use crate::source::{FileId, Span};
 
 /// Strict JSON: every lenient JSONC/JSON5 form of `jsonc-parser` switched off.
@@ -34,7 +36,7 @@ pub fn parse_json(file: FileId, text: &str) -> Result<Node, TreeError> {
     let Some(value) = parsed.value else {
         return Err(TreeError::at(file, text, text.len(), "no JSON value"));
     };
-    convert(file, value)
+    convert(file, text, value)
 }
 
 /// Refuse nesting deeper than [`MAX_DEPTH`] before the (recursive) parser sees it.
@@ -71,18 +73,35 @@ fn span(file: FileId, range: Range) -> Span {
 }
 
 /// Convert a parsed value; recursion is bounded by [`check_depth`].
-fn convert(file: FileId, value: Value<'_>) -> Result<Node, TreeError> {
+fn convert(file: FileId, text: &str, value: Value<'_>) -> Result<Node, TreeError> {
+    let mut literal = None;
     let (kind, range) = match value {
         Value::NullKeyword(v) => (NodeKind::Null, v.range),
         Value::BooleanLit(v) => (NodeKind::Bool(v.value), v.range),
         Value::NumberLit(v) => (NodeKind::Number(v.value.to_string()), v.range),
-        Value::StringLit(v) => (NodeKind::String(v.value.into_owned()), v.range),
+        Value::StringLit(v) => {
+            literal = Some(string_literal(file, v.range));
+            (NodeKind::String(v.value.into_owned()), v.range)
+        }
         Value::Array(array) => {
-            let items = array
+            let mut items: Vec<Node> = array
                 .elements
                 .into_iter()
-                .map(|v| convert(file, v))
+                .map(|v| convert(file, text, v))
                 .collect::<Result<_, _>>()?;
+            let ranges: Vec<(usize, usize)> = items
+                .iter()
+                .map(|i| (i.span.start as usize, i.span.end as usize))
+                .collect();
+            let syntax = ListSyntax::Commas {
+                trailing_comma: false,
+            };
+            for (item, removal) in items
+                .iter_mut()
+                .zip(item_removals(file, text, &ranges, syntax))
+            {
+                item.written.item = removal;
+            }
             (NodeKind::Seq(items), array.range)
         }
         Value::Object(object) => {
@@ -93,10 +112,12 @@ fn convert(file: FileId, value: Value<'_>) -> Result<Node, TreeError> {
                     ObjectPropName::String(s) => Key {
                         name: s.value.into_owned(),
                         span: span(file, s.range),
+                        literal: Some(string_literal(file, s.range)),
                     },
                     ObjectPropName::Word(w) => Key {
                         name: w.value.to_string(),
                         span: span(file, w.range),
+                        literal: None,
                     },
                 };
                 if !seen.insert(key.name.clone()) {
@@ -105,7 +126,7 @@ fn convert(file: FileId, value: Value<'_>) -> Result<Node, TreeError> {
                         message: format!("duplicate key `{}` in object", key.name),
                     });
                 }
-                entries.push((key, convert(file, prop.value)?));
+                entries.push((key, convert(file, text, prop.value)?));
             }
             (NodeKind::Map(entries), object.range)
         }
@@ -114,7 +135,19 @@ fn convert(file: FileId, value: Value<'_>) -> Result<Node, TreeError> {
         kind,
         span: span(file, range),
         tag: None,
+        written: Written {
+            literal,
+            item: None,
+        },
     })
+}
+
+/// The text of a JSON string without its quotes.
+fn string_literal(file: FileId, range: Range) -> Literal {
+    Literal {
+        span: Span::new(file, range.start + 1, range.end.saturating_sub(1)),
+        quoting: Quoting::Json,
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub struct Node {
     pub span: Span,
     /// A YAML local tag without its `!` (`Ref` for `!Ref x`); JSON has none.
     pub tag: Option<String>,
+    /// Where an untagged string is written as a literal, and the span that removes the node
+    /// from its sequence (for fixes).
+    pub written: crate::ir::Written,
 }
 
 /// The kinds of values.
@@ -41,6 +44,8 @@ pub enum NodeKind {
 pub struct Key {
     pub name: String,
     pub span: Span,
+    /// The key as a string literal, when it is one.
+    pub literal: Option<crate::ir::Literal>,
 }
 
 /// The keys that are not among `expected` (compared exactly), as EKS001 candidates.
@@ -48,13 +53,20 @@ pub fn unknown_keys<'a, V: 'a>(
     entries: impl IntoIterator<Item = &'a (Key, V)>,
     expected: &'static [&'static str],
 ) -> Vec<crate::ir::UnknownField> {
+    let entries: Vec<&(Key, V)> = entries.into_iter().collect();
     entries
-        .into_iter()
+        .iter()
         .filter(|(k, _)| !expected.contains(&k.name.as_str()))
         .map(|(k, _)| crate::ir::UnknownField {
             name: k.name.clone(),
             span: k.span,
             expected,
+            literal: k.literal,
+            siblings: entries
+                .iter()
+                .map(|(o, _)| o.name.clone())
+                .filter(|o| *o != k.name)
+                .collect(),
         })
         .collect()
 }

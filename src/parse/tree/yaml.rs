@@ -10,6 +10,8 @@ use std::collections::{HashMap, HashSet};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
 
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
+use crate::ir::{Literal, Quoting, Written};
+use crate::parse::edits::{ListSyntax, item_removals};
 use crate::source::{FileId, Span};
 
 use crate::limits::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
@@ -152,10 +154,20 @@ impl<'t> Builder<'t> {
                         span.end = span.start + len as u32;
                     }
                 }
+                let kind = scalar_kind(&value, style, tag.as_deref());
+                let tag = tag.as_deref().and_then(tag_name);
+                let literal = match (&kind, &tag) {
+                    (NodeKind::String(_), None) => literal(self.text, span, style),
+                    _ => None,
+                };
                 let node = Node {
-                    kind: scalar_kind(&value, style, tag.as_deref()),
+                    kind,
                     span,
-                    tag: tag.as_deref().and_then(tag_name),
+                    tag,
+                    written: Written {
+                        literal,
+                        item: None,
+                    },
                 };
                 let bytes = value.len() + node.tag.as_ref().map_or(0, String::len);
                 self.finish(
@@ -227,13 +239,31 @@ impl<'t> Builder<'t> {
             frame.last_end
         };
         let kind = match frame.body {
-            Body::Seq(items) => NodeKind::Seq(items),
+            Body::Seq(mut items) => {
+                let syntax = if end_span.start < end_span.end {
+                    ListSyntax::Commas {
+                        trailing_comma: true,
+                    }
+                } else {
+                    ListSyntax::Dashes
+                };
+                let ranges: Vec<(usize, usize)> = items
+                    .iter()
+                    .map(|i| (i.span.start as usize, i.span.end as usize))
+                    .collect();
+                let removals = item_removals(self.file, self.text, &ranges, syntax);
+                for (item, removal) in items.iter_mut().zip(removals) {
+                    item.written.item = removal;
+                }
+                NodeKind::Seq(items)
+            }
             Body::Map { entries, .. } => NodeKind::Map(entries),
         };
         let node = Node {
             kind,
             span: Span::new(self.file, frame.start, end),
             tag: frame.tag,
+            written: Written::default(),
         };
         let built = Built {
             node,
@@ -298,6 +328,7 @@ impl<'t> Builder<'t> {
                     let key = Key {
                         name: key_name(&built.node, self.text),
                         span: built.node.span,
+                        literal: built.node.written.literal,
                     };
                     if !seen.insert(key.name.clone()) {
                         return Err(TreeError {
@@ -311,6 +342,44 @@ impl<'t> Builder<'t> {
         }
         Ok(())
     }
+}
+
+/// The text of a string scalar without its quotes (after any tag or anchor), and its quoting;
+/// `None` for block scalars.
+fn literal(text: &str, span: Span, style: ScalarStyle) -> Option<Literal> {
+    let source = text.get(span.range())?;
+    let (start, end, quoting) = match style {
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            let (quote, quoting) = if style == ScalarStyle::SingleQuoted {
+                ('\'', Quoting::YamlSingle)
+            } else {
+                ('"', Quoting::YamlDouble)
+            };
+            let open = source.find(quote)?;
+            let close = source.len().checked_sub(1)?;
+            (open < close && source.ends_with(quote)).then_some((open + 1, close, quoting))?
+        }
+        ScalarStyle::Plain => {
+            // A tag (`!!str`) or an anchor (`&a`) may come before the scalar.
+            let mut start = 0;
+            while source[start..].starts_with(['!', '&']) {
+                let token = source[start..].find([' ', '\t', '\n', '\r'])?;
+                let rest = &source[start + token..];
+                start += token + (rest.len() - rest.trim_start().len());
+            }
+            let end = source.trim_end().len();
+            (start < end).then_some((start, end, Quoting::YamlPlain))?
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    Some(Literal {
+        span: Span::new(
+            span.file,
+            span.start as usize + start,
+            span.start as usize + end,
+        ),
+        quoting,
+    })
 }
 
 /// The length of `source` up to the closing quote of its first `quote`d scalar (after any tag).
@@ -670,6 +739,14 @@ Resources:
                 kind: NodeKind::String("x".into()),
                 span: Span::new(F, 11, 12),
                 tag: None,
+                // The item's text, and its whole line with the dash.
+                written: Written {
+                    literal: Some(Literal {
+                        span: Span::new(F, 11, 12),
+                        quoting: Quoting::YamlPlain,
+                    }),
+                    item: Some(Span::new(F, 9, 13)),
+                },
             }])
         );
         assert_eq!(docs[2].kind, NodeKind::Null);

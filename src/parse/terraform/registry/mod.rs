@@ -374,6 +374,8 @@ pub fn dropped(
                     name: key.clone(),
                     span,
                     expected,
+                    literal: None,
+                    siblings: map.keys().filter(|k| *k != key).cloned().collect(),
                 });
             }
         }

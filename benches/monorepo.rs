@@ -47,10 +47,10 @@ fn main() {
     let bench = Bench::from_env();
     println!(
         "ekslint {EKSLINT}{}\ncorpora under {}; output {:?}; times are medians of {} run(s) below 10,000 files",
-        bench
-            .baseline
-            .as_ref()
-            .map_or(String::new(), |b| format!(" against the baseline {}", b.display())),
+        bench.baseline.as_ref().map_or(String::new(), |b| format!(
+            " against the baseline {}",
+            b.display()
+        )),
         bench.root.display(),
         bench.output_args.join(" "),
         bench.runs
@@ -455,9 +455,7 @@ mod lsp {
             loop {
                 let m = self.receive();
                 if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
-                    return m["params"]["diagnostics"]
-                        .as_array()
-                        .map_or(0, |d| d.len());
+                    return m["params"]["diagnostics"].as_array().map_or(0, |d| d.len());
                 }
             }
         }
@@ -495,17 +493,25 @@ mod lsp {
             "params": {"processId": null, "rootUri": null, "capabilities": {}}}));
         while c.receive()["id"] != 1 {}
         c.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-        c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-            "textDocument": {"uri": uri, "languageId": "terraform", "version": 0, "text": text}}}));
+        c.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "terraform", "version": 0, "text": text}}}),
+        );
         let found = c.diagnostics(&uri);
         let mut times = Vec::new();
         for k in 1..=count {
             let changed = format!("{text}# {}\n", "x".repeat(k));
             let start = Instant::now();
-            c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            c.send(
+                json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
                 "textDocument": {"uri": uri, "version": k},
-                "contentChanges": [{"text": changed}]}}));
-            assert_eq!(c.diagnostics(&uri), found, "the same findings after a comment");
+                "contentChanges": [{"text": changed}]}}),
+            );
+            assert_eq!(
+                c.diagnostics(&uri),
+                found,
+                "the same findings after a comment"
+            );
             times.push(start.elapsed());
         }
         c.send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));

@@ -525,10 +525,7 @@ Parameters:
 Resources:"#,
         mode = p.mode
     );
-    for (name, service, managed) in [
-        ("ClusterRole", "eks", true),
-        ("NodeRole", "ec2", false),
-    ] {
+    for (name, service, managed) in [("ClusterRole", "eks", true), ("NodeRole", "ec2", false)] {
         line!(
             s,
             r#"  {name}:
@@ -785,7 +782,11 @@ accessConfig:
             "    - principalARN: arn:aws:iam::{ACCOUNT}:role/aws-service-role/eks-nodegroup.amazonaws.com/AWSServiceRoleForAmazonEKSNodegroup"
         );
     } else {
-        line!(s, "    - principalARN: {}", role(&format!("gen-node-{i:05}")));
+        line!(
+            s,
+            "    - principalARN: {}",
+            role(&format!("gen-node-{i:05}"))
+        );
     }
     line!(s, "      type: {}", p.node_type);
     if p.has(Mistake::NonStandardGroups) {

@@ -182,8 +182,8 @@ impl Rng {
         self.next() % 100 < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.range(0, items.len() - 1)]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.range(0, items.len() - 1)]
     }
 
     /// `k` distinct items, in the order drawn.
@@ -227,7 +227,7 @@ impl Plan {
         let mode = if mistakes.contains(&Mistake::ConfigMapMode) {
             "CONFIG_MAP"
         } else {
-            *rng.pick(&["API", "API_AND_CONFIG_MAP"])
+            rng.pick(&["API", "API_AND_CONFIG_MAP"])
         };
         let n_namespaces = rng.range(1, 3);
         let mut namespaces = rng.sample(&NAMESPACES, n_namespaces);
@@ -237,11 +237,11 @@ impl Plan {
             mistakes,
             mode,
             bootstrap: rng.chance(50),
-            node_type: *rng.pick(&NODE_TYPES),
-            admin_policy: *rng.pick(&ADMIN_POLICIES),
-            team_policy: *rng.pick(&TEAM_POLICIES),
+            node_type: rng.pick(&NODE_TYPES),
+            admin_policy: rng.pick(&ADMIN_POLICIES),
+            team_policy: rng.pick(&TEAM_POLICIES),
             namespaces,
-            username: *rng.pick(&["ops-admin", "platform:{{SessionName}}", "admin"]),
+            username: rng.pick(&["ops-admin", "platform:{{SessionName}}", "admin"]),
         }
     }
 

@@ -97,8 +97,15 @@ pub fn lint(
         grouped.entry(normalize(&dir)).or_default().extend(ids);
     }
     let mut errors = Vec::new();
+    let linted: Vec<PathBuf> = grouped.keys().cloned().collect();
+    // A directory that calls no module is parsed when it is evaluated and dropped once lowered,
+    // unless a module calls it: so the syntax trees of a monorepo's many root modules are
+    // never all alive at once.
     let sources_ref = &*sources;
-    let parsed: Vec<(Module, Vec<ParseError>)> = grouped
+    let (mut deferred, now): (Deferred, Deferred) = grouped
+        .into_iter()
+        .partition(|(_, ids)| calls_no_module(ids, sources_ref));
+    let parsed: Vec<(Module, Vec<ParseError>)> = now
         .par_iter()
         .map(|(dir, ids)| parse_dir(dir.clone(), ids, sources_ref))
         .collect();
@@ -107,7 +114,6 @@ pub fn lint(
         errors.extend(e);
         project.modules.insert(module.dir.clone(), module);
     }
-    let linted: Vec<PathBuf> = grouped.keys().cloned().collect();
     let mut disk = Disk {
         boundary: &inputs.boundary,
         refused: BTreeSet::new(),
@@ -117,7 +123,7 @@ pub fn lint(
             project.remote.insert(dir.clone(), remote);
         }
     }
-    load_called(&mut project, &mut disk, sources, &mut errors);
+    load_called(&mut project, &mut deferred, &mut disk, sources, &mut errors);
     load_models(&mut project, sources, &mut errors);
 
     let roots = roots(&project, &linted);
@@ -155,11 +161,13 @@ pub fn lint(
     let mut reported = disk.refused;
     reported.extend((vars_from..sources.len()).map(|i| FileId(i as u32)));
     let project = &project;
-    let models: Vec<Model> = jobs
+    let sources_ref = &*sources;
+    let deferred = &deferred;
+    let evaluated: Vec<(Model, Vec<ParseError>, Scopes)> = jobs
         .par_iter()
         .map(|(dir, assignments)| {
             let mut model = Model::default();
-            if let Some(module) = project.module(dir) {
+            let evaluate = |module: &Module, model: &mut Model| {
                 let eval = Evaluator::new(
                     module,
                     project,
@@ -168,17 +176,33 @@ pub fn lint(
                     Frame::root(dir.clone()),
                     variables::root_inputs(module, assignments),
                 );
-                lower::lower(&eval, &mut model);
+                lower::lower(&eval, model);
+            };
+            match deferred.get(dir) {
+                Some(ids) => {
+                    let (module, errors) = parse_dir(dir.clone(), ids, sources_ref);
+                    evaluate(&module, &mut model);
+                    refusals::check_module(project, &inputs.boundary, &module, &mut model);
+                    (model, errors, scopes([&module]))
+                }
+                None => {
+                    if let Some(module) = project.module(dir) {
+                        evaluate(module, &mut model);
+                    }
+                    (model, Vec::new(), Scopes::new())
+                }
             }
-            model
         })
         .collect();
     let mut model = Model::default();
-    for m in models {
+    let mut all_scopes = scopes(project.modules.values());
+    for (m, e, s) in evaluated {
         model.extend(m);
+        errors.extend(e);
+        all_scopes.extend(s);
     }
     refusals::check(project, &inputs.boundary, &mut model);
-    model.suppressions = suppressions(project, sources);
+    model.suppressions = suppressions(all_scopes, sources);
     Outcome {
         model,
         errors,
@@ -187,14 +211,26 @@ pub fn lint(
     }
 }
 
-/// The `ekslint:ignore` comments of every native-syntax file of the project.
-fn suppressions(project: &Project, sources: &SourceMap) -> Vec<crate::ir::Suppression> {
-    let mut scopes: BTreeMap<FileId, Vec<crate::source::Span>> = BTreeMap::new();
-    for module in project
-        .modules
-        .values()
-        .filter(|m| !registry::is_model(&m.dir))
-    {
+/// Module directories with their files.
+type Deferred = BTreeMap<PathBuf, Vec<FileId>>;
+
+/// The files of modules with the spans of their top-level blocks (the regions a suppression
+/// comment written above a block covers).
+type Scopes = BTreeMap<FileId, Vec<Span>>;
+
+/// Whether the files of a directory call no module: all in native syntax (a JSON key may be
+/// escaped) and none says `module`.
+fn calls_no_module(ids: &[FileId], sources: &SourceMap) -> bool {
+    ids.iter().all(|&id| {
+        let file = sources.get(id);
+        !file.path.ends_with(".json") && !file.text.contains("module")
+    })
+}
+
+/// The scopes of the files of modules, built-in models left out.
+fn scopes<'m>(modules: impl IntoIterator<Item = &'m Module>) -> Scopes {
+    let mut scopes = Scopes::new();
+    for module in modules.into_iter().filter(|m| !registry::is_model(&m.dir)) {
         for id in &module.files {
             scopes.entry(*id).or_default();
         }
@@ -203,12 +239,19 @@ fn suppressions(project: &Project, sources: &SourceMap) -> Vec<crate::ir::Suppre
         }
     }
     scopes
+}
+
+/// The `ekslint:ignore` comments of the native-syntax files of the scopes, in file order.
+fn suppressions(scopes: Scopes, sources: &SourceMap) -> Vec<crate::ir::Suppression> {
+    let scopes: Vec<(FileId, Vec<Span>)> = scopes
         .into_iter()
         .filter(|(id, _)| !sources.get(*id).path.ends_with(".json"))
-        .flat_map(|(id, spans)| {
-            crate::parse::comments::suppressions(id, &sources.get(id).text, &spans)
-        })
-        .collect()
+        .collect();
+    let found: Vec<Vec<crate::ir::Suppression>> = scopes
+        .par_iter()
+        .map(|(id, spans)| crate::parse::comments::suppressions(*id, &sources.get(*id).text, spans))
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
 fn parse_dir(dir: PathBuf, ids: &[FileId], sources: &SourceMap) -> (Module, Vec<ParseError>) {
@@ -228,15 +271,19 @@ fn parse_dir(dir: PathBuf, ids: &[FileId], sources: &SourceMap) -> (Module, Vec<
 
 /// Reads the modules called by the parsed ones that are not parsed yet, until none is left.
 /// A local `source` that leads out of the project is refused where it is written.
+/// A linted directory whose parsing was deferred is parsed here once a module calls it.
 fn load_called(
     project: &mut Project,
+    deferred: &mut Deferred,
     disk: &mut Disk,
     sources: &mut SourceMap,
     errors: &mut Vec<ParseError>,
 ) {
     let mut tried: BTreeSet<PathBuf> = project.modules.keys().cloned().collect();
+    tried.extend(deferred.keys().cloned());
     let mut refused: BTreeSet<Span> = BTreeSet::new();
     for _ in 0..MAX_EXTRA_DIRS {
+        parse_called(project, deferred, sources, errors);
         let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
         for module in project.modules.values() {
             if registry::is_model(&module.dir) {
@@ -274,6 +321,31 @@ fn load_called(
         let (module, e) = parse_dir(dir.clone(), &ids, sources);
         errors.extend(e);
         project.modules.insert(dir, module);
+    }
+    parse_called(project, deferred, sources, errors);
+}
+
+/// Parses the deferred directories that a parsed module calls (which call no module).
+fn parse_called(
+    project: &mut Project,
+    deferred: &mut Deferred,
+    sources: &SourceMap,
+    errors: &mut Vec<ParseError>,
+) {
+    let called: BTreeSet<PathBuf> = project
+        .modules
+        .values()
+        .filter(|m| !registry::is_model(&m.dir))
+        .flat_map(|m| local_targets(m).into_iter().map(|(_, target)| target))
+        .chain(project.remote.values().flat_map(|r| r.values().cloned()))
+        .filter(|dir| deferred.contains_key(dir))
+        .collect();
+    for dir in called {
+        if let Some(ids) = deferred.remove(&dir) {
+            let (module, e) = parse_dir(dir.clone(), &ids, sources);
+            errors.extend(e);
+            project.modules.insert(dir, module);
+        }
     }
 }
 

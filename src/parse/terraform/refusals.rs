@@ -42,6 +42,14 @@ pub fn check(project: &Project, boundary: &Boundary, model: &mut Model) {
     }
 }
 
+/// Records what one module outside the project (a root module parsed only for its own
+/// evaluation) holds of both.
+pub fn check_module(project: &Project, boundary: &Boundary, module: &Module, model: &mut Model) {
+    let found = module_found(project, boundary, module);
+    model.refusals.extend(found.refusals);
+    model.iterator_reads.extend(found.iterator_reads);
+}
+
 /// What Terraform refuses in one module, and its iterator reads.
 fn module_found(project: &Project, boundary: &Boundary, module: &Module) -> Found {
     let mut feeds = Feeds {

@@ -28,6 +28,20 @@ impl Span {
     pub fn range(&self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
+
+    /// The span of the character at byte `offset` of `text` (an offset inside a character
+    /// counts as that character; empty at the end of the text).
+    pub fn of_char(file: FileId, text: &str, offset: usize) -> Span {
+        let mut start = offset.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let end = text[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+        Span::new(file, start, end)
+    }
 }
 
 /// A 1-based line and column (the column counts Unicode scalar values), plus the byte offset.

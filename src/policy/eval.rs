@@ -117,7 +117,7 @@ impl Policies {
                 });
                 Diagnostic::new(
                     EKS000,
-                    char_span(id, &self.files[p.file].text, p.offset),
+                    Span::of_char(id, &self.files[p.file].text, p.offset),
                     p.message.clone(),
                 )
             })
@@ -213,20 +213,6 @@ fn brief(v: &Value) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
     }
-}
-
-/// The span of the character at `offset` of a policy's text.
-fn char_span(file: FileId, text: &str, offset: usize) -> Span {
-    let mut start = offset.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let end = text[start..]
-        .chars()
-        .next()
-        .filter(|c| *c != '\n')
-        .map_or(start, |c| start + c.len_utf8());
-    Span::new(file, start, end)
 }
 
 /// The file and offset of the first `--> path:line:column` of an interpreter error, when the

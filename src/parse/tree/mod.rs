@@ -81,16 +81,8 @@ pub struct TreeError {
 impl TreeError {
     /// An error at byte `offset` of `text`, spanning the character there (empty at the end).
     pub fn at(file: FileId, text: &str, offset: usize, message: impl Into<String>) -> TreeError {
-        let mut start = offset.min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let end = text[start..]
-            .chars()
-            .next()
-            .map_or(start, |c| start + c.len_utf8());
         TreeError {
-            span: Span::new(file, start, end),
+            span: Span::of_char(file, text, offset),
             message: message.into(),
         }
     }

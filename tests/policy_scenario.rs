@@ -338,11 +338,42 @@ fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
     assert_eq!(child.wait().expect("wait").code(), Some(0));
 }
 
+/// Whether pre-commit can run. Without it the tests fail, saying how to install it, unless
+/// `EKSLINT_SKIP_PRE_COMMIT=1` says to skip them (as in tests/pre_commit.rs).
 fn pre_commit_installed() -> bool {
-    Command::new("python3")
+    let installed = Command::new("python3")
         .args(["-c", "import pre_commit"])
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        installed || std::env::var_os("EKSLINT_SKIP_PRE_COMMIT").is_some_and(|v| v == "1"),
+        "pre-commit is not importable by python3: `python3 -m pip install pre-commit` (as .ci/run \
+         does), or set EKSLINT_SKIP_PRE_COMMIT=1 to skip the pre-commit tests"
+    );
+    installed
+}
+
+/// Makes `root` a git repository whose pre-commit configuration runs the manifest's hook as a
+/// local hook on the binary cargo built (see tests/pre_commit.rs), with every file staged.
+fn install_hook(root: &Path) {
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .expect("manifest");
+    let files = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .expect("the hook's files pattern");
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: ekslint\n        name: ekslint\n        language: system\n        entry: '{}'\n        args: [--format, github]\n        files: {files}\n",
+        env!("CARGO_BIN_EXE_ekslint")
+    );
+    std::fs::write(root.join(".pre-commit-config.yaml"), config).expect("write");
+    std::fs::write(root.join(".gitignore"), ".cache-pre-commit/\n").expect("write");
+    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"]] {
+        let out = isolated(root, "git", args);
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
 }
 
 /// A command in `dir` without the user's git configuration.
@@ -365,32 +396,11 @@ fn isolated(dir: &Path, program: &str, args: &[&str]) -> Output {
 #[test]
 fn the_pre_commit_hook_blocks_the_policy_finding_until_it_is_ignored() {
     if !pre_commit_installed() {
-        eprintln!(
-            "SKIPPED: pre-commit is not importable by python3; `python3 -m pip install pre-commit` (done by .ci/run) to run this test"
-        );
         return;
     }
-    // The manifest's hook, run as a local hook on the binary cargo built (see tests/pre_commit.rs).
-    let manifest = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
-    )
-    .expect("manifest");
-    let files = manifest
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("files: "))
-        .expect("the hook's files pattern");
     let dir = project();
     let root = dir.path();
-    let config = format!(
-        "repos:\n  - repo: local\n    hooks:\n      - id: ekslint\n        name: ekslint\n        language: system\n        entry: '{}'\n        args: [--format, github]\n        files: {files}\n",
-        env!("CARGO_BIN_EXE_ekslint")
-    );
-    std::fs::write(root.join(".pre-commit-config.yaml"), config).expect("write");
-    std::fs::write(root.join(".gitignore"), ".cache-pre-commit/\n").expect("write");
-    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"]] {
-        let out = isolated(root, "git", args);
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    }
+    install_hook(root);
     let run = ["-m", "pre_commit", "run", "--color", "never"];
     let out = isolated(root, "python3", &run);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -532,31 +542,11 @@ fn policies_follow_the_nearest_configuration_on_the_command_line_and_in_the_edit
 #[test]
 fn the_pre_commit_hook_uses_the_nearest_configurations_policies() {
     if !pre_commit_installed() {
-        eprintln!(
-            "SKIPPED: pre-commit is not importable by python3; `python3 -m pip install pre-commit` (done by .ci/run) to run this test"
-        );
         return;
     }
-    let manifest = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
-    )
-    .expect("manifest");
-    let files = manifest
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("files: "))
-        .expect("the hook's files pattern");
     let dir = nested_project();
     let root = dir.path();
-    let config = format!(
-        "repos:\n  - repo: local\n    hooks:\n      - id: ekslint\n        name: ekslint\n        language: system\n        entry: '{}'\n        args: [--format, github]\n        files: {files}\n",
-        env!("CARGO_BIN_EXE_ekslint")
-    );
-    std::fs::write(root.join(".pre-commit-config.yaml"), config).expect("write");
-    std::fs::write(root.join(".gitignore"), ".cache-pre-commit/\n").expect("write");
-    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"]] {
-        let out = isolated(root, "git", args);
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    }
+    install_hook(root);
     let out = isolated(
         root,
         "python3",

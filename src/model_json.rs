@@ -16,6 +16,7 @@ use crate::ir::{MappingKind, Model, Part, PolicyAssociation, Related, Tag, Text,
 use crate::source::{FileId, SourceMap, Span};
 use foldhash::HashMap;
 use foldhash::HashMapExt;
+use rayon::prelude::*;
 use regorus::Value;
 use regorus::value::Object;
 
@@ -48,62 +49,99 @@ pub struct Location {
 
 /// Builds the document of `model`, whose spans are in `sources`.
 pub fn document(model: &Model, sources: &SourceMap) -> Document {
-    build(model, sources, true)
+    build(model, sources, &|_| true)
 }
 
-/// The document as the policies' input. Without `table` the `locations` table is left out (the
-/// ids stay the same): the largest part of the document, built only for policies that read it.
-pub fn input(model: &Model, sources: &SourceMap, table: bool) -> Document {
-    build(model, sources, table)
+/// The document as the policies' input, with only the top-level fields `wanted` filled: the
+/// others are left empty (`locations` out). Ids and unit numbers stay those of the whole
+/// document.
+pub fn input(
+    model: &Model,
+    sources: &SourceMap,
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+) -> Document {
+    build(model, sources, wanted)
 }
 
-fn build(model: &Model, sources: &SourceMap, table: bool) -> Document {
+/// One object of a top-level array, by its index in the model.
+#[derive(Clone, Copy)]
+enum Item {
+    Cluster(usize),
+    Entry(usize),
+    Association(usize),
+    Mapping(usize),
+    Capability(usize),
+}
+
+impl Item {
+    /// The top-level field that holds it.
+    fn field(self) -> &'static str {
+        match self {
+            Item::Cluster(_) => "clusters",
+            Item::Entry(_) => "entries",
+            Item::Association(_) => "associations",
+            Item::Mapping(_) => "mappings",
+            Item::Capability(_) => "capabilities",
+        }
+    }
+}
+
+/// Builds the document in two passes. The first walks the model in document order and only
+/// numbers: each location id and unit number, in the order the second pass asks for them. The
+/// second builds the objects in parallel, each reading its numbers from the first pass's
+/// record, so the document is the same whatever the thread count.
+fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Document {
     let links = crate::rules::links(model);
-    let mut b = Builder {
-        sources,
-        k: Keys::new(),
-        files: HashMap::new(),
-        names: HashMap::new(),
-        plain_ids: HashMap::new(),
-        ids: HashMap::new(),
-        locations: Vec::new(),
-        table: table.then(Vec::new),
-        units: Vec::new(),
-        unit_ids: HashMap::new(),
-    };
-    let clusters: Vec<Value> = model.clusters.iter().map(|c| b.cluster(c)).collect();
-    let entries: Vec<Value> = model
-        .entries
-        .iter()
-        .zip(&links.entry_cluster)
-        .map(|(e, cluster)| b.entry(e, *cluster))
+    let items: Vec<Item> = (0..model.clusters.len())
+        .map(Item::Cluster)
+        .chain((0..model.entries.len()).map(Item::Entry))
+        .chain((0..model.associations.len()).map(Item::Association))
+        .chain((0..model.mappings.len()).map(Item::Mapping))
+        .chain((0..model.capabilities.len()).map(Item::Capability))
         .collect();
-    let associations: Vec<Value> = model
-        .associations
-        .iter()
+    let keys = Keys::new();
+    let mut numbering = Numbering::default();
+    let mut starts = Vec::with_capacity(items.len() + 1);
+    {
+        let mut first = Builder {
+            model,
+            links: &links,
+            k: &keys,
+            numbers: Numbers::Assign(&mut numbering),
+        };
+        for item in &items {
+            starts.push(first.recorded());
+            first.item(*item);
+        }
+        starts.push(first.recorded());
+    }
+    let record = &numbering.record;
+    let objects: Vec<Value> = items
+        .par_iter()
         .enumerate()
-        .map(|(i, a)| {
-            b.association(
+        .with_min_len(64)
+        .filter(|(_, item)| wanted(item.field()))
+        .map(|(i, item)| {
+            Builder {
                 model,
-                a,
-                links.association_cluster[i],
-                links.association_entry[i],
-            )
+                links: &links,
+                k: &keys,
+                numbers: Numbers::Replay(&record[starts[i]..starts[i + 1]], 0),
+            }
+            .item(*item)
         })
         .collect();
-    let mappings: Vec<Value> = model
-        .mappings
-        .iter()
-        .zip(&links.mapping_cluster)
-        .map(|(m, cluster)| b.mapping(m, *cluster))
-        .collect();
-    let capabilities: Vec<Value> = model
-        .capabilities
-        .iter()
-        .zip(&links.capability_cluster)
-        .map(|(c, cluster)| b.capability(c, *cluster))
-        .collect();
-    let units: Vec<Value> = b
+    let mut objects = objects.into_iter();
+    let mut take = |field: &str, n: usize| {
+        let n = if wanted(field) { n } else { 0 };
+        Value::from(objects.by_ref().take(n).collect::<Vec<Value>>())
+    };
+    let clusters = take("clusters", model.clusters.len());
+    let entries = take("entries", model.entries.len());
+    let associations = take("associations", model.associations.len());
+    let mappings = take("mappings", model.mappings.len());
+    let capabilities = take("capabilities", model.capabilities.len());
+    let units: Vec<Value> = numbering
         .units
         .iter()
         .map(|kind| object([(key("kind"), Value::from(*kind))]))
@@ -111,19 +149,18 @@ fn build(model: &Model, sources: &SourceMap, table: bool) -> Document {
     let mut json = vec![
         (key("version"), Value::from(VERSION)),
         (key("units"), Value::from(units)),
-        (key("clusters"), Value::from(clusters)),
-        (key("entries"), Value::from(entries)),
-        (key("associations"), Value::from(associations)),
-        (key("mappings"), Value::from(mappings)),
-        (key("capabilities"), Value::from(capabilities)),
+        (key("clusters"), clusters),
+        (key("entries"), entries),
+        (key("associations"), associations),
+        (key("mappings"), mappings),
+        (key("capabilities"), capabilities),
     ];
-    if let Some(table) = b.table {
-        json.push((key("locations"), Value::from(table)));
+    if wanted("locations") {
+        json.push((key("locations"), numbering.table(sources, &keys)));
     }
-    let json = object(json);
     Document {
-        json,
-        locations: b.locations,
+        json: object(json),
+        locations: numbering.locations,
     }
 }
 
@@ -135,7 +172,7 @@ fn object(entries: impl IntoIterator<Item = (Value, Value)>) -> Value {
     entries.into_iter().collect::<Object>().into_value()
 }
 
-/// The keys used many times, made once (cloning one is a reference count).
+/// The keys of the document, made once (cloning one is a reference count).
 struct Keys {
     value: Value,
     known: Value,
@@ -151,7 +188,40 @@ struct Keys {
     end_offset: Value,
     origin: Value,
     message: Value,
+    /// The field names.
+    names: HashMap<&'static str, Value>,
 }
+
+/// Every field name the builder writes.
+const NAMES: [&str; 27] = [
+    "unit",
+    "cluster",
+    "name",
+    "index",
+    "role_arn",
+    "authentication_mode",
+    "bootstrap_cluster_creator_admin_permissions",
+    "auto_mode",
+    "remote_network_config",
+    "principal_arn",
+    "type",
+    "username",
+    "kubernetes_groups",
+    "tags",
+    "key",
+    "value",
+    "inline",
+    "entry",
+    "policy_arn",
+    "access_scope",
+    "namespaces",
+    "kind",
+    "arn",
+    "account",
+    "groups",
+    "sso",
+    "defect",
+];
 
 impl Keys {
     fn new() -> Keys {
@@ -170,119 +240,222 @@ impl Keys {
             end_offset: key("end_offset"),
             origin: key("origin"),
             message: key("message"),
+            names: NAMES.iter().map(|n| (*n, key(n))).collect(),
+        }
+    }
+
+    /// A field name.
+    fn name(&self, name: &'static str) -> Value {
+        match self.names.get(name) {
+            Some(k) => k.clone(),
+            None => {
+                debug_assert!(false, "`{name}` is missing from NAMES");
+                key(name)
+            }
         }
     }
 }
 
-/// Assigns location ids and writes the fields.
-struct Builder<'a> {
-    sources: &'a SourceMap,
-    k: Keys,
-    /// Each file's path, made once.
-    files: HashMap<FileId, Value>,
-    names: HashMap<&'static str, Value>,
+/// The numbers of the document, assigned in document order by the first pass.
+#[derive(Default)]
+struct Numbering<'a> {
     /// Location ids of spans without origin, and of spans with one.
     plain_ids: HashMap<Span, usize>,
-    ids: HashMap<(Span, Vec<(Span, String)>), usize>,
+    ids: HashMap<(Span, &'a [Related]), usize>,
+    /// Indexed by location id, with the ids of the places each value came from.
     locations: Vec<Location>,
-    /// The JSON of each location, by id (when the table is built).
-    table: Option<Vec<Value>>,
+    origin_ids: Vec<Vec<usize>>,
     /// The kind of each unit, by its number in the document (the order objects name them).
     units: Vec<&'a str>,
     unit_ids: HashMap<&'a Unit, usize>,
+    /// Each number handed out, in the order the objects asked for them.
+    record: Vec<usize>,
 }
 
-/// What tells two origins apart.
-fn origin_key(origin: &[Related]) -> Vec<(Span, String)> {
-    origin.iter().map(|r| (r.span, r.message.clone())).collect()
-}
-
-/// An object under construction.
-type Fields = Vec<(Value, Value)>;
-
-impl<'a> Builder<'a> {
-    /// The number of a deployment unit in the document.
-    fn unit(&mut self, unit: &'a Unit) -> Value {
-        let next = self.unit_ids.len();
-        let id = *self.unit_ids.entry(unit).or_insert_with(|| {
-            self.units.push(unit.kind());
-            next
-        });
-        Value::from(id)
-    }
-
-    /// A key, made once per document.
-    fn name(&mut self, name: &'static str) -> Value {
-        self.names.entry(name).or_insert_with(|| key(name)).clone()
-    }
-
+impl<'a> Numbering<'a> {
     /// The id of a span with the places its value came from (one id per distinct pair).
-    fn at(&mut self, span: Span, origin: &[Related]) -> Value {
+    fn at(&mut self, span: Span, origin: &'a [Related]) -> usize {
         let found = match origin {
             [] => self.plain_ids.get(&span),
-            _ => self.ids.get(&(span, origin_key(origin))),
+            _ => self.ids.get(&(span, origin)),
         };
         if let Some(&id) = found {
-            return Value::from(id);
+            return id;
         }
         // The places the value came from get their ids first.
-        let origin_ids: Vec<Value> = origin.iter().map(|r| self.at(r.span, &[])).collect();
+        let origin_ids: Vec<usize> = origin.iter().map(|r| self.at(r.span, &[])).collect();
         let id = self.locations.len();
         self.locations.push(Location {
             span,
             origin: origin.to_vec(),
         });
+        self.origin_ids.push(origin_ids);
         match origin {
             [] => self.plain_ids.insert(span, id),
-            _ => self.ids.insert((span, origin_key(origin)), id),
+            _ => self.ids.insert((span, origin), id),
         };
-        if self.table.is_some() {
-            let location = self.location(span, origin, origin_ids);
-            if let Some(table) = self.table.as_mut() {
-                table.push(location);
-            }
-        }
-        Value::from(id)
+        id
     }
 
-    /// The JSON of a location.
-    fn location(&mut self, span: Span, origin: &[Related], origin_ids: Vec<Value>) -> Value {
-        let origin_json: Vec<Value> = origin
-            .iter()
-            .zip(origin_ids)
-            .map(|(r, at)| {
-                object([
-                    (self.k.message.clone(), Value::from(r.message.as_str())),
-                    (self.k.at.clone(), at),
-                ])
+    /// The number of a deployment unit in the document.
+    fn unit(&mut self, unit: &'a Unit) -> usize {
+        let next = self.unit_ids.len();
+        *self.unit_ids.entry(unit).or_insert_with(|| {
+            self.units.push(unit.kind());
+            next
+        })
+    }
+
+    /// The `locations` table: the JSON of each location, by id.
+    fn table(&self, sources: &SourceMap, k: &Keys) -> Value {
+        let mut files: HashMap<FileId, Value> = HashMap::new();
+        for location in &self.locations {
+            let file = location.span.file;
+            files
+                .entry(file)
+                .or_insert_with(|| Value::from(sources.get(file).path.as_str()));
+        }
+        let rows: Vec<Value> = self
+            .locations
+            .par_iter()
+            .zip(&self.origin_ids)
+            .with_min_len(256)
+            .map(|(location, origin_ids)| {
+                let span = location.span;
+                let (start, end) = sources.range(span);
+                // Flat, one object per location: the table is the largest part of the document.
+                let mut row: Fields = vec![
+                    (k.file.clone(), files[&span.file].clone()),
+                    (k.line.clone(), Value::from(start.line)),
+                    (k.column.clone(), Value::from(start.column)),
+                    (k.offset.clone(), Value::from(start.offset)),
+                    (k.end_line.clone(), Value::from(end.line)),
+                    (k.end_column.clone(), Value::from(end.column)),
+                    (k.end_offset.clone(), Value::from(end.offset)),
+                ];
+                if !origin_ids.is_empty() {
+                    let origin: Vec<Value> = location
+                        .origin
+                        .iter()
+                        .zip(origin_ids)
+                        .map(|(r, at)| {
+                            object([
+                                (k.message.clone(), Value::from(r.message.as_str())),
+                                (k.at.clone(), Value::from(*at)),
+                            ])
+                        })
+                        .collect();
+                    row.push((k.origin.clone(), Value::from(origin)));
+                }
+                object(row)
             })
             .collect();
-        let (start, end) = self.sources.range(span);
-        let sources = self.sources;
-        let file = self
-            .files
-            .entry(span.file)
-            .or_insert_with(|| Value::from(sources.get(span.file).path.as_str()))
-            .clone();
-        // Flat, one object per location: the table is the largest part of the document.
-        let mut location: Fields = vec![
-            (self.k.file.clone(), file),
-            (self.k.line.clone(), Value::from(start.line)),
-            (self.k.column.clone(), Value::from(start.column)),
-            (self.k.offset.clone(), Value::from(start.offset)),
-            (self.k.end_line.clone(), Value::from(end.line)),
-            (self.k.end_column.clone(), Value::from(end.column)),
-            (self.k.end_offset.clone(), Value::from(end.offset)),
-        ];
-        if !origin_json.is_empty() {
-            location.push((self.k.origin.clone(), Value::from(origin_json)));
+        Value::from(rows)
+    }
+}
+
+/// How a builder gets its numbers.
+enum Numbers<'n, 'a> {
+    /// The first pass: assigns and records them, and builds nothing.
+    Assign(&'n mut Numbering<'a>),
+    /// The second: reads one object's record from the start.
+    Replay(&'n [usize], usize),
+}
+
+/// Writes the objects of the document (or, in the first pass, only numbers them).
+struct Builder<'n, 'a> {
+    model: &'a Model,
+    links: &'n crate::rules::Links,
+    k: &'n Keys,
+    numbers: Numbers<'n, 'a>,
+}
+
+/// An object under construction.
+type Fields = Vec<(Value, Value)>;
+
+impl<'n, 'a> Builder<'n, 'a> {
+    /// How many numbers the first pass has recorded.
+    fn recorded(&self) -> usize {
+        match &self.numbers {
+            Numbers::Assign(n) => n.record.len(),
+            Numbers::Replay(_, next) => *next,
         }
-        object(location)
+    }
+
+    /// Whether this pass only numbers.
+    fn numbering(&self) -> bool {
+        matches!(self.numbers, Numbers::Assign(_))
+    }
+
+    /// The next number: assigned by `assign` in the first pass, read in the second.
+    fn number(&mut self, assign: impl FnOnce(&mut Numbering<'a>) -> usize) -> Value {
+        let n = match &mut self.numbers {
+            Numbers::Assign(numbering) => {
+                let n = assign(numbering);
+                numbering.record.push(n);
+                n
+            }
+            Numbers::Replay(record, next) => {
+                let n = record[*next];
+                *next += 1;
+                n
+            }
+        };
+        Value::from(n)
+    }
+
+    /// The id of a span with the places its value came from.
+    fn at(&mut self, span: Span, origin: &'a [Related]) -> Value {
+        self.number(|n| n.at(span, origin))
+    }
+
+    /// The number of a deployment unit.
+    fn unit(&mut self, unit: &'a Unit) -> Value {
+        self.number(|n| n.unit(unit))
+    }
+
+    /// An object (nothing in the first pass).
+    fn object(&self, fields: Fields) -> Value {
+        if self.numbering() {
+            Value::Null
+        } else {
+            object(fields)
+        }
+    }
+
+    /// A string (nothing in the first pass).
+    fn string(&self, text: &str) -> Value {
+        if self.numbering() {
+            Value::Null
+        } else {
+            Value::from(text)
+        }
+    }
+
+    fn name(&self, name: &'static str) -> Value {
+        self.k.name(name)
+    }
+
+    fn item(&mut self, item: Item) -> Value {
+        let (model, links) = (self.model, self.links);
+        match item {
+            Item::Cluster(i) => self.cluster(&model.clusters[i]),
+            Item::Entry(i) => self.entry(&model.entries[i], links.entry_cluster[i]),
+            Item::Association(i) => self.association(
+                &model.associations[i],
+                links.association_cluster[i],
+                links.association_entry[i],
+            ),
+            Item::Mapping(i) => self.mapping(&model.mappings[i], links.mapping_cluster[i]),
+            Item::Capability(i) => {
+                self.capability(&model.capabilities[i], links.capability_cluster[i])
+            }
+        }
     }
 
     /// `{"value": .., "known": true, "at": ..}`.
     fn known(&self, value: Value, at: Value) -> Value {
-        object([
+        self.object(vec![
             (self.k.value.clone(), value),
             (self.k.known.clone(), Value::Bool(true)),
             (self.k.at.clone(), at),
@@ -292,7 +465,7 @@ impl<'a> Builder<'a> {
     /// `{"known": false, "at": ..}`.
     fn unknown(&mut self, span: Span) -> Value {
         let at = self.at(span, &[]);
-        object([
+        self.object(vec![
             (self.k.known.clone(), Value::Bool(false)),
             (self.k.at.clone(), at),
         ])
@@ -301,8 +474,9 @@ impl<'a> Builder<'a> {
     /// A value that is not written: the default that applies, at the object's header.
     fn default(&mut self, value: &str, header: Span) -> Value {
         let at = self.at(header, &[]);
-        object([
-            (self.k.value.clone(), Value::from(value)),
+        let value = self.string(value);
+        self.object(vec![
+            (self.k.value.clone(), value),
             (self.k.known.clone(), Value::Bool(true)),
             (self.k.default.clone(), Value::Bool(true)),
             (self.k.at.clone(), at),
@@ -334,7 +508,7 @@ impl<'a> Builder<'a> {
             let present = self.known(Value::Bool(true), at);
             o.push((self.name("remote_network_config"), present));
         }
-        object(o)
+        self.object(o)
     }
 
     fn entry(&mut self, e: &'a AccessEntry, cluster: Option<usize>) -> Value {
@@ -358,18 +532,17 @@ impl<'a> Builder<'a> {
         if let Some(tags) = self.tags(&e.tags) {
             o.push((self.name("tags"), tags));
         }
-        object(o)
+        self.object(o)
     }
 
     fn association(
         &mut self,
-        model: &Model,
         a: &'a PolicyAssociation,
         cluster: Option<usize>,
         entry: Option<usize>,
     ) -> Value {
         // An inline association's cluster and principal are its entry's.
-        let (link, principal) = match a.inline_of.and_then(|i| model.entries.get(i)) {
+        let (link, principal) = match a.inline_of.and_then(|i| self.model.entries.get(i)) {
             Some(owner) => (&owner.cluster, &owner.principal),
             None => (&a.cluster, &a.principal),
         };
@@ -390,9 +563,9 @@ impl<'a> Builder<'a> {
             if let Some(namespaces) = self.list(&a.namespaces) {
                 scope.push((self.name("namespaces"), namespaces));
             }
-            o.push((self.name("access_scope"), object(scope)));
+            o.push((self.name("access_scope"), self.object(scope)));
         }
-        object(o)
+        self.object(o)
     }
 
     /// An item of the aws-auth ConfigMap's `mapRoles`, `mapUsers` or `mapAccounts` (or an
@@ -408,7 +581,7 @@ impl<'a> Builder<'a> {
             (self.k.at.clone(), self.at(m.span, &m.origin)),
             (self.name("unit"), self.unit(&m.unit)),
             (self.name("cluster"), self.link(&m.cluster, cluster)),
-            (self.name("kind"), Value::from(kind)),
+            (self.name("kind"), self.string(kind)),
         ];
         let arn = match m.kind {
             MappingKind::Account => "account",
@@ -429,9 +602,9 @@ impl<'a> Builder<'a> {
                 MappingDefect::NotAList(_) => "not_a_list",
                 MappingDefect::NotAMapping => "not_a_mapping",
             };
-            o.push((self.name("defect"), Value::from(why)));
+            o.push((self.name("defect"), self.string(why)));
         }
-        object(o)
+        self.object(o)
     }
 
     /// An EKS capability (ACK, Argo CD, kro) and the IAM role EKS gives access for it.
@@ -442,21 +615,21 @@ impl<'a> Builder<'a> {
             (self.name("cluster"), self.link(&c.cluster, cluster)),
         ];
         self.text_field(&mut o, "role_arn", &c.role);
-        object(o)
+        self.object(o)
     }
 
     /// `{"name": <field>, "index": <cluster>}`: the cluster as written, and the defined cluster
     /// it binds to.
-    fn link(&mut self, link: &ClusterLink, cluster: Option<usize>) -> Value {
+    fn link(&mut self, link: &'a ClusterLink, cluster: Option<usize>) -> Value {
         let mut o: Fields = Vec::new();
         self.text_field(&mut o, "name", &link.name);
         if let Some(i) = cluster {
             o.push((self.name("index"), Value::from(i)));
         }
-        object(o)
+        self.object(o)
     }
 
-    fn text_field(&mut self, o: &mut Fields, name: &'static str, value: &Val<Text>) {
+    fn text_field(&mut self, o: &mut Fields, name: &'static str, value: &'a Val<Text>) {
         if let Some(v) = self.text(value) {
             o.push((self.name(name), v));
         }
@@ -464,12 +637,15 @@ impl<'a> Builder<'a> {
 
     /// A string field; a partly known string has `parts` (its known pieces, `null` for each
     /// unknown one).
-    fn text(&mut self, value: &Val<Text>) -> Option<Value> {
+    fn text(&mut self, value: &'a Val<Text>) -> Option<Value> {
         match value {
             Val::Absent => None,
             Val::Unknown { span, .. } => Some(self.unknown(*span)),
             Val::Known(s) => {
                 let at = self.at(s.span, &s.origin);
+                if self.numbering() {
+                    return Some(Value::Null);
+                }
                 Some(match s.value.as_str() {
                     Some(text) => self.known(Value::from(text), at),
                     None => {
@@ -493,7 +669,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn bool_field(&mut self, o: &mut Fields, name: &'static str, value: &Val<bool>) {
+    fn bool_field(&mut self, o: &mut Fields, name: &'static str, value: &'a Val<bool>) {
         let v = match value {
             Val::Absent => return,
             Val::Unknown { span, .. } => self.unknown(*span),
@@ -506,7 +682,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A list of strings: its items are fields themselves.
-    fn list(&mut self, value: &Val<Vec<Val<Text>>>) -> Option<Value> {
+    fn list(&mut self, value: &'a Val<Vec<Val<Text>>>) -> Option<Value> {
         match value {
             Val::Absent => None,
             Val::Unknown { span, .. } => Some(self.unknown(*span)),
@@ -518,7 +694,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn tags(&mut self, value: &Val<Vec<Tag>>) -> Option<Value> {
+    fn tags(&mut self, value: &'a Val<Vec<Tag>>) -> Option<Value> {
         match value {
             Val::Absent => None,
             Val::Unknown { span, .. } => Some(self.unknown(*span)),
@@ -531,7 +707,7 @@ impl<'a> Builder<'a> {
                         let mut o: Fields = Vec::new();
                         self.text_field(&mut o, "key", &t.key);
                         self.text_field(&mut o, "value", &t.value);
-                        object(o)
+                        self.object(o)
                     })
                     .collect();
                 Some(self.known(Value::from(items), at))
@@ -618,10 +794,19 @@ resource "aws_eks_access_entry" "user" {
         assert!(alice["type"].get("value").is_none());
 
         // Without the table, the same document and the same ids.
-        let input = input(&parsed.model, &parsed.sources, false);
+        let no_table = input(&parsed.model, &parsed.sources, &|f| f != "locations");
         let mut without = doc.clone();
         without.as_object_mut().map(|o| o.remove("locations"));
-        assert_eq!(json(&input.json), without);
-        assert_eq!(input.locations, full.locations);
+        assert_eq!(json(&no_table.json), without);
+        assert_eq!(no_table.locations, full.locations);
+
+        // With only the entries, the other arrays empty and the entries' ids unchanged.
+        let entries = input(&parsed.model, &parsed.sources, &|f| f == "entries");
+        let entries_json = json(&entries.json);
+        assert_eq!(entries_json["entries"], doc["entries"]);
+        assert_eq!(entries_json["clusters"], serde_json::json!([]));
+        assert_eq!(entries_json["units"], doc["units"]);
+        assert!(entries_json.get("locations").is_none());
+        assert_eq!(entries.locations, full.locations);
     }
 }

@@ -548,6 +548,60 @@ warn contains finding if {
     );
 }
 
+/// A policy that reads `input` as a whole (here by iterating over its keys) sees every field,
+/// though another policy names only `input.entries`; one that names only `input.entries` cannot
+/// tell the other fields are left empty.
+#[test]
+fn a_policy_reading_the_whole_input_sees_every_field() {
+    let whole = r#"package ekslint.policies.whole
+
+warn contains finding if {
+	some key, clusters in input
+	key == "clusters"
+	count(clusters) == 1
+	clusters[0].name.value == "shop"
+	finding := {"id": "ORG301", "message": "one cluster", "at": input.entries[0].principal_arn.at}
+}
+"#;
+    let cluster = r#"resource "aws_eks_cluster" "shop" {
+  name     = "shop"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  access_config {
+    authentication_mode = "API"
+  }
+}
+"#;
+    let custom = |policies: &[(&str, &str)]| {
+        let mut files = vec![("main.tf", ENTRIES), ("cluster.tf", cluster)];
+        files.extend_from_slice(policies);
+        let dir = project(&files);
+        let (json, _) = json_report(
+            ekslint(dir.path()).args(["--format", "json", "--policy", "policies", "."]),
+        );
+        let mut found: Vec<String> = findings(&json)
+            .into_iter()
+            .filter(|f| f.starts_with("ORG"))
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        custom(&[
+            ("policies/whole.rego", whole),
+            ("policies/every.rego", EVERY_ENTRY)
+        ]),
+        [
+            "ORG100 main.tf:3:19",
+            "ORG100 main.tf:8:19",
+            "ORG301 main.tf:3:19"
+        ]
+    );
+    assert_eq!(
+        custom(&[("policies/every.rego", EVERY_ENTRY)]),
+        ["ORG100 main.tf:3:19", "ORG100 main.tf:8:19"]
+    );
+}
+
 #[test]
 #[cfg(unix)]
 fn a_policy_outside_the_project_is_not_read() {

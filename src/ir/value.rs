@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A secondary location: where a value came from, or an earlier occurrence.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Related {
     pub span: Span,
     pub message: String,

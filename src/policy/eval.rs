@@ -29,7 +29,7 @@ impl Policies {
         let mut problems: Vec<FileProblem> = self.problems.clone();
         let mut out = Evaluation::default();
         if let Some(engine) = self.engine.as_ref().filter(|_| !self.packages.is_empty()) {
-            let document = model_json::input(model, sources, self.reads_locations);
+            let document = model_json::input(model, sources, &|field| self.reads.reads(field));
             let mut engine = engine.clone();
             engine.set_input(document.json.clone());
             let jobs: Vec<(&Package, Set, usize, usize)> = self

@@ -37,8 +37,8 @@ pub struct Policies {
     rules: Vec<&'static RuleMeta>,
     /// Mistakes found while compiling, reported on every run.
     problems: Vec<FileProblem>,
-    /// Whether a policy may read the input's `locations` table (else it is not built).
-    reads_locations: bool,
+    /// The top-level fields of the input the policies may read (the others are left empty).
+    reads: scan::Reads,
 }
 
 /// A package under `ekslint.policies` and the finding rules it declares.
@@ -109,17 +109,20 @@ impl Policies {
                 }
             }
         };
-        let reads_locations = files
+        let reads = files
             .iter()
             .zip(&excluded)
-            .any(|(f, excluded)| !excluded && scan::reads_locations(&f.text));
+            .filter(|(_, excluded)| !**excluded)
+            .fold(scan::Reads::default(), |reads, (f, _)| {
+                reads.and(scan::input_reads(&f.text))
+            });
         let mut policies = Policies {
             engine: None,
             files,
             packages: Vec::new(),
             rules: Vec::new(),
             problems,
-            reads_locations,
+            reads,
         };
         if let Some(engine) = engine {
             policies.index(&engine, &excluded);

@@ -1,6 +1,8 @@
 //! What ekslint reads from a policy's text besides what the interpreter compiles: `# METADATA`
 //! comment blocks and the lines where rules start.
 
+use std::collections::BTreeSet;
+
 /// A `# METADATA` comment block: its YAML with the comment markers blanked out, so that an
 /// offset in `yaml` plus `start` is the offset in the file.
 #[derive(Debug, PartialEq)]
@@ -81,23 +83,81 @@ pub fn metadata_blocks(text: &str) -> Vec<MetadataBlock> {
     out
 }
 
-/// Whether a policy may read the input's `locations` table: it names `locations`, or reads
-/// `input` other than through a field (`input.entries`, `input["entries"]`), which could reach
-/// the table (`walk(input, ...)`, `some key, value in input`). Comments are not read.
-pub fn reads_locations(text: &str) -> bool {
-    lines(text).any(|(_, line)| {
+/// The top-level fields of the input (`entries`, `locations`, ...) that policies may read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reads {
+    /// Any: a policy reads `input` other than through a named field (`walk(input, ...)`, `some
+    /// key, value in input`, `input[key]`).
+    All,
+    Fields(BTreeSet<String>),
+}
+
+impl Default for Reads {
+    /// Nothing.
+    fn default() -> Reads {
+        Reads::Fields(BTreeSet::new())
+    }
+}
+
+impl Reads {
+    /// Whether `field` may be read.
+    pub fn reads(&self, field: &str) -> bool {
+        match self {
+            Reads::All => true,
+            Reads::Fields(fields) => fields.contains(field),
+        }
+    }
+
+    /// What this and `other` read together.
+    pub fn and(self, other: Reads) -> Reads {
+        match (self, other) {
+            (Reads::Fields(mut a), Reads::Fields(b)) => {
+                a.extend(b);
+                Reads::Fields(a)
+            }
+            _ => Reads::All,
+        }
+    }
+}
+
+/// The top-level fields of the input a policy may read: each `input.name` and `input["name"]`,
+/// and `locations` wherever the word is written (an id looked up in the table by a name held
+/// elsewhere); any other use of `input` may read all of it. Comments are not read.
+pub fn input_reads(text: &str) -> Reads {
+    let mut fields = BTreeSet::new();
+    for (_, line) in lines(text) {
         let code = without_comment(line);
-        code.contains("locations")
-            || code.match_indices("input").any(|(i, _)| {
-                let before = code[..i].chars().next_back();
-                let after = &code[i + "input".len()..];
-                let word = !before
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-                    && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-                let field = after.starts_with('.') || after.starts_with("[\"");
-                word && !field
-            })
-    })
+        if code.contains("locations") {
+            fields.insert("locations".to_string());
+        }
+        for (i, _) in code.match_indices("input") {
+            let before = code[..i].chars().next_back();
+            let after = &code[i + "input".len()..];
+            let word = !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            if !word {
+                continue;
+            }
+            let name = if let Some(rest) = after.strip_prefix('.') {
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            } else if let Some(rest) = after.strip_prefix("[\"") {
+                match rest.split_once("\"]") {
+                    Some((name, _)) if !name.contains(['\\', '"']) => name,
+                    _ => "",
+                }
+            } else {
+                ""
+            };
+            if name.is_empty() {
+                return Reads::All;
+            }
+            fields.insert(name.to_string());
+        }
+    }
+    Reads::Fields(fields)
 }
 
 /// A line without its `#` comment (a `#` inside a string or raw string is kept).
@@ -153,16 +213,39 @@ mod tests {
     }
 
     #[test]
-    fn a_policy_reads_locations_only_when_it_may() {
-        let reads = |t: &str| reads_locations(t);
-        assert!(!reads(
-            "deny contains f if {\n  some e in input.entries # the input\n}\n"
-        ));
-        assert!(!reads("x := input[\"entries\"]\ny := \"#\" # input\n"));
-        assert!(reads("x := input[\"locations\"]\n"));
-        assert!(reads("f := input.locations[e.at].file\n"));
-        assert!(reads("some k, v in input\n"));
-        assert!(reads("n := count(walk(input))\n"));
-        assert!(!reads("my_input := 1\nx := data.input.y\n"));
+    fn a_policy_reads_the_fields_it_names() {
+        let fields = |names: &[&str]| Reads::Fields(names.iter().map(|n| n.to_string()).collect());
+        assert_eq!(
+            input_reads("deny contains f if {\n  some e in input.entries # input\n}\n"),
+            fields(&["entries"])
+        );
+        assert_eq!(
+            input_reads("x := input[\"associations\"]\ny := \"#\" # input\n"),
+            fields(&["associations"])
+        );
+        assert_eq!(
+            input_reads("f := input.locations[e.at].file\n"),
+            fields(&["locations"])
+        );
+        assert_eq!(
+            input_reads("t := \"locations\"\nx := input.entries\n"),
+            fields(&["entries", "locations"])
+        );
+        assert_eq!(input_reads("some k, v in input\n"), Reads::All);
+        assert_eq!(input_reads("n := count(walk(input))\n"), Reads::All);
+        assert_eq!(input_reads("x := input[k]\n"), Reads::All);
+        assert_eq!(input_reads("x := input.\n"), Reads::All);
+        assert_eq!(input_reads("x := input[\"a\\\"b\"]\n"), Reads::All);
+        assert_eq!(
+            input_reads("my_input := 1\nx := data.input.y\n"),
+            fields(&[])
+        );
+        assert!(Reads::All.reads("clusters"));
+        assert!(
+            fields(&["entries"])
+                .and(fields(&["clusters"]))
+                .reads("clusters")
+        );
+        assert_eq!(fields(&["entries"]).and(Reads::All), Reads::All);
     }
 }

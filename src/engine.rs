@@ -357,6 +357,11 @@ fn parse_here(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
 
     let mut model = terraform.model;
     errors.extend(terraform.errors);
+    model.reserve_for(
+        structured_results
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok().map(|(m, _)| m)),
+    );
     for (id, result) in structured_results {
         match result {
             Ok((m, e)) => {

@@ -65,6 +65,26 @@ pub struct Suppression {
 }
 
 impl Model {
+    /// Makes room for appending `parts` (appended one by one, the largest vectors would be
+    /// copied into fresh memory at every growth and end up to twice their size).
+    pub fn reserve_for<'a>(&mut self, parts: impl Iterator<Item = &'a Model>) {
+        let mut room = [0usize; 6];
+        for p in parts {
+            room[0] += p.clusters.len();
+            room[1] += p.entries.len();
+            room[2] += p.associations.len();
+            room[3] += p.mappings.len();
+            room[4] += p.capabilities.len();
+            room[5] += p.suppressions.len();
+        }
+        self.clusters.reserve(room[0]);
+        self.entries.reserve(room[1]);
+        self.associations.reserve(room[2]);
+        self.mappings.reserve(room[3]);
+        self.capabilities.reserve(room[4]);
+        self.suppressions.reserve(room[5]);
+    }
+
     /// Appends another model (the indices of inline associations are shifted).
     pub fn extend(&mut self, other: Model) {
         let base = self.entries.len();

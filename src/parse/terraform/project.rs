@@ -195,6 +195,7 @@ pub fn lint(
         })
         .collect();
     let mut model = Model::default();
+    model.reserve_for(evaluated.iter().map(|(m, ..)| m));
     let mut all_scopes = scopes(project.modules.values());
     for (m, e, s) in evaluated {
         model.extend(m);

@@ -422,9 +422,23 @@ fn emit(
         show_suppressed: args.show_suppressed,
         quiet: args.quiet,
     };
-    let mut buf = Vec::new();
-    report::render(args.format, report, &render, &mut buf).map_err(|e| e.to_string())?;
-    write_output(args, &buf)
+    match &args.output {
+        Some(_) => {
+            let mut buf = Vec::new();
+            report::render(args.format, report, &render, &mut buf).map_err(|e| e.to_string())?;
+            write_output(args, &buf)
+        }
+        // Straight to standard output: a report of many files is never held whole in memory.
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = report::render(args.format, report, &render, &mut out)
+                .and_then(|()| out.flush());
+            match written {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                _ => Ok(()),
+            }
+        }
+    }
 }
 
 /// Writes to `--output`, or standard output.

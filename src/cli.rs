@@ -431,8 +431,8 @@ fn emit(
         // Straight to standard output: a report of many files is never held whole in memory.
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = report::render(args.format, report, &render, &mut out)
-                .and_then(|()| out.flush());
+            let written =
+                report::render(args.format, report, &render, &mut out).and_then(|()| out.flush());
             match written {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
                 _ => Ok(()),

@@ -7,9 +7,13 @@
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
+
+#[path = "support/pre_commit.rs"]
+mod support_pre_commit;
+use support_pre_commit::pre_commit_installed;
 
 const CONFIG: &str = "[policy]\npaths = [\"policies\"]\n";
 
@@ -250,11 +254,8 @@ fn published(rx: &Receiver<Value>) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-#[test]
-fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
-    let dir = project();
-    let path = dir.path().join("main.tf");
-    let uri = format!("file://{}", path.to_str().expect("UTF-8 path"));
+/// Starts `ekslint lsp` and initializes it: the server, its input and its messages.
+fn start_lsp() -> (Child, ChildStdin, Receiver<Value>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ekslint"))
         .arg("lsp")
         .stdin(Stdio::piped())
@@ -272,6 +273,15 @@ fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
         &mut stdin,
         json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
     );
+    (child, stdin, rx)
+}
+
+#[test]
+fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
+    let dir = project();
+    let path = dir.path().join("main.tf");
+    let uri = format!("file://{}", path.to_str().expect("UTF-8 path"));
+    let (mut child, mut stdin, rx) = start_lsp();
     send(
         &mut stdin,
         json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": MAIN}}}),
@@ -336,21 +346,6 @@ fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
     );
     drop(stdin);
     assert_eq!(child.wait().expect("wait").code(), Some(0));
-}
-
-/// Whether pre-commit can run. Without it the tests fail, saying how to install it, unless
-/// `EKSLINT_SKIP_PRE_COMMIT=1` says to skip them (as in tests/pre_commit.rs).
-fn pre_commit_installed() -> bool {
-    let installed = Command::new("python3")
-        .args(["-c", "import pre_commit"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        installed || std::env::var_os("EKSLINT_SKIP_PRE_COMMIT").is_some_and(|v| v == "1"),
-        "pre-commit is not importable by python3: `python3 -m pip install pre-commit` (as .ci/run \
-         does), or set EKSLINT_SKIP_PRE_COMMIT=1 to skip the pre-commit tests"
-    );
-    installed
 }
 
 /// Makes `root` a git repository whose pre-commit configuration runs the manifest's hook as a
@@ -490,23 +485,7 @@ fn policies_follow_the_nearest_configuration_on_the_command_line_and_in_the_edit
         "{other:?}"
     );
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ekslint"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start ekslint lsp");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let rx = messages(child.stdout.take().expect("stdout"));
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "capabilities": {}}}),
-    );
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-    );
+    let (mut child, mut stdin, rx) = start_lsp();
     for (sub, expected) in [("shop", true), ("other", false)] {
         let path = root.join(sub).join("main.tf");
         let uri = format!("file://{}", path.to_str().expect("UTF-8 path"));

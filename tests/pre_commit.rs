@@ -13,6 +13,10 @@ use ekslint::source::FileId;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "support/pre_commit.rs"]
+mod support_pre_commit;
+use support_pre_commit::pre_commit_installed;
+
 const OTHER: &str = r#"resource "aws_eks_access_entry" "first" {
   cluster_name  = "ctx"
   principal_arn = "arn:aws:iam::111122223333:role/ops"
@@ -33,22 +37,6 @@ const ENTRIES: &str = r#"resource "aws_eks_access_entry" "second" {
   type          = var.entry_type
 }
 "#;
-
-/// Whether pre-commit can run. Without it the tests fail, saying how to install it, unless
-/// `EKSLINT_SKIP_PRE_COMMIT=1` says to skip them (a skip in a passing test is invisible in
-/// `cargo test`'s output).
-fn pre_commit_installed() -> bool {
-    let installed = Command::new("python3")
-        .args(["-c", "import pre_commit"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        installed || std::env::var_os("EKSLINT_SKIP_PRE_COMMIT").is_some_and(|v| v == "1"),
-        "pre-commit is not importable by python3: `python3 -m pip install pre-commit` (as .ci/run \
-         does), or set EKSLINT_SKIP_PRE_COMMIT=1 to skip the pre-commit tests"
-    );
-    installed
-}
 
 /// A throwaway git repository whose pre-commit configuration runs the manifest's hook, with
 /// `files` committed as the unchanged state.

@@ -73,31 +73,23 @@ enum Item {
     Capability(usize),
 }
 
-impl Item {
-    /// The top-level field that holds it.
-    fn field(self) -> &'static str {
-        match self {
-            Item::Cluster(_) => "clusters",
-            Item::Entry(_) => "entries",
-            Item::Association(_) => "associations",
-            Item::Mapping(_) => "mappings",
-            Item::Capability(_) => "capabilities",
-        }
-    }
-}
-
 /// Builds the document in two passes. The first walks the model in document order and only
 /// numbers: each location id and unit number, in the order the second pass asks for them. The
 /// second builds the objects in parallel, each reading its numbers from the first pass's
 /// record, so the document is the same whatever the thread count.
 fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Document {
     let links = crate::rules::links(model);
-    let items: Vec<Item> = (0..model.clusters.len())
-        .map(Item::Cluster)
-        .chain((0..model.entries.len()).map(Item::Entry))
-        .chain((0..model.associations.len()).map(Item::Association))
-        .chain((0..model.mappings.len()).map(Item::Mapping))
-        .chain((0..model.capabilities.len()).map(Item::Capability))
+    // The top-level arrays in document order: each field, its length and its objects.
+    let arrays: [(&str, usize, fn(usize) -> Item); 5] = [
+        ("clusters", model.clusters.len(), Item::Cluster),
+        ("entries", model.entries.len(), Item::Entry),
+        ("associations", model.associations.len(), Item::Association),
+        ("mappings", model.mappings.len(), Item::Mapping),
+        ("capabilities", model.capabilities.len(), Item::Capability),
+    ];
+    let items: Vec<(&str, Item)> = arrays
+        .iter()
+        .flat_map(|&(field, n, item)| (0..n).map(move |i| (field, item(i))))
         .collect();
     let keys = Keys::new();
     let mut numbering = Numbering::default();
@@ -109,9 +101,9 @@ fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sy
             k: &keys,
             numbers: Numbers::Assign(&mut numbering),
         };
-        for item in &items {
+        for &(_, item) in &items {
             starts.push(first.recorded());
-            first.item(*item);
+            first.item(item);
         }
         starts.push(first.recorded());
     }
@@ -120,27 +112,17 @@ fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sy
         .par_iter()
         .enumerate()
         .with_min_len(64)
-        .filter(|(_, item)| wanted(item.field()))
-        .map(|(i, item)| {
+        .filter(|(_, (field, _))| wanted(field))
+        .map(|(i, &(_, item))| {
             Builder {
                 model,
                 links: &links,
                 k: &keys,
                 numbers: Numbers::Replay(&record[starts[i]..starts[i + 1]], 0),
             }
-            .item(*item)
+            .item(item)
         })
         .collect();
-    let mut objects = objects.into_iter();
-    let mut take = |field: &str, n: usize| {
-        let n = if wanted(field) { n } else { 0 };
-        Value::from(objects.by_ref().take(n).collect::<Vec<Value>>())
-    };
-    let clusters = take("clusters", model.clusters.len());
-    let entries = take("entries", model.entries.len());
-    let associations = take("associations", model.associations.len());
-    let mappings = take("mappings", model.mappings.len());
-    let capabilities = take("capabilities", model.capabilities.len());
     let units: Vec<Value> = numbering
         .units
         .iter()
@@ -149,12 +131,13 @@ fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sy
     let mut json = vec![
         (key("version"), Value::from(VERSION)),
         (key("units"), Value::from(units)),
-        (key("clusters"), clusters),
-        (key("entries"), entries),
-        (key("associations"), associations),
-        (key("mappings"), mappings),
-        (key("capabilities"), capabilities),
     ];
+    let mut objects = objects.into_iter();
+    for (field, n, _) in arrays {
+        let n = if wanted(field) { n } else { 0 };
+        let array: Vec<Value> = objects.by_ref().take(n).collect();
+        json.push((key(field), Value::from(array)));
+    }
     if wanted("locations") {
         json.push((key("locations"), numbering.table(sources, &keys)));
     }
@@ -420,6 +403,15 @@ impl<'n, 'a> Builder<'n, 'a> {
             Value::Null
         } else {
             object(fields)
+        }
+    }
+
+    /// An array (nothing in the first pass).
+    fn array(&self, items: Vec<Value>) -> Value {
+        if self.numbering() {
+            Value::Null
+        } else {
+            Value::from(items)
         }
     }
 
@@ -689,7 +681,7 @@ impl<'n, 'a> Builder<'n, 'a> {
             Val::Known(s) => {
                 let at = self.at(s.span, &s.origin);
                 let items: Vec<Value> = s.value.iter().filter_map(|v| self.text(v)).collect();
-                Some(self.known(Value::from(items), at))
+                Some(self.known(self.array(items), at))
             }
         }
     }
@@ -710,7 +702,7 @@ impl<'n, 'a> Builder<'n, 'a> {
                         self.object(o)
                     })
                     .collect();
-                Some(self.known(Value::from(items), at))
+                Some(self.known(self.array(items), at))
             }
         }
     }

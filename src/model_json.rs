@@ -73,6 +73,9 @@ enum Item {
     Capability(usize),
 }
 
+/// A top-level array: its field, its length and the object at each index.
+type Array = (&'static str, usize, fn(usize) -> Item);
+
 /// Builds the document in two passes. The first walks the model in document order and only
 /// numbers: each location id and unit number, in the order the second pass asks for them. The
 /// second builds the objects in parallel, each reading its numbers from the first pass's
@@ -80,7 +83,7 @@ enum Item {
 fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Document {
     let links = crate::rules::links(model);
     // The top-level arrays in document order: each field, its length and its objects.
-    let arrays: [(&str, usize, fn(usize) -> Item); 5] = [
+    let arrays: [Array; 5] = [
         ("clusters", model.clusters.len(), Item::Cluster),
         ("entries", model.entries.len(), Item::Entry),
         ("associations", model.associations.len(), Item::Association),

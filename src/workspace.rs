@@ -26,6 +26,7 @@ pub fn terraform_inputs(
         vars: vars.to_vec(),
         env,
         boundary,
+        syntax_cache: None,
     })
 }
 

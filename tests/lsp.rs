@@ -464,6 +464,53 @@ fn values_come_from_the_module_and_the_configured_var_files() {
     assert_eq!(server.wait_exit(), Some(0));
 }
 
+/// The server keeps the module's parsed files between lints: a file changed on disk, and a new
+/// file that comes first (so that every file's place in the run moves), are read anew.
+#[test]
+fn module_files_changed_on_disk_are_parsed_again() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let variable =
+        |default: &str| format!("variable \"entry_type\" {{\n  default = \"{default}\"\n}}\n");
+    std::fs::write(root.path().join("variables.tf"), variable("Standard")).expect("write");
+    let entries = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/a\"\n  type          = var.entry_type\n}\n";
+    let uri = file_uri(&root.path().join("entries.tf"));
+    let mut server = Server::start();
+    initialize(&mut server, root.path());
+    did_open(&mut server, &uri, entries);
+    let expect = |server: &mut Server, value: &str, file: &str| {
+        let diags = server.diagnostics(&uri);
+        assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
+        let message = diags[0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&format!("\"{value}\"")), "{diags:#?}");
+        let origin = &diags[0]["relatedInformation"][0]["location"];
+        assert_eq!(
+            origin["uri"],
+            file_uri(&root.path().join(file)),
+            "{diags:#?}"
+        );
+    };
+    expect(&mut server, "Standard", "variables.tf");
+
+    std::fs::write(root.path().join("variables.tf"), variable("Linux")).expect("write");
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    expect(&mut server, "Linux", "variables.tf");
+
+    std::fs::remove_file(root.path().join("variables.tf")).expect("remove");
+    std::fs::write(root.path().join("a_vars.tf"), variable("Windows")).expect("write");
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    expect(&mut server, "Windows", "a_vars.tf");
+
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}
+
 /// `body` framed with its length.
 fn framed(body: &str) -> Vec<u8> {
     format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()

@@ -5,12 +5,14 @@
 use crate::configs::{Configs, Overrides};
 use crate::engine::LintOptions;
 use crate::engine::{self, Input};
+use crate::parse::terraform::{SyntaxCache, TerraformInputs};
 use crate::report::Report;
 use crate::source::FileId;
 use crate::trust::Boundary;
 use crate::workspace::{module_context, module_dir, terraform_inputs};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The texts of the open documents, by path.
 pub type Open = BTreeMap<PathBuf, String>;
@@ -32,9 +34,10 @@ pub fn same_module(a: &Path, b: &Path) -> bool {
     tf(a) && tf(b) && module_dir(a) == module_dir(b)
 }
 
-/// Lints the open document at `path` (whose text is in `open`). Paths in the report are
-/// absolute, as the document's is. Fails when the configuration is not valid.
-pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
+/// Lints the open document at `path` (whose text is in `open`), taking the Terraform files that
+/// did not change from `parsed`. Paths in the report are absolute, as the document's is. Fails
+/// when the configuration is not valid.
+pub fn lint(path: &Path, open: &Open, parsed: &Arc<SyntaxCache>) -> Result<Linted, String> {
     let text = open
         .get(path)
         .ok_or_else(|| format!("{} is not open", path.display()))?;
@@ -45,7 +48,10 @@ pub fn lint(path: &Path, open: &Open) -> Result<Linted, String> {
     let overrides = Overrides::default();
     let options = LintOptions {
         settings: configs.settings(&overrides)?,
-        terraform: terraform_inputs(configs.var_files(&overrides), &[], boundary)?,
+        terraform: TerraformInputs {
+            syntax_cache: Some(Arc::clone(parsed)),
+            ..terraform_inputs(configs.var_files(&overrides), &[], boundary)?
+        },
     };
     let display = path.display().to_string();
     let mut inputs = vec![Input {

@@ -7,11 +7,13 @@ use super::document::{self, Linted, Open};
 use super::uri;
 use crate::fix::{Fix, Safety, apply};
 use crate::limits::MAX_FIX_PASSES;
+use crate::parse::terraform::SyntaxCache;
 use crate::source::{FileId, SourceFile};
 use lsp_types as lsp;
 use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// The kind of the fix-all action.
 pub const FIX_ALL: &str = "source.fixAll.ekslint";
@@ -86,6 +88,7 @@ fn workspace_edit(report: &crate::report::Report, fix: &Fix) -> Option<lsp::Work
 pub fn fix_all(
     path: &Path,
     open: &Open,
+    parsed: &Arc<SyntaxCache>,
     linted: Linted,
     uri: &lsp::Uri,
 ) -> Option<lsp::CodeActionOrCommand> {
@@ -113,7 +116,7 @@ pub fn fix_all(
         }
         text = next;
         open.insert(path.to_path_buf(), text.clone());
-        linted = document::lint(path, &open).ok()?;
+        linted = document::lint(path, &open, parsed).ok()?;
     }
     let edit = whole_edit(&original, &text)?;
     Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {

@@ -18,12 +18,14 @@ mod project;
 mod refusals;
 mod registry;
 mod syntax;
+mod syntax_cache;
 #[cfg(test)]
 mod tests;
 mod value;
 mod variables;
 
 pub use project::{Outcome, TerraformInputs, lint};
+pub use syntax_cache::SyntaxCache;
 
 /// The syntax error of a Terraform file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), if any.
 pub fn syntax_error(name: &str, text: &str) -> Option<String> {

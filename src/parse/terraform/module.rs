@@ -1,10 +1,12 @@
 //! The files of one Terraform module directory, parsed, with their blocks indexed by name.
 
+use super::SyntaxCache;
 use super::json;
 use super::syntax::{self, Attr, Block};
 use crate::parse::ParseError;
 use crate::source::{FileId, Span};
 use hcl::edit::parser::parse_body;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -37,13 +39,30 @@ pub struct Module {
 }
 
 impl Module {
-    /// Parses every file; files that fail to parse are reported and left out.
-    pub fn parse(dir: PathBuf, sources: &[SourceText]) -> (Module, Vec<ParseError>) {
+    /// Parses every file (or takes its parse from `cache`); files that fail to parse are
+    /// reported and left out.
+    pub fn parse(
+        dir: PathBuf,
+        sources: &[SourceText],
+        cache: Option<&SyntaxCache>,
+    ) -> (Module, Vec<ParseError>) {
         let mut blocks = Vec::new();
         let mut errors = Vec::new();
         let mut files = Vec::new();
-        for source in sources {
-            match parse_file(*source) {
+        // The files of a large module are parsed on every lint thread; their blocks are taken in
+        // file order.
+        let parsed: Vec<_> = sources
+            .par_iter()
+            .map(|&source| {
+                let parsed = match cache {
+                    Some(cache) => cache.parse(source),
+                    None => parse_file(source),
+                };
+                (source, parsed)
+            })
+            .collect();
+        for (source, result) in parsed {
+            match result {
                 Ok(body) => {
                     blocks.extend(body.blocks);
                     files.push(source.id);

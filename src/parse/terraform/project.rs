@@ -2,6 +2,7 @@
 //! when they are outside the linted files, or built-in models of registry modules), and which
 //! directories are root modules.
 
+use super::SyntaxCache;
 use super::eval::Evaluator;
 use super::json;
 use super::lower;
@@ -21,6 +22,7 @@ use crate::trust::Boundary;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::limits::MAX_EXTRA_MODULE_DIRS as MAX_EXTRA_DIRS;
 
@@ -42,6 +44,8 @@ pub struct TerraformInputs {
     pub env: Vec<(String, String)>,
     /// What may be read from disk: called modules, `.tfvars`, `modules.json`.
     pub boundary: Boundary,
+    /// Parses kept from the last runs (by a caller that lints the same files again).
+    pub syntax_cache: Option<Arc<SyntaxCache>>,
 }
 
 /// The parsed module directories of a run.
@@ -97,6 +101,7 @@ pub fn lint(
         grouped.entry(normalize(&dir)).or_default().extend(ids);
     }
     let mut errors = Vec::new();
+    let cache = inputs.syntax_cache.as_deref();
     let linted: Vec<PathBuf> = grouped.keys().cloned().collect();
     // A directory that calls no module is parsed when it is evaluated and dropped once lowered,
     // unless a module calls it: so the syntax trees of a monorepo's many root modules are
@@ -107,7 +112,7 @@ pub fn lint(
         .partition(|(_, ids)| calls_no_module(ids, sources_ref));
     let parsed: Vec<(Module, Vec<ParseError>)> = now
         .par_iter()
-        .map(|(dir, ids)| parse_dir(dir.clone(), ids, sources_ref))
+        .map(|(dir, ids)| parse_dir(dir.clone(), ids, sources_ref, cache))
         .collect();
     let mut project = Project::default();
     for (module, e) in parsed {
@@ -123,8 +128,15 @@ pub fn lint(
             project.remote.insert(dir.clone(), remote);
         }
     }
-    load_called(&mut project, &mut deferred, &mut disk, sources, &mut errors);
-    load_models(&mut project, sources, &mut errors);
+    load_called(
+        &mut project,
+        &mut deferred,
+        &mut disk,
+        sources,
+        &mut errors,
+        cache,
+    );
+    load_models(&mut project, sources, &mut errors, cache);
 
     let roots = roots(&project, &linted);
     // Files read from disk so far are modules, read for context; from here on, `.tfvars`,
@@ -180,7 +192,7 @@ pub fn lint(
             };
             match deferred.get(dir) {
                 Some(ids) => {
-                    let (module, errors) = parse_dir(dir.clone(), ids, sources_ref);
+                    let (module, errors) = parse_dir(dir.clone(), ids, sources_ref, cache);
                     evaluate(&module, &mut model);
                     refusals::check_module(project, &inputs.boundary, &module, &mut model);
                     (model, errors, scopes([&module]))
@@ -255,7 +267,12 @@ fn suppressions(scopes: Scopes, sources: &SourceMap) -> Vec<crate::ir::Suppressi
     found.into_iter().flatten().collect()
 }
 
-fn parse_dir(dir: PathBuf, ids: &[FileId], sources: &SourceMap) -> (Module, Vec<ParseError>) {
+fn parse_dir(
+    dir: PathBuf,
+    ids: &[FileId],
+    sources: &SourceMap,
+    cache: Option<&SyntaxCache>,
+) -> (Module, Vec<ParseError>) {
     let texts: Vec<SourceText> = ids
         .iter()
         .map(|&id| {
@@ -267,7 +284,7 @@ fn parse_dir(dir: PathBuf, ids: &[FileId], sources: &SourceMap) -> (Module, Vec<
             }
         })
         .collect();
-    Module::parse(dir, &texts)
+    Module::parse(dir, &texts, cache)
 }
 
 /// Reads the modules called by the parsed ones that are not parsed yet, until none is left.
@@ -279,12 +296,13 @@ fn load_called(
     disk: &mut Disk,
     sources: &mut SourceMap,
     errors: &mut Vec<ParseError>,
+    cache: Option<&SyntaxCache>,
 ) {
     let mut tried: BTreeSet<PathBuf> = project.modules.keys().cloned().collect();
     tried.extend(deferred.keys().cloned());
     let mut refused: BTreeSet<Span> = BTreeSet::new();
     for _ in 0..MAX_EXTRA_DIRS {
-        parse_called(project, deferred, sources, errors);
+        parse_called(project, deferred, sources, errors, cache);
         let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
         for module in project.modules.values() {
             if registry::is_model(&module.dir) {
@@ -319,11 +337,11 @@ fn load_called(
         if ids.is_empty() {
             continue;
         }
-        let (module, e) = parse_dir(dir.clone(), &ids, sources);
+        let (module, e) = parse_dir(dir.clone(), &ids, sources, cache);
         errors.extend(e);
         project.modules.insert(dir, module);
     }
-    parse_called(project, deferred, sources, errors);
+    parse_called(project, deferred, sources, errors, cache);
 }
 
 /// Parses the deferred directories that a parsed module calls (which call no module).
@@ -332,6 +350,7 @@ fn parse_called(
     deferred: &mut Deferred,
     sources: &SourceMap,
     errors: &mut Vec<ParseError>,
+    cache: Option<&SyntaxCache>,
 ) {
     let called: BTreeSet<PathBuf> = project
         .modules
@@ -343,7 +362,7 @@ fn parse_called(
         .collect();
     for dir in called {
         if let Some(ids) = deferred.remove(&dir) {
-            let (module, e) = parse_dir(dir.clone(), &ids, sources);
+            let (module, e) = parse_dir(dir.clone(), &ids, sources, cache);
             errors.extend(e);
             project.modules.insert(dir, module);
         }
@@ -352,7 +371,12 @@ fn parse_called(
 
 /// Parses the built-in models that the project's registry module calls resolve to (each model
 /// once, whichever calls use it; a call with a downloaded copy may not use it).
-fn load_models(project: &mut Project, sources: &mut SourceMap, errors: &mut Vec<ParseError>) {
+fn load_models(
+    project: &mut Project,
+    sources: &mut SourceMap,
+    errors: &mut Vec<ParseError>,
+    cache: Option<&SyntaxCache>,
+) {
     let mut wanted: BTreeMap<(&str, u64), &registry::ModelVersion> = BTreeMap::new();
     for module in project.modules.values() {
         for (_, block) in module.calls() {
@@ -372,7 +396,7 @@ fn load_models(project: &mut Project, sources: &mut SourceMap, errors: &mut Vec<
                 .map(|(display, text)| sources.add(SourceFile::new(display, text.to_string())))
                 .collect();
             project.builtin.extend(ids.iter().copied());
-            let (module, e) = parse_dir(dir.clone(), &ids, sources);
+            let (module, e) = parse_dir(dir.clone(), &ids, sources, cache);
             errors.extend(e);
             project.modules.insert(dir, module);
         }

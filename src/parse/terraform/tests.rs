@@ -612,7 +612,7 @@ fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) 
         text: main,
         json: false,
     };
-    let (module, errors) = Module::parse(PathBuf::new(), &[source]);
+    let (module, errors) = Module::parse(PathBuf::new(), &[source], None);
     assert!(errors.is_empty(), "{errors:?}");
     let project = Project::default();
     let mut frame = Frame::root(PathBuf::new());

@@ -24,7 +24,7 @@ fn every_model_parses() {
                     json: false,
                 })
                 .collect();
-            let (module, errors) = Module::parse(dir.clone(), &texts);
+            let (module, errors) = Module::parse(dir.clone(), &texts, None);
             assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
             assert!(module.blocks.len() > 1, "{}", dir.display());
         }

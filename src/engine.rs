@@ -9,9 +9,11 @@ use crate::report::Report;
 use crate::rules::{self, EKS000, EKS003, RuleMeta, RuleOptions};
 use crate::scoped::Scoped;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use foldhash::HashSet;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

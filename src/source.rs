@@ -78,8 +78,9 @@ pub struct SourceFile {
     pub text: String,
     /// Whether the file starts with a byte order mark.
     pub bom: bool,
-    /// Where each line's text starts (the first after the byte order mark).
-    line_starts: Vec<usize>,
+    /// Where each line's text starts (the first after the byte order mark). Offsets fit in a
+    /// `u32`, as in a [`Span`].
+    line_starts: Vec<u32>,
     /// For each block of [`BLOCK`] bytes: the Unicode scalar values and the UTF-16 code units
     /// before it. Empty for ASCII text, where both are the byte offset.
     blocks: Vec<(usize, usize)>,
@@ -90,13 +91,15 @@ impl SourceFile {
         let bom = text.starts_with(BOM);
         let bytes = text.as_bytes();
         let first = if bom { BOM.len() } else { 0 };
-        let mut line_starts = vec![first];
+        let mut line_starts = vec![first as u32];
         for (i, &b) in bytes.iter().enumerate().skip(first) {
             let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
             if b == b'\n' || lone_cr {
-                line_starts.push(i + 1);
+                line_starts.push((i + 1) as u32);
             }
         }
+        // The tables of every file stay until the report: no room to spare.
+        line_starts.shrink_to_fit();
         let blocks = if text.is_ascii() {
             Vec::new()
         } else {
@@ -132,9 +135,9 @@ impl SourceFile {
 
     /// The position of a byte offset (clamped to the text, moved back to a char boundary).
     pub fn position(&self, offset: usize) -> Position {
-        let offset = self.floor(offset.max(self.line_starts[0]));
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let column = self.counts(offset).0 - self.counts(self.line_starts[line]).0 + 1;
+        let offset = self.floor(offset.max(self.line_start(0)));
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let column = self.counts(offset).0 - self.counts(self.line_start(line)).0 + 1;
         Position {
             line: line + 1,
             column,
@@ -146,12 +149,17 @@ impl SourceFile {
     /// language server protocol counts columns (a byte order mark counts as one unit).
     pub fn utf16_column(&self, offset: usize) -> usize {
         let at = self.position(offset);
-        let units = self.counts(at.offset).1 - self.counts(self.line_starts[at.line - 1]).1;
+        let units = self.counts(at.offset).1 - self.counts(self.line_start(at.line - 1)).1;
         if at.line == 1 && self.bom {
             units + 1
         } else {
             units
         }
+    }
+
+    /// Where the line of 0-based index `index` starts.
+    fn line_start(&self, index: usize) -> usize {
+        self.line_starts[index] as usize
     }
 
     /// Scalar values and UTF-16 units before a char boundary.
@@ -186,8 +194,8 @@ impl SourceFile {
 
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_starts[line - 1];
-        let Some(&next) = self.line_starts.get(line) else {
+        let start = self.line_start(line - 1);
+        let Some(next) = self.line_starts.get(line).map(|&n| n as usize) else {
             return start..self.text.len();
         };
         let bytes = self.text.as_bytes();

@@ -15,7 +15,7 @@
 //! Two clusters of different units are never one cluster, whatever their names.
 
 use super::{ClusterLink, Model, Val};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 /// The deployment unit an object belongs to, unique in a run. Parsers make the key from what

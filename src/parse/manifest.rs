@@ -10,7 +10,7 @@ use super::embedded::{self, OffsetMap, Unread};
 use super::tree::{Node, NodeKind};
 use crate::ir::{ClusterLink, Model, Related, Text, Unit, Val};
 use crate::source::{FileId, Span};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 /// Whether a document is the aws-auth ConfigMap (a namespace left out is the one `kubectl`

@@ -9,8 +9,8 @@ use crate::ir::{
     AccessEntry, AuthMode, ClusterKey, ConfigMapMapping, MappingDefect, MappingKind, Related, Text,
     Val,
 };
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 /// Username placeholders the authenticator substitutes.
 const PLACEHOLDERS: [&str; 5] = [

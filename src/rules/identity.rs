@@ -8,7 +8,7 @@ use super::{
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Part, Related, Val};
 use crate::source::Span;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 const RESERVED_PREFIXES: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
 /// The session placeholders access entry usernames may hold: the session name, and the same

@@ -31,8 +31,8 @@ use crate::ir::{
     PolicyAssociation, Text, Val,
 };
 use crate::source::{FileId, Span};
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Options that change what rules consider a finding.
 #[derive(Clone, Debug, Default)]

@@ -20,8 +20,9 @@ use crate::limits::MAX_VALUE_ORIGINS;
 use crate::parse::budget::{Budget, Size, TextBuilder};
 use crate::parse::tree::{Key, Node, NodeKind};
 use crate::source::{FileId, Span};
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Pseudo-parameters whose value depends on the stack (all but `AWS::NoValue`).

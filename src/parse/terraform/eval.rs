@@ -20,11 +20,12 @@ use super::variables::Input;
 use crate::ir::{Literal, Part, Quoting, Text, UnknownHint};
 use crate::parse::budget::{Budget, Size, TextBuilder};
 use crate::source::{FileId, Span};
+use foldhash::HashMap;
 use hcl::edit::Decorated;
 use hcl::edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl::edit::template::{Directive, Element};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 

@@ -4,8 +4,8 @@
 //! scalar's quoting style, stop at [`MAX_DEPTH`] before anything deep is built, bound alias
 //! expansion and report duplicate keys at the key itself.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
 

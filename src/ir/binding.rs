@@ -315,7 +315,7 @@ mod tests {
     fn keys(clusters: Vec<Cluster>, entries: Vec<AccessEntry>) -> Vec<Option<ClusterKey>> {
         let model = Model {
             clusters,
-            entries,
+            entries: entries.into_iter().map(Box::new).collect(),
             ..Model::default()
         };
         let b = Bindings::new(&model);
@@ -532,11 +532,11 @@ mod tests {
     fn inline_associations_bind_with_their_entry() {
         let model = Model {
             clusters: vec![cluster("a", name("shop"), None)],
-            entries: vec![entry("a", name("shop"), None)],
+            entries: vec![Box::new(entry("a", name("shop"), None))],
             associations: vec![
-                association("a", Val::Absent, Some(0)),
-                association("b", name("shop"), None),
-                association("b", Val::Absent, None),
+                Box::new(association("a", Val::Absent, Some(0))),
+                Box::new(association("b", name("shop"), None)),
+                Box::new(association("b", Val::Absent, None)),
             ],
             ..Model::default()
         };

@@ -27,8 +27,10 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
-    pub entries: Vec<AccessEntry>,
-    pub associations: Vec<PolicyAssociation>,
+    /// Boxed, as the associations: models of many files are merged into one, which then moves
+    /// pointers, not the objects.
+    pub entries: Vec<Box<AccessEntry>>,
+    pub associations: Vec<Box<PolicyAssociation>>,
     pub mappings: Vec<ConfigMapMapping>,
     pub capabilities: Vec<Capability>,
     pub node_roles: Vec<NodeRole>,
@@ -65,6 +67,14 @@ pub struct Suppression {
 }
 
 impl Model {
+    pub fn push_entry(&mut self, entry: AccessEntry) {
+        self.entries.push(Box::new(entry));
+    }
+
+    pub fn push_association(&mut self, association: PolicyAssociation) {
+        self.associations.push(Box::new(association));
+    }
+
     /// Makes room for appending `parts` (appended one by one, the largest vectors would be
     /// copied into fresh memory at every growth and end up to twice their size).
     pub fn reserve_for<'a>(&mut self, parts: impl Iterator<Item = &'a Model>) {

@@ -201,7 +201,7 @@ impl<'a> Context<'a> {
             .get(key)
             .into_iter()
             .flatten()
-            .map(move |&i| (i, &model.entries[i]))
+            .map(move |&i| (i, &*model.entries[i]))
     }
 
     /// The first entry of a cluster for a principal.
@@ -217,11 +217,11 @@ impl<'a> Context<'a> {
     }
 
     pub fn entries(&self) -> impl Iterator<Item = (usize, &'a AccessEntry)> {
-        self.model.entries.iter().enumerate()
+        self.model.entries.iter().map(|e| &**e).enumerate()
     }
 
     pub fn associations(&self) -> impl Iterator<Item = (usize, &'a PolicyAssociation)> {
-        self.model.associations.iter().enumerate()
+        self.model.associations.iter().map(|a| &**a).enumerate()
     }
 
     pub fn entry_key(&self, entry: usize) -> Option<&ClusterKey> {

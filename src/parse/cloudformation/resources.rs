@@ -156,7 +156,7 @@ fn entry(
         Some(Value::List(items)) => items.as_slice(),
         _ => &[],
     };
-    model.entries.push(AccessEntry {
+    model.push_entry(AccessEntry {
         unit: unit.clone(),
         header: key.span,
         cluster: cluster_link(t, resource, property(properties, "ClusterName")),
@@ -178,7 +178,7 @@ fn entry(
         unknown_fields: unknown_fields(properties, ENTRY_PROPERTIES),
     });
     for item in items {
-        model.associations.push(inline_policy(unit, item, index));
+        model.push_association(inline_policy(unit, item, index));
     }
 }
 

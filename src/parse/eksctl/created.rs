@@ -33,7 +33,7 @@ pub fn capabilities(doc: &Node, unit: &Unit, cluster: &ClusterLink, model: &mut 
             role => role,
         };
         for policy in items(item.get("accessPolicies")) {
-            model.associations.push(PolicyAssociation {
+            model.push_association(PolicyAssociation {
                 cluster: cluster.clone(),
                 principal: role.clone(),
                 ..association(policy, unit)

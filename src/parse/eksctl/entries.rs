@@ -29,7 +29,7 @@ pub fn lower(list: &Node, unit: &Unit, cluster: &ClusterLink, model: &mut Model)
             Some(NodeKind::Seq(p)) => p.as_slice(),
             _ => &[],
         };
-        model.entries.push(AccessEntry {
+        model.push_entry(AccessEntry {
             unit: unit.clone(),
             header: item_header(item),
             cluster: cluster.clone(),
@@ -50,7 +50,7 @@ pub fn lower(list: &Node, unit: &Unit, cluster: &ClusterLink, model: &mut Model)
             .iter()
             .filter(|p| matches!(p.kind, NodeKind::Map(_)))
         {
-            model.associations.push(PolicyAssociation {
+            model.push_association(PolicyAssociation {
                 inline_of: Some(owner),
                 ..association(policy, unit)
             });

@@ -104,7 +104,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
             };
             match kind {
                 "aws_eks_cluster" => model.clusters.push(r.cluster()),
-                "aws_eks_access_entry" => model.entries.push(r.entry()),
+                "aws_eks_access_entry" => model.push_entry(r.entry()),
                 "aws_eks_capability" => model.capabilities.push(r.capability()),
                 "aws_eks_node_group" => model.node_roles.push(r.node_role("node_role_arn")),
                 "aws_eks_fargate_profile" => {
@@ -113,7 +113,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 "aws_eks_access_policy_association" => {
                     if let Some(o) = &ordering {
                         let (association, refusal) = r.association(o);
-                        model.associations.push(association);
+                        model.push_association(association);
                         model.refusals.extend(refusal);
                     }
                 }

@@ -25,7 +25,9 @@ const PLACEHOLDERS: [&str; 5] = [
 const NODE_TYPES: [&str; 3] = ["EC2_LINUX", "EC2_WINDOWS", "EC2"];
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let principals = Principals::new(cx);
+    // Built when a mapping needs it: a model without aws-auth mappings does not index its
+    // entries again.
+    let principals = std::cell::LazyCell::new(|| Principals::new(cx));
     for (i, m) in cx.mappings() {
         let dropped = invalid(m, out);
         if dropped {

@@ -9,6 +9,7 @@ use hcl::edit::parser::parse_body;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One file to parse: its id, text, and whether it is in JSON syntax.
 #[derive(Clone, Copy, Debug)]
@@ -25,8 +26,9 @@ pub struct Module {
     pub dir: PathBuf,
     /// The files that parsed.
     pub files: Vec<FileId>,
-    /// Top-level blocks of every file, in file order.
-    pub blocks: Vec<Block>,
+    /// Top-level blocks of every file, in file order (shared with the [`SyntaxCache`] that
+    /// holds them).
+    pub blocks: Vec<Arc<Block>>,
     resources: BTreeMap<(String, String), usize>,
     variables: BTreeMap<String, usize>,
     outputs: BTreeMap<String, usize>,
@@ -55,16 +57,17 @@ impl Module {
             .par_iter()
             .map(|&source| {
                 let parsed = match cache {
-                    Some(cache) => cache.parse(source),
-                    None => parse_file(source),
+                    Some(cache) => cache.blocks(source),
+                    None => parse_file(source)
+                        .map(|body| body.blocks.into_iter().map(Arc::new).collect()),
                 };
                 (source, parsed)
             })
             .collect();
         for (source, result) in parsed {
             match result {
-                Ok(body) => {
-                    blocks.extend(body.blocks);
+                Ok(parsed) => {
+                    blocks.extend(parsed);
                     files.push(source.id);
                 }
                 Err(e) => errors.push(e),
@@ -77,7 +80,7 @@ impl Module {
 
     /// Indexes the blocks of a module; the first of two blocks with one address wins, and the
     /// second is recorded in [`Module::duplicates`].
-    pub fn new(dir: PathBuf, blocks: Vec<Block>) -> Module {
+    pub fn new(dir: PathBuf, blocks: Vec<Arc<Block>>) -> Module {
         let mut m = Module {
             dir,
             ..Module::default()
@@ -122,7 +125,7 @@ impl Module {
             .enumerate()
             .filter(|(i, _)| !self.duplicates.iter().any(|(_, d)| d == i))
             .filter_map(|(_, b)| match (b.ident.as_str(), b.labels.as_slice()) {
-                ("resource", [kind, name]) => Some((kind.as_str(), name.as_str(), b)),
+                ("resource", [kind, name]) => Some((kind.as_str(), name.as_str(), &**b)),
                 _ => None,
             })
     }
@@ -130,19 +133,24 @@ impl Module {
     /// A resource by type and name.
     pub fn resource(&self, kind: &str, name: &str) -> Option<&Block> {
         let i = self.resources.get(&(kind.to_string(), name.to_string()))?;
-        self.blocks.get(*i)
+        self.block(*i)
+    }
+
+    /// A block by its index in [`Module::blocks`].
+    fn block(&self, i: usize) -> Option<&Block> {
+        self.blocks.get(i).map(|b| &**b)
     }
 
     /// Every `variable` block by name.
     pub fn variables(&self) -> impl Iterator<Item = (&str, &Block)> {
         self.variables
             .iter()
-            .filter_map(|(n, &i)| Some((n.as_str(), self.blocks.get(i)?)))
+            .filter_map(|(n, &i)| Some((n.as_str(), self.block(i)?)))
     }
 
     /// An `output` block by name.
     pub fn output(&self, name: &str) -> Option<&Block> {
-        self.outputs.get(name).and_then(|&i| self.blocks.get(i))
+        self.outputs.get(name).and_then(|&i| self.block(i))
     }
 
     /// Every `output` name.
@@ -152,20 +160,20 @@ impl Module {
 
     /// A `module` call block by name.
     pub fn call(&self, name: &str) -> Option<&Block> {
-        self.calls.get(name).and_then(|&i| self.blocks.get(i))
+        self.calls.get(name).and_then(|&i| self.block(i))
     }
 
     /// Every `module` call block with its name, by name.
     pub fn calls(&self) -> impl Iterator<Item = (&str, &Block)> {
         self.calls
             .iter()
-            .filter_map(|(n, &i)| Some((n.as_str(), self.blocks.get(i)?)))
+            .filter_map(|(n, &i)| Some((n.as_str(), self.block(i)?)))
     }
 
     /// The attribute that defines a local value.
     pub fn local(&self, name: &str) -> Option<&Attr> {
         let &(b, a) = self.locals.get(name)?;
-        self.blocks.get(b)?.body.attrs.get(a)
+        self.block(b)?.body.attrs.get(a)
     }
 
     /// The literal `source` of a module call.

@@ -6,7 +6,7 @@
 //! it, and the cache never holds more files than the largest run it served.
 
 use super::module::{SourceText, parse_file};
-use super::syntax::Body;
+use super::syntax::Block;
 use crate::parse::ParseError;
 use crate::source::FileId;
 use std::collections::HashMap;
@@ -23,17 +23,18 @@ pub struct SyntaxCache {
 struct Parsed {
     text: String,
     json: bool,
-    result: Result<Body, ParseError>,
+    result: Result<Vec<Arc<Block>>, ParseError>,
 }
 
 impl SyntaxCache {
-    /// Parses `source`, or gives a copy of its last parse when it has not changed.
-    pub fn parse(&self, source: SourceText) -> Result<Body, ParseError> {
+    /// The top-level blocks of `source`: parsed, or those of its last parse (shared, not
+    /// copied) when it has not changed.
+    pub fn blocks(&self, source: SourceText) -> Result<Vec<Arc<Block>>, ParseError> {
         let last = self.lock().get(&source.id).cloned();
         if let Some(last) = last.filter(|p| p.json == source.json && p.text == source.text) {
             return last.result.clone();
         }
-        let result = parse_file(source);
+        let result = parse_file(source).map(|body| body.blocks.into_iter().map(Arc::new).collect());
         let parsed = Parsed {
             text: source.text.to_string(),
             json: source.json,
@@ -61,9 +62,10 @@ mod tests {
         }
     }
 
-    fn idents(body: &Result<Body, ParseError>) -> Vec<String> {
-        let body = body.as_ref().expect("parses");
-        body.blocks
+    fn idents(blocks: &Result<Vec<Arc<Block>>, ParseError>) -> Vec<String> {
+        blocks
+            .as_ref()
+            .expect("parses")
             .iter()
             .map(|b| format!("{} {}", b.ident, b.labels.join(" ")))
             .collect()
@@ -74,28 +76,28 @@ mod tests {
         let cache = SyntaxCache::default();
         let first = "resource \"aws_eks_access_entry\" \"a\" {}\n";
         assert_eq!(
-            idents(&cache.parse(source(first))),
+            idents(&cache.blocks(source(first))),
             ["resource aws_eks_access_entry a"]
         );
         assert_eq!(
-            idents(&cache.parse(source(first))),
+            idents(&cache.blocks(source(first))),
             ["resource aws_eks_access_entry a"]
         );
         let edited = "resource \"aws_eks_access_entry\" \"b\" {}\nlocals {}\n";
         assert_eq!(
-            idents(&cache.parse(source(edited))),
+            idents(&cache.blocks(source(edited))),
             ["resource aws_eks_access_entry b", "locals "]
         );
         // An error is kept like a parse, at the file's id.
-        let broken = cache.parse(source("resource {"));
+        let broken = cache.blocks(source("resource {"));
         assert_eq!(broken.map_err(|e| e.span.file).err(), Some(FileId(3)));
-        assert!(cache.parse(source("resource {")).is_err());
+        assert!(cache.blocks(source("resource {")).is_err());
         // The same text in the other syntax is parsed again.
         let json = SourceText {
             json: true,
             ..source("{\"locals\": {}}")
         };
-        assert!(cache.parse(source("{\"locals\": {}}")).is_err());
-        assert_eq!(idents(&cache.parse(json)), ["locals "]);
+        assert!(cache.blocks(source("{\"locals\": {}}")).is_err());
+        assert_eq!(idents(&cache.blocks(json)), ["locals "]);
     }
 }

@@ -5,14 +5,14 @@
 //! `ekslint:ignore ORG001` silences it everywhere.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::process::{Command, Output};
 
+#[path = "support/lsp.rs"]
+mod support_lsp;
 #[path = "support/pre_commit.rs"]
 mod support_pre_commit;
+use support_lsp::{Server, did_change, did_open, file_uri, initialize};
 use support_pre_commit::pre_commit_installed;
 
 const CONFIG: &str = "[policy]\npaths = [\"policies\"]\n";
@@ -192,101 +192,15 @@ fn every_output_reports_the_policy_at_the_policy_arn_and_the_ignore_silences_it(
     assert_eq!(only.status.code(), Some(0), "{only:?}");
 }
 
-/// Reads LSP messages (Content-Length framing) from the server's output.
-fn messages(stdout: impl Read + Send + 'static) -> Receiver<Value> {
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        loop {
-            let mut length = None;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                match line.trim_end() {
-                    "" => break,
-                    l => {
-                        if let Some(n) = l.strip_prefix("Content-Length: ") {
-                            length = n.parse::<usize>().ok();
-                        }
-                    }
-                }
-            }
-            let mut body = vec![0; length.unwrap_or(0)];
-            if reader.read_exact(&mut body).is_err() {
-                return;
-            }
-            let Ok(message) = serde_json::from_slice::<Value>(&body) else {
-                return;
-            };
-            if tx.send(message).is_err() {
-                return;
-            }
-        }
-    });
-    rx
-}
-
-fn send(stdin: &mut impl Write, message: Value) {
-    let body = message.to_string();
-    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-    stdin.flush().expect("flush");
-}
-
-/// The parameters of the next notification of `method` (earlier other messages are dropped).
-fn next(rx: &Receiver<Value>, method: &str) -> Value {
-    loop {
-        let m = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("a message within 30 s");
-        if m["method"] == method {
-            return m["params"].clone();
-        }
-    }
-}
-
-/// The diagnostics of the next publishDiagnostics.
-fn published(rx: &Receiver<Value>) -> Vec<Value> {
-    next(rx, "textDocument/publishDiagnostics")["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// Starts `ekslint lsp` and initializes it: the server, its input and its messages.
-fn start_lsp() -> (Child, ChildStdin, Receiver<Value>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ekslint"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start ekslint lsp");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let rx = messages(child.stdout.take().expect("stdout"));
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "capabilities": {}}}),
-    );
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-    );
-    (child, stdin, rx)
-}
-
 #[test]
 fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
     let dir = project();
     let path = dir.path().join("main.tf");
-    let uri = format!("file://{}", path.to_str().expect("UTF-8 path"));
-    let (mut child, mut stdin, rx) = start_lsp();
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": MAIN}}}),
-    );
-    let diags = published(&rx);
+    let uri = file_uri(&path);
+    let mut server = Server::start();
+    initialize(&mut server, dir.path());
+    did_open(&mut server, &uri, MAIN);
+    let diags = server.diagnostics(&uri);
     let finding = diags
         .iter()
         .find(|d| d["code"] == "ORG001")
@@ -302,11 +216,8 @@ fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
         "https://wiki.example.com/eks/break-glass"
     );
 
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": ignored()}]}}),
-    );
-    let diags = published(&rx);
+    did_change(&mut server, &uri, 2, &ignored());
+    let diags = server.diagnostics(&uri);
     assert!(
         diags
             .iter()
@@ -320,32 +231,22 @@ fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
         "package ekslint.policies.admin\n\ndeny contains f if {\n\tsome a in input.associations\n\tf := a ~ 1\n}\n",
     )
     .expect("write");
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": MAIN}]}}),
-    );
-    let shown = next(&rx, "window/showMessage");
-    let message = shown["message"].as_str().unwrap_or_default();
+    did_change(&mut server, &uri, 3, MAIN);
+    let shown = server.wait_for(|m| m["method"] == "window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap_or_default();
     assert!(
         message.contains("policies/admin.rego:5:9: the policy does not compile"),
         "{message}"
     );
-    let diags = published(&rx);
+    let diags = server.diagnostics(&uri);
     let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
     assert!(
         codes.contains(&"EKS401") && !codes.contains(&"ORG001"),
         "{codes:?}"
     );
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
-    );
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
-    );
-    drop(stdin);
-    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
 }
 
 /// Makes `root` a git repository whose pre-commit configuration runs the manifest's hook as a
@@ -416,19 +317,6 @@ fn the_pre_commit_hook_blocks_the_policy_finding_until_it_is_ignored() {
     assert!(!text.contains("EKS003"), "{text}");
 }
 
-/// The diagnostics of the next publishDiagnostics for `uri`.
-fn published_for(rx: &Receiver<Value>, uri: &str) -> Vec<Value> {
-    loop {
-        let params = next(rx, "textDocument/publishDiagnostics");
-        if params["uri"] == uri {
-            return params["diagnostics"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-        }
-    }
-}
-
 /// The ORG001 findings of a JSON report, as `file:line:column`.
 fn org001(report: &Output) -> Vec<String> {
     let json: Value = serde_json::from_slice(&report.stdout).expect("JSON");
@@ -485,15 +373,12 @@ fn policies_follow_the_nearest_configuration_on_the_command_line_and_in_the_edit
         "{other:?}"
     );
 
-    let (mut child, mut stdin, rx) = start_lsp();
+    let mut server = Server::start();
+    initialize(&mut server, root);
     for (sub, expected) in [("shop", true), ("other", false)] {
-        let path = root.join(sub).join("main.tf");
-        let uri = format!("file://{}", path.to_str().expect("UTF-8 path"));
-        send(
-            &mut stdin,
-            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": MAIN}}}),
-        );
-        let diags = published_for(&rx, &uri);
+        let uri = file_uri(&root.join(sub).join("main.tf"));
+        did_open(&mut server, &uri, MAIN);
+        let diags = server.diagnostics(&uri);
         let lines: Vec<Value> = diags
             .iter()
             .filter(|d| d["code"] == "ORG001")
@@ -506,16 +391,9 @@ fn policies_follow_the_nearest_configuration_on_the_command_line_and_in_the_edit
         };
         assert_eq!(lines, want, "{sub}: {diags:#?}");
     }
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
-    );
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
-    );
-    drop(stdin);
-    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
 }
 
 #[test]

@@ -32,6 +32,7 @@ use crate::ir::{
 };
 use crate::source::{FileId, Span};
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 use std::borrow::Cow;
 
 /// Options that change what rules consider a finding.
@@ -53,11 +54,11 @@ static DEFAULT_OPTIONS: RuleOptions = RuleOptions {
 pub fn check<'a>(
     model: &'a Model,
     options: &'a [&'a RuleOptions],
-    reported: &'a dyn Fn(FileId) -> bool,
+    reported: &'a (dyn Fn(FileId) -> bool + Sync),
 ) -> Vec<Diagnostic> {
     let cx = Context::new(model, options, reported);
-    let mut out = Vec::new();
-    for rule in [
+    // The rules run in parallel, each into its own list; the lists are joined in this order.
+    let rules: [fn(&Context, &mut Vec<Diagnostic>); 14] = [
         fields::check,
         principal::check,
         entry_type::check,
@@ -72,8 +73,20 @@ pub fn check<'a>(
         unevaluated::check,
         refusal::check,
         iterator::check,
-    ] {
-        rule(&cx, &mut out);
+    ];
+    let found: Vec<Vec<Diagnostic>> = rules
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule(&cx, &mut out);
+            out
+        })
+        .collect();
+    // Each list is freed once appended.
+    let total = found.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    for mut list in found {
+        out.append(&mut list);
     }
     out
 }
@@ -83,7 +96,7 @@ pub(crate) struct Context<'a> {
     pub model: &'a Model,
     /// The options of the configuration of each file, by file id.
     options: &'a [&'a RuleOptions],
-    reported: &'a dyn Fn(FileId) -> bool,
+    reported: &'a (dyn Fn(FileId) -> bool + Sync),
     bindings: Bindings,
     /// The entries of each cluster, in model order.
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
@@ -97,7 +110,7 @@ impl<'a> Context<'a> {
     fn new(
         model: &'a Model,
         options: &'a [&'a RuleOptions],
-        reported: &'a dyn Fn(FileId) -> bool,
+        reported: &'a (dyn Fn(FileId) -> bool + Sync),
     ) -> Context<'a> {
         let bindings = Bindings::new(model);
         let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> = HashMap::new();

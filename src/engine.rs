@@ -12,8 +12,7 @@ use crate::source::{FileId, SourceFile, SourceMap, Span};
 use foldhash::HashSet;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -27,8 +27,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
-    /// Boxed, as the associations: models of many files are merged into one, which then moves
-    /// pointers, not the objects.
+    /// Entries and associations are boxed: merging the models of many files moves pointers,
+    /// not the objects.
     pub entries: Vec<Box<AccessEntry>>,
     pub associations: Vec<Box<PolicyAssociation>>,
     pub mappings: Vec<ConfigMapMapping>,
@@ -67,10 +67,12 @@ pub struct Suppression {
 }
 
 impl Model {
+    /// Adds an entry (boxed).
     pub fn push_entry(&mut self, entry: AccessEntry) {
         self.entries.push(Box::new(entry));
     }
 
+    /// Adds an association (boxed).
     pub fn push_association(&mut self, association: PolicyAssociation) {
         self.associations.push(Box::new(association));
     }

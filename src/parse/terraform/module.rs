@@ -58,8 +58,7 @@ impl Module {
             .map(|&source| {
                 let parsed = match cache {
                     Some(cache) => cache.blocks(source),
-                    None => parse_file(source)
-                        .map(|body| body.blocks.into_iter().map(Arc::new).collect()),
+                    None => parse_blocks(source),
                 };
                 (source, parsed)
             })
@@ -189,7 +188,13 @@ impl Module {
     }
 }
 
-/// Parses one file into its top-level blocks.
+/// Parses one file into its top-level blocks, to be shared by the module (and a
+/// [`SyntaxCache`]).
+pub fn parse_blocks(source: SourceText) -> Result<Vec<Arc<Block>>, ParseError> {
+    parse_file(source).map(|body| body.blocks.into_iter().map(Arc::new).collect())
+}
+
+/// Parses one file.
 pub fn parse_file(source: SourceText) -> Result<syntax::Body, ParseError> {
     if source.json {
         return json::parse_config(source.id, source.text);

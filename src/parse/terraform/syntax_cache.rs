@@ -5,7 +5,7 @@
 //! the last parse is not parsed again. One parse is kept per file id: a changed text replaces
 //! it, and the cache never holds more files than the largest run it served.
 
-use super::module::{SourceText, parse_file};
+use super::module::{SourceText, parse_blocks};
 use super::syntax::Block;
 use crate::parse::ParseError;
 use crate::source::FileId;
@@ -34,7 +34,7 @@ impl SyntaxCache {
         if let Some(last) = last.filter(|p| p.json == source.json && p.text == source.text) {
             return last.result.clone();
         }
-        let result = parse_file(source).map(|body| body.blocks.into_iter().map(Arc::new).collect());
+        let result = parse_blocks(source);
         let parsed = Parsed {
             text: source.text.to_string(),
             json: source.json,

@@ -57,6 +57,8 @@ pub struct Project {
     remote: BTreeMap<PathBuf, BTreeMap<String, PathBuf>>,
     /// The files of the built-in models in use.
     builtin: BTreeSet<FileId>,
+    /// Parses kept from the last runs, when the caller keeps them.
+    cache: Option<Arc<SyntaxCache>>,
 }
 
 impl Project {
@@ -101,7 +103,10 @@ pub fn lint(
         grouped.entry(normalize(&dir)).or_default().extend(ids);
     }
     let mut errors = Vec::new();
-    let cache = inputs.syntax_cache.as_deref();
+    let mut project = Project {
+        cache: inputs.syntax_cache.clone(),
+        ..Project::default()
+    };
     let linted: Vec<PathBuf> = grouped.keys().cloned().collect();
     // A directory that calls no module is parsed when it is evaluated and dropped once lowered,
     // unless a module calls it: so the syntax trees of a monorepo's many root modules are
@@ -112,9 +117,8 @@ pub fn lint(
         .partition(|(_, ids)| calls_no_module(ids, sources_ref));
     let parsed: Vec<(Module, Vec<ParseError>)> = now
         .par_iter()
-        .map(|(dir, ids)| parse_dir(dir.clone(), ids, sources_ref, cache))
+        .map(|(dir, ids)| parse_dir(dir.clone(), ids, sources_ref, project.cache.as_deref()))
         .collect();
-    let mut project = Project::default();
     for (module, e) in parsed {
         errors.extend(e);
         project.modules.insert(module.dir.clone(), module);
@@ -128,15 +132,8 @@ pub fn lint(
             project.remote.insert(dir.clone(), remote);
         }
     }
-    load_called(
-        &mut project,
-        &mut deferred,
-        &mut disk,
-        sources,
-        &mut errors,
-        cache,
-    );
-    load_models(&mut project, sources, &mut errors, cache);
+    load_called(&mut project, &mut deferred, &mut disk, sources, &mut errors);
+    load_models(&mut project, sources, &mut errors);
 
     let roots = roots(&project, &linted);
     // Files read from disk so far are modules, read for context; from here on, `.tfvars`,
@@ -192,7 +189,8 @@ pub fn lint(
             };
             match deferred.get(dir) {
                 Some(ids) => {
-                    let (module, errors) = parse_dir(dir.clone(), ids, sources_ref, cache);
+                    let (module, errors) =
+                        parse_dir(dir.clone(), ids, sources_ref, project.cache.as_deref());
                     evaluate(&module, &mut model);
                     refusals::check_module(project, &inputs.boundary, &module, &mut model);
                     (model, errors, scopes([&module]))
@@ -296,13 +294,12 @@ fn load_called(
     disk: &mut Disk,
     sources: &mut SourceMap,
     errors: &mut Vec<ParseError>,
-    cache: Option<&SyntaxCache>,
 ) {
     let mut tried: BTreeSet<PathBuf> = project.modules.keys().cloned().collect();
     tried.extend(deferred.keys().cloned());
     let mut refused: BTreeSet<Span> = BTreeSet::new();
     for _ in 0..MAX_EXTRA_DIRS {
-        parse_called(project, deferred, sources, errors, cache);
+        parse_called(project, deferred, sources, errors);
         let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
         for module in project.modules.values() {
             if registry::is_model(&module.dir) {
@@ -337,11 +334,11 @@ fn load_called(
         if ids.is_empty() {
             continue;
         }
-        let (module, e) = parse_dir(dir.clone(), &ids, sources, cache);
+        let (module, e) = parse_dir(dir.clone(), &ids, sources, project.cache.as_deref());
         errors.extend(e);
         project.modules.insert(dir, module);
     }
-    parse_called(project, deferred, sources, errors, cache);
+    parse_called(project, deferred, sources, errors);
 }
 
 /// Parses the deferred directories that a parsed module calls (which call no module).
@@ -350,7 +347,6 @@ fn parse_called(
     deferred: &mut Deferred,
     sources: &SourceMap,
     errors: &mut Vec<ParseError>,
-    cache: Option<&SyntaxCache>,
 ) {
     let called: BTreeSet<PathBuf> = project
         .modules
@@ -362,7 +358,7 @@ fn parse_called(
         .collect();
     for dir in called {
         if let Some(ids) = deferred.remove(&dir) {
-            let (module, e) = parse_dir(dir.clone(), &ids, sources, cache);
+            let (module, e) = parse_dir(dir.clone(), &ids, sources, project.cache.as_deref());
             errors.extend(e);
             project.modules.insert(dir, module);
         }
@@ -371,12 +367,7 @@ fn parse_called(
 
 /// Parses the built-in models that the project's registry module calls resolve to (each model
 /// once, whichever calls use it; a call with a downloaded copy may not use it).
-fn load_models(
-    project: &mut Project,
-    sources: &mut SourceMap,
-    errors: &mut Vec<ParseError>,
-    cache: Option<&SyntaxCache>,
-) {
+fn load_models(project: &mut Project, sources: &mut SourceMap, errors: &mut Vec<ParseError>) {
     let mut wanted: BTreeMap<(&str, u64), &registry::ModelVersion> = BTreeMap::new();
     for module in project.modules.values() {
         for (_, block) in module.calls() {
@@ -396,7 +387,7 @@ fn load_models(
                 .map(|(display, text)| sources.add(SourceFile::new(display, text.to_string())))
                 .collect();
             project.builtin.extend(ids.iter().copied());
-            let (module, e) = parse_dir(dir.clone(), &ids, sources, cache);
+            let (module, e) = parse_dir(dir.clone(), &ids, sources, project.cache.as_deref());
             errors.extend(e);
             project.modules.insert(dir, module);
         }

@@ -412,10 +412,11 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
         None => !partial && terraform_reported.contains(&file),
     };
     let rule_options: Vec<&RuleOptions> = settings.iter().map(|s| &s.rule_options).collect();
+    let cx = rules::Context::new(&model, &rule_options, &reported);
     // The policies read the model while the rules check it.
     let (mut diagnostics, evaluations) = rayon::join(
-        || rules::check(&model, &rule_options, &reported),
-        || evaluate_policies(&settings, &model, &sources),
+        || rules::check(&cx),
+        || evaluate_policies(&settings, &cx, &sources),
     );
     // Mistakes of the policies are in the policy files, added to the sources; always reported.
     let mut policy_files = HashMap::new();
@@ -512,7 +513,7 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
 /// a finding is kept when it is in a file governed by the same policies.
 fn evaluate_policies<'o>(
     settings: &[&'o Settings],
-    model: &crate::ir::Model,
+    cx: &rules::Context,
     sources: &SourceMap,
 ) -> Vec<(&'o Policies, Evaluation)> {
     let mut distinct: Vec<&'o Arc<Policies>> = Vec::new();
@@ -521,10 +522,15 @@ fn evaluate_policies<'o>(
             distinct.push(&s.policies);
         }
     }
+    // The policies read the objects bound as the rules bind them.
+    let links = match distinct.iter().any(|p| p.evaluates()) {
+        true => cx.links(),
+        false => rules::Links::default(),
+    };
     distinct
         .into_iter()
         .map(|policies| {
-            let mut evaluation = policies.evaluate(model, sources);
+            let mut evaluation = policies.evaluate(cx.model, sources, &links);
             evaluation.findings.retain(|d| {
                 settings
                     .get(d.span.file.0 as usize)

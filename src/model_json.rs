@@ -13,6 +13,7 @@
 
 use crate::ir::{AccessEntry, Capability, Cluster, ClusterLink, ConfigMapMapping, MappingDefect};
 use crate::ir::{MappingKind, Model, Part, PolicyAssociation, Related, Tag, Text, Unit, Val};
+use crate::rules::Links;
 use crate::source::{FileId, SourceMap, Span};
 use foldhash::HashMap;
 use foldhash::HashMapExt;
@@ -49,18 +50,19 @@ pub struct Location {
 
 /// Builds the document of `model`, whose spans are in `sources`.
 pub fn document(model: &Model, sources: &SourceMap) -> Document {
-    build(model, sources, &|_| true)
+    build(model, sources, &crate::rules::links(model), &|_| true)
 }
 
 /// The document as the policies' input, with only the top-level fields `wanted` filled: the
 /// others are left empty (`locations` out). Ids and unit numbers stay those of the whole
-/// document.
+/// document. `links` are the model's (as [`crate::rules::links`] finds them).
 pub fn input(
     model: &Model,
     sources: &SourceMap,
+    links: &Links,
     wanted: &(dyn Fn(&str) -> bool + Sync),
 ) -> Document {
-    build(model, sources, wanted)
+    build(model, sources, links, wanted)
 }
 
 /// One object of a top-level array, by its index in the model.
@@ -80,8 +82,12 @@ type Array = (&'static str, usize, fn(usize) -> Item);
 /// numbers: each location id and unit number, in the order the second pass asks for them. The
 /// second builds the objects in parallel, each reading its numbers from the first pass's
 /// record, so the document is the same whatever the thread count.
-fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Document {
-    let links = crate::rules::links(model);
+fn build(
+    model: &Model,
+    sources: &SourceMap,
+    links: &Links,
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+) -> Document {
     // The top-level arrays in document order: each field, its length and its objects.
     let arrays: [Array; 5] = [
         ("clusters", model.clusters.len(), Item::Cluster),
@@ -100,7 +106,7 @@ fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sy
     {
         let mut first = Builder {
             model,
-            links: &links,
+            links,
             k: &keys,
             numbers: Numbers::Assign(&mut numbering),
         };
@@ -116,11 +122,13 @@ fn build(model: &Model, sources: &SourceMap, wanted: &(dyn Fn(&str) -> bool + Sy
         .enumerate()
         .with_min_len(64)
         .filter(|(_, (field, _))| wanted(field))
-        .map(|(i, &(_, item))| {
+        // Each thread has its own keys: a key shared by all would have its reference count
+        // written by every thread for every object.
+        .map_init(Keys::new, |keys, (i, &(_, item))| {
             Builder {
                 model,
-                links: &links,
-                k: &keys,
+                links,
+                k: keys,
                 numbers: Numbers::Replay(&record[starts[i]..starts[i + 1]], 0),
             }
             .item(item)
@@ -231,13 +239,10 @@ impl Keys {
     }
 
     /// A field name.
-    fn name(&self, name: &'static str) -> Value {
+    fn name(&self, name: &'static str) -> &Value {
         match self.names.get(name) {
-            Some(k) => k.clone(),
-            None => {
-                debug_assert!(false, "`{name}` is missing from NAMES");
-                key(name)
-            }
+            Some(k) => k,
+            None => panic!("`{name}` is missing from NAMES"),
         }
     }
 }
@@ -310,7 +315,7 @@ impl<'a> Numbering<'a> {
                 let span = location.span;
                 let (start, end) = sources.range(span);
                 // Flat, one object per location: the table is the largest part of the document.
-                let mut row: Fields = vec![
+                let mut row: Vec<(Value, Value)> = vec![
                     (k.file.clone(), files[&span.file].clone()),
                     (k.line.clone(), Value::from(start.line)),
                     (k.column.clone(), Value::from(start.column)),
@@ -351,13 +356,22 @@ enum Numbers<'n, 'a> {
 /// Writes the objects of the document (or, in the first pass, only numbers them).
 struct Builder<'n, 'a> {
     model: &'a Model,
-    links: &'n crate::rules::Links,
+    links: &'n Links,
     k: &'n Keys,
     numbers: Numbers<'n, 'a>,
 }
 
-/// An object under construction.
-type Fields = Vec<(Value, Value)>;
+/// An object under construction; none in the first pass, which builds nothing.
+struct Fields(Option<Object>);
+
+impl Fields {
+    /// Adds a field (in the second pass).
+    fn push(&mut self, key: &Value, value: Value) {
+        if let Some(o) = &mut self.0 {
+            o.insert(key.clone(), value);
+        }
+    }
+}
 
 impl<'n, 'a> Builder<'n, 'a> {
     /// How many numbers the first pass has recorded.
@@ -402,11 +416,12 @@ impl<'n, 'a> Builder<'n, 'a> {
 
     /// An object (nothing in the first pass).
     fn object(&self, fields: Fields) -> Value {
-        if self.numbering() {
-            Value::Null
-        } else {
-            object(fields)
-        }
+        fields.0.map_or(Value::Null, Object::into_value)
+    }
+
+    /// A new object's fields.
+    fn fields(&self) -> Fields {
+        Fields((!self.numbering()).then(Object::new))
     }
 
     /// An array (nothing in the first pass).
@@ -425,10 +440,6 @@ impl<'n, 'a> Builder<'n, 'a> {
         } else {
             Value::from(text)
         }
-    }
-
-    fn name(&self, name: &'static str) -> Value {
-        self.k.name(name)
     }
 
     fn item(&mut self, item: Item) -> Value {
@@ -450,45 +461,47 @@ impl<'n, 'a> Builder<'n, 'a> {
 
     /// `{"value": .., "known": true, "at": ..}`.
     fn known(&self, value: Value, at: Value) -> Value {
-        self.object(vec![
-            (self.k.value.clone(), value),
-            (self.k.known.clone(), Value::Bool(true)),
-            (self.k.at.clone(), at),
-        ])
+        let k = self.k;
+        let mut o = self.fields();
+        o.push(&k.value, value);
+        o.push(&k.known, Value::Bool(true));
+        o.push(&k.at, at);
+        self.object(o)
     }
 
     /// `{"known": false, "at": ..}`.
     fn unknown(&mut self, span: Span) -> Value {
+        let k = self.k;
         let at = self.at(span, &[]);
-        self.object(vec![
-            (self.k.known.clone(), Value::Bool(false)),
-            (self.k.at.clone(), at),
-        ])
+        let mut o = self.fields();
+        o.push(&k.known, Value::Bool(false));
+        o.push(&k.at, at);
+        self.object(o)
     }
 
     /// A value that is not written: the default that applies, at the object's header.
     fn default(&mut self, value: &str, header: Span) -> Value {
+        let k = self.k;
         let at = self.at(header, &[]);
-        let value = self.string(value);
-        self.object(vec![
-            (self.k.value.clone(), value),
-            (self.k.known.clone(), Value::Bool(true)),
-            (self.k.default.clone(), Value::Bool(true)),
-            (self.k.at.clone(), at),
-        ])
+        let mut o = self.fields();
+        o.push(&k.value, self.string(value));
+        o.push(&k.known, Value::Bool(true));
+        o.push(&k.default, Value::Bool(true));
+        o.push(&k.at, at);
+        self.object(o)
     }
 
     fn cluster(&mut self, c: &'a Cluster) -> Value {
-        let mut o: Fields = vec![
-            (self.k.at.clone(), self.at(c.header, &[])),
-            (self.name("unit"), self.unit(&c.unit)),
-        ];
+        let k = self.k;
+        let mut o = self.fields();
+        o.push(&k.at, self.at(c.header, &[]));
+        o.push(k.name("unit"), self.unit(&c.unit));
         self.text_field(&mut o, "name", &c.name);
         self.text_field(&mut o, "role_arn", &c.role_arn);
         match &c.auth_mode {
             Val::Absent => {
                 let mode = self.default(c.default_auth_mode.as_str(), c.header);
-                o.push((self.name("authentication_mode"), mode));
+                o.push(k.name("authentication_mode"), mode);
             }
             mode => self.text_field(&mut o, "authentication_mode", mode),
         }
@@ -500,32 +513,34 @@ impl<'n, 'a> Builder<'n, 'a> {
         self.bool_field(&mut o, "auto_mode", &c.auto_mode);
         if let Some(span) = c.remote_network {
             let at = self.at(span, &[]);
-            let present = self.known(Value::Bool(true), at);
-            o.push((self.name("remote_network_config"), present));
+            o.push(
+                k.name("remote_network_config"),
+                self.known(Value::Bool(true), at),
+            );
         }
         self.object(o)
     }
 
     fn entry(&mut self, e: &'a AccessEntry, cluster: Option<usize>) -> Value {
-        let mut o: Fields = vec![
-            (self.k.at.clone(), self.at(e.header, &[])),
-            (self.name("unit"), self.unit(&e.unit)),
-            (self.name("cluster"), self.link(&e.cluster, cluster)),
-        ];
+        let k = self.k;
+        let mut o = self.fields();
+        o.push(&k.at, self.at(e.header, &[]));
+        o.push(k.name("unit"), self.unit(&e.unit));
+        o.push(k.name("cluster"), self.link(&e.cluster, cluster));
         self.text_field(&mut o, "principal_arn", &e.principal);
         match &e.entry_type {
             Val::Absent => {
                 let standard = self.default("STANDARD", e.header);
-                o.push((self.name("type"), standard));
+                o.push(k.name("type"), standard);
             }
             t => self.text_field(&mut o, "type", t),
         }
         self.text_field(&mut o, "username", &e.username);
         if let Some(groups) = self.list(&e.groups) {
-            o.push((self.name("kubernetes_groups"), groups));
+            o.push(k.name("kubernetes_groups"), groups);
         }
         if let Some(tags) = self.tags(&e.tags) {
-            o.push((self.name("tags"), tags));
+            o.push(k.name("tags"), tags);
         }
         self.object(o)
     }
@@ -536,29 +551,30 @@ impl<'n, 'a> Builder<'n, 'a> {
         cluster: Option<usize>,
         entry: Option<usize>,
     ) -> Value {
+        let k = self.k;
         // An inline association's cluster and principal are its entry's.
         let (link, principal) = match a.inline_of.and_then(|i| self.model.entries.get(i)) {
             Some(owner) => (&owner.cluster, &owner.principal),
             None => (&a.cluster, &a.principal),
         };
-        let mut o: Fields = vec![
-            (self.k.at.clone(), self.at(a.header, &[])),
-            (self.name("unit"), self.unit(&a.unit)),
-            (self.name("cluster"), self.link(link, cluster)),
-            (self.name("inline"), Value::Bool(a.inline_of.is_some())),
-        ];
+        let mut o = self.fields();
+        o.push(&k.at, self.at(a.header, &[]));
+        o.push(k.name("unit"), self.unit(&a.unit));
+        o.push(k.name("cluster"), self.link(link, cluster));
+        o.push(k.name("inline"), Value::Bool(a.inline_of.is_some()));
         if let Some(i) = entry {
-            o.push((self.name("entry"), Value::from(i)));
+            o.push(k.name("entry"), Value::from(i));
         }
         self.text_field(&mut o, "principal_arn", principal);
         self.text_field(&mut o, "policy_arn", &a.policy_arn);
         if let Some(span) = a.scope {
-            let mut scope: Fields = vec![(self.k.at.clone(), self.at(span, &[]))];
+            let mut scope = self.fields();
+            scope.push(&k.at, self.at(span, &[]));
             self.text_field(&mut scope, "type", &a.scope_type);
             if let Some(namespaces) = self.list(&a.namespaces) {
-                scope.push((self.name("namespaces"), namespaces));
+                scope.push(k.name("namespaces"), namespaces);
             }
-            o.push((self.name("access_scope"), self.object(scope)));
+            o.push(k.name("access_scope"), self.object(scope));
         }
         self.object(o)
     }
@@ -566,18 +582,18 @@ impl<'n, 'a> Builder<'n, 'a> {
     /// An item of the aws-auth ConfigMap's `mapRoles`, `mapUsers` or `mapAccounts` (or an
     /// eksctl identity mapping).
     fn mapping(&mut self, m: &'a ConfigMapMapping, cluster: Option<usize>) -> Value {
+        let k = self.k;
         let kind = match m.kind {
             MappingKind::Role => "role",
             MappingKind::User => "user",
             MappingKind::Account => "account",
             MappingKind::Service => "service",
         };
-        let mut o: Fields = vec![
-            (self.k.at.clone(), self.at(m.span, &m.origin)),
-            (self.name("unit"), self.unit(&m.unit)),
-            (self.name("cluster"), self.link(&m.cluster, cluster)),
-            (self.name("kind"), self.string(kind)),
-        ];
+        let mut o = self.fields();
+        o.push(&k.at, self.at(m.span, &m.origin));
+        o.push(k.name("unit"), self.unit(&m.unit));
+        o.push(k.name("cluster"), self.link(&m.cluster, cluster));
+        o.push(k.name("kind"), self.string(kind));
         let arn = match m.kind {
             MappingKind::Account => "account",
             _ => "arn",
@@ -585,30 +601,29 @@ impl<'n, 'a> Builder<'n, 'a> {
         self.text_field(&mut o, arn, &m.arn);
         self.text_field(&mut o, "username", &m.username);
         if let Some(groups) = self.list(&m.groups) {
-            o.push((self.name("groups"), groups));
+            o.push(k.name("groups"), groups);
         }
         if let Some(span) = m.sso {
             let at = self.at(span, &[]);
-            let present = self.known(Value::Bool(true), at);
-            o.push((self.name("sso"), present));
+            o.push(k.name("sso"), self.known(Value::Bool(true), at));
         }
         if let Some(defect) = &m.defect {
             let why = match defect {
                 MappingDefect::NotAList(_) => "not_a_list",
                 MappingDefect::NotAMapping => "not_a_mapping",
             };
-            o.push((self.name("defect"), self.string(why)));
+            o.push(k.name("defect"), self.string(why));
         }
         self.object(o)
     }
 
     /// An EKS capability (ACK, Argo CD, kro) and the IAM role EKS gives access for it.
     fn capability(&mut self, c: &'a Capability, cluster: Option<usize>) -> Value {
-        let mut o: Fields = vec![
-            (self.k.at.clone(), self.at(c.header, &[])),
-            (self.name("unit"), self.unit(&c.unit)),
-            (self.name("cluster"), self.link(&c.cluster, cluster)),
-        ];
+        let k = self.k;
+        let mut o = self.fields();
+        o.push(&k.at, self.at(c.header, &[]));
+        o.push(k.name("unit"), self.unit(&c.unit));
+        o.push(k.name("cluster"), self.link(&c.cluster, cluster));
         self.text_field(&mut o, "role_arn", &c.role);
         self.object(o)
     }
@@ -616,17 +631,17 @@ impl<'n, 'a> Builder<'n, 'a> {
     /// `{"name": <field>, "index": <cluster>}`: the cluster as written, and the defined cluster
     /// it binds to.
     fn link(&mut self, link: &'a ClusterLink, cluster: Option<usize>) -> Value {
-        let mut o: Fields = Vec::new();
+        let mut o = self.fields();
         self.text_field(&mut o, "name", &link.name);
         if let Some(i) = cluster {
-            o.push((self.name("index"), Value::from(i)));
+            o.push(self.k.name("index"), Value::from(i));
         }
         self.object(o)
     }
 
     fn text_field(&mut self, o: &mut Fields, name: &'static str, value: &'a Val<Text>) {
         if let Some(v) = self.text(value) {
-            o.push((self.name(name), v));
+            o.push(self.k.name(name), v);
         }
     }
 
@@ -653,11 +668,12 @@ impl<'n, 'a> Builder<'n, 'a> {
                                 Part::Hole | Part::Named { .. } => Value::Null,
                             })
                             .collect();
-                        object([
-                            (self.k.known.clone(), Value::Bool(false)),
-                            (self.k.parts.clone(), Value::from(parts)),
-                            (self.k.at.clone(), at),
-                        ])
+                        let k = self.k;
+                        let mut o = self.fields();
+                        o.push(&k.known, Value::Bool(false));
+                        o.push(&k.parts, Value::from(parts));
+                        o.push(&k.at, at);
+                        self.object(o)
                     }
                 })
             }
@@ -673,7 +689,7 @@ impl<'n, 'a> Builder<'n, 'a> {
                 self.known(Value::Bool(s.value), at)
             }
         };
-        o.push((self.name(name), v));
+        o.push(self.k.name(name), v);
     }
 
     /// A list of strings: its items are fields themselves.
@@ -699,7 +715,7 @@ impl<'n, 'a> Builder<'n, 'a> {
                     .value
                     .iter()
                     .map(|t| {
-                        let mut o: Fields = Vec::new();
+                        let mut o = self.fields();
                         self.text_field(&mut o, "key", &t.key);
                         self.text_field(&mut o, "value", &t.value);
                         self.object(o)
@@ -789,14 +805,20 @@ resource "aws_eks_access_entry" "user" {
         assert!(alice["type"].get("value").is_none());
 
         // Without the table, the same document and the same ids.
-        let no_table = input(&parsed.model, &parsed.sources, &|f| f != "locations");
+        let no_table = input(
+            &parsed.model,
+            &parsed.sources,
+            &crate::rules::links(&parsed.model),
+            &|f| f != "locations",
+        );
         let mut without = doc.clone();
         without.as_object_mut().map(|o| o.remove("locations"));
         assert_eq!(json(&no_table.json), without);
         assert_eq!(no_table.locations, full.locations);
 
         // With only the entries, the other arrays empty and the entries' ids unchanged.
-        let entries = input(&parsed.model, &parsed.sources, &|f| f == "entries");
+        let links = crate::rules::links(&parsed.model);
+        let entries = input(&parsed.model, &parsed.sources, &links, &|f| f == "entries");
         let entries_json = json(&entries.json);
         assert_eq!(entries_json["entries"], doc["entries"]);
         assert_eq!(entries_json["clusters"], serde_json::json!([]));

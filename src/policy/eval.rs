@@ -5,7 +5,7 @@ use super::{FileProblem, Package, Policies, PolicyFile, Set, metadata};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Model;
 use crate::model_json::{self, Location};
-use crate::rules::{EKS000, RuleMeta};
+use crate::rules::{EKS000, Links, RuleMeta};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use serde_json::Value;
@@ -24,12 +24,19 @@ pub struct Evaluation {
 }
 
 impl Policies {
-    /// Evaluates every policy once over `model`, whose spans are in `sources`.
-    pub fn evaluate(&self, model: &Model, sources: &SourceMap) -> Evaluation {
+    /// Whether there are rule sets to evaluate (else [`Policies::evaluate`] reads nothing).
+    pub fn evaluates(&self) -> bool {
+        self.engine.is_some() && !self.packages.is_empty()
+    }
+
+    /// Evaluates every policy once over `model`, whose spans are in `sources` and whose links
+    /// are `links` (as [`crate::rules::links`] finds them).
+    pub fn evaluate(&self, model: &Model, sources: &SourceMap, links: &Links) -> Evaluation {
         let mut problems: Vec<FileProblem> = self.problems.clone();
         let mut out = Evaluation::default();
         if let Some(engine) = self.engine.as_ref().filter(|_| !self.packages.is_empty()) {
-            let document = model_json::input(model, sources, &|field| self.reads.reads(field));
+            let document =
+                model_json::input(model, sources, links, &|field| self.reads.reads(field));
             let mut engine = engine.clone();
             engine.set_input(document.json.clone());
             let jobs: Vec<(&Package, Set, usize, usize)> = self

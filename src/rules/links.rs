@@ -21,26 +21,33 @@ pub struct Links {
 pub fn links(model: &Model) -> Links {
     let options = RuleOptions::default();
     let options = [&options];
-    let cx = Context::new(model, &options, &|_| true);
-    let defined = |key: Option<&ClusterKey>| match key {
-        Some(ClusterKey::Defined(i)) => Some(*i),
-        _ => None,
-    };
-    Links {
-        entry_cluster: (0..model.entries.len())
-            .map(|i| defined(cx.entry_key(i)))
-            .collect(),
-        association_cluster: (0..model.associations.len())
-            .map(|i| defined(cx.assoc_key(i)))
-            .collect(),
-        association_entry: (0..model.associations.len())
-            .map(|i| cx.assoc_entry(i).map(|(e, _)| e))
-            .collect(),
-        mapping_cluster: (0..model.mappings.len())
-            .map(|i| defined(cx.mapping_key(i)))
-            .collect(),
-        capability_cluster: (0..model.capabilities.len())
-            .map(|i| defined(cx.bindings.capability(i)))
-            .collect(),
+    Context::new(model, &options, &|_| true).links()
+}
+
+impl Context<'_> {
+    /// The links of the model's objects, as the rules bind them.
+    pub(crate) fn links(&self) -> Links {
+        let (cx, model) = (self, self.model);
+        let defined = |key: Option<&ClusterKey>| match key {
+            Some(ClusterKey::Defined(i)) => Some(*i),
+            _ => None,
+        };
+        Links {
+            entry_cluster: (0..model.entries.len())
+                .map(|i| defined(cx.entry_key(i)))
+                .collect(),
+            association_cluster: (0..model.associations.len())
+                .map(|i| defined(cx.assoc_key(i)))
+                .collect(),
+            association_entry: (0..model.associations.len())
+                .map(|i| cx.assoc_entry(i).map(|(e, _)| e))
+                .collect(),
+            mapping_cluster: (0..model.mappings.len())
+                .map(|i| defined(cx.mapping_key(i)))
+                .collect(),
+            capability_cluster: (0..model.capabilities.len())
+                .map(|i| defined(cx.bindings.capability(i)))
+                .collect(),
+        }
     }
 }

@@ -47,16 +47,9 @@ static DEFAULT_OPTIONS: RuleOptions = RuleOptions {
     trusted_accounts: Vec::new(),
 };
 
-/// Runs every rule over the model. The result is unsorted and may hold the same finding twice
-/// when two objects share one written value; the engine sorts and deduplicates. `reported`
-/// tells the files whose findings are reported (all, unless only some files were named): a
-/// finding about two places points at the one in a reported file.
-pub fn check<'a>(
-    model: &'a Model,
-    options: &'a [&'a RuleOptions],
-    reported: &'a (dyn Fn(FileId) -> bool + Sync),
-) -> Vec<Diagnostic> {
-    let cx = Context::new(model, options, reported);
+/// Runs every rule over the model bound in `cx`. The result is unsorted and may hold the same
+/// finding twice when two objects share one written value; the engine sorts and deduplicates.
+pub(crate) fn check(cx: &Context) -> Vec<Diagnostic> {
     // The rules run in parallel, each into its own list; the lists are joined in this order.
     let rules: [fn(&Context, &mut Vec<Diagnostic>); 14] = [
         fields::check,
@@ -78,7 +71,7 @@ pub fn check<'a>(
         .par_iter()
         .map(|rule| {
             let mut out = Vec::new();
-            rule(&cx, &mut out);
+            rule(cx, &mut out);
             out
         })
         .collect();
@@ -107,7 +100,10 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn new(
+    /// Binds the model's objects. `options` are by file id; `reported` tells the files whose
+    /// findings are reported (all, unless only some files were named): a finding about two
+    /// places points at the one in a reported file.
+    pub(crate) fn new(
         model: &'a Model,
         options: &'a [&'a RuleOptions],
         reported: &'a (dyn Fn(FileId) -> bool + Sync),

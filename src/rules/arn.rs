@@ -2,6 +2,7 @@
 
 use crate::diagnostic::quote;
 use crate::ir::{Part, Text};
+use std::borrow::Cow;
 
 /// Partitions known to the AWS SDKs and eksctl.
 pub(crate) const PARTITIONS: [&str; 7] = [
@@ -15,11 +16,12 @@ pub(crate) const PARTITIONS: [&str; 7] = [
 ];
 
 /// The colon-separated fields of an ARN; a field is `None` when it touches an unknown part.
-pub(crate) struct ArnParts {
-    fields: Vec<Option<String>>,
+/// The fields of a fully known ARN are borrowed from it.
+pub(crate) struct ArnParts<'t> {
+    fields: Vec<Option<Cow<'t, str>>>,
     /// The known start of the last field (all of it when it is known): `role/` of
     /// `...:role/${name}`.
-    last_start: String,
+    last_start: Cow<'t, str>,
 }
 
 /// What kind of principal an ARN names, as far as its known parts tell.
@@ -32,8 +34,14 @@ pub(crate) enum PrincipalKind {
     Session,
 }
 
-impl ArnParts {
-    pub fn new(text: &Text) -> ArnParts {
+impl<'t> ArnParts<'t> {
+    pub fn new(text: &'t Text) -> ArnParts<'t> {
+        if let Some(arn) = text.as_str() {
+            let fields: Vec<Option<Cow<'t, str>>> =
+                arn.split(':').map(|f| Some(Cow::Borrowed(f))).collect();
+            let last_start = Cow::Borrowed(arn.rsplit(':').next().unwrap_or(arn));
+            return ArnParts { fields, last_start };
+        }
         let mut last_start = String::new();
         let mut open = true;
         for part in text.parts() {
@@ -50,8 +58,12 @@ impl ArnParts {
             }
         }
         ArnParts {
-            fields: text.split_known(':'),
-            last_start,
+            fields: text
+                .split_known(':')
+                .into_iter()
+                .map(|f| f.map(Cow::Owned))
+                .collect(),
+            last_start: Cow::Owned(last_start),
         }
     }
 
@@ -84,7 +96,7 @@ impl ArnParts {
         if self.fields.len() < 2 {
             return None;
         }
-        let resource = self.last_start.as_str();
+        let resource = &*self.last_start;
         let service = self.field(2);
         if resource.starts_with("assumed-role/") || resource.starts_with("federated-user/") {
             return (service == Some("sts")).then_some(PrincipalKind::Session);

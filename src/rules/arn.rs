@@ -16,12 +16,81 @@ pub(crate) const PARTITIONS: [&str; 7] = [
 ];
 
 /// The colon-separated fields of an ARN; a field is `None` when it touches an unknown part.
-/// The fields of a fully known ARN are borrowed from it.
 pub(crate) struct ArnParts<'t> {
-    fields: Vec<Option<Cow<'t, str>>>,
+    fields: Fields<'t>,
     /// The known start of the last field (all of it when it is known): `role/` of
     /// `...:role/${name}`.
     last_start: Cow<'t, str>,
+}
+
+/// The fields of an ARN.
+enum Fields<'t> {
+    /// A fully known ARN, with the offsets of its first colons and how many it has.
+    Known {
+        arn: &'t str,
+        colons: [usize; FIRST_COLONS],
+        count: usize,
+    },
+    /// A partly known one, split once.
+    Partial(Vec<Option<String>>),
+}
+
+/// How many colon offsets a known ARN keeps: enough for the six fields of an ARN.
+const FIRST_COLONS: usize = 6;
+
+impl<'t> Fields<'t> {
+    fn known(arn: &'t str) -> Fields<'t> {
+        let mut colons = [0; FIRST_COLONS];
+        let mut count = 0;
+        for (i, b) in arn.bytes().enumerate() {
+            if b == b':' {
+                if let Some(slot) = colons.get_mut(count) {
+                    *slot = i;
+                }
+                count += 1;
+            }
+        }
+        Fields::Known { arn, colons, count }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Fields::Known { count, .. } => count + 1,
+            Fields::Partial(fields) => fields.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Fields::Known { arn, colons, count } => {
+                if i > *count {
+                    return None;
+                }
+                if i >= FIRST_COLONS {
+                    return arn.split(':').nth(i);
+                }
+                let start = if i == 0 { 0 } else { colons[i - 1] + 1 };
+                let end = if i == *count { arn.len() } else { colons[i] };
+                arn.get(start..end)
+            }
+            Fields::Partial(fields) => fields.get(i)?.as_deref(),
+        }
+    }
+
+    /// Whether every field is known.
+    fn all_known(&self) -> bool {
+        match self {
+            Fields::Known { .. } => true,
+            Fields::Partial(fields) => fields.iter().all(Option::is_some),
+        }
+    }
+
+    fn last(&self) -> Option<&str> {
+        match self {
+            Fields::Known { arn, .. } => arn.rsplit(':').next(),
+            Fields::Partial(fields) => fields.last()?.as_deref(),
+        }
+    }
 }
 
 /// What kind of principal an ARN names, as far as its known parts tell.
@@ -37,10 +106,10 @@ pub(crate) enum PrincipalKind {
 impl<'t> ArnParts<'t> {
     pub fn new(text: &'t Text) -> ArnParts<'t> {
         if let Some(arn) = text.as_str() {
-            let fields: Vec<Option<Cow<'t, str>>> =
-                arn.split(':').map(|f| Some(Cow::Borrowed(f))).collect();
-            let last_start = Cow::Borrowed(arn.rsplit(':').next().unwrap_or(arn));
-            return ArnParts { fields, last_start };
+            return ArnParts {
+                fields: Fields::known(arn),
+                last_start: Cow::Borrowed(arn.rsplit(':').next().unwrap_or(arn)),
+            };
         }
         let mut last_start = String::new();
         let mut open = true;
@@ -58,11 +127,7 @@ impl<'t> ArnParts<'t> {
             }
         }
         ArnParts {
-            fields: text
-                .split_known(':')
-                .into_iter()
-                .map(|f| f.map(Cow::Owned))
-                .collect(),
+            fields: Fields::Partial(text.split_known(':')),
             last_start: Cow::Owned(last_start),
         }
     }
@@ -73,7 +138,7 @@ impl<'t> ArnParts<'t> {
         if self.fields.len() < 6 {
             return None;
         }
-        self.fields.get(i)?.as_deref()
+        self.fields.get(i)
     }
 
     /// The resource: the last field (IAM and EKS resources hold no colon), when known.
@@ -81,7 +146,7 @@ impl<'t> ArnParts<'t> {
         if self.fields.len() < 2 {
             return None;
         }
-        self.fields.last()?.as_deref()
+        self.fields.last()
     }
 
     /// The twelve-digit account, when known.
@@ -118,8 +183,11 @@ impl<'t> ArnParts<'t> {
 
 /// Why a fully known principal ARN is not a valid IAM role or user ARN, if it is not.
 pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
-    let fields: Vec<&str> = arn.splitn(6, ':').collect();
-    let [prefix, partition, service, region, account, resource] = fields[..] else {
+    let mut fields = arn.splitn(6, ':');
+    let mut next = || fields.next();
+    let (Some(prefix), Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
+        (next(), next(), next(), next(), next(), next())
+    else {
         return Some("it does not have the six colon-separated fields of an ARN".into());
     };
     if prefix != "arn" {
@@ -183,13 +251,13 @@ pub(crate) fn policy_arn(text: &Text) -> Result<Option<String>, String> {
     let parts = ArnParts::new(text);
     let complete = !text.has_holes();
     if parts.fields.len() != 6 {
-        return if complete || parts.fields.len() > 6 && parts.fields.iter().all(Option::is_some) {
+        return if complete || parts.fields.len() > 6 && parts.fields.all_known() {
             Err("it does not have the six colon-separated fields of an ARN".into())
         } else {
             Ok(None)
         };
     }
-    let field = |i: usize| parts.fields[i].as_deref();
+    let field = |i: usize| parts.fields.get(i);
     if field(0).is_some_and(|p| p != "arn") || field(1).is_some_and(|p| !PARTITIONS.contains(&p)) {
         return Err("it does not start with `arn:<partition>:`".into());
     }
@@ -232,6 +300,27 @@ pub(crate) fn known_policy_name(text: &Text) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_fields_are_the_colon_separated_ones() {
+        for arn in [
+            "",
+            "role",
+            ":",
+            "arn:aws:iam::111122223333:role/dev",
+            "arn:aws:iam::111122223333:role/dev:",
+            "a:b:c:d:e:f:g:h:i",
+            "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+        ] {
+            let fields = Fields::known(arn);
+            let split: Vec<&str> = arn.split(':').collect();
+            assert_eq!(fields.len(), split.len(), "{arn}");
+            for i in 0..split.len() + 2 {
+                assert_eq!(fields.get(i), split.get(i).copied(), "{arn} field {i}");
+            }
+            assert_eq!(fields.last(), split.last().copied(), "{arn}");
+        }
+    }
 
     #[test]
     fn principal_arns() {

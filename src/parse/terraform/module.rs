@@ -5,6 +5,7 @@ use super::json;
 use super::syntax::{self, Attr, Block};
 use crate::parse::ParseError;
 use crate::source::{FileId, Span};
+use foldhash::HashMap;
 use hcl::edit::parser::parse_body;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -29,7 +30,8 @@ pub struct Module {
     /// Top-level blocks of every file, in file order (shared with the [`SyntaxCache`] that
     /// holds them).
     pub blocks: Vec<Arc<Block>>,
-    resources: BTreeMap<(String, String), usize>,
+    /// Each resource's block by type, then name.
+    resources: HashMap<String, HashMap<String, usize>>,
     variables: BTreeMap<String, usize>,
     outputs: BTreeMap<String, usize>,
     calls: BTreeMap<String, usize>,
@@ -87,7 +89,12 @@ impl Module {
         for (i, b) in blocks.iter().enumerate() {
             match (b.ident.as_str(), b.labels.as_slice()) {
                 ("resource", [kind, name]) => {
-                    let first = *m.resources.entry((kind.clone(), name.clone())).or_insert(i);
+                    let first = *m
+                        .resources
+                        .entry(kind.clone())
+                        .or_default()
+                        .entry(name.clone())
+                        .or_insert(i);
                     if first != i {
                         m.duplicates.push((first, i));
                     }
@@ -131,8 +138,8 @@ impl Module {
 
     /// A resource by type and name.
     pub fn resource(&self, kind: &str, name: &str) -> Option<&Block> {
-        let i = self.resources.get(&(kind.to_string(), name.to_string()))?;
-        self.block(*i)
+        let i = *self.resources.get(kind)?.get(name)?;
+        self.block(i)
     }
 
     /// A block by its index in [`Module::blocks`].

@@ -4,6 +4,7 @@ use super::arn::{ArnParts, PrincipalKind, principal_arn_problem, resource_proble
 use super::{Context, EKS101, EKS102, EKS103, EKS104, EKS111, on_present, on_value, rewrite};
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{Text, UnknownHint, Val};
+use foldhash::{HashMap, HashMapExt};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let principals = cx
@@ -130,16 +131,20 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
 
 /// EKS104: two entries for one principal in one cluster.
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let mut seen: std::collections::BTreeMap<
-        (&crate::ir::ClusterKey, std::borrow::Cow<str>),
-        Vec<&Val<Text>>,
-    > = Default::default();
+    // The entries of each cluster and principal, in the order each pair first appears.
+    let mut index: HashMap<(&crate::ir::ClusterKey, std::borrow::Cow<str>), usize> = HashMap::new();
+    let mut groups: Vec<Vec<&Val<Text>>> = Vec::new();
     for (i, e) in cx.entries() {
         if let (Some(key), Some(p)) = (cx.entry_key(i), e.principal.identity()) {
-            seen.entry((key, p)).or_default().push(&e.principal);
+            let next = groups.len();
+            let g = *index.entry((key, p)).or_insert(next);
+            if g == next {
+                groups.push(Vec::new());
+            }
+            groups[g].push(&e.principal);
         }
     }
-    for group in seen.values_mut().filter(|g| g.len() > 1) {
+    for group in groups.iter_mut().filter(|g| g.len() > 1) {
         group.sort_by_key(|v| v.span());
         let first = group[0];
         for &later in &group[1..] {

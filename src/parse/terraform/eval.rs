@@ -26,6 +26,7 @@ use hcl::edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, Trave
 use hcl::edit::template::{Directive, Element};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::hash::Hash;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -114,11 +115,12 @@ pub struct Evaluator<'p> {
     pub project: &'p Project,
     pub frame: Frame,
     vars: BTreeMap<String, Input>,
-    locals: RefCell<BTreeMap<String, Slot>>,
-    outputs: RefCell<BTreeMap<String, Slot>>,
-    resources: RefCell<BTreeMap<(String, String), Slot>>,
+    locals: RefCell<HashMap<String, Slot>>,
+    outputs: RefCell<HashMap<String, Slot>>,
+    /// By the resource's index in the module's blocks.
+    resources: RefCell<HashMap<usize, Slot>>,
     /// IAM roles and users (resources and data sources) with the attributes known in part.
-    iam: RefCell<BTreeMap<(iam::Kind, String), Slot>>,
+    iam: RefCell<HashMap<(iam::Kind, String), Slot>>,
     /// Module calls, instantiated on first use (`None` while being instantiated).
     pub children: RefCell<BTreeMap<String, Option<Rc<Children<'p>>>>>,
     /// The budget of the root module's evaluation, shared by the modules it calls.
@@ -832,36 +834,31 @@ impl<'p> Evaluator<'p> {
     /// The value of an EKS resource as other resources see it: an object of its written
     /// attributes, or a map (`for_each`) or list (`count`) of them; evaluated once.
     pub fn resource_value(&self, kind: &str, name: &str) -> Rc<Sv> {
-        let Some(block) = self.module.resource(kind, name) else {
+        let found = self.module.resource_index(kind, name);
+        let Some((index, block)) = found.and_then(|i| Some((i, self.module.blocks.get(i)?))) else {
             return Rc::new(Sv::unknown(Span::new(FileId(0), 0, 0)));
         };
-        memo(
-            &self.resources,
-            (kind.to_string(), name.to_string()),
-            block.header,
-            &self.budget,
-            || {
-                let root = Scope::default();
-                let object = |bindings| self.instance_object(kind, block, &root.with(bindings));
-                match instances::expand(self, &block.body, &root) {
-                    Expansion::Single => object(Vec::new()),
-                    Expansion::Unknown(_) => Sv::unknown(block.header),
-                    Expansion::Known { instances, counted } => {
-                        let items = instances.into_iter().map(|i| (i.key, object(i.bindings)));
-                        let value = if counted {
-                            Value::list(items.map(|(_, v)| v).collect())
-                        } else {
-                            Value::object(
-                                items
-                                    .map(|(k, v)| (k.name().to_string(), (block.header, v)))
-                                    .collect(),
-                            )
-                        };
-                        Sv::new(value, block.header)
-                    }
+        memo(&self.resources, index, block.header, &self.budget, || {
+            let root = Scope::default();
+            let object = |bindings| self.instance_object(kind, block, &root.with(bindings));
+            match instances::expand(self, &block.body, &root) {
+                Expansion::Single => object(Vec::new()),
+                Expansion::Unknown(_) => Sv::unknown(block.header),
+                Expansion::Known { instances, counted } => {
+                    let items = instances.into_iter().map(|i| (i.key, object(i.bindings)));
+                    let value = if counted {
+                        Value::list(items.map(|(_, v)| v).collect())
+                    } else {
+                        Value::object(
+                            items
+                                .map(|(k, v)| (k.name().to_string(), (block.header, v)))
+                                .collect(),
+                        )
+                    };
+                    Sv::new(value, block.header)
                 }
-            },
-        )
+            }
+        })
     }
 
     /// An attribute of an IAM role or user (`aws_iam_role.ci.arn`, `data.aws_iam_user.ops.arn`):
@@ -997,8 +994,8 @@ pub type Op = Decorated<TraversalOperator>;
 
 /// Looks up or computes a memoised value; asked for while being computed (a cycle), it is
 /// unknown at `span`, and so is a value whose evaluation ran out of steps (it is partial).
-fn memo<K: Ord + Clone>(
-    slots: &RefCell<BTreeMap<K, Slot>>,
+fn memo<K: Hash + Eq + Clone>(
+    slots: &RefCell<HashMap<K, Slot>>,
     key: K,
     span: Span,
     budget: &Budget,

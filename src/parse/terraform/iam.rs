@@ -13,7 +13,7 @@ use crate::ir::{Part, Text};
 use std::collections::BTreeMap;
 
 /// The resources and data sources whose attributes are known in part.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Role,
     User,

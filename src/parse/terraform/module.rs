@@ -138,8 +138,12 @@ impl Module {
 
     /// A resource by type and name.
     pub fn resource(&self, kind: &str, name: &str) -> Option<&Block> {
-        let i = *self.resources.get(kind)?.get(name)?;
-        self.block(i)
+        self.block(self.resource_index(kind, name)?)
+    }
+
+    /// The index in [`Module::blocks`] of a resource, by type and name.
+    pub fn resource_index(&self, kind: &str, name: &str) -> Option<usize> {
+        self.resources.get(kind)?.get(name).copied()
     }
 
     /// A block by its index in [`Module::blocks`].

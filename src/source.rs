@@ -92,9 +92,9 @@ impl SourceFile {
         let bytes = text.as_bytes();
         let first = if bom { BOM.len() } else { 0 };
         let mut line_starts = vec![first as u32];
-        for (i, &b) in bytes.iter().enumerate().skip(first) {
-            let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-            if b == b'\n' || lone_cr {
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[first..]).map(|i| i + first) {
+            let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            if bytes[i] == b'\n' || lone_cr {
                 line_starts.push((i + 1) as u32);
             }
         }

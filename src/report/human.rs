@@ -8,6 +8,7 @@ use std::ops::Range;
 use codespan_reporting::diagnostic::{self as cs, Label};
 use codespan_reporting::files;
 use codespan_reporting::term::{self, WriteStyle, termcolor};
+use rayon::prelude::*;
 
 use super::escape::visible;
 use super::excerpt::Excerpts;
@@ -21,31 +22,50 @@ use crate::source::{FileId, Span};
 /// Colour uses ANSI escapes when `opts.color` is set; deciding whether the terminal supports
 /// them is the caller's business.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    if opts.color {
-        emit_all(report, opts, &mut termcolor::Ansi::new(out))
-    } else {
-        emit_all(report, opts, &mut termcolor::NoColor::new(out))
-    }
-}
-
-fn emit_all<W: WriteStyle + Write>(
-    report: &Report,
-    opts: &RenderOptions,
-    w: &mut W,
-) -> io::Result<()> {
     let config = term::Config::default();
-    for d in super::visible(report, opts) {
-        let spans: Vec<Span> = std::iter::once(d.span)
-            .chain(d.related.iter().take(MAX_SHOWN_RELATED).map(|r| r.span))
-            .collect();
-        let (files, labels) = Excerpts::new(&report.sources, &spans);
-        term::emit_to_write_style(w, &config, &files, &to_codespan(report, d, labels))
-            .map_err(into_io)?;
+    let shown: Vec<&Diagnostic> = super::visible(report, opts).collect();
+    // Rendered on the lint threads a chunk at a time and written in order: the output does not
+    // depend on the thread count, and no more than a chunk's text is held.
+    for chunk in shown.chunks(RENDERED_AT_ONCE) {
+        let texts: Vec<io::Result<Vec<u8>>> = crate::threads::run(|| {
+            chunk
+                .par_iter()
+                .map(|d| {
+                    let mut text = Vec::new();
+                    if opts.color {
+                        emit(report, d, &config, &mut termcolor::Ansi::new(&mut text))?;
+                    } else {
+                        emit(report, d, &config, &mut termcolor::NoColor::new(&mut text))?;
+                    }
+                    Ok(text)
+                })
+                .collect()
+        });
+        for text in texts {
+            out.write_all(&text?)?;
+        }
     }
     if opts.quiet {
         return Ok(());
     }
-    writeln!(w, "{}", summary_line(&Summary::of(report)))
+    writeln!(out, "{}", summary_line(&Summary::of(report)))
+}
+
+/// How many findings are rendered before their text is written.
+const RENDERED_AT_ONCE: usize = 1024;
+
+/// One finding as a source snippet.
+fn emit<W: WriteStyle + Write>(
+    report: &Report,
+    d: &Diagnostic,
+    config: &term::Config,
+    w: &mut W,
+) -> io::Result<()> {
+    let spans: Vec<Span> = std::iter::once(d.span)
+        .chain(d.related.iter().take(MAX_SHOWN_RELATED).map(|r| r.span))
+        .collect();
+    let (files, labels) = Excerpts::new(&report.sources, &spans);
+    term::emit_to_write_style(w, config, &files, &to_codespan(report, d, labels)).map_err(into_io)
 }
 
 /// `2 errors, 0 warnings, 1 note in 2 files`, then `(3 suppressed)` when findings were.
@@ -164,6 +184,37 @@ mod tests {
             "{s}"
         );
         assert!(!s.contains('\u{1b}'), "no escapes without colour: {s}");
+    }
+
+    #[test]
+    fn findings_of_several_chunks_are_written_in_order() {
+        let mut report = testutil::report();
+        report.diagnostics.retain(|d| d.suppressed.is_none());
+        let one = report.diagnostics.clone();
+        // More findings than one chunk holds, each with its own message.
+        report.diagnostics = (0..RENDERED_AT_ONCE * 2 + 3)
+            .map(|i| {
+                let mut d = one[i % one.len()].clone();
+                d.message = format!("finding {i}");
+                d
+            })
+            .collect();
+        let opts = RenderOptions {
+            quiet: true,
+            ..RenderOptions::default()
+        };
+        let mut all = Vec::new();
+        render(&report, &opts, &mut all).expect("rendering to memory");
+        let mut expected = Vec::new();
+        for d in &report.diagnostics {
+            let mut alone = testutil::report();
+            alone.diagnostics = vec![d.clone()];
+            render(&alone, &opts, &mut expected).expect("rendering to memory");
+        }
+        assert!(all == expected, "the findings are not in their order");
+        let text = String::from_utf8(all).expect("UTF-8");
+        let last = format!("finding {}", RENDERED_AT_ONCE * 2 + 2);
+        assert!(text.contains(&last), "{last} is missing");
     }
 
     #[test]

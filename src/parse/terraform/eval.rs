@@ -916,10 +916,11 @@ impl<'p> Evaluator<'p> {
     /// An IAM role or user with its attributes known in part, evaluated once: an object, or a
     /// map (`for_each`) or list (`count`) of them; with whether it has instances.
     fn iam_value(&self, kind: iam::Kind, name: &str) -> Option<(Rc<Sv>, bool)> {
-        let block = self.module.blocks.iter().find(|b| {
-            b.ident == if kind.is_data() { "data" } else { "resource" }
-                && matches!(b.labels.as_slice(), [t, n] if t == kind.block_type() && n == name)
-        })?;
+        let index = match kind.is_data() {
+            true => self.module.data_index(kind.block_type(), name),
+            false => self.module.resource_index(kind.block_type(), name),
+        };
+        let block = self.module.blocks.get(index?)?;
         let expanded = block.body.attr("for_each").is_some() || block.body.attr("count").is_some();
         let value = memo(
             &self.iam,

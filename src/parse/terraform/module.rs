@@ -32,6 +32,8 @@ pub struct Module {
     pub blocks: Vec<Arc<Block>>,
     /// Each resource's block by type, then name.
     resources: HashMap<String, HashMap<String, usize>>,
+    /// Each data source's block by type, then name (the first of two with one address).
+    data: HashMap<String, HashMap<String, usize>>,
     variables: BTreeMap<String, usize>,
     outputs: BTreeMap<String, usize>,
     calls: BTreeMap<String, usize>,
@@ -99,6 +101,13 @@ impl Module {
                         m.duplicates.push((first, i));
                     }
                 }
+                ("data", [kind, name]) => {
+                    m.data
+                        .entry(kind.clone())
+                        .or_default()
+                        .entry(name.clone())
+                        .or_insert(i);
+                }
                 ("variable", [name]) => {
                     m.variables.entry(name.clone()).or_insert(i);
                 }
@@ -144,6 +153,11 @@ impl Module {
     /// The index in [`Module::blocks`] of a resource, by type and name.
     pub fn resource_index(&self, kind: &str, name: &str) -> Option<usize> {
         self.resources.get(kind)?.get(name).copied()
+    }
+
+    /// The index in [`Module::blocks`] of a data source, by type and name.
+    pub fn data_index(&self, kind: &str, name: &str) -> Option<usize> {
+        self.data.get(kind)?.get(name).copied()
     }
 
     /// A block by its index in [`Module::blocks`].

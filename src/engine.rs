@@ -523,9 +523,10 @@ fn evaluate_policies<'o>(
         }
     }
     // The policies read the objects bound as the rules bind them.
-    let links = match distinct.iter().any(|p| p.evaluates()) {
-        true => cx.links(),
-        false => rules::Links::default(),
+    let links = if distinct.iter().any(|p| p.evaluates()) {
+        cx.links()
+    } else {
+        rules::Links::default()
     };
     distinct
         .into_iter()

@@ -239,10 +239,13 @@ impl Keys {
     }
 
     /// A field name.
-    fn name(&self, name: &'static str) -> &Value {
+    fn name(&self, name: &'static str) -> Value {
         match self.names.get(name) {
-            Some(k) => k,
-            None => panic!("`{name}` is missing from NAMES"),
+            Some(k) => k.clone(),
+            None => {
+                debug_assert!(false, "`{name}` is missing from NAMES");
+                key(name)
+            }
         }
     }
 }
@@ -371,6 +374,13 @@ impl Fields {
             o.insert(key.clone(), value);
         }
     }
+
+    /// Adds a field by its name (in the second pass).
+    fn named(&mut self, keys: &Keys, name: &'static str, value: Value) {
+        if let Some(o) = &mut self.0 {
+            o.insert(keys.name(name), value);
+        }
+    }
 }
 
 impl<'n, 'a> Builder<'n, 'a> {
@@ -495,13 +505,13 @@ impl<'n, 'a> Builder<'n, 'a> {
         let k = self.k;
         let mut o = self.fields();
         o.push(&k.at, self.at(c.header, &[]));
-        o.push(k.name("unit"), self.unit(&c.unit));
+        o.named(k, "unit", self.unit(&c.unit));
         self.text_field(&mut o, "name", &c.name);
         self.text_field(&mut o, "role_arn", &c.role_arn);
         match &c.auth_mode {
             Val::Absent => {
                 let mode = self.default(c.default_auth_mode.as_str(), c.header);
-                o.push(k.name("authentication_mode"), mode);
+                o.named(k, "authentication_mode", mode);
             }
             mode => self.text_field(&mut o, "authentication_mode", mode),
         }
@@ -513,8 +523,9 @@ impl<'n, 'a> Builder<'n, 'a> {
         self.bool_field(&mut o, "auto_mode", &c.auto_mode);
         if let Some(span) = c.remote_network {
             let at = self.at(span, &[]);
-            o.push(
-                k.name("remote_network_config"),
+            o.named(
+                k,
+                "remote_network_config",
                 self.known(Value::Bool(true), at),
             );
         }
@@ -525,22 +536,22 @@ impl<'n, 'a> Builder<'n, 'a> {
         let k = self.k;
         let mut o = self.fields();
         o.push(&k.at, self.at(e.header, &[]));
-        o.push(k.name("unit"), self.unit(&e.unit));
-        o.push(k.name("cluster"), self.link(&e.cluster, cluster));
+        o.named(k, "unit", self.unit(&e.unit));
+        o.named(k, "cluster", self.link(&e.cluster, cluster));
         self.text_field(&mut o, "principal_arn", &e.principal);
         match &e.entry_type {
             Val::Absent => {
                 let standard = self.default("STANDARD", e.header);
-                o.push(k.name("type"), standard);
+                o.named(k, "type", standard);
             }
             t => self.text_field(&mut o, "type", t),
         }
         self.text_field(&mut o, "username", &e.username);
         if let Some(groups) = self.list(&e.groups) {
-            o.push(k.name("kubernetes_groups"), groups);
+            o.named(k, "kubernetes_groups", groups);
         }
         if let Some(tags) = self.tags(&e.tags) {
-            o.push(k.name("tags"), tags);
+            o.named(k, "tags", tags);
         }
         self.object(o)
     }
@@ -559,11 +570,11 @@ impl<'n, 'a> Builder<'n, 'a> {
         };
         let mut o = self.fields();
         o.push(&k.at, self.at(a.header, &[]));
-        o.push(k.name("unit"), self.unit(&a.unit));
-        o.push(k.name("cluster"), self.link(link, cluster));
-        o.push(k.name("inline"), Value::Bool(a.inline_of.is_some()));
+        o.named(k, "unit", self.unit(&a.unit));
+        o.named(k, "cluster", self.link(link, cluster));
+        o.named(k, "inline", Value::Bool(a.inline_of.is_some()));
         if let Some(i) = entry {
-            o.push(k.name("entry"), Value::from(i));
+            o.named(k, "entry", Value::from(i));
         }
         self.text_field(&mut o, "principal_arn", principal);
         self.text_field(&mut o, "policy_arn", &a.policy_arn);
@@ -572,9 +583,9 @@ impl<'n, 'a> Builder<'n, 'a> {
             scope.push(&k.at, self.at(span, &[]));
             self.text_field(&mut scope, "type", &a.scope_type);
             if let Some(namespaces) = self.list(&a.namespaces) {
-                scope.push(k.name("namespaces"), namespaces);
+                scope.named(k, "namespaces", namespaces);
             }
-            o.push(k.name("access_scope"), self.object(scope));
+            o.named(k, "access_scope", self.object(scope));
         }
         self.object(o)
     }
@@ -591,9 +602,9 @@ impl<'n, 'a> Builder<'n, 'a> {
         };
         let mut o = self.fields();
         o.push(&k.at, self.at(m.span, &m.origin));
-        o.push(k.name("unit"), self.unit(&m.unit));
-        o.push(k.name("cluster"), self.link(&m.cluster, cluster));
-        o.push(k.name("kind"), self.string(kind));
+        o.named(k, "unit", self.unit(&m.unit));
+        o.named(k, "cluster", self.link(&m.cluster, cluster));
+        o.named(k, "kind", self.string(kind));
         let arn = match m.kind {
             MappingKind::Account => "account",
             _ => "arn",
@@ -601,18 +612,18 @@ impl<'n, 'a> Builder<'n, 'a> {
         self.text_field(&mut o, arn, &m.arn);
         self.text_field(&mut o, "username", &m.username);
         if let Some(groups) = self.list(&m.groups) {
-            o.push(k.name("groups"), groups);
+            o.named(k, "groups", groups);
         }
         if let Some(span) = m.sso {
             let at = self.at(span, &[]);
-            o.push(k.name("sso"), self.known(Value::Bool(true), at));
+            o.named(k, "sso", self.known(Value::Bool(true), at));
         }
         if let Some(defect) = &m.defect {
             let why = match defect {
                 MappingDefect::NotAList(_) => "not_a_list",
                 MappingDefect::NotAMapping => "not_a_mapping",
             };
-            o.push(k.name("defect"), self.string(why));
+            o.named(k, "defect", self.string(why));
         }
         self.object(o)
     }
@@ -622,8 +633,8 @@ impl<'n, 'a> Builder<'n, 'a> {
         let k = self.k;
         let mut o = self.fields();
         o.push(&k.at, self.at(c.header, &[]));
-        o.push(k.name("unit"), self.unit(&c.unit));
-        o.push(k.name("cluster"), self.link(&c.cluster, cluster));
+        o.named(k, "unit", self.unit(&c.unit));
+        o.named(k, "cluster", self.link(&c.cluster, cluster));
         self.text_field(&mut o, "role_arn", &c.role);
         self.object(o)
     }
@@ -634,14 +645,14 @@ impl<'n, 'a> Builder<'n, 'a> {
         let mut o = self.fields();
         self.text_field(&mut o, "name", &link.name);
         if let Some(i) = cluster {
-            o.push(self.k.name("index"), Value::from(i));
+            o.named(self.k, "index", Value::from(i));
         }
         self.object(o)
     }
 
     fn text_field(&mut self, o: &mut Fields, name: &'static str, value: &'a Val<Text>) {
         if let Some(v) = self.text(value) {
-            o.push(self.k.name(name), v);
+            o.named(self.k, name, v);
         }
     }
 
@@ -689,7 +700,7 @@ impl<'n, 'a> Builder<'n, 'a> {
                 self.known(Value::Bool(s.value), at)
             }
         };
-        o.push(self.k.name(name), v);
+        o.named(self.k, name, v);
     }
 
     /// A list of strings: its items are fields themselves.

@@ -34,7 +34,7 @@ impl Policies {
     pub fn evaluate(&self, model: &Model, sources: &SourceMap, links: &Links) -> Evaluation {
         let mut problems: Vec<FileProblem> = self.problems.clone();
         let mut out = Evaluation::default();
-        if let Some(engine) = self.engine.as_ref().filter(|_| !self.packages.is_empty()) {
+        if let Some(engine) = self.engine.as_ref().filter(|_| self.evaluates()) {
             let document =
                 model_json::input(model, sources, links, &|field| self.reads.reads(field));
             let mut engine = engine.clone();

@@ -27,26 +27,26 @@ pub fn links(model: &Model) -> Links {
 impl Context<'_> {
     /// The links of the model's objects, as the rules bind them.
     pub(crate) fn links(&self) -> Links {
-        let (cx, model) = (self, self.model);
+        let model = self.model;
         let defined = |key: Option<&ClusterKey>| match key {
             Some(ClusterKey::Defined(i)) => Some(*i),
             _ => None,
         };
         Links {
             entry_cluster: (0..model.entries.len())
-                .map(|i| defined(cx.entry_key(i)))
+                .map(|i| defined(self.entry_key(i)))
                 .collect(),
             association_cluster: (0..model.associations.len())
-                .map(|i| defined(cx.assoc_key(i)))
+                .map(|i| defined(self.assoc_key(i)))
                 .collect(),
             association_entry: (0..model.associations.len())
-                .map(|i| cx.assoc_entry(i).map(|(e, _)| e))
+                .map(|i| self.assoc_entry(i).map(|(e, _)| e))
                 .collect(),
             mapping_cluster: (0..model.mappings.len())
-                .map(|i| defined(cx.mapping_key(i)))
+                .map(|i| defined(self.mapping_key(i)))
                 .collect(),
             capability_cluster: (0..model.capabilities.len())
-                .map(|i| defined(cx.bindings.capability(i)))
+                .map(|i| defined(self.bindings.capability(i)))
                 .collect(),
         }
     }

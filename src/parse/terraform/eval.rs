@@ -834,8 +834,7 @@ impl<'p> Evaluator<'p> {
     /// The value of an EKS resource as other resources see it: an object of its written
     /// attributes, or a map (`for_each`) or list (`count`) of them; evaluated once.
     pub fn resource_value(&self, kind: &str, name: &str) -> Rc<Sv> {
-        let found = self.module.resource_index(kind, name);
-        let Some((index, block)) = found.and_then(|i| Some((i, self.module.blocks.get(i)?))) else {
+        let Some((index, block)) = self.module.resource_at(kind, name) else {
             return Rc::new(Sv::unknown(Span::new(FileId(0), 0, 0)));
         };
         memo(&self.resources, index, block.header, &self.budget, || {
@@ -916,11 +915,11 @@ impl<'p> Evaluator<'p> {
     /// An IAM role or user with its attributes known in part, evaluated once: an object, or a
     /// map (`for_each`) or list (`count`) of them; with whether it has instances.
     fn iam_value(&self, kind: iam::Kind, name: &str) -> Option<(Rc<Sv>, bool)> {
-        let index = match kind.is_data() {
-            true => self.module.data_index(kind.block_type(), name),
-            false => self.module.resource_index(kind.block_type(), name),
+        let block = if kind.is_data() {
+            self.module.data(kind.block_type(), name)?
+        } else {
+            self.module.resource(kind.block_type(), name)?
         };
-        let block = self.module.blocks.get(index?)?;
         let expanded = block.body.attr("for_each").is_some() || block.body.attr("count").is_some();
         let value = memo(
             &self.iam,

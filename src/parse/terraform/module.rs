@@ -147,17 +147,18 @@ impl Module {
 
     /// A resource by type and name.
     pub fn resource(&self, kind: &str, name: &str) -> Option<&Block> {
-        self.block(self.resource_index(kind, name)?)
+        self.resource_at(kind, name).map(|(_, b)| b)
     }
 
-    /// The index in [`Module::blocks`] of a resource, by type and name.
-    pub fn resource_index(&self, kind: &str, name: &str) -> Option<usize> {
-        self.resources.get(kind)?.get(name).copied()
+    /// A resource by type and name, with its index in [`Module::blocks`].
+    pub fn resource_at(&self, kind: &str, name: &str) -> Option<(usize, &Block)> {
+        let i = *self.resources.get(kind)?.get(name)?;
+        Some((i, self.block(i)?))
     }
 
-    /// The index in [`Module::blocks`] of a data source, by type and name.
-    pub fn data_index(&self, kind: &str, name: &str) -> Option<usize> {
-        self.data.get(kind)?.get(name).copied()
+    /// A data source by type and name.
+    pub fn data(&self, kind: &str, name: &str) -> Option<&Block> {
+        self.block(*self.data.get(kind)?.get(name)?)
     }
 
     /// A block by its index in [`Module::blocks`].

@@ -463,6 +463,8 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
         &lookup,
     );
     diagnostics.extend(unused);
+    drop(cx);
+    crate::threads::free_elsewhere(model);
     // A finding is reported where it points, or where its offending value comes from (a
     // `.tfvars` change blocks the bad value it brings).
     diagnostics.retain(|d| reported(d.span.file) || d.origins.iter().any(|o| reported(o.file)));

@@ -22,3 +22,12 @@ pub fn run<R: Send>(op: impl FnOnce() -> R + Send) -> R {
         None => op(),
     }
 }
+
+/// Frees `value` on a thread of its own, off the path to the report (a model or a policy input
+/// is as large as the files linted). Should no thread be had, it is freed here.
+pub fn free_elsewhere<T: Send + 'static>(value: T) {
+    // A thread that cannot start drops its closure, and `value` with it, here.
+    let _ = std::thread::Builder::new()
+        .name("ekslint-free".into())
+        .spawn(move || drop(value));
+}

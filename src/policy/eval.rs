@@ -94,10 +94,7 @@ impl Policies {
                     }
                 }
             }
-            // The input is as large as the model: it is freed on another thread, off the path
-            // to the report.
-            let input = (document, engine);
-            std::thread::spawn(move || drop(input));
+            crate::threads::free_elsewhere((document, engine));
         }
         out.undeclared.sort_by_key(|r| r.id);
         out.undeclared.dedup_by_key(|r| r.id);

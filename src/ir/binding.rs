@@ -129,6 +129,47 @@ impl Bindings {
     }
 }
 
+/// What binding a model's objects needs from the clusters of units outside it: the known names
+/// its objects may bind to a cluster of another unit by, and the known names of its clusters.
+/// A model none of whose objects seeks a name, and none of whose names another model's objects
+/// seek, binds alone exactly as it binds among the others.
+#[derive(Debug, Default)]
+pub struct Reach {
+    /// The names of the model's clusters that are known.
+    pub defines: Vec<String>,
+    /// The names an object binds by when its own unit surely defines no cluster of that name.
+    pub seeks: Vec<String>,
+}
+
+impl Reach {
+    pub fn of(model: &Model) -> Reach {
+        let clusters = ClusterIndex::new(model);
+        let links = model
+            .entries
+            .iter()
+            .map(|e| (&e.unit, &e.cluster))
+            .chain(
+                model
+                    .associations
+                    .iter()
+                    .filter(|a| a.inline_of.is_none())
+                    .map(|a| (&a.unit, &a.cluster)),
+            )
+            .chain(model.mappings.iter().map(|m| (&m.unit, &m.cluster)))
+            .chain(model.capabilities.iter().map(|c| (&c.unit, &c.cluster)))
+            .chain(model.node_roles.iter().map(|n| (&n.unit, &n.cluster)));
+        let mut seeks: Vec<String> = links
+            .filter_map(|(unit, link)| clusters.sought(unit, link))
+            .map(str::to_string)
+            .collect();
+        seeks.sort_unstable();
+        seeks.dedup();
+        let mut defines: Vec<String> = clusters.by_name.keys().map(|n| n.to_string()).collect();
+        defines.sort_unstable();
+        Reach { defines, seeks }
+    }
+}
+
 /// The clusters of a model, by what links name them with.
 struct ClusterIndex<'a> {
     /// The first cluster of a unit for each way it is named inside the unit.
@@ -196,6 +237,18 @@ impl<'a> ClusterIndex<'a> {
             .map(ClusterKey::Defined)
     }
 
+    /// The known name by which a link of `unit` looks for a cluster of another unit: its unit
+    /// surely defines no cluster of that name, and the link's reference names none of the unit.
+    fn sought<'l>(&self, unit: &Unit, link: &'l ClusterLink) -> Option<&'l str> {
+        let local = |key| self.in_unit.get(&(unit, key)).copied();
+        let reference = link.reference.as_deref();
+        if reference.and_then(|r| local(Local::Reference(r))).is_some() {
+            return None;
+        }
+        let (name, _) = link.name.str()?;
+        (local(Local::Name(name)).is_none() && !self.unknown_names.contains(unit)).then_some(name)
+    }
+
     /// The cluster a link of `unit` binds to; `None` when the link names none.
     fn bind(&self, unit: &Unit, link: &ClusterLink) -> Option<ClusterKey> {
         let local = |key| self.in_unit.get(&(unit, key)).copied();
@@ -208,9 +261,8 @@ impl<'a> ClusterIndex<'a> {
             // When the unit surely defines no cluster of this name, one unit defining it is
             // another one.
             let other = self
-                .by_name
-                .get(name)
-                .filter(|_| !self.unknown_names.contains(unit))
+                .sought(unit, link)
+                .and_then(|n| self.by_name.get(n))
                 .and_then(|&(i, _, several)| (!several).then_some(i));
             return Some(match own.or(other) {
                 Some(i) => ClusterKey::Defined(i),

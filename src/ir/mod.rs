@@ -12,7 +12,7 @@ mod tool;
 mod value;
 mod written;
 
-pub use binding::{Bindings, ClusterKey, Unit};
+pub use binding::{Bindings, ClusterKey, Reach, Unit};
 pub use config_map::{ConfigMapMapping, MappingDefect, MappingKind};
 pub use created::{Capability, NodeRole};
 pub use tool::DeployTool;

@@ -92,6 +92,23 @@ impl NodeReader for Written {
     }
 }
 
+/// The directories of the manifests whose mappings [`join_directory_units`] may move into the
+/// unit of a cluster of another file of their directory. `dir` gives a file's directory.
+pub fn joining_directories<'p>(
+    model: &Model,
+    dir: impl Fn(FileId) -> Option<&'p Path>,
+) -> Vec<&'p Path> {
+    let mut dirs: Vec<&Path> = model
+        .mappings
+        .iter()
+        .filter(|m| m.unit == unit(m.span.file))
+        .filter_map(|m| dir(m.span.file))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    dirs
+}
+
 /// Moves the mappings of each manifest into the unit of the other files of its directory when
 /// those define exactly one cluster. `dir` gives a file's directory.
 pub fn join_directory_units<'p>(model: &mut Model, dir: impl Fn(FileId) -> Option<&'p Path>) {

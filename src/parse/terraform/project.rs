@@ -78,26 +78,36 @@ impl Project {
     }
 }
 
-/// What the Terraform files of a run give.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub model: Model,
+/// The Terraform files of a run, read with the modules they call and ready to be evaluated
+/// root module by root module (each one a deployment unit).
+pub struct Prepared<'i> {
+    project: Project,
+    /// Root module directories parsed only when evaluated (they call no module).
+    deferred: Deferred,
+    /// Each root module's directory with the values given to its variables.
+    jobs: Vec<(PathBuf, Vec<Assignment>)>,
+    boundary: &'i Boundary,
+    /// Mistakes found while reading the files and the modules they call.
     pub errors: Vec<ParseError>,
-    /// Files read from disk besides the given ones whose findings are reported (`.tfvars`);
-    /// the others (modules outside the linted files) are read for context.
+    /// Files read from disk besides the given ones whose findings are reported (`.tfvars`).
     pub reported: BTreeSet<FileId>,
-    /// The files of built-in module models: no finding or secondary location points there.
-    pub builtin: BTreeSet<FileId>,
 }
 
-/// Lints the Terraform files of a run, grouped by directory: evaluates each root module with
-/// the modules it calls. Files read from disk (modules outside the linted files, `.tfvars`) are
-/// added to `sources`.
-pub fn lint(
+/// What evaluating one root module gives.
+pub struct Root {
+    pub model: Model,
+    pub errors: Vec<ParseError>,
+    /// The top-level blocks of the root's files parsed only for it (where suppressions apply).
+    pub scopes: Scopes,
+}
+
+/// Reads the Terraform files of a run, grouped by directory, with the modules they call and
+/// the values of their variables. Files read from disk are added to `sources`.
+pub fn prepare<'i>(
     dirs: BTreeMap<PathBuf, Vec<FileId>>,
     sources: &mut SourceMap,
-    inputs: &TerraformInputs,
-) -> Outcome {
+    inputs: &'i TerraformInputs,
+) -> Prepared<'i> {
     let mut grouped: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     for (dir, ids) in dirs {
         grouped.entry(normalize(&dir)).or_default().extend(ids);
@@ -169,56 +179,82 @@ pub fn lint(
 
     let mut reported = disk.refused;
     reported.extend((vars_from..sources.len()).map(|i| FileId(i as u32)));
-    let project = &project;
-    let sources_ref = &*sources;
-    let deferred = &deferred;
-    let evaluated: Vec<(Model, Vec<ParseError>, Scopes)> = jobs
-        .par_iter()
-        .map(|(dir, assignments)| {
-            let mut model = Model::default();
-            let evaluate = |module: &Module, model: &mut Model| {
-                let eval = Evaluator::new(
-                    module,
-                    project,
-                    dir.display().to_string(),
-                    Placement::Root,
-                    Frame::root(dir.clone()),
-                    variables::root_inputs(module, assignments),
-                );
-                lower::lower(&eval, model);
-            };
-            match deferred.get(dir) {
-                Some(ids) => {
-                    let (module, errors) =
-                        parse_dir(dir.clone(), ids, sources_ref, project.cache.as_deref());
-                    evaluate(&module, &mut model);
-                    refusals::check_module(project, &inputs.boundary, &module, &mut model);
-                    (model, errors, scopes([&module]))
-                }
-                None => {
-                    if let Some(module) = project.module(dir) {
-                        evaluate(module, &mut model);
-                    }
-                    (model, Vec::new(), Scopes::new())
-                }
-            }
-        })
-        .collect();
-    let mut model = Model::default();
-    model.reserve_for(evaluated.iter().map(|(m, ..)| m));
-    let mut all_scopes = scopes(project.modules.values());
-    for (m, e, s) in evaluated {
-        model.extend(m);
-        errors.extend(e);
-        all_scopes.extend(s);
-    }
-    refusals::check(project, &inputs.boundary, &mut model);
-    model.suppressions = suppressions(all_scopes, sources);
-    Outcome {
-        model,
+    Prepared {
+        project,
+        deferred,
+        jobs,
+        boundary: &inputs.boundary,
         errors,
         reported,
-        builtin: project.builtin.clone(),
+    }
+}
+
+impl Prepared<'_> {
+    /// The number of root modules.
+    pub fn roots(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// The files of the built-in module models in use.
+    pub fn builtin(&self) -> &BTreeSet<FileId> {
+        &self.project.builtin
+    }
+
+    /// Evaluates the root module `i` with the modules it calls.
+    pub fn evaluate(&self, i: usize, sources: &SourceMap) -> Root {
+        let (dir, assignments) = &self.jobs[i];
+        let project = &self.project;
+        let mut model = Model::default();
+        let evaluate = |module: &Module, model: &mut Model| {
+            let eval = Evaluator::new(
+                module,
+                project,
+                dir.display().to_string(),
+                Placement::Root,
+                Frame::root(dir.clone()),
+                variables::root_inputs(module, assignments),
+            );
+            lower::lower(&eval, model);
+        };
+        match self.deferred.get(dir) {
+            Some(ids) => {
+                let (module, errors) =
+                    parse_dir(dir.clone(), ids, sources, project.cache.as_deref());
+                evaluate(&module, &mut model);
+                refusals::check_module(project, self.boundary, &module, &mut model);
+                Root {
+                    model,
+                    errors,
+                    scopes: scopes([&module]),
+                }
+            }
+            None => {
+                if let Some(module) = project.module(dir) {
+                    evaluate(module, &mut model);
+                }
+                Root {
+                    model,
+                    errors: Vec::new(),
+                    scopes: Scopes::new(),
+                }
+            }
+        }
+    }
+
+    /// What the parsed modules hold besides the roots' evaluations: what Terraform refuses in
+    /// them, and their iterator reads.
+    pub fn project_model(&self) -> Model {
+        let mut model = Model::default();
+        refusals::check(&self.project, self.boundary, &mut model);
+        model
+    }
+
+    /// The `ekslint:ignore` comments of every module's files: those of the parsed modules and
+    /// those of the roots parsed only when evaluated (`roots`, their [`Root::scopes`]).
+    pub fn suppressions(&self, roots: Scopes, sources: &SourceMap) -> Vec<crate::ir::Suppression> {
+        let mut all = scopes(self.project.modules.values());
+        all.extend(roots);
+        suppressions(all, sources)
     }
 }
 
@@ -227,7 +263,7 @@ type Deferred = BTreeMap<PathBuf, Vec<FileId>>;
 
 /// The files of modules with the spans of their top-level blocks (the regions a suppression
 /// comment written above a block covers).
-type Scopes = BTreeMap<FileId, Vec<Span>>;
+pub type Scopes = BTreeMap<FileId, Vec<Span>>;
 
 /// Whether the files of a directory call no module: all in native syntax (a JSON key may be
 /// escaped) and none says `module`.

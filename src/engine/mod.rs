@@ -16,6 +16,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod jobs;
+mod stream;
+
+use jobs::{Built, Jobs};
+
 /// One input: a file from disk or standard input.
 #[derive(Debug)]
 pub struct Input {
@@ -262,7 +267,16 @@ pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Report {
 }
 
 fn lint_here(inputs: Vec<Input>, options: &LintOptions) -> Report {
-    check(parse_here(inputs, options), options)
+    // The policies read the whole model at once; without them, each unit is checked alone.
+    if options
+        .settings
+        .values()
+        .any(|s| s.policies.evaluates() || s.policies.problem_count() > 0)
+    {
+        check(parse_here(inputs, options), options)
+    } else {
+        stream::lint(Jobs::read(inputs, options), options)
+    }
 }
 
 /// The inputs read into one model.
@@ -290,104 +304,28 @@ pub fn parse(inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
     crate::threads::run(|| parse_here(inputs, options))
 }
 
-fn parse_here(mut inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
-    inputs.sort_by(|a, b| a.display.cmp(&b.display));
-    let decoded: Vec<Decoded> = inputs.par_iter_mut().map(decode).collect();
-
-    let mut sources = SourceMap::default();
-    let mut errors: Vec<ParseError> = Vec::new();
-    let mut units: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
-    let mut structured: Vec<FileId> = Vec::new();
-    let mut skipped = Vec::new();
-    // Whether each file was read as one of the formats (for the summary's file count).
-    let mut linted = vec![false; inputs.len()];
-    for (input, Decoded { mut file, not_utf8 }) in inputs.iter().zip(decoded) {
-        let kind = kind_of(&file.path, input.explicit, &file.text);
-        if matches!(kind, Some(Kind::Terraform | Kind::TerraformValues)) {
-            // HCL and JSON have no byte order mark.
-            file.blank_bom();
-        }
-        let id = sources.add(file);
-        if let Some(why) = &input.unreadable {
-            linted[id.0 as usize] = true;
-            errors.push(ParseError {
-                span: Span::new(id, 0, 0),
-                message: format!("cannot read {}: {why}", input.display),
-            });
-            continue;
-        }
-        match (kind, not_utf8) {
-            // A YAML or JSON file that is not UTF-8 is a template only if it says so.
-            (Some(Kind::Structured), Some(n)) if !n.names_a_format => {
-                skipped.push((id, Skipped::NotUtf8));
-            }
-            (Some(_), Some(n)) => {
-                linted[id.0 as usize] = true;
-                errors.push(ParseError {
-                    span: Span::new(id, n.at, n.at),
-                    message: n.message().into(),
-                });
-            }
-            (Some(Kind::Terraform), None) => units.entry(input.dir.clone()).or_default().push(id),
-            // Terraform reads it with its module (the same source, so its findings are
-            // reported when it is).
-            (Some(Kind::TerraformValues), None) => linted[id.0 as usize] = true,
-            (Some(Kind::Structured), None) => structured.push(id),
-            (None, _) if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
-            (None, _) => {}
-        }
+fn parse_here(inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
+    let mut jobs = Jobs::read(inputs, options);
+    let list = jobs.list();
+    let built: Vec<Built> = list.par_iter().map(|&job| jobs.build(job)).collect();
+    let mut model = crate::ir::Model::default();
+    model.reserve_for(built.iter().map(|b| &b.model));
+    for (job, b) in list.into_iter().zip(built) {
+        jobs.record(job, b.errors, b.scopes, b.skipped);
+        model.extend(b.model);
     }
-
-    for ids in units.values() {
-        ids.iter().for_each(|id| linted[id.0 as usize] = true);
-    }
-    // Terraform reads more files than it was given (modules called from outside the linted
-    // files, `.tfvars`): findings in them are reported only where `reported` says so.
-    let terraform = parse::terraform::lint(units, &mut sources, &options.terraform);
-    let settings = settings_of_files(options, &inputs, &sources);
-    let sources_ref = &sources;
-    let settings_ref = &settings;
-    let structured_results: Vec<_> = structured
-        .par_iter()
-        .map(|&id| {
-            let file = sources_ref.get(id);
-            let options = &settings_ref[id.0 as usize].structured;
-            (id, parse::structured(id, &file.path, &file.text, options))
-        })
-        .collect();
-
-    let mut model = terraform.model;
-    errors.extend(terraform.errors);
-    model.reserve_for(
-        structured_results
-            .iter()
-            .filter_map(|(_, r)| r.as_ref().ok().map(|(m, _)| m)),
-    );
-    for (id, result) in structured_results {
-        match result {
-            Ok((m, e)) => {
-                model.extend(m);
-                errors.extend(e);
-                linted[id.0 as usize] = true;
-            }
-            Err(why) => skipped.push((id, why)),
-        }
-    }
-    skipped.sort_by_key(|(id, _)| *id);
-
-    parse::manifest::join_directory_units(&mut model, |f| {
-        inputs.get(f.0 as usize).map(|i| i.dir.as_path())
-    });
+    model.suppressions = jobs.finish(std::mem::take(&mut model.suppressions));
+    parse::manifest::join_directory_units(&mut model, |f| jobs.dir(f));
     Parsed {
-        inputs,
-        sources,
         model,
-        errors,
-        skipped,
-        linted,
-        terraform_reported: terraform.reported,
-        builtin: terraform.builtin,
-        settings,
+        terraform_reported: std::mem::take(&mut jobs.terraform.reported),
+        builtin: jobs.terraform.builtin().clone(),
+        inputs: jobs.inputs,
+        sources: jobs.sources,
+        errors: jobs.errors,
+        skipped: jobs.skipped,
+        linted: jobs.linted,
+        settings: jobs.settings,
     }
 }
 
@@ -396,7 +334,7 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     let Parsed {
         inputs,
         mut sources,
-        model,
+        mut model,
         errors,
         skipped,
         linted,
@@ -404,13 +342,7 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
         builtin,
         settings,
     } = parsed;
-    // The files whose findings are reported: those given (not read only for context), and,
-    // unless only some files were given, the `.tfvars` files Terraform read.
-    let partial = inputs.iter().any(|i| i.context);
-    let reported = |file: FileId| match inputs.get(file.0 as usize) {
-        Some(input) => !input.context,
-        None => !partial && terraform_reported.contains(&file),
-    };
+    let reported = reported_files(&inputs, &terraform_reported);
     let rule_options: Vec<&RuleOptions> = settings.iter().map(|s| &s.rule_options).collect();
     let cx = rules::Context::new(&model, &rule_options, &reported);
     // The policies read the model while the rules check it.
@@ -418,6 +350,8 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
         || rules::check(&cx),
         || evaluate_policies(&settings, &cx, &sources),
     );
+    drop(cx);
+    drop(reported);
     // Mistakes of the policies are in the policy files, added to the sources; always reported.
     let mut policy_files = HashMap::new();
     let mut policy_errors = Vec::new();
@@ -429,6 +363,76 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     }
     undeclared.sort_by_key(|r| r.id);
     undeclared.dedup_by_key(|r| r.id);
+    let suppressions = std::mem::take(&mut model.suppressions);
+    crate::threads::free_elsewhere(model);
+    report(
+        Found {
+            inputs,
+            sources,
+            diagnostics,
+            errors,
+            suppressions,
+            skipped,
+            linted,
+            terraform_reported,
+            builtin,
+            settings,
+            policy_errors,
+            undeclared,
+        },
+        options,
+    )
+}
+
+/// The findings of a run before they are filtered, sorted and suppressed, with what that needs.
+struct Found<'o> {
+    inputs: Vec<Input>,
+    sources: SourceMap,
+    /// The rules' and the policies' findings.
+    diagnostics: Vec<Diagnostic>,
+    errors: Vec<ParseError>,
+    suppressions: Vec<crate::ir::Suppression>,
+    skipped: Vec<(FileId, Skipped)>,
+    linted: Vec<bool>,
+    terraform_reported: BTreeSet<FileId>,
+    builtin: BTreeSet<FileId>,
+    settings: Vec<&'o Settings>,
+    /// Mistakes of the policies, in the policy files.
+    policy_errors: Vec<Diagnostic>,
+    /// Rules the policies report without declaring them.
+    undeclared: Vec<&'static RuleMeta>,
+}
+
+/// Whether a file's findings are reported: those given (not read only for context), and,
+/// unless only some files were given, the `.tfvars` files Terraform read.
+fn reported_files<'a>(
+    inputs: &'a [Input],
+    terraform_reported: &'a BTreeSet<FileId>,
+) -> impl Fn(FileId) -> bool + Sync + 'a {
+    let partial = inputs.iter().any(|i| i.context);
+    move |file: FileId| match inputs.get(file.0 as usize) {
+        Some(input) => !input.context,
+        None => !partial && terraform_reported.contains(&file),
+    }
+}
+
+/// Filters, suppresses, sorts and merges the findings of a run into its report.
+fn report(found: Found<'_>, options: &LintOptions) -> Report {
+    let Found {
+        inputs,
+        sources,
+        mut diagnostics,
+        errors,
+        suppressions,
+        skipped,
+        linted,
+        terraform_reported,
+        builtin,
+        settings,
+        policy_errors,
+        undeclared,
+    } = found;
+    let reported = reported_files(&inputs, &terraform_reported);
     let settings_of = |file: FileId| settings[file.0 as usize];
     // Built-in module models are not files a user can open: findings in them are reported at
     // the call's arguments, and their own lines are not shown.
@@ -458,13 +462,11 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     };
     let unused = apply_suppressions(
         &mut diagnostics,
-        &model.suppressions,
+        &suppressions,
         &|file, rule| settings_of(file).enabled(rule),
         &lookup,
     );
     diagnostics.extend(unused);
-    drop(cx);
-    crate::threads::free_elsewhere(model);
     // A finding is reported where it points, or where its offending value comes from (a
     // `.tfvars` change blocks the bad value it brings).
     diagnostics.retain(|d| reported(d.span.file) || d.origins.iter().any(|o| reported(o.file)));

@@ -1,0 +1,204 @@
+//! The inputs of a run read and split into jobs, each of which evaluates whole deployment units
+//! into a model: a Terraform root module, the Terraform modules as a whole (what Terraform
+//! refuses in them), a YAML or JSON file.
+
+use super::{Decoded, Input, Kind, LintOptions, NotUtf8, Settings, decode, kind_of};
+use crate::ir::Model;
+use crate::parse::terraform::Scopes;
+use crate::parse::{self, ParseError, Skipped};
+use crate::source::{FileId, SourceMap, Span};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What a job evaluates.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Job {
+    /// The Terraform root module of that index.
+    Root(usize),
+    /// The Terraform modules parsed for the run, for what Terraform refuses in them.
+    Modules,
+    /// A YAML or JSON file.
+    File(FileId),
+}
+
+/// What building a job gives.
+pub(super) struct Built {
+    pub model: Model,
+    pub errors: Vec<ParseError>,
+    /// The top-level blocks of the Terraform files parsed only for this job.
+    pub scopes: Scopes,
+    /// Why a YAML or JSON file is not a template.
+    pub skipped: Option<Skipped>,
+}
+
+/// The inputs read, their sources added, ready to be built job by job.
+pub(super) struct Jobs<'o> {
+    /// Sorted by display path; file ids follow this order.
+    pub inputs: Vec<Input>,
+    pub sources: SourceMap,
+    /// Files that could not be read or parsed, in job order once the jobs are recorded.
+    pub errors: Vec<ParseError>,
+    pub skipped: Vec<(FileId, Skipped)>,
+    /// Whether each input was read as one of the formats.
+    pub linted: Vec<bool>,
+    pub terraform: parse::terraform::Prepared<'o>,
+    /// The YAML and JSON files, in file order.
+    structured: Vec<FileId>,
+    /// The settings of each file, by file id.
+    pub settings: Vec<&'o Settings>,
+    /// The scopes of the recorded jobs.
+    scopes: Scopes,
+}
+
+impl<'o> Jobs<'o> {
+    /// Reads the inputs (sorted by display path) and the Terraform modules they call.
+    pub fn read(mut inputs: Vec<Input>, options: &'o LintOptions) -> Jobs<'o> {
+        inputs.sort_by(|a, b| a.display.cmp(&b.display));
+        let decoded: Vec<Decoded> = inputs.par_iter_mut().map(decode).collect();
+
+        let mut sources = SourceMap::default();
+        let mut errors: Vec<ParseError> = Vec::new();
+        let mut units: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
+        let mut structured: Vec<FileId> = Vec::new();
+        let mut skipped = Vec::new();
+        // Whether each file was read as one of the formats (for the summary's file count).
+        let mut linted = vec![false; inputs.len()];
+        for (input, Decoded { mut file, not_utf8 }) in inputs.iter().zip(decoded) {
+            let kind = kind_of(&file.path, input.explicit, &file.text);
+            if matches!(kind, Some(Kind::Terraform | Kind::TerraformValues)) {
+                // HCL and JSON have no byte order mark.
+                file.blank_bom();
+            }
+            let id = sources.add(file);
+            if let Some(why) = &input.unreadable {
+                linted[id.0 as usize] = true;
+                errors.push(ParseError {
+                    span: Span::new(id, 0, 0),
+                    message: format!("cannot read {}: {why}", input.display),
+                });
+                continue;
+            }
+            match (kind, not_utf8) {
+                // A YAML or JSON file that is not UTF-8 is a template only if it says so.
+                (Some(Kind::Structured), Some(n)) if !n.names_a_format => {
+                    skipped.push((id, Skipped::NotUtf8));
+                }
+                (Some(_), Some(n)) => {
+                    linted[id.0 as usize] = true;
+                    errors.push(ParseError {
+                        span: Span::new(id, n.at, n.at),
+                        message: NotUtf8::message(&n).into(),
+                    });
+                }
+                (Some(Kind::Terraform), None) => {
+                    units.entry(input.dir.clone()).or_default().push(id)
+                }
+                // Terraform reads it with its module (the same source, so its findings are
+                // reported when it is).
+                (Some(Kind::TerraformValues), None) => linted[id.0 as usize] = true,
+                (Some(Kind::Structured), None) => structured.push(id),
+                (None, _) if input.explicit => skipped.push((id, Skipped::NotInfrastructure)),
+                (None, _) => {}
+            }
+        }
+
+        for ids in units.values() {
+            ids.iter().for_each(|id| linted[id.0 as usize] = true);
+        }
+        // Terraform reads more files than it was given (modules called from outside the linted
+        // files, `.tfvars`): findings in them are reported only where `reported` says so.
+        let mut terraform = parse::terraform::prepare(units, &mut sources, &options.terraform);
+        errors.append(&mut terraform.errors);
+        let settings = super::settings_of_files(options, &inputs, &sources);
+        Jobs {
+            inputs,
+            sources,
+            errors,
+            skipped,
+            linted,
+            terraform,
+            structured,
+            settings,
+            scopes: Scopes::new(),
+        }
+    }
+
+    /// Every job, in the order their models are joined: the Terraform roots, the Terraform
+    /// modules, the YAML and JSON files.
+    pub fn list(&self) -> Vec<Job> {
+        (0..self.terraform.roots())
+            .map(Job::Root)
+            .chain([Job::Modules])
+            .chain(self.structured.iter().map(|&id| Job::File(id)))
+            .collect()
+    }
+
+    /// Evaluates a job into its model.
+    pub fn build(&self, job: Job) -> Built {
+        let built = |model, errors, scopes, skipped| Built {
+            model,
+            errors,
+            scopes,
+            skipped,
+        };
+        match job {
+            Job::Root(i) => {
+                let root = self.terraform.evaluate(i, &self.sources);
+                built(root.model, root.errors, root.scopes, None)
+            }
+            Job::Modules => built(
+                self.terraform.project_model(),
+                Vec::new(),
+                Scopes::new(),
+                None,
+            ),
+            Job::File(id) => {
+                let file = self.sources.get(id);
+                let options = &self.settings[id.0 as usize].structured;
+                match parse::structured(id, &file.path, &file.text, options) {
+                    Ok((model, errors)) => built(model, errors, Scopes::new(), None),
+                    Err(why) => built(Model::default(), Vec::new(), Scopes::new(), Some(why)),
+                }
+            }
+        }
+    }
+
+    /// Records what a built job says of its files: its errors, scopes, and whether a YAML or
+    /// JSON file was read as a template. Jobs are recorded in their order.
+    pub fn record(
+        &mut self,
+        job: Job,
+        errors: Vec<ParseError>,
+        scopes: Scopes,
+        skipped: Option<Skipped>,
+    ) {
+        self.errors.extend(errors);
+        self.scopes.extend(scopes);
+        if let Job::File(id) = job {
+            match skipped {
+                Some(why) => self.skipped.push((id, why)),
+                None => self.linted[id.0 as usize] = true,
+            }
+        }
+    }
+
+    /// Once every job is recorded: sorts the skipped files, and gives the suppressions written
+    /// in the sources, Terraform's, then `others` (those of the YAML and JSON models, in job
+    /// order).
+    pub fn finish(
+        &mut self,
+        mut others: Vec<crate::ir::Suppression>,
+    ) -> Vec<crate::ir::Suppression> {
+        self.skipped.sort_by_key(|(id, _)| *id);
+        let scopes = std::mem::take(&mut self.scopes);
+        let mut all = self.terraform.suppressions(scopes, &self.sources);
+        all.append(&mut others);
+        all
+    }
+
+    /// The directory of an input file.
+    pub fn dir(&self, file: FileId) -> Option<&Path> {
+        self.inputs.get(file.0 as usize).map(|i| i.dir.as_path())
+    }
+}

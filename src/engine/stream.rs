@@ -262,3 +262,146 @@ impl Batches {
         groups
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Input, check, parse_here};
+    use super::*;
+    use crate::discover::discover;
+    use crate::workspace::module_dir;
+    use std::path::Path;
+
+    /// The files of a directory as the command line reads them.
+    fn inputs(dir: &Path) -> Vec<Input> {
+        discover(&[dir.to_path_buf()], &|_, _| false)
+            .found
+            .into_iter()
+            .map(|f| Input {
+                display: crate::source::display_path(&f.path),
+                dir: module_dir(&f.path),
+                bytes: std::fs::read(&f.path).expect("a fixture file"),
+                explicit: f.explicit,
+                context: f.context,
+                unreadable: None,
+            })
+            .collect()
+    }
+
+    fn in_memory(files: &[(&str, &str)]) -> Vec<Input> {
+        files
+            .iter()
+            .map(|(path, text)| Input {
+                display: path.to_string(),
+                dir: module_dir(Path::new(path)),
+                bytes: text.as_bytes().to_vec(),
+                explicit: false,
+                context: false,
+                unreadable: None,
+            })
+            .collect()
+    }
+
+    /// The findings of the inputs checked job by job, and checked as one model.
+    fn both(inputs: impl Fn() -> Vec<Input> + Sync) -> (Report, Report) {
+        let options = LintOptions::default();
+        crate::threads::run(|| {
+            let streamed = lint(Jobs::read(inputs(), &options), &options);
+            let whole = check(parse_here(inputs(), &options), &options);
+            (streamed, whole)
+        })
+    }
+
+    fn assert_same(streamed: &Report, whole: &Report, what: &str) {
+        assert_eq!(streamed.diagnostics, whole.diagnostics, "{what}");
+        assert_eq!(streamed.skipped, whole.skipped, "{what}");
+        assert_eq!(streamed.files_linted, whole.files_linted, "{what}");
+        assert_eq!(streamed.failed, whole.failed, "{what}");
+    }
+
+    #[test]
+    fn every_fixture_gives_the_findings_of_the_whole_model() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut cases = vec![root.join("units"), root.clone()];
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a fixture directory") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.file_name().is_some_and(|n| n == "expected.txt") {
+                    cases.push(dir.clone());
+                }
+            }
+        }
+        assert!(cases.len() > 100, "the fixtures are found");
+        for case in cases {
+            let (streamed, whole) = both(|| inputs(&case));
+            assert_same(&streamed, &whole, &case.display().to_string());
+        }
+    }
+
+    const CLUSTER: &str = r#"
+resource "aws_eks_cluster" "c" {
+  name     = "prod"
+  role_arn = "arn:aws:iam::111122223333:role/cluster"
+}
+
+resource "aws_eks_access_entry" "dev" {
+  cluster_name  = aws_eks_cluster.c.name
+  principal_arn = "arn:aws:iam::111122223333:role/dev"
+}
+"#;
+
+    const ASSOCIATION: &str = r#"
+resource "aws_eks_access_policy_association" "ops" {
+  cluster_name  = "prod"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+"#;
+
+    #[test]
+    fn units_bound_by_a_cluster_name_are_checked_together() {
+        // Alone, the association's unit has no entry for "prod"; bound to the cluster of the
+        // other unit, which has one entry and none for `ops`, it is an EKS208.
+        let files = [
+            ("cluster/main.tf", CLUSTER),
+            ("access/main.tf", ASSOCIATION),
+        ];
+        let (streamed, whole) = both(|| in_memory(&files));
+        assert_same(&streamed, &whole, "two units");
+        let eks208: Vec<_> = streamed
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "EKS208")
+            .collect();
+        assert_eq!(eks208.len(), 1, "{:?}", streamed.diagnostics);
+        let at = ASSOCIATION
+            .find("\"arn:aws:iam::111122223333:role/ops\"")
+            .unwrap();
+        assert_eq!(eks208[0].span.start as usize, at);
+    }
+
+    #[test]
+    fn a_finding_of_two_batches_ties_them() {
+        let finding = |file: u32, start: usize, message: &str| {
+            let rule = crate::rules::lookup("EKS101").expect("a rule of the catalog");
+            Diagnostic::new(
+                rule,
+                Span::new(FileId(file), start, start + 4),
+                message.into(),
+            )
+        };
+        let found = vec![
+            Some(vec![finding(0, 10, "m"), finding(2, 5, "shared")]),
+            None,
+            Some(vec![finding(1, 10, "m"), finding(2, 5, "other")]),
+            Some(vec![finding(2, 5, "shared")]),
+        ];
+        assert_eq!(shared_findings(&found), vec![(0, 3)]);
+    }
+}

@@ -3,11 +3,7 @@
 //!
 //! Data flows one way: files → [`parse`] → [`ir`] → [`rules`] → [`diagnostic`] → [`report`].
 
-/// mimalloc instead of the system allocator: the linter allocates many small values (the model,
-/// the policies' input) from several threads, where glibc's malloc spends much of the time.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod configs;

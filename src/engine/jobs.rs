@@ -3,8 +3,7 @@
 //! refuses in them), a YAML or JSON file.
 
 use super::{Decoded, Input, Kind, LintOptions, NotUtf8, Settings, decode, kind_of};
-use crate::ir::Model;
-use crate::parse::terraform::Scopes;
+use crate::ir::{Model, Suppression};
 use crate::parse::{self, ParseError, Skipped};
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
@@ -24,10 +23,9 @@ pub(super) enum Job {
 
 /// What building a job gives.
 pub(super) struct Built {
+    /// With the suppressions written in the files the job reads (and no other job does).
     pub model: Model,
     pub errors: Vec<ParseError>,
-    /// The top-level blocks of the Terraform files parsed only for this job.
-    pub scopes: Scopes,
     /// Why a YAML or JSON file is not a template.
     pub skipped: Option<Skipped>,
 }
@@ -47,8 +45,10 @@ pub(super) struct Jobs<'o> {
     structured: Vec<FileId>,
     /// The settings of each file, by file id.
     pub settings: Vec<&'o Settings>,
-    /// The scopes of the recorded jobs.
-    scopes: Scopes,
+    /// The suppressions of the recorded Terraform jobs.
+    terraform_suppressions: Vec<Suppression>,
+    /// The suppressions of the recorded YAML and JSON files.
+    other_suppressions: Vec<Suppression>,
 }
 
 impl<'o> Jobs<'o> {
@@ -120,7 +120,8 @@ impl<'o> Jobs<'o> {
             terraform,
             structured,
             settings,
-            scopes: Scopes::new(),
+            terraform_suppressions: Vec::new(),
+            other_suppressions: Vec::new(),
         }
     }
 
@@ -136,64 +137,67 @@ impl<'o> Jobs<'o> {
 
     /// Evaluates a job into its model.
     pub fn build(&self, job: Job) -> Built {
-        let built = |model, errors, scopes, skipped| Built {
-            model,
-            errors,
-            scopes,
-            skipped,
-        };
         match job {
             Job::Root(i) => {
                 let root = self.terraform.evaluate(i, &self.sources);
-                built(root.model, root.errors, root.scopes, None)
+                Built {
+                    model: root.model,
+                    errors: root.errors,
+                    skipped: None,
+                }
             }
-            Job::Modules => built(
-                self.terraform.project_model(),
-                Vec::new(),
-                Scopes::new(),
-                None,
-            ),
+            Job::Modules => Built {
+                model: self.terraform.project_model(&self.sources),
+                errors: Vec::new(),
+                skipped: None,
+            },
             Job::File(id) => {
                 let file = self.sources.get(id);
                 let options = &self.settings[id.0 as usize].structured;
-                match parse::structured(id, &file.path, &file.text, options) {
-                    Ok((model, errors)) => built(model, errors, Scopes::new(), None),
-                    Err(why) => built(Model::default(), Vec::new(), Scopes::new(), Some(why)),
+                let (model, errors, skipped) =
+                    match parse::structured(id, &file.path, &file.text, options) {
+                        Ok((model, errors)) => (model, errors, None),
+                        Err(why) => (Model::default(), Vec::new(), Some(why)),
+                    };
+                Built {
+                    model,
+                    errors,
+                    skipped,
                 }
             }
         }
     }
 
-    /// Records what a built job says of its files: its errors, scopes, and whether a YAML or
-    /// JSON file was read as a template. Jobs are recorded in their order.
+    /// Records what a built job says of its files: its errors and suppressions, and whether a
+    /// YAML or JSON file was read as a template. Jobs are recorded in their order.
     pub fn record(
         &mut self,
         job: Job,
         errors: Vec<ParseError>,
-        scopes: Scopes,
+        suppressions: Vec<Suppression>,
         skipped: Option<Skipped>,
     ) {
         self.errors.extend(errors);
-        self.scopes.extend(scopes);
-        if let Job::File(id) = job {
-            match skipped {
-                Some(why) => self.skipped.push((id, why)),
-                None => self.linted[id.0 as usize] = true,
+        match job {
+            Job::Root(_) | Job::Modules => self.terraform_suppressions.extend(suppressions),
+            Job::File(id) => {
+                self.other_suppressions.extend(suppressions);
+                match skipped {
+                    Some(why) => self.skipped.push((id, why)),
+                    None => self.linted[id.0 as usize] = true,
+                }
             }
         }
     }
 
     /// Once every job is recorded: sorts the skipped files, and gives the suppressions written
-    /// in the sources, Terraform's, then `others` (those of the YAML and JSON models, in job
-    /// order).
-    pub fn finish(
-        &mut self,
-        mut others: Vec<crate::ir::Suppression>,
-    ) -> Vec<crate::ir::Suppression> {
+    /// in the sources, Terraform's in file order, then those of the YAML and JSON files.
+    pub fn finish(&mut self) -> Vec<Suppression> {
         self.skipped.sort_by_key(|(id, _)| *id);
-        let scopes = std::mem::take(&mut self.scopes);
-        let mut all = self.terraform.suppressions(scopes, &self.sources);
-        all.append(&mut others);
+        let mut all = std::mem::take(&mut self.terraform_suppressions);
+        // Stable: the suppressions of one file stay in their order.
+        all.sort_by_key(|s| s.written.file);
+        all.append(&mut self.other_suppressions);
         all
     }
 

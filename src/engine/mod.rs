@@ -310,11 +310,12 @@ fn parse_here(inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
     let built: Vec<Built> = list.par_iter().map(|&job| jobs.build(job)).collect();
     let mut model = crate::ir::Model::default();
     model.reserve_for(built.iter().map(|b| &b.model));
-    for (job, b) in list.into_iter().zip(built) {
-        jobs.record(job, b.errors, b.scopes, b.skipped);
+    for (job, mut b) in list.into_iter().zip(built) {
+        let suppressions = std::mem::take(&mut b.model.suppressions);
+        jobs.record(job, b.errors, suppressions, b.skipped);
         model.extend(b.model);
     }
-    model.suppressions = jobs.finish(std::mem::take(&mut model.suppressions));
+    model.suppressions = jobs.finish();
     parse::manifest::join_directory_units(&mut model, |f| jobs.dir(f));
     Parsed {
         model,
@@ -477,7 +478,7 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
         .filter(|(i, l)| **l && !i.context)
         .count();
     sort(&mut diagnostics);
-    let mut diagnostics = merge_instances(diagnostics);
+    merge_instances(&mut diagnostics);
     // Fixes edit only files whose findings are reported, never a built-in module model.
     crate::fix::settle(&mut diagnostics, |file| {
         !builtin.contains(&file)
@@ -570,15 +571,28 @@ fn settings_of_files<'o>(
 
 /// Sorts findings by file, offset and rule (then end and message, for determinism).
 fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
-            b.span.file,
-            b.span.start,
-            b.rule,
-            b.span.end,
-            &b.message,
-        ))
-    });
+    // A stable sort of the findings themselves would copy them all into scratch memory: their
+    // positions are sorted instead, and the findings then moved along each cycle.
+    fn key(d: &Diagnostic) -> (FileId, u32, &str, u32, &str) {
+        (d.span.file, d.span.start, d.rule, d.span.end, &d.message)
+    }
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| key(&diagnostics[a]).cmp(&key(&diagnostics[b])));
+    permute(diagnostics, &mut order);
+}
+
+/// Moves the item at `order[i]` to `i`, for every `i`; `order` is left as the identity.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != start {
+            let from = order[at];
+            items.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
 }
 
 /// Shortens the texts of a finding that are longer than [`MAX_MESSAGE_CHARS`]: rules quote
@@ -600,38 +614,29 @@ fn bound_messages(d: &mut Diagnostic) {
 
 /// One finding per written mistake: sorted findings that instances (`for_each`, `count`) gave
 /// at the same place with the same message are one, listing every instance's origin once.
-fn merge_instances(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    // The related locations of the last kept finding, once a second instance of it comes.
+fn merge_instances(diagnostics: &mut Vec<Diagnostic>) {
+    // In place: the findings are not held twice.
     let mut listed: Option<HashSet<(Span, String)>> = None;
-    for d in diagnostics {
-        let kept = match out.last_mut() {
-            Some(kept)
-                if kept.rule == d.rule && kept.span == d.span && kept.message == d.message =>
-            {
-                kept
-            }
-            _ => {
-                listed = None;
-                out.push(d);
-                continue;
-            }
-        };
+    diagnostics.dedup_by(|d, kept| {
+        if !(kept.rule == d.rule && kept.span == d.span && kept.message == d.message) {
+            listed = None;
+            return false;
+        }
         let listed = listed.get_or_insert_with(|| {
             kept.related
                 .iter()
                 .map(|r| (r.span, r.message.clone()))
                 .collect()
         });
-        for r in d.related {
+        for r in std::mem::take(&mut d.related) {
             if listed.insert((r.span, r.message.clone())) {
                 kept.related.push(r);
             }
         }
-        kept.origins.extend(d.origins);
-        kept.fix = crate::fix::merge(kept.fix.take(), d.fix);
-    }
-    out
+        kept.origins.append(&mut d.origins);
+        kept.fix = crate::fix::merge(kept.fix.take(), d.fix.take());
+        true
+    });
 }
 
 /// The findings of one rule in one file that suppressions may cover, in offset order, with the
@@ -667,9 +672,11 @@ fn apply_suppressions(
     enabled: &dyn Fn(FileId, &str) -> bool,
     lookup: &dyn Fn(FileId, &str) -> Option<&'static RuleMeta>,
 ) -> Vec<Diagnostic> {
+    // Only the findings of files with a suppression are grouped.
+    let suppressed_files: HashSet<FileId> = suppressions.iter().map(|s| s.covers.file).collect();
     let mut groups: HashMap<(FileId, &'static str), Suppressible> = HashMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
-        if d.rule != EKS000.id {
+        if d.rule != EKS000.id && suppressed_files.contains(&d.span.file) {
             let group = groups
                 .entry((d.span.file, d.rule))
                 .or_insert_with(|| Suppressible {
@@ -820,17 +827,27 @@ mod tests {
     }
 
     #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        // Two cycles (0 ← 2 ← 4 ← 0, 1 ← 5 ← 1) and a fixed point (3).
+        let mut order = vec![2, 5, 4, 3, 0, 1];
+        permute(&mut items, &mut order);
+        assert_eq!(items, vec!['c', 'f', 'e', 'd', 'a', 'b']);
+        assert_eq!(order, vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
     fn instances_merge_with_each_origin_listed_once() {
         let origin = |i: usize| Related {
             span: Span::new(FileId(0), 100 + i, 101 + i),
             message: format!("from item {i}"),
         };
         let shared = origin(1000);
-        let instances: Vec<Diagnostic> = (0..1000)
+        let mut merged: Vec<Diagnostic> = (0..1000)
             .map(|i| finding("EKS105", 0, 10).with_related([origin(i % 300), shared.clone()]))
             .chain([finding("EKS105", 0, 11)])
             .collect();
-        let merged = merge_instances(instances);
+        merge_instances(&mut merged);
         assert_eq!(merged.len(), 2);
         let expected: Vec<Related> = [origin(0), shared]
             .into_iter()

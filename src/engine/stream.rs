@@ -14,12 +14,11 @@ use super::jobs::{Job, Jobs};
 use super::{Found, LintOptions, report, reported_files};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Model, Reach, Suppression};
-use crate::parse::terraform::Scopes;
 use crate::parse::{ParseError, Skipped, manifest};
 use crate::report::Report;
 use crate::rules::{self, RuleOptions};
 use crate::source::{FileId, Span};
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +27,6 @@ use std::path::{Path, PathBuf};
 struct Checked {
     diagnostics: Vec<Diagnostic>,
     errors: Vec<ParseError>,
-    scopes: Scopes,
     skipped: Option<Skipped>,
     suppressions: Vec<Suppression>,
     reach: Reach,
@@ -55,12 +53,10 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
         let diagnostics = checker.settle(&mut checked);
         (checked, diagnostics)
     };
-    let mut suppressions = Vec::new();
     for (&job, c) in list.iter().zip(checked.drain(..)) {
-        jobs.record(job, c.errors, c.scopes, c.skipped);
-        suppressions.extend(c.suppressions);
+        jobs.record(job, c.errors, c.suppressions, c.skipped);
     }
-    let suppressions = jobs.finish(suppressions);
+    let suppressions = jobs.finish();
     report(
         Found {
             diagnostics,
@@ -124,7 +120,6 @@ impl Checker<'_, '_> {
         Checked {
             diagnostics,
             errors: built.errors,
-            scopes: built.scopes,
             skipped: built.skipped,
             suppressions,
             reach,
@@ -177,22 +172,40 @@ impl Checker<'_, '_> {
                 batches.union(a, b);
             }
         }
-        found.into_iter().flatten().flatten().collect()
+        // Joined into a vector of the exact size: the lists of all jobs are alive meanwhile.
+        let total = found.iter().flatten().map(Vec::len).sum();
+        let mut all = Vec::with_capacity(total);
+        for mut list in found.into_iter().flatten() {
+            all.append(&mut list);
+        }
+        all
     }
 }
 
-/// Pairs of batches (by first job) that give one finding both.
+/// Pairs of batches (by first job) that give one finding both. Only findings in files that
+/// more than one batch has findings in are compared.
 fn shared_findings(found: &[Option<Vec<Diagnostic>>]) -> Vec<(usize, usize)> {
+    let batches = || {
+        found
+            .iter()
+            .enumerate()
+            .flat_map(|(batch, d)| d.iter().flatten().map(move |d| (batch, d)))
+    };
+    let mut batch_of: HashMap<FileId, usize> = HashMap::new();
+    let mut shared: HashSet<FileId> = HashSet::new();
+    for (batch, d) in batches() {
+        if *batch_of.entry(d.span.file).or_insert(batch) != batch {
+            shared.insert(d.span.file);
+        }
+    }
     let mut first: HashMap<(Span, &str, &str), usize> = HashMap::new();
     let mut ties = Vec::new();
-    for (batch, diagnostics) in found.iter().enumerate() {
-        for d in diagnostics.iter().flatten() {
-            let at = *first
-                .entry((d.span, d.rule, d.message.as_str()))
-                .or_insert(batch);
-            if at != batch {
-                ties.push((at, batch));
-            }
+    for (batch, d) in batches().filter(|(_, d)| shared.contains(&d.span.file)) {
+        let at = *first
+            .entry((d.span, d.rule, d.message.as_str()))
+            .or_insert(batch);
+        if at != batch {
+            ties.push((at, batch));
         }
     }
     ties

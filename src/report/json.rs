@@ -19,8 +19,21 @@ const VERSION: u32 = 1;
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
     summary: JsonSummary,
+}
+
+/// The findings shown, each made as it is written: a run's findings are not held twice.
+struct Diagnostics<'a> {
+    report: &'a Report,
+    opts: &'a RenderOptions,
+}
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_seq(super::visible(self.report, self.opts).map(|d| diagnostic(self.report, d)))
+    }
 }
 
 #[derive(Serialize)]
@@ -108,9 +121,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     let s = Summary::of(report);
     let output = Output {
         version: VERSION,
-        diagnostics: super::visible(report, opts)
-            .map(|d| diagnostic(report, d))
-            .collect(),
+        diagnostics: Diagnostics { report, opts },
         summary: JsonSummary {
             errors: s.errors,
             warnings: s.warnings,

@@ -24,7 +24,7 @@ mod tests;
 mod value;
 mod variables;
 
-pub use project::{Prepared, Root, Scopes, TerraformInputs, prepare};
+pub use project::{Prepared, Root, TerraformInputs, prepare};
 pub use syntax_cache::SyntaxCache;
 
 /// The syntax error of a Terraform file (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), if any.

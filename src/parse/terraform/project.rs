@@ -93,12 +93,11 @@ pub struct Prepared<'i> {
     pub reported: BTreeSet<FileId>,
 }
 
-/// What evaluating one root module gives.
+/// What evaluating one root module gives: its model (with the suppressions written in the
+/// files parsed only for it), and the mistakes in those files.
 pub struct Root {
     pub model: Model,
     pub errors: Vec<ParseError>,
-    /// The top-level blocks of the root's files parsed only for it (where suppressions apply).
-    pub scopes: Scopes,
 }
 
 /// Reads the Terraform files of a run, grouped by directory, with the modules they call and
@@ -222,11 +221,8 @@ impl Prepared<'_> {
                     parse_dir(dir.clone(), ids, sources, project.cache.as_deref());
                 evaluate(&module, &mut model);
                 refusals::check_module(project, self.boundary, &module, &mut model);
-                Root {
-                    model,
-                    errors,
-                    scopes: scopes([&module]),
-                }
+                model.suppressions = suppressions(scopes([&module]), sources);
+                Root { model, errors }
             }
             None => {
                 if let Some(module) = project.module(dir) {
@@ -235,26 +231,18 @@ impl Prepared<'_> {
                 Root {
                     model,
                     errors: Vec::new(),
-                    scopes: Scopes::new(),
                 }
             }
         }
     }
 
     /// What the parsed modules hold besides the roots' evaluations: what Terraform refuses in
-    /// them, and their iterator reads.
-    pub fn project_model(&self) -> Model {
+    /// them, their iterator reads, and the suppressions written in their files.
+    pub fn project_model(&self, sources: &SourceMap) -> Model {
         let mut model = Model::default();
         refusals::check(&self.project, self.boundary, &mut model);
+        model.suppressions = suppressions(scopes(self.project.modules.values()), sources);
         model
-    }
-
-    /// The `ekslint:ignore` comments of every module's files: those of the parsed modules and
-    /// those of the roots parsed only when evaluated (`roots`, their [`Root::scopes`]).
-    pub fn suppressions(&self, roots: Scopes, sources: &SourceMap) -> Vec<crate::ir::Suppression> {
-        let mut all = scopes(self.project.modules.values());
-        all.extend(roots);
-        suppressions(all, sources)
     }
 }
 
@@ -263,7 +251,7 @@ type Deferred = BTreeMap<PathBuf, Vec<FileId>>;
 
 /// The files of modules with the spans of their top-level blocks (the regions a suppression
 /// comment written above a block covers).
-pub type Scopes = BTreeMap<FileId, Vec<Span>>;
+type Scopes = BTreeMap<FileId, Vec<Span>>;
 
 /// Whether the files of a directory call no module: all in native syntax (a JSON key may be
 /// escaped) and none says `module`.

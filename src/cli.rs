@@ -176,7 +176,6 @@ struct LintArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    crate::allocator::return_freed_memory_at_once();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Rules { markdown, policy }) => list_rules(markdown, &policy),

@@ -3,6 +3,7 @@
 use crate::ir::Related;
 use crate::source::Span;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -51,10 +52,12 @@ pub struct Diagnostic {
     /// default), also among `related`: when only some files are reported, a finding whose value
     /// comes from one of them is reported.
     pub origins: Vec<Span>,
-    pub help: Option<String>,
+    /// Most helps are fixed texts, not copied into every finding.
+    pub help: Option<Cow<'static, str>>,
     pub suppressed: Option<Suppression>,
     /// The edits that correct the finding, when its rule has them.
-    pub fix: Option<crate::fix::Fix>,
+    /// Boxed: most findings have none, and a run holds every finding.
+    pub fix: Option<Box<crate::fix::Fix>>,
 }
 
 impl Diagnostic {
@@ -81,11 +84,11 @@ impl Diagnostic {
     }
 
     pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Diagnostic {
-        self.fix = fix;
+        self.fix = fix.map(Box::new);
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }

@@ -604,8 +604,10 @@ fn bound_messages(d: &mut Diagnostic) {
         }
     };
     bound(&mut d.message);
-    if let Some(help) = &mut d.help {
-        bound(help);
+    if let Some(help) = &mut d.help
+        && let Cow::Owned(short) = shorten(help, MAX_MESSAGE_CHARS)
+    {
+        *help = Cow::Owned(short);
     }
     for r in &mut d.related {
         bound(&mut r.message);

@@ -148,6 +148,12 @@ impl Checker<'_, '_> {
     fn settle(&self, checked: &mut [Checked]) -> Vec<Diagnostic> {
         let mut batches = Batches::new(checked.len());
         batches.tie_by_reach(checked);
+        // Freed before the findings are joined, when memory peaks.
+        for c in checked.iter_mut() {
+            c.reach = Reach::default();
+            c.joining = Vec::new();
+            c.cluster_dirs = Vec::new();
+        }
         // The findings of each batch, at its first job; a job's own while it is alone.
         let mut found: Vec<Option<Vec<Diagnostic>>> = checked
             .iter_mut()

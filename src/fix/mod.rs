@@ -126,7 +126,7 @@ pub fn settle(diagnostics: &mut [Diagnostic], editable: impl Fn(FileId) -> bool)
         let Some(edits) = by_rule.get(d.rule) else {
             continue;
         };
-        let own = d.fix.as_ref().map_or(&[][..], |f| f.edits.as_slice());
+        let own = d.fix.as_deref().map_or(&[][..], |f| f.edits.as_slice());
         let places = std::iter::once(d.span).chain(d.related.iter().map(|r| r.span));
         for place in places {
             for e in edits.iter().filter(|e| touches(place, e.span)) {
@@ -162,7 +162,7 @@ fn touches(place: Span, edit: Span) -> bool {
 
 /// The fixes of one finding's instances merged into one: every instance must be fixed for the
 /// finding to go, so the merge has a fix only when each instance has one.
-pub fn merge(kept: Option<Fix>, other: Option<Fix>) -> Option<Fix> {
+pub fn merge(kept: Option<Box<Fix>>, other: Option<Box<Fix>>) -> Option<Box<Fix>> {
     let (mut kept, other) = (kept?, other?);
     kept.edits.extend(other.edits);
     kept.edits.sort();
@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn merged_instances_have_a_fix_only_when_each_has_one() {
-        let fix = |s| Fix::new(EKS105, "t", [Edit::replace(at(0, s, s + 2), "X")]);
+        let fix = |s| Fix::new(EKS105, "t", [Edit::replace(at(0, s, s + 2), "X")]).map(Box::new);
         let both = merge(fix(0), fix(5)).unwrap();
         assert_eq!(both.edits.len(), 2);
         assert_eq!(merge(fix(0), None), None);

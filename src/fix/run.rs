@@ -69,7 +69,7 @@ pub fn fix(files: &mut dyn Files, safety: Safety) -> Outcome {
             .diagnostics
             .iter()
             .filter(|d| d.suppressed.is_none())
-            .filter_map(|d| d.fix.as_ref())
+            .filter_map(|d| d.fix.as_deref())
             .filter(|f| f.safety <= safety)
             .filter(|f| f.files().into_iter().all(|id| !frozen.contains(&path(id))));
         let chosen: Vec<&Fix> = apply::compatible(candidates);

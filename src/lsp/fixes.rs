@@ -42,7 +42,7 @@ pub fn quick_fixes(
         .iter()
         .filter(|d| d.span.file == linted.file && d.suppressed.is_none())
         .filter_map(|d| {
-            let fix = d.fix.as_ref()?;
+            let fix = d.fix.as_deref()?;
             let at = convert::range(file, d.span);
             if at.end < range.start || range.end < at.start {
                 return None;
@@ -104,7 +104,7 @@ pub fn fix_all(
                 .diagnostics
                 .iter()
                 .filter(|d| d.suppressed.is_none())
-                .filter_map(|d| d.fix.as_ref())
+                .filter_map(|d| d.fix.as_deref())
                 .filter(|f| f.safety == Safety::Safe && only_in(f, document)),
         );
         if chosen.is_empty() {

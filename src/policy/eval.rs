@@ -205,7 +205,7 @@ impl Policies {
         let mut d = Diagnostic::new(rule, location.span, message.to_string())
             .with_related(location.origin.iter().cloned());
         d.severity = set.severity();
-        d.help = help.map(str::to_string);
+        d.help = help.map(|h| h.to_string().into());
         Ok((d, rule))
     }
 }

@@ -155,7 +155,7 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
         suppressed: d.suppressed.as_ref().map(|s| JsonSuppressed {
             justification: s.justification.as_deref(),
         }),
-        fix: d.fix.as_ref().map(|f| JsonFix {
+        fix: d.fix.as_deref().map(|f| JsonFix {
             title: &f.title,
             safety: f.safety.as_str(),
             edits: f

@@ -89,7 +89,8 @@ pub struct Prepared<'i> {
     boundary: &'i Boundary,
     /// Mistakes found while reading the files and the modules they call.
     pub errors: Vec<ParseError>,
-    /// Files read from disk besides the given ones whose findings are reported (`.tfvars`).
+    /// Files read from disk besides the given ones whose findings are reported (`.tfvars`);
+    /// the others (modules outside the linted files) are read for context.
     pub reported: BTreeSet<FileId>,
 }
 
@@ -194,7 +195,8 @@ impl Prepared<'_> {
         self.jobs.len()
     }
 
-    /// The files of the built-in module models in use.
+    /// The files of the built-in module models in use: no finding or secondary location points
+    /// there.
     pub fn builtin(&self) -> &BTreeSet<FileId> {
         &self.project.builtin
     }

@@ -88,13 +88,13 @@ fn breakdown(files: &[PathBuf], with: &LintOptions) {
     let (mut input, mut evaluation) = (Vec::new(), Vec::new());
     for _ in 0..10 {
         let start = Instant::now();
-        let document = ekslint::model_json::input(&parsed.model, &parsed.sources, &links, &|f| {
+        let document = ekslint::model_json::input(&parsed.model, parsed.sources(), &links, &|f| {
             ["clusters", "entries", "associations"].contains(&f)
         });
         input.push(start.elapsed().as_secs_f64() * 1000.0);
         drop(document);
         let start = Instant::now();
-        let found = policies.evaluate(&parsed.model, &parsed.sources, &links);
+        let found = policies.evaluate(&parsed.model, parsed.sources(), &links);
         evaluation.push(start.elapsed().as_secs_f64() * 1000.0);
         drop(found);
     }

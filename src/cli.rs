@@ -294,18 +294,18 @@ fn run_model(args: &LintArgs) -> Result<ExitCode, String> {
     for why in &unreadable {
         eprintln!("ekslint: error: {}", visible(why));
     }
-    for e in &parsed.errors {
-        let (start, _) = parsed.sources.range(e.span);
-        let path = &parsed.sources.get(e.span.file).path;
+    for e in parsed.errors() {
+        let (start, _) = parsed.sources().range(e.span);
+        let path = &parsed.sources().get(e.span.file).path;
         eprintln!(
             "ekslint: error: {}:{start}: {}",
             visible(path),
             visible(&e.message)
         );
     }
-    let text = crate::model_json::document(&parsed.model, &parsed.sources).to_json()?;
+    let text = crate::model_json::document(&parsed.model, parsed.sources()).to_json()?;
     write_output(args, text.as_bytes())?;
-    Ok(if unreadable.is_empty() && parsed.errors.is_empty() {
+    Ok(if unreadable.is_empty() && parsed.errors().is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)

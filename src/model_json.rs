@@ -777,12 +777,12 @@ resource "aws_eks_access_entry" "user" {
             }],
             &options,
         );
-        let full = document(&parsed.model, &parsed.sources);
+        let full = document(&parsed.model, parsed.sources());
         let doc = json(&full.json);
         let table = doc["locations"].as_array().expect("locations");
         assert_eq!(table.len(), full.locations.len());
         for (id, (location, row)) in full.locations.iter().zip(table).enumerate() {
-            let (start, end) = parsed.sources.range(location.span);
+            let (start, end) = parsed.sources().range(location.span);
             assert_eq!(row["line"], start.line, "{id}");
             assert_eq!(row["column"], start.column, "{id}");
             assert_eq!(row["end_offset"], end.offset, "{id}");
@@ -818,7 +818,7 @@ resource "aws_eks_access_entry" "user" {
         // Without the table, the same document and the same ids.
         let no_table = input(
             &parsed.model,
-            &parsed.sources,
+            parsed.sources(),
             &crate::rules::links(&parsed.model),
             &|f| f != "locations",
         );
@@ -829,7 +829,7 @@ resource "aws_eks_access_entry" "user" {
 
         // With only the entries, the other arrays empty and the entries' ids unchanged.
         let links = crate::rules::links(&parsed.model);
-        let entries = input(&parsed.model, &parsed.sources, &links, &|f| f == "entries");
+        let entries = input(&parsed.model, parsed.sources(), &links, &|f| f == "entries");
         let entries_json = json(&entries.json);
         assert_eq!(entries_json["entries"], doc["entries"]);
         assert_eq!(entries_json["clusters"], serde_json::json!([]));

@@ -2,7 +2,7 @@
 //! into a model: a Terraform root module, the Terraform modules as a whole (what Terraform
 //! refuses in them), a YAML or JSON file.
 
-use super::{Decoded, Input, Kind, LintOptions, NotUtf8, Settings, decode, kind_of};
+use super::{Decoded, Files, Input, Kind, LintOptions, NotUtf8, Settings, decode, kind_of};
 use crate::ir::{Model, Suppression};
 use crate::parse::{self, ParseError, Skipped};
 use crate::source::{FileId, SourceMap, Span};
@@ -199,6 +199,20 @@ impl<'o> Jobs<'o> {
         all.sort_by_key(|s| s.written.file);
         all.append(&mut self.other_suppressions);
         all
+    }
+
+    /// The files of the run, once every job is recorded.
+    pub fn into_files(mut self) -> Files<'o> {
+        Files {
+            terraform_reported: std::mem::take(&mut self.terraform.reported),
+            builtin: self.terraform.builtin().clone(),
+            inputs: self.inputs,
+            sources: self.sources,
+            errors: self.errors,
+            skipped: self.skipped,
+            linted: self.linted,
+            settings: self.settings,
+        }
     }
 
     /// The directory of an input file.

@@ -279,14 +279,13 @@ fn lint_here(inputs: Vec<Input>, options: &LintOptions) -> Report {
     }
 }
 
-/// The inputs read into one model.
-pub struct Parsed<'o> {
+/// The files of a run and what is known of each, once every job is built.
+struct Files<'o> {
     /// Sorted by display path; file ids follow this order.
     inputs: Vec<Input>,
-    pub sources: SourceMap,
-    pub model: crate::ir::Model,
+    sources: SourceMap,
     /// Files that could not be read or parsed.
-    pub errors: Vec<ParseError>,
+    errors: Vec<ParseError>,
     skipped: Vec<(FileId, Skipped)>,
     /// Whether each input was read as one of the formats.
     linted: Vec<bool>,
@@ -296,6 +295,24 @@ pub struct Parsed<'o> {
     builtin: BTreeSet<FileId>,
     /// The settings of each file, by file id.
     settings: Vec<&'o Settings>,
+}
+
+/// The inputs read into one model.
+pub struct Parsed<'o> {
+    files: Files<'o>,
+    pub model: crate::ir::Model,
+}
+
+impl Parsed<'_> {
+    /// The files read, where the model's spans are.
+    pub fn sources(&self) -> &SourceMap {
+        &self.files.sources
+    }
+
+    /// Files that could not be read or parsed.
+    pub fn errors(&self) -> &[ParseError] {
+        &self.files.errors
+    }
 }
 
 /// Reads and parses the inputs into one model (what `ekslint model` prints), on the lint
@@ -319,37 +336,23 @@ fn parse_here(inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
     parse::manifest::join_directory_units(&mut model, |f| jobs.dir(f));
     Parsed {
         model,
-        terraform_reported: std::mem::take(&mut jobs.terraform.reported),
-        builtin: jobs.terraform.builtin().clone(),
-        inputs: jobs.inputs,
-        sources: jobs.sources,
-        errors: jobs.errors,
-        skipped: jobs.skipped,
-        linted: jobs.linted,
-        settings: jobs.settings,
+        files: jobs.into_files(),
     }
 }
 
 /// Runs the rules and the policies over a model and gives the sorted findings.
 fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     let Parsed {
-        inputs,
-        mut sources,
+        mut files,
         mut model,
-        errors,
-        skipped,
-        linted,
-        terraform_reported,
-        builtin,
-        settings,
     } = parsed;
-    let reported = reported_files(&inputs, &terraform_reported);
-    let rule_options: Vec<&RuleOptions> = settings.iter().map(|s| &s.rule_options).collect();
+    let reported = reported_files(&files.inputs, &files.terraform_reported);
+    let rule_options: Vec<&RuleOptions> = files.settings.iter().map(|s| &s.rule_options).collect();
     let cx = rules::Context::new(&model, &rule_options, &reported);
     // The policies read the model while the rules check it.
     let (mut diagnostics, evaluations) = rayon::join(
         || rules::check(&cx),
-        || evaluate_policies(&settings, &cx, &sources),
+        || evaluate_policies(&files.settings, &cx, &files.sources),
     );
     drop(cx);
     drop(reported);
@@ -358,7 +361,7 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     let mut policy_errors = Vec::new();
     let mut undeclared: Vec<&'static RuleMeta> = Vec::new();
     for (policies, mut evaluation) in evaluations {
-        policy_errors.extend(policies.errors(&evaluation, &mut sources, &mut policy_files));
+        policy_errors.extend(policies.errors(&evaluation, &mut files.sources, &mut policy_files));
         undeclared.append(&mut evaluation.undeclared);
         diagnostics.append(&mut evaluation.findings);
     }
@@ -368,16 +371,9 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     crate::threads::free_elsewhere(model);
     report(
         Found {
-            inputs,
-            sources,
+            files,
             diagnostics,
-            errors,
             suppressions,
-            skipped,
-            linted,
-            terraform_reported,
-            builtin,
-            settings,
             policy_errors,
             undeclared,
         },
@@ -387,17 +383,10 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
 
 /// The findings of a run before they are filtered, sorted and suppressed, with what that needs.
 struct Found<'o> {
-    inputs: Vec<Input>,
-    sources: SourceMap,
+    files: Files<'o>,
     /// The rules' and the policies' findings.
     diagnostics: Vec<Diagnostic>,
-    errors: Vec<ParseError>,
     suppressions: Vec<crate::ir::Suppression>,
-    skipped: Vec<(FileId, Skipped)>,
-    linted: Vec<bool>,
-    terraform_reported: BTreeSet<FileId>,
-    builtin: BTreeSet<FileId>,
-    settings: Vec<&'o Settings>,
     /// Mistakes of the policies, in the policy files.
     policy_errors: Vec<Diagnostic>,
     /// Rules the policies report without declaring them.
@@ -420,16 +409,19 @@ fn reported_files<'a>(
 /// Filters, suppresses, sorts and merges the findings of a run into its report.
 fn report(found: Found<'_>, options: &LintOptions) -> Report {
     let Found {
-        inputs,
-        sources,
+        files:
+            Files {
+                inputs,
+                sources,
+                errors,
+                skipped,
+                linted,
+                terraform_reported,
+                builtin,
+                settings,
+            },
         mut diagnostics,
-        errors,
         suppressions,
-        skipped,
-        linted,
-        terraform_reported,
-        builtin,
-        settings,
         policy_errors,
         undeclared,
     } = found;

@@ -59,16 +59,9 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
     let suppressions = jobs.finish();
     report(
         Found {
+            files: jobs.into_files(),
             diagnostics,
             suppressions,
-            terraform_reported: std::mem::take(&mut jobs.terraform.reported),
-            builtin: jobs.terraform.builtin().clone(),
-            inputs: jobs.inputs,
-            sources: jobs.sources,
-            errors: jobs.errors,
-            skipped: jobs.skipped,
-            linted: jobs.linted,
-            settings: jobs.settings,
             policy_errors: Vec::new(),
             undeclared: Vec::new(),
         },

@@ -4,7 +4,7 @@
 
 #![no_main]
 
-use ekslint::parse::terraform::{TerraformInputs, lint};
+use ekslint::parse::terraform::{TerraformInputs, prepare};
 use ekslint::source::{SourceFile, SourceMap};
 use ekslint_fuzz::check::DIR;
 use libfuzzer_sys::fuzz_target;
@@ -28,8 +28,11 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
         let mut sources = SourceMap::default();
         let id = sources.add(SourceFile::new(name.into(), text));
         let dirs = BTreeMap::from([(PathBuf::from(DIR), vec![id])]);
-        let outcome = lint(dirs, &mut sources, &inputs);
-        for e in &outcome.errors {
+        let prepared = prepare(dirs, &mut sources, &inputs);
+        let roots = (0..prepared.roots()).map(|i| prepared.evaluate(i, &sources));
+        let root_errors: Vec<_> = roots.flat_map(|root| root.errors).collect();
+        prepared.project_model(&sources);
+        for e in prepared.errors.iter().chain(&root_errors) {
             let file = sources.get(e.span.file);
             assert!(e.span.end as usize <= file.text.len());
         }

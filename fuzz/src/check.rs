@@ -70,7 +70,7 @@ pub fn check(report: &Report, render: Option<RenderOptions>) {
         }
     }
     // The fixes `--fix` would apply together apply to every file.
-    let fixes = compatible(report.diagnostics.iter().filter_map(|d| d.fix.as_ref()));
+    let fixes = compatible(report.diagnostics.iter().filter_map(|d| d.fix.as_deref()));
     for (id, file) in report.sources.files() {
         assert!(
             apply(&file.text, &edits_in(&fixes, id)).is_some(),

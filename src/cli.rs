@@ -12,6 +12,7 @@ use crate::source::display_path;
 use crate::trust::Boundary;
 use crate::workspace::{module_context, module_dir, terraform_inputs};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -677,20 +678,26 @@ fn read_inputs(
     configs.check()?;
     let in_memory: Vec<PathBuf> = inputs.iter().map(|i| PathBuf::from(&i.display)).collect();
     found.extend(module_context(&found, &in_memory, args.all_findings));
-    for found in found {
-        let (bytes, unreadable) = match boundary.read(&found.path) {
-            Ok(bytes) => (bytes, None),
-            Err(why) => (Vec::new(), Some(why.to_string())),
-        };
-        let dir = module_dir(&found.path);
-        inputs.push(Input {
-            display: display_path(&found.path),
-            dir,
-            bytes,
-            explicit: found.explicit,
-            context: found.context,
-            unreadable,
-        });
-    }
+    // Read on the lint threads, in the order found.
+    let read: Vec<Input> = crate::threads::run(|| {
+        found
+            .into_par_iter()
+            .map(|found| {
+                let (bytes, unreadable) = match boundary.read(&found.path) {
+                    Ok(bytes) => (bytes, None),
+                    Err(why) => (Vec::new(), Some(why.to_string())),
+                };
+                Input {
+                    display: display_path(&found.path),
+                    dir: module_dir(&found.path),
+                    bytes,
+                    explicit: found.explicit,
+                    context: found.context,
+                    unreadable,
+                }
+            })
+            .collect()
+    });
+    inputs.extend(read);
     Ok((inputs, errors))
 }

@@ -166,6 +166,19 @@ fn object(entries: impl IntoIterator<Item = (Value, Value)>) -> Value {
     entries.into_iter().collect::<Object>().into_value()
 }
 
+/// An object with the keys of `fields` and `at` (null), in its compact storage.
+fn template<const N: usize>(fields: [(&str, Value); N]) -> Object {
+    let mut o = Object::new();
+    for (name, value) in fields {
+        o.insert(key(name), value);
+    }
+    o.insert(key("at"), Value::Null);
+    match o.into_value() {
+        Value::Object(o) => (*o).clone(),
+        _ => Object::new(),
+    }
+}
+
 /// The keys of the document, made once (cloning one is a reference count).
 struct Keys {
     value: Value,
@@ -184,6 +197,11 @@ struct Keys {
     message: Value,
     /// The field names.
     names: HashMap<&'static str, Value>,
+    /// `{"value": null, "known": true, "at": null}` and `{"known": false, "at": null}`, whose
+    /// copies get their values set in place: an object made from a template keeps the compact
+    /// storage of its keys, one made key by key goes through a tree first.
+    known_template: Object,
+    unknown_template: Object,
 }
 
 /// Every field name the builder writes.
@@ -235,6 +253,8 @@ impl Keys {
             origin: key("origin"),
             message: key("message"),
             names: NAMES.iter().map(|n| (*n, key(n))).collect(),
+            known_template: template([("value", Value::Null), ("known", Value::Bool(true))]),
+            unknown_template: template([("known", Value::Bool(false))]),
         }
     }
 
@@ -472,21 +492,25 @@ impl<'n, 'a> Builder<'n, 'a> {
     /// `{"value": .., "known": true, "at": ..}`.
     fn known(&self, value: Value, at: Value) -> Value {
         let k = self.k;
-        let mut o = self.fields();
-        o.push(&k.value, value);
-        o.push(&k.known, Value::Bool(true));
-        o.push(&k.at, at);
-        self.object(o)
+        if self.numbering() {
+            return Value::Null;
+        }
+        let mut o = k.known_template.clone();
+        o.insert(k.value.clone(), value);
+        o.insert(k.at.clone(), at);
+        o.into_value()
     }
 
     /// `{"known": false, "at": ..}`.
     fn unknown(&mut self, span: Span) -> Value {
         let k = self.k;
         let at = self.at(span, &[]);
-        let mut o = self.fields();
-        o.push(&k.known, Value::Bool(false));
-        o.push(&k.at, at);
-        self.object(o)
+        if self.numbering() {
+            return Value::Null;
+        }
+        let mut o = k.unknown_template.clone();
+        o.insert(k.at.clone(), at);
+        o.into_value()
     }
 
     /// A value that is not written: the default that applies, at the object's header.

@@ -51,6 +51,9 @@ pub struct Configs {
     explicit: Option<Rc<Loaded>>,
     /// The nearest configuration of each directory looked at (real paths).
     nearest: RefCell<HashMap<PathBuf, Option<Rc<Loaded>>>>,
+    /// The real path of each directory looked at, by the path it was given as: asked once per
+    /// run, not once per file.
+    reals: RefCell<HashMap<PathBuf, PathBuf>>,
     boundary: RefCell<Boundary>,
     /// The first configuration that could not be loaded while walking (reported after).
     error: RefCell<Option<String>>,
@@ -65,6 +68,7 @@ impl Configs {
         let configs = Configs {
             explicit: None,
             nearest: RefCell::default(),
+            reals: RefCell::default(),
             boundary: RefCell::new(boundary),
             error: RefCell::default(),
         };
@@ -102,7 +106,7 @@ impl Configs {
         if let Some(explicit) = &self.explicit {
             return Ok(Some(explicit.clone()));
         }
-        let dir = real(dir);
+        let dir = self.real(dir);
         let mut walked = Vec::new();
         let mut found = None;
         for d in dir.ancestors() {
@@ -124,6 +128,18 @@ impl Configs {
         Ok(found)
     }
 
+    /// The real path of a directory (see [`real`]), asked once per path given.
+    fn real(&self, dir: &Path) -> PathBuf {
+        if let Some(known) = self.reals.borrow().get(dir) {
+            return known.clone();
+        }
+        let found = real(dir);
+        self.reals
+            .borrow_mut()
+            .insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
     /// Loads the configuration of the files of `dir` (an error is reported by [`Configs::check`]).
     pub fn visit(&self, dir: &Path) {
         if let Err(e) = self.of_dir(dir) {
@@ -141,8 +157,8 @@ impl Configs {
         match self.of_dir(&dir) {
             Ok(Some(loaded)) => {
                 let real_path = match path.file_name() {
-                    Some(name) if !is_dir => real(&dir).join(name),
-                    _ => real(path),
+                    Some(name) if !is_dir => self.real(&dir).join(name),
+                    _ => self.real(path),
                 };
                 real_path.starts_with(&loaded.dir)
                     && real_path != loaded.dir

@@ -137,7 +137,12 @@ pub fn prepare<'i>(
         boundary: &inputs.boundary,
         refused: BTreeSet::new(),
     };
-    for dir in &linted {
+    // The disk is asked on the lint threads; what it has is loaded in order.
+    let installed: Vec<&PathBuf> = linted
+        .par_iter()
+        .filter(|dir| std::fs::symlink_metadata(dir.join(MODULES_JSON)).is_ok())
+        .collect();
+    for dir in installed {
         if let Some(remote) = installed_modules(dir, &mut disk, sources, &mut errors) {
             project.remote.insert(dir.clone(), remote);
         }
@@ -150,8 +155,9 @@ pub fn prepare<'i>(
     // whose findings are reported.
     let vars_from = sources.len();
     let mut jobs = Vec::new();
-    for dir in roots {
-        let (mut assignments, e) = auto_assignments(&dir, &mut disk, sources);
+    let auto: Vec<Vec<PathBuf>> = roots.par_iter().map(|dir| auto_var_files(dir)).collect();
+    for (dir, auto) in roots.into_iter().zip(auto) {
+        let (mut assignments, e) = var_file_assignments(&auto, &mut disk, sources);
         errors.extend(e);
         let (var_files, e) = var_file_assignments(inputs.var_files.get(&dir), &mut disk, sources);
         errors.extend(e);
@@ -529,7 +535,7 @@ fn installed_modules(
     sources: &mut SourceMap,
     errors: &mut Vec<ParseError>,
 ) -> Option<BTreeMap<String, PathBuf>> {
-    let path = dir.join(".terraform/modules/modules.json");
+    let path = dir.join(MODULES_JSON);
     if std::fs::symlink_metadata(&path).is_err() {
         return None;
     }
@@ -562,12 +568,11 @@ fn installed_modules(
     Some(out)
 }
 
-/// Assignments of the `.tfvars` files Terraform loads by itself, in its order.
-fn auto_assignments(
-    dir: &Path,
-    disk: &mut Disk,
-    sources: &mut SourceMap,
-) -> (Vec<Assignment>, Vec<ParseError>) {
+/// Where `terraform init` records the local copies of a root module's registry and git modules.
+const MODULES_JSON: &str = ".terraform/modules/modules.json";
+
+/// The `.tfvars` files Terraform loads by itself from a directory, in its order.
+fn auto_var_files(dir: &Path) -> Vec<PathBuf> {
     let mut names: Vec<String> = ["terraform.tfvars", "terraform.tfvars.json"]
         .iter()
         .map(|n| n.to_string())
@@ -576,8 +581,7 @@ fn auto_assignments(
     names.extend(file_names(dir, |n| {
         n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
     }));
-    let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
-    var_file_assignments(&paths, disk, sources)
+    names.iter().map(|n| dir.join(n)).collect()
 }
 
 /// Assignments of `.tfvars` files, in order.

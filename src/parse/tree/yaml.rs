@@ -65,9 +65,13 @@ enum Body {
     Map {
         entries: Vec<(Key, Node)>,
         pending: Option<Key>,
+        /// The keys, once there are [`SEARCHED_KEYS`] of them.
         seen: HashSet<String>,
     },
 }
+
+/// Up to how many keys a mapping's keys are searched for a duplicate, rather than kept in a set.
+const SEARCHED_KEYS: usize = 16;
 
 struct Builder<'t> {
     file: FileId,
@@ -330,7 +334,16 @@ impl<'t> Builder<'t> {
                         span: built.node.span,
                         literal: built.node.written.literal,
                     };
-                    if !seen.insert(key.name.clone()) {
+                    // A small mapping is searched; a larger one keeps a set of its keys.
+                    let duplicate = if entries.len() < SEARCHED_KEYS {
+                        entries.iter().any(|(k, _)| k.name == key.name)
+                    } else {
+                        if seen.is_empty() {
+                            seen.extend(entries.iter().map(|(k, _)| k.name.clone()));
+                        }
+                        !seen.insert(key.name.clone())
+                    };
+                    if duplicate {
                         return Err(TreeError {
                             span: key.span,
                             message: format!("duplicate key `{}` in mapping", key.name),
@@ -485,6 +498,8 @@ fn is_number(s: &str) -> bool {
 /// Markers mostly come in text order, so the last position is cached and walked forward from.
 struct LineIndex<'t> {
     text: &'t str,
+    /// Whether the text is ASCII, where a column is a byte count.
+    ascii: bool,
     starts: Vec<usize>,
     /// The last (line, column, byte offset) looked up.
     cursor: Cell<(usize, usize, usize)>,
@@ -503,6 +518,7 @@ impl<'t> LineIndex<'t> {
         }
         LineIndex {
             text,
+            ascii: text.is_ascii(),
             starts,
             cursor: Cell::new((1, 0, first)),
         }
@@ -515,6 +531,9 @@ impl<'t> LineIndex<'t> {
             return self.text.len();
         };
         let line_end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        if self.ascii {
+            return line_start.saturating_add(col).min(line_end);
+        }
         let (from_col, from) = match self.cursor.get() {
             (l, c, offset) if l == line && c <= col => (c, offset),
             _ => (0, line_start),
@@ -853,6 +872,32 @@ Resources:
         assert!(e.message.contains("duplicate key `c`"));
         // The same key in different mappings is fine.
         assert!(parse_yaml(F, "a: {x: 1}\nb: {x: 2}\n").is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_of_large_mappings_are_errors_wherever_they_are() {
+        let keys: Vec<String> = (0..3 * SEARCHED_KEYS)
+            .map(|i| format!("k{i}: {i}\n"))
+            .collect();
+        assert!(parse_yaml(F, &keys.concat()).is_ok());
+        // The first key repeated before the mapping keeps a set, as it starts to, and long after.
+        for at in [
+            SEARCHED_KEYS - 1,
+            SEARCHED_KEYS,
+            SEARCHED_KEYS + 1,
+            3 * SEARCHED_KEYS,
+        ] {
+            let mut lines = keys.clone();
+            lines.insert(at, "k0: again\n".to_string());
+            let text = lines.concat();
+            let e = err(&text);
+            assert_eq!(
+                e.span.start as usize,
+                text.find("k0: again").unwrap(),
+                "at {at}"
+            );
+            assert!(e.message.contains("duplicate key `k0`"));
+        }
     }
 
     #[test]

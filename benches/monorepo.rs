@@ -354,8 +354,9 @@ fn wait(child: &mut std::process::Child) -> (Option<i32>, u64) {
     (child.wait().expect("child waited").code(), 0)
 }
 
-/// The parse-only floor, run as a child process: walks the given paths as `discover` does and
-/// reads and parses every candidate file on the rayon pool, dropping each tree.
+/// The parse-only floor, run as a child process: walks the given paths as `discover` does (on
+/// as many threads as it parses with) and reads and parses every candidate file on the rayon
+/// pool, dropping each tree.
 mod floor {
     use rayon::prelude::*;
     use std::path::{Path, PathBuf};
@@ -370,15 +371,23 @@ mod floor {
                 files.push(path.to_path_buf());
                 continue;
             }
-            for entry in ignore::WalkBuilder::new(path)
+            let found = std::sync::Mutex::new(Vec::new());
+            ignore::WalkBuilder::new(path)
                 .require_git(false)
-                .build()
-                .flatten()
-            {
-                if entry.file_type().is_some_and(|t| !t.is_dir()) && candidate(entry.path()) {
-                    files.push(entry.into_path());
-                }
-            }
+                .threads(rayon::current_num_threads())
+                .build_parallel()
+                .run(|| {
+                    Box::new(|entry| {
+                        if let Ok(entry) = entry
+                            && entry.file_type().is_some_and(|t| !t.is_dir())
+                            && candidate(entry.path())
+                        {
+                            found.lock().expect("walk").push(entry.into_path());
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
+            files.extend(found.into_inner().expect("walk"));
         }
         files.sort();
         files.dedup();

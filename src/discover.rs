@@ -1,8 +1,9 @@
 //! Finding the files to lint: directories are walked honouring `.gitignore`, hidden
 //! directories are skipped, explicit files are always taken.
 
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// File name endings that may hold a template this tool reads.
 const CANDIDATE_SUFFIXES: [&str; 6] = [".tf", ".tf.json", ".yaml", ".yml", ".json", ".template"];
@@ -55,32 +56,54 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Fn(&Path, bool) -> bool) -> Di
             });
             continue;
         }
-        let walk = WalkBuilder::new(path).require_git(false).build();
-        for entry in walk {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    errors.push(e.to_string());
-                    continue;
-                }
-            };
-            // Symlinks are taken too, so that one leading out of the project is refused
-            // visibly (EKS000) rather than skipped.
-            if entry.file_type().is_some_and(|t| !t.is_dir())
-                && is_candidate(entry.path())
-                && !excluded_with_parents(entry.path(), Some(path), excluded)
-            {
-                found.push(Found {
-                    path: entry.into_path(),
+        let (files, mut walk_errors) = walk(path);
+        errors.append(&mut walk_errors);
+        found.extend(
+            files
+                .into_iter()
+                .filter(|file| !excluded_with_parents(file, Some(path), excluded))
+                .map(|path| Found {
+                    path,
                     explicit: false,
                     context: false,
-                });
-            }
-        }
+                }),
+        );
     }
     found.sort();
     found.dedup_by(|a, b| a.path == b.path);
     Discovery { found, errors }
+}
+
+/// The candidate files under a directory and what could not be walked, sorted: the walk
+/// runs on as many threads as the lint, so the order it finds things in varies.
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
+    let found: Mutex<(Vec<PathBuf>, Vec<String>)> = Mutex::default();
+    WalkBuilder::new(dir)
+        .require_git(false)
+        .threads(crate::threads::count())
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let mut found = found.lock().unwrap_or_else(PoisonError::into_inner);
+                match entry {
+                    // Symlinks are taken too, so that one leading out of the project is
+                    // refused visibly (EKS000) rather than skipped.
+                    Ok(entry) => {
+                        if entry.file_type().is_some_and(|t| !t.is_dir())
+                            && is_candidate(entry.path())
+                        {
+                            found.0.push(entry.into_path());
+                        }
+                    }
+                    Err(e) => found.1.push(e.to_string()),
+                }
+                WalkState::Continue
+            })
+        });
+    let (mut files, mut errors) = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort();
+    errors.sort();
+    (files, errors)
 }
 
 /// Whether a file is excluded, itself or through a directory it is in (below `root`, the
@@ -96,4 +119,40 @@ fn excluded_with_parents(
             .skip(1)
             .take_while(|d| !d.as_os_str().is_empty() && root.is_none_or(|r| *d != r))
             .any(|d| excluded(d, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_found_on_several_threads_come_sorted_and_filtered() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut expected = Vec::new();
+        for i in (0..60).rev() {
+            let sub = dir.path().join(format!("m{i:02}"));
+            std::fs::create_dir_all(sub.join("nested")).expect("directories");
+            for name in ["main.tf", "nested/c.yaml", "notes.txt"] {
+                std::fs::write(sub.join(name), "").expect("file");
+            }
+            if i % 7 != 0 {
+                expected.push(sub.join("main.tf"));
+                expected.push(sub.join("nested/c.yaml"));
+            }
+        }
+        expected.sort();
+        // Every seventh directory is excluded, through its name, as a configuration would.
+        let excluded = |p: &Path, is_dir: bool| {
+            is_dir
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_prefix('m'))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|i| i % 7 == 0)
+        };
+        let found = discover(&[dir.path().to_path_buf()], &excluded);
+        assert!(found.errors.is_empty(), "{:?}", found.errors);
+        let paths: Vec<PathBuf> = found.found.into_iter().map(|f| f.path).collect();
+        assert_eq!(paths, expected);
+    }
 }

@@ -6,6 +6,11 @@ use crate::limits::LINT_STACK_BYTES;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::sync::OnceLock;
 
+/// How many threads lint (those of the pool).
+pub fn count() -> usize {
+    run(rayon::current_num_threads)
+}
+
 /// Runs `op` on a thread of the pool, where its parallel iterators run too. Should the pool
 /// fail to start (no threads to be had), `op` runs on the calling thread.
 pub fn run<R: Send>(op: impl FnOnce() -> R + Send) -> R {

@@ -227,9 +227,19 @@ impl Prepared<'_> {
             Some(ids) => {
                 let (module, errors) =
                     parse_dir(dir.clone(), ids, sources, project.cache.as_deref());
-                evaluate(&module, &mut model);
-                refusals::check_module(project, self.boundary, &module, &mut model);
-                model.suppressions = suppressions(scopes([&module]), sources);
+                // What Terraform refuses and the suppressions are read beside the evaluation.
+                let ((), found) = rayon::join(
+                    || evaluate(&module, &mut model),
+                    || {
+                        let mut found = Model::default();
+                        refusals::check_module(project, self.boundary, &module, &mut found);
+                        found.suppressions = suppressions(scopes([&module]), sources);
+                        found
+                    },
+                );
+                model.refusals.extend(found.refusals);
+                model.iterator_reads.extend(found.iterator_reads);
+                model.suppressions = found.suppressions;
                 Root { model, errors }
             }
             None => {

@@ -343,6 +343,8 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     }
     let (inputs, unreadable) = read_inputs(args, &configs, &boundary)?;
     let options = lint_options(args, &configs, &inputs, boundary)?;
+    // What the configurations know of each directory is no longer needed once the options are.
+    drop(configs);
     let named = named_files(&inputs);
     let report = lint(inputs, &options);
     emit(args, &report, &unreadable, &named)?;

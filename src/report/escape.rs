@@ -8,6 +8,9 @@ use std::borrow::Cow;
 
 /// How a character is shown, when it is not shown as itself.
 pub fn escaped(c: char) -> Option<String> {
+    if c.is_ascii() && is_shown(c as u8) {
+        return None;
+    }
     match c {
         '\t' => None,
         '\n' => Some("\\n".into()),
@@ -32,9 +35,19 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Whether an ASCII byte is shown as itself: printable, or a tab.
+fn is_shown(b: u8) -> bool {
+    matches!(b, b' '..=b'~' | b'\t')
+}
+
+/// Whether every character of `text` is shown as itself (see [`escaped`]).
+pub fn shown_as_is(text: &str) -> bool {
+    text.bytes().all(is_shown) || !text.chars().any(|c| escaped(c).is_some())
+}
+
 /// `text` with every character that [`escaped`] names written out visibly.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| escaped(c).is_some()) {
+    if shown_as_is(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -58,5 +71,16 @@ mod tests {
             "a\\x1b]0;title\\x07\\r\\n::error::x\\u{9b}\\u{202e}\tü"
         );
         assert!(matches!(visible("plain ü 😀"), Cow::Borrowed(_)));
+        assert!(matches!(visible("plain\tascii ~"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_ascii_character_but_tab_and_the_printable_ones_is_escaped() {
+        for b in 0u8..=0x7f {
+            let c = char::from(b);
+            let printable = (b' '..=b'~').contains(&b) || b == b'\t';
+            assert_eq!(escaped(c).is_none(), printable, "{b:#x}");
+            assert_eq!(shown_as_is(&format!("a{c}b")), printable, "{b:#x}");
+        }
     }
 }

@@ -237,18 +237,20 @@ impl Excerpt<'_> {
                 self.text.push_str(ELLIPSIS);
             }
             let mut verbatim = window.start;
-            for (i, c) in text[window.clone()].char_indices() {
-                let at = window.start + i;
-                if let Some(e) = escape::escaped(c) {
-                    self.push_verbatim(&mut pieces, verbatim..at);
-                    let shown = self.text.len();
-                    self.text.push_str(&e);
-                    pieces.push(Piece {
-                        original: at..at + c.len_utf8(),
-                        shown: shown..self.text.len(),
-                        escaped: true,
-                    });
-                    verbatim = at + c.len_utf8();
+            if !escape::shown_as_is(&text[window.clone()]) {
+                for (i, c) in text[window.clone()].char_indices() {
+                    let at = window.start + i;
+                    if let Some(e) = escape::escaped(c) {
+                        self.push_verbatim(&mut pieces, verbatim..at);
+                        let shown = self.text.len();
+                        self.text.push_str(&e);
+                        pieces.push(Piece {
+                            original: at..at + c.len_utf8(),
+                            shown: shown..self.text.len(),
+                            escaped: true,
+                        });
+                        verbatim = at + c.len_utf8();
+                    }
                 }
             }
             self.push_verbatim(&mut pieces, verbatim..window.end);

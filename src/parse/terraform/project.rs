@@ -537,8 +537,8 @@ fn read_module_files(
         .collect()
 }
 
-/// `.terraform/modules/modules.json` of a root module: call path to directory. A `Dir` that
-/// leads out of the project is refused where it is written.
+/// `.terraform/modules/modules.json` of a root module, which has one: call path to directory. A
+/// `Dir` that leads out of the project is refused where it is written.
 fn installed_modules(
     dir: &Path,
     disk: &mut Disk,
@@ -546,9 +546,6 @@ fn installed_modules(
     errors: &mut Vec<ParseError>,
 ) -> Option<BTreeMap<String, PathBuf>> {
     let path = dir.join(MODULES_JSON);
-    if std::fs::symlink_metadata(&path).is_err() {
-        return None;
-    }
     let id = load_file(sources, disk, &path)
         .map_err(|e| errors.push(e))
         .ok()?;

@@ -263,20 +263,7 @@ fn decode(input: &mut Input) -> Decoded {
 
 /// Lints the inputs together, on the lint threads (whose stack the evaluation limits fit in).
 pub fn lint(inputs: Vec<Input>, options: &LintOptions) -> Report {
-    crate::threads::run(|| lint_here(inputs, options))
-}
-
-fn lint_here(inputs: Vec<Input>, options: &LintOptions) -> Report {
-    // The policies read the whole model at once; without them, each unit is checked alone.
-    if options
-        .settings
-        .values()
-        .any(|s| s.policies.evaluates() || s.policies.problem_count() > 0)
-    {
-        check(parse_here(inputs, options), options)
-    } else {
-        stream::lint(Jobs::read(inputs, options), options)
-    }
+    crate::threads::run(|| stream::lint(Jobs::read(inputs, options), options))
 }
 
 /// The files of a run and what is known of each, once every job is built.
@@ -325,22 +312,38 @@ fn parse_here(inputs: Vec<Input>, options: &LintOptions) -> Parsed<'_> {
     let mut jobs = Jobs::read(inputs, options);
     let list = jobs.list();
     let built: Vec<Built> = list.par_iter().map(|&job| jobs.build(job)).collect();
-    let mut model = crate::ir::Model::default();
-    model.reserve_for(built.iter().map(|b| &b.model));
+    let mut models = Vec::with_capacity(built.len());
     for (job, mut b) in list.into_iter().zip(built) {
         let suppressions = std::mem::take(&mut b.model.suppressions);
         jobs.record(job, b.errors, suppressions, b.skipped);
-        model.extend(b.model);
+        models.push(b.model);
     }
+    let mut model = join_models(models, |f| jobs.dir(f));
     model.suppressions = jobs.finish();
-    parse::manifest::join_directory_units(&mut model, |f| jobs.dir(f));
     Parsed {
         model,
         files: jobs.into_files(),
     }
 }
 
-/// Runs the rules and the policies over a model and gives the sorted findings.
+/// The models of jobs joined in their order into one, whose manifests then join the units of
+/// their directories. `dir` gives a file's directory.
+fn join_models<'p>(
+    models: Vec<crate::ir::Model>,
+    dir: impl Fn(FileId) -> Option<&'p Path>,
+) -> crate::ir::Model {
+    let mut model = crate::ir::Model::default();
+    model.reserve_for(models.iter());
+    for m in models {
+        model.extend(m);
+    }
+    parse::manifest::join_directory_units(&mut model, dir);
+    model
+}
+
+/// Runs the rules and the policies over one model of the whole run: what the job-by-job check
+/// must give.
+#[cfg(test)]
 fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     let Parsed {
         mut files,
@@ -348,37 +351,51 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     } = parsed;
     let reported = reported_files(&files.inputs, &files.terraform_reported);
     let rule_options: Vec<&RuleOptions> = files.settings.iter().map(|s| &s.rule_options).collect();
-    let cx = rules::Context::new(&model, &rule_options, &reported);
-    // The policies read the model while the rules check it.
-    let (mut diagnostics, evaluations) = rayon::join(
-        || rules::check(&cx),
-        || evaluate_policies(&files.settings, &cx, &files.sources),
-    );
-    drop(cx);
+    let mut diagnostics = rules::check(&rules::Context::new(&model, &rule_options, &reported));
     drop(reported);
-    // Mistakes of the policies are in the policy files, added to the sources; always reported.
-    let mut policy_files = HashMap::new();
-    let mut policy_errors = Vec::new();
-    let mut undeclared: Vec<&'static RuleMeta> = Vec::new();
-    for (policies, mut evaluation) in evaluations {
-        policy_errors.extend(policies.errors(&evaluation, &mut files.sources, &mut policy_files));
-        undeclared.append(&mut evaluation.undeclared);
-        diagnostics.append(&mut evaluation.findings);
-    }
-    undeclared.sort_by_key(|r| r.id);
-    undeclared.dedup_by_key(|r| r.id);
+    let policed = police(&mut files, &model);
+    diagnostics.extend(policed.findings);
     let suppressions = std::mem::take(&mut model.suppressions);
-    crate::threads::free_elsewhere(model);
     report(
         Found {
             files,
             diagnostics,
             suppressions,
-            policy_errors,
-            undeclared,
+            policy_errors: policed.errors,
+            undeclared: policed.undeclared,
         },
         options,
     )
+}
+
+/// What the policies give over the whole model of a run.
+struct Policed {
+    findings: Vec<Diagnostic>,
+    /// Their mistakes, in the policy files (added to the run's sources); always reported.
+    errors: Vec<Diagnostic>,
+    /// Rules they report without declaring them, sorted by id.
+    undeclared: Vec<&'static RuleMeta>,
+}
+
+/// Evaluates the policies of the files' settings over `model`, the whole model of the run.
+fn police(files: &mut Files<'_>, model: &crate::ir::Model) -> Policed {
+    let evaluations = evaluate_policies(&files.settings, model, &files.sources);
+    let mut policy_files = HashMap::new();
+    let mut policed = Policed {
+        findings: Vec::new(),
+        errors: Vec::new(),
+        undeclared: Vec::new(),
+    };
+    for (policies, mut evaluation) in evaluations {
+        policed
+            .errors
+            .extend(policies.errors(&evaluation, &mut files.sources, &mut policy_files));
+        policed.undeclared.append(&mut evaluation.undeclared);
+        policed.findings.append(&mut evaluation.findings);
+    }
+    policed.undeclared.sort_by_key(|r| r.id);
+    policed.undeclared.dedup_by_key(|r| r.id);
+    policed
 }
 
 /// The findings of a run before they are filtered, sorted and suppressed, with what that needs.
@@ -510,7 +527,7 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
 /// a finding is kept when it is in a file governed by the same policies.
 fn evaluate_policies<'o>(
     settings: &[&'o Settings],
-    cx: &rules::Context,
+    model: &crate::ir::Model,
     sources: &SourceMap,
 ) -> Vec<(&'o Policies, Evaluation)> {
     let mut distinct: Vec<&'o Arc<Policies>> = Vec::new();
@@ -521,14 +538,14 @@ fn evaluate_policies<'o>(
     }
     // The policies read the objects bound as the rules bind them.
     let links = if distinct.iter().any(|p| p.evaluates()) {
-        cx.links()
+        rules::links(model)
     } else {
         rules::Links::default()
     };
     distinct
         .into_iter()
         .map(|policies| {
-            let mut evaluation = policies.evaluate(cx.model, sources, &links);
+            let mut evaluation = policies.evaluate(model, sources, &links);
             evaluation.findings.retain(|d| {
                 settings
                     .get(d.span.file.0 as usize)

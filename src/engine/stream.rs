@@ -9,11 +9,14 @@
 //!   details follow the order of the whole model.
 //!
 //! Tied jobs are built again and checked together, until no finding ties two batches.
+//!
+//! Custom policies read the whole model at once: when some are evaluated, each job's model is
+//! kept, and they are joined for the policies once the rules have checked them.
 
 use super::jobs::{Job, Jobs};
-use super::{Found, LintOptions, report, reported_files};
+use super::{Found, LintOptions, join_models, police, report, reported_files};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Model, Reach, Suppression};
+use crate::ir::{Model, Reach, Suppression, Unit};
 use crate::parse::{ParseError, Skipped, manifest};
 use crate::report::Report;
 use crate::rules::{self, RuleOptions};
@@ -34,12 +37,15 @@ struct Checked {
     joining: Vec<PathBuf>,
     /// The directories of the files of its clusters.
     cluster_dirs: Vec<PathBuf>,
+    /// Its model as built (its suppressions taken), when the policies are to read it.
+    model: Option<Model>,
 }
 
 /// Lints the jobs one by one, then again together where they are tied.
 pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
     let list = jobs.list();
-    let (mut checked, diagnostics) = {
+    let keep = jobs.settings.iter().any(|s| s.policies.evaluates());
+    let (mut checked, mut diagnostics) = {
         let rule_options: Vec<&RuleOptions> =
             jobs.settings.iter().map(|s| &s.rule_options).collect();
         let reported = reported_files(&jobs.inputs, &jobs.terraform.reported);
@@ -48,22 +54,30 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
             list: &list,
             rule_options: &rule_options,
             reported: &reported,
+            keep,
         };
         let mut checked: Vec<Checked> = list.par_iter().map(|&job| checker.alone(job)).collect();
         let diagnostics = checker.settle(&mut checked);
         (checked, diagnostics)
     };
+    let mut models = Vec::new();
     for (&job, c) in list.iter().zip(checked.drain(..)) {
         jobs.record(job, c.errors, c.suppressions, c.skipped);
+        models.extend(c.model);
     }
     let suppressions = jobs.finish();
+    let model = join_models(models, |f| jobs.dir(f));
+    let mut files = jobs.into_files();
+    let policed = police(&mut files, &model);
+    crate::threads::free_elsewhere(model);
+    diagnostics.extend(policed.findings);
     report(
         Found {
-            files: jobs.into_files(),
+            files,
             diagnostics,
             suppressions,
-            policy_errors: Vec::new(),
-            undeclared: Vec::new(),
+            policy_errors: policed.errors,
+            undeclared: policed.undeclared,
         },
         options,
     )
@@ -75,6 +89,8 @@ struct Checker<'c, 'o> {
     list: &'c [Job],
     rule_options: &'c [&'c RuleOptions],
     reported: &'c (dyn Fn(FileId) -> bool + Sync),
+    /// Whether each job's model is kept for the policies.
+    keep: bool,
 }
 
 impl Checker<'_, '_> {
@@ -90,7 +106,7 @@ impl Checker<'_, '_> {
         self.jobs.dir(file)
     }
 
-    /// Builds and checks a job alone; its model is freed here.
+    /// Builds and checks a job alone; its model is freed here unless it is kept.
     fn alone(&self, job: Job) -> Checked {
         let built = self.jobs.build(job);
         let mut model = built.model;
@@ -98,6 +114,11 @@ impl Checker<'_, '_> {
             .into_iter()
             .map(Path::to_path_buf)
             .collect();
+        // The whole model joins the units of each directory again, among all its clusters.
+        let units: Vec<Unit> = match self.keep {
+            true => model.mappings.iter().map(|m| m.unit.clone()).collect(),
+            false => Vec::new(),
+        };
         manifest::join_directory_units(&mut model, |f| self.dir(f));
         let mut cluster_dirs: Vec<PathBuf> = model
             .clusters
@@ -110,6 +131,12 @@ impl Checker<'_, '_> {
         let reach = Reach::of(&model);
         let diagnostics = self.findings(&model);
         let suppressions = std::mem::take(&mut model.suppressions);
+        let model = self.keep.then(|| {
+            for (m, unit) in model.mappings.iter_mut().zip(units) {
+                m.unit = unit;
+            }
+            model
+        });
         Checked {
             diagnostics,
             errors: built.errors,
@@ -118,6 +145,7 @@ impl Checker<'_, '_> {
             reach,
             joining,
             cluster_dirs,
+            model,
         }
     }
 
@@ -127,13 +155,7 @@ impl Checker<'_, '_> {
             .par_iter()
             .map(|&i| self.jobs.build(self.list[i]).model)
             .collect();
-        let mut model = Model::default();
-        model.reserve_for(models.iter());
-        for m in models {
-            model.extend(m);
-        }
-        manifest::join_directory_units(&mut model, |f| self.dir(f));
-        self.findings(&model)
+        self.findings(&join_models(models, |f| self.dir(f)))
     }
 
     /// The findings of every job: each job's own, unless it is tied to others, then those of
@@ -315,13 +337,61 @@ mod tests {
 
     /// The findings of the inputs checked job by job, and checked as one model.
     fn both(inputs: impl Fn() -> Vec<Input> + Sync) -> (Report, Report) {
-        let options = LintOptions::default();
+        both_with(&LintOptions::default(), inputs)
+    }
+
+    fn both_with(
+        options: &LintOptions,
+        inputs: impl Fn() -> Vec<Input> + Sync,
+    ) -> (Report, Report) {
         crate::threads::run(|| {
-            let streamed = lint(Jobs::read(inputs(), &options), &options);
-            let whole = check(parse_here(inputs(), &options), &options);
+            let streamed = lint(Jobs::read(inputs(), options), options);
+            let whole = check(parse_here(inputs(), options), options);
             (streamed, whole)
         })
     }
+
+    /// Options with the example policies and one that reports the unit of every mapping.
+    fn with_policies() -> LintOptions {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/policies");
+        let mut files: Vec<crate::policy::PolicyFile> = std::fs::read_dir(&examples)
+            .expect("the example policies")
+            .map(|e| e.expect("a directory entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rego"))
+            .filter(|p| !p.to_string_lossy().ends_with("_test.rego"))
+            .map(|p| crate::policy::PolicyFile {
+                display: p.display().to_string(),
+                text: std::fs::read_to_string(&p).expect("an example policy"),
+            })
+            .collect();
+        files.sort_by(|a, b| a.display.cmp(&b.display));
+        files.push(crate::policy::PolicyFile {
+            display: "units.rego".into(),
+            text: UNITS_POLICY.into(),
+        });
+        let policies = crate::policy::Policies::compile(files);
+        assert_eq!(
+            policies.problem_count(),
+            0,
+            "{:?}",
+            policies.describe_problems()
+        );
+        LintOptions {
+            settings: crate::scoped::Scoped::new(super::super::Settings {
+                policies: std::sync::Arc::new(policies),
+                ..super::super::Settings::default()
+            }),
+            ..LintOptions::default()
+        }
+    }
+
+    const UNITS_POLICY: &str = r#"package ekslint.policies.units
+
+deny contains finding if {
+  some m in input.mappings
+  finding := {"id": "ORG900", "message": sprintf("in a unit of kind %s", [input.units[m.unit].kind]), "at": m.at}
+}
+"#;
 
     fn assert_same(streamed: &Report, whole: &Report, what: &str) {
         assert_eq!(streamed.diagnostics, whole.diagnostics, "{what}");
@@ -330,8 +400,8 @@ mod tests {
         assert_eq!(streamed.failed, whole.failed, "{what}");
     }
 
-    #[test]
-    fn every_fixture_gives_the_findings_of_the_whole_model() {
+    /// The fixture directories: all of them, `units`, and each case.
+    fn fixture_cases() -> Vec<std::path::PathBuf> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut cases = vec![root.join("units"), root.clone()];
         let mut stack = vec![root];
@@ -346,11 +416,75 @@ mod tests {
             }
         }
         assert!(cases.len() > 100, "the fixtures are found");
-        for case in cases {
+        cases
+    }
+
+    #[test]
+    fn every_fixture_gives_the_findings_of_the_whole_model() {
+        for case in fixture_cases() {
             let (streamed, whole) = both(|| inputs(&case));
             assert_same(&streamed, &whole, &case.display().to_string());
         }
     }
+
+    #[test]
+    fn every_fixture_gives_the_findings_of_the_whole_model_to_the_policies() {
+        let options = with_policies();
+        let mut custom = 0;
+        for case in fixture_cases() {
+            let (streamed, whole) = both_with(&options, || inputs(&case));
+            assert_same(&streamed, &whole, &case.display().to_string());
+            custom += streamed
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule.starts_with("ORG"))
+                .count();
+        }
+        assert!(custom > 100, "the policies find {custom}");
+    }
+
+    #[test]
+    fn the_policies_see_a_manifest_in_its_own_unit_when_its_directory_has_two_clusters() {
+        // Alone, `a.yaml` has the directory's only cluster, whose unit its mappings join; in
+        // the whole run the directory has two, and they stay in the manifest's own unit.
+        let files = [
+            ("d/a.yaml", EKSCTL_WITH_AWS_AUTH),
+            (
+                "d/b.yaml",
+                "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: two\n  region: us-east-1\n",
+            ),
+        ];
+        let (streamed, whole) = both_with(&with_policies(), || in_memory(&files));
+        assert_same(&streamed, &whole, "two clusters in one directory");
+        let units: Vec<&str> = streamed
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "ORG900")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(units, ["in a unit of kind manifest"]);
+    }
+
+    const EKSCTL_WITH_AWS_AUTH: &str = "\
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: one
+  region: us-east-1
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: aws-auth
+  namespace: kube-system
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/node
+      username: system:node:{{EC2PrivateDNSName}}
+      groups:
+        - system:bootstrappers
+        - system:nodes
+";
 
     const CLUSTER: &str = r#"
 resource "aws_eks_cluster" "c" {

@@ -37,8 +37,9 @@ struct Checked {
     joining: Vec<PathBuf>,
     /// The directories of the files of its clusters.
     cluster_dirs: Vec<PathBuf>,
-    /// Its model as built (its suppressions taken), when the policies are to read it.
-    model: Option<Model>,
+    /// Its model as built (its suppressions taken), when the policies are to read it (boxed:
+    /// every job has the field).
+    model: Option<Box<Model>>,
 }
 
 /// Lints the jobs one by one, then again together where they are tied.
@@ -63,7 +64,7 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
     let mut models = Vec::new();
     for (&job, c) in list.iter().zip(checked.drain(..)) {
         jobs.record(job, c.errors, c.suppressions, c.skipped);
-        models.extend(c.model);
+        models.extend(c.model.map(|m| *m));
     }
     let suppressions = jobs.finish();
     let model = join_models(models, |f| jobs.dir(f));
@@ -135,7 +136,7 @@ impl Checker<'_, '_> {
             for (m, unit) in model.mappings.iter_mut().zip(units) {
                 m.unit = unit;
             }
-            model
+            Box::new(model)
         });
         Checked {
             diagnostics,

@@ -70,7 +70,9 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
     let model = join_models(models, |f| jobs.dir(f));
     let mut files = jobs.into_files();
     let policed = police(&mut files, &model);
-    crate::threads::free_elsewhere(model);
+    if keep {
+        crate::threads::free_elsewhere(model);
+    }
     diagnostics.extend(policed.findings);
     report(
         Found {
@@ -116,9 +118,10 @@ impl Checker<'_, '_> {
             .map(Path::to_path_buf)
             .collect();
         // The whole model joins the units of each directory again, among all its clusters.
-        let units: Vec<Unit> = match self.keep {
-            true => model.mappings.iter().map(|m| m.unit.clone()).collect(),
-            false => Vec::new(),
+        let units: Vec<Unit> = if self.keep {
+            model.mappings.iter().map(|m| m.unit.clone()).collect()
+        } else {
+            Vec::new()
         };
         manifest::join_directory_units(&mut model, |f| self.dir(f));
         let mut cluster_dirs: Vec<PathBuf> = model

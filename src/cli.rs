@@ -675,23 +675,24 @@ fn read_inputs(
             paths.push(path.clone());
         }
     }
-    let Discovery { mut found, errors } =
-        discover(&paths, &|path, is_dir| configs.excluded(path, is_dir));
+    let Discovery { mut found, errors } = discover(&paths, configs);
     configs.check()?;
     let in_memory: Vec<PathBuf> = inputs.iter().map(|i| PathBuf::from(&i.display)).collect();
     found.extend(module_context(&found, &in_memory, args.all_findings));
+    let dirs: Vec<PathBuf> = found.iter().map(|f| configs.dir_of(&f.path)).collect();
     // Read on the lint threads, in the order found.
     let read: Vec<Input> = crate::threads::run(|| {
         found
             .into_par_iter()
-            .map(|found| {
+            .zip(dirs)
+            .map(|(found, dir)| {
                 let (bytes, unreadable) = match boundary.read(&found.path) {
                     Ok(bytes) => (bytes, None),
                     Err(why) => (Vec::new(), Some(why.to_string())),
                 };
                 Input {
                     display: display_path(&found.path),
-                    dir: module_dir(&found.path),
+                    dir,
                     bytes,
                     explicit: found.explicit,
                     context: found.context,

@@ -140,6 +140,32 @@ impl Configs {
         found
     }
 
+    /// Learns the real paths of the directories of the files a walk of `root` found: a walk
+    /// follows no symbolic link, so below the real path of `root` they are as found (a
+    /// monorepo has thousands of directories, each several system calls to resolve).
+    fn walked(&self, root: &Path, files: &[PathBuf]) {
+        if self.explicit.is_some() {
+            return;
+        }
+        let real_root = self.real(root);
+        let mut reals = self.reals.borrow_mut();
+        for file in files {
+            let dir = crate::workspace::parent_dir(file);
+            if let Ok(below) = dir.strip_prefix(root)
+                && !reals.contains_key(&dir)
+            {
+                let real = real_root.join(below);
+                reals.insert(dir, real);
+            }
+        }
+    }
+
+    /// The real directory of a file (its module's, as [`crate::workspace::module_dir`] gives
+    /// it), resolved once per directory.
+    pub fn dir_of(&self, file: &Path) -> PathBuf {
+        self.real(&crate::workspace::parent_dir(file))
+    }
+
     /// Loads the configuration of the files of `dir` (an error is reported by [`Configs::check`]).
     pub fn visit(&self, dir: &Path) {
         if let Err(e) = self.of_dir(dir) {
@@ -152,7 +178,7 @@ impl Configs {
         let dir = if is_dir {
             path.to_path_buf()
         } else {
-            crate::workspace::module_dir(path)
+            crate::workspace::parent_dir(path)
         };
         match self.of_dir(&dir) {
             Ok(Some(loaded)) => {
@@ -386,6 +412,16 @@ fn rule_list(
             policies.resolve(k).or_else(|e| others(k).ok_or(e))
         })
         .collect()
+}
+
+impl crate::discover::Exclusion for Configs {
+    fn excluded(&self, path: &Path, is_dir: bool) -> bool {
+        Configs::excluded(self, path, is_dir)
+    }
+
+    fn found(&self, root: &Path, files: &[PathBuf]) {
+        self.walked(root, files);
+    }
 }
 
 /// The real path of a directory (itself when it cannot be resolved).

@@ -33,10 +33,26 @@ pub struct Discovery {
     pub errors: Vec<String>,
 }
 
+/// What leaves paths out of a run (a configuration's `exclude`).
+pub trait Exclusion {
+    /// Whether a path (a file, or a directory with `is_dir`) is left out.
+    fn excluded(&self, path: &Path, is_dir: bool) -> bool;
+
+    /// The files a walk of `root` found (which follows no symbolic link), before each is
+    /// judged.
+    fn found(&self, _root: &Path, _files: &[PathBuf]) {}
+}
+
+impl<F: Fn(&Path, bool) -> bool> Exclusion for F {
+    fn excluded(&self, path: &Path, is_dir: bool) -> bool {
+        self(path, is_dir)
+    }
+}
+
 /// Walks `paths` and returns the candidate files, sorted and without duplicates. `excluded`
-/// says whether a path (a file, or a directory with `true`) is left out by its configuration;
-/// it applies to named files too (what pre-commit passes).
-pub fn discover(paths: &[PathBuf], excluded: &dyn Fn(&Path, bool) -> bool) -> Discovery {
+/// says whether a path is left out by its configuration; it applies to named files too (what
+/// pre-commit passes).
+pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -58,6 +74,7 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Fn(&Path, bool) -> bool) -> Di
         }
         let (files, mut walk_errors) = walk(path);
         errors.append(&mut walk_errors);
+        excluded.found(path, &files);
         found.extend(
             files
                 .into_iter()
@@ -108,17 +125,13 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
 
 /// Whether a file is excluded, itself or through a directory it is in (below `root`, the
 /// walked directory, when given): `legacy` excludes `legacy/x.tf`, as in `.gitignore`.
-fn excluded_with_parents(
-    file: &Path,
-    root: Option<&Path>,
-    excluded: &dyn Fn(&Path, bool) -> bool,
-) -> bool {
-    excluded(file, false)
+fn excluded_with_parents(file: &Path, root: Option<&Path>, excluded: &dyn Exclusion) -> bool {
+    excluded.excluded(file, false)
         || file
             .ancestors()
             .skip(1)
             .take_while(|d| !d.as_os_str().is_empty() && root.is_none_or(|r| *d != r))
-            .any(|d| excluded(d, true))
+            .any(|d| excluded.excluded(d, true))
 }
 
 #[cfg(test)]

@@ -36,6 +36,17 @@ pub fn terraform_inputs(
 /// (standard input, an editor's unsaved buffer). With `all_findings` the files found here are
 /// not marked as context, so their findings are reported too.
 pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool) -> Vec<Found> {
+    let named_dirs: BTreeSet<PathBuf> = found
+        .iter()
+        .filter(|f| f.explicit)
+        .map(|f| f.path.as_path())
+        .chain(in_memory.iter().map(PathBuf::as_path))
+        .filter(|p| is_terraform_file(p))
+        .map(parent_dir)
+        .collect();
+    if named_dirs.is_empty() {
+        return Vec::new();
+    }
     // Paths compare by their directory's real path and their name: one canonicalization per
     // directory, however many files are named.
     let mut real_dirs: HashMap<PathBuf, PathBuf> = HashMap::new();
@@ -51,14 +62,6 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
         .map(|f| f.path.as_path())
         .chain(in_memory.iter().map(PathBuf::as_path))
         .map(&mut key)
-        .collect();
-    let named_dirs: BTreeSet<PathBuf> = found
-        .iter()
-        .filter(|f| f.explicit)
-        .map(|f| f.path.as_path())
-        .chain(in_memory.iter().map(PathBuf::as_path))
-        .filter(|p| is_terraform_file(p))
-        .map(parent_dir)
         .collect();
     let mut extra: Vec<Found> = Vec::new();
     for dir in named_dirs {
@@ -93,7 +96,7 @@ fn is_terraform_file(path: &Path) -> bool {
 }
 
 /// The directory of a path as written (`.` for a bare file name).
-fn parent_dir(path: &Path) -> PathBuf {
+pub fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

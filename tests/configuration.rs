@@ -101,6 +101,36 @@ fn each_file_takes_its_nearest_configuration_wherever_the_run_starts() {
 }
 
 #[test]
+fn a_walk_through_a_link_or_a_dotted_path_keeps_the_configuration_and_its_excludes() {
+    // The directories a walk finds are real below the real path of the walked directory: one
+    // reached through a symbolic link, or spelled with `..`, is governed as the directory.
+    let dir = tree(&[
+        ("infra/.ekslint.toml", "exclude = [\"legacy/**\"]\n"),
+        ("infra/legacy/main.tf", USER_ENTRY),
+        ("infra/new/main.tf", &USER_ENTRY.replace("cfg", "new")),
+        ("infra/new/deep/main.tf", &USER_ENTRY.replace("cfg", "deep")),
+    ]);
+    let root = dir.path();
+    std::os::unix::fs::symlink(root.join("infra"), root.join("link")).unwrap();
+    let kept = |base: &str| {
+        (
+            Some(1),
+            vec![
+                format!("EKS404 {base}new/deep/main.tf:3 warning"),
+                format!("EKS404 {base}new/main.tf:3 warning"),
+            ],
+        )
+    };
+    assert_eq!(lint(root, &["infra"]), kept("infra/"));
+    assert_eq!(lint(root, &["link"]), kept("link/"));
+    assert_eq!(
+        lint(&root.join("infra/new"), &["../../infra"]),
+        kept("infra/")
+    );
+    assert_eq!(lint(&root.join("infra"), &["."]), kept(""));
+}
+
+#[test]
 fn exclude_is_relative_to_its_configuration_file() {
     let dir = tree(&[
         (

@@ -311,7 +311,7 @@ mod tests {
 
     /// The files of a directory as the command line reads them.
     fn inputs(dir: &Path) -> Vec<Input> {
-        discover(&[dir.to_path_buf()], &|_, _| false)
+        discover(&[dir.to_path_buf()], &|_: &Path, _: bool| false)
             .found
             .into_iter()
             .map(|f| Input {

@@ -59,7 +59,11 @@ pub(super) fn run(files: &[(&str, &str)], terraform: TerraformInputs) -> Vec<Str
         std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("mkdir");
         std::fs::write(&path, text).expect("write");
     }
-    let found = discover(&[dir.path().to_path_buf()], &|_, _| false).found;
+    let found = discover(
+        &[dir.path().to_path_buf()],
+        &|_: &std::path::Path, _: bool| false,
+    )
+    .found;
     let inputs = found
         .into_iter()
         .map(|f| Input {

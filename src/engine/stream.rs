@@ -358,17 +358,9 @@ mod tests {
     /// Options with the example policies and one that reports the unit of every mapping.
     fn with_policies() -> LintOptions {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/policies");
-        let mut files: Vec<crate::policy::PolicyFile> = std::fs::read_dir(&examples)
-            .expect("the example policies")
-            .map(|e| e.expect("a directory entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "rego"))
-            .filter(|p| !p.to_string_lossy().ends_with("_test.rego"))
-            .map(|p| crate::policy::PolicyFile {
-                display: p.display().to_string(),
-                text: std::fs::read_to_string(&p).expect("an example policy"),
-            })
-            .collect();
-        files.sort_by(|a, b| a.display.cmp(&b.display));
+        let boundary = crate::trust::Boundary::around(&examples);
+        let mut files =
+            crate::policy::read(&[examples], &boundary, false).expect("the example policies");
         files.push(crate::policy::PolicyFile {
             display: "units.rego".into(),
             text: UNITS_POLICY.into(),

@@ -20,6 +20,7 @@ use foldhash::HashMapExt;
 use rayon::prelude::*;
 use regorus::Value;
 use regorus::value::Object;
+use std::sync::OnceLock;
 
 /// The version of the document's layout.
 pub const VERSION: u32 = 1;
@@ -50,16 +51,17 @@ pub struct Location {
 
 /// Builds the document of `model`, whose spans are in `sources`.
 pub fn document(model: &Model, sources: &SourceMap) -> Document {
-    build(model, sources, &crate::rules::links(model), &|_| true)
+    build(model, sources, &OnceLock::new(), &|_| true)
 }
 
 /// The document as the policies' input, with only the top-level fields `wanted` filled: the
 /// others are left empty (`locations` out). Ids and unit numbers stay those of the whole
-/// document. `links` are the model's (as [`crate::rules::links`] finds them).
+/// document. `links` holds the model's links (as [`crate::rules::links`] finds them) or is
+/// filled with them here, while the document is numbered.
 pub fn input(
     model: &Model,
     sources: &SourceMap,
-    links: &Links,
+    links: &OnceLock<Links>,
     wanted: &(dyn Fn(&str) -> bool + Sync),
 ) -> Document {
     build(model, sources, links, wanted)
@@ -78,14 +80,19 @@ enum Item {
 /// A top-level array: its field, its length and the object at each index.
 type Array = (&'static str, usize, fn(usize) -> Item);
 
+/// How many objects are numbered, then built, together.
+const CHUNK: usize = 512;
+
 /// Builds the document in two passes. The first walks the model in document order and only
 /// numbers: each location id and unit number, in the order the second pass asks for them. The
-/// second builds the objects in parallel, each reading its numbers from the first pass's
-/// record, so the document is the same whatever the thread count.
+/// second builds the objects, each reading its numbers from the first pass's record, so the
+/// document is the same whatever the thread count. The first pass goes chunk by chunk on this
+/// thread while the others find the links (unless given) and build the chunks already
+/// numbered.
 fn build(
     model: &Model,
     sources: &SourceMap,
-    links: &Links,
+    links: &OnceLock<Links>,
     wanted: &(dyn Fn(&str) -> bool + Sync),
 ) -> Document {
     // The top-level arrays in document order: each field, its length and its objects.
@@ -100,40 +107,43 @@ fn build(
         .iter()
         .flat_map(|&(field, n, item)| (0..n).map(move |i| (field, item(i))))
         .collect();
+    let chunks: Vec<&[(&str, Item)]> = items.chunks(CHUNK).collect();
+    let built: Vec<OnceLock<Vec<Value>>> = chunks.iter().map(|_| OnceLock::new()).collect();
     let keys = Keys::new();
-    let mut numbering = Numbering::default();
-    let mut starts = Vec::with_capacity(items.len() + 1);
-    {
-        let mut first = Builder {
-            model,
-            links,
-            k: &keys,
-            numbers: Numbers::Assign(&mut numbering),
-        };
-        for &(_, item) in &items {
-            starts.push(first.recorded());
-            first.item(item);
+    let mut numbering = Numbering::with_capacity(items.len());
+    // The chunks numbered before the links were found.
+    let mut unbuilt: Vec<(usize, Record)> = Vec::new();
+    rayon::scope(|s| {
+        if links.get().is_none() {
+            s.spawn(|_| {
+                links.get_or_init(|| crate::rules::links(model));
+            });
         }
-        starts.push(first.recorded());
-    }
-    let record = &numbering.record;
-    let objects: Vec<Value> = items
-        .par_iter()
-        .enumerate()
-        .with_min_len(64)
-        .filter(|(_, (field, _))| wanted(field))
-        // Each thread has its own keys: a key shared by all would have its reference count
-        // written by every thread for every object.
-        .map_init(Keys::new, |keys, (i, &(_, item))| {
-            Builder {
-                model,
-                links,
-                k: keys,
-                numbers: Numbers::Replay(&record[starts[i]..starts[i + 1]], 0),
+        for (c, chunk) in chunks.iter().enumerate() {
+            unbuilt.push((c, numbering.number(model, &keys, chunk)));
+            // Only read here: this thread never waits for the links.
+            if let Some(links) = links.get() {
+                for (c, record) in unbuilt.drain(..) {
+                    let (chunk, slot) = (chunks[c], &built[c]);
+                    s.spawn(move |_| {
+                        let _ = slot.set(objects(model, links, chunk, &record, wanted));
+                    });
+                }
             }
-            .item(item)
-        })
+        }
+    });
+    // Found by the end of the scope.
+    let links = links.get_or_init(|| crate::rules::links(model));
+    let late: Vec<(usize, Vec<Value>)> = unbuilt
+        .into_par_iter()
+        .map(|(c, record)| (c, objects(model, links, chunks[c], &record, wanted)))
         .collect();
+    for (c, objects) in late {
+        let _ = built[c].set(objects);
+    }
+    let mut objects = built
+        .into_iter()
+        .flat_map(|b| b.into_inner().unwrap_or_default());
     let units: Vec<Value> = numbering
         .units
         .iter()
@@ -143,7 +153,6 @@ fn build(
         (key("version"), Value::from(VERSION)),
         (key("units"), Value::from(units)),
     ];
-    let mut objects = objects.into_iter();
     for (field, n, _) in arrays {
         let n = if wanted(field) { n } else { 0 };
         let array: Vec<Value> = objects.by_ref().take(n).collect();
@@ -156,6 +165,36 @@ fn build(
         json: object(json),
         locations: numbering.locations,
     }
+}
+
+/// The objects of a chunk's items of the `wanted` fields, from the chunk's numbers.
+fn objects(
+    model: &Model,
+    links: &Links,
+    chunk: &[(&str, Item)],
+    record: &Record,
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<Value> {
+    // Each chunk has its own keys: a key shared by all would have its reference count written
+    // by every thread for every object.
+    let keys = Keys::new();
+    chunk
+        .iter()
+        .enumerate()
+        .filter(|(_, (field, _))| wanted(field))
+        .map(|(i, &(_, item))| {
+            Builder {
+                model,
+                links: Some(links),
+                k: &keys,
+                numbers: Numbers::Replay(
+                    &record.numbers[record.starts[i]..record.starts[i + 1]],
+                    0,
+                ),
+            }
+            .item(item)
+        })
+        .collect()
 }
 
 fn key(name: &str) -> Value {
@@ -282,11 +321,50 @@ struct Numbering<'a> {
     /// The kind of each unit, by its number in the document (the order objects name them).
     units: Vec<&'a str>,
     unit_ids: HashMap<&'a Unit, usize>,
-    /// Each number handed out, in the order the objects asked for them.
+    /// Each number handed out for the chunk being numbered, in the order its objects ask.
     record: Vec<usize>,
 }
 
+/// A chunk's numbers, in the order its objects ask for them, and where each object's start
+/// (one more than its objects: the last is the end).
+struct Record {
+    numbers: Vec<usize>,
+    starts: Vec<usize>,
+}
+
 impl<'a> Numbering<'a> {
+    /// Room for the numbers of about `objects` objects.
+    fn with_capacity(objects: usize) -> Numbering<'a> {
+        Numbering {
+            plain_ids: HashMap::with_capacity(objects * 4),
+            ids: HashMap::with_capacity(objects),
+            locations: Vec::with_capacity(objects * 5),
+            origin_ids: Vec::with_capacity(objects * 5),
+            ..Numbering::default()
+        }
+    }
+
+    /// Numbers the objects of `chunk`, the next in document order.
+    fn number(&mut self, model: &'a Model, keys: &Keys, chunk: &[(&str, Item)]) -> Record {
+        self.record = Vec::with_capacity(chunk.len() * 12);
+        let mut starts = Vec::with_capacity(chunk.len() + 1);
+        let mut first = Builder {
+            model,
+            links: None,
+            k: keys,
+            numbers: Numbers::Assign(self),
+        };
+        for &(_, item) in chunk {
+            starts.push(first.recorded());
+            first.item(item);
+        }
+        starts.push(first.recorded());
+        Record {
+            numbers: std::mem::take(&mut self.record),
+            starts,
+        }
+    }
+
     /// The id of a span with the places its value came from (one id per distinct pair).
     fn at(&mut self, span: Span, origin: &'a [Related]) -> usize {
         let found = match origin {
@@ -379,7 +457,8 @@ enum Numbers<'n, 'a> {
 /// Writes the objects of the document (or, in the first pass, only numbers them).
 struct Builder<'n, 'a> {
     model: &'a Model,
-    links: &'n Links,
+    /// None in the first pass, which reads no link.
+    links: Option<&'n Links>,
     k: &'n Keys,
     numbers: Numbers<'n, 'a>,
 }
@@ -474,17 +553,18 @@ impl<'n, 'a> Builder<'n, 'a> {
 
     fn item(&mut self, item: Item) -> Value {
         let (model, links) = (self.model, self.links);
+        let link = |of: fn(&Links) -> &[Option<usize>], i: usize| links.and_then(|l| of(l)[i]);
         match item {
             Item::Cluster(i) => self.cluster(&model.clusters[i]),
-            Item::Entry(i) => self.entry(&model.entries[i], links.entry_cluster[i]),
+            Item::Entry(i) => self.entry(&model.entries[i], link(|l| &l.entry_cluster, i)),
             Item::Association(i) => self.association(
                 &model.associations[i],
-                links.association_cluster[i],
-                links.association_entry[i],
+                link(|l| &l.association_cluster, i),
+                link(|l| &l.association_entry, i),
             ),
-            Item::Mapping(i) => self.mapping(&model.mappings[i], links.mapping_cluster[i]),
+            Item::Mapping(i) => self.mapping(&model.mappings[i], link(|l| &l.mapping_cluster, i)),
             Item::Capability(i) => {
-                self.capability(&model.capabilities[i], links.capability_cluster[i])
+                self.capability(&model.capabilities[i], link(|l| &l.capability_cluster, i))
             }
         }
     }
@@ -840,19 +920,16 @@ resource "aws_eks_access_entry" "user" {
         assert!(alice["type"].get("value").is_none());
 
         // Without the table, the same document and the same ids.
-        let no_table = input(
-            &parsed.model,
-            parsed.sources(),
-            &crate::rules::links(&parsed.model),
-            &|f| f != "locations",
-        );
+        let no_table = input(&parsed.model, parsed.sources(), &OnceLock::new(), &|f| {
+            f != "locations"
+        });
         let mut without = doc.clone();
         without.as_object_mut().map(|o| o.remove("locations"));
         assert_eq!(json(&no_table.json), without);
         assert_eq!(no_table.locations, full.locations);
 
         // With only the entries, the other arrays empty and the entries' ids unchanged.
-        let links = crate::rules::links(&parsed.model);
+        let links = OnceLock::from(crate::rules::links(&parsed.model));
         let entries = input(&parsed.model, parsed.sources(), &links, &|f| f == "entries");
         let entries_json = json(&entries.json);
         assert_eq!(entries_json["entries"], doc["entries"]);

@@ -536,12 +536,8 @@ fn evaluate_policies<'o>(
             distinct.push(&s.policies);
         }
     }
-    // The policies read the objects bound as the rules bind them.
-    let links = if distinct.iter().any(|p| p.evaluates()) {
-        rules::links(model)
-    } else {
-        rules::Links::default()
-    };
+    // The policies read the objects bound as the rules bind them (found once, when needed).
+    let links = std::sync::OnceLock::new();
     distinct
         .into_iter()
         .map(|policies| {

@@ -10,6 +10,7 @@ use crate::source::{FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// What the policies found.
 #[derive(Debug, Default)]
@@ -29,9 +30,14 @@ impl Policies {
         self.engine.is_some() && !self.packages.is_empty()
     }
 
-    /// Evaluates every policy once over `model`, whose spans are in `sources` and whose links
-    /// are `links` (as [`crate::rules::links`] finds them).
-    pub fn evaluate(&self, model: &Model, sources: &SourceMap, links: &Links) -> Evaluation {
+    /// Evaluates every policy once over `model`, whose spans are in `sources`. `links` holds
+    /// the model's links (as [`crate::rules::links`] finds them), or gets them here.
+    pub fn evaluate(
+        &self,
+        model: &Model,
+        sources: &SourceMap,
+        links: &OnceLock<Links>,
+    ) -> Evaluation {
         let mut problems: Vec<FileProblem> = self.problems.clone();
         let mut out = Evaluation::default();
         if let Some(engine) = self.engine.as_ref().filter(|_| self.evaluates()) {

@@ -938,4 +938,61 @@ resource "aws_eks_access_entry" "user" {
         assert!(entries_json.get("locations").is_none());
         assert_eq!(entries.locations, full.locations);
     }
+
+    /// More objects than a chunk: every entry's ids still name its own text, the links reach
+    /// every chunk, and the document is the same on one thread and on two, with the links
+    /// found while numbering (the chunks are built after it) or given (each is built as soon
+    /// as it is numbered).
+    #[test]
+    fn a_document_of_many_chunks_numbers_and_links_every_object() {
+        let n = CHUNK * 2 + 37;
+        let mut tf =
+            String::from("resource \"aws_eks_cluster\" \"shop\" {\n  name = \"shop\"\n}\n");
+        for i in 0..n {
+            tf.push_str(&format!(
+                "resource \"aws_eks_access_entry\" \"e{i}\" {{\n  cluster_name  = aws_eks_cluster.shop.name\n  principal_arn = \"arn:aws:iam::111122223333:role/r{i}\"\n}}\n"
+            ));
+        }
+        let options = LintOptions::default();
+        let parsed = parse(
+            vec![Input {
+                display: "main.tf".into(),
+                dir: std::path::PathBuf::from("."),
+                bytes: tf.clone().into_bytes(),
+                explicit: true,
+                context: false,
+                unreadable: None,
+            }],
+            &options,
+        );
+        let on = |threads: usize, links: Option<Links>| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a pool");
+            let links = links.map_or_else(OnceLock::new, OnceLock::from);
+            pool.install(|| input(&parsed.model, parsed.sources(), &links, &|_| true))
+        };
+        let given = || Some(crate::rules::links(&parsed.model));
+        let two = on(2, None);
+        for other in [on(1, None), on(1, given()), on(2, given())] {
+            assert_eq!(json(&other.json), json(&two.json));
+            assert_eq!(other.locations, two.locations);
+        }
+        let doc = json(&two.json);
+        let entries = doc["entries"].as_array().expect("entries");
+        assert_eq!(entries.len(), n);
+        for (i, entry) in entries.iter().enumerate() {
+            let arn = format!("arn:aws:iam::111122223333:role/r{i}");
+            assert_eq!(entry["principal_arn"]["value"], arn.as_str(), "{i}");
+            let at = entry["principal_arn"]["at"].as_u64().expect("an id") as usize;
+            let span = two.locations[at].span;
+            assert_eq!(
+                &tf[span.start as usize..span.end as usize],
+                format!("\"{arn}\""),
+                "{i}"
+            );
+            assert_eq!(entry["cluster"]["index"], 0, "{i}");
+        }
+    }
 }

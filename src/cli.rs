@@ -8,7 +8,7 @@ use crate::engine::{Input, lint};
 use crate::report::escape::visible;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
-use crate::source::display_path;
+use crate::source::display_path_from;
 use crate::trust::Boundary;
 use crate::workspace::{module_context, module_dir, terraform_inputs};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -681,17 +681,19 @@ fn read_inputs(
     found.extend(module_context(&found, &in_memory, args.all_findings));
     let dirs: Vec<PathBuf> = found.iter().map(|f| configs.dir_of(&f.path)).collect();
     // Read on the lint threads, in the order found.
+    let reader = boundary.reader();
+    let cwd = std::env::current_dir().ok();
     let read: Vec<Input> = crate::threads::run(|| {
         found
             .into_par_iter()
             .zip(dirs)
             .map(|(found, dir)| {
-                let (bytes, unreadable) = match boundary.read(&found.path) {
+                let (bytes, unreadable) = match reader.read(&found.path) {
                     Ok(bytes) => (bytes, None),
                     Err(why) => (Vec::new(), Some(why.to_string())),
                 };
                 Input {
-                    display: display_path(&found.path),
+                    display: display_path_from(cwd.as_deref(), &found.path),
                     dir,
                     bytes,
                     explicit: found.explicit,

@@ -134,9 +134,10 @@ impl Configs {
             return known.clone();
         }
         let found = real(dir);
-        self.reals
-            .borrow_mut()
-            .insert(dir.to_path_buf(), found.clone());
+        let mut reals = self.reals.borrow_mut();
+        reals.insert(dir.to_path_buf(), found.clone());
+        // A real path is its own: the files' directories are asked for again by their real path.
+        reals.insert(found.clone(), found.clone());
         found
     }
 
@@ -155,6 +156,7 @@ impl Configs {
                 && !reals.contains_key(&dir)
             {
                 let real = real_root.join(below);
+                reals.insert(real.clone(), real.clone());
                 reals.insert(dir, real);
             }
         }

@@ -271,11 +271,12 @@ impl SourceMap {
 
 /// The path as shown in reports: relative to the working directory when below it, `/`-separated.
 pub fn display_path(path: &std::path::Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let rel = cwd
-        .as_deref()
-        .and_then(|c| path.strip_prefix(c).ok())
-        .unwrap_or(path);
+    display_path_from(std::env::current_dir().ok().as_deref(), path)
+}
+
+/// The path as shown in reports, relative to `cwd` (the working directory) when below it.
+pub fn display_path_from(cwd: Option<&std::path::Path>, path: &std::path::Path) -> String {
+    let rel = cwd.and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
     let rel = rel.strip_prefix(".").unwrap_or(rel);
     rel.to_string_lossy().replace('\\', "/")
 }

@@ -9,11 +9,12 @@
 //! of its content.
 
 use crate::limits::DEFAULT_MAX_FILE_BYTES;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::fs::Metadata;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Why a file was not read.
 #[derive(Debug)]
@@ -133,14 +134,30 @@ impl Boundary {
     /// Reads a file inside the boundary.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Refusal> {
         let real = std::fs::canonicalize(path).map_err(Refusal::Io)?;
-        if is_system(&real) {
+        self.read_real(&real, None)
+    }
+
+    /// A reader of many files for one run, which resolves each directory once.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader {
+            boundary: self,
+            dirs: Mutex::default(),
+        }
+    }
+
+    /// Reads a file by its real path, whose metadata (symlinks followed) may be known.
+    fn read_real(&self, real: &Path, meta: Option<Metadata>) -> Result<Vec<u8>, Refusal> {
+        if is_system(real) {
             return Err(Refusal::Special);
         }
         if !self.roots.iter().any(|r| real.starts_with(r)) {
             return Err(Refusal::Outside);
         }
         // Judge the file before opening it: opening a FIFO for reading would block.
-        let meta = std::fs::metadata(&real).map_err(Refusal::Io)?;
+        let meta = match meta {
+            Some(meta) => meta,
+            None => std::fs::metadata(real).map_err(Refusal::Io)?,
+        };
         if !meta.is_file() {
             return Err(Refusal::Special);
         }
@@ -148,10 +165,10 @@ impl Boundary {
         if meta.len() > limit {
             return Err(Refusal::TooLarge { limit });
         }
-        if let Some(text) = self.overlay.as_ref().and_then(|o| o.get(&real)) {
+        if let Some(text) = self.overlay.as_ref().and_then(|o| o.get(real)) {
             return Ok(text.clone());
         }
-        let file = std::fs::File::open(&real).map_err(Refusal::Io)?;
+        let file = std::fs::File::open(real).map_err(Refusal::Io)?;
         if !file.metadata().map_err(Refusal::Io)?.is_file() {
             return Err(Refusal::Special);
         }
@@ -173,6 +190,75 @@ impl Boundary {
             Some(rest) => rest.to_string(),
             None => text,
         })
+    }
+}
+
+/// Reads files inside a [`Boundary`] for one run (see [`Boundary::reader`]), resolving each
+/// directory once: the real path of a path that is not a symbolic link is its parent's real
+/// path and its name, as `realpath` finds it component by component. Made for each run, so the
+/// directories are resolved as they are during that run.
+pub struct Reader<'b> {
+    boundary: &'b Boundary,
+    /// The real path of each directory met, by the path as given.
+    dirs: Mutex<HashMap<PathBuf, PathBuf>>,
+}
+
+impl Reader<'_> {
+    /// Reads a file inside the boundary, as [`Boundary::read`] does.
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, Refusal> {
+        let meta = std::fs::symlink_metadata(path).map_err(Refusal::Io)?;
+        match (path.file_name(), path.parent()) {
+            (Some(name), Some(dir)) if !meta.file_type().is_symlink() => {
+                let dir = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                };
+                let real = self.real_dir(dir).map_err(Refusal::Io)?.join(name);
+                self.boundary.read_real(&real, Some(meta))
+            }
+            _ => self.boundary.read(path),
+        }
+    }
+
+    /// The real path of a directory: that of the nearest ancestor already met, or resolved
+    /// whole, with the names below it that are not links.
+    fn real_dir(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        let mut below: Vec<&Path> = Vec::new();
+        let mut at = dir;
+        let mut real = loop {
+            if let Some(real) = self.dirs.lock().ok().and_then(|d| d.get(at).cloned()) {
+                break real;
+            }
+            match at.parent() {
+                Some(parent)
+                    if at.file_name().is_some()
+                        && !parent.as_os_str().is_empty()
+                        && !std::fs::symlink_metadata(at)?.file_type().is_symlink() =>
+                {
+                    below.push(at);
+                    at = parent;
+                }
+                _ => {
+                    let real = std::fs::canonicalize(at)?;
+                    self.remember(at, &real);
+                    break real;
+                }
+            }
+        };
+        for path in below.into_iter().rev() {
+            if let Some(name) = path.file_name() {
+                real.push(name);
+            }
+            self.remember(path, &real);
+        }
+        Ok(real)
+    }
+
+    fn remember(&self, path: &Path, real: &Path) {
+        if let Ok(mut dirs) = self.dirs.lock() {
+            dirs.insert(path.to_path_buf(), real.to_path_buf());
+        }
     }
 }
 
@@ -293,5 +379,80 @@ mod tests {
         assert!(!b.allows(&other.path().join("main.tf")));
         b.trust_named(&other.path().join("main.tf"));
         assert!(b.allows(&other.path().join("variables.tf")));
+    }
+
+    /// A run's reader refuses and reads what a single read does, through links to files and to
+    /// directories, `..`, a FIFO, `/proc`, a path without a directory, and directories it has
+    /// resolved already.
+    #[cfg(unix)]
+    #[test]
+    fn a_reader_judges_every_path_as_a_single_read_does() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(outside.path().join("secret"), "TOKEN").unwrap();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("a/b/main.tf"), "inside").unwrap();
+        std::fs::write(root.join("a/top.tf"), "top").unwrap();
+        std::fs::write(root.join("big.tf"), vec![b'#'; 100]).unwrap();
+        symlink(outside.path(), root.join("a/out")).unwrap();
+        symlink(root.join("a/b"), root.join("a/in")).unwrap();
+        symlink(outside.path().join("secret"), root.join("a/b/vars.tfvars")).unwrap();
+        symlink("/proc/self/environ", root.join("a/env.tfvars")).unwrap();
+        symlink("b/main.tf", root.join("a/relative.tf")).unwrap();
+        let fifo = root.join("a/modules.json");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let mut b = boundary(root);
+        b.max_file_bytes = 99;
+        let paths = [
+            "a/b/main.tf",
+            "a/top.tf",
+            "a/out/secret",
+            "a/in/main.tf",
+            "a/b/vars.tfvars",
+            "a/env.tfvars",
+            "a/relative.tf",
+            "a/modules.json",
+            "a/b/../top.tf",
+            "a/out/../b/main.tf",
+            "a/b/missing.tf",
+            "a/b",
+            "big.tf",
+        ];
+        let outcome = |r: Result<Vec<u8>, Refusal>| match r {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => e.to_string(),
+        };
+        let reader = b.reader();
+        // Twice: the second time from the directories already resolved.
+        for _ in 0..2 {
+            for p in paths {
+                let path = root.join(p);
+                assert_eq!(outcome(reader.read(&path)), outcome(b.read(&path)), "{p}");
+            }
+        }
+        assert_eq!(outcome(reader.read(&root.join("a/in/main.tf"))), "inside");
+        assert!(matches!(
+            reader.read(&root.join("a/out/secret")),
+            Err(Refusal::Outside)
+        ));
+        assert!(matches!(
+            reader.read(&root.join("a/modules.json")),
+            Err(Refusal::Special)
+        ));
+        // Relative to the working directory, with no directory at all.
+        let cwd = std::env::current_dir().unwrap();
+        let here = boundary(&cwd);
+        assert_eq!(
+            outcome(here.reader().read(Path::new("Cargo.toml"))),
+            outcome(here.read(Path::new("Cargo.toml")))
+        );
     }
 }

@@ -325,8 +325,8 @@ struct Numbering<'a> {
     record: Vec<usize>,
 }
 
-/// A chunk's numbers, in the order its objects ask for them, and where each object's start
-/// (one more than its objects: the last is the end).
+/// A chunk's numbers, in the order its objects ask for them, and where each object's numbers
+/// start (one more than its objects: the last is the end).
 struct Record {
     numbers: Vec<usize>,
     starts: Vec<usize>,
@@ -863,6 +863,18 @@ resource "aws_eks_access_entry" "user" {
 }
 "#;
 
+    /// `main.tf` with this text, given by name.
+    fn main_tf(text: &str) -> Input {
+        Input {
+            display: "main.tf".into(),
+            dir: std::path::PathBuf::from("."),
+            bytes: text.as_bytes().to_vec(),
+            explicit: true,
+            context: false,
+            unreadable: None,
+        }
+    }
+
     fn json(value: &Value) -> serde_json::Value {
         serde_json::to_value(value).expect("the document is JSON")
     }
@@ -870,17 +882,7 @@ resource "aws_eks_access_entry" "user" {
     #[test]
     fn location_ids_index_the_table_and_the_input_keeps_them() {
         let options = LintOptions::default();
-        let parsed = parse(
-            vec![Input {
-                display: "main.tf".into(),
-                dir: std::path::PathBuf::from("."),
-                bytes: TF.as_bytes().to_vec(),
-                explicit: true,
-                context: false,
-                unreadable: None,
-            }],
-            &options,
-        );
+        let parsed = parse(vec![main_tf(TF)], &options);
         let full = document(&parsed.model, parsed.sources());
         let doc = json(&full.json);
         let table = doc["locations"].as_array().expect("locations");
@@ -954,17 +956,7 @@ resource "aws_eks_access_entry" "user" {
             ));
         }
         let options = LintOptions::default();
-        let parsed = parse(
-            vec![Input {
-                display: "main.tf".into(),
-                dir: std::path::PathBuf::from("."),
-                bytes: tf.clone().into_bytes(),
-                explicit: true,
-                context: false,
-                unreadable: None,
-            }],
-            &options,
-        );
+        let parsed = parse(vec![main_tf(&tf)], &options);
         let on = |threads: usize, links: Option<Links>| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)

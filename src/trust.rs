@@ -304,6 +304,12 @@ pub fn absolute(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.unwrap().success(), "mkfifo {}", path.display());
+    }
+
     fn boundary(root: &Path) -> Boundary {
         let mut b = Boundary::around(root);
         b.roots = vec![std::fs::canonicalize(root).unwrap()];
@@ -345,11 +351,7 @@ mod tests {
     fn refuses_fifos_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("modules.json");
-        let status = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        mkfifo(&fifo);
         assert!(matches!(
             boundary(dir.path()).read(&fifo),
             Err(Refusal::Special)
@@ -401,14 +403,7 @@ mod tests {
         symlink(outside.path().join("secret"), root.join("a/b/vars.tfvars")).unwrap();
         symlink("/proc/self/environ", root.join("a/env.tfvars")).unwrap();
         symlink("b/main.tf", root.join("a/relative.tf")).unwrap();
-        let fifo = root.join("a/modules.json");
-        assert!(
-            std::process::Command::new("mkfifo")
-                .arg(&fifo)
-                .status()
-                .unwrap()
-                .success()
-        );
+        mkfifo(&root.join("a/modules.json"));
         let mut b = boundary(root);
         b.max_file_bytes = 99;
         let paths = [

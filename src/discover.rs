@@ -2,7 +2,7 @@
 //! directories are skipped, explicit files are always taken.
 
 use ignore::{WalkBuilder, WalkState};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 /// File name endings that may hold a template this tool reads.
@@ -86,9 +86,32 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
                 }),
         );
     }
+    Discovery {
+        found: once_each(found),
+        errors,
+    }
+}
+
+/// The files sorted, each once: a file both named and found in a named directory (`main.tf`
+/// and `.`, or `./main.tf`) is kept as named.
+fn once_each(found: Vec<Found>) -> Vec<Found> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut keyed: Vec<(PathBuf, Found)> = found
+        .into_iter()
+        .map(|f| {
+            let same: PathBuf = cwd
+                .join(&f.path)
+                .components()
+                .filter(|c| !matches!(c, Component::CurDir))
+                .collect();
+            (same, f)
+        })
+        .collect();
+    keyed.sort_by(|(a, f), (b, g)| a.cmp(b).then(g.explicit.cmp(&f.explicit)));
+    keyed.dedup_by(|(a, _), (b, _)| a == b);
+    let mut found: Vec<Found> = keyed.into_iter().map(|(_, f)| f).collect();
     found.sort();
-    found.dedup_by(|a, b| a.path == b.path);
-    Discovery { found, errors }
+    found
 }
 
 /// The candidate files under a directory and what could not be walked, sorted: the walk

@@ -588,3 +588,27 @@ fn only_named_files_are_reported_but_a_duplicate_or_a_value_they_bring_is() {
     // Naming only the `.tfvars` file reports the finding its value causes, where it is used.
     assert_eq!(at(&["terraform.tfvars"]), ["EKS105 main.tf:8"]);
 }
+
+#[test]
+fn a_file_named_and_found_in_a_named_directory_is_linted_once() {
+    let dir = dir_with(&[
+        ("main.tf", BAD_ENTRY.as_bytes()),
+        ("m/user.tf", USER_ENTRY.as_bytes()),
+    ]);
+    let (code, alone) = lint_json(dir.path(), &["."]);
+    assert_eq!(code, Some(1));
+    assert_eq!(alone["summary"]["files"], 2);
+    let rules = each(&alone, "rule");
+    assert_eq!(rules.len(), 2, "{alone}");
+    for args in [
+        &[".", "main.tf"][..],
+        &["./main.tf", ".", "m/user.tf"],
+        &["main.tf", "./main.tf", "m", "./m/user.tf", "./."],
+    ] {
+        let (code, json) = lint_json(dir.path(), args);
+        assert_eq!(code, Some(1), "{args:?}");
+        assert_eq!(json["summary"]["files"], 2, "{args:?}");
+        assert_eq!(each(&json, "rule"), rules, "{args:?}");
+        assert_eq!(each(&json, "file"), each(&alone, "file"), "{args:?}");
+    }
+}

@@ -8,7 +8,6 @@ use std::ops::Range;
 use codespan_reporting::diagnostic::{self as cs, Label};
 use codespan_reporting::files;
 use codespan_reporting::term::{self, WriteStyle, termcolor};
-use rayon::prelude::*;
 
 use super::escape::visible;
 use super::excerpt::Excerpts;
@@ -24,35 +23,24 @@ use crate::source::{FileId, Span};
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let config = term::Config::default();
     let shown: Vec<&Diagnostic> = super::visible(report, opts).collect();
-    // Rendered on the lint threads a chunk at a time and written in order: the output does not
-    // depend on the thread count, and no more than a chunk's text is held.
-    for chunk in shown.chunks(RENDERED_AT_ONCE) {
-        let texts: Vec<io::Result<Vec<u8>>> = crate::threads::run(|| {
-            chunk
-                .par_iter()
-                .map(|d| {
-                    let mut text = Vec::new();
-                    if opts.color {
-                        emit(report, d, &config, &mut termcolor::Ansi::new(&mut text))?;
-                    } else {
-                        emit(report, d, &config, &mut termcolor::NoColor::new(&mut text))?;
-                    }
-                    Ok(text)
-                })
-                .collect()
-        });
-        for text in texts {
-            out.write_all(&text?)?;
-        }
-    }
+    super::rendered_in_order(
+        &shown,
+        |d| {
+            let mut text = Vec::new();
+            if opts.color {
+                emit(report, d, &config, &mut termcolor::Ansi::new(&mut text))?;
+            } else {
+                emit(report, d, &config, &mut termcolor::NoColor::new(&mut text))?;
+            }
+            Ok(text)
+        },
+        |text| out.write_all(&text),
+    )?;
     if opts.quiet {
         return Ok(());
     }
     writeln!(out, "{}", summary_line(&Summary::of(report)))
 }
-
-/// How many findings are rendered before their text is written.
-const RENDERED_AT_ONCE: usize = 1024;
 
 /// One finding as a source snippet.
 fn emit<W: WriteStyle + Write>(
@@ -158,6 +146,7 @@ fn into_io(e: files::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::RENDERED_AT_ONCE;
     use crate::report::testutil;
 
     fn rendered(opts: RenderOptions) -> String {

@@ -16,24 +16,13 @@ use crate::source::{Position, Span};
 /// The version of this output format; bumped on incompatible changes.
 const VERSION: u32 = 1;
 
+/// The whole document as one value: what [`render`] writes piece by piece.
+#[cfg(test)]
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
-    diagnostics: Diagnostics<'a>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: JsonSummary,
-}
-
-/// The findings shown, each made as it is written: a run's findings are not held twice.
-struct Diagnostics<'a> {
-    report: &'a Report,
-    opts: &'a RenderOptions,
-}
-
-impl Serialize for Diagnostics<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_seq(super::visible(self.report, self.opts).map(|d| diagnostic(self.report, d)))
-    }
 }
 
 #[derive(Serialize)]
@@ -116,22 +105,53 @@ impl From<Position> for JsonPosition {
     }
 }
 
-/// Renders the report as pretty-printed JSON followed by a newline.
+/// Renders the report as pretty-printed JSON followed by a newline. The findings are
+/// rendered on the lint threads (each pretty-printed alone, then indented to its place in the
+/// array) and written in order: a run's findings are not held twice.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let s = Summary::of(report);
-    let output = Output {
-        version: VERSION,
-        diagnostics: Diagnostics { report, opts },
-        summary: JsonSummary {
-            errors: s.errors,
-            warnings: s.warnings,
-            notes: s.notes,
-            files: s.files,
-            suppressed: s.suppressed,
+    let shown: Vec<&Diagnostic> = super::visible(report, opts).collect();
+    write!(out, "{{\n  \"version\": {VERSION},\n  \"diagnostics\": [")?;
+    let mut first = true;
+    super::rendered_in_order(
+        &shown,
+        |d| {
+            let mut text = Vec::new();
+            serde_json::to_writer_pretty(&mut text, &diagnostic(report, d))?;
+            Ok(indented(&text, "    "))
         },
+        |text| {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            out.write_all(&text)
+        },
+    )?;
+    if !shown.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    let s = Summary::of(report);
+    let summary = JsonSummary {
+        errors: s.errors,
+        warnings: s.warnings,
+        notes: s.notes,
+        files: s.files,
+        suppressed: s.suppressed,
     };
-    serde_json::to_writer_pretty(&mut *out, &output)?;
-    writeln!(out)
+    let mut text = Vec::new();
+    serde_json::to_writer_pretty(&mut text, &summary)?;
+    out.write_all(b"],\n  \"summary\": ")?;
+    out.write_all(indented(&text, "  ").trim_ascii_start())?;
+    out.write_all(b"\n}\n")
+}
+
+/// Pretty-printed JSON with `indent` before each line. (A JSON string holds no line break, so
+/// every line break is the printer's.)
+fn indented(json: &[u8], indent: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    for line in json.split_inclusive(|&b| b == b'\n') {
+        out.extend_from_slice(indent.as_bytes());
+        out.extend_from_slice(line);
+    }
+    out
 }
 
 fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
@@ -184,6 +204,56 @@ mod tests {
     use super::*;
     use crate::report::testutil;
     use serde_json::{Value, json};
+
+    /// The report as one value printed whole: what `render` must write.
+    fn printed_whole(report: &Report, opts: &RenderOptions) -> Vec<u8> {
+        let s = Summary::of(report);
+        let output = Output {
+            version: VERSION,
+            diagnostics: crate::report::visible(report, opts)
+                .map(|d| diagnostic(report, d))
+                .collect(),
+            summary: JsonSummary {
+                errors: s.errors,
+                warnings: s.warnings,
+                notes: s.notes,
+                files: s.files,
+                suppressed: s.suppressed,
+            },
+        };
+        let mut text = serde_json::to_vec_pretty(&output).expect("JSON");
+        text.push(b'\n');
+        text
+    }
+
+    #[test]
+    fn the_findings_rendered_apart_make_the_document_printed_whole() {
+        let mut many = testutil::report();
+        let one = many.diagnostics.clone();
+        many.diagnostics = (0..crate::report::RENDERED_AT_ONCE * 2 + 3)
+            .map(|i| {
+                let mut d = one[i % one.len()].clone();
+                d.message = format!("finding {i}");
+                d
+            })
+            .collect();
+        let mut none = testutil::report();
+        none.diagnostics.clear();
+        for report in [testutil::report(), many, none] {
+            for show_suppressed in [false, true] {
+                let opts = RenderOptions {
+                    show_suppressed,
+                    ..RenderOptions::default()
+                };
+                let mut text = Vec::new();
+                render(&report, &opts, &mut text).expect("rendering to memory");
+                assert_eq!(
+                    String::from_utf8(text).expect("UTF-8"),
+                    String::from_utf8(printed_whole(&report, &opts)).expect("UTF-8")
+                );
+            }
+        }
+    }
 
     fn rendered(opts: RenderOptions) -> (String, Value) {
         let text = testutil::rendered(crate::report::Format::Json, opts);

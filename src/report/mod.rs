@@ -113,6 +113,28 @@ fn visible<'r>(report: &'r Report, opts: &RenderOptions) -> impl Iterator<Item =
         .filter(move |d| show_suppressed || d.suppressed.is_none())
 }
 
+/// How many findings are rendered before their text is written.
+const RENDERED_AT_ONCE: usize = 1024;
+
+/// Renders the findings on the lint threads a chunk at a time and hands each text to `write`
+/// in order: the output does not depend on the thread count, and no more than a chunk's text
+/// is held.
+fn rendered_in_order(
+    shown: &[&Diagnostic],
+    render: impl Fn(&Diagnostic) -> io::Result<Vec<u8>> + Sync,
+    mut write: impl FnMut(Vec<u8>) -> io::Result<()>,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    for chunk in shown.chunks(RENDERED_AT_ONCE) {
+        let texts: Vec<io::Result<Vec<u8>>> =
+            crate::threads::run(|| chunk.par_iter().map(|d| render(d)).collect());
+        for text in texts {
+            write(text?)?;
+        }
+    }
+    Ok(())
+}
+
 /// The metadata of a diagnostic's rule: from the rules that ran, else from the whole catalog.
 pub(crate) fn rule_meta(report: &Report, id: &str) -> Option<&'static RuleMeta> {
     report

@@ -34,6 +34,19 @@ struct JsonSummary {
     suppressed: usize,
 }
 
+impl JsonSummary {
+    fn of(report: &Report) -> JsonSummary {
+        let s = Summary::of(report);
+        JsonSummary {
+            errors: s.errors,
+            warnings: s.warnings,
+            notes: s.notes,
+            files: s.files,
+            suppressed: s.suppressed,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     rule: &'a str,
@@ -128,16 +141,8 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     if !shown.is_empty() {
         out.write_all(b"\n  ")?;
     }
-    let s = Summary::of(report);
-    let summary = JsonSummary {
-        errors: s.errors,
-        warnings: s.warnings,
-        notes: s.notes,
-        files: s.files,
-        suppressed: s.suppressed,
-    };
     let mut text = Vec::new();
-    serde_json::to_writer_pretty(&mut text, &summary)?;
+    serde_json::to_writer_pretty(&mut text, &JsonSummary::of(report))?;
     out.write_all(b"],\n  \"summary\": ")?;
     out.write_all(indented(&text, "  ").trim_ascii_start())?;
     out.write_all(b"\n}\n")
@@ -207,19 +212,12 @@ mod tests {
 
     /// The report as one value printed whole: what `render` must write.
     fn printed_whole(report: &Report, opts: &RenderOptions) -> Vec<u8> {
-        let s = Summary::of(report);
         let output = Output {
             version: VERSION,
             diagnostics: crate::report::visible(report, opts)
                 .map(|d| diagnostic(report, d))
                 .collect(),
-            summary: JsonSummary {
-                errors: s.errors,
-                warnings: s.warnings,
-                notes: s.notes,
-                files: s.files,
-                suppressed: s.suppressed,
-            },
+            summary: JsonSummary::of(report),
         };
         let mut text = serde_json::to_vec_pretty(&output).expect("JSON");
         text.push(b'\n');

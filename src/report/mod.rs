@@ -12,6 +12,7 @@ pub mod json;
 mod location;
 pub mod sarif;
 
+use rayon::prelude::*;
 use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -124,7 +125,6 @@ fn rendered_in_order(
     render: impl Fn(&Diagnostic) -> io::Result<Vec<u8>> + Sync,
     mut write: impl FnMut(Vec<u8>) -> io::Result<()>,
 ) -> io::Result<()> {
-    use rayon::prelude::*;
     for chunk in shown.chunks(RENDERED_AT_ONCE) {
         let texts: Vec<io::Result<Vec<u8>>> =
             crate::threads::run(|| chunk.par_iter().map(|d| render(d)).collect());

@@ -134,11 +134,16 @@ impl Configs {
             return known.clone();
         }
         let found = real(dir);
-        let mut reals = self.reals.borrow_mut();
-        reals.insert(dir.to_path_buf(), found.clone());
-        // A real path is its own: the files' directories are asked for again by their real path.
-        reals.insert(found.clone(), found.clone());
+        self.learn(dir.to_path_buf(), found.clone());
         found
+    }
+
+    /// Records the real path of `dir`, and that a real path is its own: the files' directories
+    /// are asked for again by their real path.
+    fn learn(&self, dir: PathBuf, real: PathBuf) {
+        let mut reals = self.reals.borrow_mut();
+        reals.insert(real.clone(), real.clone());
+        reals.insert(dir, real);
     }
 
     /// Learns the real paths of the directories of the files a walk of `root` found: a walk
@@ -149,15 +154,13 @@ impl Configs {
             return;
         }
         let real_root = self.real(root);
-        let mut reals = self.reals.borrow_mut();
         for file in files {
             let dir = crate::workspace::parent_dir(file);
             if let Ok(below) = dir.strip_prefix(root)
-                && !reals.contains_key(&dir)
+                && !self.reals.borrow().contains_key(&dir)
             {
                 let real = real_root.join(below);
-                reals.insert(real.clone(), real.clone());
-                reals.insert(dir, real);
+                self.learn(dir, real);
             }
         }
     }

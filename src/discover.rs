@@ -93,7 +93,8 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
 }
 
 /// The files sorted, each once: a file both named and found in a named directory (`main.tf`
-/// and `.`, or `./main.tf`) is kept as named.
+/// and `.`, or `./main.tf`) is kept as named. Paths are compared absolute without their `.`
+/// parts; a `..` stays (through a symbolic link it leads elsewhere than it reads).
 fn once_each(found: Vec<Found>) -> Vec<Found> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut keyed: Vec<(PathBuf, Found)> = found

@@ -13,9 +13,10 @@ use crate::policy::Policies;
 use crate::rules::{RuleMeta, RuleOptions};
 use crate::scoped::Scoped;
 use crate::trust::Boundary;
+use foldhash::HashMap;
 use ignore::overrides::{Override, OverrideBuilder};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -241,7 +242,7 @@ impl Configs {
                 .chain(self.loaded().into_iter().map(Some))
                 .collect(),
         };
-        let mut compiled: HashMap<Vec<PathBuf>, Arc<Policies>> = HashMap::new();
+        let mut compiled: HashMap<Vec<PathBuf>, Arc<Policies>> = HashMap::default();
         let mut policies = Vec::new();
         for loaded in &configs {
             let paths = self.policy_paths(loaded.as_deref().map(|l| &l.config), overrides);

@@ -7,7 +7,6 @@ use crate::ir::{Model, Suppression};
 use crate::parse::{self, ParseError, Skipped};
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What a job evaluates.
@@ -59,7 +58,8 @@ impl<'o> Jobs<'o> {
 
         let mut sources = SourceMap::default();
         let mut errors: Vec<ParseError> = Vec::new();
-        let mut units: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
+        // The Terraform files, each with its directory.
+        let mut units: Vec<(PathBuf, FileId)> = Vec::new();
         let mut structured: Vec<FileId> = Vec::new();
         let mut skipped = Vec::new();
         // Whether each file was read as one of the formats (for the summary's file count).
@@ -91,9 +91,7 @@ impl<'o> Jobs<'o> {
                         message: NotUtf8::message(&n).into(),
                     });
                 }
-                (Some(Kind::Terraform), None) => {
-                    units.entry(input.dir.clone()).or_default().push(id)
-                }
+                (Some(Kind::Terraform), None) => units.push((input.dir.clone(), id)),
                 // Terraform reads it with its module (the same source, so its findings are
                 // reported when it is).
                 (Some(Kind::TerraformValues), None) => linted[id.0 as usize] = true,
@@ -103,8 +101,8 @@ impl<'o> Jobs<'o> {
             }
         }
 
-        for ids in units.values() {
-            ids.iter().for_each(|id| linted[id.0 as usize] = true);
+        for (_, id) in &units {
+            linted[id.0 as usize] = true;
         }
         // Terraform reads more files than it was given (modules called from outside the linted
         // files, `.tfvars`): findings in them are reported only where `reported` says so.

@@ -101,33 +101,38 @@ pub struct Root {
     pub errors: Vec<ParseError>,
 }
 
-/// Reads the Terraform files of a run, grouped by directory, with the modules they call and
-/// the values of their variables. Files read from disk are added to `sources`.
+/// Reads the Terraform files of a run (each with its directory), grouped by directory, with the
+/// modules they call and the values of their variables. Files read from disk are added to
+/// `sources`.
 pub fn prepare<'i>(
-    dirs: BTreeMap<PathBuf, Vec<FileId>>,
+    files: Vec<(PathBuf, FileId)>,
     sources: &mut SourceMap,
     inputs: &'i TerraformInputs,
 ) -> Prepared<'i> {
-    let mut grouped: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
-    for (dir, ids) in dirs {
-        grouped.entry(normalize(&dir)).or_default().extend(ids);
-    }
+    let grouped = grouped_by_normal_path(files);
     let mut errors = Vec::new();
     let mut project = Project {
         cache: inputs.syntax_cache.clone(),
         ..Project::default()
     };
-    let linted: Vec<PathBuf> = grouped.keys().cloned().collect();
+    let linted: Vec<PathBuf> = grouped.iter().map(|(dir, _)| dir.clone()).collect();
     // A directory that calls no module is parsed when it is evaluated and dropped once lowered,
     // unless a module calls it: so the syntax trees of a monorepo's many root modules are
     // never all alive at once.
     let sources_ref = &*sources;
-    let (mut deferred, now): (Deferred, Deferred) = grouped
-        .into_iter()
-        .partition(|(_, ids)| calls_no_module(ids, sources_ref));
-    let parsed: Vec<(Module, Vec<ParseError>)> = now
+    let calls: Vec<bool> = grouped
         .par_iter()
-        .map(|(dir, ids)| parse_dir(dir.clone(), ids, sources_ref, project.cache.as_deref()))
+        .map(|(_, ids)| !calls_no_module(ids, sources_ref))
+        .collect();
+    let (now, later): (Vec<_>, Vec<_>) = grouped
+        .into_iter()
+        .zip(calls)
+        .partition(|(_, calls)| *calls);
+    // Sorted: the map is built without a search per directory.
+    let mut deferred: Deferred = later.into_iter().map(|(dir, _)| dir).collect();
+    let parsed: Vec<(Module, Vec<ParseError>)> = now
+        .into_par_iter()
+        .map(|((dir, ids), _)| parse_dir(dir, &ids, sources_ref, project.cache.as_deref()))
         .collect();
     for (module, e) in parsed {
         errors.extend(e);
@@ -138,11 +143,9 @@ pub fn prepare<'i>(
         refused: BTreeSet::new(),
     };
     // The disk is asked on the lint threads; what it has is loaded in order.
-    let installed: Vec<&PathBuf> = linted
-        .par_iter()
-        .filter(|dir| std::fs::symlink_metadata(dir.join(MODULES_JSON)).is_ok())
-        .collect();
-    for dir in installed {
+    let listings: Vec<Listing> = linted.par_iter().map(|dir| Listing::of(dir)).collect();
+    let installed = linted.iter().zip(&listings).filter(|(_, l)| l.installed);
+    for (dir, _) in installed {
         if let Some(remote) = installed_modules(dir, &mut disk, sources, &mut errors) {
             project.remote.insert(dir.clone(), remote);
         }
@@ -155,7 +158,16 @@ pub fn prepare<'i>(
     // whose findings are reported.
     let vars_from = sources.len();
     let mut jobs = Vec::new();
-    let auto: Vec<Vec<PathBuf>> = roots.par_iter().map(|dir| auto_var_files(dir)).collect();
+    // Each root is a linted directory, and both lists are sorted: each root's listing is found
+    // after the last one's.
+    let mut listed = linted.into_iter().zip(listings);
+    let auto: Vec<Vec<PathBuf>> = roots
+        .iter()
+        .map(|root| match listed.find(|(dir, _)| dir == root) {
+            Some((_, listing)) => listing.auto_var_files,
+            None => Listing::of(root).auto_var_files,
+        })
+        .collect();
     for (dir, auto) in roots.into_iter().zip(auto) {
         let (mut assignments, e) = var_file_assignments(&auto, &mut disk, sources);
         errors.extend(e);
@@ -271,6 +283,25 @@ type Deferred = BTreeMap<PathBuf, Vec<FileId>>;
 /// comment written above a block covers).
 type Scopes = BTreeMap<FileId, Vec<Span>>;
 
+/// The files of each directory by its normalized path, sorted: directories that normalize to
+/// the same path are merged, their files in the order of their paths as given, then of `files`.
+fn grouped_by_normal_path(files: Vec<(PathBuf, FileId)>) -> Vec<(PathBuf, Vec<FileId>)> {
+    let mut files: Vec<(PathBuf, PathBuf, FileId)> = files
+        .into_iter()
+        .map(|(dir, id)| (normalize(&dir), dir, id))
+        .collect();
+    // Stable, and nearly sorted already: the files come in path order.
+    files.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let mut grouped: Vec<(PathBuf, Vec<FileId>)> = Vec::new();
+    for (dir, _, id) in files {
+        match grouped.last_mut() {
+            Some((last, ids)) if *last == dir => ids.push(id),
+            _ => grouped.push((dir, vec![id])),
+        }
+    }
+    grouped
+}
+
 /// Whether the files of a directory call no module: all in native syntax (a JSON key may be
 /// escaped) and none says `module`.
 fn calls_no_module(ids: &[FileId], sources: &SourceMap) -> bool {
@@ -337,8 +368,9 @@ fn load_called(
     sources: &mut SourceMap,
     errors: &mut Vec<ParseError>,
 ) {
-    let mut tried: BTreeSet<PathBuf> = project.modules.keys().cloned().collect();
-    tried.extend(deferred.keys().cloned());
+    // Tried: the parsed and deferred directories (a deferred one is parsed into the modules)
+    // and those read here, with or without files.
+    let mut tried_empty: BTreeSet<PathBuf> = BTreeSet::new();
     let mut refused: BTreeSet<Span> = BTreeSet::new();
     for _ in 0..MAX_EXTRA_DIRS {
         parse_called(project, deferred, sources, errors);
@@ -368,12 +400,15 @@ fn load_called(
             }
         }
         wanted.extend(project.remote.values().flat_map(|r| r.values().cloned()));
-        let Some(dir) = wanted.into_iter().find(|d| !tried.contains(d)) else {
+        let tried = |d: &PathBuf| {
+            project.modules.contains_key(d) || deferred.contains_key(d) || tried_empty.contains(d)
+        };
+        let Some(dir) = wanted.into_iter().find(|d| !tried(d)) else {
             return;
         };
-        tried.insert(dir.clone());
         let ids = read_module_files(&dir, disk, sources, errors);
         if ids.is_empty() {
+            tried_empty.insert(dir);
             continue;
         }
         let (module, e) = parse_dir(dir.clone(), &ids, sources, project.cache.as_deref());
@@ -466,16 +501,25 @@ fn roots(project: &Project, linted: &[PathBuf]) -> Vec<PathBuf> {
         .filter(|d| !called.contains(*d))
         .cloned()
         .collect();
-    let mut reached: BTreeSet<PathBuf> = roots.iter().cloned().collect();
-    let mut stack = roots.clone();
+    if edges.is_empty() {
+        // No calls: every linted directory is a root (the list is sorted).
+        return roots;
+    }
+    let mut reached: BTreeSet<&Path> = roots.iter().map(PathBuf::as_path).collect();
+    let mut stack: Vec<&Path> = reached.iter().copied().collect();
     while let Some(d) = stack.pop() {
-        for t in edges.get(d.as_path()).into_iter().flatten() {
-            if reached.insert(t.clone()) {
-                stack.push(t.clone());
+        for t in edges.get(d).into_iter().flatten() {
+            if reached.insert(t) {
+                stack.push(t);
             }
         }
     }
-    roots.extend(linted.iter().filter(|d| !reached.contains(*d)).cloned());
+    let unreached: Vec<PathBuf> = linted
+        .iter()
+        .filter(|d| !reached.contains(d.as_path()))
+        .cloned()
+        .collect();
+    roots.extend(unreached);
     roots.sort();
     roots
 }
@@ -500,26 +544,6 @@ fn load_file(sources: &mut SourceMap, disk: &mut Disk, path: &Path) -> Result<Fi
     }
 }
 
-/// The sorted names of the files of a directory whose names pass `keep`.
-fn file_names(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
-    let shown = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let Ok(entries) = std::fs::read_dir(shown) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| keep(n))
-        .collect();
-    names.sort();
-    names
-}
-
 /// Reads the `.tf` and `.tf.json` files of a module directory.
 fn read_module_files(
     dir: &Path,
@@ -527,7 +551,8 @@ fn read_module_files(
     sources: &mut SourceMap,
     errors: &mut Vec<ParseError>,
 ) -> Vec<FileId> {
-    file_names(dir, |n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+    let entries = entries(dir).unwrap_or_default();
+    file_names(&entries, |n| n.ends_with(".tf") || n.ends_with(".tf.json"))
         .into_iter()
         .filter_map(|n| {
             load_file(sources, disk, &dir.join(n))
@@ -578,14 +603,76 @@ fn installed_modules(
 /// Where `terraform init` records the local copies of a root module's registry and git modules.
 const MODULES_JSON: &str = ".terraform/modules/modules.json";
 
-/// The `.tfvars` files Terraform loads by itself from a directory, in its order.
-fn auto_var_files(dir: &Path) -> Vec<PathBuf> {
-    let mut names: Vec<String> = ["terraform.tfvars", "terraform.tfvars.json"]
+/// What a linted directory holds beside its `.tf` files, from one listing of it.
+struct Listing {
+    /// Whether `terraform init` has recorded its modules ([`MODULES_JSON`] exists).
+    installed: bool,
+    auto_var_files: Vec<PathBuf>,
+}
+
+impl Listing {
+    fn of(dir: &Path) -> Listing {
+        let Some(entries) = entries(dir) else {
+            // Not listable (searchable only, say): each path is asked alone.
+            return Listing {
+                installed: std::fs::symlink_metadata(dir.join(MODULES_JSON)).is_ok(),
+                auto_var_files: auto_var_files(dir, None),
+            };
+        };
+        // No `.terraform` entry, no modules file under it.
+        let installed = entries.iter().any(|(n, _)| n == ".terraform")
+            && std::fs::symlink_metadata(dir.join(MODULES_JSON)).is_ok();
+        Listing {
+            installed,
+            auto_var_files: auto_var_files(dir, Some(&entries)),
+        }
+    }
+}
+
+/// A directory's entries whose names are UTF-8, each with whether it is a directory (None when
+/// its type cannot be read); None when the directory cannot be listed.
+fn entries(dir: &Path) -> Option<Vec<(String, Option<bool>)>> {
+    let shown = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let entries = std::fs::read_dir(shown).ok()?;
+    Some(
+        entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let is_dir = e.file_type().ok().map(|t| t.is_dir());
+                Some((e.file_name().into_string().ok()?, is_dir))
+            })
+            .collect(),
+    )
+}
+
+/// The sorted names of the files (not directories) among `entries` that pass `keep`.
+fn file_names(entries: &[(String, Option<bool>)], keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut names: Vec<String> = entries
         .iter()
-        .map(|n| n.to_string())
-        .filter(|n| std::fs::symlink_metadata(dir.join(n)).is_ok())
+        .filter(|(name, is_dir)| *is_dir == Some(false) && keep(name))
+        .map(|(name, _)| name.clone())
         .collect();
-    names.extend(file_names(dir, |n| {
+    names.sort();
+    names
+}
+
+/// The `.tfvars` files Terraform loads by itself from a directory, in its order, from its
+/// `entries` when it could be listed.
+fn auto_var_files(dir: &Path, entries: Option<&[(String, Option<bool>)]>) -> Vec<PathBuf> {
+    let fixed = ["terraform.tfvars", "terraform.tfvars.json"];
+    let mut names: Vec<String> = fixed
+        .into_iter()
+        .filter(|name| match entries {
+            Some(entries) => entries.iter().any(|(n, _)| n == name),
+            None => std::fs::symlink_metadata(dir.join(name)).is_ok(),
+        })
+        .map(String::from)
+        .collect();
+    names.extend(file_names(entries.unwrap_or_default(), |n| {
         n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
     }));
     names.iter().map(|n| dir.join(n)).collect()
@@ -626,4 +713,68 @@ fn var_file_assignments(
         }
     }
     (out, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_listing_finds_the_variable_files_in_terraform_order_and_the_installed_modules() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let root = dir.path();
+        for name in [
+            "b.auto.tfvars",
+            "a.auto.tfvars.json",
+            "terraform.tfvars.json",
+            "main.tf",
+            "notes.tfvars",
+        ] {
+            std::fs::write(root.join(name), "").expect("file");
+        }
+        // Terraform loads `terraform.tfvars` whatever it is; a directory named like an
+        // automatic variable file is not one.
+        std::fs::create_dir(root.join("terraform.tfvars")).expect("directory");
+        std::fs::create_dir(root.join("c.auto.tfvars")).expect("directory");
+        let listing = Listing::of(root);
+        let names: Vec<PathBuf> = [
+            "terraform.tfvars",
+            "terraform.tfvars.json",
+            "a.auto.tfvars.json",
+            "b.auto.tfvars",
+        ]
+        .iter()
+        .map(|n| root.join(n))
+        .collect();
+        assert_eq!(listing.auto_var_files, names);
+        assert!(!listing.installed);
+
+        // A `.terraform` directory without the modules file is not an installation.
+        std::fs::create_dir_all(root.join(".terraform/modules")).expect("directories");
+        assert!(!Listing::of(root).installed);
+        std::fs::write(root.join(MODULES_JSON), "{}").expect("modules file");
+        assert!(Listing::of(root).installed);
+    }
+
+    #[test]
+    fn directories_spelled_apart_are_one_module_with_their_files_in_path_order() {
+        let files = vec![
+            (PathBuf::from("b"), FileId(0)),
+            (PathBuf::from("a/./m"), FileId(1)),
+            (PathBuf::from("a/m"), FileId(2)),
+            (PathBuf::from("a/x/../m"), FileId(3)),
+            (PathBuf::from("a/m"), FileId(4)),
+        ];
+        assert_eq!(
+            grouped_by_normal_path(files),
+            vec![
+                // `a/./m` reads as `a/m`; `a/x/../m` comes after it as given.
+                (
+                    PathBuf::from("a/m"),
+                    vec![FileId(1), FileId(2), FileId(4), FileId(3)]
+                ),
+                (PathBuf::from("b"), vec![FileId(0)]),
+            ]
+        );
+    }
 }

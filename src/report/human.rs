@@ -1,4 +1,5 @@
-//! The human reporter: codespan-reporting snippets and a summary line. Everything taken from
+//! The human reporter: codespan-reporting snippets (the commonest written directly, as codespan
+//! would: [`super::snippet`]) and a summary line. Everything taken from
 //! the linted files (paths, messages, source lines) is escaped ([`super::escape`]) and bounded
 //! ([`super::excerpt`]), so the output is safe to print in a terminal or a CI log.
 
@@ -7,7 +8,7 @@ use std::ops::Range;
 
 use codespan_reporting::diagnostic::{self as cs, Label};
 use codespan_reporting::files;
-use codespan_reporting::term::{self, WriteStyle, termcolor};
+use codespan_reporting::term::{self, termcolor};
 
 use super::escape::visible;
 use super::excerpt::Excerpts;
@@ -27,10 +28,13 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         &shown,
         |d| {
             let mut text = Vec::new();
+            let (files, diagnostic) = snippet(report, d);
             if opts.color {
-                emit(report, d, &config, &mut termcolor::Ansi::new(&mut text))?;
-            } else {
-                emit(report, d, &config, &mut termcolor::NoColor::new(&mut text))?;
+                let w = &mut termcolor::Ansi::new(&mut text);
+                term::emit_to_write_style(w, &config, &files, &diagnostic).map_err(into_io)?;
+            } else if !super::snippet::write_plain(&files, &diagnostic, &mut text)? {
+                let w = &mut termcolor::NoColor::new(&mut text);
+                term::emit_to_write_style(w, &config, &files, &diagnostic).map_err(into_io)?;
             }
             Ok(text)
         },
@@ -42,18 +46,14 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     writeln!(out, "{}", summary_line(&Summary::of(report)))
 }
 
-/// One finding as a source snippet.
-fn emit<W: WriteStyle + Write>(
-    report: &Report,
-    d: &Diagnostic,
-    config: &term::Config,
-    w: &mut W,
-) -> io::Result<()> {
+/// What the snippet of a finding shows of the sources, and the finding as codespan's.
+fn snippet<'r>(report: &'r Report, d: &Diagnostic) -> (Excerpts<'r>, cs::Diagnostic<FileId>) {
     let spans: Vec<Span> = std::iter::once(d.span)
         .chain(d.related.iter().take(MAX_SHOWN_RELATED).map(|r| r.span))
         .collect();
     let (files, labels) = Excerpts::new(&report.sources, &spans);
-    term::emit_to_write_style(w, config, &files, &to_codespan(report, d, labels)).map_err(into_io)
+    let diagnostic = to_codespan(report, d, labels);
+    (files, diagnostic)
 }
 
 /// `2 errors, 0 warnings, 1 note in 2 files`, then `(3 suppressed)` when findings were.

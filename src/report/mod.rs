@@ -11,6 +11,7 @@ pub mod human;
 pub mod json;
 mod location;
 pub mod sarif;
+mod snippet;
 
 use rayon::prelude::*;
 use std::io::{self, Write};

@@ -1,5 +1,5 @@
 //! The human reporter: codespan-reporting snippets (the commonest written directly, as codespan
-//! would: [`super::snippet`]) and a summary line. Everything taken from
+//! would write them: [`super::snippet`]) and a summary line. Everything taken from
 //! the linted files (paths, messages, source lines) is escaped ([`super::escape`]) and bounded
 //! ([`super::excerpt`]), so the output is safe to print in a terminal or a CI log.
 

@@ -1,9 +1,11 @@
-//! The commonest snippet written directly: a finding with one unlabelled primary span on one line
-//! of printable ASCII, without colour. The bytes are those codespan-reporting writes for it
-//! (tested against it), several times faster: codespan writes a source line one character at
-//! a time through the formatting machinery. Any other finding goes to codespan.
+//! The commonest snippets written directly: a finding whose spans are in one file, each on a
+//! line of its own of printable ASCII (the primary one unlabelled, the related ones labelled),
+//! without colour. The bytes are those codespan-reporting writes for it (tested against it),
+//! several times faster: codespan writes a source line one character at a time through the
+//! formatting machinery. Any other finding goes to codespan.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic, LabelStyle, Severity};
 use codespan_reporting::files::Files;
@@ -12,7 +14,7 @@ use super::excerpt::Excerpts;
 use crate::source::FileId;
 
 /// Writes `d` as codespan's rich, uncoloured output of it and returns true, or writes nothing
-/// and returns false when it is not of the one shape written here.
+/// and returns false when it is not of the shapes written here.
 pub fn write_plain(
     files: &Excerpts,
     d: &Diagnostic<FileId>,
@@ -21,7 +23,7 @@ pub fn write_plain(
     let Some(shape) = Shape::of(files, d) else {
         return Ok(false);
     };
-    let pad = shape.line_number.ilog10() as usize + 1;
+    let pad = shape.pad;
     let severity = match d.severity {
         Severity::Bug => "bug",
         Severity::Error => "error",
@@ -29,7 +31,7 @@ pub fn write_plain(
         Severity::Help => "help",
         Severity::Note => "note",
     };
-    let mut text = String::with_capacity(256 + shape.source.len() * 2);
+    let mut text = String::with_capacity(512);
     text.push_str(severity);
     if let Some(code) = d.code.as_deref().filter(|c| !c.is_empty()) {
         text.push('[');
@@ -47,15 +49,33 @@ pub fn write_plain(
     text.push_str(&format!(":{}:{}\n", shape.line, shape.column));
     text.push_str(&gutter);
     text.push_str("│\n");
-    // The source line and its carets.
-    text.push_str(&format!("{:>pad$} │ ", shape.line_number));
-    text.push_str(shape.source);
-    text.push('\n');
-    text.push_str(&gutter);
-    text.push_str("│ ");
-    text.push_str(&" ".repeat(shape.carets.start));
-    text.push_str(&"^".repeat(shape.carets.len()));
-    text.push('\n');
+    for row in &shape.rows {
+        let Row::Source {
+            number,
+            text: source,
+            underline,
+        } = row
+        else {
+            // Lines left out.
+            text.push_str(&gutter);
+            text.push_str("·\n");
+            continue;
+        };
+        text.push_str(&format!("{number:>pad$} │ "));
+        text.push_str(source);
+        text.push('\n');
+        if let Some(u) = underline {
+            text.push_str(&gutter);
+            text.push_str("│ ");
+            text.push_str(&" ".repeat(u.carets.start));
+            text.extend(std::iter::repeat_n(u.caret, u.carets.len()));
+            if !u.message.is_empty() {
+                text.push(' ');
+                text.push_str(u.message);
+            }
+            text.push('\n');
+        }
+    }
     if !d.notes.is_empty() {
         text.push_str(&gutter);
         text.push_str("│\n");
@@ -71,61 +91,123 @@ pub fn write_plain(
     Ok(true)
 }
 
-/// What the snippet shows of a finding of the one shape.
+/// What the snippet shows of a finding of these shapes.
 struct Shape<'a> {
     name: String,
-    /// The location of the span's start (1-based).
+    /// The location of the primary span's start (1-based).
     line: usize,
     column: usize,
-    /// The number shown in the gutter.
-    line_number: usize,
-    /// The shown line, without its line break.
-    source: &'a str,
+    /// The width of the line numbers.
+    pad: usize,
+    rows: Vec<Row<'a>>,
+}
+
+/// A row of the snippet.
+enum Row<'a> {
+    /// A source line (without its line break), and the span on it.
+    Source {
+        number: usize,
+        text: &'a str,
+        underline: Option<Underline<'a>>,
+    },
+    /// Lines left out.
+    Break,
+}
+
+/// A span's carets under its line, with its label.
+struct Underline<'a> {
     /// The columns underlined (one at least, at most to one past the line's end).
-    carets: std::ops::Range<usize>,
+    carets: Range<usize>,
+    caret: char,
+    message: &'a str,
 }
 
 impl<'a> Shape<'a> {
-    fn of(files: &'a Excerpts, d: &Diagnostic<FileId>) -> Option<Shape<'a>> {
-        let [label] = d.labels.as_slice() else {
-            return None;
-        };
+    fn of(files: &'a Excerpts, d: &'a Diagnostic<FileId>) -> Option<Shape<'a>> {
+        let primary = d.labels.first()?;
+        let file = primary.file_id;
         // A note of several lines (or none) is written otherwise.
         let plain_note = |n: &String| !n.is_empty() && !n.contains(['\n', '\r']);
-        if label.style != LabelStyle::Primary
-            || !label.message.is_empty()
+        if primary.style != LabelStyle::Primary
+            || !primary.message.is_empty()
             || !d.notes.iter().all(plain_note)
-            || label.range.start > label.range.end
         {
             return None;
         }
-        let file = label.file_id;
-        let index = files.line_index(file, label.range.start).ok()?;
-        if files.line_index(file, label.range.end).ok()? != index {
-            return None;
-        }
-        let range = files.line_range(file, index).ok()?;
         let source = files.source(file).ok()?;
-        let line = source
-            .get(range.clone())?
-            .trim_end_matches(['\n', '\r', '\0']);
-        // One column a byte: no tab, no wide or combining character, nothing to escape.
-        if !line.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        // The text of a shown line, when it is one column a byte: no tab, no wide or combining
+        // character, nothing to escape.
+        let line_text = |index: usize| {
+            let range = files.line_range(file, index).ok()?;
+            let text = source
+                .get(range.clone())?
+                .trim_end_matches(['\n', '\r', '\0']);
+            text.bytes()
+                .all(|b| (b' '..=b'~').contains(&b))
+                .then_some((range.start, text))
+        };
+        // Each span on a line of its own, in line order.
+        let mut spans: Vec<(usize, Underline<'a>, &'a str)> = Vec::with_capacity(d.labels.len());
+        for (i, label) in d.labels.iter().enumerate() {
+            let secondary = label.style == LabelStyle::Secondary && i > 0;
+            if label.file_id != file
+                || label.range.start > label.range.end
+                || label.message.contains(['\n', '\r'])
+                || (i > 0 && !secondary)
+            {
+                return None;
+            }
+            let index = files.line_index(file, label.range.start).ok()?;
+            if files.line_index(file, label.range.end).ok()? != index {
+                return None;
+            }
+            let (line_start, text) = line_text(index)?;
+            let start = label.range.start.checked_sub(line_start)?;
+            let end = (label.range.end - line_start).max(start + 1);
+            if end > text.len() + 1 {
+                return None;
+            }
+            let underline = Underline {
+                carets: start..end,
+                caret: if secondary { '-' } else { '^' },
+                message: &label.message,
+            };
+            spans.push((index, underline, text));
+        }
+        spans.sort_by_key(|(index, ..)| *index);
+        if spans.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
         }
-        let start = label.range.start.checked_sub(range.start)?;
-        let end = (label.range.end - range.start).max(start + 1);
-        if end > line.len() + 1 {
-            return None;
+        let mut rows = Vec::with_capacity(spans.len() * 2);
+        let mut pad = 0;
+        let mut previous: Option<usize> = None;
+        for (index, underline, text) in spans {
+            match previous.map(|p| index - p) {
+                None | Some(1) => {}
+                // A single line between two is shown rather than left out.
+                Some(2) => rows.push(Row::Source {
+                    number: files.line_number(file, index - 1).ok()?,
+                    text: line_text(index - 1)?.1,
+                    underline: None,
+                }),
+                Some(_) => rows.push(Row::Break),
+            }
+            let number = files.line_number(file, index).ok()?;
+            pad = pad.max(number.ilog10() as usize + 1);
+            rows.push(Row::Source {
+                number,
+                text,
+                underline: Some(underline),
+            });
+            previous = Some(index);
         }
-        let location = files.location(file, label.range.start).ok()?;
+        let location = files.location(file, primary.range.start).ok()?;
         Some(Shape {
             name: files.name(file).ok()?.to_string(),
             line: location.line_number,
             column: location.column_number,
-            line_number: files.line_number(file, index).ok()?,
-            source: line,
-            carets: start..end,
+            pad,
+            rows,
         })
     }
 }
@@ -138,19 +220,29 @@ mod tests {
     use codespan_reporting::term::{self, termcolor::NoColor};
     use proptest::prelude::*;
 
-    /// The finding written here, if it is of the shape, and as codespan writes it.
+    /// The finding written here, if it is of the shapes, and as codespan writes it. The first
+    /// span is the primary one; the others are labelled with their messages.
     fn both(
         source: SourceFile,
-        span: (usize, usize),
+        spans: &[(Range<usize>, String)],
         d: Diagnostic<FileId>,
     ) -> (Option<String>, String) {
         let mut map = SourceMap::default();
         let id = map.add(source);
-        let (files, labels) = Excerpts::new(&map, &[Span::new(id, span.0, span.1)]);
+        let shown: Vec<Span> = spans
+            .iter()
+            .map(|(r, _)| Span::new(id, r.start, r.end))
+            .collect();
+        let (files, labels) = Excerpts::new(&map, &shown);
         let d = d.with_labels(
             labels
                 .into_iter()
-                .map(|(file, range)| Label::primary(file, range))
+                .zip(spans)
+                .enumerate()
+                .map(|(i, ((file, range), (_, message)))| match i {
+                    0 => Label::primary(file, range),
+                    _ => Label::secondary(file, range).with_message(message),
+                })
                 .collect(),
         );
         let mut ours = Vec::new();
@@ -175,19 +267,32 @@ mod tests {
         Severity::Note,
     ];
 
+    /// A line: mostly printable ASCII, else with a tab, wide, accented or control characters,
+    /// or long enough to be cut.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => "[ -~]{0,60}",
+            1 => "[ -~\t\u{e9}\u{4e00}\u{1b}]{0,40}",
+            1 => "[a-z ]{230,300}",
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
-        /// Whatever the line, span, gutter width, code and notes: what is written here is
-        /// codespan's output byte for byte, and a short line of printable ASCII is written
-        /// here.
+        /// Whatever the lines, spans, labels, gutter width, code and notes: what is written
+        /// here is codespan's output byte for byte, and short lines of printable ASCII with a
+        /// span each are written here.
         #[test]
         fn the_plain_snippet_is_codespans(
             before in 0usize..1200,
-            line in "[ -~]{0,90}|[ -~\t\u{e9}\u{4e00}\u{1b}]{0,90}|[a-z ]{230,300}",
+            lines in prop::collection::vec(line(), 1..12),
             crlf in any::<bool>(),
-            at in any::<prop::sample::Index>(),
-            width in 0usize..12,
+            spans in prop::collection::vec(
+                (any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0usize..12,
+                 "[ -~]{0,20}|[ -~\n]{1,10}"),
+                1..4,
+            ),
             severity in 0usize..5,
             code in proptest::option::of("[A-Z0-9 -]{0,12}"),
             message in "[ -~]{0,60}|[ -~\n]{0,30}",
@@ -196,14 +301,23 @@ mod tests {
         ) {
             let newline = if crlf { "\r\n" } else { "\n" };
             let mut text: String = (0..before).map(|i| format!("line {i}{newline}")).collect();
-            let start = text.len() + at.index(line.len() + 1);
-            text.push_str(&line);
-            text.push_str(newline);
+            let mut bounds = Vec::new();
+            for line in &lines {
+                bounds.push(text.len()..text.len() + line.len());
+                text.push_str(line);
+                text.push_str(newline);
+            }
             text.push_str("after\n");
-            // Up to the line break and past it, too.
-            let line_end = text.len() - "after\n".len() - newline.len();
-            let end = (start + width).min(text.len());
-            let (start, end) = (floor(&text, start), floor(&text, end.max(start)));
+            // Each span from a point of its line, up to its line break and past it, too.
+            let spans: Vec<(Range<usize>, String, usize)> = spans
+                .into_iter()
+                .map(|(line, at, width, label)| {
+                    let i = line.index(lines.len());
+                    let start = floor(&text, bounds[i].start + at.index(lines[i].len() + 1));
+                    let end = floor(&text, (start + width).min(text.len()));
+                    (start..end, label, i)
+                })
+                .collect();
             let mut d = Diagnostic::new(SEVERITIES[severity])
                 .with_message(message.clone())
                 .with_notes(notes.clone());
@@ -211,10 +325,15 @@ mod tests {
                 d = d.with_code(code);
             }
             let source = SourceFile::new(path, text);
-            let (ours, theirs) = both(source, (start, end), d);
-            let plain = end <= line_end
-                && line.len() <= 240
-                && line.bytes().all(|b| (b' '..=b'~').contains(&b))
+            let labelled: Vec<(Range<usize>, String)> =
+                spans.iter().map(|(r, l, _)| (r.clone(), l.clone())).collect();
+            let (ours, theirs) = both(source, &labelled, d);
+            let mut on: Vec<usize> = spans.iter().map(|(.., i)| *i).collect();
+            on.sort();
+            on.dedup();
+            let plain = on.len() == spans.len()
+                && spans.iter().all(|(r, l, i)| r.end <= bounds[*i].end && !l.contains('\n'))
+                && lines.iter().all(|l| l.len() <= 240 && l.bytes().all(|b| (b' '..=b'~').contains(&b)))
                 && notes.iter().all(|n| !n.is_empty() && !n.contains(['\n', '\r']));
             // Escaped characters show as ASCII too, and are written here then.
             prop_assert!(ours.is_some() || !plain, "{}", theirs);

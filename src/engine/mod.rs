@@ -455,12 +455,12 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
             .map(|e| Diagnostic::new(EKS000, e.span, e.message)),
     );
     diagnostics.retain(|d| settings_of(d.span.file).enabled(d.rule));
-    for d in &mut diagnostics {
+    diagnostics.par_iter_mut().for_each(|d| {
         if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
             d.severity = *s;
         }
         bound_messages(d);
-    }
+    });
     sort(&mut diagnostics);
     let lookup = |file: FileId, key: &str| {
         settings_of(file).lookup(key).or_else(|| {
@@ -582,7 +582,7 @@ fn sort(diagnostics: &mut [Diagnostic]) {
         (d.span.file, d.span.start, d.rule, d.span.end, &d.message)
     }
     let mut order: Vec<usize> = (0..diagnostics.len()).collect();
-    order.sort_by(|&a, &b| key(&diagnostics[a]).cmp(&key(&diagnostics[b])));
+    order.par_sort_by(|&a, &b| key(&diagnostics[a]).cmp(&key(&diagnostics[b])));
     permute(diagnostics, &mut order);
 }
 

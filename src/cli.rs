@@ -687,6 +687,7 @@ fn read_inputs(
         found
             .into_par_iter()
             .zip(dirs)
+            .with_max_len(crate::threads::FILES_PER_TASK)
             .map(|(found, dir)| {
                 let (bytes, unreadable) = match reader.read(&found.path) {
                     Ok(bytes) => (bytes, None),

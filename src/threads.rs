@@ -6,6 +6,12 @@ use crate::limits::LINT_STACK_BYTES;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::sync::OnceLock;
 
+/// At most this many files (or jobs) in one task of a parallel loop over them. Rayon splits a
+/// loop into about as many tasks as there are threads and splits a task again only when a
+/// thread steals it, so near the end one thread could sit idle while another works through a
+/// long run of files alone.
+pub const FILES_PER_TASK: usize = 4;
+
 /// How many threads lint (those of the pool).
 pub fn count() -> usize {
     run(rayon::current_num_threads)

@@ -54,7 +54,11 @@ impl<'o> Jobs<'o> {
     /// Reads the inputs (sorted by display path) and the Terraform modules they call.
     pub fn read(mut inputs: Vec<Input>, options: &'o LintOptions) -> Jobs<'o> {
         inputs.sort_by(|a, b| a.display.cmp(&b.display));
-        let decoded: Vec<Decoded> = inputs.par_iter_mut().map(decode).collect();
+        let decoded: Vec<Decoded> = inputs
+            .par_iter_mut()
+            .with_max_len(crate::threads::FILES_PER_TASK)
+            .map(decode)
+            .collect();
 
         let mut sources = SourceMap::default();
         let mut errors: Vec<ParseError> = Vec::new();

@@ -57,7 +57,11 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
             reported: &reported,
             keep,
         };
-        let mut checked: Vec<Checked> = list.par_iter().map(|&job| checker.alone(job)).collect();
+        let mut checked: Vec<Checked> = list
+            .par_iter()
+            .with_max_len(crate::threads::FILES_PER_TASK)
+            .map(|&job| checker.alone(job))
+            .collect();
         let diagnostics = checker.settle(&mut checked);
         (checked, diagnostics)
     };

@@ -143,7 +143,11 @@ pub fn prepare<'i>(
         refused: BTreeSet::new(),
     };
     // The disk is asked on the lint threads; what it has is loaded in order.
-    let listings: Vec<Listing> = linted.par_iter().map(|dir| Listing::of(dir)).collect();
+    let listings: Vec<Listing> = linted
+        .par_iter()
+        .with_max_len(crate::threads::FILES_PER_TASK)
+        .map(|dir| Listing::of(dir))
+        .collect();
     let installed = linted.iter().zip(&listings).filter(|(_, l)| l.installed);
     for (dir, _) in installed {
         if let Some(remote) = installed_modules(dir, &mut disk, sources, &mut errors) {

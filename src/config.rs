@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+/// The name of a configuration file, found upward from the files it configures.
+pub const FILE_NAME: &str = ".ekslint.toml";
+
 /// The configuration file's contents. Unknown keys are an error.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -178,7 +181,7 @@ impl Config {
     /// The nearest `.ekslint.toml` in `dir` or one of its parents.
     pub fn find(dir: &Path) -> Option<PathBuf> {
         dir.ancestors()
-            .map(|d| d.join(".ekslint.toml"))
+            .map(|d| d.join(FILE_NAME))
             .find(|p| p.is_file())
     }
 }

@@ -15,6 +15,7 @@ use crate::scoped::Scoped;
 use crate::trust::Boundary;
 use foldhash::HashMap;
 use ignore::overrides::{Override, OverrideBuilder};
+use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +56,9 @@ pub struct Configs {
     /// The real path of each directory looked at, by the path it was given as: asked once per
     /// run, not once per file.
     reals: RefCell<HashMap<PathBuf, PathBuf>>,
+    /// Whether directories a walk found (real paths) hold a configuration, asked ahead and
+    /// taken when the directory is first looked at.
+    probed: RefCell<HashMap<PathBuf, bool>>,
     boundary: RefCell<Boundary>,
     /// The first configuration that could not be loaded while walking (reported after).
     error: RefCell<Option<String>>,
@@ -70,6 +74,7 @@ impl Configs {
             explicit: None,
             nearest: RefCell::default(),
             reals: RefCell::default(),
+            probed: RefCell::default(),
             boundary: RefCell::new(boundary),
             error: RefCell::default(),
         };
@@ -116,8 +121,9 @@ impl Configs {
                 break;
             }
             walked.push(d.to_path_buf());
-            let path = d.join(".ekslint.toml");
-            if std::fs::symlink_metadata(&path).is_ok() {
+            let path = d.join(crate::config::FILE_NAME);
+            let probed = self.probed.borrow_mut().remove(d);
+            if probed.unwrap_or_else(|| std::fs::symlink_metadata(&path).is_ok()) {
                 found = Some(self.load(&path)?);
                 break;
             }
@@ -155,15 +161,26 @@ impl Configs {
             return;
         }
         let real_root = self.real(root);
+        let mut new = Vec::new();
         for file in files {
             let dir = crate::workspace::parent_dir(file);
             if let Ok(below) = dir.strip_prefix(root)
                 && !self.reals.borrow().contains_key(&dir)
             {
                 let real = real_root.join(below);
+                new.push(real.clone());
                 self.learn(dir, real);
             }
         }
+        // Whether each holds a configuration, asked on the lint threads rather than one
+        // directory at a time as the files are judged.
+        let has: Vec<bool> = crate::threads::run(|| {
+            new.par_iter()
+                .with_max_len(crate::threads::FILES_PER_TASK)
+                .map(|d| std::fs::symlink_metadata(d.join(crate::config::FILE_NAME)).is_ok())
+                .collect()
+        });
+        self.probed.borrow_mut().extend(new.into_iter().zip(has));
     }
 
     /// The real directory of a file (its module's, as [`crate::workspace::module_dir`] gives

@@ -54,10 +54,11 @@ impl Policies {
                         .map(move |&(set, file, head)| (p, set, file, head))
                 })
                 .collect();
-            // Each rule set on its own copy of the interpreter, in parallel; the results are
-            // taken in order.
+            // Each rule set on its own copy of the interpreter, in parallel, a task each (so
+            // that a thread done with its sets takes another's); the results are taken in order.
             let results: Vec<_> = jobs
                 .par_iter()
+                .with_max_len(1)
                 .map(|&(package, set, ..)| {
                     let path = format!("{}.{}", package.path, set.name());
                     engine

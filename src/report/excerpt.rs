@@ -332,7 +332,7 @@ impl<'a> Files<'a> for Excerpts<'a> {
 }
 
 /// The nearest char boundary at or before `at`.
-fn floor(text: &str, mut at: usize) -> usize {
+pub(super) fn floor(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;

@@ -215,6 +215,7 @@ impl<'a> Shape<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::excerpt::floor;
     use crate::source::{SourceFile, SourceMap, Span};
     use codespan_reporting::diagnostic::Label;
     use codespan_reporting::term::{self, termcolor::NoColor};
@@ -341,13 +342,5 @@ mod tests {
                 prop_assert_eq!(ours, theirs);
             }
         }
-    }
-
-    /// The nearest char boundary at or before `at`.
-    fn floor(text: &str, mut at: usize) -> usize {
-        while !text.is_char_boundary(at) {
-            at -= 1;
-        }
-        at
     }
 }

@@ -163,7 +163,7 @@ pub fn prepare<'i>(
     let vars_from = sources.len();
     let mut jobs = Vec::new();
     // Each root is a linted directory, and both lists are sorted: each root's listing is found
-    // after the last one's.
+    // after the last one's (a root that is not, which `roots` never gives, is listed here).
     let mut listed = linted.into_iter().zip(listings);
     let auto: Vec<Vec<PathBuf>> = roots
         .iter()

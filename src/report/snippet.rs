@@ -45,7 +45,7 @@ pub fn write_plain(
     // The locus, then an empty line of the snippet.
     text.push_str(&gutter);
     text.push_str("┌─ ");
-    text.push_str(&shape.name);
+    text.push_str(shape.name);
     text.push_str(&format!(":{}:{}\n", shape.line, shape.column));
     text.push_str(&gutter);
     text.push_str("│\n");
@@ -93,7 +93,7 @@ pub fn write_plain(
 
 /// What the snippet shows of a finding of these shapes.
 struct Shape<'a> {
-    name: String,
+    name: &'a str,
     /// The location of the primary span's start (1-based).
     line: usize,
     column: usize,
@@ -149,11 +149,12 @@ impl<'a> Shape<'a> {
         // Each span on a line of its own, in line order.
         let mut spans: Vec<(usize, Underline<'a>, &'a str)> = Vec::with_capacity(d.labels.len());
         for (i, label) in d.labels.iter().enumerate() {
-            let secondary = label.style == LabelStyle::Secondary && i > 0;
+            // The primary span first (checked above), then the related ones.
+            let secondary = i > 0;
             if label.file_id != file
                 || label.range.start > label.range.end
                 || label.message.contains(['\n', '\r'])
-                || (i > 0 && !secondary)
+                || (secondary && label.style != LabelStyle::Secondary)
             {
                 return None;
             }
@@ -203,7 +204,7 @@ impl<'a> Shape<'a> {
         }
         let location = files.location(file, primary.range.start).ok()?;
         Some(Shape {
-            name: files.name(file).ok()?.to_string(),
+            name: files.name(file).ok()?,
             line: location.line_number,
             column: location.column_number,
             pad,

@@ -98,7 +98,12 @@ fn removal(
 
 /// The start of the line that holds `offset`.
 pub fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+    memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..offset]).map_or(0, |i| i + 1)
+}
+
+/// The offset of the first line break (`\n` or `\r`) in `text`.
+fn line_break(text: &str) -> Option<usize> {
+    memchr::memchr2(b'\n', b'\r', text.as_bytes())
 }
 
 /// After a value that ends at `end`: the offset past the line break that ends its line, when
@@ -111,7 +116,7 @@ fn rest_of_line(text: &str, end: usize, comma: bool) -> Option<usize> {
         s = after.trim_start_matches([' ', '\t']);
     }
     let body_end = if s.starts_with('#') || s.starts_with("//") {
-        s.find(['\n', '\r']).unwrap_or(s.len())
+        line_break(s).unwrap_or(s.len())
     } else {
         0
     };
@@ -160,7 +165,7 @@ pub fn line_above(text: &str, offset: usize) -> (usize, &str, &str) {
     let start = line_start(text, offset);
     let line = &text[start..];
     let indent_len = line.len() - line.trim_start_matches([' ', '\t']).len();
-    let brk_at = line.find(['\n', '\r']);
+    let brk_at = line_break(line);
     let brk = match brk_at {
         Some(i) if line[i..].starts_with("\r\n") => "\r\n",
         Some(i) => &line[i..i + 1],

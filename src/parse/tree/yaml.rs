@@ -329,10 +329,11 @@ impl<'t> Builder<'t> {
             } => match pending.take() {
                 Some(key) => entries.push((key, built.node)),
                 None => {
+                    let (span, literal) = (built.node.span, built.node.written.literal);
                     let key = Key {
-                        name: key_name(&built.node, self.text),
-                        span: built.node.span,
-                        literal: built.node.written.literal,
+                        name: key_name(built.node, self.text),
+                        span,
+                        literal,
                     };
                     // A small mapping is searched; a larger one keeps a set of its keys.
                     let duplicate = if entries.len() < SEARCHED_KEYS {
@@ -415,9 +416,9 @@ fn quoted_len(source: &str, quote: char) -> Option<usize> {
 }
 
 /// The name of a mapping key: a string's value, else the key's source text.
-fn key_name(node: &Node, text: &str) -> String {
-    match &node.kind {
-        NodeKind::String(s) | NodeKind::Number(s) => s.clone(),
+fn key_name(node: Node, text: &str) -> String {
+    match node.kind {
+        NodeKind::String(s) | NodeKind::Number(s) => s,
         _ => text.get(node.span.range()).unwrap_or("").trim().to_string(),
     }
 }
@@ -510,9 +511,9 @@ impl<'t> LineIndex<'t> {
         let first = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let bytes = text.as_bytes();
         let mut starts = vec![first];
-        for (i, &b) in bytes.iter().enumerate() {
-            let crlf = b == b'\r' && bytes.get(i + 1) == Some(&b'\n');
-            if (b == b'\n' || b == b'\r') && !crlf {
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let crlf = bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+            if !crlf {
                 starts.push(i + 1);
             }
         }

@@ -204,12 +204,16 @@ impl Text {
         if let Some(s) = self.as_str() {
             return Some(Cow::Borrowed(s));
         }
-        let mut out = String::new();
+        let mut out = String::with_capacity(64);
         for part in &self.parts {
             match part {
                 Part::Lit(s) => out.push_str(s),
                 Part::Named { name, scope } => {
-                    out.push_str(&format!("\u{0}{name}\u{0}{scope:?}\u{0}"))
+                    out.push('\u{0}');
+                    out.push_str(name);
+                    out.push('\u{0}');
+                    push_debug(&mut out, scope.as_deref());
+                    out.push('\u{0}');
                 }
                 Part::Hole => return None,
             }
@@ -234,6 +238,26 @@ impl Text {
         match self.parts.first() {
             Some(Part::Lit(s)) => s,
             _ => "",
+        }
+    }
+}
+
+/// Appends `scope` as `{scope:?}` writes it, without the formatting machinery when it needs no
+/// escape (printable ASCII without `"` or `\\`).
+fn push_debug(out: &mut String, scope: Option<&str>) {
+    match scope {
+        None => out.push_str("None"),
+        Some(s)
+            if s.bytes()
+                .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') =>
+        {
+            out.push_str("Some(\"");
+            out.push_str(s);
+            out.push_str("\")");
+        }
+        Some(s) => {
+            use std::fmt::Write;
+            let _ = write!(out, "Some({s:?})");
         }
     }
 }
@@ -275,6 +299,18 @@ impl Val<Text> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The scope is written as `{:?}` writes it, escapes and all.
+        #[test]
+        fn a_scope_is_written_as_debug_writes_it(scope in proptest::option::of(".{0,12}|[ -~]{0,12}")) {
+            let scope: Option<Arc<str>> = scope.map(Arc::from);
+            let mut out = String::new();
+            push_debug(&mut out, scope.as_deref());
+            prop_assert_eq!(out, format!("{scope:?}"));
+        }
+    }
 
     #[test]
     fn split_known_marks_segments_touching_holes() {

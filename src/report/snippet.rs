@@ -4,6 +4,7 @@
 //! several times faster: codespan writes a source line one character at a time through the
 //! formatting machinery. Any other finding goes to codespan.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -46,7 +47,7 @@ pub fn write_plain(
     text.push_str(&gutter);
     text.push_str("┌─ ");
     text.push_str(shape.name);
-    text.push_str(&format!(":{}:{}\n", shape.line, shape.column));
+    let _ = writeln!(text, ":{}:{}", shape.line, shape.column);
     text.push_str(&gutter);
     text.push_str("│\n");
     for row in &shape.rows {
@@ -61,7 +62,7 @@ pub fn write_plain(
             text.push_str("·\n");
             continue;
         };
-        text.push_str(&format!("{number:>pad$} │ "));
+        let _ = write!(text, "{number:>pad$} │ ");
         text.push_str(source);
         text.push('\n');
         if let Some(u) = underline {

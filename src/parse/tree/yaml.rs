@@ -369,7 +369,7 @@ fn literal(text: &str, span: Span, style: ScalarStyle) -> Option<Literal> {
             } else {
                 ('"', Quoting::YamlDouble)
             };
-            let open = source.find(quote)?;
+            let open = memchr::memchr(quote as u8, source.as_bytes())?;
             let close = source.len().checked_sub(1)?;
             (open < close && source.ends_with(quote)).then_some((open + 1, close, quoting))?
         }
@@ -398,7 +398,7 @@ fn literal(text: &str, span: Span, style: ScalarStyle) -> Option<Literal> {
 
 /// The length of `source` up to the closing quote of its first `quote`d scalar (after any tag).
 fn quoted_len(source: &str, quote: char) -> Option<usize> {
-    let open = source.find(quote)?;
+    let open = memchr::memchr(quote as u8, source.as_bytes())?;
     let mut chars = source[open + 1..].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match c {

@@ -3,7 +3,7 @@
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
 use super::{
     Context, EKS105, EKS106, EKS107, EKS108, EKS109, EKS110, ENTRY_TYPES, RESTRICTED_NODE_TYPES,
-    cluster_account, on_value, rewrite,
+    on_value, rewrite,
 };
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::Val;
@@ -67,7 +67,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     ),
                 ));
             } else if let (Some(account), Some((cluster, cluster_span))) =
-                (parts.account(), cluster_account(cx.entry_cluster(i)))
+                (parts.account(), cx.entry_cluster_account(i))
                 && account != cluster
             {
                 out.push(

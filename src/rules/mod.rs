@@ -97,6 +97,9 @@ pub(crate) struct Context<'a> {
     entry_by_principal: HashMap<(ClusterKey, Cow<'a, str>), usize>,
     /// The first capability of each cluster for each known role.
     capability_by_role: HashMap<(ClusterKey, Cow<'a, str>), usize>,
+    /// The account of each cluster of the model, from its IAM role ARN, with the span that
+    /// tells it.
+    cluster_accounts: Vec<Option<(String, Span)>>,
 }
 
 impl<'a> Context<'a> {
@@ -126,6 +129,15 @@ impl<'a> Context<'a> {
                 capability_by_role.entry((key.clone(), role)).or_insert(i);
             }
         }
+        let cluster_accounts = model
+            .clusters
+            .iter()
+            .map(|c| {
+                let role = c.role_arn.get()?;
+                let account = arn::ArnParts::new(&role.value).account()?.to_string();
+                Some((account, role.span))
+            })
+            .collect();
         Context {
             model,
             options,
@@ -134,6 +146,19 @@ impl<'a> Context<'a> {
             entries_by_cluster,
             entry_by_principal,
             capability_by_role,
+            cluster_accounts,
+        }
+    }
+
+    /// The account of the cluster an entry binds to, from the cluster's IAM role ARN, with the
+    /// span that tells it.
+    pub fn entry_cluster_account(&self, entry: usize) -> Option<(&str, Span)> {
+        match self.entry_key(entry)? {
+            ClusterKey::Defined(i) => {
+                let (account, span) = self.cluster_accounts.get(*i)?.as_ref()?;
+                Some((account, *span))
+            }
+            _ => None,
         }
     }
 
@@ -361,11 +386,4 @@ pub(crate) fn remove_item<T>(
     title: &str,
 ) -> Option<Fix> {
     Fix::new(rule, title, [Edit::delete(v.written.item?)])
-}
-
-/// The account of a cluster, from its IAM role ARN, with the span that tells it.
-pub(crate) fn cluster_account(cluster: Option<&Cluster>) -> Option<(String, Span)> {
-    let role = cluster?.role_arn.get()?;
-    let account = arn::ArnParts::new(&role.value).account()?.to_string();
-    Some((account, role.span))
 }

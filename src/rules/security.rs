@@ -1,7 +1,7 @@
 //! EKS401-EKS406: risky grants.
 
 use super::arn::{ArnParts, PrincipalKind, known_policy_name};
-use super::{Context, EKS401, EKS402, EKS403, EKS404, EKS405, EKS406, cluster_account, on_value};
+use super::{Context, EKS401, EKS402, EKS403, EKS404, EKS405, EKS406, on_value};
 use crate::diagnostic::{Diagnostic, quote};
 use crate::ir::Val;
 
@@ -31,7 +31,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
         if let (Some(account), Some((cluster, span))) =
-            (parts.account(), cluster_account(cx.entry_cluster(i)))
+            (parts.account(), cx.entry_cluster_account(i))
             && account != cluster
             && !cx
                 .options(p.span.file)

@@ -574,7 +574,7 @@ impl<'p> Evaluator<'p> {
                 let mut v = self.navigate(&input.value, rest, loc, scope, span);
                 v = self.relocate(&v, span, &input.message);
                 if rest.is_empty() && v.reference.is_none() {
-                    v.reference = Some(self.reference(format!("var.{attr}")));
+                    v.reference = Some(self.reference(["var.", attr].concat()));
                 }
                 v
             }
@@ -583,9 +583,9 @@ impl<'p> Evaluator<'p> {
                     return self.named(Sv::unknown(span), name, attr, rest, loc, scope);
                 };
                 let mut v = self.navigate(&local, rest, loc, scope, span);
-                v = self.relocate(&v, span, &format!("from local `{attr}`"));
+                v = self.relocate(&v, span, &["from local `", attr, "`"].concat());
                 if rest.is_empty() && v.reference.is_none() {
-                    v.reference = Some(self.reference(format!("local.{attr}")));
+                    v.reference = Some(self.reference(["local.", attr].concat()));
                 }
                 v
             }
@@ -638,7 +638,7 @@ impl<'p> Evaluator<'p> {
         loc: Loc,
         scope: &Scope,
     ) -> Sv {
-        let mut path = format!("{root}.{first}");
+        let mut path = [root, ".", first].concat();
         for op in rest {
             match op.value() {
                 TraversalOperator::GetAttr(id) => {
@@ -740,7 +740,7 @@ impl<'p> Evaluator<'p> {
         };
         match attr.value() {
             TraversalOperator::GetAttr(a) if a.as_str() == "name" || a.as_str() == "id" => {
-                Some(self.reference(format!("aws_eks_cluster.{name}{key}")))
+                Some(self.reference(["aws_eks_cluster.", name, &key].concat()))
             }
             _ => None,
         }

@@ -224,7 +224,7 @@ pub struct Reference {
 impl Reference {
     /// A key unique in the run (`envs/prod::var.cluster_name`).
     pub fn key(&self) -> String {
-        format!("{}::{}", self.scope, self.path)
+        [&*self.scope, "::", &*self.path].concat()
     }
 
     /// The value as the part of a string that is not known but is named.

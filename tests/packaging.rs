@@ -65,7 +65,7 @@ fn the_release_binary_is_stripped_and_profiling_keeps_symbols() {
     let release = &cargo["profile"]["release"];
     assert_eq!(release["strip"].as_bool(), Some(true));
     assert_eq!(release["debug"].as_bool(), Some(false));
-    // One code unit, optimised whole (the README's release notes give the figures).
+    // One code unit, optimised whole (the README's Releases section gives the figures).
     assert_eq!(release["lto"].as_str(), Some("fat"));
     assert_eq!(release["codegen-units"].as_integer(), Some(1));
     let profiling = &cargo["profile"]["profiling"];

@@ -243,7 +243,7 @@ impl Text {
 }
 
 /// Appends `scope` as `{scope:?}` writes it, without the formatting machinery when it needs no
-/// escape (printable ASCII without `"` or `\\`).
+/// escape (printable ASCII without a double quote or a backslash).
 fn push_debug(out: &mut String, scope: Option<&str>) {
     match scope {
         None => out.push_str("None"),

@@ -42,7 +42,15 @@ fn is_shown(b: u8) -> bool {
 
 /// Whether every character of `text` is shown as itself (see [`escaped`]).
 pub fn shown_as_is(text: &str) -> bool {
-    text.bytes().all(is_shown) || !text.chars().any(|c| escaped(c).is_some())
+    all_shown(text.as_bytes()) || !text.chars().any(|c| escaped(c).is_some())
+}
+
+/// Whether every byte is ASCII shown as itself, checked a block at a time without stopping
+/// inside a block (so that the check is vectorised).
+fn all_shown(bytes: &[u8]) -> bool {
+    bytes
+        .chunks(32)
+        .all(|block| block.iter().fold(true, |ok, &b| ok & is_shown(b)))
 }
 
 /// `text` with every character that [`escaped`] names written out visibly.

@@ -3,6 +3,7 @@
 //! windows around the labels, and long values elided, so that the output grows with the number
 //! of findings and not with the size of values. Line and column numbers stay the original ones.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -27,7 +28,7 @@ pub struct Excerpts<'a> {
 struct Excerpt<'a> {
     source: &'a SourceFile,
     /// The path, escaped.
-    name: String,
+    name: Cow<'a, str>,
     text: String,
     /// In line order.
     lines: Vec<Line>,
@@ -169,7 +170,7 @@ impl<'a> Excerpts<'a> {
             let source = map.get(*id);
             let excerpt = excerpts.files.entry(*id).or_insert_with(|| Excerpt {
                 source,
-                name: escape::visible(&source.path).into_owned(),
+                name: escape::visible(&source.path),
                 text: String::new(),
                 lines: Vec::new(),
             });

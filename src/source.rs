@@ -90,14 +90,7 @@ impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
         let bom = text.starts_with(BOM);
         let bytes = text.as_bytes();
-        let first = if bom { BOM.len() } else { 0 };
-        let mut line_starts = vec![first as u32];
-        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[first..]).map(|i| i + first) {
-            let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-            if bytes[i] == b'\n' || lone_cr {
-                line_starts.push((i + 1) as u32);
-            }
-        }
+        let mut line_starts = line_starts(&text);
         // The tables of every file stay until the report: no room to spare.
         line_starts.shrink_to_fit();
         let blocks = if text.is_ascii() {
@@ -202,6 +195,21 @@ impl SourceFile {
         let crlf = next >= start + 2 && bytes[next - 1] == b'\n' && bytes[next - 2] == b'\r';
         start..next - if crlf { 2 } else { 1 }
     }
+}
+
+/// Where each line of `text` starts: after the byte order mark, and after each `\n`, `\r\n` or
+/// lone `\r`.
+pub fn line_starts(text: &str) -> Vec<u32> {
+    let bytes = text.as_bytes();
+    let first = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let mut starts = vec![first as u32];
+    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[first..]).map(|i| i + first) {
+        let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        if bytes[i] == b'\n' || lone_cr {
+            starts.push((i + 1) as u32);
+        }
+    }
+    starts
 }
 
 /// The lines of a text, each with its line break (`\n`, `\r\n`, a lone `\r`, or none at the end).

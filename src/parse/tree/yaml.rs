@@ -501,22 +501,15 @@ struct LineIndex<'t> {
     text: &'t str,
     /// Whether the text is ASCII, where a column is a byte count.
     ascii: bool,
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     /// The last (line, column, byte offset) looked up.
     cursor: Cell<(usize, usize, usize)>,
 }
 
 impl<'t> LineIndex<'t> {
     fn new(text: &'t str) -> LineIndex<'t> {
-        let first = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let bytes = text.as_bytes();
-        let mut starts = vec![first];
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            let crlf = bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n');
-            if !crlf {
-                starts.push(i + 1);
-            }
-        }
+        let starts = crate::source::line_starts(text);
+        let first = starts[0] as usize;
         LineIndex {
             text,
             ascii: text.is_ascii(),
@@ -528,10 +521,14 @@ impl<'t> LineIndex<'t> {
     /// The byte offset of a marker, clamped to its line (or the text).
     fn offset(&self, marker: Marker) -> usize {
         let (line, col) = (marker.line(), marker.col());
-        let Some(&line_start) = line.checked_sub(1).and_then(|i| self.starts.get(i)) else {
+        let Some(line_start) = line.checked_sub(1).and_then(|i| self.starts.get(i)) else {
             return self.text.len();
         };
-        let line_end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        let line_start = *line_start as usize;
+        let line_end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |&s| s as usize);
         if self.ascii {
             return line_start.saturating_add(col).min(line_end);
         }

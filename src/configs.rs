@@ -153,23 +153,31 @@ impl Configs {
         reals.insert(dir, real);
     }
 
-    /// Learns the real paths of the directories of the files a walk of `root` found: a walk
-    /// follows no symbolic link, so below the real path of `root` they are as found (a
-    /// monorepo has thousands of directories, each several system calls to resolve).
-    fn walked(&self, root: &Path, files: &[PathBuf]) {
-        if self.explicit.is_some() {
-            return;
+    /// Learns the real paths of the directories of the files a walk of `root` found, and of
+    /// those between them and `root`: a walk follows no symbolic link, so below the real path
+    /// of `root` they are as found (a monorepo has thousands of directories, each several
+    /// system calls to resolve). Returns whether a configuration may exclude some of the files:
+    /// when none is below `root` and the one governing `root` excludes nothing, none is judged.
+    fn walked(&self, root: &Path, files: &[PathBuf]) -> bool {
+        if let Some(explicit) = &self.explicit {
+            return !explicit.config.exclude.is_empty();
         }
         let real_root = self.real(root);
         let mut new = Vec::new();
         for file in files {
             let dir = crate::workspace::parent_dir(file);
-            if let Ok(below) = dir.strip_prefix(root)
-                && !self.reals.borrow().contains_key(&dir)
+            let mut at = dir.as_path();
+            while let Ok(below) = at.strip_prefix(root)
+                && !below.as_os_str().is_empty()
+                && !self.reals.borrow().contains_key(at)
             {
                 let real = real_root.join(below);
                 new.push(real.clone());
-                self.learn(dir, real);
+                self.learn(at.to_path_buf(), real);
+                match at.parent() {
+                    Some(parent) => at = parent,
+                    None => break,
+                }
             }
         }
         // Whether each holds a configuration, asked on the lint threads rather than one
@@ -180,7 +188,16 @@ impl Configs {
                 .map(|d| std::fs::symlink_metadata(d.join(crate::config::FILE_NAME)).is_ok())
                 .collect()
         });
+        let below = has.iter().any(|h| *h);
         self.probed.borrow_mut().extend(new.into_iter().zip(has));
+        below
+            || match self.of_dir(root) {
+                Ok(governing) => governing.is_some_and(|c| !c.config.exclude.is_empty()),
+                Err(e) => {
+                    self.error.borrow_mut().get_or_insert(e);
+                    true
+                }
+            }
     }
 
     /// The real directory of a file (its module's, as [`crate::workspace::module_dir`] gives
@@ -442,8 +459,8 @@ impl crate::discover::Exclusion for Configs {
         Configs::excluded(self, path, is_dir)
     }
 
-    fn found(&self, root: &Path, files: &[PathBuf]) {
-        self.walked(root, files);
+    fn found(&self, root: &Path, files: &[PathBuf]) -> bool {
+        self.walked(root, files)
     }
 }
 

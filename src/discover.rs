@@ -1,6 +1,7 @@
 //! Finding the files to lint: directories are walked honouring `.gitignore`, hidden
 //! directories are skipped, explicit files are always taken.
 
+use crate::path_order;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -39,8 +40,10 @@ pub trait Exclusion {
     fn excluded(&self, path: &Path, is_dir: bool) -> bool;
 
     /// The files a walk of `root` found (which follows no symbolic link), before each is
-    /// judged.
-    fn found(&self, _root: &Path, _files: &[PathBuf]) {}
+    /// judged: whether some of them may be left out (else none is judged).
+    fn found(&self, _root: &Path, _files: &[PathBuf]) -> bool {
+        true
+    }
 }
 
 impl<F: Fn(&Path, bool) -> bool> Exclusion for F {
@@ -74,11 +77,11 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
         }
         let (files, mut walk_errors) = walk(path);
         errors.append(&mut walk_errors);
-        excluded.found(path, &files);
+        let judged = excluded.found(path, &files);
         found.extend(
             files
                 .into_iter()
-                .filter(|file| !excluded_with_parents(file, Some(path), excluded))
+                .filter(|file| !judged || !excluded_with_parents(file, Some(path), excluded))
                 .map(|path| Found {
                     path,
                     explicit: false,
@@ -97,7 +100,8 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
 /// parts; a `..` stays (through a symbolic link it leads elsewhere than it reads).
 fn once_each(found: Vec<Found>) -> Vec<Found> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut keyed: Vec<(PathBuf, Found)> = found
+    // Each path by the key of its absolute form (equal keys, equal paths), the named first.
+    let mut keyed: Vec<(Vec<u8>, bool, Found)> = found
         .into_iter()
         .map(|f| {
             let same: PathBuf = cwd
@@ -105,14 +109,22 @@ fn once_each(found: Vec<Found>) -> Vec<Found> {
                 .components()
                 .filter(|c| !matches!(c, Component::CurDir))
                 .collect();
-            (same, f)
+            (path_order::key(&same), !f.explicit, f)
         })
         .collect();
-    keyed.sort_by(|(a, f), (b, g)| a.cmp(b).then(g.explicit.cmp(&f.explicit)));
-    keyed.dedup_by(|(a, _), (b, _)| a == b);
-    let mut found: Vec<Found> = keyed.into_iter().map(|(_, f)| f).collect();
-    found.sort();
-    found
+    keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    keyed.dedup_by(|(a, ..), (b, ..)| a == b);
+    // Sorted as `Found` sorts: by path, then named or not, then read for context or not.
+    let mut found: Vec<(Vec<u8>, Found)> = keyed
+        .into_iter()
+        .map(|(_, _, f)| (path_order::key(&f.path), f))
+        .collect();
+    found.sort_unstable_by(|(a, f), (b, g)| {
+        a.cmp(b)
+            .then(f.explicit.cmp(&g.explicit))
+            .then(f.context.cmp(&g.context))
+    });
+    found.into_iter().map(|(_, f)| f).collect()
 }
 
 /// The candidate files under a directory and what could not be walked, sorted: the walk
@@ -142,7 +154,7 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
             })
         });
     let (mut files, mut errors) = found.into_inner().unwrap_or_else(PoisonError::into_inner);
-    files.sort();
+    path_order::sort(&mut files);
     errors.sort();
     (files, errors)
 }
@@ -191,5 +203,46 @@ mod tests {
         assert!(found.errors.is_empty(), "{:?}", found.errors);
         let paths: Vec<PathBuf> = found.found.into_iter().map(|f| f.path).collect();
         assert_eq!(paths, expected);
+    }
+
+    /// Excludes nothing it is asked about, and says of walks whether to ask.
+    struct NothingBelow(bool);
+
+    impl Exclusion for NothingBelow {
+        fn excluded(&self, path: &Path, _: bool) -> bool {
+            assert!(
+                self.0,
+                "{} judged after its walk said none would be",
+                path.display()
+            );
+            false
+        }
+
+        fn found(&self, _: &Path, _: &[PathBuf]) -> bool {
+            self.0
+        }
+    }
+
+    #[test]
+    fn files_of_a_walk_that_nothing_excludes_are_taken_unjudged() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        for name in ["a/main.tf", "a/b/c.yaml", "d.json"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("directories");
+            std::fs::write(path, "").expect("file");
+        }
+        let walked = |exclusion: &NothingBelow| -> Vec<PathBuf> {
+            discover(&[dir.path().to_path_buf()], exclusion)
+                .found
+                .into_iter()
+                .map(|f| f.path)
+                .collect()
+        };
+        let expected: Vec<PathBuf> = ["a/b/c.yaml", "a/main.tf", "d.json"]
+            .iter()
+            .map(|n| dir.path().join(n))
+            .collect();
+        assert_eq!(walked(&NothingBelow(false)), expected);
+        assert_eq!(walked(&NothingBelow(true)), expected);
     }
 }

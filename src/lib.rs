@@ -16,6 +16,7 @@ pub mod limits;
 pub mod lsp;
 pub mod model_json;
 pub mod parse;
+pub mod path_order;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -16,7 +16,7 @@ pub use binding::{Bindings, ClusterKey, Reach, Unit};
 pub use config_map::{ConfigMapMapping, MappingDefect, MappingKind};
 pub use created::{Capability, NodeRole};
 pub use tool::DeployTool;
-pub use value::{Part, Related, Spanned, Text, UnknownHint, Val};
+pub use value::{Part, Related, Spanned, Text, UnknownHint, Val, push_quoted};
 pub use written::{Insertion, Literal, Quoting, Written};
 
 use crate::source::Span;

@@ -242,23 +242,30 @@ impl Text {
     }
 }
 
-/// Appends `scope` as `{scope:?}` writes it, without the formatting machinery when it needs no
-/// escape (printable ASCII without a double quote or a backslash).
+/// Appends `scope` as `{scope:?}` writes it.
 fn push_debug(out: &mut String, scope: Option<&str>) {
     match scope {
         None => out.push_str("None"),
-        Some(s)
-            if s.bytes()
-                .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') =>
-        {
-            out.push_str("Some(\"");
-            out.push_str(s);
-            out.push_str("\")");
-        }
         Some(s) => {
-            use std::fmt::Write;
-            let _ = write!(out, "Some({s:?})");
+            out.push_str("Some(");
+            push_quoted(out, s);
+            out.push(')');
         }
+    }
+}
+
+/// Appends `s` as `{s:?}` writes it (quoted, escaped), without the formatting machinery when it
+/// needs no escape (printable ASCII without a double quote or a backslash).
+pub fn push_quoted(out: &mut String, s: &str) {
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{s:?}");
     }
 }
 
@@ -272,7 +279,7 @@ impl Val<Text> {
             Val::Unknown {
                 hint: Some(UnknownHint::Same { key }),
                 ..
-            } => Some(Cow::Owned(format!("\u{0}{key}"))),
+            } => Some(Cow::Owned(["\u{0}", key.as_str()].concat())),
             // The session's issuer and the caller are one principal only when it runs as a user.
             Val::Unknown {
                 hint:
@@ -309,6 +316,13 @@ mod tests {
             let mut out = String::new();
             push_debug(&mut out, scope.as_deref());
             prop_assert_eq!(out, format!("{scope:?}"));
+        }
+
+        #[test]
+        fn a_string_is_quoted_as_debug_quotes_it(s in ".{0,12}|[ -~]{0,12}") {
+            let mut out = String::from("x");
+            push_quoted(&mut out, &s);
+            prop_assert_eq!(out, format!("x{s:?}"));
         }
     }
 

@@ -647,7 +647,7 @@ impl<'p> Evaluator<'p> {
                 }
                 TraversalOperator::Index(e) => {
                     match instances::key_of(&self.native(e, loc, scope)) {
-                        Some(key) => path.push_str(&key.to_string()),
+                        Some(key) => path.push_str(&key.address()),
                         None => return v,
                     }
                 }
@@ -734,7 +734,7 @@ impl<'p> Evaluator<'p> {
                     }
                     _ => return None,
                 };
-                (instances::key_of(&k)?.to_string(), attr)
+                (instances::key_of(&k)?.address(), attr)
             }
             _ => return None,
         };
@@ -905,7 +905,7 @@ impl<'p> Evaluator<'p> {
         match found {
             Some((_, v)) => {
                 let v = self.navigate(v, tail, loc, scope, span);
-                let from = format!("from `{}`", kind.address(name.as_str()));
+                let from = ["from `", &kind.address(name.as_str()), "`"].concat();
                 self.relocate(&v, span, &from)
             }
             None => Sv::unknown(span),
@@ -933,7 +933,7 @@ impl<'p> Evaluator<'p> {
                     iam::instance(
                         self,
                         kind,
-                        &format!("{address}{key}"),
+                        &[address.as_str(), &key].concat(),
                         block,
                         &root.with(bindings),
                     )
@@ -944,7 +944,7 @@ impl<'p> Evaluator<'p> {
                     Expansion::Known { instances, counted } => {
                         let items = instances
                             .into_iter()
-                            .map(|i| (i.key.clone(), object(i.key.to_string(), i.bindings)));
+                            .map(|i| (i.key.clone(), object(i.key.address(), i.bindings)));
                         let value = if counted {
                             Value::list(items.map(|(_, v)| v).collect())
                         } else {
@@ -983,10 +983,11 @@ impl<'p> Evaluator<'p> {
 /// The sameness key of the IAM role or user that runs Terraform for the root module in `root`
 /// (the issuer of a session context of the caller identity), the same in every module it calls.
 pub fn deployer_key(root: &std::path::Path) -> String {
-    format!(
-        "{}::data.aws_iam_session_context.issuer_arn",
-        root.display()
-    )
+    [
+        &*root.to_string_lossy(),
+        "::data.aws_iam_session_context.issuer_arn",
+    ]
+    .concat()
 }
 
 /// A traversal operator.

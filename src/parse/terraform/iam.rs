@@ -58,7 +58,7 @@ impl Kind {
     /// The address of a block of this kind (`aws_iam_role.ci`, `data.aws_iam_user.ops`).
     pub fn address(self, name: &str) -> String {
         let prefix = if self.is_data() { "data." } else { "" };
-        format!("{prefix}{}.{name}", self.block_type())
+        [prefix, self.block_type(), ".", name].concat()
     }
 }
 
@@ -73,7 +73,7 @@ pub fn instance(eval: &Evaluator, kind: Kind, address: &str, block: &Block, scop
             .map(|a| eval.eval(&a.value, scope))
             .filter(|v| v.value != Value::Null)
     };
-    let own = |what: &str| eval.reference(format!("{address}.{what}"));
+    let own = |what: &str| eval.reference([address, ".", what].concat());
     let (resource, name_attr, name, path) = match kind {
         Kind::Role | Kind::User => {
             let name = match (attr("name"), attr("name_prefix")) {

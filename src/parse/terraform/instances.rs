@@ -4,8 +4,8 @@
 use super::eval::{Binding, Evaluator, Scope};
 use super::syntax::Body;
 use super::value::{Sv, Value, to_text};
+use crate::ir::push_quoted;
 use std::collections::BTreeMap;
-use std::fmt;
 
 use crate::limits::MAX_RESOURCE_INSTANCES as MAX_INSTANCES;
 
@@ -17,21 +17,22 @@ pub enum InstanceKey {
 }
 
 impl InstanceKey {
+    /// As in a Terraform address: `["admin"]`, `[0]`.
+    pub fn address(&self) -> String {
+        let mut out = String::from("[");
+        match self {
+            InstanceKey::Key(k) => push_quoted(&mut out, k),
+            InstanceKey::Index(i) => out.push_str(&i.to_string()),
+        }
+        out.push(']');
+        out
+    }
+
     /// The key as a map key (`admin`, `0`).
     pub fn name(&self) -> String {
         match self {
             InstanceKey::Key(k) => k.clone(),
             InstanceKey::Index(i) => i.to_string(),
-        }
-    }
-}
-
-/// As in a Terraform address: `["admin"]`, `[0]`.
-impl fmt::Display for InstanceKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            InstanceKey::Key(k) => write!(f, "[{k:?}]"),
-            InstanceKey::Index(i) => write!(f, "[{i}]"),
         }
     }
 }
@@ -65,13 +66,18 @@ pub fn expand(eval: &Evaluator, body: &Body, scope: &Scope) -> Expansion {
             Some(items) => Expansion::Known {
                 instances: items
                     .into_iter()
-                    .map(|(key, key_sv, value)| Instance {
-                        bindings: vec![Binding {
-                            name: "each".into(),
-                            origin: Some(format!("from the `for_each` item `{key:?}`")),
-                            value: pair(key_sv, value, v.span),
-                        }],
-                        key: InstanceKey::Key(key),
+                    .map(|(key, key_sv, value)| {
+                        let mut origin = String::from("from the `for_each` item `");
+                        push_quoted(&mut origin, &key);
+                        origin.push('`');
+                        Instance {
+                            bindings: vec![Binding {
+                                name: "each".into(),
+                                origin: Some(origin),
+                                value: pair(key_sv, value, v.span),
+                            }],
+                            key: InstanceKey::Key(key),
+                        }
                     })
                     .collect(),
                 counted: false,

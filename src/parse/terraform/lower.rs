@@ -99,7 +99,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 block,
                 scope: &scope,
                 name,
-                key: key.map_or(String::new(), |k| k.to_string()),
+                key: key.map_or(String::new(), |k| k.address()),
                 item,
             };
             match kind {
@@ -126,7 +126,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
 
 /// The deployment unit of a module instance: its root module, with every module it calls.
 fn unit(eval: &Evaluator) -> Unit {
-    Unit::new(format!("terraform:{}", eval.frame.root_dir.display()))
+    Unit::new(["terraform:", &*eval.frame.root_dir.to_string_lossy()].concat())
 }
 
 /// One instance of a resource being lowered.
@@ -239,10 +239,9 @@ impl Res<'_, '_> {
             unit: self.unit.clone(),
             header: self.header(),
             name: self.text(body, "name"),
-            reference: Some(format!(
-                "{}::aws_eks_cluster.{}{}",
-                self.eval.unit, self.name, self.key
-            )),
+            reference: Some(
+                [&*self.eval.unit, "::aws_eks_cluster.", self.name, &self.key].concat(),
+            ),
             role_arn: self.text(body, "role_arn"),
             auth_mode: access.map_or(Val::Absent, |b| self.text(&b.body, "authentication_mode")),
             access_config: access.map(|b| self.place().header(b.ident_span)),
@@ -278,7 +277,7 @@ impl Res<'_, '_> {
             inline_policies: None,
             address: Some(Address {
                 module: self.eval.unit.to_string(),
-                resource: format!("aws_eks_access_entry.{}{}", self.name, self.key),
+                resource: ["aws_eks_access_entry.", self.name, &self.key].concat(),
             }),
             unknown_fields: unknown_fields(body, ENTRY_ARGS, true),
         }
@@ -494,12 +493,12 @@ impl OrderingIndex {
             let instances: Vec<(String, &Sv)> = match &value.value {
                 Value::Object(map) => map
                     .iter()
-                    .map(|(k, (_, v))| (InstanceKey::Key(k.clone()).to_string(), v))
+                    .map(|(k, (_, v))| (InstanceKey::Key(k.clone()).address(), v))
                     .collect(),
                 Value::List(items) => items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| (InstanceKey::Index(i).to_string(), v))
+                    .map(|(i, v)| (InstanceKey::Index(i).address(), v))
                     .collect(),
                 _ => Vec::new(),
             };
@@ -511,14 +510,14 @@ impl OrderingIndex {
                     by_principal
                         .entry(p.to_string())
                         .or_default()
-                        .push(format!("aws_eks_access_entry.{name}{key}"));
+                        .push(["aws_eks_access_entry.", name, &key].concat());
                 }
             }
         }
         OrderingIndex {
             bases: names
                 .iter()
-                .map(|n| format!("aws_eks_access_entry.{n}"))
+                .map(|n| ["aws_eks_access_entry.", n].concat())
                 .collect(),
             by_principal,
         }

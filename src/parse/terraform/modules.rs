@@ -183,7 +183,7 @@ fn instantiate<'p>(eval: &Evaluator<'p>, name: &str, block: &Block) -> Option<Ch
         let mut frame = eval.frame.clone();
         frame.path.push(name.to_string());
         frame.stack.push(dir.clone());
-        let suffix = key.as_ref().map_or(String::new(), |k| k.to_string());
+        let suffix = key.as_ref().map_or(String::new(), |k| k.address());
         let child = Evaluator::new(
             module,
             eval.project,

@@ -13,7 +13,7 @@ use crate::policy::Policies;
 use crate::rules::{RuleMeta, RuleOptions};
 use crate::scoped::Scoped;
 use crate::trust::Boundary;
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -157,23 +157,32 @@ impl Configs {
     /// those between them and `root`: a walk follows no symbolic link, so below the real path
     /// of `root` they are as found (a monorepo has thousands of directories, each several
     /// system calls to resolve). Returns whether a configuration may exclude some of the files:
-    /// when none is below `root` and the one governing `root` excludes nothing, none is judged.
+    /// none is judged when every directory below `root` is met for the first time and holds no
+    /// configuration, and the one governing `root` excludes nothing.
     fn walked(&self, root: &Path, files: &[PathBuf]) -> bool {
         if let Some(explicit) = &self.explicit {
             return !explicit.config.exclude.is_empty();
         }
         let real_root = self.real(root);
         let mut new = Vec::new();
+        let mut learned: HashSet<PathBuf> = HashSet::default();
+        // Whether a directory was met before this walk (by another walk, or a named file's):
+        // its configuration was looked for then, not here.
+        let mut met = false;
         for file in files {
             let dir = crate::workspace::parent_dir(file);
             let mut at = dir.as_path();
             while let Ok(below) = at.strip_prefix(root)
                 && !below.as_os_str().is_empty()
-                && !self.reals.borrow().contains_key(at)
             {
+                if self.reals.borrow().contains_key(at) {
+                    met |= !learned.contains(at);
+                    break;
+                }
                 let real = real_root.join(below);
                 new.push(real.clone());
                 self.learn(at.to_path_buf(), real);
+                learned.insert(at.to_path_buf());
                 match at.parent() {
                     Some(parent) => at = parent,
                     None => break,
@@ -190,7 +199,7 @@ impl Configs {
         });
         let below = has.iter().any(|h| *h);
         self.probed.borrow_mut().extend(new.into_iter().zip(has));
-        below
+        met || below
             || match self.of_dir(root) {
                 Ok(governing) => governing.is_some_and(|c| !c.config.exclude.is_empty()),
                 Err(e) => {

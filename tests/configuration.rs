@@ -131,6 +131,31 @@ fn a_walk_through_a_link_or_a_dotted_path_keeps_the_configuration_and_its_exclud
 }
 
 #[test]
+fn a_directory_walked_twice_or_named_first_keeps_its_excludes() {
+    // The configuration of a directory met before a walk (by an earlier walk, or a named file
+    // of it) still excludes its files when the walk finds them again.
+    let dir = tree(&[
+        ("infra/legacy/.ekslint.toml", "exclude = [\"main.tf\"]\n"),
+        ("infra/legacy/main.tf", USER_ENTRY),
+        ("infra/new/main.tf", &USER_ENTRY.replace("cfg", "new")),
+    ]);
+    let root = dir.path();
+    let kept = (
+        Some(1),
+        vec!["EKS404 infra/new/main.tf:3 warning".to_string()],
+    );
+    for args in [
+        &["infra"][..],
+        &["infra", "infra"],
+        &["infra/legacy/main.tf", "infra"],
+        &["infra/legacy", "infra"],
+        &["infra", "."],
+    ] {
+        assert_eq!(lint(root, args), kept, "{args:?}");
+    }
+}
+
+#[test]
 fn exclude_is_relative_to_its_configuration_file() {
     let dir = tree(&[
         (

@@ -19,13 +19,10 @@ pub enum InstanceKey {
 impl InstanceKey {
     /// As in a Terraform address: `["admin"]`, `[0]`.
     pub fn address(&self) -> String {
-        let mut out = String::from("[");
         match self {
-            InstanceKey::Key(k) => push_quoted(&mut out, k),
-            InstanceKey::Index(i) => out.push_str(&i.to_string()),
+            InstanceKey::Key(k) => key_address(k),
+            InstanceKey::Index(i) => ["[", &i.to_string(), "]"].concat(),
         }
-        out.push(']');
-        out
     }
 
     /// The key as a map key (`admin`, `0`).
@@ -35,6 +32,14 @@ impl InstanceKey {
             InstanceKey::Index(i) => i.to_string(),
         }
     }
+}
+
+/// The address of a `for_each` key (`["admin"]`), as [`InstanceKey::address`] writes it.
+pub fn key_address(key: &str) -> String {
+    let mut out = String::from("[");
+    push_quoted(&mut out, key);
+    out.push(']');
+    out
 }
 
 /// One instance: its key and the names bound in it.

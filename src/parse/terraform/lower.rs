@@ -493,7 +493,7 @@ impl OrderingIndex {
             let instances: Vec<(String, &Sv)> = match &value.value {
                 Value::Object(map) => map
                     .iter()
-                    .map(|(k, (_, v))| (InstanceKey::Key(k.clone()).address(), v))
+                    .map(|(k, (_, v))| (instances::key_address(k), v))
                     .collect(),
                 Value::List(items) => items
                     .iter()

@@ -81,8 +81,8 @@ fn main() {
 
 /// Where the policies' time goes, measured in-process on the parsed corpus: building their
 /// input (the model as the interpreter's values, with the objects' cluster links) and the whole
-/// evaluation (input included); the interpreter's part (the evaluation less the input) is also
-/// given as a share of `plain`, the median lint without policies.
+/// evaluation (input included). The input and the interpreter's part (the evaluation less the
+/// input) are also given as shares of `plain`, the median lint without policies.
 fn breakdown(files: &[PathBuf], with: &LintOptions, plain: f64) {
     let parsed = ekslint::engine::parse(inputs(files), with);
     let policies = &with.settings.get(Path::new("/")).policies;

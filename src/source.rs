@@ -126,6 +126,11 @@ impl SourceFile {
         }
     }
 
+    /// Where each line's text starts, as [`line_starts`] gives it for the text as read.
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
+    }
+
     /// The position of a byte offset (clamped to the text, moved back to a char boundary).
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.floor(offset.max(self.line_start(0)));

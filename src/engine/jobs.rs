@@ -156,11 +156,10 @@ impl<'o> Jobs<'o> {
             Job::File(id) => {
                 let file = self.sources.get(id);
                 let options = &self.settings[id.0 as usize].structured;
-                let (model, errors, skipped) =
-                    match parse::structured(id, &file.path, &file.text, options) {
-                        Ok((model, errors)) => (model, errors, None),
-                        Err(why) => (Model::default(), Vec::new(), Some(why)),
-                    };
+                let (model, errors, skipped) = match parse::structured(id, file, options) {
+                    Ok((model, errors)) => (model, errors, None),
+                    Err(why) => (Model::default(), Vec::new(), Some(why)),
+                };
                 Built {
                     model,
                     errors,

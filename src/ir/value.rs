@@ -173,10 +173,11 @@ impl Text {
         self.parts.iter().any(|p| !matches!(p, Part::Lit(_)))
     }
 
-    /// Splits on `sep` into segments; a segment that touches a hole is `None` (not known).
-    pub fn split_known(&self, sep: char) -> Vec<Option<String>> {
+    /// Splits on `sep` into segments; a segment that touches a hole is `None` (not known). A
+    /// segment inside one literal part is borrowed from it.
+    pub fn split_known(&self, sep: char) -> Vec<Option<Cow<'_, str>>> {
         let mut out = Vec::new();
-        let mut cur = Some(String::new());
+        let mut cur = Some(Cow::Borrowed(""));
         for part in &self.parts {
             match part {
                 Part::Hole | Part::Named { .. } => cur = None,
@@ -185,11 +186,15 @@ impl Text {
                     if let Some(first) = pieces.next()
                         && let Some(c) = cur.as_mut()
                     {
-                        c.push_str(first);
+                        if c.is_empty() {
+                            *c = Cow::Borrowed(first);
+                        } else {
+                            c.to_mut().push_str(first);
+                        }
                     }
                     for piece in pieces {
                         out.push(cur.take());
-                        cur = Some(piece.to_string());
+                        cur = Some(Cow::Borrowed(piece));
                     }
                 }
             }
@@ -338,12 +343,12 @@ mod tests {
         assert_eq!(
             t.split_known(':'),
             vec![
-                Some("arn".to_string()),
+                Some(Cow::Borrowed("arn")),
                 None,
-                Some("iam".to_string()),
-                Some(String::new()),
+                Some(Cow::Borrowed("iam")),
+                Some(Cow::Borrowed("")),
                 None,
-                Some("role/aws-service-role/x".to_string()),
+                Some(Cow::Borrowed("role/aws-service-role/x")),
             ]
         );
         assert_eq!(t.as_str(), None);

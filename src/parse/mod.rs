@@ -12,7 +12,7 @@ pub mod terraform;
 pub mod tree;
 
 use crate::ir::{Model, Suppression};
-use crate::source::{BOM, FileId, Span};
+use crate::source::{BOM, FileId, SourceFile, Span};
 use std::borrow::Cow;
 use tree::Node;
 
@@ -78,10 +78,10 @@ impl std::fmt::Display for Skipped {
 /// other broken YAML and JSON files are not ours to judge.
 pub fn structured(
     file: FileId,
-    name: &str,
-    text: &str,
+    source: &SourceFile,
     options: &StructuredOptions,
 ) -> Result<(Model, Vec<ParseError>), Skipped> {
+    let (name, text) = (source.path.as_str(), source.text.as_str());
     let body = text.strip_prefix(BOM).unwrap_or(text);
     let json = name.ends_with(".json") || body.trim_start().starts_with('{');
     let docs = if json {
@@ -92,7 +92,7 @@ pub fn structured(
         };
         tree::parse_json(file, &blanked).map(|d| vec![d])
     } else {
-        tree::parse_yaml(file, text)
+        tree::yaml::parse_yaml_lines(file, text, source.line_starts())
     };
     let docs = match docs {
         Ok(docs) => docs,

@@ -32,7 +32,7 @@ enum Fields<'t> {
         count: usize,
     },
     /// A partly known one, split once.
-    Partial(Vec<Option<String>>),
+    Partial(Vec<Option<Cow<'t, str>>>),
 }
 
 /// How many colon offsets a known ARN keeps: enough for the six fields of an ARN.
@@ -111,16 +111,17 @@ impl<'t> ArnParts<'t> {
                 last_start: Cow::Borrowed(arn.rsplit(':').next().unwrap_or(arn)),
             };
         }
-        let mut last_start = String::new();
+        let mut last_start = Cow::Borrowed("");
         let mut open = true;
         for part in text.parts() {
             match part {
                 Part::Lit(s) => match s.rfind(':') {
                     Some(i) => {
-                        last_start = s[i + 1..].to_string();
+                        last_start = Cow::Borrowed(&s[i + 1..]);
                         open = true;
                     }
-                    None if open => last_start.push_str(s),
+                    None if open && last_start.is_empty() => last_start = Cow::Borrowed(s),
+                    None if open => last_start.to_mut().push_str(s),
                     None => {}
                 },
                 Part::Hole | Part::Named { .. } => open = false,
@@ -128,7 +129,7 @@ impl<'t> ArnParts<'t> {
         }
         ArnParts {
             fields: Fields::Partial(text.split_known(':')),
-            last_start: Cow::Owned(last_start),
+            last_start,
         }
     }
 

@@ -36,6 +36,9 @@ pub fn text(node: Option<&Node>) -> Val<Text> {
 /// `envsubst` before eksctl reads them: the placeholders are unknown parts. `None` when there
 /// is none.
 fn placeholders(s: &str) -> Option<Text> {
+    if !s.contains('$') {
+        return None;
+    }
     let mut parts = Vec::new();
     let mut lit = String::new();
     let mut found = false;

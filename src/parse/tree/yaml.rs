@@ -5,6 +5,7 @@
 //! expansion and report duplicate keys at the key itself.
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
@@ -24,7 +25,17 @@ use crate::limits::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 /// the nodes inside it keep the anchor's spans. `<<` is an ordinary key. Duplicate keys, nesting
 /// deeper than [`MAX_DEPTH`], expansions past those limits and syntax errors are errors.
 pub fn parse_yaml(file: FileId, text: &str) -> Result<Vec<Node>, TreeError> {
-    let mut builder = Builder::new(file, text);
+    parse_yaml_lines(file, text, &crate::source::line_starts(text))
+}
+
+/// [`parse_yaml`] given the text's table of line starts (that of its
+/// [`SourceFile`](crate::source::SourceFile)), not built again.
+pub fn parse_yaml_lines(
+    file: FileId,
+    text: &str,
+    line_starts: &[u32],
+) -> Result<Vec<Node>, TreeError> {
+    let mut builder = Builder::new(file, text, line_starts);
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
             Ok(event) => event,
@@ -110,11 +121,11 @@ impl Copies {
 }
 
 impl<'t> Builder<'t> {
-    fn new(file: FileId, text: &'t str) -> Builder<'t> {
+    fn new(file: FileId, text: &'t str, line_starts: &'t [u32]) -> Builder<'t> {
         Builder {
             file,
             text,
-            lines: LineIndex::new(text),
+            lines: LineIndex::new(text, line_starts),
             stack: Vec::new(),
             anchors: HashMap::new(),
             expanded: Copies::default(),
@@ -158,7 +169,8 @@ impl<'t> Builder<'t> {
                         span.end = span.start + len as u32;
                     }
                 }
-                let kind = scalar_kind(&value, style, tag.as_deref());
+                let value_len = value.len();
+                let kind = scalar_kind(value, style, tag.as_deref());
                 let tag = tag.as_deref().and_then(tag_name);
                 let literal = match (&kind, &tag) {
                     (NodeKind::String(_), None) => literal(self.text, span, style),
@@ -173,7 +185,7 @@ impl<'t> Builder<'t> {
                         item: None,
                     },
                 };
-                let bytes = value.len() + node.tag.as_ref().map_or(0, String::len);
+                let bytes = value_len + node.tag.as_ref().map_or(0, String::len);
                 self.finish(
                     Built {
                         node,
@@ -439,8 +451,9 @@ fn tag_name(tag: &Tag) -> Option<String> {
 }
 
 /// A scalar's kind: quoted, block and locally tagged scalars are strings; plain ones follow the
-/// YAML 1.2 core schema (as does a `!!` tag other than `!!str`).
-fn scalar_kind(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> NodeKind {
+/// YAML 1.2 core schema (as does a `!!` tag other than `!!str`). The parser's string is kept,
+/// not copied.
+fn scalar_kind(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> NodeKind {
     let resolve = match tag {
         Some(tag) if tag.is_yaml_core_schema() => tag.suffix != "str",
         Some(_) => false,
@@ -449,18 +462,18 @@ fn scalar_kind(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> NodeKind {
     if resolve {
         core_schema(value)
     } else {
-        NodeKind::String(value.to_string())
+        NodeKind::String(value.into_owned())
     }
 }
 
 /// Resolve a plain scalar by the YAML 1.2 core schema.
-fn core_schema(value: &str) -> NodeKind {
-    match value {
+fn core_schema(value: Cow<'_, str>) -> NodeKind {
+    match &*value {
         "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
         "true" | "True" | "TRUE" => NodeKind::Bool(true),
         "false" | "False" | "FALSE" => NodeKind::Bool(false),
-        _ if is_number(value) => NodeKind::Number(value.to_string()),
-        _ => NodeKind::String(value.to_string()),
+        s if is_number(s) => NodeKind::Number(value.into_owned()),
+        _ => NodeKind::String(value.into_owned()),
     }
 }
 
@@ -501,15 +514,15 @@ struct LineIndex<'t> {
     text: &'t str,
     /// Whether the text is ASCII, where a column is a byte count.
     ascii: bool,
-    starts: Vec<u32>,
+    starts: &'t [u32],
     /// The last (line, column, byte offset) looked up.
     cursor: Cell<(usize, usize, usize)>,
 }
 
 impl<'t> LineIndex<'t> {
-    fn new(text: &'t str) -> LineIndex<'t> {
-        let starts = crate::source::line_starts(text);
-        let first = starts[0] as usize;
+    /// `starts` is [`line_starts`](crate::source::line_starts) of `text`.
+    fn new(text: &'t str, starts: &'t [u32]) -> LineIndex<'t> {
+        let first = starts.first().map_or(0, |&s| s as usize);
         LineIndex {
             text,
             ascii: text.is_ascii(),

@@ -342,6 +342,51 @@ fn module_files_changed_on_disk_are_parsed_again() {
     assert_eq!(server.wait_exit(), Some(0));
 }
 
+/// A file of the document's module that links out of the project is not read, as on the
+/// command line: a pull request cannot make the editor read what the link points at. The same
+/// file copied into the project is read, so that a read shows.
+#[cfg(unix)]
+#[test]
+fn a_module_file_linked_out_of_the_project_is_not_read() {
+    const SECRET: &str = "AKIAEXAMPLESECRET0123";
+    let root = tempfile::tempdir().expect("tempdir");
+    let outside = tempfile::tempdir().expect("tempdir");
+    let locals = format!("locals {{\n  who = \"{SECRET}\"\n}}\n");
+    std::fs::write(outside.path().join("locals.tf"), &locals).expect("write");
+    let linked = root.path().join("locals.tf");
+    std::os::unix::fs::symlink(outside.path().join("locals.tf"), &linked).expect("symlink");
+    let entry = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"x\"\n  principal_arn = local.who\n}\n";
+    let uri = file_uri(&root.path().join("main.tf"));
+    let mut server = Server::start();
+    initialize(&mut server, root.path());
+    did_open(&mut server, &uri, entry);
+    let diags = server.diagnostics(&uri);
+    assert!(
+        !Value::from(diags.clone()).to_string().contains(SECRET),
+        "{diags:#?}"
+    );
+
+    std::fs::remove_file(&linked).expect("remove");
+    std::fs::write(&linked, &locals).expect("write");
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let diags = server.diagnostics(&uri);
+    assert_eq!(codes(&diags), ["EKS101"], "{diags:#?}");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(SECRET),
+        "{diags:#?}"
+    );
+
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}
+
 /// `body` framed with its length.
 fn framed(body: &str) -> Vec<u8> {
     format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()

@@ -128,22 +128,78 @@ pub enum Part {
 }
 
 /// A string that may be only partly known (`"arn:${var.partition}:iam::..."`).
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Text {
-    parts: Vec<Part>,
+    parts: Parts,
+}
+
+/// The parts of a text: one (the commonest, a known string) held without a list.
+#[derive(Clone, Eq)]
+enum Parts {
+    One(Part),
+    /// None, or two and more.
+    Many(Vec<Part>),
+}
+
+impl Default for Parts {
+    fn default() -> Parts {
+        Parts::Many(Vec::new())
+    }
+}
+
+impl Parts {
+    fn as_slice(&self) -> &[Part] {
+        match self {
+            Parts::One(p) => std::slice::from_ref(p),
+            Parts::Many(v) => v,
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Part> {
+        match self {
+            Parts::One(p) => Some(p),
+            Parts::Many(v) => v.last_mut(),
+        }
+    }
+
+    fn push(&mut self, part: Part) {
+        match self {
+            Parts::Many(v) if v.is_empty() => *self = Parts::One(part),
+            Parts::Many(v) => v.push(part),
+            Parts::One(_) => {
+                if let Parts::One(first) = std::mem::take(self) {
+                    *self = Parts::Many(vec![first, part]);
+                }
+            }
+        }
+    }
+}
+
+impl PartialEq for Parts {
+    fn eq(&self, other: &Parts) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Text")
+            .field("parts", &self.parts())
+            .finish()
+    }
 }
 
 impl Text {
     /// A fully known string.
     pub fn lit(s: impl Into<String>) -> Text {
         Text {
-            parts: vec![Part::Lit(s.into())],
+            parts: Parts::One(Part::Lit(s.into())),
         }
     }
 
     /// Builds a text from parts, merging adjacent literals and adjacent holes.
     pub fn from_parts(parts: impl IntoIterator<Item = Part>) -> Text {
-        let mut out: Vec<Part> = Vec::new();
+        let mut out = Parts::default();
         for p in parts {
             match (out.last_mut(), p) {
                 (Some(Part::Lit(a)), Part::Lit(b)) => a.push_str(&b),
@@ -156,7 +212,7 @@ impl Text {
     }
 
     pub fn parts(&self) -> &[Part] {
-        &self.parts
+        self.parts.as_slice()
     }
 
     /// The string when every part is known.
@@ -170,7 +226,7 @@ impl Text {
 
     /// True when at least one part is known and one is not.
     pub fn has_holes(&self) -> bool {
-        self.parts.iter().any(|p| !matches!(p, Part::Lit(_)))
+        self.parts().iter().any(|p| !matches!(p, Part::Lit(_)))
     }
 
     /// Splits on `sep` into segments; a segment that touches a hole is `None` (not known). A
@@ -178,7 +234,7 @@ impl Text {
     pub fn split_known(&self, sep: char) -> Vec<Option<Cow<'_, str>>> {
         let mut out = Vec::new();
         let mut cur = Some(Cow::Borrowed(""));
-        for part in &self.parts {
+        for part in self.parts() {
             match part {
                 Part::Hole | Part::Named { .. } => cur = None,
                 Part::Lit(s) => {
@@ -210,7 +266,7 @@ impl Text {
             return Some(Cow::Borrowed(s));
         }
         let mut out = String::with_capacity(64);
-        for part in &self.parts {
+        for part in self.parts() {
             match part {
                 Part::Lit(s) => out.push_str(s),
                 Part::Named { name, scope } => {
@@ -228,7 +284,7 @@ impl Text {
 
     /// The text for a message: unknown parts as `${name}`, or `…` when not named.
     pub fn display(&self) -> String {
-        self.parts
+        self.parts()
             .iter()
             .map(|p| match p {
                 Part::Lit(s) => s.clone(),
@@ -240,7 +296,7 @@ impl Text {
 
     /// The known literal prefix (before the first hole).
     pub fn known_prefix(&self) -> &str {
-        match self.parts.first() {
+        match self.parts().first() {
             Some(Part::Lit(s)) => s,
             _ => "",
         }

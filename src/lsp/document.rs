@@ -56,25 +56,32 @@ pub fn lint(path: &Path, open: &Open, parsed: &Arc<SyntaxCache>) -> Result<Linte
     let display = path.display().to_string();
     let mut inputs = vec![Input {
         display: display.clone(),
-        dir,
+        dir: dir.clone(),
         bytes: text.clone().into_bytes(),
         explicit: true,
         context: false,
         unreadable: None,
     }];
+    // The module's files share their directory: it is resolved once, not for every file.
+    let reader = options.terraform.boundary.reader();
     for found in module_context(&[], &[path.to_path_buf()], false) {
         // A file of the module that is open is read as the editor holds it; one that cannot
         // be read (deleted meanwhile) is left out rather than failing the document.
         let bytes = match open.get(&found.path) {
             Some(text) => text.clone().into_bytes(),
-            None => match options.terraform.boundary.read(&found.path) {
+            None => match reader.read(&found.path) {
                 Ok(bytes) => bytes,
                 Err(_) => continue,
             },
         };
         inputs.push(Input {
             display: found.path.display().to_string(),
-            dir: module_dir(&found.path),
+            // The document's siblings are in its module (resolved once above).
+            dir: if found.path.parent() == path.parent() {
+                dir.clone()
+            } else {
+                module_dir(&found.path)
+            },
             bytes,
             explicit: false,
             context: found.context,

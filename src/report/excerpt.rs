@@ -14,7 +14,7 @@ use crate::limits::{MAX_LABEL_BYTES, MAX_LABEL_LINES};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 /// Lines longer than this many bytes are cut to windows around their labels.
-const MAX_LINE: usize = 240;
+pub(super) const MAX_LINE: usize = 240;
 /// Bytes of context kept on each side of a label on a cut line.
 const CONTEXT: usize = 60;
 const ELLIPSIS: &str = "…";

@@ -3,6 +3,7 @@
 //! the linted files (paths, messages, source lines) is escaped ([`super::escape`]) and bounded
 //! ([`super::excerpt`]), so the output is safe to print in a terminal or a CI log.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -12,6 +13,7 @@ use codespan_reporting::term::{self, termcolor};
 
 use super::escape::visible;
 use super::excerpt::Excerpts;
+use super::snippet;
 use super::{RenderOptions, Report, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::limits::MAX_SHOWN_RELATED;
@@ -28,11 +30,33 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         &shown,
         |d| {
             let mut text = Vec::new();
-            let (files, diagnostic) = snippet(report, d);
+            let words = Words::of(report, d);
+            let labels: Vec<(Span, &str)> = std::iter::once((d.span, ""))
+                .chain(
+                    d.related
+                        .iter()
+                        .map(|r| r.span)
+                        .zip(words.related.iter().map(|m| &**m)),
+                )
+                .collect();
+            if !opts.color {
+                let header = snippet::Header {
+                    severity: d.severity.as_str(),
+                    code: Some(&words.code),
+                    message: &words.message,
+                    notes: &words.notes,
+                };
+                if snippet::write_direct(&report.sources, &header, &labels, &mut text) {
+                    return Ok(text);
+                }
+            }
+            let spans: Vec<Span> = labels.iter().map(|(span, _)| *span).collect();
+            let (files, ranges) = Excerpts::new(&report.sources, &spans);
+            let diagnostic = to_codespan(words, ranges);
             if opts.color {
                 let w = &mut termcolor::Ansi::new(&mut text);
                 term::emit_to_write_style(w, &config, &files, &diagnostic).map_err(into_io)?;
-            } else if !super::snippet::write_plain(&files, &diagnostic, &mut text)? {
+            } else if !snippet::write_plain(&files, &diagnostic, &mut text) {
                 let w = &mut termcolor::NoColor::new(&mut text);
                 term::emit_to_write_style(w, &config, &files, &diagnostic).map_err(into_io)?;
             }
@@ -46,14 +70,58 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     writeln!(out, "{}", summary_line(&Summary::of(report)))
 }
 
-/// What the snippet of a finding shows of the sources, and the finding as codespan's.
-fn snippet<'r>(report: &'r Report, d: &Diagnostic) -> (Excerpts<'r>, cs::Diagnostic<FileId>) {
-    let spans: Vec<Span> = std::iter::once(d.span)
-        .chain(d.related.iter().take(MAX_SHOWN_RELATED).map(|r| r.span))
-        .collect();
-    let (files, labels) = Excerpts::new(&report.sources, &spans);
-    let diagnostic = to_codespan(report, d, labels);
-    (files, diagnostic)
+/// What a finding's snippet says besides its source lines: the header `severity[ID name]:
+/// message`, the messages of the related spans shown, and the `help:` / `suppressed:` notes.
+/// Everything taken from the linted files is escaped.
+struct Words<'d> {
+    severity: Severity,
+    code: String,
+    message: Cow<'d, str>,
+    /// The messages of the first [`MAX_SHOWN_RELATED`] related spans.
+    related: Vec<Cow<'d, str>>,
+    notes: Vec<String>,
+}
+
+impl<'d> Words<'d> {
+    fn of(report: &Report, d: &'d Diagnostic) -> Words<'d> {
+        let code = match super::rule_meta(report, d.rule) {
+            Some(meta) => [meta.id, " ", meta.name].concat(),
+            None => d.rule.to_string(),
+        };
+        let related = d
+            .related
+            .iter()
+            .take(MAX_SHOWN_RELATED)
+            .map(|r| visible(&r.message))
+            .collect();
+        let mut notes = Vec::new();
+        if let Some(more) = d
+            .related
+            .len()
+            .checked_sub(MAX_SHOWN_RELATED)
+            .filter(|n| *n > 0)
+        {
+            notes.push(format!(
+                "and {more} more secondary locations (the JSON and SARIF outputs list them all)"
+            ));
+        }
+        if let Some(help) = &d.help {
+            notes.push(["help: ", &visible(help)].concat());
+        }
+        if let Some(s) = &d.suppressed {
+            notes.push(match &s.justification {
+                Some(j) => format!("suppressed: {}", visible(j)),
+                None => "suppressed".to_string(),
+            });
+        }
+        Words {
+            severity: d.severity,
+            code,
+            message: visible(&d.message),
+            related,
+            notes,
+        }
+    }
 }
 
 /// `2 errors, 0 warnings, 1 note in 2 files`, then `(3 suppressed)` when findings were.
@@ -83,57 +151,30 @@ fn counted(n: usize, noun: &str) -> String {
     }
 }
 
-/// Our diagnostic as codespan's: header `severity[ID name]: message`, the primary span, the
-/// related spans as labelled secondary spans, and `help:` / `suppressed:` notes.
-/// `labels` are the primary span and then the related spans, as byte ranges of the files shown.
-fn to_codespan(
-    report: &Report,
-    d: &Diagnostic,
-    labels: Vec<(FileId, Range<usize>)>,
-) -> cs::Diagnostic<FileId> {
-    let severity = match d.severity {
+/// A finding as codespan's: its words, the primary span and then the related spans as labelled
+/// secondary spans. `ranges` are the primary span and then the related spans, as byte ranges
+/// of the files shown.
+fn to_codespan(words: Words, ranges: Vec<(FileId, Range<usize>)>) -> cs::Diagnostic<FileId> {
+    let severity = match words.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
         Severity::Note => cs::Severity::Note,
     };
-    let code = match super::rule_meta(report, d.rule) {
-        Some(meta) => format!("{} {}", meta.id, meta.name),
-        None => d.rule.to_string(),
-    };
-    let mut ranges = labels.into_iter();
-    let labels: Vec<Label<FileId>> = ranges
-        .next()
-        .map(|(file, range)| Label::primary(file, range))
-        .into_iter()
-        .chain(ranges.zip(&d.related).map(|((file, range), r)| {
-            Label::secondary(file, range).with_message(visible(&r.message))
-        }))
-        .collect();
-    let mut notes = Vec::new();
-    if let Some(more) = d
-        .related
-        .len()
-        .checked_sub(MAX_SHOWN_RELATED)
-        .filter(|n| *n > 0)
-    {
-        notes.push(format!(
-            "and {more} more secondary locations (the JSON and SARIF outputs list them all)"
-        ));
-    }
-    if let Some(help) = &d.help {
-        notes.push(format!("help: {}", visible(help)));
-    }
-    if let Some(s) = &d.suppressed {
-        notes.push(match &s.justification {
-            Some(j) => format!("suppressed: {}", visible(j)),
-            None => "suppressed".to_string(),
-        });
-    }
+    let mut ranges = ranges.into_iter();
+    let labels: Vec<Label<FileId>> =
+        ranges
+            .next()
+            .map(|(file, range)| Label::primary(file, range))
+            .into_iter()
+            .chain(ranges.zip(words.related).map(|((file, range), message)| {
+                Label::secondary(file, range).with_message(message)
+            }))
+            .collect();
     cs::Diagnostic::new(severity)
-        .with_code(code)
-        .with_message(visible(&d.message))
+        .with_code(words.code)
+        .with_message(words.message)
         .with_labels(labels)
-        .with_notes(notes)
+        .with_notes(words.notes)
 }
 
 fn into_io(e: files::Error) -> io::Error {

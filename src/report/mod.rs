@@ -138,11 +138,12 @@ fn rendered_in_order(
 
 /// The metadata of a diagnostic's rule: from the rules that ran, else from the whole catalog.
 pub(crate) fn rule_meta(report: &Report, id: &str) -> Option<&'static RuleMeta> {
-    report
-        .rules
-        .iter()
-        .copied()
-        .find(|r| r.id == id)
+    let rules = report.rules.iter().copied();
+    // A finding's id is most often its rule's own string: found without comparing bytes.
+    rules
+        .clone()
+        .find(|r| std::ptr::eq(r.id, id))
+        .or_else(|| rules.clone().find(|r| r.id == id))
         .or_else(|| rules::lookup(id))
 }
 

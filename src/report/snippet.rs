@@ -3,28 +3,35 @@
 //! without colour. The bytes are those codespan-reporting writes for it (tested against it),
 //! several times faster: codespan writes a source line one character at a time through the
 //! formatting machinery. Any other finding goes to codespan.
+//!
+//! Such a finding is written straight from the sources ([`write_direct`]) when its lines are
+//! short enough to be shown whole: its excerpts would be those lines unchanged. Otherwise it is
+//! written from its excerpts ([`write_plain`]), whose escaped characters show as ASCII too.
 
-use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::borrow::Cow;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic, LabelStyle, Severity};
 use codespan_reporting::files::Files;
 
-use super::excerpt::Excerpts;
-use crate::source::FileId;
+use super::escape;
+use super::excerpt::{Excerpts, MAX_LINE};
+use crate::source::{FileId, SourceMap, Span};
 
-/// Writes `d` as codespan's rich, uncoloured output of it and returns true, or writes nothing
+/// What a snippet says besides its source lines: `severity[code]: message`, then its notes.
+pub struct Header<'a> {
+    pub severity: &'static str,
+    pub code: Option<&'a str>,
+    pub message: &'a str,
+    pub notes: &'a [String],
+}
+
+/// Appends `d` as codespan's rich, uncoloured output of it and returns true, or writes nothing
 /// and returns false when it is not of the shapes written here.
-pub fn write_plain(
-    files: &Excerpts,
-    d: &Diagnostic<FileId>,
-    out: &mut impl Write,
-) -> io::Result<bool> {
+pub fn write_plain(files: &Excerpts, d: &Diagnostic<FileId>, out: &mut Vec<u8>) -> bool {
     let Some(shape) = Shape::of(files, d) else {
-        return Ok(false);
+        return false;
     };
-    let pad = shape.pad;
     let severity = match d.severity {
         Severity::Bug => "bug",
         Severity::Error => "error",
@@ -32,24 +39,58 @@ pub fn write_plain(
         Severity::Help => "help",
         Severity::Note => "note",
     };
-    let mut text = String::with_capacity(512);
-    text.push_str(severity);
-    if let Some(code) = d.code.as_deref().filter(|c| !c.is_empty()) {
-        text.push('[');
-        text.push_str(code);
-        text.push(']');
+    let header = Header {
+        severity,
+        code: d.code.as_deref(),
+        message: &d.message,
+        notes: &d.notes,
+    };
+    write(&shape, &header, out)
+}
+
+/// Writes a finding as [`write_plain`] would write it from its excerpts, straight from the
+/// sources, and returns true; or writes nothing and returns false when it is not of the shapes
+/// written here or a line of it is too long to be shown whole. `labels` are the primary span
+/// (unlabelled) and the related spans with their messages, as shown.
+pub fn write_direct(
+    map: &SourceMap,
+    header: &Header,
+    labels: &[(Span, &str)],
+    out: &mut Vec<u8>,
+) -> bool {
+    Shape::direct(map, labels).is_some_and(|shape| write(&shape, header, out))
+}
+
+/// Writes the snippet, or nothing when a note is not one plain line; whether it was written.
+fn write(shape: &Shape, header: &Header, out: &mut Vec<u8>) -> bool {
+    // A note of several lines (or none) is written otherwise.
+    let plain_note = |n: &String| !n.is_empty() && !n.contains(['\n', '\r']);
+    if !header.notes.iter().all(plain_note) {
+        return false;
     }
-    text.push_str(": ");
-    text.push_str(&d.message);
-    text.push('\n');
-    let gutter = " ".repeat(pad + 1);
+    let pad = shape.pad;
+    out.reserve(512);
+    out.extend_from_slice(header.severity.as_bytes());
+    if let Some(code) = header.code.filter(|c| !c.is_empty()) {
+        out.push(b'[');
+        out.extend_from_slice(code.as_bytes());
+        out.push(b']');
+    }
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(header.message.as_bytes());
+    out.push(b'\n');
+    let gutter = |out: &mut Vec<u8>| repeat(out, b' ', pad + 1);
     // The locus, then an empty line of the snippet.
-    text.push_str(&gutter);
-    text.push_str("┌─ ");
-    text.push_str(shape.name);
-    let _ = writeln!(text, ":{}:{}", shape.line, shape.column);
-    text.push_str(&gutter);
-    text.push_str("│\n");
+    gutter(out);
+    out.extend_from_slice("┌─ ".as_bytes());
+    out.extend_from_slice(shape.name.as_bytes());
+    out.push(b':');
+    decimal(out, shape.line);
+    out.push(b':');
+    decimal(out, shape.column);
+    out.push(b'\n');
+    gutter(out);
+    out.extend_from_slice("│\n".as_bytes());
     for row in &shape.rows {
         let Row::Source {
             number,
@@ -58,43 +99,67 @@ pub fn write_plain(
         } = row
         else {
             // Lines left out.
-            text.push_str(&gutter);
-            text.push_str("·\n");
+            gutter(out);
+            out.extend_from_slice("·\n".as_bytes());
             continue;
         };
-        let _ = write!(text, "{number:>pad$} │ ");
-        text.push_str(source);
-        text.push('\n');
+        // The line number, right-aligned.
+        repeat(out, b' ', pad - (number.ilog10() as usize + 1));
+        decimal(out, *number);
+        out.extend_from_slice(" │ ".as_bytes());
+        out.extend_from_slice(source.as_bytes());
+        out.push(b'\n');
         if let Some(u) = underline {
-            text.push_str(&gutter);
-            text.push_str("│ ");
-            text.push_str(&" ".repeat(u.carets.start));
-            text.extend(std::iter::repeat_n(u.caret, u.carets.len()));
+            gutter(out);
+            out.extend_from_slice("│ ".as_bytes());
+            repeat(out, b' ', u.carets.start);
+            repeat(out, u.caret, u.carets.len());
             if !u.message.is_empty() {
-                text.push(' ');
-                text.push_str(u.message);
+                out.push(b' ');
+                out.extend_from_slice(u.message.as_bytes());
             }
-            text.push('\n');
+            out.push(b'\n');
         }
     }
-    if !d.notes.is_empty() {
-        text.push_str(&gutter);
-        text.push_str("│\n");
+    if !header.notes.is_empty() {
+        gutter(out);
+        out.extend_from_slice("│\n".as_bytes());
     }
-    for note in &d.notes {
-        text.push_str(&gutter);
-        text.push_str("= ");
-        text.push_str(note);
-        text.push('\n');
+    for note in header.notes {
+        gutter(out);
+        out.extend_from_slice(b"= ");
+        out.extend_from_slice(note.as_bytes());
+        out.push(b'\n');
     }
-    text.push('\n');
-    out.write_all(text.as_bytes())?;
-    Ok(true)
+    out.push(b'\n');
+    true
+}
+
+/// Appends `byte` `n` times.
+fn repeat(out: &mut Vec<u8>, byte: u8, n: usize) {
+    out.resize(out.len() + n, byte);
+}
+
+/// Appends `n` in decimal.
+fn decimal(out: &mut Vec<u8>, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// What the snippet shows of a finding of these shapes.
 struct Shape<'a> {
-    name: &'a str,
+    /// The path, escaped.
+    name: Cow<'a, str>,
     /// The location of the primary span's start (1-based).
     line: usize,
     column: usize,
@@ -119,20 +184,18 @@ enum Row<'a> {
 struct Underline<'a> {
     /// The columns underlined (one at least, at most to one past the line's end).
     carets: Range<usize>,
-    caret: char,
+    caret: u8,
     message: &'a str,
 }
+
+/// A span on its line: the line's 0-based index, the carets, and the line's text.
+type OnLine<'a> = (usize, Underline<'a>, &'a str);
 
 impl<'a> Shape<'a> {
     fn of(files: &'a Excerpts, d: &'a Diagnostic<FileId>) -> Option<Shape<'a>> {
         let primary = d.labels.first()?;
         let file = primary.file_id;
-        // A note of several lines (or none) is written otherwise.
-        let plain_note = |n: &String| !n.is_empty() && !n.contains(['\n', '\r']);
-        if primary.style != LabelStyle::Primary
-            || !primary.message.is_empty()
-            || !d.notes.iter().all(plain_note)
-        {
+        if primary.style != LabelStyle::Primary || !primary.message.is_empty() {
             return None;
         }
         let source = files.source(file).ok()?;
@@ -143,12 +206,10 @@ impl<'a> Shape<'a> {
             let text = source
                 .get(range.clone())?
                 .trim_end_matches(['\n', '\r', '\0']);
-            text.bytes()
-                .all(|b| (b' '..=b'~').contains(&b))
-                .then_some((range.start, text))
+            printable(text).then_some((range.start, text))
         };
         // Each span on a line of its own, in line order.
-        let mut spans: Vec<(usize, Underline<'a>, &'a str)> = Vec::with_capacity(d.labels.len());
+        let mut spans: Vec<OnLine<'a>> = Vec::with_capacity(d.labels.len());
         for (i, label) in d.labels.iter().enumerate() {
             // The primary span first (checked above), then the related ones.
             let secondary = i > 0;
@@ -164,18 +225,73 @@ impl<'a> Shape<'a> {
                 return None;
             }
             let (line_start, text) = line_text(index)?;
-            let start = label.range.start.checked_sub(line_start)?;
-            let end = (label.range.end - line_start).max(start + 1);
-            if end > text.len() + 1 {
+            spans.push(on_line(
+                index,
+                line_start,
+                text,
+                label.range.clone(),
+                secondary,
+                &label.message,
+            )?);
+        }
+        let location = files.location(file, primary.range.start).ok()?;
+        Shape::assemble(
+            Cow::Borrowed(files.name(file).ok()?),
+            (location.line_number, location.column_number),
+            spans,
+            |index| Some(line_text(index)?.1),
+        )
+    }
+
+    /// The shape read from the sources: each span on a line of its own that is shown whole
+    /// (at most [`MAX_LINE`] bytes) and unescaped (printable ASCII), as its excerpt would show it.
+    fn direct(map: &'a SourceMap, labels: &[(Span, &'a str)]) -> Option<Shape<'a>> {
+        let file = labels.first()?.0.file;
+        let source = map.get(file);
+        let line_text = |index: usize| {
+            let range = source.line_range(index + 1);
+            let text = source.text.get(range.clone())?;
+            (text.len() <= MAX_LINE && printable(text)).then_some((range.start, text))
+        };
+        let mut spans: Vec<OnLine<'a>> = Vec::with_capacity(labels.len());
+        let mut at = None;
+        for (i, &(span, message)) in labels.iter().enumerate() {
+            if span.file != file || message.contains(['\n', '\r']) {
                 return None;
             }
-            let underline = Underline {
-                carets: start..end,
-                caret: if secondary { '-' } else { '^' },
-                message: &label.message,
-            };
-            spans.push((index, underline, text));
+            let (start, end) = (
+                span.start as usize,
+                (span.end as usize).max(span.start as usize),
+            );
+            let index = source.position(start).line - 1;
+            if source.position(end).line - 1 != index {
+                return None;
+            }
+            let (line_start, text) = line_text(index)?;
+            // As the excerpt shows it: what is past the line's text (a `\r` before its `\n`)
+            // at the line's end.
+            let line_end = line_start + text.len();
+            let range = start.clamp(line_start, line_end)..end.clamp(line_start, line_end);
+            at = at.or(Some(range.start));
+            spans.push(on_line(index, line_start, text, range, i > 0, message)?);
         }
+        let at = source.position(at?);
+        Shape::assemble(
+            escape::visible(&source.path),
+            (at.line, at.column),
+            spans,
+            |index| Some(line_text(index)?.1),
+        )
+    }
+
+    /// The rows of spans each on a line of its own: the lines in order, a single line between
+    /// two shown and a break for more; `None` when two spans share a line.
+    fn assemble(
+        name: Cow<'a, str>,
+        (line, column): (usize, usize),
+        mut spans: Vec<OnLine<'a>>,
+        line_text: impl Fn(usize) -> Option<&'a str>,
+    ) -> Option<Shape<'a>> {
         spans.sort_by_key(|(index, ..)| *index);
         if spans.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
@@ -188,13 +304,13 @@ impl<'a> Shape<'a> {
                 None | Some(1) => {}
                 // A single line between two is shown rather than left out.
                 Some(2) => rows.push(Row::Source {
-                    number: files.line_number(file, index - 1).ok()?,
-                    text: line_text(index - 1)?.1,
+                    number: index,
+                    text: line_text(index - 1)?,
                     underline: None,
                 }),
                 Some(_) => rows.push(Row::Break),
             }
-            let number = files.line_number(file, index).ok()?;
+            let number = index + 1;
             pad = pad.max(number.ilog10() as usize + 1);
             rows.push(Row::Source {
                 number,
@@ -203,15 +319,43 @@ impl<'a> Shape<'a> {
             });
             previous = Some(index);
         }
-        let location = files.location(file, primary.range.start).ok()?;
         Some(Shape {
-            name: files.name(file).ok()?,
-            line: location.line_number,
-            column: location.column_number,
+            name,
+            line,
+            column,
             pad,
             rows,
         })
     }
+}
+
+/// A span on the line of 0-based `index` that starts at `line_start` and reads `text`: its
+/// carets (one at least), or `None` when it does not lie on the line.
+fn on_line<'a>(
+    index: usize,
+    line_start: usize,
+    text: &'a str,
+    range: Range<usize>,
+    secondary: bool,
+    message: &'a str,
+) -> Option<OnLine<'a>> {
+    let start = range.start.checked_sub(line_start)?;
+    let end = (range.end - line_start).max(start + 1);
+    if end > text.len() + 1 {
+        return None;
+    }
+    let underline = Underline {
+        carets: start..end,
+        caret: if secondary { b'-' } else { b'^' },
+        message,
+    };
+    Some((index, underline, text))
+}
+
+/// Whether a line is one column a byte: no tab, no wide or combining character, nothing to
+/// escape.
+fn printable(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 #[cfg(test)]
@@ -223,13 +367,14 @@ mod tests {
     use codespan_reporting::term::{self, termcolor::NoColor};
     use proptest::prelude::*;
 
-    /// The finding written here, if it is of the shapes, and as codespan writes it. The first
-    /// span is the primary one; the others are labelled with their messages.
-    fn both(
+    /// The finding as written here from its excerpts and straight from its source, when it
+    /// is of the shapes, and as codespan writes it. The first span is the primary one; the
+    /// others are labelled with their messages.
+    fn written(
         source: SourceFile,
         spans: &[(Range<usize>, String)],
         d: Diagnostic<FileId>,
-    ) -> (Option<String>, String) {
+    ) -> (Option<String>, Option<String>, String) {
         let mut map = SourceMap::default();
         let id = map.add(source);
         let shown: Vec<Span> = spans
@@ -248,8 +393,26 @@ mod tests {
                 })
                 .collect(),
         );
-        let mut ours = Vec::new();
-        let written = write_plain(&files, &d, &mut ours).expect("written to memory");
+        let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
+        let mut plain = Vec::new();
+        let plain = write_plain(&files, &d, &mut plain).then(|| text(plain));
+        let header = Header {
+            severity: SEVERITY_NAMES[SEVERITIES
+                .iter()
+                .position(|s| *s == d.severity)
+                .expect("listed")],
+            code: d.code.as_deref(),
+            message: &d.message,
+            notes: &d.notes,
+        };
+        let labels: Vec<(Span, &str)> = shown
+            .iter()
+            .zip(spans)
+            .enumerate()
+            .map(|(i, (span, (_, message)))| (*span, if i == 0 { "" } else { message.as_str() }))
+            .collect();
+        let mut direct = Vec::new();
+        let direct = write_direct(&map, &header, &labels, &mut direct).then(|| text(direct));
         let mut theirs = Vec::new();
         term::emit_to_write_style(
             &mut NoColor::new(&mut theirs),
@@ -258,8 +421,7 @@ mod tests {
             &d,
         )
         .expect("rendered to memory");
-        let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
-        (written.then(|| text(ours)), text(theirs))
+        (plain, direct, text(theirs))
     }
 
     const SEVERITIES: [Severity; 5] = [
@@ -269,6 +431,7 @@ mod tests {
         Severity::Help,
         Severity::Note,
     ];
+    const SEVERITY_NAMES: [&str; 5] = ["bug", "error", "warning", "help", "note"];
 
     /// A line: mostly printable ASCII, else with a tab, wide, accented or control characters,
     /// or long enough to be cut.
@@ -280,12 +443,26 @@ mod tests {
         ]
     }
 
+    /// A span over a CRLF line's `\r` (which the line's text leaves out) is underlined to the
+    /// line's end, as its excerpt shows it.
+    #[test]
+    fn a_span_over_a_carriage_return_ends_at_the_line_end() {
+        let text = "a: b\r\nkey: value\r\n".to_string();
+        let start = text.find("value").expect("present");
+        let spans = [(start..start + "value\r\n".len() - 1, String::new())];
+        let d = Diagnostic::new(Severity::Error).with_message("m");
+        let (plain, direct, theirs) = written(SourceFile::new("f".into(), text), &spans, d);
+        assert!(theirs.contains("  │      ^^^^^\n"), "{theirs}");
+        assert_eq!(plain.as_deref(), Some(&*theirs));
+        assert_eq!(direct.as_deref(), Some(&*theirs));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
         /// Whatever the lines, spans, labels, gutter width, code and notes: what is written
-        /// here is codespan's output byte for byte, and short lines of printable ASCII with a
-        /// span each are written here.
+        /// here, from the excerpts or straight from the source, is codespan's output byte for
+        /// byte, and short lines of printable ASCII with a span each are written here both ways.
         #[test]
         fn the_plain_snippet_is_codespans(
             before in 0usize..1200,
@@ -330,7 +507,7 @@ mod tests {
             let source = SourceFile::new(path, text);
             let labelled: Vec<(Range<usize>, String)> =
                 spans.iter().map(|(r, l, _)| (r.clone(), l.clone())).collect();
-            let (ours, theirs) = both(source, &labelled, d);
+            let (ours, direct, theirs) = written(source, &labelled, d);
             let mut on: Vec<usize> = spans.iter().map(|(.., i)| *i).collect();
             on.sort();
             on.dedup();
@@ -340,8 +517,12 @@ mod tests {
                 && notes.iter().all(|n| !n.is_empty() && !n.contains(['\n', '\r']));
             // Escaped characters show as ASCII too, and are written here then.
             prop_assert!(ours.is_some() || !plain, "{}", theirs);
+            prop_assert!(direct.is_some() || !plain, "{}", theirs);
             if let Some(ours) = ours {
-                prop_assert_eq!(ours, theirs);
+                prop_assert_eq!(&ours, &theirs);
+            }
+            if let Some(direct) = direct {
+                prop_assert_eq!(direct, theirs);
             }
         }
     }

@@ -42,6 +42,7 @@ impl<'t> Fields<'t> {
     fn known(arn: &'t str) -> Fields<'t> {
         let mut colons = [0; FIRST_COLONS];
         let mut count = 0;
+        // A loop over bytes: ARNs are too short for memchr's setup to pay.
         for (i, b) in arn.bytes().enumerate() {
             if b == b':' {
                 if let Some(slot) = colons.get_mut(count) {
@@ -87,10 +88,17 @@ impl<'t> Fields<'t> {
 
     fn last(&self) -> Option<&str> {
         match self {
-            Fields::Known { arn, .. } => arn.rsplit(':').next(),
+            Fields::Known { arn, .. } => Some(after_last_colon(arn)),
             Fields::Partial(fields) => fields.last()?.as_deref(),
         }
     }
+}
+
+/// What follows the last colon (all of `arn` when it has none).
+fn after_last_colon(arn: &str) -> &str {
+    arn.bytes()
+        .rposition(|b| b == b':')
+        .map_or(arn, |i| &arn[i + 1..])
 }
 
 /// What kind of principal an ARN names, as far as its known parts tell.
@@ -108,7 +116,7 @@ impl<'t> ArnParts<'t> {
         if let Some(arn) = text.as_str() {
             return ArnParts {
                 fields: Fields::known(arn),
-                last_start: Cow::Borrowed(arn.rsplit(':').next().unwrap_or(arn)),
+                last_start: Cow::Borrowed(after_last_colon(arn)),
             };
         }
         let mut last_start = Cow::Borrowed("");
@@ -184,11 +192,7 @@ impl<'t> ArnParts<'t> {
 
 /// Why a fully known principal ARN is not a valid IAM role or user ARN, if it is not.
 pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
-    let mut fields = arn.splitn(6, ':');
-    let mut next = || fields.next();
-    let (Some(prefix), Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
-        (next(), next(), next(), next(), next(), next())
-    else {
+    let Some([prefix, partition, service, region, account, resource]) = six_fields(arn) else {
         return Some("it does not have the six colon-separated fields of an ARN".into());
     };
     if prefix != "arn" {
@@ -209,38 +213,63 @@ pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
     resource_problem(resource)
 }
 
+/// The six colon-separated fields of an ARN, the last with any further colons; `None` when
+/// it has fewer.
+fn six_fields(arn: &str) -> Option<[&str; 6]> {
+    let mut colons = arn
+        .bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b':').then_some(i));
+    let mut at = [0; 5];
+    for slot in &mut at {
+        *slot = colons.next()?;
+    }
+    let [a, b, c, d, e] = at;
+    Some([
+        &arn[..a],
+        &arn[a + 1..b],
+        &arn[b + 1..c],
+        &arn[c + 1..d],
+        &arn[d + 1..e],
+        &arn[e + 1..],
+    ])
+}
+
 /// Why the resource of a principal ARN (`role/<path/>name`, `user/<path/>name`) is not valid,
 /// if it is not.
 pub(crate) fn resource_problem(resource: &str) -> Option<String> {
-    let Some((kind, rest)) = resource
-        .split_once('/')
-        .filter(|(k, _)| *k == "role" || *k == "user")
-    else {
+    let kind = resource
+        .bytes()
+        .position(|b| b == b'/')
+        .map(|i| (&resource[..i], &resource[i + 1..]));
+    let Some((kind, rest)) = kind.filter(|(k, _)| *k == "role" || *k == "user") else {
         return Some(format!(
             "the resource {} is not `role/<name>` or `user/<name>`",
             quote(resource)
         ));
     };
-    let (path, name) = match rest.rfind('/') {
+    let (path, name) = match rest.bytes().rposition(|b| b == b'/') {
         Some(i) => (&rest[..=i], &rest[i + 1..]),
         None => ("", rest),
     };
+    // Every character allowed is ASCII, so a name of them has as many characters as bytes.
     if name.is_empty()
-        || name.chars().count() > 64
         || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b))
+        || name.len() > 64
     {
         return Some(format!(
             "the {kind} name {} is not 1 to 64 characters of letters, digits and `_+=,.@-`",
             quote(name)
         ));
     }
-    if !path.is_empty() {
+    // The path with its leading `/`: at most 512 printable ASCII characters.
+    if !path.is_empty()
+        && (path.len() + 1 > 512 || !path.bytes().all(|b| (b'!'..=b'~').contains(&b)))
+    {
         let full = format!("/{path}");
-        if full.len() > 512 || !full.chars().all(|c| ('!'..='~').contains(&c)) {
-            return Some(format!("the path {} is not a valid IAM path", quote(&full)));
-        }
+        return Some(format!("the path {} is not a valid IAM path", quote(&full)));
     }
     None
 }
@@ -291,11 +320,17 @@ pub(crate) fn policy_arn(text: &Text) -> Result<Option<String>, String> {
 
 /// The access policy name of a possibly partial policy ARN, when its resource is known.
 pub(crate) fn known_policy_name(text: &Text) -> Option<String> {
-    ArnParts::new(text)
-        .resource()?
-        .strip_prefix("cluster-access-policy/")
-        .filter(|n| !n.is_empty())
-        .map(str::to_string)
+    let name = |resource: &str| {
+        resource
+            .strip_prefix("cluster-access-policy/")
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+    };
+    match text.as_str() {
+        // A known ARN's resource follows its last colon.
+        Some(arn) => name(&arn[arn.bytes().rposition(|b| b == b':')? + 1..]),
+        None => name(ArnParts::new(text).resource()?),
+    }
 }
 
 #[cfg(test)]
@@ -337,6 +372,19 @@ mod tests {
         assert!(principal_arn_problem("arn:awz:iam::111122223333:role/dev").is_some());
         assert!(principal_arn_problem("arn:aws:iam::111122223333:group/dev").is_some());
         assert!(principal_arn_problem("arn:aws:iam::111122223333:role/d ev").is_some());
+        assert!(principal_arn_problem("arn:aws:iam::111122223333:role/dév").is_some());
+        assert!(principal_arn_problem("arn:aws:iam::111122223333:role/dev:x").is_some());
+        assert!(principal_arn_problem("arn:aws:iam::111122223333").is_some());
+        assert!(principal_arn_problem("arn:aws:iam:111122223333:role/dev").is_some());
+        let name = |n: usize| format!("arn:aws:iam::111122223333:user/p/{}", "a".repeat(n));
+        assert_eq!(principal_arn_problem(&name(64)), None);
+        assert!(principal_arn_problem(&name(65)).is_some());
+        assert!(principal_arn_problem("arn:aws:iam::111122223333:role/a b/dev").is_some());
+        assert!(principal_arn_problem("arn:aws:iam::111122223333:role/é/dev").is_some());
+        // The path with its slashes: `/` + 510 characters + `/` is 512.
+        let path = |n: usize| format!("arn:aws:iam::111122223333:role/{}/dev", "p".repeat(n));
+        assert_eq!(principal_arn_problem(&path(510)), None);
+        assert!(principal_arn_problem(&path(511)).is_some());
     }
 
     #[test]
@@ -351,6 +399,27 @@ mod tests {
         let p = ArnParts::new(&t);
         assert_eq!(p.principal_kind(), Some(PrincipalKind::ServiceLinkedRole));
         assert_eq!(p.account(), None);
+    }
+
+    #[test]
+    fn known_policy_names() {
+        let name = |s: &str| known_policy_name(&Text::lit(s));
+        assert_eq!(
+            name("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy").as_deref(),
+            Some("AmazonEKSViewPolicy")
+        );
+        assert_eq!(name("cluster-access-policy/AmazonEKSViewPolicy"), None);
+        assert_eq!(name("arn:aws:eks::aws:cluster-access-policy/"), None);
+        assert_eq!(name("arn:aws:iam::aws:policy/AmazonEKSViewPolicy"), None);
+        let partial = Text::from_parts([
+            Part::Lit("arn:".into()),
+            Part::Hole,
+            Part::Lit(":eks::aws:cluster-access-policy/AmazonEKSEditPolicy".into()),
+        ]);
+        assert_eq!(
+            known_policy_name(&partial).as_deref(),
+            Some("AmazonEKSEditPolicy")
+        );
     }
 
     #[test]

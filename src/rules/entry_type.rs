@@ -1,6 +1,6 @@
 //! EKS105-EKS110: the entry type and what node types allow.
 
-use super::arn::{ArnParts, PrincipalKind, known_policy_name};
+use super::arn::{PrincipalKind, known_policy_name};
 use super::{
     Context, EKS105, EKS106, EKS107, EKS108, EKS109, EKS110, ENTRY_TYPES, RESTRICTED_NODE_TYPES,
     on_value, rewrite,
@@ -56,8 +56,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if ty == "STANDARD" {
             continue;
         }
-        if let Val::Known(p) = &entry.principal {
-            let parts = ArnParts::new(&p.value);
+        if let (Val::Known(p), Some(parts)) = (&entry.principal, cx.entry_arn(i)) {
             if parts.principal_kind() == Some(PrincipalKind::User) {
                 out.push(on_value(
                     EKS106,

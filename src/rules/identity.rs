@@ -1,6 +1,6 @@
 //! EKS121-EKS126: the Kubernetes username and groups of an entry.
 
-use super::arn::{ArnParts, PrincipalKind};
+use super::arn::PrincipalKind;
 use super::{
     Context, EKS121, EKS122, EKS123, EKS124, EKS125, EKS126, RESTRICTED_NODE_TYPES, on_value,
     remove_item,
@@ -25,7 +25,7 @@ fn before_session_name(s: &str) -> Option<&str> {
 }
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (_, entry) in cx.entries() {
+    for (i, entry) in cx.entries() {
         // A node type with a username or groups is EKS108; don't pile more findings on them.
         if let Some((ty, _)) = entry.entry_type.str()
             && RESTRICTED_NODE_TYPES.contains(&ty)
@@ -83,9 +83,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .with_help("only {{SessionName}} and {{SessionNameRaw}} are substituted in access entry usernames"),
                 );
             }
-            let role = entry.principal.get().is_some_and(|p| {
-                ArnParts::new(&p.value).principal_kind() == Some(PrincipalKind::Role)
-            });
+            let role = cx
+                .entry_arn(i)
+                .is_some_and(|p| p.principal_kind() == Some(PrincipalKind::Role));
             if role && !u.value.has_holes() && before_session_name(prefix).is_none() {
                 out.push(
                     on_value(

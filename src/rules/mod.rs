@@ -100,6 +100,8 @@ pub(crate) struct Context<'a> {
     /// The account of each cluster of the model, from its IAM role ARN, with the span that
     /// tells it.
     cluster_accounts: Vec<Option<(String, Span)>>,
+    /// The fields of each entry's principal ARN, when it is known, read once for every rule.
+    entry_arns: Vec<Option<arn::ArnParts<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -138,6 +140,11 @@ impl<'a> Context<'a> {
                 Some((account, role.span))
             })
             .collect();
+        let entry_arns = model
+            .entries
+            .iter()
+            .map(|e| e.principal.get().map(|p| arn::ArnParts::new(&p.value)))
+            .collect();
         Context {
             model,
             options,
@@ -147,7 +154,13 @@ impl<'a> Context<'a> {
             entry_by_principal,
             capability_by_role,
             cluster_accounts,
+            entry_arns,
         }
+    }
+
+    /// The fields of an entry's principal ARN, when it is known.
+    pub fn entry_arn(&self, entry: usize) -> Option<&arn::ArnParts<'a>> {
+        self.entry_arns.get(entry)?.as_ref()
     }
 
     /// The account of the cluster an entry binds to, from the cluster's IAM role ARN, with the

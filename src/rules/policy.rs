@@ -108,7 +108,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let Some(list) = namespaces else { continue };
         // Each namespace's first occurrence, by name.
-        let mut seen: std::collections::HashMap<&str, crate::source::Span> = Default::default();
+        let mut seen: foldhash::HashMap<&str, crate::source::Span> = Default::default();
         for ns in list.value.iter().filter_map(Val::get) {
             let Some(name) = ns.value.as_str() else {
                 continue;

@@ -7,19 +7,17 @@ use crate::ir::{Text, UnknownHint, Val};
 use foldhash::{HashMap, HashMapExt};
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let principals = cx
-        .model
-        .entries
-        .iter()
-        .map(|e| &e.principal)
-        .chain(cx.model.associations.iter().map(|a| &a.principal));
-    for principal in principals {
-        check_principal(principal, out);
+    for (i, e) in cx.entries() {
+        check_principal(&e.principal, cx.entry_arn(i), out);
+    }
+    for (_, a) in cx.associations() {
+        check_principal(&a.principal, None, out);
     }
     duplicates(cx, out);
 }
 
-fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
+/// Checks a principal; `parts` are its ARN's fields when already read.
+fn check_principal(principal: &Val<Text>, parts: Option<&ArnParts>, out: &mut Vec<Diagnostic>) {
     let value = match principal {
         Val::Known(v) => v,
         Val::Unknown {
@@ -51,7 +49,14 @@ fn check_principal(principal: &Val<Text>, out: &mut Vec<Diagnostic>) {
         }
         _ => return,
     };
-    let parts = ArnParts::new(&value.value);
+    let read;
+    let parts = match parts {
+        Some(parts) => parts,
+        None => {
+            read = ArnParts::new(&value.value);
+            &read
+        }
+    };
     match parts.principal_kind() {
         Some(PrincipalKind::Session) => {
             out.push(session(value, &parts));

@@ -1,6 +1,6 @@
 //! EKS401-EKS406: risky grants.
 
-use super::arn::{ArnParts, PrincipalKind, known_policy_name};
+use super::arn::{PrincipalKind, known_policy_name};
 use super::{Context, EKS401, EKS402, EKS403, EKS404, EKS405, EKS406, on_value};
 use crate::diagnostic::{Diagnostic, quote};
 use crate::ir::Val;
@@ -16,10 +16,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if cx.entry_type(entry) != Some("STANDARD") {
             continue;
         }
-        let Val::Known(p) = &entry.principal else {
+        let (Val::Known(p), Some(parts)) = (&entry.principal, cx.entry_arn(i)) else {
             continue;
         };
-        let parts = ArnParts::new(&p.value);
         if parts.principal_kind() == Some(PrincipalKind::User) {
             out.push(
                 on_value(

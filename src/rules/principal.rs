@@ -59,7 +59,7 @@ fn check_principal(principal: &Val<Text>, parts: Option<&ArnParts>, out: &mut Ve
     };
     match parts.principal_kind() {
         Some(PrincipalKind::Session) => {
-            out.push(session(value, &parts));
+            out.push(session(value, parts));
             return;
         }
         Some(PrincipalKind::ServiceLinkedRole) => {

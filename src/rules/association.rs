@@ -15,10 +15,10 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if assoc.inline_of.is_some() {
             continue;
         }
-        let (Some(key), Some(p)) = (cx.assoc_key(a), assoc.principal.identity()) else {
+        let (Some(key), Some(p)) = (cx.assoc_key(a), cx.assoc_identity(a)) else {
             continue;
         };
-        match cx.principal_entry(key, &p) {
+        match cx.principal_entry(key, p) {
             Some((_, entry)) => {
                 if let (Some(order), Some(addr)) = (&assoc.ordering, &entry.address)
                     && order.module == addr.module
@@ -59,7 +59,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some((_, principal)) = assoc.principal.str() else {
                     continue;
                 };
-                if cx.capability_for(key, &p).is_some() {
+                if cx.capability_for(key, p).is_some() {
                     continue;
                 }
                 let (any_entry, maybe) = *clusters.entry(key).or_insert_with(|| {
@@ -96,12 +96,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 /// EKS207: one policy associated twice with one principal in one cluster.
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     // (cluster, principal, policy) → the associations, in model order.
-    type Key<'a> = (&'a ClusterKey, Cow<'a, str>, Cow<'a, str>);
+    type Key<'a> = (&'a ClusterKey, &'a str, Cow<'a, str>);
     let mut seen: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (a, assoc) in cx.associations() {
         let (Some(key), Some(p), Some(policy)) = (
             cx.assoc_key(a),
-            cx.assoc_principal(a).identity(),
+            cx.assoc_principal_identity(a),
             assoc.policy_arn.identity(),
         ) else {
             continue;

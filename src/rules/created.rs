@@ -10,8 +10,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(key) = cx.entry_key(i) else {
             continue;
         };
-        if let Some(principal) = entry.principal.identity()
-            && let Some(capability) = cx.capability_for(key, &principal)
+        if let Some(principal) = cx.entry_identity(i)
+            && let Some(capability) = cx.capability_for(key, principal)
         {
             let message = "EKS creates the access entry of this capability's IAM role itself, so creating it again fails with ResourceInUseException".to_string();
             out.extend(on_present(EKS112, &entry.principal, message).map(|d| {

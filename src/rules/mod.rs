@@ -102,6 +102,10 @@ pub(crate) struct Context<'a> {
     cluster_accounts: Vec<Option<(String, Span)>>,
     /// The fields of each entry's principal ARN, when it is known, read once for every rule.
     entry_arns: Vec<Option<arn::ArnParts<'a>>>,
+    /// The identity of each entry's principal and of each association's own principal (see
+    /// [`Val::identity`]), computed once for every rule.
+    entry_identities: Vec<Option<Cow<'a, str>>>,
+    assoc_identities: Vec<Option<Cow<'a, str>>>,
 }
 
 impl<'a> Context<'a> {
@@ -114,15 +118,27 @@ impl<'a> Context<'a> {
         reported: &'a (dyn Fn(FileId) -> bool + Sync),
     ) -> Context<'a> {
         let bindings = Bindings::new(model);
+        let entry_identities: Vec<_> = model
+            .entries
+            .iter()
+            .map(|e| e.principal.identity())
+            .collect();
+        let assoc_identities = model
+            .associations
+            .iter()
+            .map(|a| a.principal.identity())
+            .collect();
         let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> = HashMap::new();
         let mut entry_by_principal = HashMap::new();
-        for (i, entry) in model.entries.iter().enumerate() {
+        for (i, identity) in entry_identities.iter().enumerate() {
             let Some(key) = bindings.entry(i) else {
                 continue;
             };
             entries_by_cluster.entry(key.clone()).or_default().push(i);
-            if let Some(p) = entry.principal.identity() {
-                entry_by_principal.entry((key.clone(), p)).or_insert(i);
+            if let Some(p) = identity {
+                entry_by_principal
+                    .entry((key.clone(), p.clone()))
+                    .or_insert(i);
             }
         }
         let mut capability_by_role = HashMap::new();
@@ -155,6 +171,26 @@ impl<'a> Context<'a> {
             capability_by_role,
             cluster_accounts,
             entry_arns,
+            entry_identities,
+            assoc_identities,
+        }
+    }
+
+    /// The identity of an entry's principal (see [`Val::identity`]).
+    pub fn entry_identity(&self, entry: usize) -> Option<&str> {
+        self.entry_identities.get(entry)?.as_deref()
+    }
+
+    /// The identity of an association's own principal (see [`Val::identity`]).
+    pub fn assoc_identity(&self, assoc: usize) -> Option<&str> {
+        self.assoc_identities.get(assoc)?.as_deref()
+    }
+
+    /// The identity of the principal of an association (its owner's, when inline).
+    pub fn assoc_principal_identity(&self, assoc: usize) -> Option<&str> {
+        match self.model.associations.get(assoc)?.inline_of {
+            Some(i) => self.entry_identity(i),
+            None => self.assoc_identity(assoc),
         }
     }
 
@@ -312,8 +348,7 @@ impl<'a> Context<'a> {
         if let Some(i) = a.inline_of {
             return Some((i, &self.model.entries[i]));
         }
-        let principal = a.principal.identity()?;
-        self.principal_entry(self.assoc_key(assoc)?, &principal)
+        self.principal_entry(self.assoc_key(assoc)?, self.assoc_identity(assoc)?)
     }
 
     /// The principal of an association (its owner's, when inline).

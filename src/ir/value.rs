@@ -229,16 +229,30 @@ impl Text {
         self.parts().iter().any(|p| !matches!(p, Part::Lit(_)))
     }
 
-    /// Splits on `sep` into segments; a segment that touches a hole is `None` (not known). A
-    /// segment inside one literal part is borrowed from it.
-    pub fn split_known(&self, sep: char) -> Vec<Option<Cow<'_, str>>> {
-        let mut out = Vec::new();
+    /// Splits on the ASCII character `sep` into segments; a segment that touches a hole is
+    /// `None` (not known). A segment inside one literal part is borrowed from it.
+    pub fn split_known(&self, sep: u8) -> Vec<Option<Cow<'_, str>>> {
+        assert!(sep.is_ascii(), "a separator is an ASCII character");
+        // An ARN's fields, most often.
+        let mut out = Vec::with_capacity(8);
         let mut cur = Some(Cow::Borrowed(""));
         for part in self.parts() {
             match part {
                 Part::Hole | Part::Named { .. } => cur = None,
                 Part::Lit(s) => {
-                    let mut pieces = s.split(sep);
+                    // At each ASCII `sep` (a char boundary): a byte loop, as the parts are short.
+                    let mut from = 0;
+                    let mut pieces = s
+                        .bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == sep)
+                        .map(|(i, _)| i)
+                        .chain([s.len()])
+                        .map(|end| {
+                            let piece = &s[from..end];
+                            from = end + 1;
+                            piece
+                        });
                     if let Some(first) = pieces.next()
                         && let Some(c) = cur.as_mut()
                     {
@@ -397,7 +411,7 @@ mod tests {
             Part::Lit(":role/aws-service-role/x".into()),
         ]);
         assert_eq!(
-            t.split_known(':'),
+            t.split_known(b':'),
             vec![
                 Some(Cow::Borrowed("arn")),
                 None,

@@ -72,7 +72,7 @@ pub enum Field {
 /// Whether an ARN's known resource names an IAM user (`...:user/<name>`), which tools that
 /// write the ConfigMap from one `arn` put in `mapUsers`.
 pub fn is_user_arn(arn: &Text) -> bool {
-    arn.split_known(':')
+    arn.split_known(b':')
         .last()
         .and_then(|r| r.as_deref().map(|r| r.starts_with("user/")))
         .unwrap_or(false)

@@ -136,7 +136,7 @@ impl<'t> ArnParts<'t> {
             }
         }
         ArnParts {
-            fields: Fields::Partial(text.split_known(':')),
+            fields: Fields::Partial(text.split_known(b':')),
             last_start,
         }
     }

@@ -457,6 +457,21 @@ mod tests {
         assert_eq!(direct.as_deref(), Some(&*theirs));
     }
 
+    /// A file's byte order mark is before its first line: a span on it is underlined from the
+    /// line's start, and written straight from the source as from its excerpt.
+    #[test]
+    fn a_span_on_a_byte_order_mark_starts_the_first_line() {
+        for span in [0..3, 0..6, 3..6] {
+            let text = "\u{feff}key: value\nnext: line\n".to_string();
+            let spans = [(span.clone(), String::new()), (20..24, "next".to_string())];
+            let d = Diagnostic::new(Severity::Warning).with_message("m");
+            let (plain, direct, theirs) = written(SourceFile::new("f".into(), text), &spans, d);
+            assert!(theirs.contains("┌─ f:1:1"), "{span:?}: {theirs}");
+            assert_eq!(plain.as_deref(), Some(&*theirs), "{span:?}");
+            assert_eq!(direct.as_deref(), Some(&*theirs), "{span:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 

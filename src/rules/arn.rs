@@ -38,19 +38,25 @@ enum Fields<'t> {
 /// How many colon offsets a known ARN keeps: enough for the six fields of an ARN.
 const FIRST_COLONS: usize = 6;
 
+/// The offsets of the first colons of `arn`, and how many colons it has.
+fn colons(arn: &str) -> ([usize; FIRST_COLONS], usize) {
+    let mut colons = [0; FIRST_COLONS];
+    let mut count = 0;
+    // A loop over bytes: ARNs are too short for memchr's setup to pay.
+    for (i, b) in arn.bytes().enumerate() {
+        if b == b':' {
+            if let Some(slot) = colons.get_mut(count) {
+                *slot = i;
+            }
+            count += 1;
+        }
+    }
+    (colons, count)
+}
+
 impl<'t> Fields<'t> {
     fn known(arn: &'t str) -> Fields<'t> {
-        let mut colons = [0; FIRST_COLONS];
-        let mut count = 0;
-        // A loop over bytes: ARNs are too short for memchr's setup to pay.
-        for (i, b) in arn.bytes().enumerate() {
-            if b == b':' {
-                if let Some(slot) = colons.get_mut(count) {
-                    *slot = i;
-                }
-                count += 1;
-            }
-        }
+        let (colons, count) = colons(arn);
         Fields::Known { arn, colons, count }
     }
 
@@ -216,15 +222,10 @@ pub(crate) fn principal_arn_problem(arn: &str) -> Option<String> {
 /// The six colon-separated fields of an ARN, the last with any further colons; `None` when
 /// it has fewer.
 fn six_fields(arn: &str) -> Option<[&str; 6]> {
-    let mut colons = arn
-        .bytes()
-        .enumerate()
-        .filter_map(|(i, b)| (b == b':').then_some(i));
-    let mut at = [0; 5];
-    for slot in &mut at {
-        *slot = colons.next()?;
+    let ([a, b, c, d, e, _], count) = colons(arn);
+    if count < 5 {
+        return None;
     }
-    let [a, b, c, d, e] = at;
     Some([
         &arn[..a],
         &arn[a + 1..b],

@@ -22,6 +22,46 @@ pub struct Budget {
     per_value: usize,
     /// Whether the value being evaluated was refused a step.
     ran_out: Cell<bool>,
+    /// What has been done so far, to tell what a part of the evaluation took (see
+    /// [`Budget::measure`]).
+    tally: Tally,
+}
+
+/// Counts of a unit's evaluation so far.
+#[derive(Debug, Default)]
+struct Tally {
+    /// Steps spent.
+    spent: Cell<usize>,
+    /// Steps spent computing values that are kept for later reads (see [`Budget::kept`]).
+    kept: Cell<usize>,
+    /// Kept computations under way.
+    keeping: Cell<usize>,
+    /// Steps or nesting refused.
+    refused: Cell<usize>,
+    /// The deepest nesting reached.
+    peak: Cell<usize>,
+}
+
+/// What evaluating something took, besides computing the values it kept: evaluating it again,
+/// with those values known, takes as much (see [`Budget::replay`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cost {
+    /// Steps spent.
+    pub steps: usize,
+    /// How much deeper than where it started evaluation nested.
+    pub depth: usize,
+    /// Whether a step or nesting was refused, or the cost could not be told (it ran inside a
+    /// kept computation): it cannot be replayed.
+    pub unknown: bool,
+}
+
+impl Cost {
+    /// Adds what evaluating something else took.
+    pub fn add(&mut self, other: Cost) {
+        self.steps = self.steps.saturating_add(other.steps);
+        self.depth = self.depth.max(other.depth);
+        self.unknown |= other.unknown;
+    }
 }
 
 impl Budget {
@@ -40,6 +80,7 @@ impl Budget {
             value_steps: Cell::new(per_value),
             per_value,
             ran_out: Cell::new(false),
+            tally: Tally::default(),
         }
     }
 
@@ -59,10 +100,17 @@ impl Budget {
             self.value_steps.set(self.per_value);
             self.ran_out.set(false);
         }
-        if depth >= MAX_EVAL_DEPTH || !self.spend(1) {
+        if depth >= MAX_EVAL_DEPTH {
+            self.refuse();
+            return None;
+        }
+        if !self.spend(1) {
             return None;
         }
         self.depth.set(depth + 1);
+        if depth + 1 > self.tally.peak.get() {
+            self.tally.peak.set(depth + 1);
+        }
         let value = f();
         self.depth.set(depth);
         Some(value)
@@ -77,6 +125,9 @@ impl Budget {
             (Some(value), Some(unit)) => {
                 self.value_steps.set(value);
                 self.steps.set(unit);
+                self.tally
+                    .spent
+                    .set(self.tally.spent.get().saturating_add(steps));
                 true
             }
             _ => {
@@ -84,9 +135,87 @@ impl Budget {
                 self.steps
                     .set(if unit.is_some() { self.steps.get() } else { 0 });
                 self.ran_out.set(true);
+                self.refuse();
                 false
             }
         }
+    }
+
+    fn refuse(&self) {
+        let refused = &self.tally.refused;
+        refused.set(refused.get().saturating_add(1));
+    }
+
+    /// Runs `f`, which computes a value kept for later reads (a memoised value, a module
+    /// instance): its steps are not counted in the cost of what asked for it.
+    pub fn kept<T>(&self, f: impl FnOnce() -> T) -> T {
+        let t = &self.tally;
+        let before = t.spent.get();
+        t.keeping.set(t.keeping.get() + 1);
+        let value = f();
+        t.keeping.set(t.keeping.get() - 1);
+        if t.keeping.get() == 0 {
+            t.kept.set(
+                t.kept
+                    .get()
+                    .saturating_add(t.spent.get().saturating_sub(before)),
+            );
+        }
+        value
+    }
+
+    /// Runs `f`, with what it took besides the values it computed and kept.
+    pub fn measure<T>(&self, f: impl FnOnce() -> T) -> (T, Cost) {
+        let t = &self.tally;
+        let (spent, kept, refused, peak) =
+            (t.spent.get(), t.kept.get(), t.refused.get(), t.peak.get());
+        let depth = self.depth.get();
+        t.peak.set(depth);
+        let value = f();
+        let cost = Cost {
+            steps: (t.spent.get() - spent).saturating_sub(t.kept.get() - kept),
+            depth: t.peak.get() - depth,
+            unknown: t.refused.get() != refused || t.keeping.get() > 0,
+        };
+        t.peak.set(peak.max(t.peak.get()));
+        (value, cost)
+    }
+
+    /// Spends what evaluating something again here takes, when it is known (`cost`, measured
+    /// at the outermost level) and that evaluation would be refused nothing: it is nested (so
+    /// that it takes the steps of the value under way, as measured), not so deeply that its
+    /// own nesting would pass the limit, and the steps are left. False, spending nothing,
+    /// otherwise.
+    pub fn replay(&self, cost: Cost) -> bool {
+        let depth = self.depth.get();
+        let fits = !cost.unknown
+            && depth > 0
+            && depth + cost.depth <= MAX_EVAL_DEPTH
+            && !self.ran_out.get()
+            && cost.steps <= self.value_steps.get()
+            && cost.steps <= self.steps.get();
+        fits && self.spend(cost.steps)
+    }
+
+    /// The steps left for the unit.
+    #[cfg(test)]
+    pub fn steps_left(&self) -> usize {
+        self.steps.get()
+    }
+
+    /// The steps left, of the unit and of the value under way, and whether that value ran out:
+    /// for checking, in debug builds, that a replay leaves what evaluating again leaves.
+    #[cfg(debug_assertions)]
+    pub fn state(&self) -> (usize, usize, bool) {
+        (self.steps.get(), self.value_steps.get(), self.ran_out.get())
+    }
+
+    /// Sets what [`Budget::state`] gives.
+    #[cfg(debug_assertions)]
+    pub fn set_state(&self, (steps, value_steps, ran_out): (usize, usize, bool)) {
+        self.steps.set(steps);
+        self.value_steps.set(value_steps);
+        self.ran_out.set(ran_out);
     }
 
     /// Whether the value being evaluated was refused a step: what was computed for it is
@@ -218,6 +347,55 @@ pub fn part_bytes(part: &Part) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_measured_cost_leaves_out_kept_values_and_replays_only_where_it_would_be_the_same() {
+        let budget = Budget::with_steps(1_000, 100);
+        // 1 step to nest and 10 spent, with a kept value of 1 + 30 that is not counted.
+        let ((), cost) = budget.measure(|| {
+            budget.nest(|| {
+                assert!(budget.spend(10));
+                budget.kept(|| budget.nest(|| budget.spend(30)));
+            });
+        });
+        assert_eq!(
+            cost,
+            Cost {
+                steps: 11,
+                depth: 2,
+                unknown: false
+            }
+        );
+        // At the outermost level each value has steps of its own: not replayed.
+        assert!(!budget.replay(cost));
+        // Nested, it takes the steps of the value under way: 100 - 1 - 11 left.
+        assert_eq!(budget.nest(|| budget.replay(cost)), Some(true));
+        assert_eq!(budget.steps.get(), 1_000 - 42 - 12);
+        assert_eq!(
+            budget.nest(|| {
+                assert!(budget.spend(90));
+                budget.replay(cost)
+            }),
+            Some(false),
+            "9 steps of the value left"
+        );
+        assert!(!budget.ran_out(), "refusing to replay refuses no step");
+        // Too deep to nest twice more.
+        fn down(b: &Budget, n: usize, cost: Cost) -> Option<bool> {
+            match n {
+                0 => Some(b.replay(cost)),
+                _ => b.nest(|| down(b, n - 1, cost)).flatten(),
+            }
+        }
+        let deep = Budget::with_steps(1_000, 1_000);
+        assert_eq!(down(&deep, MAX_EVAL_DEPTH - 2, cost), Some(true));
+        assert_eq!(down(&deep, MAX_EVAL_DEPTH - 1, cost), Some(false));
+        // What was refused a step cannot be replayed.
+        let small = Budget::with_steps(1_000, 5);
+        let (_, refused) = small.measure(|| small.nest(|| small.spend(10)));
+        assert!(refused.unknown);
+        assert_eq!(small.nest(|| small.replay(refused)), Some(false));
+    }
 
     #[test]
     fn nesting_stops_at_the_depth_limit_and_recovers() {

@@ -18,7 +18,7 @@ use super::syntax::{Block, Expr, Lists, native_span};
 use super::value::{Placement, Reference, Sv, Value, to_text};
 use super::variables::Input;
 use crate::ir::{Literal, Part, Quoting, Text, UnknownHint};
-use crate::parse::budget::{Budget, Size, TextBuilder};
+use crate::parse::budget::{Budget, Cost, Size, TextBuilder};
 use crate::source::{FileId, Span};
 use foldhash::HashMap;
 use hcl::edit::Decorated;
@@ -77,10 +77,13 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// A memoised value: being computed (a cycle when asked for again), or done.
+/// A memoised value: being computed (a cycle when asked for again), or done; or a resource's
+/// value as lowering it evaluated it, with what computing it takes (see
+/// [`Evaluator::keep_lowered`]).
 enum Slot {
     Busy,
     Done(Rc<Sv>),
+    Lowered(Rc<Sv>, Cost),
 }
 
 /// Where a native expression's spans are: its file and the offset its own spans start from,
@@ -671,7 +674,12 @@ impl<'p> Evaluator<'p> {
         {
             return v.relocated_with(span, message, value.clone());
         }
-        if !self.budget.spend(v.size().steps()) {
+        // A relocation that is kept is computed once, whoever asks first.
+        let spent = match key {
+            Some(_) => self.budget.kept(|| self.budget.spend(v.size().steps())),
+            None => self.budget.spend(v.size().steps()),
+        };
+        if !spent {
             return Sv::unknown(span);
         }
         let value = v.value.relocated(span, message);
@@ -840,24 +848,47 @@ impl<'p> Evaluator<'p> {
         memo(&self.resources, index, block.header, &self.budget, || {
             let root = Scope::default();
             let object = |bindings| self.instance_object(kind, block, &root.with(bindings));
-            match instances::expand(self, &block.body, &root) {
-                Expansion::Single => object(Vec::new()),
-                Expansion::Unknown(_) => Sv::unknown(block.header),
-                Expansion::Known { instances, counted } => {
-                    let items = instances.into_iter().map(|i| (i.key, object(i.bindings)));
-                    let value = if counted {
-                        Value::list(items.map(|(_, v)| v).collect())
-                    } else {
-                        Value::object(
-                            items
-                                .map(|(k, v)| (k.name().to_string(), (block.header, v)))
-                                .collect(),
-                        )
-                    };
-                    Sv::new(value, block.header)
-                }
-            }
+            let objects = match instances::expand(self, &block.body, &root) {
+                Expansion::Single => Objects::Single(object(Vec::new())),
+                Expansion::Unknown(_) => Objects::Unknown,
+                Expansion::Known { instances, counted } => Objects::Known {
+                    objects: instances
+                        .into_iter()
+                        .map(|i| (i.key, object(i.bindings)))
+                        .collect(),
+                    counted,
+                },
+            };
+            objects.value(block.header)
         })
+    }
+
+    /// Keeps the value of a resource that lowering evaluated (its objects, and what evaluating
+    /// them took, `cost`), when nothing has asked for it yet: the first read takes it instead
+    /// of evaluating the resource again, when that would take `cost` (see [`Budget::replay`]).
+    pub fn keep_lowered(
+        &self,
+        kind: &str,
+        name: &str,
+        block: &Block,
+        objects: Objects,
+        cost: Cost,
+    ) {
+        let Some((index, first)) = self.module.resource_at(kind, name) else {
+            return;
+        };
+        if cost.unknown || !std::ptr::eq(first, block) {
+            return;
+        }
+        self.resources
+            .borrow_mut()
+            .entry(index)
+            .or_insert_with(|| Slot::Lowered(Rc::new(objects.value(block.header)), cost));
+    }
+
+    /// The budget of this evaluation.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     /// An attribute of an IAM role or user (`aws_iam_role.ci.arn`, `data.aws_iam_user.ops.arn`):
@@ -971,12 +1002,53 @@ impl<'p> Evaluator<'p> {
         {
             map.insert(a.name.clone(), (a.key, self.eval(&a.value, scope)));
         }
-        if kind == "aws_eks_cluster"
-            && let Some(name) = map.get("name").cloned()
-        {
-            map.insert("id".to_string(), name);
+        instance_value(kind, block, map)
+    }
+}
+
+/// One instance of a resource as other resources see it, from its written attributes (all but
+/// the meta-arguments).
+pub fn instance_value(kind: &str, block: &Block, mut attrs: BTreeMap<String, (Span, Sv)>) -> Sv {
+    if kind == "aws_eks_cluster"
+        && let Some(name) = attrs.get("name").cloned()
+    {
+        attrs.insert("id".to_string(), name);
+    }
+    Sv::new(Value::object(attrs), block.header)
+}
+
+/// The instances of a resource as objects (see [`instance_value`]).
+pub enum Objects {
+    Single(Sv),
+    /// `for_each` or `count` of unknown keys.
+    Unknown,
+    Known {
+        objects: Vec<(instances::InstanceKey, Sv)>,
+        counted: bool,
+    },
+}
+
+impl Objects {
+    /// The resource as other resources see it: its object, or a map (`for_each`) or list
+    /// (`count`) of them.
+    fn value(self, header: Span) -> Sv {
+        match self {
+            Objects::Single(object) => object,
+            Objects::Unknown => Sv::unknown(header),
+            Objects::Known { objects, counted } => {
+                let value = if counted {
+                    Value::list(objects.into_iter().map(|(_, v)| v).collect())
+                } else {
+                    Value::object(
+                        objects
+                            .into_iter()
+                            .map(|(k, v)| (k.name(), (header, v)))
+                            .collect(),
+                    )
+                };
+                Sv::new(value, header)
+            }
         }
-        Sv::new(Value::object(map), block.header)
     }
 }
 
@@ -994,7 +1066,9 @@ pub fn deployer_key(root: &std::path::Path) -> String {
 pub type Op = Decorated<TraversalOperator>;
 
 /// Looks up or computes a memoised value; asked for while being computed (a cycle), it is
-/// unknown at `span`, and so is a value whose evaluation ran out of steps (it is partial).
+/// unknown at `span`, and so is a value whose evaluation ran out of steps (it is partial). A
+/// value lowering kept is taken when computing it here would give it (see [`Budget::replay`]).
+/// Computing it is a kept computation (see [`Budget::kept`]).
 fn memo<K: Hash + Eq + Clone>(
     slots: &RefCell<HashMap<K, Slot>>,
     key: K,
@@ -1002,14 +1076,32 @@ fn memo<K: Hash + Eq + Clone>(
     budget: &Budget,
     compute: impl FnOnce() -> Sv,
 ) -> Rc<Sv> {
-    if let Some(slot) = slots.borrow().get(&key) {
-        return match slot {
-            Slot::Busy => Rc::new(Sv::unknown(span)),
-            Slot::Done(v) => v.clone(),
-        };
+    let lowered = match slots.borrow().get(&key) {
+        Some(Slot::Busy) => return Rc::new(Sv::unknown(span)),
+        Some(Slot::Done(v)) => return v.clone(),
+        Some(Slot::Lowered(v, cost)) => Some((v.clone(), *cost)),
+        None => None,
+    };
+    if let Some((value, cost)) = lowered {
+        #[cfg(debug_assertions)]
+        let before = budget.state();
+        if budget.kept(|| budget.replay(cost)) {
+            // Debug builds evaluate it again, to check that the replay is exact.
+            #[cfg(debug_assertions)]
+            {
+                let replayed = budget.state();
+                budget.set_state(before);
+                slots.borrow_mut().insert(key.clone(), Slot::Busy);
+                let again = budget.kept(compute);
+                assert_eq!(budget.state(), replayed, "a replay takes the steps again");
+                assert_eq!(again, *value, "a replay gives the value again");
+            }
+            slots.borrow_mut().insert(key, Slot::Done(value.clone()));
+            return value;
+        }
     }
     slots.borrow_mut().insert(key.clone(), Slot::Busy);
-    let value = compute();
+    let value = budget.kept(compute);
     let value = Rc::new(if budget.ran_out() {
         Sv::unknown(span)
     } else {

@@ -3,7 +3,9 @@
 //! are read by [`config_map`].
 
 use super::config_map;
-use super::eval::{Binding, Evaluator, META, Scope, deployer_key, iterate};
+use super::eval::{
+    Binding, Evaluator, META, Objects, Scope, deployer_key, instance_value, iterate,
+};
 use super::instances::{self, Expansion, InstanceKey};
 use super::modules;
 use super::syntax::{Block, Body, Expr};
@@ -13,9 +15,11 @@ use crate::ir::{
     NodeRole, Ordering, PolicyAssociation, Refusal, RefusalKind, Tag, Text, Unit, UnknownField,
     UnknownHint, Val,
 };
+use crate::parse::budget::Cost;
 use crate::source::Span;
 use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl::edit::visit::{Visit, visit_traversal};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Arguments of `aws_eks_access_entry` (provider schema).
@@ -79,17 +83,35 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
             continue;
         }
         let root = Scope::default();
-        let instances: Vec<(Option<InstanceKey>, Vec<Binding>)> =
-            match instances::expand(eval, &block.body, &root) {
-                Expansion::Single => vec![(None, Vec::new())],
-                Expansion::Known { instances, .. } => instances
-                    .into_iter()
-                    .map(|i| (Some(i.key), i.bindings))
-                    .collect(),
-                Expansion::Unknown(bindings) => vec![(None, bindings)],
-            };
+        let (expansion, mut cost) = eval
+            .budget()
+            .measure(|| instances::expand(eval, &block.body, &root));
+        // What the resource's value is made of (see `Objects`): `Some(counted)` for known keys.
+        let keys = match &expansion {
+            Expansion::Known { counted, .. } => Some(Some(*counted)),
+            Expansion::Single => Some(None),
+            Expansion::Unknown(_) => None,
+        };
+        let instances: Vec<(Option<InstanceKey>, Vec<Binding>)> = match expansion {
+            Expansion::Single => vec![(None, Vec::new())],
+            Expansion::Known { instances, .. } => instances
+                .into_iter()
+                .map(|i| (Some(i.key), i.bindings))
+                .collect(),
+            Expansion::Unknown(bindings) => vec![(None, bindings)],
+        };
         let ordering =
             (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, block));
+        // The entries other resources read (`principal_arn`, `for_each`) are kept as lowering
+        // evaluates them, not evaluated again (see `Evaluator::keep_lowered`).
+        let keep = kind == "aws_eks_access_entry";
+        let written = block
+            .body
+            .attrs
+            .iter()
+            .filter(|a| !META.contains(&a.name.as_str()))
+            .count();
+        let mut objects = Vec::new();
         for (key, bindings) in instances {
             let item = modules::item_anchor(&bindings);
             let scope = root.with(bindings);
@@ -99,8 +121,9 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 block,
                 scope: &scope,
                 name,
-                key: key.map_or(String::new(), |k| k.address()),
+                key: key.as_ref().map_or(String::new(), InstanceKey::address),
                 item,
+                evaluated: keep.then(RefCell::default),
             };
             match kind {
                 "aws_eks_cluster" => model.clusters.push(r.cluster()),
@@ -119,9 +142,41 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 }
                 _ => config_map::resource(eval, block, &scope, &unit, model),
             }
+            // Of unknown keys, the resource is unknown: its arguments are not evaluated.
+            if let (Some(evaluated), Some(_)) = (r.evaluated, keys) {
+                let Evaluated { attrs, cost: c } = evaluated.into_inner();
+                cost.add(c);
+                cost.unknown |= attrs.len() != written;
+                objects.push((key, instance_value(kind, block, attrs)));
+            }
+        }
+        if keep {
+            let objects = match keys {
+                None => Objects::Unknown,
+                Some(None) => match objects.pop() {
+                    Some((_, object)) => Objects::Single(object),
+                    None => continue,
+                },
+                Some(Some(counted)) => Objects::Known {
+                    objects: objects
+                        .into_iter()
+                        .filter_map(|(k, v)| Some((k?, v)))
+                        .collect(),
+                    counted,
+                },
+            };
+            eval.keep_lowered(kind, name, block, objects, cost);
         }
     }
     modules::lower_children(eval, model);
+}
+
+/// The arguments that lowering one instance of a resource evaluated, with what evaluating them
+/// took: the instance as other resources see it, when they are all its arguments.
+#[derive(Default)]
+struct Evaluated {
+    attrs: BTreeMap<String, (Span, Sv)>,
+    cost: Cost,
 }
 
 /// The deployment unit of a module instance: its root module, with every module it calls.
@@ -141,6 +196,8 @@ struct Res<'a, 'p> {
     /// In a module instance, where the call passed the `for_each` item this instance was made
     /// from (`admins` in `access_entries = { admins = {...} }`).
     item: Option<Span>,
+    /// When kept: the resource's arguments evaluated so far.
+    evaluated: Option<RefCell<Evaluated>>,
 }
 
 impl Res<'_, '_> {
@@ -158,8 +215,27 @@ impl Res<'_, '_> {
     }
 
     fn value(&self, body: &Body, name: &str) -> Option<Sv> {
-        body.attr(name)
-            .map(|a| self.eval.eval(&a.value, self.scope))
+        let attr = body.attr(name)?;
+        let Some(evaluated) = self
+            .evaluated
+            .as_ref()
+            .filter(|_| std::ptr::eq(body, &self.block.body))
+        else {
+            return Some(self.eval.eval(&attr.value, self.scope));
+        };
+        let (v, cost) = self
+            .eval
+            .budget()
+            .measure(|| self.eval.eval(&attr.value, self.scope));
+        let mut evaluated = evaluated.borrow_mut();
+        evaluated.cost.add(cost);
+        // Evaluated twice, it cost more than evaluating the instance does.
+        let twice = evaluated
+            .attrs
+            .insert(name.to_string(), (attr.key, v.clone()))
+            .is_some();
+        evaluated.cost.unknown |= twice;
+        Some(v)
     }
 
     fn text(&self, body: &Body, name: &str) -> Val<Text> {

@@ -101,7 +101,8 @@ pub fn children<'p>(eval: &Evaluator<'p>, name: &str) -> Rc<Children<'p>> {
         return unknown();
     };
     eval.children.borrow_mut().insert(name.to_string(), None);
-    let children = Rc::new(instantiate(eval, name, block).unwrap_or(Children {
+    let instantiated = eval.budget().kept(|| instantiate(eval, name, block));
+    let children = Rc::new(instantiated.unwrap_or(Children {
         keys: Keys::Unknown,
         instances: Vec::new(),
         dropped: Vec::new(),

@@ -667,6 +667,69 @@ locals {
     );
 }
 
+/// Lowers `main` with a budget of `per_value` steps for each value, then reads the access
+/// entry `name` nested in an evaluation or not: its value and the unit's steps the read took.
+fn read_after_lowering(main: &str, name: &str, nested: bool, per_value: usize) -> (String, usize) {
+    let source = SourceText {
+        id: FileId(0),
+        text: main,
+        json: false,
+    };
+    let (module, errors) = Module::parse(PathBuf::new(), &[source], None);
+    assert!(errors.is_empty(), "{errors:?}");
+    let project = Project::default();
+    let mut frame = Frame::root(PathBuf::new());
+    frame.evaluation = Rc::new(Budget::with_steps(1_000_000, per_value));
+    let eval = Evaluator::new(
+        &module,
+        &project,
+        String::new(),
+        Placement::Root,
+        frame,
+        BTreeMap::new(),
+    );
+    super::lower::lower(&eval, &mut crate::ir::Model::default());
+    let budget = eval.budget();
+    let before = budget.steps_left();
+    let read = || eval.resource_value("aws_eks_access_entry", name);
+    let (value, nesting) = match nested {
+        true => (budget.nest(read).expect("room to nest"), 1),
+        false => (read(), 0),
+    };
+    (show(&value), before - budget.steps_left() - nesting)
+}
+
+#[test]
+fn an_entry_read_after_lowering_takes_what_evaluating_it_again_takes() {
+    let main = format!(
+        r#"{CLUSTER}
+locals {{
+  teams = {{ a = ["x", "y"], b = ["z"] }}
+}}
+resource "aws_eks_access_entry" "team" {{
+  for_each          = local.teams
+  cluster_name      = aws_eks_cluster.c.name
+  principal_arn     = "arn:aws:iam::111122223333:role/${{each.key}}-${{join("-", each.value)}}"
+  kubernetes_groups = [for g in each.value : "team-${{g}}"]
+}}
+"#
+    );
+    // Read nested in an evaluation, the entry is the one lowering evaluated (outermost, it is
+    // evaluated again): the same value, for the same steps.
+    let (kept, steps) = read_after_lowering(&main, "team", true, 10_000);
+    let (again, steps_again) = read_after_lowering(&main, "team", false, 10_000);
+    assert_eq!(kept, again);
+    assert_eq!(steps, steps_again);
+    assert!(
+        kept.contains(r#"principal_arn="arn:aws:iam::111122223333:role/a-x-y""#),
+        "{kept}"
+    );
+    // Nested, the entry's arguments share the steps of the value under way: with too few,
+    // it is unknown, as evaluating it there would make it.
+    let (short, _) = read_after_lowering(&main, "team", true, steps);
+    assert_eq!(short, "?");
+}
+
 #[test]
 fn counted_instances_share_a_module_output() {
     let module = r#"

@@ -182,19 +182,29 @@ impl Budget {
     }
 
     /// Spends what evaluating something again here takes, when it is known (`cost`, measured
-    /// at the outermost level) and that evaluation would be refused nothing: it is nested (so
-    /// that it takes the steps of the value under way, as measured), not so deeply that its
-    /// own nesting would pass the limit, and the steps are left. False, spending nothing,
-    /// otherwise.
-    pub fn replay(&self, cost: Cost) -> bool {
+    /// at the outermost level) and that evaluation would be refused nothing: the steps are
+    /// left, and nested, it takes the steps of the value under way and does not pass the
+    /// nesting limit. At the outermost level, where each value it evaluates starts with steps
+    /// of its own, it needs `last`, the steps of the last of them, which it leaves of the
+    /// value's steps. False, spending nothing, otherwise.
+    pub fn replay(&self, cost: Cost, last: Option<usize>) -> bool {
+        if cost.unknown || self.ran_out.get() || cost.steps > self.steps.get() {
+            return false;
+        }
         let depth = self.depth.get();
-        let fits = !cost.unknown
-            && depth > 0
-            && depth + cost.depth <= MAX_EVAL_DEPTH
-            && !self.ran_out.get()
-            && cost.steps <= self.value_steps.get()
-            && cost.steps <= self.steps.get();
-        fits && self.spend(cost.steps)
+        if depth > 0 {
+            return depth + cost.depth <= MAX_EVAL_DEPTH
+                && cost.steps <= self.value_steps.get()
+                && self.spend(cost.steps);
+        }
+        let Some(last) = last else {
+            return false;
+        };
+        self.steps.set(self.steps.get() - cost.steps);
+        self.value_steps.set(self.per_value.saturating_sub(last));
+        let spent = &self.tally.spent;
+        spent.set(spent.get().saturating_add(cost.steps));
+        true
     }
 
     /// The steps left for the unit.
@@ -366,15 +376,18 @@ mod tests {
                 unknown: false
             }
         );
-        // At the outermost level each value has steps of its own: not replayed.
-        assert!(!budget.replay(cost));
+        // At the outermost level each value has steps of its own: replayed only knowing the
+        // steps of the last, which are what is left of the value's.
+        assert!(!budget.replay(cost, None));
+        assert!(budget.replay(cost, Some(11)));
+        assert_eq!(budget.state(), (1_000 - 42 - 11, 100 - 11, false));
         // Nested, it takes the steps of the value under way: 100 - 1 - 11 left.
-        assert_eq!(budget.nest(|| budget.replay(cost)), Some(true));
-        assert_eq!(budget.steps.get(), 1_000 - 42 - 12);
+        assert_eq!(budget.nest(|| budget.replay(cost, None)), Some(true));
+        assert_eq!(budget.steps.get(), 1_000 - 42 - 11 - 12);
         assert_eq!(
             budget.nest(|| {
                 assert!(budget.spend(90));
-                budget.replay(cost)
+                budget.replay(cost, None)
             }),
             Some(false),
             "9 steps of the value left"
@@ -383,7 +396,7 @@ mod tests {
         // Too deep to nest twice more.
         fn down(b: &Budget, n: usize, cost: Cost) -> Option<bool> {
             match n {
-                0 => Some(b.replay(cost)),
+                0 => Some(b.replay(cost, None)),
                 _ => b.nest(|| down(b, n - 1, cost)).flatten(),
             }
         }
@@ -394,7 +407,8 @@ mod tests {
         let small = Budget::with_steps(1_000, 5);
         let (_, refused) = small.measure(|| small.nest(|| small.spend(10)));
         assert!(refused.unknown);
-        assert_eq!(small.nest(|| small.replay(refused)), Some(false));
+        assert_eq!(small.nest(|| small.replay(refused, None)), Some(false));
+        assert!(!small.replay(refused, Some(1)));
     }
 
     #[test]

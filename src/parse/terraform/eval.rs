@@ -79,11 +79,11 @@ impl<'a> Scope<'a> {
 
 /// A memoised value: being computed (a cycle when asked for again), or done; or a resource's
 /// value as lowering it evaluated it, with what computing it takes (see
-/// [`Evaluator::keep_lowered`]).
+/// [`Evaluator::keep_lowered`] and [`Budget::replay`]).
 enum Slot {
     Busy,
     Done(Rc<Sv>),
-    Lowered(Rc<Sv>, Cost),
+    Lowered(Rc<Sv>, Cost, Option<usize>),
 }
 
 /// Where a native expression's spans are: its file and the offset its own spans start from,
@@ -863,16 +863,17 @@ impl<'p> Evaluator<'p> {
         })
     }
 
-    /// Keeps the value of a resource that lowering evaluated (its objects, and what evaluating
-    /// them took, `cost`), when nothing has asked for it yet: the first read takes it instead
-    /// of evaluating the resource again, when that would take `cost` (see [`Budget::replay`]).
+    /// Keeps the value of a resource that lowering evaluated (its objects, what evaluating
+    /// them took, `cost`, and the steps of the last value evaluated, `last`), when nothing has
+    /// asked for it yet: the first read takes it instead of evaluating the resource again, when
+    /// that would take `cost` (see [`Budget::replay`]).
     pub fn keep_lowered(
         &self,
         kind: &str,
         name: &str,
         block: &Block,
         objects: Objects,
-        cost: Cost,
+        (cost, last): (Cost, Option<usize>),
     ) {
         let Some((index, first)) = self.module.resource_at(kind, name) else {
             return;
@@ -883,7 +884,7 @@ impl<'p> Evaluator<'p> {
         self.resources
             .borrow_mut()
             .entry(index)
-            .or_insert_with(|| Slot::Lowered(Rc::new(objects.value(block.header)), cost));
+            .or_insert_with(|| Slot::Lowered(Rc::new(objects.value(block.header)), cost, last));
     }
 
     /// The budget of this evaluation.
@@ -1079,13 +1080,13 @@ fn memo<K: Hash + Eq + Clone>(
     let lowered = match slots.borrow().get(&key) {
         Some(Slot::Busy) => return Rc::new(Sv::unknown(span)),
         Some(Slot::Done(v)) => return v.clone(),
-        Some(Slot::Lowered(v, cost)) => Some((v.clone(), *cost)),
+        Some(Slot::Lowered(v, cost, last)) => Some((v.clone(), *cost, *last)),
         None => None,
     };
-    if let Some((value, cost)) = lowered {
+    if let Some((value, cost, last)) = lowered {
         #[cfg(debug_assertions)]
         let before = budget.state();
-        if budget.kept(|| budget.replay(cost)) {
+        if budget.kept(|| budget.replay(cost, last)) {
             // Debug builds evaluate it again, to check that the replay is exact.
             #[cfg(debug_assertions)]
             {

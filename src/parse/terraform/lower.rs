@@ -19,8 +19,9 @@ use crate::parse::budget::Cost;
 use crate::source::Span;
 use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl::edit::visit::{Visit, visit_traversal};
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Deref;
 
 /// Arguments of `aws_eks_access_entry` (provider schema).
 const ENTRY_ARGS: &[&str] = &[
@@ -111,6 +112,23 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
             .iter()
             .filter(|a| !META.contains(&a.name.as_str()))
             .count();
+        // Evaluating the resource again at the outermost level starts a value for the
+        // expansion and each argument (written in native syntax), in order: it ends with the
+        // last argument of the last instance, or the expansion.
+        let native = block
+            .body
+            .attrs
+            .iter()
+            .all(|a| matches!(a.value, Expr::Native { .. }));
+        let expanded = block.body.attr("for_each").is_some() || block.body.attr("count").is_some();
+        let mut last = (native && expanded).then_some(cost.steps);
+        let last_written = block
+            .body
+            .attrs
+            .iter()
+            .rfind(|a| !META.contains(&a.name.as_str()))
+            .map(|a| a.name.as_str())
+            .filter(|_| native);
         let mut objects = Vec::new();
         for (key, bindings) in instances {
             let item = modules::item_anchor(&bindings);
@@ -123,7 +141,8 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 name,
                 key: key.as_ref().map_or(String::new(), InstanceKey::address),
                 item,
-                evaluated: keep.then(RefCell::default),
+                arguments: keep.then(RefCell::default),
+                last_written,
             };
             match kind {
                 "aws_eks_cluster" => model.clusters.push(r.cluster()),
@@ -143,9 +162,16 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 _ => config_map::resource(eval, block, &scope, &unit, model),
             }
             // Of unknown keys, the resource is unknown: its arguments are not evaluated.
-            if let (Some(evaluated), Some(_)) = (r.evaluated, keys) {
-                let Evaluated { attrs, cost: c } = evaluated.into_inner();
+            if let (Some(arguments), Some(_)) = (r.arguments, keys) {
+                let Arguments {
+                    attrs,
+                    cost: c,
+                    last: l,
+                } = arguments.into_inner();
                 cost.add(c);
+                if last_written.is_some() {
+                    last = l;
+                }
                 cost.unknown |= attrs.len() != written;
                 objects.push((key, instance_value(kind, block, attrs)));
             }
@@ -165,7 +191,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                     counted,
                 },
             };
-            eval.keep_lowered(kind, name, block, objects, cost);
+            eval.keep_lowered(kind, name, block, objects, (cost, last));
         }
     }
     modules::lower_children(eval, model);
@@ -174,9 +200,28 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
 /// The arguments that lowering one instance of a resource evaluated, with what evaluating them
 /// took: the instance as other resources see it, when they are all its arguments.
 #[derive(Default)]
-struct Evaluated {
+struct Arguments {
     attrs: BTreeMap<String, (Span, Sv)>,
     cost: Cost,
+    /// The steps of the argument written last, evaluated in native syntax.
+    last: Option<usize>,
+}
+
+/// A value lowering evaluated: its own, or one kept among the instance's [`Arguments`].
+enum Evaluated<'a> {
+    Own(Sv),
+    Kept(Ref<'a, Sv>),
+}
+
+impl Deref for Evaluated<'_> {
+    type Target = Sv;
+
+    fn deref(&self) -> &Sv {
+        match self {
+            Evaluated::Own(v) => v,
+            Evaluated::Kept(v) => v,
+        }
+    }
 }
 
 /// The deployment unit of a module instance: its root module, with every module it calls.
@@ -197,7 +242,9 @@ struct Res<'a, 'p> {
     /// from (`admins` in `access_entries = { admins = {...} }`).
     item: Option<Span>,
     /// When kept: the resource's arguments evaluated so far.
-    evaluated: Option<RefCell<Evaluated>>,
+    arguments: Option<RefCell<Arguments>>,
+    /// When kept, of a resource written in native syntax: its argument written last.
+    last_written: Option<&'a str>,
 }
 
 impl Res<'_, '_> {
@@ -214,28 +261,31 @@ impl Res<'_, '_> {
         }
     }
 
-    fn value(&self, body: &Body, name: &str) -> Option<Sv> {
+    fn value(&self, body: &Body, name: &str) -> Option<Evaluated<'_>> {
         let attr = body.attr(name)?;
-        let Some(evaluated) = self
-            .evaluated
+        let Some(arguments) = self
+            .arguments
             .as_ref()
             .filter(|_| std::ptr::eq(body, &self.block.body))
         else {
-            return Some(self.eval.eval(&attr.value, self.scope));
+            return Some(Evaluated::Own(self.eval.eval(&attr.value, self.scope)));
         };
         let (v, cost) = self
             .eval
             .budget()
             .measure(|| self.eval.eval(&attr.value, self.scope));
-        let mut evaluated = evaluated.borrow_mut();
-        evaluated.cost.add(cost);
+        let mut kept = arguments.borrow_mut();
+        kept.cost.add(cost);
+        if self.last_written == Some(name) {
+            kept.last = Some(cost.steps);
+        }
         // Evaluated twice, it cost more than evaluating the instance does.
-        let twice = evaluated
-            .attrs
-            .insert(name.to_string(), (attr.key, v.clone()))
-            .is_some();
-        evaluated.cost.unknown |= twice;
-        Some(v)
+        let twice = kept.attrs.insert(name.to_string(), (attr.key, v)).is_some();
+        kept.cost.unknown |= twice;
+        drop(kept);
+        Some(Evaluated::Kept(Ref::map(arguments.borrow(), |a| {
+            &a.attrs[name].1
+        })))
     }
 
     fn text(&self, body: &Body, name: &str) -> Val<Text> {
@@ -247,7 +297,7 @@ impl Res<'_, '_> {
         match self.value(&self.block.body, "cluster_name") {
             Some(v) => ClusterLink {
                 name: self.place().text(&v),
-                reference: v.reference.map(|r| r.key()),
+                reference: v.reference.as_ref().map(|r| r.key()),
             },
             None => ClusterLink::default(),
         }

@@ -50,33 +50,38 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
     // Paths compare by their directory's real path and their name: one canonicalization per
     // directory, however many files are named.
     let mut real_dirs: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let mut key = |p: &Path| -> (PathBuf, std::ffi::OsString) {
-        let dir = real_dirs
-            .entry(parent_dir(p))
+    let mut real = |dir: PathBuf| -> PathBuf {
+        real_dirs
+            .entry(dir)
             .or_insert_with_key(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
-            .clone();
-        (dir, p.file_name().unwrap_or_default().to_os_string())
+            .clone()
     };
-    let mut known: HashSet<(PathBuf, std::ffi::OsString)> = found
+    // The names known in each (real) directory.
+    let mut known: HashMap<PathBuf, HashSet<std::ffi::OsString>> = HashMap::new();
+    for p in found
         .iter()
         .map(|f| f.path.as_path())
         .chain(in_memory.iter().map(PathBuf::as_path))
-        .map(&mut key)
-        .collect();
+    {
+        known
+            .entry(real(parent_dir(p)))
+            .or_default()
+            .insert(p.file_name().unwrap_or_default().to_os_string());
+    }
     let mut extra: Vec<Found> = Vec::new();
     for dir in named_dirs {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
+        let names = known.entry(real(dir)).or_default();
         for entry in entries.flatten() {
-            let sibling = entry.path();
             let name = entry.file_name();
-            let name = name.to_str().unwrap_or("");
-            let is_tf = (name.ends_with(".tf") || name.ends_with(".tf.json"))
+            let text = name.to_str().unwrap_or("");
+            let is_tf = (text.ends_with(".tf") || text.ends_with(".tf.json"))
                 && entry.file_type().is_ok_and(|t| !t.is_dir());
-            if is_tf && known.insert(key(&sibling)) {
+            if is_tf && names.insert(name) {
                 extra.push(Found {
-                    path: sibling,
+                    path: entry.path(),
                     explicit: false,
                     context: !all_findings,
                 });

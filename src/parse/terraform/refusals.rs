@@ -147,7 +147,7 @@ fn meta_reads(block: &Block, bodies: &[&Body], found: &mut Found) {
     let (each, count) = (has("for_each"), has("count"));
     let mut reads = Vec::new();
     for body in bodies {
-        body_reads(body, &mut reads);
+        body_reads(body, &["each", "count"], &mut reads);
     }
     for read in reads {
         let kind = match read.name.as_str() {
@@ -216,7 +216,7 @@ fn iterator_reads(body: &Body, only: Option<&str>, found: &mut Found) {
         };
         let mut reads = Vec::new();
         for content in dynamic.body.blocks("content") {
-            body_reads(&content.body, &mut reads);
+            body_reads(&content.body, &[iterator.as_str()], &mut reads);
         }
         for read in reads {
             let uses_item = matches!(&read.first, First::Attr(a) if a == "key" || a == "value");
@@ -330,17 +330,17 @@ enum First {
     Other,
 }
 
-/// The reads of every expression in a body and its nested blocks.
-fn body_reads(body: &Body, out: &mut Vec<Read>) {
+/// The reads of the `wanted` names in every expression of a body and its nested blocks.
+fn body_reads(body: &Body, wanted: &[&str], out: &mut Vec<Read>) {
     for a in &body.attrs {
-        expr_reads(&a.value, out);
+        expr_reads(&a.value, wanted, out);
     }
     for b in &body.blocks {
-        body_reads(&b.body, out);
+        body_reads(&b.body, wanted, out);
     }
 }
 
-fn expr_reads(expr: &Expr, out: &mut Vec<Read>) {
+fn expr_reads(expr: &Expr, wanted: &[&str], out: &mut Vec<Read>) {
     match expr {
         Expr::Native {
             expr, file, base, ..
@@ -348,28 +348,33 @@ fn expr_reads(expr: &Expr, out: &mut Vec<Read>) {
             let mut reads = Reads {
                 file: *file,
                 base: *base,
+                wanted,
                 bound: Vec::new(),
                 out,
             };
             reads.visit_expr(expr);
         }
-        Expr::List { items, .. } => items.iter().for_each(|e| expr_reads(e, out)),
-        Expr::Map { items, .. } => items.iter().for_each(|(_, _, e)| expr_reads(e, out)),
+        Expr::List { items, .. } => items.iter().for_each(|e| expr_reads(e, wanted, out)),
+        Expr::Map { items, .. } => items
+            .iter()
+            .for_each(|(_, _, e)| expr_reads(e, wanted, out)),
         Expr::Literal(_) => {}
     }
 }
 
-/// Collects the reads of names that no enclosing `for` binds.
+/// Collects the reads of the wanted names where no enclosing `for` binds them.
 struct Reads<'o> {
     file: FileId,
     base: usize,
+    wanted: &'o [&'o str],
     bound: Vec<String>,
     out: &'o mut Vec<Read>,
 }
 
 impl Reads<'_> {
-    fn read(&mut self, name: &str, first: First, node: &Expression) {
-        if !self.bound.iter().any(|b| b == name) {
+    fn read(&mut self, name: &str, first: impl FnOnce() -> First, node: &Expression) {
+        if self.wanted.contains(&name) && !self.bound.iter().any(|b| b == name) {
+            let first = first();
             self.out.push(Read {
                 name: name.to_string(),
                 first,
@@ -390,10 +395,10 @@ impl Reads<'_> {
 impl Visit for Reads<'_> {
     fn visit_expr(&mut self, node: &Expression) {
         match node {
-            Expression::Variable(v) => self.read(v.as_str(), First::Itself, node),
+            Expression::Variable(v) => self.read(v.as_str(), || First::Itself, node),
             Expression::Traversal(t) => match &t.expr {
                 Expression::Variable(v) => {
-                    let first = match t.operators.first().map(|o| o.value()) {
+                    let first = || match t.operators.first().map(|o| o.value()) {
                         Some(TraversalOperator::GetAttr(a)) => First::Attr(a.as_str().to_string()),
                         _ => First::Other,
                     };

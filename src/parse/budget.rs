@@ -380,7 +380,9 @@ mod tests {
         // steps of the last, which are what is left of the value's.
         assert!(!budget.replay(cost, None));
         assert!(budget.replay(cost, Some(11)));
-        assert_eq!(budget.state(), (1_000 - 42 - 11, 100 - 11, false));
+        assert_eq!(budget.steps.get(), 1_000 - 42 - 11);
+        assert_eq!(budget.value_steps.get(), 100 - 11);
+        assert!(!budget.ran_out());
         // Nested, it takes the steps of the value under way: 100 - 1 - 11 left.
         assert_eq!(budget.nest(|| budget.replay(cost, None)), Some(true));
         assert_eq!(budget.steps.get(), 1_000 - 42 - 11 - 12);

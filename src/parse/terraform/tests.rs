@@ -608,9 +608,14 @@ resource "aws_eks_access_entry" "e" {{
     assert!(out.iter().any(|l| l.contains("<- main.tf:13:")), "{out:#?}");
 }
 
-/// Evaluates each expression, in order, in one module instance of `main` (its locals) with a
-/// budget of `steps` for the unit and `per_value` for each value.
-fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) -> Vec<String> {
+/// Runs `f` with an evaluator of the one module instance of `main`, with a budget of `steps`
+/// for the unit and `per_value` for each value.
+fn with_evaluator<R>(
+    main: &str,
+    steps: usize,
+    per_value: usize,
+    f: impl FnOnce(&Evaluator) -> R,
+) -> R {
     let source = SourceText {
         id: FileId(0),
         text: main,
@@ -621,27 +626,34 @@ fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) 
     let project = Project::default();
     let mut frame = Frame::root(PathBuf::new());
     frame.evaluation = Rc::new(Budget::with_steps(steps, per_value));
-    let eval = Evaluator::new(
+    f(&Evaluator::new(
         &module,
         &project,
         String::new(),
         Placement::Root,
         frame,
         BTreeMap::new(),
-    );
-    exprs
-        .iter()
-        .map(|src| {
-            let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");
-            let expr = Expr::Native {
-                expr: Box::new(expr),
-                file: FileId(0),
-                base: 0,
-                lists: None,
-            };
-            show(&eval.eval(&expr, &Scope::default()))
-        })
-        .collect()
+    ))
+}
+
+/// Evaluates each expression, in order, in one module instance of `main` (its locals) with a
+/// budget of `steps` for the unit and `per_value` for each value.
+fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) -> Vec<String> {
+    with_evaluator(main, steps, per_value, |eval| {
+        exprs
+            .iter()
+            .map(|src| {
+                let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");
+                let expr = Expr::Native {
+                    expr: Box::new(expr),
+                    file: FileId(0),
+                    base: 0,
+                    lists: None,
+                };
+                show(&eval.eval(&expr, &Scope::default()))
+            })
+            .collect()
+    })
 }
 
 #[test]
@@ -670,33 +682,17 @@ locals {
 /// Lowers `main` with a budget of `per_value` steps for each value, then reads the access
 /// entry `name` nested in an evaluation or not: its value and the unit's steps the read took.
 fn read_after_lowering(main: &str, name: &str, nested: bool, per_value: usize) -> (String, usize) {
-    let source = SourceText {
-        id: FileId(0),
-        text: main,
-        json: false,
-    };
-    let (module, errors) = Module::parse(PathBuf::new(), &[source], None);
-    assert!(errors.is_empty(), "{errors:?}");
-    let project = Project::default();
-    let mut frame = Frame::root(PathBuf::new());
-    frame.evaluation = Rc::new(Budget::with_steps(1_000_000, per_value));
-    let eval = Evaluator::new(
-        &module,
-        &project,
-        String::new(),
-        Placement::Root,
-        frame,
-        BTreeMap::new(),
-    );
-    super::lower::lower(&eval, &mut crate::ir::Model::default());
-    let budget = eval.budget();
-    let before = budget.steps_left();
-    let read = || eval.resource_value("aws_eks_access_entry", name);
-    let (value, nesting) = match nested {
-        true => (budget.nest(read).expect("room to nest"), 1),
-        false => (read(), 0),
-    };
-    (show(&value), before - budget.steps_left() - nesting)
+    with_evaluator(main, 1_000_000, per_value, |eval| {
+        super::lower::lower(eval, &mut crate::ir::Model::default());
+        let budget = eval.budget();
+        let before = budget.steps_left();
+        let read = || eval.resource_value("aws_eks_access_entry", name);
+        let (value, nesting) = match nested {
+            true => (budget.nest(read).expect("room to nest"), 1),
+            false => (read(), 0),
+        };
+        (show(&value), before - budget.steps_left() - nesting)
+    })
 }
 
 #[test]

@@ -8,9 +8,9 @@
 
 use super::functions;
 use super::iam;
-use super::instances::{self, Expansion};
+use super::instances::{self, InstanceKey};
 use super::module::Module;
-use super::modules::{self, Children, Frame};
+use super::modules::{self, Children, Frame, Keys};
 use super::operators;
 use super::project::Project;
 use super::registry;
@@ -847,19 +847,9 @@ impl<'p> Evaluator<'p> {
         };
         memo(&self.resources, index, block.header, &self.budget, || {
             let root = Scope::default();
-            let object = |bindings| self.instance_object(kind, block, &root.with(bindings));
-            let objects = match instances::expand(self, &block.body, &root) {
-                Expansion::Single => Objects::Single(object(Vec::new())),
-                Expansion::Unknown(_) => Objects::Unknown,
-                Expansion::Known { instances, counted } => Objects::Known {
-                    objects: instances
-                        .into_iter()
-                        .map(|i| (i.key, object(i.bindings)))
-                        .collect(),
-                    counted,
-                },
-            };
-            objects.value(block.header)
+            self.expanded(block, &root, |_, bindings| {
+                self.instance_object(kind, block, &root.with(bindings))
+            })
         })
     }
 
@@ -873,7 +863,8 @@ impl<'p> Evaluator<'p> {
         name: &str,
         block: &Block,
         objects: Objects,
-        (cost, last): (Cost, Option<usize>),
+        cost: Cost,
+        last: Option<usize>,
     ) {
         let Some((index, first)) = self.module.resource_at(kind, name) else {
             return;
@@ -970,26 +961,34 @@ impl<'p> Evaluator<'p> {
                         &root.with(bindings),
                     )
                 };
-                match instances::expand(self, &block.body, &root) {
-                    Expansion::Single => object(String::new(), Vec::new()),
-                    Expansion::Unknown(_) => Sv::unknown(block.header),
-                    Expansion::Known { instances, counted } => {
-                        let items = instances
-                            .into_iter()
-                            .map(|i| (i.key.clone(), object(i.key.address(), i.bindings)));
-                        let value = if counted {
-                            Value::list(items.map(|(_, v)| v).collect())
-                        } else {
-                            Value::object(
-                                items.map(|(k, v)| (k.name(), (block.header, v))).collect(),
-                            )
-                        };
-                        Sv::new(value, block.header)
-                    }
-                }
+                self.expanded(block, &root, |key, bindings| {
+                    object(key.map_or(String::new(), InstanceKey::address), bindings)
+                })
             },
         );
         Some((value, expanded))
+    }
+
+    /// A resource, or a map (`for_each`) or list (`count`) of its instances, each the object
+    /// `object` gives; unknown for unknown keys, whose instances are not evaluated.
+    fn expanded(
+        &self,
+        block: &Block,
+        root: &Scope,
+        mut object: impl FnMut(Option<&InstanceKey>, Vec<Binding>) -> Sv,
+    ) -> Sv {
+        let (keys, instances) = instances::expand(self, &block.body, root).into_instances();
+        let objects = match keys {
+            Keys::Unknown => Vec::new(),
+            _ => instances
+                .into_iter()
+                .map(|(key, bindings)| {
+                    let value = object(key.as_ref(), bindings);
+                    (key, value)
+                })
+                .collect(),
+        };
+        Objects { keys, objects }.value(block.header)
     }
 
     /// The written attributes of one instance of a resource.
@@ -1018,38 +1017,32 @@ pub fn instance_value(kind: &str, block: &Block, mut attrs: BTreeMap<String, (Sp
     Sv::new(Value::object(attrs), block.header)
 }
 
-/// The instances of a resource as objects (see [`instance_value`]).
-pub enum Objects {
-    Single(Sv),
-    /// `for_each` or `count` of unknown keys.
-    Unknown,
-    Known {
-        objects: Vec<(instances::InstanceKey, Sv)>,
-        counted: bool,
-    },
+/// The instances of a resource as objects (see [`instance_value`]), with their keys: none of
+/// unknown keys.
+pub struct Objects {
+    pub keys: Keys,
+    pub objects: Vec<(Option<InstanceKey>, Sv)>,
 }
 
 impl Objects {
     /// The resource as other resources see it: its object, or a map (`for_each`) or list
     /// (`count`) of them.
-    fn value(self, header: Span) -> Sv {
-        match self {
-            Objects::Single(object) => object,
-            Objects::Unknown => Sv::unknown(header),
-            Objects::Known { objects, counted } => {
-                let value = if counted {
-                    Value::list(objects.into_iter().map(|(_, v)| v).collect())
-                } else {
-                    Value::object(
-                        objects
-                            .into_iter()
-                            .map(|(k, v)| (k.name(), (header, v)))
-                            .collect(),
-                    )
-                };
-                Sv::new(value, header)
-            }
-        }
+    fn value(mut self, header: Span) -> Sv {
+        let value = match self.keys {
+            Keys::Unknown => return Sv::unknown(header),
+            Keys::Single => match self.objects.pop() {
+                Some((_, object)) => return object,
+                None => return Sv::unknown(header),
+            },
+            Keys::Count => Value::list(self.objects.into_iter().map(|(_, v)| v).collect()),
+            Keys::ForEach => Value::object(
+                self.objects
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k?.name(), (header, v))))
+                    .collect(),
+            ),
+        };
+        Sv::new(value, header)
     }
 }
 

@@ -2,6 +2,7 @@
 //! the names (`each`, `count`) bound in each.
 
 use super::eval::{Binding, Evaluator, Scope};
+use super::modules::Keys;
 use super::syntax::Body;
 use super::value::{Sv, Value, to_text};
 use crate::ir::push_quoted;
@@ -61,6 +62,27 @@ pub enum Expansion {
     },
     /// Keys that cannot be known: the bindings hold unknown values.
     Unknown(Vec<Binding>),
+}
+
+/// An instance's key (none for a single instance or unknown keys) with the names bound in it.
+pub type Keyed = (Option<InstanceKey>, Vec<Binding>);
+
+impl Expansion {
+    /// How the instances are addressed, and each instance's key (none for a single instance
+    /// or unknown keys) with its bindings: one instance of unknown bindings for unknown keys.
+    pub fn into_instances(self) -> (Keys, Vec<Keyed>) {
+        match self {
+            Expansion::Single => (Keys::Single, vec![(None, Vec::new())]),
+            Expansion::Known { instances, counted } => (
+                if counted { Keys::Count } else { Keys::ForEach },
+                instances
+                    .into_iter()
+                    .map(|i| (Some(i.key), i.bindings))
+                    .collect(),
+            ),
+            Expansion::Unknown(bindings) => (Keys::Unknown, vec![(None, bindings)]),
+        }
+    }
 }
 
 /// The instances of a block with `for_each` or `count`, each binding `each` or `count`.

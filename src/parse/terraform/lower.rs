@@ -6,8 +6,8 @@ use super::config_map;
 use super::eval::{
     Binding, Evaluator, META, Objects, Scope, deployer_key, instance_value, iterate,
 };
-use super::instances::{self, Expansion, InstanceKey};
-use super::modules;
+use super::instances::{self, InstanceKey};
+use super::modules::{self, Keys};
 use super::syntax::{Block, Body, Expr};
 use super::value::{Placement, Sv, Value};
 use crate::ir::{
@@ -84,52 +84,18 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
             continue;
         }
         let root = Scope::default();
-        let (expansion, mut cost) = eval
-            .budget()
-            .measure(|| instances::expand(eval, &block.body, &root));
-        // What the resource's value is made of (see `Objects`): `Some(counted)` for known keys.
-        let keys = match &expansion {
-            Expansion::Known { counted, .. } => Some(Some(*counted)),
-            Expansion::Single => Some(None),
-            Expansion::Unknown(_) => None,
-        };
-        let instances: Vec<(Option<InstanceKey>, Vec<Binding>)> = match expansion {
-            Expansion::Single => vec![(None, Vec::new())],
-            Expansion::Known { instances, .. } => instances
-                .into_iter()
-                .map(|i| (Some(i.key), i.bindings))
-                .collect(),
-            Expansion::Unknown(bindings) => vec![(None, bindings)],
+        // The entries other resources read (`principal_arn`, `for_each`) are kept as lowering
+        // evaluates them, not evaluated again (see `Evaluator::keep_lowered`).
+        let expand = || instances::expand(eval, &block.body, &root);
+        let (instances, mut keeping) = if kind == "aws_eks_access_entry" {
+            let (expansion, cost) = eval.budget().measure(expand);
+            let (keys, instances) = expansion.into_instances();
+            (instances, Some(Keeping::new(block, keys, cost)))
+        } else {
+            (expand().into_instances().1, None)
         };
         let ordering =
             (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, block));
-        // The entries other resources read (`principal_arn`, `for_each`) are kept as lowering
-        // evaluates them, not evaluated again (see `Evaluator::keep_lowered`).
-        let keep = kind == "aws_eks_access_entry";
-        let written = block
-            .body
-            .attrs
-            .iter()
-            .filter(|a| !META.contains(&a.name.as_str()))
-            .count();
-        // Evaluating the resource again at the outermost level starts a value for the
-        // expansion and each argument (written in native syntax), in order: it ends with the
-        // last argument of the last instance, or the expansion.
-        let native = block
-            .body
-            .attrs
-            .iter()
-            .all(|a| matches!(a.value, Expr::Native { .. }));
-        let expanded = block.body.attr("for_each").is_some() || block.body.attr("count").is_some();
-        let mut last = (native && expanded).then_some(cost.steps);
-        let last_written = block
-            .body
-            .attrs
-            .iter()
-            .rfind(|a| !META.contains(&a.name.as_str()))
-            .map(|a| a.name.as_str())
-            .filter(|_| native);
-        let mut objects = Vec::new();
         for (key, bindings) in instances {
             let item = modules::item_anchor(&bindings);
             let scope = root.with(bindings);
@@ -141,8 +107,8 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 name,
                 key: key.as_ref().map_or(String::new(), InstanceKey::address),
                 item,
-                arguments: keep.then(RefCell::default),
-                last_written,
+                arguments: keeping.as_ref().map(|_| RefCell::default()),
+                last_written: keeping.as_ref().and_then(|k| k.last_written),
             };
             match kind {
                 "aws_eks_cluster" => model.clusters.push(r.cluster()),
@@ -161,40 +127,77 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
                 }
                 _ => config_map::resource(eval, block, &scope, &unit, model),
             }
-            // Of unknown keys, the resource is unknown: its arguments are not evaluated.
-            if let (Some(arguments), Some(_)) = (r.arguments, keys) {
-                let Arguments {
-                    attrs,
-                    cost: c,
-                    last: l,
-                } = arguments.into_inner();
-                cost.add(c);
-                if last_written.is_some() {
-                    last = l;
-                }
-                cost.unknown |= attrs.len() != written;
-                objects.push((key, instance_value(kind, block, attrs)));
+            if let (Some(keeping), Some(arguments)) = (&mut keeping, r.arguments) {
+                keeping.instance(kind, key, arguments.into_inner());
             }
         }
-        if keep {
-            let objects = match keys {
-                None => Objects::Unknown,
-                Some(None) => match objects.pop() {
-                    Some((_, object)) => Objects::Single(object),
-                    None => continue,
-                },
-                Some(Some(counted)) => Objects::Known {
-                    objects: objects
-                        .into_iter()
-                        .filter_map(|(k, v)| Some((k?, v)))
-                        .collect(),
-                    counted,
-                },
-            };
-            eval.keep_lowered(kind, name, block, objects, (cost, last));
+        if let Some(keeping) = keeping {
+            keeping.keep(eval, kind, name);
         }
     }
     modules::lower_children(eval, model);
+}
+
+/// What lowering a resource evaluated, to keep as its value (see `Evaluator::keep_lowered`).
+struct Keeping<'b> {
+    block: &'b Block,
+    /// How many arguments it has (all but the meta-arguments).
+    written: usize,
+    /// Its argument written last, when every argument is in native syntax: evaluating the
+    /// resource again at the outermost level starts a value for the expansion and for each
+    /// argument, in order, and ends with that argument of the last instance.
+    last_written: Option<&'b str>,
+    keys: Keys,
+    cost: Cost,
+    /// The steps of the last value evaluated at the outermost level (see `Budget::replay`).
+    last: Option<usize>,
+    objects: Vec<(Option<InstanceKey>, Sv)>,
+}
+
+impl<'b> Keeping<'b> {
+    /// Starts with the expansion and what it took.
+    fn new(block: &'b Block, keys: Keys, cost: Cost) -> Keeping<'b> {
+        let attrs = &block.body.attrs;
+        let native = attrs.iter().all(|a| matches!(a.value, Expr::Native { .. }));
+        let expanded = block.body.attr("for_each").is_some() || block.body.attr("count").is_some();
+        let arguments = || attrs.iter().filter(|a| !META.contains(&a.name.as_str()));
+        Keeping {
+            block,
+            written: arguments().count(),
+            last_written: arguments()
+                .next_back()
+                .map(|a| a.name.as_str())
+                .filter(|_| native),
+            keys,
+            cost,
+            last: (native && expanded).then_some(cost.steps),
+            objects: Vec::new(),
+        }
+    }
+
+    /// Adds an instance's arguments. Of unknown keys, the resource is unknown: its arguments
+    /// are not part of it.
+    fn instance(&mut self, kind: &str, key: Option<InstanceKey>, arguments: Arguments) {
+        if self.keys == Keys::Unknown {
+            return;
+        }
+        self.cost.add(arguments.cost);
+        self.cost.unknown |= arguments.attrs.len() != self.written;
+        if self.last_written.is_some() {
+            self.last = arguments.last;
+        }
+        let object = instance_value(kind, self.block, arguments.attrs);
+        self.objects.push((key, object));
+    }
+
+    /// Keeps the resource's value.
+    fn keep(self, eval: &Evaluator, kind: &str, name: &str) {
+        let objects = Objects {
+            keys: self.keys,
+            objects: self.objects,
+        };
+        eval.keep_lowered(kind, name, self.block, objects, self.cost, self.last);
+    }
 }
 
 /// The arguments that lowering one instance of a resource evaluated, with what evaluating them

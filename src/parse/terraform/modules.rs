@@ -7,7 +7,7 @@
 //! resources are not seen, and a call that passes it access inputs says so (EKS005).
 
 use super::eval::{Evaluator, Loc, Op, Scope};
-use super::instances::{self, Expansion, InstanceKey};
+use super::instances::{self, InstanceKey};
 use super::module::Module;
 use super::registry::{self, Resolved};
 use super::syntax::Block;
@@ -136,17 +136,7 @@ fn instantiate<'p>(eval: &Evaluator<'p>, name: &str, block: &Block) -> Option<Ch
     }
     let module = eval.project.module(&dir)?;
     let root = Scope::default();
-    let (keys, instances) = match instances::expand(eval, &block.body, &root) {
-        Expansion::Single => (Keys::Single, vec![(None, Vec::new())]),
-        Expansion::Known { instances, counted } => (
-            if counted { Keys::Count } else { Keys::ForEach },
-            instances
-                .into_iter()
-                .map(|i| (Some(i.key), i.bindings))
-                .collect(),
-        ),
-        Expansion::Unknown(bindings) => (Keys::Unknown, vec![(None, bindings)]),
-    };
+    let (keys, instances) = instances::expand(eval, &block.body, &root).into_instances();
     let call_header = match &eval.placement {
         Placement::Root => block.header,
         Placement::Module { header, .. } => *header,

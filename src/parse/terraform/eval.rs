@@ -878,6 +878,16 @@ impl<'p> Evaluator<'p> {
             .or_insert_with(|| Slot::Lowered(Rc::new(objects.value(block.header)), cost, last));
     }
 
+    /// Whether lowering kept the value of a resource that nothing has read yet.
+    #[cfg(test)]
+    pub fn is_kept(&self, kind: &str, name: &str) -> bool {
+        self.module
+            .resource_at(kind, name)
+            .is_some_and(|(index, _)| {
+                matches!(self.resources.borrow().get(&index), Some(Slot::Lowered(..)))
+            })
+    }
+
     /// The budget of this evaluation.
     pub fn budget(&self) -> &Budget {
         &self.budget

@@ -684,6 +684,10 @@ locals {
 fn read_after_lowering(main: &str, name: &str, nested: bool, per_value: usize) -> (String, usize) {
     with_evaluator(main, 1_000_000, per_value, |eval| {
         super::lower::lower(eval, &mut crate::ir::Model::default());
+        assert!(
+            eval.is_kept("aws_eks_access_entry", name),
+            "lowering keeps {name}"
+        );
         let budget = eval.budget();
         let before = budget.steps_left();
         let read = || eval.resource_value("aws_eks_access_entry", name);

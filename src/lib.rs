@@ -18,6 +18,7 @@ pub mod model_json;
 pub mod parse;
 pub mod path_order;
 pub mod policy;
+pub mod read_cache;
 pub mod report;
 pub mod rules;
 pub mod scoped;

@@ -87,6 +87,10 @@ pub const MAX_LSP_MESSAGE_BYTES: usize = 2 * DEFAULT_MAX_FILE_BYTES as usize + 6
 /// The header block of one language server message.
 pub const MAX_LSP_HEADER_BYTES: usize = 8 * 1024;
 
+/// Bytes of file text the language server keeps between keystrokes (the files of the modules
+/// it lints, read again only when they change); past it, the texts kept are let go.
+pub const MAX_READ_CACHE_BYTES: usize = 64 << 20;
+
 /// Secondary locations the human and GitHub outputs show for one finding (a finding of many
 /// `for_each` instances lists one per instance); the others are counted in a note. JSON, SARIF
 /// and the language server list them all.

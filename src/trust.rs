@@ -9,12 +9,14 @@
 //! of its content.
 
 use crate::limits::DEFAULT_MAX_FILE_BYTES;
+use crate::read_cache::ReadCache;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs::Metadata;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 /// Why a file was not read.
 #[derive(Debug)]
@@ -134,7 +136,7 @@ impl Boundary {
     /// Reads a file inside the boundary.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Refusal> {
         let real = std::fs::canonicalize(path).map_err(Refusal::Io)?;
-        self.read_real(&real, None)
+        self.read_real(&real, None, None)
     }
 
     /// A reader of many files for one run, which resolves each directory once.
@@ -142,11 +144,27 @@ impl Boundary {
         Reader {
             boundary: self,
             dirs: Mutex::default(),
+            cache: None,
         }
     }
 
-    /// Reads a file by its real path, whose metadata (symlinks followed) may be known.
-    fn read_real(&self, real: &Path, meta: Option<Metadata>) -> Result<Vec<u8>, Refusal> {
+    /// A reader that takes a file from `cache` when it has not changed since it was kept
+    /// there, and keeps what it reads (see [`ReadCache`]).
+    pub fn cached_reader<'b>(&'b self, cache: &'b ReadCache) -> Reader<'b> {
+        Reader {
+            cache: Some(cache),
+            ..self.reader()
+        }
+    }
+
+    /// Reads a file by its real path, whose metadata (symlinks followed) may be known, through
+    /// `cache` when given (the checks are made either way).
+    fn read_real(
+        &self,
+        real: &Path,
+        meta: Option<Metadata>,
+        cache: Option<&ReadCache>,
+    ) -> Result<Vec<u8>, Refusal> {
         if is_system(real) {
             return Err(Refusal::Special);
         }
@@ -168,16 +186,25 @@ impl Boundary {
         if let Some(text) = self.overlay.as_ref().and_then(|o| o.get(real)) {
             return Ok(text.clone());
         }
+        if let Some(bytes) = cache.and_then(|c| c.get(&meta)) {
+            return Ok(bytes);
+        }
+        let read_at = SystemTime::now();
         let file = std::fs::File::open(real).map_err(Refusal::Io)?;
-        if !file.metadata().map_err(Refusal::Io)?.is_file() {
+        let opened = file.metadata().map_err(Refusal::Io)?;
+        if !opened.is_file() {
             return Err(Refusal::Special);
         }
         let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(limit + 1)
+        (&file)
+            .take(limit + 1)
             .read_to_end(&mut bytes)
             .map_err(Refusal::Io)?;
         if bytes.len() as u64 > limit {
             return Err(Refusal::TooLarge { limit });
+        }
+        if let Some(cache) = cache {
+            cache.keep(&opened, read_at, &bytes);
         }
         Ok(bytes)
     }
@@ -201,6 +228,8 @@ pub struct Reader<'b> {
     boundary: &'b Boundary,
     /// The real path of each directory met, by the path as given.
     dirs: Mutex<HashMap<PathBuf, PathBuf>>,
+    /// Files kept from earlier runs.
+    cache: Option<&'b ReadCache>,
 }
 
 impl Reader<'_> {
@@ -215,7 +244,7 @@ impl Reader<'_> {
                     dir
                 };
                 let real = self.real_dir(dir).map_err(Refusal::Io)?.join(name);
-                self.boundary.read_real(&real, Some(meta))
+                self.boundary.read_real(&real, Some(meta), self.cache)
             }
             _ => self.boundary.read(path),
         }
@@ -449,5 +478,47 @@ mod tests {
             outcome(here.reader().read(Path::new("Cargo.toml"))),
             outcome(here.read(Path::new("Cargo.toml")))
         );
+    }
+
+    #[test]
+    fn a_cached_reader_reads_a_file_again_once_it_changes_and_judges_it_every_time() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(outside.path().join("secret"), "TOKEN").unwrap();
+        let (same, grown, linked, fifo) = (
+            root.join("same.tf"),
+            root.join("grown.tf"),
+            root.join("linked.tf"),
+            root.join("fifo.tf"),
+        );
+        for path in [&same, &grown, &linked, &fifo] {
+            std::fs::write(path, "first").unwrap();
+        }
+        // Files are kept once they have not changed for two seconds.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let b = boundary(root);
+        let cache = ReadCache::default();
+        for _ in 0..2 {
+            let reader = b.cached_reader(&cache);
+            for path in [&same, &grown, &linked, &fifo] {
+                assert_eq!(reader.read(path).unwrap(), b"first");
+            }
+        }
+        for path in [&same, &grown, &linked] {
+            assert!(cache.holds(&std::fs::metadata(path).unwrap()), "{path:?}");
+        }
+        std::fs::write(&same, "other").unwrap();
+        std::fs::write(&grown, "first and more").unwrap();
+        std::fs::remove_file(&linked).unwrap();
+        symlink(outside.path().join("secret"), &linked).unwrap();
+        std::fs::remove_file(&fifo).unwrap();
+        mkfifo(&fifo);
+        let reader = b.cached_reader(&cache);
+        assert_eq!(reader.read(&same).unwrap(), b"other");
+        assert_eq!(reader.read(&grown).unwrap(), b"first and more");
+        assert!(matches!(reader.read(&linked), Err(Refusal::Outside)));
+        assert!(matches!(reader.read(&fifo), Err(Refusal::Special)));
     }
 }

@@ -6,6 +6,7 @@ use crate::configs::{Configs, Overrides};
 use crate::engine::LintOptions;
 use crate::engine::{self, Input};
 use crate::parse::terraform::{SyntaxCache, TerraformInputs};
+use crate::read_cache::ReadCache;
 use crate::report::Report;
 use crate::source::FileId;
 use crate::trust::Boundary;
@@ -34,10 +35,20 @@ pub fn same_module(a: &Path, b: &Path) -> bool {
     tf(a) && tf(b) && module_dir(a) == module_dir(b)
 }
 
-/// Lints the open document at `path` (whose text is in `open`), taking the Terraform files that
-/// did not change from `parsed`. Paths in the report are absolute, as the document's is. Fails
-/// when the configuration is not valid.
-pub fn lint(path: &Path, open: &Open, parsed: &Arc<SyntaxCache>) -> Result<Linted, String> {
+/// What the lints of a session keep for the next ones: a keystroke reads and parses only the
+/// files that changed.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// The Terraform files parsed.
+    pub parsed: Arc<SyntaxCache>,
+    /// The files read from disk.
+    pub read: ReadCache,
+}
+
+/// Lints the open document at `path` (whose text is in `open`), taking the files that did not
+/// change from `kept`. Paths in the report are absolute, as the document's is. Fails when the
+/// configuration is not valid.
+pub fn lint(path: &Path, open: &Open, kept: &Kept) -> Result<Linted, String> {
     let text = open
         .get(path)
         .ok_or_else(|| format!("{} is not open", path.display()))?;
@@ -49,7 +60,7 @@ pub fn lint(path: &Path, open: &Open, parsed: &Arc<SyntaxCache>) -> Result<Linte
     let options = LintOptions {
         settings: configs.settings(&overrides)?,
         terraform: TerraformInputs {
-            syntax_cache: Some(Arc::clone(parsed)),
+            syntax_cache: Some(Arc::clone(&kept.parsed)),
             ..terraform_inputs(configs.var_files(&overrides), &[], boundary)?
         },
     };
@@ -63,7 +74,7 @@ pub fn lint(path: &Path, open: &Open, parsed: &Arc<SyntaxCache>) -> Result<Linte
         unreadable: None,
     }];
     // The module's files share their directory: it is resolved once, not for every file.
-    let reader = options.terraform.boundary.reader();
+    let reader = options.terraform.boundary.cached_reader(&kept.read);
     for found in module_context(&[], &[path.to_path_buf()], false) {
         // A file of the module that is open is read as the editor holds it; one that cannot
         // be read (deleted meanwhile) is left out rather than failing the document.

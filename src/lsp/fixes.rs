@@ -3,17 +3,15 @@
 //! document, applied in passes as `--fix` applies them.
 
 use super::convert;
-use super::document::{self, Linted, Open};
+use super::document::{self, Kept, Linted, Open};
 use super::uri;
 use crate::fix::{Fix, Safety, apply};
 use crate::limits::MAX_FIX_PASSES;
-use crate::parse::terraform::SyntaxCache;
 use crate::source::{FileId, SourceFile};
 use lsp_types as lsp;
 use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
 
 /// The kind of the fix-all action.
 pub const FIX_ALL: &str = "source.fixAll.ekslint";
@@ -88,7 +86,7 @@ fn workspace_edit(report: &crate::report::Report, fix: &Fix) -> Option<lsp::Work
 pub fn fix_all(
     path: &Path,
     open: &Open,
-    parsed: &Arc<SyntaxCache>,
+    kept: &Kept,
     linted: Linted,
     uri: &lsp::Uri,
 ) -> Option<lsp::CodeActionOrCommand> {
@@ -116,7 +114,7 @@ pub fn fix_all(
         }
         text = next;
         open.insert(path.to_path_buf(), text.clone());
-        linted = document::lint(path, &open, parsed).ok()?;
+        linted = document::lint(path, &open, kept).ok()?;
     }
     let edit = whole_edit(&original, &text)?;
     Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {

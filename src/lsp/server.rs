@@ -1,10 +1,9 @@
 //! The message loop: open documents, publish their diagnostics, answer code actions.
 
-use super::document::{self, Open};
+use super::document::{self, Kept, Open};
 use super::transport::Transport;
 use super::{convert, fixes, quickfix, uri};
 use crate::discover::is_candidate;
-use crate::parse::terraform::SyntaxCache;
 use crate::rules::{EKS000, EKS003};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
@@ -13,7 +12,6 @@ use lsp_types::request::Request as _;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// Runs the server on standard input and output until the client asks it to exit. The exit
 /// code is 0 after a `shutdown` request and 1 otherwise, as the protocol specifies.
@@ -37,7 +35,7 @@ fn serve(transport: &Transport) -> ExitCode {
         transport,
         paths: BTreeMap::new(),
         open: Open::new(),
-        parsed: Arc::default(),
+        kept: Kept::default(),
         shown_error: None,
     };
     server.main_loop()
@@ -102,8 +100,8 @@ struct Server<'t> {
     paths: BTreeMap<lsp::Uri, PathBuf>,
     /// Their texts, by path.
     open: Open,
-    /// The Terraform files parsed by the last lints: a keystroke parses only the file it changed.
-    parsed: Arc<SyntaxCache>,
+    /// What the last lints read and parsed: a keystroke reads and parses only what changed.
+    kept: Kept,
     /// The configuration error shown last, so that it is not shown again on every keystroke
     /// (cleared once a document lints).
     shown_error: Option<String>,
@@ -199,7 +197,7 @@ impl Server<'_> {
         for (uri, path) in affected {
             // A bug in a rule or parser must not take the editor's server down with it.
             let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                document::lint(&path, &self.open, &self.parsed)
+                document::lint(&path, &self.open, &self.kept)
             }))
             .unwrap_or_else(|_| Err(format!("internal error while linting {}", path.display())));
             let diagnostics = match linted {
@@ -289,7 +287,7 @@ impl Server<'_> {
         if quick || all {
             // A bug in a rule or parser must not take the editor's server down with it.
             let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                document::lint(path, &self.open, &self.parsed).ok()
+                document::lint(path, &self.open, &self.kept).ok()
             }))
             .ok()
             .flatten();
@@ -303,7 +301,7 @@ impl Server<'_> {
                 }
                 if all {
                     fix_all = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        fixes::fix_all(path, &self.open, &self.parsed, linted, uri)
+                        fixes::fix_all(path, &self.open, &self.kept, linted, uri)
                     }))
                     .ok()
                     .flatten();

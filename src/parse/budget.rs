@@ -312,18 +312,43 @@ pub struct TextBuilder {
 }
 
 impl TextBuilder {
-    /// Appends a part, unless the string is already too big.
+    /// Appends a part, unless the string is already too big. Parts are merged as they come,
+    /// as [`Text::from_parts`] merges them; each counts on its own towards the size.
     pub fn push(&mut self, part: Part) {
-        if !self.too_big() {
-            self.bytes = self.bytes.saturating_add(part_bytes(&part));
-            self.parts.push(part);
+        match part {
+            Part::Lit(s) => self.push_str(&s),
+            part => {
+                if self.too_big() {
+                    return;
+                }
+                self.bytes = self.bytes.saturating_add(part_bytes(&part));
+                if !(matches!(part, Part::Hole) && matches!(self.parts.last(), Some(Part::Hole))) {
+                    self.parts.push(part);
+                }
+            }
+        }
+    }
+
+    /// Appends a known part (added to the known part before it, if any).
+    pub fn push_str(&mut self, s: &str) {
+        if self.too_big() {
+            return;
+        }
+        self.bytes = self.bytes.saturating_add(1 + s.len());
+        match self.parts.last_mut() {
+            Some(Part::Lit(last)) => last.push_str(s),
+            _ if s.is_empty() => {}
+            _ => self.parts.push(Part::Lit(s.to_string())),
         }
     }
 
     /// Appends the parts of a text.
     pub fn push_text(&mut self, text: &Text) {
         for part in text.parts() {
-            self.push(part.clone());
+            match part {
+                Part::Lit(s) => self.push_str(s),
+                part => self.push(part.clone()),
+            }
         }
     }
 

@@ -385,7 +385,7 @@ impl<'p> Evaluator<'p> {
                 return Err(Stop::TooBig);
             }
             match element {
-                Element::Literal(s) => parts.push(Part::Lit(s.value().to_string())),
+                Element::Literal(s) => parts.push_str(s.value()),
                 Element::Interpolation(i) => {
                     let v = self.native(&i.expr, loc, scope);
                     match (&v.value, &v.reference) {

@@ -256,11 +256,11 @@ fn format(args: &[Sv]) -> Value {
             return Value::Unknown(None);
         }
         if c != '%' {
-            parts.push(Part::Lit(c.to_string()));
+            parts.push_str(c.encode_utf8(&mut [0; 4]));
             continue;
         }
         match chars.next() {
-            Some('%') => parts.push(Part::Lit("%".into())),
+            Some('%') => parts.push_str("%"),
             Some(verb @ ('s' | 'd' | 'v' | 'q')) => {
                 let Some(arg) = next.next() else {
                     return Value::Error;
@@ -304,7 +304,7 @@ fn join(args: &[Sv]) -> Value {
             return Value::Unknown(None);
         }
         if i > 0 {
-            parts.push(Part::Lit(sep.to_string()));
+            parts.push_str(sep);
         }
         match to_text(&item.value) {
             Some(t) => parts.push_text(&t),
@@ -458,11 +458,15 @@ fn one_list(args: Vec<Sv>, f: impl FnOnce(Vec<Sv>) -> Value) -> Value {
 
 /// A set: duplicates removed (the first copy kept), strings sorted as Terraform orders them.
 pub fn to_set(items: Vec<Sv>) -> Vec<Sv> {
-    let mut out = distinct(items);
-    if out.iter().all(|i| i.as_str().is_some()) {
+    if items.iter().all(|i| i.as_str().is_some()) {
+        // Known strings are the same exactly when their texts are: sorted (stably, so the
+        // first copy of a text comes first), then the later copies dropped.
+        let mut out = items;
         out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        out.dedup_by(|later, first| later.as_str() == first.as_str());
+        return out;
     }
-    out
+    distinct(items)
 }
 
 /// Duplicates removed, the first copy kept (values that may be equal are both kept).

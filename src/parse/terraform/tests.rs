@@ -587,6 +587,35 @@ fn sets_drop_duplicates_by_value() {
 }
 
 #[test]
+fn a_set_keeps_the_first_copy_of_each_value() {
+    for src in [
+        r#"toset(["b", "a", "b", var.x])"#,
+        r#"toset(["b", "a", "b"])"#,
+    ] {
+        let Value::List(items) = eval(src).value else {
+            panic!("{src} is a list");
+        };
+        // The first "b" is kept, where it is written; the second is dropped.
+        let kept: Vec<(String, usize)> = items
+            .iter()
+            .map(|i| (show(i), i.span.start as usize))
+            .filter(|(v, _)| v != "?")
+            .collect();
+        let (a, b) = (src.find(r#""a""#), src.find(r#""b""#));
+        let mut expected = vec![(r#""a""#.to_string(), a), (r#""b""#.to_string(), b)];
+        if src.contains("var.x") {
+            // Not all known: the order written is kept.
+            expected.swap(0, 1);
+        }
+        let expected: Vec<(String, usize)> = expected
+            .into_iter()
+            .map(|(v, at)| (v, at.expect("written")))
+            .collect();
+        assert_eq!(kept, expected, "{src}");
+    }
+}
+
+#[test]
 fn counted_instances_share_what_they_read() {
     let main = format!(
         r#"{CLUSTER}

@@ -454,6 +454,13 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
             .into_iter()
             .map(|e| Diagnostic::new(EKS000, e.span, e.message)),
     );
+    // A finding is reported where it points, or where its offending value comes from (a
+    // `.tfvars` change blocks the bad value it brings).
+    let kept = |d: &Diagnostic| reported(d.span.file) || d.origins.iter().any(|o| reported(o.file));
+    // Those that will not be are let go now (the editor lints a module for one file's
+    // findings), unless a suppression may match them.
+    let suppressed_files: HashSet<FileId> = suppressions.iter().map(|s| s.covers.file).collect();
+    diagnostics.retain(|d| kept(d) || suppressed_files.contains(&d.span.file));
     diagnostics.retain(|d| settings_of(d.span.file).enabled(d.rule));
     diagnostics.par_iter_mut().for_each(|d| {
         if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
@@ -477,9 +484,7 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
         &lookup,
     );
     diagnostics.extend(unused);
-    // A finding is reported where it points, or where its offending value comes from (a
-    // `.tfvars` change blocks the bad value it brings).
-    diagnostics.retain(|d| reported(d.span.file) || d.origins.iter().any(|o| reported(o.file)));
+    diagnostics.retain(kept);
     diagnostics.extend(policy_errors);
     let files_linted = inputs
         .iter()

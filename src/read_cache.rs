@@ -54,17 +54,19 @@ struct Stamp {
 }
 
 impl Stamp {
-    /// The stamp of a file's metadata, if the platform gives one (it does on Unix).
+    /// The stamp of a file's metadata, if the platform gives one (it does on Unix) and the
+    /// file system keeps both times (one that leaves them at zero tells no versions apart).
     #[cfg(unix)]
     fn of(meta: &Metadata) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
-        Some(Stamp {
+        let stamp = Stamp {
             dev: meta.dev(),
             ino: meta.ino(),
             len: meta.len(),
             modified: (meta.mtime(), meta.mtime_nsec()),
             changed: (meta.ctime(), meta.ctime_nsec()),
-        })
+        };
+        (stamp.modified != (0, 0) && stamp.changed != (0, 0)).then_some(stamp)
     }
 
     #[cfg(not(unix))]

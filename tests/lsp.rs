@@ -342,6 +342,46 @@ fn module_files_changed_on_disk_are_parsed_again() {
     assert_eq!(server.wait_exit(), Some(0));
 }
 
+/// The server keeps the text of a module file it read until the file changes: a settled file
+/// (unchanged for two seconds, so that it is kept) rewritten with text of the same size is read
+/// anew.
+#[test]
+fn a_kept_module_file_rewritten_with_the_same_size_is_read_again() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let variable =
+        |default: &str| format!("variable \"entry_type\" {{\n  default = \"{default}\"\n}}\n");
+    std::fs::write(root.path().join("variables.tf"), variable("Standard")).expect("write");
+    let entries = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/a\"\n  type          = var.entry_type\n}\n";
+    let uri = file_uri(&root.path().join("entries.tf"));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let mut server = Server::start();
+    initialize(&mut server, root.path());
+    did_open(&mut server, &uri, entries);
+    let expect = |server: &mut Server, value: &str| {
+        let diags = server.diagnostics(&uri);
+        assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
+        let message = diags[0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&format!("\"{value}\"")), "{diags:#?}");
+    };
+    expect(&mut server, "Standard");
+    // Linted again from what was kept.
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    expect(&mut server, "Standard");
+    std::fs::write(root.path().join("variables.tf"), variable("Standarx")).expect("write");
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    expect(&mut server, "Standarx");
+
+    server.request(2, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}
+
 /// A file of the document's module that links out of the project is not read, as on the
 /// command line: a pull request cannot make the editor read what the link points at. The same
 /// file copied into the project is read, so that a read shows.

@@ -229,17 +229,21 @@ Resources:
     assert_eq!(server.wait_exit(), Some(0));
 }
 
+/// An entry whose type is the variable `entry_type`.
+const ENTRY_OF_TYPE_VARIABLE: &str = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/a\"\n  type          = var.entry_type\n}\n";
+
+/// The variable `entry_type` with its default.
+fn entry_type_variable(default: &str) -> String {
+    format!("variable \"entry_type\" {{\n  default = \"{default}\"\n}}\n")
+}
+
 #[test]
 fn values_come_from_the_module_and_the_configured_var_files() {
     let root = tempfile::tempdir().expect("tempdir");
     let module = root.path().join("mod");
     std::fs::create_dir_all(&module).expect("mkdir");
-    std::fs::write(
-        module.join("variables.tf"),
-        "variable \"entry_type\" {\n  default = \"Standard\"\n}\n",
-    )
-    .expect("write");
-    let entries = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/a\"\n  type          = var.entry_type\n}\n";
+    std::fs::write(module.join("variables.tf"), entry_type_variable("Standard")).expect("write");
+    let entries = ENTRY_OF_TYPE_VARIABLE;
     let uri = file_uri(&module.join("entries.tf"));
 
     let mut server = Server::start();
@@ -300,10 +304,12 @@ fn values_come_from_the_module_and_the_configured_var_files() {
 #[test]
 fn module_files_changed_on_disk_are_parsed_again() {
     let root = tempfile::tempdir().expect("tempdir");
-    let variable =
-        |default: &str| format!("variable \"entry_type\" {{\n  default = \"{default}\"\n}}\n");
-    std::fs::write(root.path().join("variables.tf"), variable("Standard")).expect("write");
-    let entries = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/a\"\n  type          = var.entry_type\n}\n";
+    std::fs::write(
+        root.path().join("variables.tf"),
+        entry_type_variable("Standard"),
+    )
+    .expect("write");
+    let entries = ENTRY_OF_TYPE_VARIABLE;
     let uri = file_uri(&root.path().join("entries.tf"));
     let mut server = Server::start();
     initialize(&mut server, root.path());
@@ -322,7 +328,11 @@ fn module_files_changed_on_disk_are_parsed_again() {
     };
     expect(&mut server, "Standard", "variables.tf");
 
-    std::fs::write(root.path().join("variables.tf"), variable("Linux")).expect("write");
+    std::fs::write(
+        root.path().join("variables.tf"),
+        entry_type_variable("Linux"),
+    )
+    .expect("write");
     server.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": uri}}),
@@ -330,7 +340,11 @@ fn module_files_changed_on_disk_are_parsed_again() {
     expect(&mut server, "Linux", "variables.tf");
 
     std::fs::remove_file(root.path().join("variables.tf")).expect("remove");
-    std::fs::write(root.path().join("a_vars.tf"), variable("Windows")).expect("write");
+    std::fs::write(
+        root.path().join("a_vars.tf"),
+        entry_type_variable("Windows"),
+    )
+    .expect("write");
     server.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": uri}}),
@@ -348,10 +362,12 @@ fn module_files_changed_on_disk_are_parsed_again() {
 #[test]
 fn a_kept_module_file_rewritten_with_the_same_size_is_read_again() {
     let root = tempfile::tempdir().expect("tempdir");
-    let variable =
-        |default: &str| format!("variable \"entry_type\" {{\n  default = \"{default}\"\n}}\n");
-    std::fs::write(root.path().join("variables.tf"), variable("Standard")).expect("write");
-    let entries = "resource \"aws_eks_access_entry\" \"a\" {\n  cluster_name  = \"x\"\n  principal_arn = \"arn:aws:iam::111122223333:role/a\"\n  type          = var.entry_type\n}\n";
+    std::fs::write(
+        root.path().join("variables.tf"),
+        entry_type_variable("Standard"),
+    )
+    .expect("write");
+    let entries = ENTRY_OF_TYPE_VARIABLE;
     let uri = file_uri(&root.path().join("entries.tf"));
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let mut server = Server::start();
@@ -370,7 +386,11 @@ fn a_kept_module_file_rewritten_with_the_same_size_is_read_again() {
         json!({"textDocument": {"uri": uri}}),
     );
     expect(&mut server, "Standard");
-    std::fs::write(root.path().join("variables.tf"), variable("Standarx")).expect("write");
+    std::fs::write(
+        root.path().join("variables.tf"),
+        entry_type_variable("Standarx"),
+    )
+    .expect("write");
     server.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": uri}}),

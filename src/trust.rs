@@ -196,8 +196,7 @@ impl Boundary {
             return Err(Refusal::Special);
         }
         let mut bytes = Vec::with_capacity(meta.len() as usize);
-        (&file)
-            .take(limit + 1)
+        file.take(limit + 1)
             .read_to_end(&mut bytes)
             .map_err(Refusal::Io)?;
         if bytes.len() as u64 > limit {

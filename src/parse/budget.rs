@@ -315,17 +315,15 @@ impl TextBuilder {
     /// Appends a part, unless the string is already too big. Parts are merged as they come,
     /// as [`Text::from_parts`] merges them; each counts on its own towards the size.
     pub fn push(&mut self, part: Part) {
-        match part {
-            Part::Lit(s) => self.push_str(&s),
-            part => {
-                if self.too_big() {
-                    return;
-                }
-                self.bytes = self.bytes.saturating_add(part_bytes(&part));
-                if !(matches!(part, Part::Hole) && matches!(self.parts.last(), Some(Part::Hole))) {
-                    self.parts.push(part);
-                }
-            }
+        if self.too_big() {
+            return;
+        }
+        self.bytes = self.bytes.saturating_add(part_bytes(&part));
+        match (self.parts.last_mut(), part) {
+            (Some(Part::Lit(last)), Part::Lit(s)) => last.push_str(&s),
+            (Some(Part::Hole), Part::Hole) => {}
+            (_, Part::Lit(s)) if s.is_empty() => {}
+            (_, part) => self.parts.push(part),
         }
     }
 

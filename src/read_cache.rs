@@ -10,7 +10,7 @@
 //! until it settles.
 
 use crate::limits::MAX_READ_CACHE_BYTES;
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 use std::fs::Metadata;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -24,20 +24,11 @@ pub struct ReadCache {
     files: Mutex<Files>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Files {
     /// By device and inode.
     by_file: HashMap<(u64, u64), Kept>,
     bytes: usize,
-}
-
-impl Default for Files {
-    fn default() -> Files {
-        Files {
-            by_file: HashMap::new(),
-            bytes: 0,
-        }
-    }
 }
 
 /// A file's text, and the metadata it was read with.
@@ -136,10 +127,18 @@ impl ReadCache {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     fn metadata(path: &Path) -> Metadata {
         std::fs::metadata(path).expect("metadata")
+    }
+
+    /// A file `main.tf` holding `text`, in a directory that lives as long as the guard.
+    fn written(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, text).expect("write");
+        (dir, path)
     }
 
     /// A time well after the file last changed.
@@ -149,9 +148,7 @@ mod tests {
 
     #[test]
     fn a_settled_file_is_kept_until_its_metadata_changes() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("main.tf");
-        std::fs::write(&path, "a").expect("write");
+        let (_dir, path) = written("a");
         let cache = ReadCache::default();
         assert_eq!(cache.get(&metadata(&path)), None);
         cache.keep(&metadata(&path), later(), b"a");
@@ -165,9 +162,7 @@ mod tests {
 
     #[test]
     fn a_file_changed_just_before_its_read_is_not_kept() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("main.tf");
-        std::fs::write(&path, "a").expect("write");
+        let (_dir, path) = written("a");
         let cache = ReadCache::default();
         cache.keep(&metadata(&path), SystemTime::now(), b"a");
         assert_eq!(cache.get(&metadata(&path)), None);
@@ -175,9 +170,7 @@ mod tests {
 
     #[test]
     fn a_text_that_is_not_the_files_size_is_not_kept() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("main.tf");
-        std::fs::write(&path, "ab").expect("write");
+        let (_dir, path) = written("ab");
         let cache = ReadCache::default();
         cache.keep(&metadata(&path), later(), b"a");
         assert_eq!(cache.get(&metadata(&path)), None);

@@ -6,7 +6,7 @@ mod support_lsp;
 
 use serde_json::{Value, json};
 use std::path::Path;
-use support_lsp::{Server, did_change, did_open, file_uri, initialize};
+use support_lsp::{Server, did_change, did_open, did_save, file_uri, initialize};
 
 fn codes(diagnostics: &[Value]) -> Vec<&str> {
     diagnostics
@@ -111,10 +111,7 @@ fn diagnostics_code_actions_and_shutdown_over_stdio() {
     let fixed = suppressed.replace("role/shared", "role/other");
     did_change(&mut server, &main_uri, 3, &fixed);
     assert_eq!(server.diagnostics(&main_uri), Vec::<Value>::new());
-    server.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": main_uri}}),
-    );
+    did_save(&mut server, &main_uri);
     assert_eq!(server.diagnostics(&main_uri), Vec::<Value>::new());
 
     server.notify(
@@ -275,10 +272,7 @@ fn values_come_from_the_module_and_the_configured_var_files() {
         "[terraform]\nvar-files = [\"prod.tfvars\"]\n",
     )
     .expect("write");
-    server.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    did_save(&mut server, &uri);
     let diags = server.diagnostics(&uri);
     assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
     assert!(
@@ -299,56 +293,59 @@ fn values_come_from_the_module_and_the_configured_var_files() {
     assert_eq!(server.wait_exit(), Some(0));
 }
 
+/// The server with `entries.tf` open in `root`, an entry whose type comes from `variables.tf`
+/// (`default`). With `settle`, the files are left unchanged for two seconds first, so that the
+/// server keeps what it reads of them.
+fn open_typed_entry(root: &Path, default: &str, settle: bool) -> (Server, String) {
+    std::fs::write(root.join("variables.tf"), entry_type_variable(default)).expect("write");
+    if settle {
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+    }
+    let uri = file_uri(&root.join("entries.tf"));
+    let mut server = Server::start();
+    initialize(&mut server, root);
+    did_open(&mut server, &uri, ENTRY_OF_TYPE_VARIABLE);
+    (server, uri)
+}
+
+/// The document's one finding: EKS105 for the entry type `value`.
+fn entry_type_finding(server: &mut Server, uri: &str, value: &str) -> Value {
+    let diags = server.diagnostics(uri);
+    assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
+    let message = diags[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(&format!("\"{value}\"")), "{diags:#?}");
+    diags[0].clone()
+}
+
 /// The server keeps the module's parsed files between lints: a file changed on disk, and a new
 /// file that comes first (so that every file's place in the run moves), are read anew.
 #[test]
 fn module_files_changed_on_disk_are_parsed_again() {
     let root = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        root.path().join("variables.tf"),
-        entry_type_variable("Standard"),
-    )
-    .expect("write");
-    let entries = ENTRY_OF_TYPE_VARIABLE;
-    let uri = file_uri(&root.path().join("entries.tf"));
-    let mut server = Server::start();
-    initialize(&mut server, root.path());
-    did_open(&mut server, &uri, entries);
+    let (mut server, uri) = open_typed_entry(root.path(), "Standard", false);
     let expect = |server: &mut Server, value: &str, file: &str| {
-        let diags = server.diagnostics(&uri);
-        assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
-        let message = diags[0]["message"].as_str().unwrap_or_default();
-        assert!(message.contains(&format!("\"{value}\"")), "{diags:#?}");
-        let origin = &diags[0]["relatedInformation"][0]["location"];
+        let finding = entry_type_finding(server, &uri, value);
+        let origin = &finding["relatedInformation"][0]["location"];
         assert_eq!(
             origin["uri"],
             file_uri(&root.path().join(file)),
-            "{diags:#?}"
+            "{finding:#?}"
         );
     };
     expect(&mut server, "Standard", "variables.tf");
 
-    std::fs::write(
-        root.path().join("variables.tf"),
-        entry_type_variable("Linux"),
-    )
-    .expect("write");
-    server.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    let variables = root.path().join("variables.tf");
+    std::fs::write(&variables, entry_type_variable("Linux")).expect("write");
+    did_save(&mut server, &uri);
     expect(&mut server, "Linux", "variables.tf");
 
-    std::fs::remove_file(root.path().join("variables.tf")).expect("remove");
+    std::fs::remove_file(&variables).expect("remove");
     std::fs::write(
         root.path().join("a_vars.tf"),
         entry_type_variable("Windows"),
     )
     .expect("write");
-    server.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    did_save(&mut server, &uri);
     expect(&mut server, "Windows", "a_vars.tf");
 
     server.request(2, "shutdown", Value::Null);
@@ -362,40 +359,15 @@ fn module_files_changed_on_disk_are_parsed_again() {
 #[test]
 fn a_kept_module_file_rewritten_with_the_same_size_is_read_again() {
     let root = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        root.path().join("variables.tf"),
-        entry_type_variable("Standard"),
-    )
-    .expect("write");
-    let entries = ENTRY_OF_TYPE_VARIABLE;
-    let uri = file_uri(&root.path().join("entries.tf"));
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    let mut server = Server::start();
-    initialize(&mut server, root.path());
-    did_open(&mut server, &uri, entries);
-    let expect = |server: &mut Server, value: &str| {
-        let diags = server.diagnostics(&uri);
-        assert_eq!(codes(&diags), ["EKS105"], "{diags:#?}");
-        let message = diags[0]["message"].as_str().unwrap_or_default();
-        assert!(message.contains(&format!("\"{value}\"")), "{diags:#?}");
-    };
-    expect(&mut server, "Standard");
+    let (mut server, uri) = open_typed_entry(root.path(), "Standard", true);
+    entry_type_finding(&mut server, &uri, "Standard");
     // Linted again from what was kept.
-    server.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": uri}}),
-    );
-    expect(&mut server, "Standard");
-    std::fs::write(
-        root.path().join("variables.tf"),
-        entry_type_variable("Standarx"),
-    )
-    .expect("write");
-    server.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": uri}}),
-    );
-    expect(&mut server, "Standarx");
+    did_save(&mut server, &uri);
+    entry_type_finding(&mut server, &uri, "Standard");
+    let variables = root.path().join("variables.tf");
+    std::fs::write(&variables, entry_type_variable("Standarx")).expect("write");
+    did_save(&mut server, &uri);
+    entry_type_finding(&mut server, &uri, "Standarx");
 
     server.request(2, "shutdown", Value::Null);
     server.notify("exit", Value::Null);
@@ -428,10 +400,7 @@ fn a_module_file_linked_out_of_the_project_is_not_read() {
 
     std::fs::remove_file(&linked).expect("remove");
     std::fs::write(&linked, &locals).expect("write");
-    server.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    did_save(&mut server, &uri);
     let diags = server.diagnostics(&uri);
     assert_eq!(codes(&diags), ["EKS101"], "{diags:#?}");
     assert!(

@@ -172,6 +172,13 @@ pub fn did_open(server: &mut Server, uri: &str, text: &str) {
     );
 }
 
+pub fn did_save(server: &mut Server, uri: &str) {
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+}
+
 pub fn did_change(server: &mut Server, uri: &str, version: i64, text: &str) {
     server.notify(
         "textDocument/didChange",

@@ -2,6 +2,7 @@
 
 use super::SyntaxCache;
 use super::json;
+use super::refusals::Written;
 use super::syntax::{self, Attr, Block};
 use crate::parse::ParseError;
 use crate::source::{FileId, Span};
@@ -9,8 +10,9 @@ use foldhash::HashMap;
 use hcl::edit::parser::parse_body;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::ops::Deref;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One file to parse: its id, text, and whether it is in JSON syntax.
 #[derive(Clone, Copy, Debug)]
@@ -29,7 +31,7 @@ pub struct Module {
     pub files: Vec<FileId>,
     /// Top-level blocks of every file, in file order (shared with the [`SyntaxCache`] that
     /// holds them).
-    pub blocks: Vec<Arc<Block>>,
+    pub blocks: Vec<Arc<TopBlock>>,
     /// Each resource's block by type, then name.
     resources: HashMap<String, HashMap<String, usize>>,
     /// Each data source's block by type, then name (the first of two with one address).
@@ -83,7 +85,7 @@ impl Module {
 
     /// Indexes the blocks of a module; the first of two blocks with one address wins, and the
     /// second is recorded in [`Module::duplicates`].
-    pub fn new(dir: PathBuf, blocks: Vec<Arc<Block>>) -> Module {
+    pub fn new(dir: PathBuf, blocks: Vec<Arc<TopBlock>>) -> Module {
         let mut m = Module {
             dir,
             ..Module::default()
@@ -140,7 +142,7 @@ impl Module {
             .enumerate()
             .filter(|(i, _)| !self.duplicates.iter().any(|(_, d)| d == i))
             .filter_map(|(_, b)| match (b.ident.as_str(), b.labels.as_slice()) {
-                ("resource", [kind, name]) => Some((kind.as_str(), name.as_str(), &**b)),
+                ("resource", [kind, name]) => Some((kind.as_str(), name.as_str(), &b.block)),
                 _ => None,
             })
     }
@@ -163,7 +165,7 @@ impl Module {
 
     /// A block by its index in [`Module::blocks`].
     fn block(&self, i: usize) -> Option<&Block> {
-        self.blocks.get(i).map(|b| &**b)
+        self.blocks.get(i).map(|b| &b.block)
     }
 
     /// Every `variable` block by name.
@@ -214,10 +216,37 @@ impl Module {
     }
 }
 
+/// A top-level block of a file, shared by the runs that parse the same text (through a
+/// [`SyntaxCache`]), with what is found in it alone kept beside it.
+#[derive(Debug)]
+pub struct TopBlock {
+    pub block: Block,
+    /// What Terraform refuses in the block itself, found once, when first looked for.
+    pub(super) written: OnceLock<Written>,
+}
+
+impl Deref for TopBlock {
+    type Target = Block;
+
+    fn deref(&self) -> &Block {
+        &self.block
+    }
+}
+
 /// Parses one file into its top-level blocks, to be shared by the module (and a
 /// [`SyntaxCache`]).
-pub fn parse_blocks(source: SourceText) -> Result<Vec<Arc<Block>>, ParseError> {
-    parse_file(source).map(|body| body.blocks.into_iter().map(Arc::new).collect())
+pub fn parse_blocks(source: SourceText) -> Result<Vec<Arc<TopBlock>>, ParseError> {
+    parse_file(source).map(|body| {
+        body.blocks
+            .into_iter()
+            .map(|block| {
+                Arc::new(TopBlock {
+                    block,
+                    written: OnceLock::new(),
+                })
+            })
+            .collect()
+    })
 }
 
 /// Parses one file.

@@ -32,7 +32,7 @@ pub fn check(project: &Project, boundary: &Boundary, model: &mut Model) {
         .modules()
         .filter(|m| !registry::is_model(&m.dir))
         .collect();
-    let found: Vec<Found> = modules
+    let found: Vec<Written> = modules
         .par_iter()
         .map(|module| module_found(project, boundary, module))
         .collect();
@@ -51,41 +51,22 @@ pub fn check_module(project: &Project, boundary: &Boundary, module: &Module, mod
 }
 
 /// What Terraform refuses in one module, and its iterator reads.
-fn module_found(project: &Project, boundary: &Boundary, module: &Module) -> Found {
+fn module_found(project: &Project, boundary: &Boundary, module: &Module) -> Written {
     let mut feeds = Feeds {
         project,
         known: BTreeMap::new(),
     };
-    let mut found = Found::default();
+    let mut found = Written::default();
     // Every written block, a second one with the same address too.
     let resources = module
         .blocks
         .iter()
         .filter_map(|b| match b.labels.as_slice() {
-            [kind, _] if b.ident == "resource" => Some((kind.as_str(), b)),
+            [kind, _] if b.ident == "resource" && is_access_resource(kind) => Some((kind, b)),
             _ => None,
         });
     for (kind, block) in resources {
-        match kind {
-            "aws_eks_access_entry" | "aws_eks_access_policy_association" => {
-                meta_reads(block, &[&block.body], &mut found);
-                single_blocks(kind, &block.body, &mut found);
-                iterator_reads(&block.body, None, &mut found);
-            }
-            "aws_eks_cluster" => {
-                let access: Vec<&Body> = block
-                    .body
-                    .blocks
-                    .iter()
-                    .filter(|b| b.ident == "access_config" || is_dynamic(b, "access_config"))
-                    .map(|b| &b.body)
-                    .collect();
-                meta_reads(block, &access, &mut found);
-                single_blocks(kind, &block.body, &mut found);
-                iterator_reads(&block.body, Some("access_config"), &mut found);
-            }
-            _ => {}
-        }
+        found.extend(block.written.get_or_init(|| access_resource(kind, block)));
     }
     for (first, second) in &module.duplicates {
         let (first, second) = (&module.blocks[*first], &module.blocks[*second]);
@@ -107,17 +88,52 @@ fn module_found(project: &Project, boundary: &Boundary, module: &Module) -> Foun
         if let Some(refusal) = missing_source(module, call, boundary) {
             found.refusals.push(refusal);
         } else if feeds.call(module, call) {
-            meta_reads(call, &[&call.body], &mut found);
+            found.extend(call.written.get_or_init(|| {
+                let mut own = Written::default();
+                meta_reads(call, &[&call.body], &mut own);
+                own
+            }));
         }
     }
     found
 }
 
-/// What one module holds.
-#[derive(Default)]
-struct Found {
+/// What Terraform refuses in an access resource's block itself, and its iterator reads.
+fn access_resource(kind: &str, block: &Block) -> Written {
+    let mut own = Written::default();
+    if kind == "aws_eks_cluster" {
+        let access: Vec<&Body> = block
+            .body
+            .blocks
+            .iter()
+            .filter(|b| b.ident == "access_config" || is_dynamic(b, "access_config"))
+            .map(|b| &b.body)
+            .collect();
+        meta_reads(block, &access, &mut own);
+        single_blocks(kind, &block.body, &mut own);
+        iterator_reads(&block.body, Some("access_config"), &mut own);
+    } else {
+        meta_reads(block, &[&block.body], &mut own);
+        single_blocks(kind, &block.body, &mut own);
+        iterator_reads(&block.body, None, &mut own);
+    }
+    own
+}
+
+/// What Terraform refuses in a module or a block, and its iterator reads. A top-level block's
+/// own is found once and kept with it ([`super::module::TopBlock`]), for every run that shares
+/// its parse.
+#[derive(Debug, Default)]
+pub struct Written {
     refusals: Vec<Refusal>,
     iterator_reads: Vec<IteratorRead>,
+}
+
+impl Written {
+    fn extend(&mut self, other: &Written) {
+        self.refusals.extend_from_slice(&other.refusals);
+        self.iterator_reads.extend_from_slice(&other.iterator_reads);
+    }
 }
 
 fn is_access_resource(kind: &str) -> bool {
@@ -142,7 +158,7 @@ fn address(block: &Block) -> String {
 }
 
 /// `each.*` without `for_each` and `count.*` without `count` in the bodies of `block`.
-fn meta_reads(block: &Block, bodies: &[&Body], found: &mut Found) {
+fn meta_reads(block: &Block, bodies: &[&Body], found: &mut Written) {
     let has = |name| block.body.attr(name).is_some();
     let (each, count) = (has("for_each"), has("count"));
     let mut reads = Vec::new();
@@ -164,7 +180,7 @@ fn meta_reads(block: &Block, bodies: &[&Body], found: &mut Found) {
 }
 
 /// A block the schema allows once written as an argument, or written (or generated) twice.
-fn single_blocks(kind: &str, body: &Body, found: &mut Found) {
+fn single_blocks(kind: &str, body: &Body, found: &mut Written) {
     for (_, name) in SINGLE_BLOCKS.iter().filter(|(k, _)| *k == kind) {
         if let Some(attr) = body.attr(name) {
             found.refusals.push(Refusal {
@@ -203,7 +219,7 @@ fn block_start(block: &Block) -> Span {
 
 /// Reads of a `dynamic` block's iterator object itself in its `content` (of the `dynamic`
 /// blocks that generate `only`, when given).
-fn iterator_reads(body: &Body, only: Option<&str>, found: &mut Found) {
+fn iterator_reads(body: &Body, only: Option<&str>, found: &mut Written) {
     for dynamic in body.blocks("dynamic") {
         let Some(generates) = dynamic.labels.first() else {
             continue;

@@ -5,8 +5,7 @@
 //! the last parse is not parsed again. One parse is kept per file id: a changed text replaces
 //! it, and the cache never holds more files than the largest run it served.
 
-use super::module::{SourceText, parse_blocks};
-use super::syntax::Block;
+use super::module::{SourceText, TopBlock, parse_blocks};
 use crate::parse::ParseError;
 use crate::source::FileId;
 use std::collections::HashMap;
@@ -23,13 +22,13 @@ pub struct SyntaxCache {
 struct Parsed {
     text: String,
     json: bool,
-    result: Result<Vec<Arc<Block>>, ParseError>,
+    result: Result<Vec<Arc<TopBlock>>, ParseError>,
 }
 
 impl SyntaxCache {
     /// The top-level blocks of `source`: parsed, or those of its last parse (shared, not
     /// copied) when it has not changed.
-    pub fn blocks(&self, source: SourceText) -> Result<Vec<Arc<Block>>, ParseError> {
+    pub fn blocks(&self, source: SourceText) -> Result<Vec<Arc<TopBlock>>, ParseError> {
         let last = self.lock().get(&source.id).cloned();
         if let Some(last) = last.filter(|p| p.json == source.json && p.text == source.text) {
             return last.result.clone();
@@ -62,7 +61,7 @@ mod tests {
         }
     }
 
-    fn idents(blocks: &Result<Vec<Arc<Block>>, ParseError>) -> Vec<String> {
+    fn idents(blocks: &Result<Vec<Arc<TopBlock>>, ParseError>) -> Vec<String> {
         blocks
             .as_ref()
             .expect("parses")

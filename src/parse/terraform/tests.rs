@@ -788,3 +788,35 @@ resource "aws_eks_access_entry" "e" {{
     // 3,001 instances; the last is a group, reported where the output is read.
     assert_eq!(rules(&out), ["EKS101 main.tf:17:27"], "{out:#?}");
 }
+
+#[test]
+fn what_terraform_refuses_in_a_kept_parse_follows_its_file() {
+    // A run that takes its files' parses from a cache (the language server's) finds each
+    // block's refusals once; a file edited since is parsed, and looked at, again.
+    let each = r#"resource "aws_eks_access_entry" "a" {
+  cluster_name  = "c"
+  principal_arn = "arn:aws:iam::111122223333:role/${each.key}"
+}
+"#;
+    let count = r#"resource "aws_eks_access_entry" "b" {
+  cluster_name  = "c"
+  principal_arn = "arn:aws:iam::111122223333:role/r${count.index}"
+}
+"#;
+    let fixed = each.replace("${each.key}", "a");
+    let cache = std::sync::Arc::new(super::SyntaxCache::default());
+    let cached = || TerraformInputs {
+        syntax_cache: Some(std::sync::Arc::clone(&cache)),
+        ..TerraformInputs::default()
+    };
+    // At the read of `each` and of `count`, past `principal_arn = "arn:...:role/${`.
+    let both = ["EKS004 a.tf:3:53", "EKS004 b.tf:3:54"];
+    let first = run(&[("a.tf", each), ("b.tf", count)], cached());
+    assert_eq!(rules(&first), both, "{first:#?}");
+    let again = run(&[("a.tf", each), ("b.tf", count)], cached());
+    assert_eq!(again, first);
+    let edited = run(&[("a.tf", &fixed), ("b.tf", count)], cached());
+    assert_eq!(rules(&edited), ["EKS004 b.tf:3:54"], "{edited:#?}");
+    let undone = run(&[("a.tf", each), ("b.tf", count)], cached());
+    assert_eq!(undone, first);
+}

@@ -73,21 +73,26 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let names = known.entry(real(dir)).or_default();
+        let names = known.entry(real(dir.clone())).or_default();
+        let mut here = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name();
             let text = name.to_str().unwrap_or("");
             let is_tf = (text.ends_with(".tf") || text.ends_with(".tf.json"))
                 && entry.file_type().is_ok_and(|t| !t.is_dir());
-            if is_tf && names.insert(name) {
-                extra.push(Found {
-                    path: entry.path(),
-                    explicit: false,
-                    context: !all_findings,
-                });
+            if is_tf && names.insert(name.clone()) {
+                here.push(name);
             }
         }
+        // In one directory paths sort as their names do, which compare far faster.
+        here.sort_unstable();
+        extra.extend(here.into_iter().map(|name| Found {
+            path: dir.join(name),
+            explicit: false,
+            context: !all_findings,
+        }));
     }
+    // Already in order unless one named directory holds another.
     extra.sort();
     extra
 }
@@ -116,4 +121,35 @@ pub fn module_dir(path: &Path) -> PathBuf {
         _ => Path::new("."),
     };
     std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rest_of_named_modules_comes_in_path_order() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let m = dir.path().join("m");
+        std::fs::create_dir_all(m.join("sub")).expect("mkdir");
+        for name in [
+            "z.tf",
+            "a.tf",
+            "named.tf",
+            "sub/d.tf",
+            "sub/c.tf.json",
+            "notes.md",
+        ] {
+            std::fs::write(m.join(name), "").expect("write");
+        }
+        let named = [m.join("named.tf"), m.join("sub").join("open.tf")];
+        let found = module_context(&[], &named, false);
+        let paths: Vec<PathBuf> = found.iter().map(|f| f.path.clone()).collect();
+        // `sub` sorts between `a.tf` and `z.tf`, whichever directory is listed first.
+        assert_eq!(
+            paths,
+            ["a.tf", "sub/c.tf.json", "sub/d.tf", "z.tf"].map(|n| m.join(n))
+        );
+        assert!(found.iter().all(|f| f.context && !f.explicit));
+    }
 }

@@ -1,6 +1,7 @@
 //! Source files, byte spans and line/column positions.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -78,26 +79,30 @@ pub struct SourceFile {
     pub text: String,
     /// Whether the file starts with a byte order mark.
     pub bom: bool,
-    /// Where each line's text starts (the first after the byte order mark). Offsets fit in a
-    /// `u32`, as in a [`Span`].
-    line_starts: Vec<u32>,
-    /// For each block of [`BLOCK`] bytes: the Unicode scalar values and the UTF-16 code units
-    /// before it. Empty for ASCII text, where both are the byte offset.
-    blocks: Vec<(usize, usize)>,
+    /// Its line and column tables, made when a position is first asked for: a file that no
+    /// finding points into (most that a language server reads for context) never needs them.
+    tables: OnceLock<Tables>,
 }
 
-impl SourceFile {
-    pub fn new(path: String, text: String) -> SourceFile {
-        let bom = text.starts_with(BOM);
-        let bytes = text.as_bytes();
-        let mut line_starts = line_starts(&text);
-        // The tables of every file stay until the report: no room to spare.
-        line_starts.shrink_to_fit();
+/// A file's line starts and column counts.
+#[derive(Debug)]
+struct Tables {
+    /// Where each line's text starts (the first after the byte order mark). Offsets fit in a
+    /// `u32`, as in a [`Span`].
+    line_starts: Box<[u32]>,
+    /// For each block of [`BLOCK`] bytes: the Unicode scalar values and the UTF-16 code units
+    /// before it. Empty for ASCII text, where both are the byte offset.
+    blocks: Box<[(usize, usize)]>,
+}
+
+impl Tables {
+    fn of(text: &str) -> Tables {
         let blocks = if text.is_ascii() {
-            Vec::new()
+            Box::default()
         } else {
             let mut counts = (0, 0);
-            let mut blocks: Vec<(usize, usize)> = bytes
+            let mut blocks: Vec<(usize, usize)> = text
+                .as_bytes()
                 .chunks(BLOCK)
                 .map(|chunk| {
                     let before = counts;
@@ -107,34 +112,50 @@ impl SourceFile {
                 })
                 .collect();
             blocks.push(counts);
-            blocks
+            blocks.into_boxed_slice()
         };
+        Tables {
+            line_starts: line_starts(text).into_boxed_slice(),
+            blocks,
+        }
+    }
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: String) -> SourceFile {
         SourceFile {
             path,
+            bom: text.starts_with(BOM),
             text,
-            bom,
-            line_starts,
-            blocks,
+            tables: OnceLock::new(),
         }
     }
 
     /// Replaces the byte order mark by three spaces, for parsers that read it as an error;
-    /// offsets, lines and columns do not change.
+    /// offsets, lines and columns do not change (the tables are made from the text as read).
     pub fn blank_bom(&mut self) {
         if self.text.starts_with(BOM) {
+            self.tables();
             self.text.replace_range(..BOM.len(), "   ");
         }
     }
 
+    fn tables(&self) -> &Tables {
+        self.tables.get_or_init(|| Tables::of(&self.text))
+    }
+
     /// Where each line's text starts, as [`line_starts`] gives it for the text as read.
     pub fn line_starts(&self) -> &[u32] {
-        &self.line_starts
+        &self.tables().line_starts
     }
 
     /// The position of a byte offset (clamped to the text, moved back to a char boundary).
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.floor(offset.max(self.line_start(0)));
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let line = self
+            .line_starts()
+            .partition_point(|&s| s as usize <= offset)
+            - 1;
         let column = self.counts(offset).0 - self.counts(self.line_start(line)).0 + 1;
         Position {
             line: line + 1,
@@ -157,16 +178,17 @@ impl SourceFile {
 
     /// Where the line of 0-based index `index` starts.
     fn line_start(&self, index: usize) -> usize {
-        self.line_starts[index] as usize
+        self.line_starts()[index] as usize
     }
 
     /// Scalar values and UTF-16 units before a char boundary.
     fn counts(&self, offset: usize) -> (usize, usize) {
-        if self.blocks.is_empty() {
+        let blocks = &self.tables().blocks;
+        if blocks.is_empty() {
             return (offset, offset);
         }
         let block = offset / BLOCK;
-        let (chars, units) = self.blocks[block];
+        let (chars, units) = blocks[block];
         let (more_chars, more_units) = count(&self.text.as_bytes()[block * BLOCK..offset]);
         (chars + more_chars, units + more_units)
     }
@@ -187,13 +209,13 @@ impl SourceFile {
 
     /// The number of lines.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
         let start = self.line_start(line - 1);
-        let Some(next) = self.line_starts.get(line).map(|&n| n as usize) else {
+        let Some(next) = self.line_starts().get(line).map(|&n| n as usize) else {
             return start..self.text.len();
         };
         let bytes = self.text.as_bytes();
@@ -359,6 +381,26 @@ mod tests {
         f.blank_bom();
         assert!(f.text.starts_with("   x = 1"));
         assert_eq!(f.position(x + 4).column, 5);
+    }
+
+    #[test]
+    fn the_tables_of_a_file_whose_mark_is_blanked_are_those_of_the_text_as_read() {
+        let text = format!("{BOM}x = \"é\"\ny = 2\n");
+        let read = SourceFile::new("m.tf".into(), text.clone());
+        let mut blanked = SourceFile::new("m.tf".into(), text.clone());
+        blanked.blank_bom();
+        assert!(blanked.text.starts_with("   x"));
+        assert_eq!(blanked.line_starts(), read.line_starts());
+        // `x = "é"` and its line break take 9 bytes, `y = 2` and its 6.
+        assert_eq!(blanked.line_starts(), [3, 12, 18]);
+        for offset in [3, 7, 10, 12, 16] {
+            assert_eq!(blanked.position(offset), read.position(offset), "{offset}");
+            assert_eq!(
+                blanked.utf16_column(offset),
+                read.utf16_column(offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

@@ -119,6 +119,22 @@ impl Tables {
             blocks,
         }
     }
+
+    /// Where the line of 0-based index `index` starts.
+    fn line_start(&self, index: usize) -> usize {
+        self.line_starts[index] as usize
+    }
+
+    /// Scalar values and UTF-16 units before a char boundary of `text`.
+    fn counts(&self, text: &str, offset: usize) -> (usize, usize) {
+        if self.blocks.is_empty() {
+            return (offset, offset);
+        }
+        let block = offset / BLOCK;
+        let (chars, units) = self.blocks[block];
+        let (more_chars, more_units) = count(&text.as_bytes()[block * BLOCK..offset]);
+        (chars + more_chars, units + more_units)
+    }
 }
 
 impl SourceFile {
@@ -151,12 +167,15 @@ impl SourceFile {
 
     /// The position of a byte offset (clamped to the text, moved back to a char boundary).
     pub fn position(&self, offset: usize) -> Position {
-        let offset = self.floor(offset.max(self.line_start(0)));
-        let line = self
-            .line_starts()
+        let tables = self.tables();
+        let offset = self.floor(offset.max(tables.line_start(0)));
+        let line = tables
+            .line_starts
             .partition_point(|&s| s as usize <= offset)
             - 1;
-        let column = self.counts(offset).0 - self.counts(self.line_start(line)).0 + 1;
+        let column = tables.counts(&self.text, offset).0
+            - tables.counts(&self.text, tables.line_start(line)).0
+            + 1;
         Position {
             line: line + 1,
             column,
@@ -168,29 +187,14 @@ impl SourceFile {
     /// language server protocol counts columns (a byte order mark counts as one unit).
     pub fn utf16_column(&self, offset: usize) -> usize {
         let at = self.position(offset);
-        let units = self.counts(at.offset).1 - self.counts(self.line_start(at.line - 1)).1;
+        let tables = self.tables();
+        let units = tables.counts(&self.text, at.offset).1
+            - tables.counts(&self.text, tables.line_start(at.line - 1)).1;
         if at.line == 1 && self.bom {
             units + 1
         } else {
             units
         }
-    }
-
-    /// Where the line of 0-based index `index` starts.
-    fn line_start(&self, index: usize) -> usize {
-        self.line_starts()[index] as usize
-    }
-
-    /// Scalar values and UTF-16 units before a char boundary.
-    fn counts(&self, offset: usize) -> (usize, usize) {
-        let blocks = &self.tables().blocks;
-        if blocks.is_empty() {
-            return (offset, offset);
-        }
-        let block = offset / BLOCK;
-        let (chars, units) = blocks[block];
-        let (more_chars, more_units) = count(&self.text.as_bytes()[block * BLOCK..offset]);
-        (chars + more_chars, units + more_units)
     }
 
     /// The nearest char boundary at or before `offset`, within the text.
@@ -214,8 +218,9 @@ impl SourceFile {
 
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_start(line - 1);
-        let Some(next) = self.line_starts().get(line).map(|&n| n as usize) else {
+        let tables = self.tables();
+        let start = tables.line_start(line - 1);
+        let Some(next) = tables.line_starts.get(line).map(|&n| n as usize) else {
             return start..self.text.len();
         };
         let bytes = self.text.as_bytes();

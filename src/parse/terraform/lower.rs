@@ -747,40 +747,30 @@ fn unknown_fields(body: &Body, expected: &'static [&'static str], meta: bool) ->
     let known = |name: &str| {
         expected.contains(&name) || (meta && (META.contains(&name) || name == "dynamic"))
     };
-    let names: Vec<&str> = body
-        .attrs
-        .iter()
-        .map(|a| a.name.as_str())
-        .chain(body.blocks.iter().map(|b| b.ident.as_str()))
-        .collect();
-    let siblings = |name: &str| -> Vec<String> {
-        names
-            .iter()
-            .filter(|n| **n != name)
-            .map(|n| n.to_string())
-            .collect()
+    let fields = || {
+        let attrs = body.attrs.iter().map(|a| (&a.name, a.key, a.key_literal));
+        attrs.chain(
+            body.blocks
+                .iter()
+                .map(|b| (&b.ident, b.ident_span, b.ident_literal)),
+        )
     };
-    let attrs = body
-        .attrs
-        .iter()
-        .filter(|a| !known(&a.name))
-        .map(|a| UnknownField {
-            name: a.name.clone(),
-            span: a.key,
+    // Most bodies have none: the names of the others are gathered only for one that has.
+    if fields().all(|(name, _, _)| known(name)) {
+        return Vec::new();
+    }
+    fields()
+        .filter(|(name, _, _)| !known(name))
+        .map(|(name, span, literal)| UnknownField {
+            name: name.clone(),
+            span,
             expected,
-            literal: a.key_literal,
-            siblings: siblings(&a.name),
-        });
-    let blocks = body
-        .blocks
-        .iter()
-        .filter(|b| !known(&b.ident))
-        .map(|b| UnknownField {
-            name: b.ident.clone(),
-            span: b.ident_span,
-            expected,
-            literal: b.ident_literal,
-            siblings: siblings(&b.ident),
-        });
-    attrs.chain(blocks).collect()
+            literal,
+            siblings: fields()
+                .map(|(n, _, _)| n)
+                .filter(|n| *n != name)
+                .cloned()
+                .collect(),
+        })
+        .collect()
 }

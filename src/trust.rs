@@ -344,6 +344,14 @@ mod tests {
         b
     }
 
+    /// A project directory, and a directory outside it holding a `secret` file.
+    fn project_and_secret() -> (tempfile::TempDir, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "TOKEN").unwrap();
+        (dir, outside)
+    }
+
     #[test]
     fn reads_regular_files_inside() {
         let dir = tempfile::tempdir().unwrap();
@@ -357,9 +365,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn refuses_symlinks_out_and_special_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let outside = tempfile::tempdir().unwrap();
-        std::fs::write(outside.path().join("secret"), "TOKEN").unwrap();
+        let (dir, outside) = project_and_secret();
         let link = dir.path().join("terraform.tfvars");
         std::os::unix::fs::symlink(outside.path().join("secret"), &link).unwrap();
         let env = dir.path().join("env.tfvars");
@@ -418,10 +424,8 @@ mod tests {
     #[test]
     fn a_reader_judges_every_path_as_a_single_read_does() {
         use std::os::unix::fs::symlink;
-        let dir = tempfile::tempdir().unwrap();
-        let outside = tempfile::tempdir().unwrap();
+        let (dir, outside) = project_and_secret();
         let root = dir.path();
-        std::fs::write(outside.path().join("secret"), "TOKEN").unwrap();
         std::fs::create_dir_all(root.join("a/b")).unwrap();
         std::fs::write(root.join("a/b/main.tf"), "inside").unwrap();
         std::fs::write(root.join("a/top.tf"), "top").unwrap();
@@ -482,10 +486,8 @@ mod tests {
     #[test]
     fn a_cached_reader_reads_a_file_again_once_it_changes_and_judges_it_every_time() {
         use std::os::unix::fs::symlink;
-        let dir = tempfile::tempdir().unwrap();
-        let outside = tempfile::tempdir().unwrap();
+        let (dir, outside) = project_and_secret();
         let root = dir.path();
-        std::fs::write(outside.path().join("secret"), "TOKEN").unwrap();
         let (same, grown, linked, fifo) = (
             root.join("same.tf"),
             root.join("grown.tf"),

@@ -26,11 +26,6 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Entries and associations past which a job's model is freed on a thread of its own, off the
-/// path to the report (a language-server keystroke's one module): freeing a smaller one takes
-/// less time than starting a thread.
-const LARGE_MODEL: usize = 1024;
-
 /// What checking one job alone gives.
 struct Checked {
     diagnostics: Vec<Diagnostic>,
@@ -144,17 +139,12 @@ impl Checker<'_, '_> {
         let reach = Reach::of(&model);
         let diagnostics = self.findings(&model);
         let suppressions = std::mem::take(&mut model.suppressions);
-        let model = if self.keep {
+        let model = self.keep.then(|| {
             for (m, unit) in model.mappings.iter_mut().zip(units) {
                 m.unit = unit;
             }
-            Some(Box::new(model))
-        } else {
-            if model.entries.len() + model.associations.len() > LARGE_MODEL {
-                crate::threads::free_elsewhere(model);
-            }
-            None
-        };
+            Box::new(model)
+        });
         Checked {
             diagnostics,
             errors: built.errors,

@@ -432,7 +432,7 @@ impl<'a> Numbering<'a> {
                         .zip(origin_ids)
                         .map(|(r, at)| {
                             object([
-                                (k.message.clone(), Value::from(r.message.as_str())),
+                                (k.message.clone(), Value::from(&*r.message)),
                                 (k.at.clone(), Value::from(*at)),
                             ])
                         })

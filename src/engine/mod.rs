@@ -620,7 +620,9 @@ fn bound_messages(d: &mut Diagnostic) {
         *help = Cow::Owned(short);
     }
     for r in &mut d.related {
-        bound(&mut r.message);
+        if let Cow::Owned(short) = shorten(&r.message, MAX_MESSAGE_CHARS) {
+            r.message = short.into();
+        }
     }
 }
 
@@ -628,7 +630,7 @@ fn bound_messages(d: &mut Diagnostic) {
 /// at the same place with the same message are one, listing every instance's origin once.
 fn merge_instances(diagnostics: &mut Vec<Diagnostic>) {
     // In place: the findings are not held twice.
-    let mut listed: Option<HashSet<(Span, String)>> = None;
+    let mut listed: Option<HashSet<(Span, Arc<str>)>> = None;
     diagnostics.dedup_by(|d, kept| {
         if !(kept.rule == d.rule && kept.span == d.span && kept.message == d.message) {
             listed = None;
@@ -852,7 +854,7 @@ mod tests {
     fn instances_merge_with_each_origin_listed_once() {
         let origin = |i: usize| Related {
             span: Span::new(FileId(0), 100 + i, 101 + i),
-            message: format!("from item {i}"),
+            message: format!("from item {i}").into(),
         };
         let shared = origin(1000);
         let mut merged: Vec<Diagnostic> = (0..1000)

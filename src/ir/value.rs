@@ -8,7 +8,8 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Related {
     pub span: Span,
-    pub message: String,
+    /// Shared by every copy: a value's origins are copied with it wherever it is read.
+    pub message: Arc<str>,
 }
 
 /// A known value with the span of the text that gave it and the places it came through.

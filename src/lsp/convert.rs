@@ -28,7 +28,7 @@ fn diagnostic(report: &Report, d: &Diagnostic) -> lsp::Diagnostic {
         .filter_map(|r| {
             Some(lsp::DiagnosticRelatedInformation {
                 location: location(report, r.span)?,
-                message: r.message.clone(),
+                message: r.message.to_string(),
             })
         })
         .collect();

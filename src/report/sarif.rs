@@ -180,7 +180,7 @@ fn result(
             Location::builder()
                 .id(id)
                 .physical_location(physical(report, locator, r.span))
-                .message(text(&r.message))
+                .message(text(&*r.message))
                 .build()
         })
         .collect::<Vec<_>>();

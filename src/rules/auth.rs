@@ -102,7 +102,8 @@ pub(super) fn mode_related(cluster: &crate::ir::Cluster) -> Vec<Related> {
             message: format!(
                 "the authentication mode is not set, so it is {}",
                 cluster.default_auth_mode.as_str()
-            ),
+            )
+            .into(),
         }],
     }
 }

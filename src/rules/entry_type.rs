@@ -77,7 +77,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         )
                         .with_related([crate::ir::Related {
                             span: cluster_span,
-                            message: format!("the cluster's account is {cluster}"),
+                            message: format!("the cluster's account is {cluster}").into(),
                         }]),
                     );
             }
@@ -129,7 +129,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         .entry_type
                         .span()
                         .unwrap_or(entry.header),
-                    message: format!("the entry's type is {ty}"),
+                    message: format!("the entry's type is {ty}").into(),
                 }]),
             );
         } else if ty == "EC2"

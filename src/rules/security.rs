@@ -40,7 +40,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                     on_value(EKS405, p, format!("the principal is in account {account}, not the cluster's account {cluster}"))
-                        .with_related([crate::ir::Related { span, message: format!("the cluster's account is {cluster}") }])
+                        .with_related([crate::ir::Related { span, message: format!("the cluster's account is {cluster}").into() }])
                         .with_help("if this account is trusted, list it in `[rules.EKS405] trusted-accounts` of .ekslint.toml"),
                 );
         }

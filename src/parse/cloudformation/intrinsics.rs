@@ -349,7 +349,7 @@ impl<'d> Template<'d> {
             if let Some(v) = v {
                 origin.push(Related {
                     span: v.span,
-                    message: format!("from the `{property}` of `{id}`"),
+                    message: format!("from the `{property}` of `{id}`").into(),
                 });
                 origin.extend(v.origin);
             }
@@ -912,7 +912,7 @@ Values:
         );
         // The name came from a parameter's default: both are origins.
         let default = v("default");
-        let origins: Vec<&str> = default.origin.iter().map(|o| o.message.as_str()).collect();
+        let origins: Vec<&str> = default.origin.iter().map(|o| &*o.message).collect();
         assert_eq!(
             origins,
             [
@@ -951,7 +951,10 @@ Values:
         let node = doc.get("Values").and_then(|v| v.get("ref")).unwrap();
         let ev = t.eval(node);
         assert_eq!(ev.span, node.span);
-        assert_eq!(ev.origin[0].message, "from the default of parameter `Name`");
+        assert_eq!(
+            &*ev.origin[0].message,
+            "from the default of parameter `Name`"
+        );
         let groups = value(&doc, &[], "groups");
         let Value::List(items) = &groups.value else {
             panic!("{groups:?}")

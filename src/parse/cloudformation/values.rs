@@ -86,7 +86,7 @@ impl Ev {
     pub fn relocate(mut self, span: Span, message: &str) -> Ev {
         let from = Related {
             span: self.span,
-            message: message.to_string(),
+            message: message.into(),
         };
         if let Value::List(items) = &mut self.value {
             *items = std::mem::take(items)

@@ -303,7 +303,7 @@ impl Sv {
         if self.span != span && !matches!(self.value, Value::Unknown(_) | Value::Error) {
             origin.push(Related {
                 span: self.span,
-                message: message.to_string(),
+                message: message.into(),
             });
         }
         for o in &self.origin {
@@ -504,7 +504,7 @@ impl Placement {
                 let primary = sv.anchor.unwrap_or(*header);
                 let mut origin = vec![Related {
                     span: sv.span,
-                    message: format!("in module `{label}`"),
+                    message: format!("in module `{label}`").into(),
                 }];
                 origin.extend(sv.origin.iter().filter(|r| r.span != primary).cloned());
                 (primary, origin)

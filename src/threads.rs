@@ -37,9 +37,10 @@ pub fn run<R: Send>(op: impl FnOnce() -> R + Send) -> R {
 /// Frees `value` on a thread of its own, off the path to the report (a model or a policy input
 /// is as large as the files linted). Should no thread be had, it is freed here.
 ///
-/// Only for what is freed as a run ends: mimalloc gives a block freed on another thread back
-/// to the thread that allocated it through a list that thread's next allocations walk, so a
-/// language-server keystroke whose model was freed elsewhere took about a tenth longer.
+/// For what a run frees as it ends (the policies' model and input), not for each job's model:
+/// mimalloc gives a block freed on another thread back to the thread that allocated it through
+/// a list that thread's next allocations walk (a language-server keystroke whose model was
+/// freed elsewhere took about a tenth longer).
 pub fn free_elsewhere<T: Send + 'static>(value: T) {
     // A thread that cannot start drops its closure, and `value` with it, here.
     let _ = std::thread::Builder::new()

@@ -608,12 +608,9 @@ fn permute<T>(items: &mut [T], order: &mut [usize]) {
 /// Shortens the texts of a finding that are longer than [`MAX_MESSAGE_CHARS`]: rules quote
 /// values shortened already, but parser messages and suppression reasons quote the input as is.
 fn bound_messages(d: &mut Diagnostic) {
-    let bound = |text: &mut String| {
-        if let Cow::Owned(short) = shorten(text, MAX_MESSAGE_CHARS) {
-            *text = short;
-        }
-    };
-    bound(&mut d.message);
+    if let Cow::Owned(short) = shorten(&d.message, MAX_MESSAGE_CHARS) {
+        d.message = short;
+    }
     if let Some(help) = &mut d.help
         && let Cow::Owned(short) = shorten(help, MAX_MESSAGE_CHARS)
     {

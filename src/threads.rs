@@ -4,6 +4,8 @@
 
 use crate::limits::LINT_STACK_BYTES;
 use rayon::{ThreadPool, ThreadPoolBuilder};
+use std::any::Any;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 /// At most this many files (or jobs) in one task of a parallel loop over them. Rayon splits a
@@ -20,18 +22,62 @@ pub fn count() -> usize {
 /// Runs `op` on a thread of the pool, where its parallel iterators run too. Should the pool
 /// fail to start (no threads to be had), `op` runs on the calling thread.
 pub fn run<R: Send>(op: impl FnOnce() -> R + Send) -> R {
+    match pool() {
+        Some(pool) => pool.install(op),
+        None => op(),
+    }
+}
+
+fn pool() -> Option<&'static ThreadPool> {
     static POOL: OnceLock<Option<ThreadPool>> = OnceLock::new();
-    let pool = POOL.get_or_init(|| {
+    POOL.get_or_init(|| {
         ThreadPoolBuilder::new()
             .stack_size(LINT_STACK_BYTES)
             .thread_name(|i| format!("ekslint-lint-{i}"))
             .build()
             .ok()
-    });
-    match pool {
-        Some(pool) => pool.install(op),
-        None => op(),
+    })
+    .as_ref()
+}
+
+thread_local! {
+    /// What a thread of the pool frees once the run that made it has returned (`Some` while
+    /// such a run goes on, see [`freeing_after`]).
+    static LATER: RefCell<Option<Vec<Box<dyn Any>>>> = const { RefCell::new(None) };
+}
+
+/// Runs `op` (which lints on the pool) with what the pool's threads free through
+/// [`free_later`] kept until it has returned (or panicked), then freed while the caller goes
+/// on: the language server publishes a keystroke's findings before the keystroke's model is
+/// freed. Each value is freed by the thread that gave it up, where it was most likely made
+/// (see [`free_elsewhere`]).
+pub fn freeing_after<R>(op: impl FnOnce() -> R) -> R {
+    /// Frees what the threads kept, when dropped.
+    struct Free(&'static ThreadPool);
+    impl Drop for Free {
+        fn drop(&mut self) {
+            self.0
+                .spawn_broadcast(|_| drop(LATER.with_borrow_mut(Option::take)));
+        }
     }
+    let Some(pool) = pool() else {
+        return op();
+    };
+    pool.broadcast(|_| drop(LATER.with_borrow_mut(|later| later.replace(Vec::new()))));
+    let _free = Free(pool);
+    op()
+}
+
+/// Frees `value` now, or on a thread of the pool inside [`freeing_after`], once that returns.
+pub fn free_later<T: 'static>(value: T) {
+    let now = LATER.with_borrow_mut(|later| match later {
+        Some(later) => {
+            later.push(Box::new(value));
+            None
+        }
+        None => Some(value),
+    });
+    drop(now);
 }
 
 /// Frees `value` on a thread of its own, off the path to the report (a model or a policy input
@@ -46,4 +92,43 @@ pub fn free_elsewhere<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("ekslint-free".into())
         .spawn(move || drop(value));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::{Sender, channel};
+    use std::time::Duration;
+
+    /// Tells when it is freed.
+    struct Freed(Sender<()>);
+
+    impl Drop for Freed {
+        fn drop(&mut self) {
+            let _ = self.0.send(());
+        }
+    }
+
+    #[test]
+    fn a_value_freed_later_in_a_run_is_freed_once_the_run_has_returned() {
+        let (tx, rx) = channel();
+        free_later(Freed(tx.clone()));
+        assert!(
+            rx.try_recv().is_ok(),
+            "outside such a run, a value is freed at once"
+        );
+
+        let returned = freeing_after(|| {
+            run(|| free_later(Freed(tx.clone())));
+            rx.try_recv().is_err()
+        });
+        assert!(returned, "inside the run, the value is kept");
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("once the run has returned, the value is freed");
+
+        // The threads free at once again afterwards.
+        run(|| free_later(Freed(tx.clone())));
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("after the run, a value is freed at once");
+    }
 }

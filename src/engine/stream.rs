@@ -113,7 +113,8 @@ impl Checker<'_, '_> {
         self.jobs.dir(file)
     }
 
-    /// Builds and checks a job alone; its model is freed here unless it is kept.
+    /// Builds and checks a job alone; its model is freed (see [`crate::threads::free_later`])
+    /// unless it is kept.
     fn alone(&self, job: Job) -> Checked {
         let built = self.jobs.build(job);
         let mut model = built.model;
@@ -139,12 +140,15 @@ impl Checker<'_, '_> {
         let reach = Reach::of(&model);
         let diagnostics = self.findings(&model);
         let suppressions = std::mem::take(&mut model.suppressions);
-        let model = self.keep.then(|| {
+        let model = if self.keep {
             for (m, unit) in model.mappings.iter_mut().zip(units) {
                 m.unit = unit;
             }
-            Box::new(model)
-        });
+            Some(Box::new(model))
+        } else {
+            crate::threads::free_later(model);
+            None
+        };
         Checked {
             diagnostics,
             errors: built.errors,

@@ -99,7 +99,8 @@ pub fn lint(path: &Path, open: &Open, kept: &Kept) -> Result<Linted, String> {
             unreadable: None,
         });
     }
-    let report = engine::lint(inputs, &options);
+    // The findings are published before the model is freed.
+    let report = crate::threads::freeing_after(|| engine::lint(inputs, &options));
     let file = report
         .sources
         .files()

@@ -134,6 +134,20 @@ pub struct Evaluator<'p> {
     relocations: RefCell<HashMap<Relocation, (Value, Value)>>,
 }
 
+impl Drop for Evaluator<'_> {
+    /// The values kept for the module's names are as large as its resources: they are freed
+    /// with the model (see [`crate::threads::free_later`]).
+    fn drop(&mut self) {
+        crate::threads::free_later((
+            std::mem::take(self.resources.get_mut()),
+            std::mem::take(self.locals.get_mut()),
+            std::mem::take(self.outputs.get_mut()),
+            std::mem::take(self.iam.get_mut()),
+            std::mem::take(self.relocations.get_mut()),
+        ));
+    }
+}
+
 /// A list or map (the address of its items) used at a place, with the message on its origin.
 type Relocation = (usize, Span, String);
 

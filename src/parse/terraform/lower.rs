@@ -7,6 +7,7 @@ use super::eval::{
     Binding, Evaluator, META, Objects, Scope, deployer_key, instance_value, iterate,
 };
 use super::instances::{self, InstanceKey};
+use super::module::TopBlock;
 use super::modules::{self, Keys};
 use super::syntax::{Block, Body, Expr};
 use super::value::{Placement, Sv, Value};
@@ -79,7 +80,8 @@ const RESOURCES: [&str; 6] = [
 pub fn lower(eval: &Evaluator, model: &mut Model) {
     let unit = unit(eval);
     model.tools.insert(unit.clone(), TERRAFORM);
-    for (kind, name, block) in eval.module.resources() {
+    for (kind, name, top) in eval.module.resources() {
+        let block: &Block = top;
         if !RESOURCES.contains(&kind) && !config_map::RESOURCES.contains(&kind) {
             continue;
         }
@@ -95,7 +97,7 @@ pub fn lower(eval: &Evaluator, model: &mut Model) {
             (expand().into_instances().1, None)
         };
         let ordering =
-            (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, block));
+            (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, top));
         for (key, bindings) in instances {
             let item = modules::item_anchor(&bindings);
             let scope = root.with(bindings);
@@ -594,10 +596,12 @@ struct OrderingIndex {
 }
 
 impl OrderingIndex {
-    fn new(eval: &Evaluator, block: &Block) -> OrderingIndex {
-        let mut names = BTreeSet::new();
-        let mut locals = BTreeSet::new();
-        collect_body(&block.body, &mut names, &mut locals);
+    fn new(eval: &Evaluator, block: &TopBlock) -> OrderingIndex {
+        let written = block
+            .references
+            .get_or_init(|| Referenced::of_body(&block.body));
+        let mut names = written.entries.clone();
+        let mut locals = written.locals.clone();
         let mut pending: Vec<String> = locals.iter().cloned().collect();
         while let Some(local) = pending.pop() {
             if let Some(attr) = eval.module.local(&local) {
@@ -658,6 +662,23 @@ impl OrderingIndex {
             out.extend(found.iter().cloned());
         }
         out
+    }
+}
+
+/// The names of the access entries (`aws_eks_access_entry.<name>`) and of the locals
+/// (`local.<name>`) a block references: kept beside the block (see [`TopBlock`]), since a block
+/// that did not change references what it did.
+#[derive(Debug, Default)]
+pub struct Referenced {
+    entries: BTreeSet<String>,
+    locals: BTreeSet<String>,
+}
+
+impl Referenced {
+    fn of_body(body: &Body) -> Referenced {
+        let mut found = Referenced::default();
+        collect_body(body, &mut found.entries, &mut found.locals);
+        found
     }
 }
 

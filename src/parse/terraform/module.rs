@@ -2,6 +2,7 @@
 
 use super::SyntaxCache;
 use super::json;
+use super::lower::Referenced;
 use super::refusals::Written;
 use super::syntax::{self, Attr, Block};
 use crate::parse::ParseError;
@@ -136,13 +137,13 @@ impl Module {
 
     /// Every `resource` block with its type and name, in file order; of two blocks with one
     /// address, the first.
-    pub fn resources(&self) -> impl Iterator<Item = (&str, &str, &Block)> {
+    pub fn resources(&self) -> impl Iterator<Item = (&str, &str, &TopBlock)> {
         self.blocks
             .iter()
             .enumerate()
             .filter(|(i, _)| !self.duplicates.iter().any(|(_, d)| d == i))
             .filter_map(|(_, b)| match (b.ident.as_str(), b.labels.as_slice()) {
-                ("resource", [kind, name]) => Some((kind.as_str(), name.as_str(), &b.block)),
+                ("resource", [kind, name]) => Some((kind.as_str(), name.as_str(), &**b)),
                 _ => None,
             })
     }
@@ -223,6 +224,8 @@ pub struct TopBlock {
     pub block: Block,
     /// What Terraform refuses in the block itself, found once, when first looked for.
     pub(super) written: OnceLock<Written>,
+    /// The access entries and locals the block references, found once, when first looked for.
+    pub(super) references: OnceLock<Referenced>,
 }
 
 impl Deref for TopBlock {
@@ -243,6 +246,7 @@ pub fn parse_blocks(source: SourceText) -> Result<Vec<Arc<TopBlock>>, ParseError
                 Arc::new(TopBlock {
                     block,
                     written: OnceLock::new(),
+                    references: OnceLock::new(),
                 })
             })
             .collect()

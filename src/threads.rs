@@ -28,6 +28,7 @@ pub fn run<R: Send>(op: impl FnOnce() -> R + Send) -> R {
     }
 }
 
+/// The pool, built on first use; `None` when it could not start.
 fn pool() -> Option<&'static ThreadPool> {
     static POOL: OnceLock<Option<ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {

@@ -597,11 +597,11 @@ struct OrderingIndex {
 
 impl OrderingIndex {
     fn new(eval: &Evaluator, block: &TopBlock) -> OrderingIndex {
-        let written = block
+        let referenced = block
             .references
             .get_or_init(|| Referenced::of_body(&block.body));
-        let mut names = written.entries.clone();
-        let mut locals = written.locals.clone();
+        let mut names = referenced.entries.clone();
+        let mut locals = referenced.locals.clone();
         let mut pending: Vec<String> = locals.iter().cloned().collect();
         while let Some(local) = pending.pop() {
             if let Some(attr) = eval.module.local(&local) {

@@ -54,6 +54,11 @@ const CASES: &[Case] = &[
         sizes: [10_000, 20_000, 40_000],
         files: tf_template,
     },
+    Case {
+        name: "Terraform N blocks below a first line of 100N bytes (body line search)",
+        sizes: [2_000, 4_000, 8_000],
+        files: tf_long_first_line,
+    },
 ];
 
 fn main() {
@@ -234,5 +239,15 @@ resource "aws_eks_access_entry" "e" {{
 "#,
         parts.join(", ")
     );
+    vec![("main.tf", text)]
+}
+
+fn tf_long_first_line(n: usize) -> Vec<(&'static str, String)> {
+    let mut text = format!("# {}\n", "a".repeat(100 * n));
+    for i in 0..n {
+        text += &format!(
+            "resource \"aws_eks_access_entry\" \"e{i}\" {{\n  cluster_name  = \"c\"\n  principal_arn = \"arn:aws:iam::111122223333:role/r{i}\"\n  type          = \"BAD\"\n}}\n"
+        );
+    }
     vec![("main.tf", text)]
 }

@@ -168,8 +168,10 @@ pub fn from_native(file: FileId, text: &str, body: hcl::edit::structure::Body) -
                     .map(|a| a.key.start)
                     .chain(body.blocks.iter().map(|b| b.ident_span.start))
                     .min();
+                // The line of the body's first item, when it starts after the block does. Only
+                // that line is read: a search from the start of the file read a long first line
+                // again for every block below it.
                 let body_line = first
-                    .filter(|&f| text[..f as usize].contains(['\n', '\r']))
                     .filter(|&f| span.start < f && (f as usize) <= text.len())
                     .map(|f| {
                         let (at, indent, eol) = line_above(text, f as usize);

@@ -5,6 +5,7 @@
 //! their stack. (How fast they end is measured by `cargo bench --bench hostile`.)
 
 use ekslint::engine::{Input, LintOptions, lint};
+use ekslint::report::Report;
 use std::path::PathBuf;
 
 /// A template with an entry whose principal is `principal` and whose type is invalid (EKS105).
@@ -30,9 +31,8 @@ const OTHER: (&str, &str) = (
 /// The finding in [`OTHER`]: at the principal's value.
 const OTHER_FINDING: &str = "EKS101 other.yaml:7:21";
 
-/// Lints the files (and [`OTHER`]) together; findings as `RULE file:line:column`, with the
-/// message for EKS000.
-fn lint_files(files: &[(&str, String)]) -> Vec<String> {
+/// Lints the files (and [`OTHER`]) together.
+fn lint_report(files: &[(&str, String)]) -> Report {
     let inputs = files
         .iter()
         .map(|(name, text)| (name.to_string(), text.clone()))
@@ -46,7 +46,13 @@ fn lint_files(files: &[(&str, String)]) -> Vec<String> {
             unreadable: None,
         })
         .collect();
-    let report = lint(inputs, &LintOptions::default());
+    lint(inputs, &LintOptions::default())
+}
+
+/// Lints the files (and [`OTHER`]) together; findings as `RULE file:line:column`, with the
+/// message for EKS000.
+fn lint_files(files: &[(&str, String)]) -> Vec<String> {
+    let report = lint_report(files);
     report
         .diagnostics
         .iter()
@@ -303,15 +309,7 @@ fn blocks_below_a_long_first_line_keep_their_findings_and_fixes() {
             "resource \"aws_eks_access_entry\" \"e{i}\" {{\n  cluster_name  = \"c\"\n  principal_arn = \"arn:aws:iam::111122223333:role/r{i}\"\n}}\n\nresource \"aws_eks_access_policy_association\" \"a{i}\" {{\n  cluster_name  = \"c\"\n  principal_arn = \"arn:aws:iam::111122223333:role/r{i}\"\n  policy_arn    = \"arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy\"\n  access_scope {{\n    type = \"cluster\"\n  }}\n}}\n"
         );
     }
-    let input = Input {
-        display: "main.tf".into(),
-        dir: PathBuf::from("/nonexistent-ekslint-hostile"),
-        bytes: main.clone().into_bytes(),
-        explicit: false,
-        context: false,
-        unreadable: None,
-    };
-    let report = lint(vec![input], &LintOptions::default());
+    let report = lint_report(&[("main.tf", main.clone())]);
     // Each association names its entry's principal without being ordered after it (EKS209),
     // at its `principal_arn` value; its fix adds `depends_on` as the first line of its body.
     let mut expected = Vec::new();

@@ -59,6 +59,11 @@ const CASES: &[Case] = &[
         sizes: [2_000, 4_000, 8_000],
         files: tf_long_first_line,
     },
+    Case {
+        name: "eksctl list of N repeated groups, each with a fix (disputed edits)",
+        sizes: [10_000, 20_000, 40_000],
+        files: eksctl_repeated_groups,
+    },
 ];
 
 fn main() {
@@ -250,4 +255,12 @@ fn tf_long_first_line(n: usize) -> Vec<(&'static str, String)> {
         );
     }
     vec![("main.tf", text)]
+}
+
+fn eksctl_repeated_groups(n: usize) -> Vec<(&'static str, String)> {
+    let groups = vec!["\"g\""; n].join(", ");
+    let text = format!(
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: c\n  region: us-east-1\naccessConfig:\n  accessEntries:\n    - principalARN: arn:aws:iam::111122223333:role/r\n      kubernetesGroups: [{groups}]\n"
+    );
+    vec![("cluster.yaml", text)]
 }

@@ -351,7 +351,12 @@ fn check(parsed: Parsed<'_>, options: &LintOptions) -> Report {
     } = parsed;
     let reported = reported_files(&files.inputs, &files.terraform_reported);
     let rule_options: Vec<&RuleOptions> = files.settings.iter().map(|s| &s.rule_options).collect();
-    let mut diagnostics = rules::check(&rules::Context::new(&model, &rule_options, &reported));
+    let mut diagnostics = rules::check(&rules::Context::new(
+        &model,
+        &rule_options,
+        &reported,
+        false,
+    ));
     drop(reported);
     let policed = police(&mut files, &model);
     diagnostics.extend(policed.findings);
@@ -410,13 +415,18 @@ struct Found<'o> {
     undeclared: Vec<&'static RuleMeta>,
 }
 
+/// Whether only some files' findings are reported: some inputs are read only for context.
+fn partial(inputs: &[Input]) -> bool {
+    inputs.iter().any(|i| i.context)
+}
+
 /// Whether a file's findings are reported: those given (not read only for context), and,
 /// unless only some files were given, the `.tfvars` files Terraform read.
 fn reported_files<'a>(
     inputs: &'a [Input],
     terraform_reported: &'a BTreeSet<FileId>,
 ) -> impl Fn(FileId) -> bool + Sync + 'a {
-    let partial = inputs.iter().any(|i| i.context);
+    let partial = partial(inputs);
     move |file: FileId| match inputs.get(file.0 as usize) {
         Some(input) => !input.context,
         None => !partial && terraform_reported.contains(&file),

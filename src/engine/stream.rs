@@ -14,7 +14,7 @@
 //! kept, and they are joined for the policies once the rules have checked them.
 
 use super::jobs::{Job, Jobs};
-use super::{Found, LintOptions, join_models, police, report, reported_files};
+use super::{Found, LintOptions, join_models, partial, police, report, reported_files};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Model, Reach, Suppression, Unit};
 use crate::parse::{ParseError, Skipped, manifest};
@@ -55,6 +55,7 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
             list: &list,
             rule_options: &rule_options,
             reported: &reported,
+            scoped: partial(&jobs.inputs),
             keep,
         };
         let mut checked: Vec<Checked> = list
@@ -96,6 +97,8 @@ struct Checker<'c, 'o> {
     list: &'c [Job],
     rule_options: &'c [&'c RuleOptions],
     reported: &'c (dyn Fn(FileId) -> bool + Sync),
+    /// Whether the rules visit only the objects whose findings can be reported.
+    scoped: bool,
     /// Whether each job's model is kept for the policies.
     keep: bool,
 }
@@ -106,6 +109,7 @@ impl Checker<'_, '_> {
             model,
             self.rule_options,
             self.reported,
+            self.scoped,
         ))
     }
 
@@ -445,6 +449,73 @@ deny contains finding if {
                 .count();
         }
         assert!(custom > 100, "the policies find {custom}");
+    }
+
+    /// The inputs with only the `named`-th reported, the others read for context (as for a
+    /// file named on the command line, or the editor's document).
+    fn naming(mut inputs: Vec<Input>, named: usize) -> Vec<Input> {
+        for (i, input) in inputs.iter_mut().enumerate() {
+            input.context = i != named;
+            input.explicit = i == named;
+        }
+        inputs
+    }
+
+    /// The rules visit only the objects whose findings can be reported (the streamed run),
+    /// and find what visiting every object finds there (the whole run).
+    #[test]
+    fn every_fixture_file_named_alone_gives_the_findings_of_every_object() {
+        let mut reported = 0;
+        for case in fixture_cases().into_iter().skip(2) {
+            for named in 0..inputs(&case).len() {
+                let (streamed, whole) = both(|| naming(inputs(&case), named));
+                let what = format!("{} (file {named})", case.display());
+                assert_same(&streamed, &whole, &what);
+                reported += streamed.diagnostics.len();
+            }
+        }
+        assert!(reported > 500, "the named files have {reported} findings");
+    }
+
+    /// Duplicates in two files of one module are reported in each file, pointing at the other.
+    #[test]
+    fn a_duplicate_in_another_file_of_the_module_is_found_from_either() {
+        let entry = |name: &str| {
+            format!(
+                r#"resource "aws_eks_access_entry" "{name}" {{
+  cluster_name  = "prod"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+}}
+
+resource "aws_eks_access_policy_association" "{name}" {{
+  cluster_name  = "prod"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+  access_scope {{
+    type = "cluster"
+  }}
+}}
+"#
+            )
+        };
+        let (a, b) = (entry("a"), entry("b"));
+        let other = entry("other").replace("role/ops", "role/other");
+        let files = [
+            ("m/a.tf", a.as_str()),
+            ("m/b.tf", b.as_str()),
+            ("m/c.tf", &other),
+        ];
+        for named in 0..2 {
+            let (streamed, whole) = both(|| naming(in_memory(&files), named));
+            assert_same(&streamed, &whole, &format!("file {named}"));
+            let rules: Vec<&str> = streamed.diagnostics.iter().map(|d| d.rule).collect();
+            for rule in ["EKS104", "EKS207"] {
+                assert!(rules.contains(&rule), "file {named}: {rules:?}");
+            }
+            for d in &streamed.diagnostics {
+                assert_eq!(d.span.file.0 as usize, named, "{d:?}");
+            }
+        }
     }
 
     #[test]

@@ -322,7 +322,7 @@ impl<'a> Principals<'a> {
     fn new(cx: &'a Context) -> Principals<'a> {
         let mut entries: HashMap<_, Vec<_>> = HashMap::new();
         let mut unknown = HashSet::new();
-        for (i, e) in cx.entries() {
+        for (i, e) in cx.all_entries() {
             let Some(key) = cx.entry_key(i) else {
                 continue;
             };

@@ -12,15 +12,15 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .clusters
         .iter()
         .flat_map(|c| &c.unknown_fields)
-        .chain(m.entries.iter().flat_map(|e| &e.unknown_fields))
-        .chain(m.associations.iter().flat_map(|a| &a.unknown_fields))
+        .chain(cx.entries().flat_map(|(_, e)| &e.unknown_fields))
+        .chain(cx.associations().flat_map(|(_, a)| &a.unknown_fields))
         .chain(&m.dropped_fields);
     out.extend(unknown.map(unknown_field));
 
     for c in &m.clusters {
         missing(out, c.header, "cluster", &[("name", c.name.is_absent())]);
     }
-    for e in &m.entries {
+    for (_, e) in cx.entries() {
         missing(
             out,
             e.header,
@@ -31,7 +31,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             ],
         );
     }
-    for a in &m.associations {
+    for (_, a) in cx.associations() {
         missing(
             out,
             a.header,

@@ -21,7 +21,7 @@ pub struct Links {
 pub fn links(model: &Model) -> Links {
     let options = RuleOptions::default();
     let options = [&options];
-    Context::new(model, &options, &|_| true).links()
+    Context::new(model, &options, &|_| true, false).links()
 }
 
 impl Context<'_> {

@@ -10,12 +10,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .clusters
         .iter()
         .map(|c| &c.name)
-        .chain(m.entries.iter().map(|e| &e.cluster.name))
-        .chain(m.associations.iter().map(|a| &a.cluster.name));
+        .chain(cx.entries().map(|(_, e)| &e.cluster.name))
+        .chain(cx.associations().map(|(_, a)| &a.cluster.name));
     for name in names {
         cluster_name(name, out);
     }
-    for e in &m.entries {
+    for (_, e) in cx.entries() {
         let Val::Known(tags) = &e.tags else { continue };
         if tags.value.len() > 50 {
             out.push(on_value(

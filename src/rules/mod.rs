@@ -18,6 +18,7 @@ mod metadata;
 mod policy;
 mod principal;
 mod refusal;
+mod scope;
 mod security;
 mod unevaluated;
 
@@ -90,6 +91,8 @@ pub(crate) struct Context<'a> {
     /// The options of the configuration of each file, by file id.
     options: &'a [&'a RuleOptions],
     reported: &'a (dyn Fn(FileId) -> bool + Sync),
+    /// The entries and associations the rules start from, when not all of them.
+    scope: Option<scope::Scope>,
     bindings: Bindings,
     /// The entries of each cluster, in model order.
     entries_by_cluster: HashMap<ClusterKey, Vec<usize>>,
@@ -100,7 +103,8 @@ pub(crate) struct Context<'a> {
     /// The account of each cluster of the model, from its IAM role ARN, with the span that
     /// tells it.
     cluster_accounts: Vec<Option<(String, Span)>>,
-    /// The fields of each entry's principal ARN, when it is known, read once for every rule.
+    /// The fields of the principal ARN of each entry in scope, when it is known, read once for
+    /// every rule.
     entry_arns: Vec<Option<arn::ArnParts<'a>>>,
     /// The identity of each entry's principal and of each association's own principal (see
     /// [`Val::identity`]), computed once for every rule.
@@ -111,11 +115,13 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     /// Binds the model's objects. `options` are by file id; `reported` tells the files whose
     /// findings are reported (all, unless only some files were named): a finding about two
-    /// places points at the one in a reported file.
+    /// places points at the one in a reported file. When `scoped`, the rules visit only the
+    /// objects whose findings can be in a reported file (see [`scope`]).
     pub(crate) fn new(
         model: &'a Model,
         options: &'a [&'a RuleOptions],
         reported: &'a (dyn Fn(FileId) -> bool + Sync),
+        scoped: bool,
     ) -> Context<'a> {
         let bindings = Bindings::new(model);
         let entry_identities: Vec<_> = model
@@ -123,7 +129,7 @@ impl<'a> Context<'a> {
             .iter()
             .map(|e| e.principal.identity())
             .collect();
-        let assoc_identities = model
+        let assoc_identities: Vec<_> = model
             .associations
             .iter()
             .map(|a| a.principal.identity())
@@ -156,15 +162,34 @@ impl<'a> Context<'a> {
                 Some((account, role.span))
             })
             .collect();
+        let scope = scoped.then(|| {
+            let assoc_principal = |a: usize| match model.associations[a].inline_of {
+                Some(e) => entry_identities[e].as_deref(),
+                None => assoc_identities[a].as_deref(),
+            };
+            scope::Scope::new(
+                &model.entries,
+                &model.associations,
+                |e| Some((bindings.entry(e)?, entry_identities[e].as_deref()?)),
+                |a| Some((bindings.association(a)?, assoc_principal(a)?)),
+                reported,
+            )
+        });
         let entry_arns = model
             .entries
             .iter()
-            .map(|e| e.principal.get().map(|p| arn::ArnParts::new(&p.value)))
+            .enumerate()
+            .map(|(i, e)| {
+                let visited = scope.as_ref().is_none_or(|s| s.entries[i]);
+                let p = e.principal.get().filter(|_| visited)?;
+                Some(arn::ArnParts::new(&p.value))
+            })
             .collect();
         Context {
             model,
             options,
             reported,
+            scope,
             bindings,
             entries_by_cluster,
             entry_by_principal,
@@ -299,12 +324,27 @@ impl<'a> Context<'a> {
         Some((i, &self.model.entries[i]))
     }
 
+    /// The entries the rules start from (see [`scope`]).
     pub fn entries(&self) -> impl Iterator<Item = (usize, &'a AccessEntry)> {
+        let scope = self.scope.as_ref().map(|s| &s.entries);
+        self.all_entries()
+            .filter(move |(i, _)| scope.is_none_or(|s| s[*i]))
+    }
+
+    /// Every entry, for what a rule looks up.
+    pub fn all_entries(&self) -> impl Iterator<Item = (usize, &'a AccessEntry)> {
         self.model.entries.iter().map(|e| &**e).enumerate()
     }
 
+    /// The associations the rules start from (see [`scope`]).
     pub fn associations(&self) -> impl Iterator<Item = (usize, &'a PolicyAssociation)> {
-        self.model.associations.iter().map(|a| &**a).enumerate()
+        let scope = self.scope.as_ref().map(|s| &s.associations);
+        self.model
+            .associations
+            .iter()
+            .map(|a| &**a)
+            .enumerate()
+            .filter(move |(i, _)| scope.is_none_or(|s| s[*i]))
     }
 
     pub fn entry_key(&self, entry: usize) -> Option<&ClusterKey> {

@@ -64,6 +64,11 @@ const CASES: &[Case] = &[
         sizes: [10_000, 20_000, 40_000],
         files: eksctl_repeated_groups,
     },
+    Case {
+        name: "CloudFormation flow list of N groups on one line, each with a fix (item removals)",
+        sizes: [40_000, 80_000, 160_000],
+        files: cfn_flow_list,
+    },
 ];
 
 fn main() {
@@ -263,4 +268,12 @@ fn eksctl_repeated_groups(n: usize) -> Vec<(&'static str, String)> {
         "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: c\n  region: us-east-1\naccessConfig:\n  accessEntries:\n    - principalARN: arn:aws:iam::111122223333:role/r\n      kubernetesGroups: [{groups}]\n"
     );
     vec![("cluster.yaml", text)]
+}
+
+fn cfn_flow_list(n: usize) -> Vec<(&'static str, String)> {
+    let groups = vec!["devs"; n].join(", ");
+    let text = format!(
+        "Resources:\n  Entry:\n    Type: AWS::EKS::AccessEntry\n    Properties:\n      ClusterName: prod\n      PrincipalArn: arn:aws:iam::111122223333:role/r\n      KubernetesGroups: [{groups}]\n"
+    );
+    vec![("template.yaml", text)]
 }

@@ -45,12 +45,12 @@ fn removal(
     }
     match syntax {
         ListSyntax::Dashes => {
-            let before = &text[line_start(text, start)..start];
-            let dash = before.trim_end_matches([' ', '\t']);
-            let alone = dash.strip_suffix('-')?.trim_matches([' ', '\t']).is_empty();
-            alone.then_some(())?;
+            let dash = text[..start]
+                .trim_end_matches([' ', '\t'])
+                .strip_suffix('-')?;
+            let line = blank_before(text, dash.len())?;
             let after = rest_of_line(text, end, false)?;
-            Some(whole_lines(text, line_start(text, start), after))
+            Some(whole_lines(text, line, after))
         }
         ListSyntax::Commas { trailing_comma } => {
             let prev_end = i.checked_sub(1).map(|p| items[p].1);
@@ -71,8 +71,7 @@ fn removal(
                     .is_empty()
                     .then_some((comma, end));
             }
-            let line = line_start(text, start);
-            if text[line..start].trim_matches([' ', '\t']).is_empty()
+            if let Some(line) = blank_before(text, start)
                 && let Some(after) = rest_of_line(text, end, true)
             {
                 return Some(whole_lines(text, line, after));
@@ -99,6 +98,13 @@ fn removal(
 /// The start of the line that holds `offset`.
 pub fn line_start(text: &str, offset: usize) -> usize {
     memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..offset]).map_or(0, |i| i + 1)
+}
+
+/// The start of the line that holds `offset`, when only spaces and tabs are before `offset` on
+/// it. Only those are read: the items of a long line are not each read back to its start.
+fn blank_before(text: &str, offset: usize) -> Option<usize> {
+    let before = text[..offset].trim_end_matches([' ', '\t']);
+    (before.is_empty() || before.ends_with(['\n', '\r'])).then_some(before.len())
 }
 
 /// The offset of the first line break (`\n` or `\r`) in `text`.

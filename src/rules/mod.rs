@@ -164,7 +164,7 @@ impl<'a> Context<'a> {
             .collect();
         let scope = scoped.then(|| {
             let assoc_principal = |a: usize| match model.associations[a].inline_of {
-                Some(e) => entry_identities[e].as_deref(),
+                Some(e) => entry_identities.get(e)?.as_deref(),
                 None => assoc_identities[a].as_deref(),
             };
             scope::Scope::new(

@@ -130,7 +130,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         |d| {
             let mut text = Vec::new();
             serde_json::to_writer_pretty(&mut text, &diagnostic(report, d))?;
-            Ok(indented(&text, "    "))
+            Ok(super::indented(&text, b"    "))
         },
         |text| {
             out.write_all(if first { b"\n" } else { b",\n" })?;
@@ -144,19 +144,8 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     let mut text = Vec::new();
     serde_json::to_writer_pretty(&mut text, &JsonSummary::of(report))?;
     out.write_all(b"],\n  \"summary\": ")?;
-    out.write_all(indented(&text, "  ").trim_ascii_start())?;
+    out.write_all(super::indented(&text, b"  ").trim_ascii_start())?;
     out.write_all(b"\n}\n")
-}
-
-/// Pretty-printed JSON with `indent` before each line. (A JSON string holds no line break, so
-/// every line break is the printer's.)
-fn indented(json: &[u8], indent: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
-    for line in json.split_inclusive(|&b| b == b'\n') {
-        out.extend_from_slice(indent.as_bytes());
-        out.extend_from_slice(line);
-    }
-    out
 }
 
 fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {

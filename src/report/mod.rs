@@ -121,19 +121,30 @@ const RENDERED_AT_ONCE: usize = 1024;
 /// Renders the findings on the lint threads a chunk at a time and hands each text to `write`
 /// in order: the output does not depend on the thread count, and no more than a chunk's text
 /// is held.
-fn rendered_in_order(
-    shown: &[&Diagnostic],
-    render: impl Fn(&Diagnostic) -> io::Result<Vec<u8>> + Sync,
+fn rendered_in_order<T: Sync>(
+    shown: &[T],
+    render: impl Fn(&T) -> io::Result<Vec<u8>> + Sync,
     mut write: impl FnMut(Vec<u8>) -> io::Result<()>,
 ) -> io::Result<()> {
     for chunk in shown.chunks(RENDERED_AT_ONCE) {
         let texts: Vec<io::Result<Vec<u8>>> =
-            crate::threads::run(|| chunk.par_iter().map(|d| render(d)).collect());
+            crate::threads::run(|| chunk.par_iter().map(&render).collect());
         for text in texts {
             write(text?)?;
         }
     }
     Ok(())
+}
+
+/// Pretty-printed JSON with `indent` before each line, to write it inside a larger document.
+/// (A JSON string holds no line break, so every line break is the printer's.)
+fn indented(json: &[u8], indent: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    for line in json.split_inclusive(|&b| b == b'\n') {
+        out.extend_from_slice(indent);
+        out.extend_from_slice(line);
+    }
+    out
 }
 
 /// The metadata of a diagnostic's rule: from the rules that ran, else from the whole catalog.

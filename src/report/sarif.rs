@@ -55,18 +55,63 @@ pub fn render(report: &Report, _opts: &RenderOptions, out: &mut dyn Write) -> io
 }
 
 fn write_log(report: &Report, locator: &Locator, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report, locator)?)?;
+    let rules = driver_rules(report);
+    // The log is printed without its results and split where they go; each result is
+    // rendered alone on the lint threads, indented to its place, and written in order, so that
+    // the results of a run are not all held at once. A fingerprint counts the earlier results:
+    // those are told first, in order.
+    let mut frame = Vec::new();
+    serde_json::to_writer_pretty(&mut frame, &log(&rules, Vec::new())?)?;
+    let (head, indent, tail) = around_results(&frame)
+        .ok_or_else(|| io::Error::other("the SARIF log has no results array"))?;
+    let mut fingerprints = Fingerprints::default();
+    let results: Vec<(&Diagnostic, String)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d, fingerprints.next(report, locator, d)))
+        .collect();
+    drop(fingerprints);
+    let item_indent = [indent, b"  "].concat();
+    out.write_all(head)?;
+    let mut first = true;
+    super::rendered_in_order(
+        &results,
+        |(d, fingerprint)| {
+            let mut text = Vec::new();
+            let r = result(report, locator, &rules, fingerprint.clone(), d);
+            serde_json::to_writer_pretty(&mut text, &r)?;
+            Ok(super::indented(&text, &item_indent))
+        },
+        |text| {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            out.write_all(&text)
+        },
+    )?;
+    if !results.is_empty() {
+        out.write_all(b"\n")?;
+        out.write_all(indent)?;
+    }
+    out.write_all(tail)?;
     writeln!(out)
 }
 
-fn log(report: &Report, locator: &Locator) -> io::Result<Sarif> {
-    let rules = driver_rules(report);
-    let mut fingerprints = Fingerprints::default();
-    let results = report
-        .diagnostics
+/// A pretty-printed log split around its empty results array: the text up to its `[`, the
+/// indentation of its line, and the text from its `]`. (A key in a JSON string has its quotes
+/// escaped, so only the key itself matches.)
+fn around_results(log: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    const KEY: &[u8] = b"\"results\": []";
+    let at = log.windows(KEY.len()).position(|w| w == KEY)?;
+    let line = log[..at]
         .iter()
-        .map(|d| result(report, locator, &rules, &mut fingerprints, d))
-        .collect::<Vec<_>>();
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let close = at + KEY.len() - 1;
+    Some((&log[..close], &log[line..at], &log[close..]))
+}
+
+/// The log of a run with `results`.
+fn log(rules: &[&'static RuleMeta], results: Vec<SarifResult>) -> io::Result<Sarif> {
     let driver = ToolComponent::builder()
         .name("ekslint")
         .version(env!("CARGO_PKG_VERSION"))
@@ -165,11 +210,12 @@ fn first_paragraph(markdown: &str) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join(" "))
 }
 
+/// A finding as a result, with its fingerprint.
 fn result(
     report: &Report,
     locator: &Locator,
     rules: &[&RuleMeta],
-    fingerprints: &mut Fingerprints,
+    fingerprint: String,
     d: &Diagnostic,
 ) -> SarifResult {
     let related = d
@@ -187,7 +233,6 @@ fn result(
     let primary = Location::builder()
         .physical_location(physical(report, locator, d.span))
         .build();
-    let fingerprint = fingerprints.next(report, locator, d);
     let builder = SarifResult::builder()
         .rule_id(d.rule)
         .level(match d.severity {
@@ -411,6 +456,38 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.ends_with("}\n"));
         serde_json::from_str(&text).unwrap()
+    }
+
+    /// The results written one by one into the log printed without them give the text of the
+    /// whole log printed at once.
+    #[test]
+    fn results_written_one_by_one_give_the_log_printed_whole() {
+        let mut report = testutil::report();
+        let one = report.diagnostics.clone();
+        for shown in [0, 1, one.len()] {
+            report.diagnostics = one[..shown].to_vec();
+            let mut streamed = Vec::new();
+            write_log(&report, &locator(""), &mut streamed).unwrap();
+            let rules = driver_rules(&report);
+            let mut fingerprints = Fingerprints::default();
+            let results = report
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let fingerprint = fingerprints.next(&report, &locator(""), d);
+                    result(&report, &locator(""), &rules, fingerprint, d)
+                })
+                .collect();
+            let mut whole = Vec::new();
+            serde_json::to_writer_pretty(&mut whole, &log(&rules, results).unwrap()).unwrap();
+            whole.push(b'\n');
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap(),
+                "{shown} results"
+            );
+        }
+        assert!(one.len() > 2, "the report has findings");
     }
 
     #[test]

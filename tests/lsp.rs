@@ -666,3 +666,69 @@ fn quick_fixes_and_fix_all_edit_exact_utf16_ranges() {
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), Some(0));
 }
+
+#[test]
+fn a_code_action_over_many_findings_links_each_fix_and_offers_each_ignore_comment() {
+    // Each fix looked for its diagnostic among all the request's, and each ignore comment
+    // split the document into lines again: quadratic in the findings of the range.
+    let n = 400;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let uri = file_uri(&dir.path().join("stack.yaml"));
+    let head = "Resources:\n  Entry:\n    Type: AWS::EKS::AccessEntry\n    Properties:\n      ClusterName: prod\n      PrincipalArn: arn:aws:iam::111122223333:role/ops\n      KubernetesGroups:\n";
+    let template = format!("{head}{}", "        - devs\n".repeat(n));
+    let mut server = Server::start();
+    initialize(&mut server, dir.path());
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": template}}),
+    );
+    let diags = server.diagnostics(&uri);
+    // Every item after the first repeats it (EKS126), at `devs` on its own line.
+    let first = head.lines().count();
+    let lines: Vec<u64> = (first + 1..first + n).map(|l| l as u64).collect();
+    let at = |d: &Value| d["range"]["start"]["line"].as_u64().expect("a line");
+    assert_eq!(
+        diags.iter().map(at).collect::<Vec<_>>(),
+        lines,
+        "{diags:#?}"
+    );
+    let actions = server.request(
+        2,
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": first + n, "character": 0}},
+            "context": {"diagnostics": diags, "only": ["quickfix"]},
+        }),
+    );
+    let actions = actions.as_array().expect("actions");
+    let (fixes, ignores): (Vec<&Value>, Vec<&Value>) = actions
+        .iter()
+        .partition(|a| a["title"] == "Remove the repeated group (EKS126)");
+    assert_eq!(fixes.len(), n - 1);
+    assert_eq!(ignores.len(), n - 1);
+    for (i, (fix, ignore)) in fixes.iter().zip(&ignores).enumerate() {
+        // Each fix is linked to its own diagnostic and removes its line.
+        assert_eq!(fix["diagnostics"], json!([diags[i]]));
+        assert_eq!(
+            fix["edit"]["changes"][uri.as_str()],
+            json!([{
+                "range": {"start": {"line": lines[i], "character": 0}, "end": {"line": lines[i] + 1, "character": 0}},
+                "newText": "",
+            }])
+        );
+        // Each ignore comment goes above its finding's line, indented as it is.
+        assert_eq!(ignore["diagnostics"], json!([diags[i]]));
+        assert_eq!(
+            ignore["edit"]["changes"][uri.as_str()][0]["newText"],
+            "        # ekslint:ignore EKS126\n"
+        );
+        assert_eq!(
+            ignore["edit"]["changes"][uri.as_str()][0]["range"]["start"],
+            json!({"line": lines[i], "character": 0})
+        );
+    }
+    server.request(3, "shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), Some(0));
+}

@@ -35,6 +35,15 @@ pub fn quick_fixes(
 ) -> Vec<lsp::CodeActionOrCommand> {
     let report = &linted.report;
     let file = report.sources.get(linted.file);
+    // The editor's diagnostics by range and rule (the first of each), looked up once per fix.
+    let mut linked: HashMap<(lsp::Range, &str), &lsp::Diagnostic> = HashMap::new();
+    for k in known {
+        if let Some(lsp::NumberOrString::String(rule)) = &k.code
+            && k.source.as_deref() == Some(convert::SOURCE)
+        {
+            linked.entry((k.range, rule.as_str())).or_insert(k);
+        }
+    }
     report
         .diagnostics
         .iter()
@@ -46,15 +55,11 @@ pub fn quick_fixes(
                 return None;
             }
             let edit = workspace_edit(report, fix)?;
-            let linked = known.iter().find(|k| {
-                k.range == at
-                    && k.code == Some(lsp::NumberOrString::String(d.rule.to_string()))
-                    && k.source.as_deref() == Some(convert::SOURCE)
-            });
+            let linked = linked.get(&(at, d.rule));
             Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: format!("{} ({})", fix.title, d.rule),
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
-                diagnostics: linked.map(|k| vec![k.clone()]),
+                diagnostics: linked.map(|k| vec![(*k).clone()]),
                 edit: Some(edit),
                 is_preferred: Some(fix.safety == Safety::Safe),
                 ..Default::default()

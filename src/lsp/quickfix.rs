@@ -11,41 +11,53 @@ pub struct Insertion {
     pub text: String,
 }
 
-/// The insertion that suppresses `rule` for a finding on the 0-based `line` of `text`: `,ID`
-/// added to an `ekslint:ignore` comment that is alone on the line above, else a new comment line
-/// above with the finding line's indentation. `None` for JSON (no comments), a line past the
-/// end, or a rule the comment above already names.
-pub fn ignore_comment(path: &Path, text: &str, line: u32, rule: &str) -> Option<Insertion> {
-    let name = path.to_string_lossy();
-    if name.ends_with(".json") || text.trim_start().starts_with('{') {
-        return None;
+/// The lines of a document that takes comments, split once for the findings of a request.
+pub struct Commentable<'t> {
+    /// Each line's text and line break.
+    lines: Vec<(&'t str, &'t str)>,
+}
+
+impl<'t> Commentable<'t> {
+    /// The document at `path` with `text`; `None` for JSON, which has no comments.
+    pub fn of(path: &Path, text: &'t str) -> Option<Commentable<'t>> {
+        let json = path.to_string_lossy().ends_with(".json") || text.trim_start().starts_with('{');
+        (!json).then(|| Commentable {
+            lines: crate::source::lines(text).collect(),
+        })
     }
-    let lines: Vec<(&str, &str)> = crate::source::lines(text).collect();
-    let index = usize::try_from(line).ok()?;
-    let (target, eol) = *lines.get(index)?;
-    if let Some((above, _)) = index.checked_sub(1).and_then(|i| lines.get(i))
-        && let Some(ids_end) = ignore_ids_end(above)
-    {
-        let ids = &above[..ids_end];
-        let named = ids
-            .rsplit("ekslint:ignore")
-            .next()
-            .unwrap_or("")
-            .split([',', ' ', '\t'])
-            .any(|id| id.eq_ignore_ascii_case(rule));
-        return (!named).then(|| Insertion {
-            line: line - 1,
-            character: utf16_len(ids),
-            text: format!(",{rule}"),
-        });
+
+    /// The insertion that suppresses `rule` for a finding on the 0-based `line`: `,ID` added to
+    /// an `ekslint:ignore` comment that is alone on the line above, else a new comment line
+    /// above with the finding line's indentation. `None` for a line past the end, or a rule the
+    /// comment above already names.
+    pub fn ignore_comment(&self, line: u32, rule: &str) -> Option<Insertion> {
+        let lines = &self.lines;
+        let index = usize::try_from(line).ok()?;
+        let (target, eol) = *lines.get(index)?;
+        if let Some((above, _)) = index.checked_sub(1).and_then(|i| lines.get(i))
+            && let Some(ids_end) = ignore_ids_end(above)
+        {
+            let ids = &above[..ids_end];
+            let named = ids
+                .rsplit("ekslint:ignore")
+                .next()
+                .unwrap_or("")
+                .split([',', ' ', '\t'])
+                .any(|id| id.eq_ignore_ascii_case(rule));
+            return (!named).then(|| Insertion {
+                line: line - 1,
+                character: utf16_len(ids),
+                text: format!(",{rule}"),
+            });
+        }
+        let indent = &target[..target.len() - target.trim_start_matches([' ', '\t']).len()];
+        let eol = if eol.is_empty() { "\n" } else { eol };
+        Some(Insertion {
+            line,
+            character: 0,
+            text: format!("{indent}# ekslint:ignore {rule}{eol}"),
+        })
     }
-    let indent = &target[..target.len() - target.trim_start_matches([' ', '\t']).len()];
-    let eol = if eol.is_empty() { "\n" } else { eol };
-    Some(Insertion {
-        line,
-        character: 0,
-        text: format!("{indent}# ekslint:ignore {rule}{eol}"),
-    })
 }
 
 /// For a line that is only an `ekslint:ignore` comment (not `ignore-file`), the byte offset
@@ -72,6 +84,10 @@ fn utf16_len(s: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ignore_comment(path: &Path, text: &str, line: u32, rule: &str) -> Option<Insertion> {
+        Commentable::of(path, text)?.ignore_comment(line, rule)
+    }
 
     const TF: &str = "resource \"a\" \"b\" {\n  groups = [\"system:masters\"]\n}\n";
 

@@ -324,6 +324,9 @@ impl Server<'_> {
     ) -> Vec<lsp::CodeActionOrCommand> {
         let uri = &params.text_document.uri;
         let mut actions = Vec::new();
+        let Some(document) = quickfix::Commentable::of(path, text) else {
+            return actions;
+        };
         let mut seen = BTreeSet::new();
         for d in &params.context.diagnostics {
             let Some(lsp::NumberOrString::String(rule)) = &d.code else {
@@ -336,7 +339,7 @@ impl Server<'_> {
             if !ours || !seen.insert((line, rule.clone())) {
                 continue;
             }
-            let Some(fix) = quickfix::ignore_comment(path, text, line, rule) else {
+            let Some(fix) = document.ignore_comment(line, rule) else {
                 continue;
             };
             let at = lsp::Position::new(fix.line, fix.character);

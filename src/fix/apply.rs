@@ -9,19 +9,25 @@ use std::collections::BTreeMap;
 /// than the same edit (two findings fixed by one edit); the others wait for the next pass, when
 /// the texts have been linted again.
 pub fn compatible<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
-    let mut taken: BTreeMap<FileId, Vec<&'a Edit>> = BTreeMap::new();
+    // The edits taken, by file and start. No two of them overlap (a fix's own edits never do),
+    // so the only one an edit can overlap is the last that starts before it ends.
+    let mut taken: BTreeMap<FileId, BTreeMap<u32, &'a Edit>> = BTreeMap::new();
     let mut out = Vec::new();
     for fix in fixes {
         let clashes = fix.edits.iter().any(|e| {
             taken
                 .get(&e.span.file)
-                .is_some_and(|edits| edits.iter().any(|t| *t != e && t.overlaps(e)))
+                .and_then(|edits| edits.range(..e.reach()).next_back())
+                .is_some_and(|(_, t)| *t != e && t.overlaps(e))
         });
         if clashes {
             continue;
         }
         for e in &fix.edits {
-            taken.entry(e.span.file).or_default().push(e);
+            taken
+                .entry(e.span.file)
+                .or_default()
+                .insert(e.span.start, e);
         }
         out.push(fix);
     }
@@ -87,5 +93,56 @@ mod tests {
         let edits = edits_in(&chosen, FileId(0));
         assert_eq!(apply(text, &edits).unwrap(), "0ab4567!89");
         assert_eq!(apply("01", &edits), None);
+    }
+
+    /// The fixes taken are those that checking each edit against every edit taken gives.
+    #[test]
+    fn the_fixes_taken_are_those_no_taken_edit_overlaps() {
+        fn every_edit(fixes: &[Fix]) -> Vec<&Fix> {
+            let mut taken: Vec<&Edit> = Vec::new();
+            let mut out = Vec::new();
+            for fix in fixes {
+                if fix
+                    .edits
+                    .iter()
+                    .any(|e| taken.iter().any(|t| *t != e && t.overlaps(e)))
+                {
+                    continue;
+                }
+                taken.extend(&fix.edits);
+                out.push(fix);
+            }
+            out
+        }
+        // Pseudo-random fixes of one to three edits, in two files: replacements, deletions,
+        // insertions, and edits repeated by other fixes.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as usize
+        };
+        let mut fixes: Vec<Fix> = Vec::new();
+        for _ in 0..3_000 {
+            let edits = (0..1 + next(3))
+                .map(|_| {
+                    let start = next(2_000);
+                    let span = Span::new(FileId(next(2) as u32), start, start + next(4));
+                    Edit::replace(span, if next(2) == 0 { "" } else { "x" })
+                })
+                .collect::<Vec<_>>();
+            let fix = match next(5) {
+                0 if !fixes.is_empty() => fixes[next(fixes.len() as u64)].clone(),
+                _ => match Fix::new(crate::rules::EKS126, "", edits) {
+                    Some(fix) => fix,
+                    None => continue,
+                },
+            };
+            fixes.push(fix);
+        }
+        let chosen = compatible(&fixes);
+        assert!(chosen.len() > 100 && chosen.len() < fixes.len() / 2);
+        assert_eq!(chosen, every_edit(&fixes));
     }
 }

@@ -51,10 +51,18 @@ impl Edit {
         Edit::replace(span, "")
     }
 
+    /// Whether two edits change a common part of one file (an insertion takes the character
+    /// after it).
     fn overlaps(&self, other: &Edit) -> bool {
         self.span.file == other.span.file
-            && self.span.start < other.span.end.max(other.span.start + 1)
-            && other.span.start < self.span.end.max(self.span.start + 1)
+            && self.span.start < other.reach()
+            && other.span.start < self.reach()
+    }
+
+    /// Where the part of the text the edit changes ends (an insertion takes the character
+    /// after it).
+    fn reach(&self) -> u32 {
+        self.span.end.max(self.span.start.saturating_add(1))
     }
 }
 

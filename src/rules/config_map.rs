@@ -7,7 +7,7 @@ use super::{Context, EKS501, EKS502, EKS503, EKS504, EKS505, EKS506, effective_m
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{
     AccessEntry, AuthMode, ClusterKey, ConfigMapMapping, MappingDefect, MappingKind, Related, Text,
-    Val,
+    Unit, Val,
 };
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
@@ -47,7 +47,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         match mode {
             AuthMode::Api => {
                 let migration = if is_node_role(m) && !path {
-                    migrated(cx, &principals, key, m)
+                    migrated(&principals, key, m)
                 } else {
                     None
                 };
@@ -77,7 +77,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(arn) = canonical(&m.arn) else {
                     continue;
                 };
-                if let Some(entry) = principals.entries(key, &arn).first() {
+                if let Some(entry) = principals.entries(key, &arn).map(|p| p.first) {
                     out.push(
                         at_mapping(
                             EKS502,
@@ -311,67 +311,125 @@ fn is_node_role(m: &ConfigMapMapping) -> bool {
             if g.value.iter().any(|g| g.str().is_some_and(|(s, _)| s == "system:nodes")))
 }
 
-/// The entries of each cluster by principal, as the ConfigMap compares principals.
+/// The access entries and node roles of each cluster by principal, as the ConfigMap compares
+/// principals, indexed once for every mapping.
 struct Principals<'a> {
-    entries: HashMap<(&'a ClusterKey, Cow<'a, str>), Vec<&'a AccessEntry>>,
+    entries: HashMap<(&'a ClusterKey, Cow<'a, str>), Principal<'a>>,
     /// The clusters with an entry whose principal is not known (it may be any).
     unknown: HashSet<&'a ClusterKey>,
+    /// The node roles bound to each cluster.
+    node_roles: HashMap<&'a ClusterKey, NodeRoles<'a>>,
+    /// The node roles of each unit whose cluster is not one defined: one of them may be any
+    /// cluster's of the unit.
+    unit_node_roles: HashMap<&'a Unit, NodeRoles<'a>>,
+}
+
+/// The entries of one cluster for one principal.
+struct Principal<'a> {
+    first: &'a AccessEntry,
+    /// What the first of them with a node type or an unknown type tells (see [`migrated`]).
+    migrated: Option<Option<bool>>,
+}
+
+/// Node roles (managed node groups, Fargate profiles): the first, in model order, of each
+/// role, and the first whose role is not known.
+#[derive(Default)]
+struct NodeRoles<'a> {
+    first: HashMap<Cow<'a, str>, usize>,
+    unknown: Option<usize>,
+}
+
+impl<'a> NodeRoles<'a> {
+    fn add(&mut self, index: usize, role: Option<Cow<'a, str>>) {
+        match role {
+            Some(role) => {
+                self.first.entry(role).or_insert(index);
+            }
+            None => {
+                self.unknown.get_or_insert(index);
+            }
+        }
+    }
 }
 
 impl<'a> Principals<'a> {
     fn new(cx: &'a Context) -> Principals<'a> {
-        let mut entries: HashMap<_, Vec<_>> = HashMap::new();
+        let mut entries: HashMap<_, Principal> = HashMap::new();
         let mut unknown = HashSet::new();
         for (i, e) in cx.all_entries() {
             let Some(key) = cx.entry_key(i) else {
                 continue;
             };
-            match canonical(&e.principal) {
-                Some(p) => entries.entry((key, p)).or_default().push(e),
-                None => {
-                    unknown.insert(key);
-                }
+            let Some(p) = canonical(&e.principal) else {
+                unknown.insert(key);
+                continue;
+            };
+            let principal = entries.entry((key, p)).or_insert(Principal {
+                first: e,
+                migrated: None,
+            });
+            if principal.migrated.is_none() {
+                principal.migrated = match cx.entry_type(e) {
+                    Some(t) if NODE_TYPES.contains(&t) => Some(Some(true)),
+                    None if matches!(e.entry_type, Val::Unknown { .. }) => Some(None),
+                    _ => None,
+                };
             }
         }
-        Principals { entries, unknown }
+        let mut node_roles: HashMap<_, NodeRoles> = HashMap::new();
+        let mut unit_node_roles: HashMap<_, NodeRoles> = HashMap::new();
+        for (i, n) in cx.model.node_roles.iter().enumerate() {
+            let key = cx.node_role_key(i);
+            let role = canonical(&n.role);
+            if let Some(key) = key {
+                node_roles.entry(key).or_default().add(i, role.clone());
+            }
+            if !matches!(key, Some(ClusterKey::Defined(_))) {
+                unit_node_roles.entry(&n.unit).or_default().add(i, role);
+            }
+        }
+        Principals {
+            entries,
+            unknown,
+            node_roles,
+            unit_node_roles,
+        }
     }
 
-    fn entries(&self, key: &'a ClusterKey, principal: &'a str) -> &[&'a AccessEntry] {
-        self.entries
-            .get(&(key, Cow::Borrowed(principal)))
-            .map_or(&[], Vec::as_slice)
+    /// The entries of a cluster for a principal.
+    fn entries(&self, key: &'a ClusterKey, principal: &'a str) -> Option<&Principal<'a>> {
+        self.entries.get(&(key, Cow::Borrowed(principal)))
     }
 }
 
 /// Whether the node role of a mapping still has access in API mode: an entry of a node type for
 /// it, or a managed node group or Fargate profile using it (EKS creates their entries). `None`
-/// when that cannot be known (an unknown principal, type or role).
-fn migrated(
-    cx: &Context,
-    principals: &Principals,
-    key: &ClusterKey,
-    m: &ConfigMapMapping,
-) -> Option<bool> {
+/// when that cannot be known (an unknown principal, type or role). The entries are read first,
+/// then the node roles, each in model order, up to the first that tells.
+fn migrated(principals: &Principals, key: &ClusterKey, m: &ConfigMapMapping) -> Option<bool> {
     let arn = canonical(&m.arn)?;
     if principals.unknown.contains(key) {
         return None;
     }
-    for e in principals.entries(key, &arn) {
-        match cx.entry_type(e) {
-            Some(t) if NODE_TYPES.contains(&t) => return Some(true),
-            Some(_) => {}
-            None if matches!(e.entry_type, Val::Unknown { .. }) => return None,
-            None => {}
-        }
+    if let Some(told) = principals.entries(key, &arn).and_then(|p| p.migrated) {
+        return told;
     }
-    for n in cx.node_roles(key, &m.unit) {
-        match canonical(&n.role) {
-            None => return None,
-            Some(p) if p == arn => return Some(true),
-            Some(_) => {}
-        }
+    let roles = [
+        principals.node_roles.get(key),
+        principals.unit_node_roles.get(&m.unit),
+    ];
+    let matched = roles
+        .iter()
+        .flatten()
+        .filter_map(|r| r.first.get(&arn).copied())
+        .min();
+    let unknown = roles.iter().flatten().filter_map(|r| r.unknown).min();
+    match (matched, unknown) {
+        (Some(at), Some(unknown)) if unknown < at => None,
+        (Some(_), _) => Some(true),
+        (None, Some(_)) => None,
+        (None, None) => Some(false),
     }
-    Some(false)
 }
 
 /// The identity of a principal as the authenticator compares it: a known role ARN without its

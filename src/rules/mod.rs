@@ -360,25 +360,9 @@ impl<'a> Context<'a> {
         self.cluster(self.entry_key(entry)?)
     }
 
-    /// The node roles (managed node groups, Fargate profiles) of a cluster or of a unit.
-    pub fn node_roles(
-        &self,
-        key: &ClusterKey,
-        unit: &crate::ir::Unit,
-    ) -> impl Iterator<Item = &'a crate::ir::NodeRole> {
-        let model = self.model;
-        let bindings = &self.bindings;
-        model
-            .node_roles
-            .iter()
-            .enumerate()
-            .filter(move |(i, n)| match bindings.node_role(*i) {
-                Some(k) if k == key => true,
-                // One of the unit's own whose cluster is not known may be this cluster's.
-                Some(ClusterKey::Defined(_)) => false,
-                _ => n.unit == *unit,
-            })
-            .map(|(_, n)| n)
+    /// The cluster a node role (managed node group, Fargate profile) belongs to.
+    pub fn node_role_key(&self, node_role: usize) -> Option<&ClusterKey> {
+        self.bindings.node_role(node_role)
     }
 
     /// The entry an association belongs to: its owner when inline, otherwise the entry of the

@@ -482,3 +482,27 @@ fn node_role_mappings_lose_their_nodes_only_where_no_node_group_may_use_them() {
     assert_eq!(rules_at(&text, "EKS504"), Vec::<String>::new());
     assert_eq!(rules_at(&text, "EKS501").len(), 2 * n);
 }
+
+#[test]
+fn a_username_of_many_braces_is_read_for_placeholders_once() {
+    // Each `{{` of a username was searched for its `}}` to the end: 80,000 `{` took 0.9 s,
+    // growing with the square of the length.
+    let braces = "{".repeat(20_000);
+    for (closed, expected) in [(false, vec!["EKS124"]), (true, vec!["EKS123", "EKS124"])] {
+        let username = format!("user:{braces}{}", if closed { "}}" } else { "" });
+        let text = format!(
+            "resource \"aws_eks_access_entry\" \"a\" {{\n  cluster_name  = \"prod\"\n  principal_arn = \"arn:aws:iam::111122223333:role/r\"\n  user_name     = \"{username}\"\n}}\n"
+        );
+        let report = lint_report(&[("main.tf", text.clone())]);
+        let value = text.find("\"user:").expect("the username");
+        let mut found: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter(|d| report.sources.get(d.span.file).path == "main.tf")
+            .filter(|d| d.span.start as usize == value)
+            .map(|d| d.rule)
+            .collect();
+        found.sort_unstable();
+        assert_eq!(found, expected, "closed: {closed}");
+    }
+}

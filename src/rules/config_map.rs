@@ -3,7 +3,9 @@
 
 use super::arn::{ArnParts, PrincipalKind, principal_arn_problem};
 use super::auth::mode_related;
-use super::{Context, EKS501, EKS502, EKS503, EKS504, EKS505, EKS506, effective_mode, on_value};
+use super::{
+    Context, EKS501, EKS502, EKS503, EKS504, EKS505, EKS506, effective_mode, on_value, placeholders,
+};
 use crate::diagnostic::{Diagnostic, quote, shown};
 use crate::ir::{
     AccessEntry, AuthMode, ClusterKey, ConfigMapMapping, MappingDefect, MappingKind, Related, Text,
@@ -231,20 +233,6 @@ fn arn_problem(arn: &Text, kind: MappingKind) -> Option<String> {
         )),
         _ => None,
     }
-}
-
-/// The `{{...}}` placeholders in the known parts of a text.
-fn placeholders(text: &Text) -> impl Iterator<Item = &str> {
-    text.parts().iter().flat_map(|p| match p {
-        crate::ir::Part::Lit(s) => s
-            .match_indices("{{")
-            .filter_map(|(i, _)| {
-                let rest = &s[i..];
-                rest.find("}}").map(|end| &rest[..end + 2])
-            })
-            .collect::<Vec<_>>(),
-        _ => Vec::new(),
-    })
 }
 
 /// EKS503 for a role ARN with a path; true when it has one.
@@ -480,5 +468,50 @@ mod tests {
             placeholders(&t).collect::<Vec<_>>(),
             ["{{SessionName}}", "{{Foo}}"]
         );
+    }
+
+    /// Each placeholder runs from a `{{` to the first `}}` after it, as a search from each
+    /// `{{` finds it (which read a long run of `{` once for each of its `{{`).
+    #[test]
+    fn placeholders_are_those_a_search_from_each_opening_finds() {
+        fn searched(s: &str) -> Vec<&str> {
+            s.match_indices("{{")
+                .filter_map(|(i, _)| s[i..].find("}}").map(|end| &s[i..i + end + 2]))
+                .collect()
+        }
+        let mut cases: Vec<String> = [
+            "{{a}}}}{{b",
+            "{{{{x}}",
+            "}}{{",
+            "{{}}",
+            "a{{b{{c}}d}}",
+            "{{{}}}",
+            "{{a}} {{b}}",
+            "{{{{{",
+            "}}}}",
+            "{{x}}{{y",
+            "",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Pseudo-random strings of `{`, `}` and `a`.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..2_000 {
+            let len = (state % 24) as usize;
+            let s = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    ['{', '}', 'a'][(state % 3) as usize]
+                })
+                .collect();
+            cases.push(s);
+        }
+        for s in &cases {
+            let text = Text::lit(s.clone());
+            let found: Vec<&str> = placeholders(&text).collect();
+            assert_eq!(found, searched(s), "{s:?}");
+        }
     }
 }

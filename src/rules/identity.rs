@@ -3,10 +3,10 @@
 use super::arn::PrincipalKind;
 use super::{
     Context, EKS121, EKS122, EKS123, EKS124, EKS125, EKS126, RESTRICTED_NODE_TYPES, on_value,
-    remove_item,
+    placeholders, remove_item,
 };
 use crate::diagnostic::{Diagnostic, quote, shown};
-use crate::ir::{Part, Related, Val};
+use crate::ir::{Related, Val};
 use crate::source::Span;
 use foldhash::{HashMap, HashMapExt};
 
@@ -56,17 +56,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     )),
                 );
             }
-            let placeholders = u.value.parts().iter().filter_map(|p| match p {
-                Part::Lit(s) => Some(s),
-                _ => None,
-            });
-            let mut others: Vec<&str> = placeholders
-                .flat_map(|s| {
-                    s.match_indices("{{").filter_map(move |(i, _)| {
-                        let rest = &s[i..];
-                        rest.find("}}").map(|end| &rest[..end + 2])
-                    })
-                })
+            let mut others: Vec<&str> = placeholders(&u.value)
                 .filter(|p| !SESSION_NAMES.contains(p))
                 .collect();
             others.dedup();

@@ -413,6 +413,25 @@ pub(crate) const RESTRICTED_NODE_TYPES: [&str; 5] = [
     "HYPERPOD_LINUX",
 ];
 
+/// The `{{...}}` placeholders in the known parts of a text: from each `{{` (after the last one
+/// taken) to the first `}}` after it. The `}}` found is kept for the `{{`s before it, so a part
+/// is read once however many `{{` it holds.
+pub(crate) fn placeholders(text: &Text) -> impl Iterator<Item = &str> {
+    text.parts().iter().flat_map(|p| {
+        let s = match p {
+            crate::ir::Part::Lit(s) => s.as_str(),
+            _ => "",
+        };
+        let mut close: Option<usize> = None;
+        s.match_indices("{{").map_while(move |(open, _)| {
+            if close.is_none_or(|c| c < open) {
+                close = Some(open + s[open..].find("}}")?);
+            }
+            Some(&s[open..close? + 2])
+        })
+    })
+}
+
 /// A finding on a present value, known or not: at the value (a known value's origin becomes
 /// secondary locations); `None` when the value is absent.
 pub(crate) fn on_present<T>(

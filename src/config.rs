@@ -207,7 +207,12 @@ fn at(text: &str, span: std::ops::Range<usize>) -> String {
 fn did_you_mean(value: &str, options: &[&str]) -> String {
     options
         .iter()
-        .map(|o| (strsim::jaro_winkler(&value.to_ascii_lowercase(), o), o))
+        .map(|o| {
+            (
+                crate::diagnostic::likeness(&value.to_ascii_lowercase(), o),
+                o,
+            )
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map_or_else(String::new, |(_, o)| format!("; did you mean {o:?}?"))

@@ -118,6 +118,17 @@ pub fn shown(value: &str) -> String {
         .to_string()
 }
 
+/// How alike two names are, for a "did you mean" (Jaro-Winkler, 0 to 1). When one is ten
+/// times as long as the other, Jaro is at most 0.7, below every threshold a suggestion needs:
+/// the score is 0 without comparing them, so a huge name costs only counting its characters.
+pub fn likeness(a: &str, b: &str) -> f64 {
+    let (a_len, b_len) = (a.chars().count(), b.chars().count());
+    if a_len.max(b_len) >= 10 * a_len.min(b_len).max(1) {
+        return 0.0;
+    }
+    strsim::jaro_winkler(a, b)
+}
+
 /// `text` cut to at most `max` chars, the last of them an ellipsis when it was longer.
 pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(max) {
@@ -135,6 +146,39 @@ pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name ten times as long as the other scores 0 without comparing: Jaro-Winkler gives it
+    /// at most 0.7, below every threshold; the others score as Jaro-Winkler does.
+    #[test]
+    fn names_ten_times_longer_are_not_alike() {
+        let short = [
+            "",
+            "a",
+            "type",
+            "user_name",
+            "principal_arn",
+            "AmazonEKSViewPolicy",
+        ];
+        let mut names: Vec<String> = short.map(String::from).to_vec();
+        for times in [3, 10, 11, 40] {
+            names.extend(short.map(|n| format!("{n}x").repeat(times)));
+        }
+        let (mut far, mut near) = (0, 0);
+        for a in &names {
+            for b in &names {
+                let (a_len, b_len) = (a.chars().count(), b.chars().count());
+                if a_len.max(b_len) >= 10 * a_len.min(b_len).max(1) {
+                    far += 1;
+                    assert!(strsim::jaro_winkler(a, b) <= 0.7, "{a:?} {b:?}");
+                    assert_eq!(likeness(a, b), 0.0, "{a:?} {b:?}");
+                } else {
+                    near += 1;
+                    assert_eq!(likeness(a, b), strsim::jaro_winkler(a, b), "{a:?} {b:?}");
+                }
+            }
+        }
+        assert!(far > 100 && near > 100, "{far} far, {near} near");
+    }
 
     #[test]
     fn quoting_escapes_and_shortens() {

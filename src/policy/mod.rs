@@ -248,7 +248,12 @@ impl Policies {
             .rules
             .iter()
             .flat_map(|r| {
-                [r.id, r.name].map(|n| (strsim::jaro_winkler(&lower, &n.to_ascii_lowercase()), r))
+                [r.id, r.name].map(|n| {
+                    (
+                        crate::diagnostic::likeness(&lower, &n.to_ascii_lowercase()),
+                        r,
+                    )
+                })
             })
             .filter(|(score, _)| *score >= 0.85)
             .max_by(|a, b| a.0.total_cmp(&b.0));

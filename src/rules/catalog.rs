@@ -80,7 +80,12 @@ pub fn suggest(key: &str) -> Option<&'static RuleMeta> {
     RULES
         .iter()
         .flat_map(|r| {
-            [r.id, r.name].map(|n| (strsim::jaro_winkler(&key, &n.to_ascii_lowercase()), r))
+            [r.id, r.name].map(|n| {
+                (
+                    crate::diagnostic::likeness(&key, &n.to_ascii_lowercase()),
+                    r,
+                )
+            })
         })
         .filter(|(score, _)| *score >= 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))

@@ -119,7 +119,7 @@ pub(crate) fn correction(name: &str, expected: &[&'static str]) -> Option<&'stat
     one(expected
         .iter()
         .copied()
-        .filter(|e| strsim::jaro_winkler(&fold(e), &fold(name)) > 0.85)
+        .filter(|e| crate::diagnostic::likeness(&fold(e), &fold(name)) > 0.85)
         .collect())
 }
 
@@ -132,7 +132,7 @@ pub(crate) fn suggest(name: &str, expected: &[&'static str]) -> Option<&'static 
         .or_else(|| {
             expected
                 .iter()
-                .map(|e| (strsim::jaro_winkler(&fold(e), &fold(name)), e))
+                .map(|e| (crate::diagnostic::likeness(&fold(e), &fold(name)), e))
                 .filter(|(score, _)| *score > 0.85)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, e)| e)

@@ -156,7 +156,7 @@ fn unknown_policy(v: &crate::ir::Spanned<crate::ir::Text>, name: &str) -> Diagno
         .or_else(|| {
             ACCESS_POLICIES
                 .iter()
-                .map(|p| (strsim::jaro_winkler(p.name, name), p))
+                .map(|p| (crate::diagnostic::likeness(p.name, name), p))
                 .filter(|(s, _)| *s > 0.9)
                 .max_by(|x, y| x.0.total_cmp(&y.0))
                 .map(|(_, p)| p)

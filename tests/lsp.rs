@@ -6,7 +6,7 @@ mod support_lsp;
 
 use serde_json::{Value, json};
 use std::path::Path;
-use support_lsp::{Server, did_change, did_open, did_save, file_uri, initialize};
+use support_lsp::{Server, did_change, did_open, did_open_as, did_save, file_uri, initialize};
 
 fn codes(diagnostics: &[Value]) -> Vec<&str> {
     diagnostics
@@ -191,10 +191,7 @@ Resources:
 "#;
     let mut server = Server::start();
     initialize(&mut server, dir.path());
-    server.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": template}}),
-    );
+    did_open_as(&mut server, &uri, "yaml", template);
     let diags = server.diagnostics(&uri);
     assert_eq!(codes(&diags), ["EKS125"], "{diags:#?}");
     // `      KubernetesGroups: ["ü😀", ` is 31 chars and 32 UTF-16 units.
@@ -678,10 +675,7 @@ fn a_code_action_over_many_findings_links_each_fix_and_offers_each_ignore_commen
     let template = format!("{head}{}", "        - devs\n".repeat(n));
     let mut server = Server::start();
     initialize(&mut server, dir.path());
-    server.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": template}}),
-    );
+    did_open_as(&mut server, &uri, "yaml", &template);
     let diags = server.diagnostics(&uri);
     // Every item after the first repeats it (EKS126), at `devs` on its own line.
     let first = head.lines().count();

@@ -124,23 +124,7 @@ impl From<Position> for JsonPosition {
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let shown: Vec<&Diagnostic> = super::visible(report, opts).collect();
     write!(out, "{{\n  \"version\": {VERSION},\n  \"diagnostics\": [")?;
-    let mut first = true;
-    super::rendered_in_order(
-        &shown,
-        |d| {
-            let mut text = Vec::new();
-            serde_json::to_writer_pretty(&mut text, &diagnostic(report, d))?;
-            Ok(super::indented(&text, b"    "))
-        },
-        |text| {
-            out.write_all(if first { b"\n" } else { b",\n" })?;
-            first = false;
-            out.write_all(&text)
-        },
-    )?;
-    if !shown.is_empty() {
-        out.write_all(b"\n  ")?;
-    }
+    super::json_array_items(out, &shown, b"  ", |d| diagnostic(report, d))?;
     let mut text = Vec::new();
     serde_json::to_writer_pretty(&mut text, &JsonSummary::of(report))?;
     out.write_all(b"],\n  \"summary\": ")?;

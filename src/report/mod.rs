@@ -136,6 +136,38 @@ fn rendered_in_order<T: Sync>(
     Ok(())
 }
 
+/// Writes the items of a pretty-printed JSON array whose `[` is written and whose `]` is not,
+/// as the printer would: each item serialized alone on the lint threads (see
+/// [`rendered_in_order`]), indented two spaces past `indent`, one after another; then, when
+/// there were items, the line break and `indent` before the `]`.
+fn json_array_items<T: Sync, S: serde::Serialize>(
+    out: &mut dyn Write,
+    items: &[T],
+    indent: &[u8],
+    item: impl Fn(&T) -> S + Sync,
+) -> io::Result<()> {
+    let item_indent = [indent, b"  "].concat();
+    let mut first = true;
+    rendered_in_order(
+        items,
+        |t| {
+            let mut text = Vec::new();
+            serde_json::to_writer_pretty(&mut text, &item(t))?;
+            Ok(indented(&text, &item_indent))
+        },
+        |text| {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            out.write_all(&text)
+        },
+    )?;
+    if !items.is_empty() {
+        out.write_all(b"\n")?;
+        out.write_all(indent)?;
+    }
+    Ok(())
+}
+
 /// Pretty-printed JSON with `indent` before each line, to write it inside a larger document.
 /// (A JSON string holds no line break, so every line break is the printer's.)
 fn indented(json: &[u8], indent: &[u8]) -> Vec<u8> {

@@ -71,27 +71,10 @@ fn write_log(report: &Report, locator: &Locator, out: &mut dyn Write) -> io::Res
         .map(|d| (d, fingerprints.next(report, locator, d)))
         .collect();
     drop(fingerprints);
-    let item_indent = [indent, b"  "].concat();
     out.write_all(head)?;
-    let mut first = true;
-    super::rendered_in_order(
-        &results,
-        |(d, fingerprint)| {
-            let mut text = Vec::new();
-            let r = result(report, locator, &rules, fingerprint.clone(), d);
-            serde_json::to_writer_pretty(&mut text, &r)?;
-            Ok(super::indented(&text, &item_indent))
-        },
-        |text| {
-            out.write_all(if first { b"\n" } else { b",\n" })?;
-            first = false;
-            out.write_all(&text)
-        },
-    )?;
-    if !results.is_empty() {
-        out.write_all(b"\n")?;
-        out.write_all(indent)?;
-    }
+    super::json_array_items(out, &results, indent, |(d, fingerprint)| {
+        result(report, locator, &rules, fingerprint.clone(), d)
+    })?;
     out.write_all(tail)?;
     writeln!(out)
 }

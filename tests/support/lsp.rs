@@ -166,9 +166,14 @@ pub fn initialize(server: &mut Server, root: &Path) {
 }
 
 pub fn did_open(server: &mut Server, uri: &str, text: &str) {
+    did_open_as(server, uri, "terraform", text);
+}
+
+/// Opens a document of the editor's `language` (`yaml`, `json`).
+pub fn did_open_as(server: &mut Server, uri: &str, language: &str, text: &str) {
     server.notify(
         "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": text}}),
+        json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
     );
 }
 

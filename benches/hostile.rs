@@ -69,6 +69,11 @@ const CASES: &[Case] = &[
         sizes: [40_000, 80_000, 160_000],
         files: cfn_flow_list,
     },
+    Case {
+        name: "Terraform suppression naming 50 unknown ids N times (one finding per id)",
+        sizes: [50_000, 100_000, 200_000],
+        files: tf_repeated_suppression,
+    },
 ];
 
 fn main() {
@@ -276,4 +281,13 @@ fn cfn_flow_list(n: usize) -> Vec<(&'static str, String)> {
         "Resources:\n  Entry:\n    Type: AWS::EKS::AccessEntry\n    Properties:\n      ClusterName: prod\n      PrincipalArn: arn:aws:iam::111122223333:role/r\n      KubernetesGroups: [{groups}]\n"
     );
     vec![("template.yaml", text)]
+}
+
+fn tf_repeated_suppression(n: usize) -> Vec<(&'static str, String)> {
+    let ids: Vec<String> = (0..n).map(|i| format!("EKS{}", 9000 + i % 50)).collect();
+    let text = format!(
+        "# ekslint:ignore {}\nresource \"aws_eks_access_entry\" \"e\" {{\n  cluster_name  = \"c\"\n  principal_arn = \"arn:aws:iam::111122223333:role/r\"\n}}\n",
+        ids.join(",")
+    );
+    vec![("main.tf", text)]
 }

@@ -638,8 +638,13 @@ fn bound_messages(d: &mut Diagnostic) {
 fn merge_instances(diagnostics: &mut Vec<Diagnostic>) {
     // In place: the findings are not held twice.
     let mut listed: Option<HashSet<(Span, Arc<str>)>> = None;
+    // Whether the finding kept last took in another's fix, to be settled once its run ends.
+    let mut absorbed = false;
     diagnostics.dedup_by(|d, kept| {
         if !(kept.rule == d.rule && kept.span == d.span && kept.message == d.message) {
+            if std::mem::take(&mut absorbed) {
+                kept.fix = crate::fix::merged(kept.fix.take());
+            }
             listed = None;
             return false;
         }
@@ -655,9 +660,13 @@ fn merge_instances(diagnostics: &mut Vec<Diagnostic>) {
             }
         }
         kept.origins.append(&mut d.origins);
-        kept.fix = crate::fix::merge(kept.fix.take(), d.fix.take());
+        crate::fix::absorb(&mut kept.fix, d.fix.take());
+        absorbed = true;
         true
     });
+    if absorbed && let Some(last) = diagnostics.last_mut() {
+        last.fix = crate::fix::merged(last.fix.take());
+    }
 }
 
 /// The findings of one rule in one file that suppressions may cover, in offset order, with the
@@ -713,8 +722,12 @@ fn apply_suppressions(
     }
     let mut unused = Vec::new();
     for s in suppressions.iter().rev() {
-        // The rules of this suppression that ran and matched nothing, with the message.
-        let mut stale: Vec<(usize, String)> = Vec::new();
+        // The rules of this suppression that ran and matched nothing: each rule once, with the
+        // message and the indexes where it is written (a comment naming one unknown id 100,000
+        // times gives one finding, not 100,000 merged later).
+        let mut stale: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut stale_at: HashMap<&str, usize> = HashMap::new();
+        let mut stale_count = 0;
         for (i, key) in s.rules.iter().enumerate() {
             let rule = lookup(s.written.file, key);
             let mut used = false;
@@ -741,30 +754,45 @@ fn apply_suppressions(
             let file = s.written.file;
             let ran = rule.is_none_or(|r| enabled(file, r.id));
             if !used && ran && enabled(file, EKS003.id) {
-                let message = match rule {
-                    Some(r) => format!(
-                        "this suppression of {} ({}) matches no finding",
-                        r.id, r.name
-                    ),
-                    None => format!("{} is not a rule id or name", quote(key)),
-                };
-                stale.push((i, message));
+                stale_count += 1;
+                let at = *stale_at.entry(key.as_str()).or_insert_with(|| {
+                    let message = match rule {
+                        Some(r) => format!(
+                            "this suppression of {} ({}) matches no finding",
+                            r.id, r.name
+                        ),
+                        None => format!("{} is not a rule id or name", quote(key)),
+                    };
+                    stale.push((message, Vec::new()));
+                    stale.len() - 1
+                });
+                stale[at].1.push(i);
             }
         }
         // When no rule of it is used, the whole suppression goes; else the stale ids.
-        let whole = (stale.len() == s.rules.len()).then_some(s.remove).flatten();
-        for (i, message) in stale {
-            let edit = whole.or(s.remove_rule.get(i).copied().flatten());
-            let title = if whole.is_some() {
-                "Remove the unused suppression"
-            } else {
-                "Remove the unused rule from the suppression"
+        let whole = (stale_count == s.rules.len()).then_some(s.remove).flatten();
+        let title = if whole.is_some() {
+            "Remove the unused suppression"
+        } else {
+            "Remove the unused rule from the suppression"
+        };
+        for (message, written) in stale {
+            let fix_at = |i: usize| {
+                let edit = whole.or(s.remove_rule.get(i).copied().flatten());
+                edit.and_then(|e| crate::fix::Fix::new(EKS003, title, [Edit::delete(e)]))
+                    .map(Box::new)
             };
-            let fix = edit.and_then(|e| crate::fix::Fix::new(EKS003, title, [Edit::delete(e)]));
+            let mut fix = fix_at(written[0]);
+            if written.len() > 1 {
+                written[1..]
+                    .iter()
+                    .for_each(|&i| crate::fix::absorb(&mut fix, fix_at(i)));
+                fix = crate::fix::merged(fix);
+            }
             unused.push(
                 Diagnostic::new(EKS003, s.written, message)
                     .with_help("remove it, or fix the rule id")
-                    .with_fix(fix),
+                    .with_fix(fix.map(|f| *f)),
             );
         }
     }
@@ -880,5 +908,92 @@ mod tests {
             &merged[0].related[..5]
         );
         assert!(merged[1].related.is_empty());
+    }
+
+    /// A fix's edits, as (start, end).
+    type Edits = Option<Vec<(u32, u32)>>;
+
+    /// The fix of `d`, as its edits' (start, end).
+    fn edits(d: &Diagnostic) -> Edits {
+        let fix = d.fix.as_ref()?;
+        Some(
+            fix.edits
+                .iter()
+                .map(|e| (e.span.start, e.span.end))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn instances_merge_their_fixes_into_one_of_every_edit_once() {
+        let fixed = |at: usize, edit: usize, len: usize| {
+            let edit = Edit::replace(Span::new(FileId(0), edit, edit + len), "X");
+            finding("EKS105", 0, at).with_fix(crate::fix::Fix::new(
+                lookup("EKS105").unwrap(),
+                "t",
+                [edit],
+            ))
+        };
+        // 2,000 instances of one finding, fixed at 1,000 places given in descending order,
+        // each twice; then one with a fix, and two whose edits overlap.
+        let mut merged: Vec<Diagnostic> = (0..2000)
+            .map(|i| fixed(10, 3000 - (i % 1000) * 2, 1))
+            .chain([fixed(11, 5, 1)])
+            .chain([fixed(12, 7, 2), fixed(12, 7, 2), fixed(12, 8, 1)])
+            .collect();
+        merge_instances(&mut merged);
+        assert_eq!(merged.len(), 3);
+        let every: Vec<(u32, u32)> = (0..1000).map(|i| (1002 + 2 * i, 1003 + 2 * i)).collect();
+        assert_eq!(edits(&merged[0]), Some(every));
+        assert_eq!(edits(&merged[1]), Some(vec![(5, 6)]));
+        assert_eq!(edits(&merged[2]), None);
+    }
+
+    #[test]
+    fn an_id_named_again_and_again_in_a_suppression_gives_one_finding_with_each_removal() {
+        let rules = [
+            "EKS9999",
+            "EKS104",
+            "EKS9999",
+            "duplicate-principal",
+            "EKS9999",
+        ];
+        let mut s = suppression(0, (21, 29), &rules, "none");
+        s.remove = Some(Span::new(FileId(0), 0, 50));
+        s.remove_rule = (0..rules.len())
+            .map(|i| Some(Span::new(FileId(0), 40 - 5 * i, 43 - 5 * i)))
+            .collect();
+        let found = |unused: Vec<Diagnostic>| -> Vec<(String, Edits)> {
+            unused
+                .iter()
+                .map(|d| (d.message.clone(), edits(d)))
+                .collect()
+        };
+        let unknown = "\"EKS9999\" is not a rule id or name".to_string();
+        let unused_rule = "this suppression of EKS104 (duplicate-principal) matches no finding";
+        // Nothing of it is used: each finding removes the whole suppression, once.
+        let whole = Some(vec![(0, 50)]);
+        let unused = apply_suppressions(&mut [], &[s.clone()], &|_, _| true, &|_, k| lookup(k));
+        assert_eq!(
+            found(unused),
+            [
+                (unknown.clone(), whole.clone()),
+                (unused_rule.to_string(), whole.clone()),
+                (unused_rule.to_string(), whole),
+            ]
+        );
+        // With a used rule in it, each stale name is removed where it is written.
+        let mut used = [finding("EKS105", 0, 25)];
+        s.rules.push("EKS105".into());
+        s.remove_rule.push(None);
+        let unused = apply_suppressions(&mut used, &[s], &|_, _| true, &|_, k| lookup(k));
+        assert_eq!(
+            found(unused),
+            [
+                (unknown, Some(vec![(20, 23), (30, 33), (40, 43)])),
+                (unused_rule.to_string(), Some(vec![(35, 38)])),
+                (unused_rule.to_string(), Some(vec![(25, 28)])),
+            ]
+        );
     }
 }

@@ -210,14 +210,26 @@ fn touches(place: Span, edit: Span) -> bool {
 }
 
 /// The fixes of one finding's instances merged into one: every instance must be fixed for the
-/// finding to go, so the merge has a fix only when each instance has one.
-pub fn merge(kept: Option<Box<Fix>>, other: Option<Box<Fix>>) -> Option<Box<Fix>> {
-    let (mut kept, other) = (kept?, other?);
-    kept.edits.extend(other.edits);
-    kept.edits.sort();
-    kept.edits.dedup();
-    kept.safety = kept.safety.max(other.safety);
-    (!kept.edits.windows(2).any(|w| w[0].overlaps(&w[1]))).then_some(kept)
+/// finding to go, so the merge has a fix only when each instance has one. The edits are only
+/// gathered here; [`merged`] sorts them once the last instance is in (sorting at each merge
+/// made 3,000 instances of one finding take seconds).
+pub fn absorb(kept: &mut Option<Box<Fix>>, other: Option<Box<Fix>>) {
+    match (kept.as_mut(), other) {
+        (Some(fix), Some(other)) => {
+            fix.edits.extend(other.edits);
+            fix.safety = fix.safety.max(other.safety);
+        }
+        _ => *kept = None,
+    }
+}
+
+/// A fix that [`absorb`] gathered, with its edits sorted and each once; `None` when two of
+/// them overlap.
+pub fn merged(fix: Option<Box<Fix>>) -> Option<Box<Fix>> {
+    let mut fix = fix?;
+    fix.edits.sort();
+    fix.edits.dedup();
+    (!fix.edits.windows(2).any(|w| w[0].overlaps(&w[1]))).then_some(fix)
 }
 
 #[cfg(test)]
@@ -268,10 +280,20 @@ mod tests {
     #[test]
     fn merged_instances_have_a_fix_only_when_each_has_one() {
         let fix = |s| Fix::new(EKS105, "t", [Edit::replace(at(0, s, s + 2), "X")]).map(Box::new);
-        let both = merge(fix(0), fix(5)).unwrap();
+        let merge = |fixes: Vec<Option<Box<Fix>>>| {
+            let mut fixes = fixes.into_iter();
+            let mut kept = fixes.next().flatten();
+            fixes.for_each(|other| absorb(&mut kept, other));
+            merged(kept)
+        };
+        let both = merge(vec![fix(5), fix(0)]).unwrap();
         assert_eq!(both.edits.len(), 2);
-        assert_eq!(merge(fix(0), None), None);
-        assert_eq!(merge(fix(0), fix(0)).unwrap().edits.len(), 1);
+        assert!(both.edits[0].span.start < both.edits[1].span.start);
+        assert_eq!(merge(vec![fix(0), None, fix(5)]), None);
+        assert_eq!(merge(vec![None, fix(0)]), None);
+        assert_eq!(merge(vec![fix(0), fix(0), fix(0)]).unwrap().edits.len(), 1);
+        // Edits that overlap cannot all be made.
+        assert_eq!(merge(vec![fix(0), fix(1)]), None);
         // Rules without a fix in the catalog give none.
         assert_eq!(
             Fix::new(crate::rules::EKS104, "t", [Edit::delete(at(0, 0, 1))]),

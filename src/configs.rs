@@ -17,7 +17,7 @@ use foldhash::{HashMap, HashSet};
 use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -431,7 +431,13 @@ fn settings(
     parameters.extend(overrides.parameters.clone());
     Ok(Settings {
         rule_options: RuleOptions {
-            trusted_accounts: config.rules.eks405.trusted_accounts.clone(),
+            trusted_accounts: config
+                .rules
+                .eks405
+                .trusted_accounts
+                .iter()
+                .cloned()
+                .collect(),
         },
         select: if select.is_empty() {
             None
@@ -454,11 +460,14 @@ fn rule_list(
     keys: &[String],
     policies: &Policies,
     others: &dyn Fn(&str) -> Option<&'static RuleMeta>,
-) -> Result<Vec<&'static RuleMeta>, String> {
+) -> Result<BTreeSet<&'static str>, String> {
     keys.iter()
         .map(|k| {
             let k = k.trim();
-            policies.resolve(k).or_else(|e| others(k).ok_or(e))
+            policies
+                .resolve(k)
+                .or_else(|e| others(k).ok_or(e))
+                .map(|r| r.id)
         })
         .collect()
 }

@@ -235,6 +235,64 @@ fn fail_on_rule_options_and_values_come_from_each_files_configuration() {
 }
 
 #[test]
+fn a_long_list_of_trusted_accounts_leaves_out_exactly_the_principals_of_its_accounts() {
+    // 5,000 trusted accounts; 60 entries, every third from an account not in the list.
+    let account = |k: usize| format!("{:012}", 500_000_000_000usize + k);
+    let listed: Vec<String> = (0..5000)
+        .map(|k| format!("\"{}\"", account(2 * k)))
+        .collect();
+    let config = format!(
+        "[rules.EKS405]\ntrusted-accounts = [{}]\n",
+        listed.join(", ")
+    );
+    let cluster = CROSS_ACCOUNT.split("\n\n").next().unwrap();
+    let mut main = format!("{cluster}\n");
+    let mut expected = Vec::new();
+    for i in 0..60 {
+        // Listed accounts from the start, the middle and the end of the list.
+        let k = if i % 3 == 0 {
+            2 * i * 83 + 1
+        } else {
+            2 * i * 83
+        };
+        let line = main.lines().count() + 1;
+        main.push_str(&format!(
+            "\nresource \"aws_eks_access_entry\" \"e{i}\" {{\n  cluster_name  = aws_eks_cluster.c.name\n  principal_arn = \"arn:aws:iam::{}:role/r\"\n}}\n",
+            account(k)
+        ));
+        if i % 3 == 0 {
+            expected.push(format!("EKS405 main.tf:{} warning", line + 3));
+        }
+    }
+    let dir = tree(&[(".ekslint.toml", &config), ("main.tf", &main)]);
+    let (code, found) = lint(dir.path(), &[]);
+    assert_eq!(found, expected);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn rules_named_thousands_of_times_in_select_and_ignore_are_selected_and_ignored_once() {
+    let many = |key: &str| vec![format!("\"{key}\""); 3000].join(", ");
+    let config = format!(
+        "select = [{}, {}, {}]\nignore = [{}]\n",
+        many("EKS404"),
+        many("EKS405"),
+        many("cross-account-principal"),
+        many("cross-account-principal"),
+    );
+    let dir = tree(&[
+        (".ekslint.toml", &config),
+        ("user.tf", USER_ENTRY),
+        ("cross.tf", CROSS_ACCOUNT),
+    ]);
+    // EKS405 is selected, by id and by name, and ignored by name: only EKS404 is left.
+    assert_eq!(
+        lint(dir.path(), &[]),
+        (Some(1), vec!["EKS404 user.tf:3 warning".to_string()])
+    );
+}
+
+#[test]
 fn a_configuration_error_anywhere_names_its_file_line_and_key() {
     let dir = tree(&[
         ("main.tf", USER_ENTRY),

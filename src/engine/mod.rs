@@ -41,9 +41,10 @@ pub struct Input {
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub rule_options: RuleOptions,
-    /// Run only these rules (all when `None`).
-    pub select: Option<Vec<&'static RuleMeta>>,
-    pub ignore: Vec<&'static RuleMeta>,
+    /// Run only these rules, by id (all when `None`). Sets: every finding is looked up in them,
+    /// and a configuration may name a rule many times.
+    pub select: Option<BTreeSet<&'static str>>,
+    pub ignore: BTreeSet<&'static str>,
     pub severity: BTreeMap<&'static str, Severity>,
     /// The lowest severity that fails the run; `None`: nothing does.
     pub fail_on: Option<Severity>,
@@ -59,7 +60,7 @@ impl Default for Settings {
         Settings {
             rule_options: RuleOptions::default(),
             select: None,
-            ignore: Vec::new(),
+            ignore: BTreeSet::new(),
             severity: BTreeMap::new(),
             fail_on: Some(Severity::Warning),
             structured: parse::StructuredOptions::default(),
@@ -72,11 +73,8 @@ impl Settings {
     fn enabled(&self, rule: &str) -> bool {
         // Parse errors are always reported: they are why a file has no other findings.
         rule == EKS000.id
-            || (self
-                .select
-                .as_ref()
-                .is_none_or(|s| s.iter().any(|r| r.id == rule))
-                && !self.ignore.iter().any(|r| r.id == rule))
+            || (self.select.as_ref().is_none_or(|s| s.contains(rule))
+                && !self.ignore.contains(rule))
     }
 
     /// A built-in rule or one of the policies' by id or name.

@@ -35,17 +35,19 @@ use crate::source::{FileId, Span};
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 /// Options that change what rules consider a finding.
 #[derive(Clone, Debug, Default)]
 pub struct RuleOptions {
-    /// Accounts whose principals are not cross-account findings (EKS405).
-    pub trusted_accounts: Vec<String>,
+    /// Accounts whose principals are not cross-account findings (EKS405). A set: each
+    /// cross-account principal is looked up in it, and a configuration may list many.
+    pub trusted_accounts: BTreeSet<String>,
 }
 
 /// The options of a file that no configuration governs.
 static DEFAULT_OPTIONS: RuleOptions = RuleOptions {
-    trusted_accounts: Vec::new(),
+    trusted_accounts: BTreeSet::new(),
 };
 
 /// Runs every rule over the model bound in `cx`. The result is unsorted and may hold the same

@@ -32,11 +32,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let (Some(account), Some((cluster, span))) =
             (parts.account(), cx.entry_cluster_account(i))
             && account != cluster
-            && !cx
-                .options(p.span.file)
-                .trusted_accounts
-                .iter()
-                .any(|t| t == account)
+            && !cx.options(p.span.file).trusted_accounts.contains(account)
         {
             out.push(
                     on_value(EKS405, p, format!("the principal is in account {account}, not the cluster's account {cluster}"))

@@ -5,7 +5,8 @@ use crate::limits::MAX_POLICY_FILES;
 use crate::source::display_path;
 use crate::trust::Boundary;
 use ignore::WalkBuilder;
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::PathBuf;
 
 /// A policy file's text and the path shown for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,12 +30,18 @@ pub fn read(
     boundary: &Boundary,
     tests: bool,
 ) -> Result<Vec<PolicyFile>, String> {
+    // A path named twice, however spelt, is walked once (a configuration may repeat one).
+    let mut seen = HashSet::new();
+    let paths: Vec<&PathBuf> = paths
+        .iter()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
+        .collect();
     let mut found: Vec<PathBuf> = Vec::new();
-    for path in paths {
+    for path in &paths {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("policy path {}: {e}", path.display()))?;
         if !meta.is_dir() {
-            found.push(path.clone());
+            found.push(path.to_path_buf());
             continue;
         }
         for entry in WalkBuilder::new(path).require_git(false).build() {
@@ -64,7 +71,7 @@ pub fn read(
         if files.len() == MAX_POLICY_FILES {
             return Err(format!(
                 "more than {MAX_POLICY_FILES} policy files under {}",
-                join(paths)
+                join(&paths)
             ));
         }
         let text = boundary
@@ -76,10 +83,41 @@ pub fn read(
     Ok(files)
 }
 
-fn join(paths: &[PathBuf]) -> String {
+fn join(paths: &[&PathBuf]) -> String {
     paths
         .iter()
-        .map(|p| Path::new(p).display().to_string())
+        .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_policy_file_is_read_once_however_often_its_path_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        for (sub, name) in [("a", "x.rego"), ("b", "y.rego"), ("a/c", "z.rego")] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            std::fs::write(dir.path().join(sub).join(name), "package p\n").unwrap();
+        }
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let named = [
+            a.clone(),
+            a.join("."),
+            b.clone(),
+            a.join("c"),
+            a.join("c/z.rego"),
+            a.clone(),
+        ];
+        let files = read(&named, &Boundary::around(dir.path()), false).unwrap();
+        let names: Vec<&str> = files
+            .iter()
+            .map(|f| f.display.rsplit('/').next().unwrap())
+            .collect();
+        // Sorted by path: a/c/z.rego, a/x.rego, b/y.rego.
+        assert_eq!(names, ["z.rego", "x.rego", "y.rego"]);
+        assert!(files.iter().all(|f| f.text == "package p\n"));
+    }
 }

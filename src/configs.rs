@@ -370,11 +370,12 @@ impl Configs {
     /// it), then the command line's.
     pub fn var_files(&self, overrides: &Overrides) -> Scoped<Vec<PathBuf>> {
         let files = |config: Option<&Config>| -> Vec<PathBuf> {
-            config
-                .into_iter()
-                .flat_map(|c| c.terraform.var_files.iter().map(|p| c.base.join(p)))
-                .chain(overrides.var_files.iter().cloned())
-                .collect()
+            named_last(
+                config
+                    .into_iter()
+                    .flat_map(|c| c.terraform.var_files.iter().map(|p| c.base.join(p)))
+                    .chain(overrides.var_files.iter().cloned()),
+            )
         };
         if let Some(explicit) = &self.explicit {
             return Scoped::new(files(Some(&explicit.config)));
@@ -385,6 +386,19 @@ impl Configs {
         }
         scoped
     }
+}
+
+/// Variable files, each once, at the place it is named last, however it is spelt: files set
+/// variables in order, so the last place of a file is the one that counts. Every root module
+/// reads them all, so a list that repeats one file is read once per module, not once per entry.
+fn named_last(paths: impl DoubleEndedIterator<Item = PathBuf>) -> Vec<PathBuf> {
+    let mut seen = HashSet::default();
+    let mut kept: Vec<PathBuf> = paths
+        .rev()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .collect();
+    kept.reverse();
+    kept
 }
 
 /// The settings of a configuration (or none) with the command line's overrides: a non-empty

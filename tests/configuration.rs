@@ -293,6 +293,48 @@ fn rules_named_thousands_of_times_in_select_and_ignore_are_selected_and_ignored_
 }
 
 #[test]
+fn a_variable_file_named_again_sets_its_values_where_it_is_named_last() {
+    let module = "variable \"t\" {}\n\nresource \"aws_eks_access_entry\" \"e\" {\n  cluster_name  = \"c\"\n  principal_arn = \"arn:aws:iam::111122223333:role/r\"\n  type          = var.t\n}\n";
+    // Each configuration repeats its list 1,000 times; the file named last sets `t` last.
+    let config = |files: &[&str]| {
+        let list = vec![files.join(", "); 1000].join(", ");
+        format!("[terraform]\nvar-files = [{list}]\n")
+    };
+    let (a_last, b_last) = (
+        config(&["\"../a.tfvars\"", "\"../b.tfvars\"", "\"./../a.tfvars\""]),
+        config(&["\"../a.tfvars\"", "\"../b.tfvars\""]),
+    );
+    let dir = tree(&[
+        ("a.tfvars", "t = \"TYPE_A\"\n"),
+        ("b.tfvars", "t = \"TYPE_B\"\n"),
+        ("x/.ekslint.toml", &a_last),
+        ("x/main.tf", module),
+        ("y/.ekslint.toml", &b_last),
+        ("y/main.tf", module),
+    ]);
+    let out = Command::cargo_bin("ekslint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["--format", "json", "x", "y"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("x/main.tf", "\"TYPE_A\" is not a valid access entry type"),
+            ("y/main.tf", "\"TYPE_B\" is not a valid access entry type"),
+        ]
+    );
+}
+
+#[test]
 fn a_configuration_error_anywhere_names_its_file_line_and_key() {
     let dir = tree(&[
         ("main.tf", USER_ENTRY),

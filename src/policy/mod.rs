@@ -35,6 +35,10 @@ pub struct Policies {
     packages: Vec<Package>,
     /// The rules declared by METADATA blocks, sorted by id.
     rules: Vec<&'static RuleMeta>,
+    /// The same rules by their ids and names in lower case, each key to the first rule in
+    /// `rules` that has it: every rule key a suppression or a configuration names is looked
+    /// up, and policies may declare thousands.
+    by_key: HashMap<String, &'static RuleMeta>,
     /// Mistakes found while compiling, reported on every run.
     problems: Vec<FileProblem>,
     /// The top-level fields of the input the policies may read (the others are left empty).
@@ -121,6 +125,7 @@ impl Policies {
             files,
             packages: Vec::new(),
             rules: Vec::new(),
+            by_key: HashMap::new(),
             problems,
             reads,
         };
@@ -207,6 +212,11 @@ impl Policies {
         }
         self.packages = packages.into_values().collect();
         self.rules.sort_by_key(|r| r.id);
+        for r in &self.rules {
+            for key in [r.id, r.name] {
+                self.by_key.entry(key.to_ascii_lowercase()).or_insert(r);
+            }
+        }
     }
 
     /// The rules the policies declare, sorted by id.
@@ -232,10 +242,7 @@ impl Policies {
 
     /// A declared custom rule by id or name, ignoring case.
     pub fn lookup(&self, key: &str) -> Option<&'static RuleMeta> {
-        self.rules
-            .iter()
-            .copied()
-            .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+        self.by_key.get(&key.to_ascii_lowercase()).copied()
     }
 
     /// A built-in or declared rule by id or name, or which one was probably meant.
@@ -311,6 +318,39 @@ mod tests {
             display: display.into(),
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn declared_rules_are_found_by_id_or_name_in_any_case_the_first_by_id_first() {
+        let declare = |id: &str, name: &str| {
+            format!(
+                "# METADATA\n# title: t\n# custom:\n#   id: {id}\n#   name: {name}\n#   severity: note\ninfo contains f if {{\n  false\n  f := 1\n}}\n\n"
+            )
+        };
+        // The name of ORG002 is the id of ORG001, written in another case.
+        let text = ["package ekslint.policies.k\n\n".to_string()]
+            .into_iter()
+            .chain((0..300).map(|i| declare(&format!("ORG{:03}", 300 - i), &format!("name-{i}"))))
+            .chain([declare("ORG000", "org001-alias")])
+            .collect::<String>()
+            .replace("ORG299\n#   name: name-1\n", "ORG299\n#   name: org001\n");
+        let policies = Policies::compile(vec![file("k.rego", &text)]);
+        assert_eq!(
+            policies.problem_count(),
+            0,
+            "{:?}",
+            policies.describe_problems()
+        );
+        assert_eq!(policies.rules().len(), 301);
+        let found = |key: &str| policies.lookup(key).map(|r| r.id);
+        assert_eq!(found("ORG300"), Some("ORG300"));
+        assert_eq!(found("org300"), Some("ORG300"));
+        assert_eq!(found("NAME-0"), Some("ORG300"));
+        assert_eq!(found("Org001-Alias"), Some("ORG000"));
+        // ORG001 by its id, and ORG299 by its name: the first by id wins.
+        assert_eq!(found("org001"), Some("ORG001"));
+        assert_eq!(found("ORG301"), None);
+        assert_eq!(found("name-300"), None);
     }
 
     #[test]

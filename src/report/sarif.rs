@@ -24,8 +24,9 @@
 //! finding leave its fingerprint unchanged. FNV-1a is written here because std's hashers are
 //! not stable across releases.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use serde_json::json;
 use serde_sarif::sarif::{
@@ -230,8 +231,8 @@ fn result(
     // by mutating the built value.
     let mut result = builder.build();
     result.rule_index = rules
-        .iter()
-        .position(|r| r.id == d.rule)
+        .binary_search_by(|r| r.id.cmp(d.rule))
+        .ok()
         .and_then(|i| i64::try_from(i).ok());
     if !related.is_empty() {
         result.related_locations = Some(related);
@@ -359,26 +360,50 @@ fn encode_uri_path(path: &str) -> String {
     out
 }
 
-/// Assigns fingerprints in result order, counting repeated (rule, file, text) triples.
+/// Assigns fingerprints in result order, counting repeated (rule, file, text) triples. Many
+/// findings may share one long place (every stale id of a suppression comment is at the whole
+/// comment): each place's text is normalised once, and each triple's hash is kept up to its
+/// text, so that a finding costs the length of its text only when its place is new.
 #[derive(Default)]
 struct Fingerprints {
-    seen: BTreeMap<(&'static str, String, String), u64>,
+    /// Each place's normalised text, as an index into `texts`.
+    places: HashMap<Span, usize>,
+    /// The distinct normalised texts, and the index of each.
+    texts: Vec<Rc<str>>,
+    text_index: HashMap<Rc<str>, usize>,
+    /// For each (rule, path, text index): the hash up to the text, and the results so far.
+    seen: HashMap<(&'static str, String, usize), (Fnv1a, u64)>,
 }
 
 impl Fingerprints {
     fn next(&mut self, report: &Report, locator: &Locator, d: &Diagnostic) -> String {
         let file = report.sources.get(d.span.file);
-        let normalised = normalise(file.slice(d.span));
+        let text = match self.places.get(&d.span) {
+            Some(&text) => text,
+            None => {
+                let normalised: Rc<str> = normalise(file.slice(d.span)).into();
+                let text = *self
+                    .text_index
+                    .entry(normalised.clone())
+                    .or_insert_with(|| {
+                        self.texts.push(normalised);
+                        self.texts.len() - 1
+                    });
+                self.places.insert(d.span, text);
+                text
+            }
+        };
         let path = match locator.place(&file.path) {
             Place::Relative(path) | Place::Absolute(path) => path,
         };
-        let count = self
+        let texts = &self.texts;
+        let (hash, count) = self
             .seen
-            .entry((d.rule, path.clone(), normalised.clone()))
-            .or_insert(0);
+            .entry((d.rule, path, text))
+            .or_insert_with_key(|(rule, path, text)| (up_to_text(rule, path, &texts[*text]), 0));
         let occurrence = *count;
         *count += 1;
-        fingerprint(d.rule, &path, &normalised, occurrence)
+        finished(*hash, occurrence)
     }
 }
 
@@ -387,7 +412,14 @@ fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The fingerprint of the `occurrence`-th result of a (rule, file, normalised text) triple.
+#[cfg(test)]
 fn fingerprint(rule: &str, path: &str, normalised: &str, occurrence: u64) -> String {
+    finished(up_to_text(rule, path, normalised), occurrence)
+}
+
+/// The hash of a triple up to its occurrence: `rule ␀ path ␀ normalised text ␀`.
+fn up_to_text(rule: &str, path: &str, normalised: &str) -> Fnv1a {
     let mut h = Fnv1a::new();
     h.write(rule.as_bytes());
     h.write(&[0]);
@@ -395,11 +427,17 @@ fn fingerprint(rule: &str, path: &str, normalised: &str, occurrence: u64) -> Str
     h.write(&[0]);
     h.write(normalised.as_bytes());
     h.write(&[0]);
+    h
+}
+
+/// The fingerprint from the hash of its triple and its occurrence.
+fn finished(mut h: Fnv1a, occurrence: u64) -> String {
     h.write(occurrence.to_string().as_bytes());
     format!("{:016x}", h.0)
 }
 
 /// 64-bit FNV-1a, a fixed and documented hash.
+#[derive(Clone, Copy)]
 struct Fnv1a(u64);
 
 impl Fnv1a {
@@ -573,6 +611,56 @@ mod tests {
     }
 
     #[test]
+    fn findings_at_one_long_place_count_their_occurrences_as_findings_anywhere_do() {
+        use crate::source::{SourceFile, SourceMap};
+        let long = "a  b\n c ".repeat(2000);
+        let other = "a b  c\n".repeat(2000);
+        let mut sources = SourceMap::default();
+        let file = sources.add(SourceFile::new(
+            "main.tf".into(),
+            [&*long, &*other].concat(),
+        ));
+        let first = Span::new(file, 0, long.len());
+        let second = Span::new(file, long.len(), long.len() + other.len());
+        let (eks105, eks124) = (
+            rules::lookup("EKS105").unwrap(),
+            rules::lookup("EKS124").unwrap(),
+        );
+        // Both places have one normalised text: their findings of a rule count together.
+        let places = [first, first, second, first, second];
+        let diagnostics: Vec<Diagnostic> = places
+            .iter()
+            .map(|&p| Diagnostic::new(eks105, p, "m".into()))
+            .chain([Diagnostic::new(eks124, second, "m".into())])
+            .collect();
+        let report = Report {
+            skipped: Vec::new(),
+            sources,
+            diagnostics,
+            rules: vec![eks105, eks124],
+            files_linted: 1,
+            failed: false,
+        };
+        let locator = locator("");
+        let path = match locator.place("main.tf") {
+            Place::Relative(path) | Place::Absolute(path) => path,
+        };
+        let text = normalise(&long);
+        assert_eq!(text, normalise(&other));
+        let mut fingerprints = Fingerprints::default();
+        let found: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(|d| fingerprints.next(&report, &locator, d))
+            .collect();
+        let expected: Vec<String> = (0..5)
+            .map(|k| fingerprint("EKS105", &path, &text, k))
+            .chain([fingerprint("EKS124", &path, &text, 0)])
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
     fn fingerprint_ignores_whitespace_layout() {
         assert_eq!(normalise("  a \n\t b  "), "a b");
         assert_eq!(
@@ -583,6 +671,8 @@ mod tests {
             fingerprint("EKS105", "main.tf", "x", 0),
             fingerprint("EKS105", "other.tf", "x", 0)
         );
+        // FNV-1a of "EKS105␀main.tf␀x␀0", as the module documentation defines it.
+        assert_eq!(fingerprint("EKS105", "main.tf", "x", 0), "fd109ce585113885");
     }
 
     #[test]

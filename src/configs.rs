@@ -395,7 +395,7 @@ fn named_last(paths: impl DoubleEndedIterator<Item = PathBuf>) -> Vec<PathBuf> {
     let mut seen = HashSet::default();
     let mut kept: Vec<PathBuf> = paths
         .rev()
-        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .filter(|p| seen.insert(crate::trust::real_or_given(p)))
         .collect();
     kept.reverse();
     kept

@@ -306,6 +306,12 @@ fn is_system(real: &Path) -> bool {
         .any(|p| real.starts_with(p))
 }
 
+/// The real path of what `path` names, or `path` as given when it names nothing: one key for
+/// every spelling of an existing file or directory.
+pub fn real_or_given(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// The path made absolute against the working directory, with `.` and `..` resolved lexically.
 pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {

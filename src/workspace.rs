@@ -53,7 +53,7 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
     let mut real = |dir: PathBuf| -> PathBuf {
         real_dirs
             .entry(dir)
-            .or_insert_with_key(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
+            .or_insert_with_key(|d| crate::trust::real_or_given(d))
             .clone()
     };
     // The names known in each (real) directory.
@@ -120,7 +120,7 @@ pub fn module_dir(path: &Path) -> PathBuf {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf())
+    crate::trust::real_or_given(parent)
 }
 
 #[cfg(test)]

@@ -780,18 +780,16 @@ fn apply_suppressions(
                 edit.and_then(|e| crate::fix::Fix::new(EKS003, title, [Edit::delete(e)]))
                     .map(Box::new)
             };
-            let mut fix = fix_at(written[0]);
+            let mut finding = Diagnostic::new(EKS003, s.written, message)
+                .with_help("remove it, or fix the rule id");
+            finding.fix = fix_at(written[0]);
             if written.len() > 1 {
-                written[1..]
-                    .iter()
-                    .for_each(|&i| crate::fix::absorb(&mut fix, fix_at(i)));
-                fix = crate::fix::merged(fix);
+                for &i in &written[1..] {
+                    crate::fix::absorb(&mut finding.fix, fix_at(i));
+                }
+                finding.fix = crate::fix::merged(finding.fix.take());
             }
-            unused.push(
-                Diagnostic::new(EKS003, s.written, message)
-                    .with_help("remove it, or fix the rule id")
-                    .with_fix(fix.map(|f| *f)),
-            );
+            unused.push(finding);
         }
     }
     unused

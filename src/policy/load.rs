@@ -34,7 +34,7 @@ pub fn read(
     let mut seen = HashSet::new();
     let paths: Vec<&PathBuf> = paths
         .iter()
-        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
+        .filter(|p| seen.insert(crate::trust::real_or_given(p)))
         .collect();
     let mut found: Vec<PathBuf> = Vec::new();
     for path in &paths {
@@ -55,7 +55,7 @@ pub fn read(
     // One file named twice, or under two of the paths, is read once.
     let mut keyed: Vec<(PathBuf, PathBuf)> = found
         .into_iter()
-        .map(|p| (std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone()), p))
+        .map(|p| (crate::trust::real_or_given(&p), p))
         .collect();
     keyed.sort();
     keyed.dedup_by(|a, b| a.0 == b.0);

@@ -412,12 +412,6 @@ fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The fingerprint of the `occurrence`-th result of a (rule, file, normalised text) triple.
-#[cfg(test)]
-fn fingerprint(rule: &str, path: &str, normalised: &str, occurrence: u64) -> String {
-    finished(up_to_text(rule, path, normalised), occurrence)
-}
-
 /// The hash of a triple up to its occurrence: `rule ␀ path ␀ normalised text ␀`.
 fn up_to_text(rule: &str, path: &str, normalised: &str) -> Fnv1a {
     let mut h = Fnv1a::new();
@@ -462,6 +456,11 @@ mod tests {
     use crate::report::testutil;
     use serde_json::Value;
     use std::path::{Path, PathBuf};
+
+    /// The fingerprint of the `occurrence`-th result of a (rule, file, normalised text) triple.
+    fn fingerprint(rule: &str, path: &str, normalised: &str, occurrence: u64) -> String {
+        finished(up_to_text(rule, path, normalised), occurrence)
+    }
 
     /// A locator for a run in `/repo/<sub>` of the repository `/repo`.
     fn locator(sub: &str) -> Locator {

@@ -165,25 +165,14 @@ impl Boundary {
         meta: Option<Metadata>,
         cache: Option<&ReadCache>,
     ) -> Result<Vec<u8>, Refusal> {
-        if is_system(real) {
-            return Err(Refusal::Special);
-        }
-        if !self.roots.iter().any(|r| real.starts_with(r)) {
-            return Err(Refusal::Outside);
-        }
+        self.judge_place(real)?;
         // Judge the file before opening it: opening a FIFO for reading would block.
         let meta = match meta {
             Some(meta) => meta,
             None => std::fs::metadata(real).map_err(Refusal::Io)?,
         };
-        if !meta.is_file() {
-            return Err(Refusal::Special);
-        }
-        let limit = self.max_file_bytes;
-        if meta.len() > limit {
-            return Err(Refusal::TooLarge { limit });
-        }
-        if let Some(text) = self.overlay.as_ref().and_then(|o| o.get(real)) {
+        self.judge_file(&meta)?;
+        if let Some(text) = self.overlaid(real) {
             return Ok(text.clone());
         }
         if let Some(bytes) = cache.and_then(|c| c.get(&meta)) {
@@ -191,21 +180,54 @@ impl Boundary {
         }
         let read_at = SystemTime::now();
         let file = std::fs::File::open(real).map_err(Refusal::Io)?;
+        // Judged again as it is once open: it may have changed since.
         let opened = file.metadata().map_err(Refusal::Io)?;
-        if !opened.is_file() {
-            return Err(Refusal::Special);
-        }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(Refusal::Io)?;
-        if bytes.len() as u64 > limit {
-            return Err(Refusal::TooLarge { limit });
-        }
+        self.judge_file(&opened)?;
+        let bytes = contents(file, opened.len(), self.max_file_bytes)?;
         if let Some(cache) = cache {
             cache.keep(&opened, read_at, &bytes);
         }
         Ok(bytes)
+    }
+
+    /// Reads a file opened at `real` (its real path) by [`open_unfollowed`], judged as
+    /// [`Boundary::read_real`] judges one, by the open file's metadata.
+    fn read_opened(&self, real: &Path, file: std::fs::File) -> Result<Vec<u8>, Refusal> {
+        self.judge_place(real)?;
+        let meta = file.metadata().map_err(Refusal::Io)?;
+        self.judge_file(&meta)?;
+        if let Some(text) = self.overlaid(real) {
+            return Ok(text.clone());
+        }
+        contents(file, meta.len(), self.max_file_bytes)
+    }
+
+    /// Refuses a real path outside the roots or in `/proc`, `/sys`, `/dev`.
+    fn judge_place(&self, real: &Path) -> Result<(), Refusal> {
+        if is_system(real) {
+            return Err(Refusal::Special);
+        }
+        if !self.roots.iter().any(|r| real.starts_with(r)) {
+            return Err(Refusal::Outside);
+        }
+        Ok(())
+    }
+
+    /// Refuses what is not a regular file, or one past the read limit.
+    fn judge_file(&self, meta: &Metadata) -> Result<(), Refusal> {
+        if !meta.is_file() {
+            return Err(Refusal::Special);
+        }
+        let limit = self.max_file_bytes;
+        if meta.len() > limit {
+            return Err(Refusal::TooLarge { limit });
+        }
+        Ok(())
+    }
+
+    /// The text read instead of the file at `real`, if any.
+    fn overlaid(&self, real: &Path) -> Option<&Vec<u8>> {
+        self.overlay.as_ref().and_then(|o| o.get(real))
     }
 
     /// Reads a UTF-8 file inside the boundary (a BOM is dropped).
@@ -233,20 +255,32 @@ pub struct Reader<'b> {
 
 impl Reader<'_> {
     /// Reads a file inside the boundary, as [`Boundary::read`] does.
+    ///
+    /// Without a cache, a file is opened first (not through a link, see [`open_unfollowed`])
+    /// and judged by what it is once open: no `stat` before opening it, for each of a
+    /// monorepo's thousands of files. A cache is asked by the file's metadata before the file
+    /// is opened.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Refusal> {
-        let meta = std::fs::symlink_metadata(path).map_err(Refusal::Io)?;
-        match (path.file_name(), path.parent()) {
-            (Some(name), Some(dir)) if !meta.file_type().is_symlink() => {
-                let dir = if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir
-                };
-                let real = self.real_dir(dir).map_err(Refusal::Io)?.join(name);
-                self.boundary.read_real(&real, Some(meta), self.cache)
-            }
-            _ => self.boundary.read(path),
+        let (Some(name), Some(dir)) = (path.file_name(), path.parent()) else {
+            return self.boundary.read(path);
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if self.cache.is_none()
+            && let Some(file) = open_unfollowed(path)
+        {
+            let real = self.real_dir(dir).map_err(Refusal::Io)?.join(name);
+            return self.boundary.read_opened(&real, file);
         }
+        let meta = std::fs::symlink_metadata(path).map_err(Refusal::Io)?;
+        if meta.file_type().is_symlink() {
+            return self.boundary.read(path);
+        }
+        let real = self.real_dir(dir).map_err(Refusal::Io)?.join(name);
+        self.boundary.read_real(&real, Some(meta), self.cache)
     }
 
     /// The real path of a directory: that of the nearest ancestor already met, or resolved
@@ -288,6 +322,54 @@ impl Reader<'_> {
             dirs.insert(path.to_path_buf(), real.to_path_buf());
         }
     }
+}
+
+/// Opens a file for reading unless it is a symbolic link, without blocking (a FIFO opens at
+/// once; a regular file reads as it would otherwise) and without taking a terminal as the
+/// process's own; `None` when it cannot be opened so (a link, a missing file: the careful path
+/// judges it and says why).
+#[cfg(unix)]
+fn open_unfollowed(path: &Path) -> Option<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .ok()
+}
+
+#[cfg(not(unix))]
+fn open_unfollowed(_: &Path) -> Option<std::fs::File> {
+    None
+}
+
+/// The contents of an open regular file whose size was `len` when judged: that many bytes (or
+/// fewer, should it have shrunk since), read without asking again for its end. A file that
+/// says it is empty is read to its end, up to `limit`: some file systems give no size.
+fn contents(mut file: std::fs::File, len: u64, limit: u64) -> Result<Vec<u8>, Refusal> {
+    if len == 0 {
+        let mut bytes = Vec::new();
+        (&mut file)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(Refusal::Io)?;
+        if bytes.len() as u64 > limit {
+            return Err(Refusal::TooLarge { limit });
+        }
+        return Ok(bytes);
+    }
+    let mut bytes = vec![0; len as usize];
+    let mut read = 0;
+    while read < bytes.len() {
+        match file.read(&mut bytes[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Refusal::Io(e)),
+        }
+    }
+    bytes.truncate(read);
+    Ok(bytes)
 }
 
 /// The git work tree that holds `dir` (a `.git` directory or file in it or above), else `dir`.
@@ -410,6 +492,27 @@ mod tests {
         ));
         b.max_file_bytes = 100;
         assert!(b.read(&dir.path().join("big.tf")).is_ok());
+    }
+
+    #[test]
+    fn an_open_file_is_read_up_to_the_size_it_was_judged_at_or_to_its_end_when_it_gave_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, "0123456789").unwrap();
+        let open = || std::fs::File::open(&path).unwrap();
+        assert_eq!(contents(open(), 10, 10).unwrap(), b"0123456789");
+        // Grown since it was judged at four bytes: what it held then is read.
+        assert_eq!(contents(open(), 4, 10).unwrap(), b"0123");
+        // Shrunk since: what it holds.
+        assert_eq!(contents(open(), 20, 30).unwrap(), b"0123456789");
+        // No size given: read to the end, up to the limit.
+        assert_eq!(contents(open(), 0, 10).unwrap(), b"0123456789");
+        assert!(matches!(
+            contents(open(), 0, 9),
+            Err(Refusal::TooLarge { limit: 9 })
+        ));
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(boundary(dir.path()).reader().read(&path).unwrap(), b"");
     }
 
     #[test]

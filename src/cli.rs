@@ -432,8 +432,9 @@ fn emit(
             write_output(args, &buf)
         }
         // Straight to standard output: a report of many files is never held whole in memory.
+        // Written 64 KiB at a time (a monorepo's report is megabytes, a CI log reads a pipe).
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let written =
                 report::render(args.format, report, &render, &mut out).and_then(|()| out.flush());
             match written {

@@ -7,6 +7,7 @@ use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::any::Any;
 use std::cell::RefCell;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 /// At most this many files (or jobs) in one task of a parallel loop over them. Rayon splits a
 /// loop into about as many tasks as there are threads and splits a task again only when a
@@ -42,43 +43,47 @@ fn pool() -> Option<&'static ThreadPool> {
 }
 
 thread_local! {
-    /// What a thread of the pool frees once the run that made it has returned (`Some` while
-    /// such a run goes on, see [`freeing_after`]).
-    static LATER: RefCell<Option<Vec<Box<dyn Any>>>> = const { RefCell::new(None) };
+    /// What a thread of the pool frees once the run that made it has returned (see
+    /// [`freeing_after`]).
+    static LATER: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Whether a run of [`freeing_after`] goes on: the pool's threads then keep what they free.
+static DEFERRING: AtomicBool = AtomicBool::new(false);
 
 /// Runs `op` (which lints on the pool) with what the pool's threads free through
 /// [`free_later`] kept until it has returned (or panicked), then freed while the caller goes
 /// on: the language server publishes a keystroke's findings before the keystroke's model is
 /// freed. Each value is freed by the thread that gave it up, where it was most likely made
-/// (see [`free_elsewhere`]).
+/// (see [`free_elsewhere`]). The next run does not wait for that: a thread still freeing the
+/// last run's values joins it once done (a thread frees what it kept whenever its turn comes,
+/// a value of the next run with them at times).
 pub fn freeing_after<R>(op: impl FnOnce() -> R) -> R {
     /// Frees what the threads kept, when dropped.
     struct Free(&'static ThreadPool);
     impl Drop for Free {
         fn drop(&mut self) {
+            DEFERRING.store(false, AtomicOrdering::Release);
             self.0
-                .spawn_broadcast(|_| drop(LATER.with_borrow_mut(Option::take)));
+                .spawn_broadcast(|_| drop(LATER.with_borrow_mut(std::mem::take)));
         }
     }
     let Some(pool) = pool() else {
         return op();
     };
-    pool.broadcast(|_| drop(LATER.with_borrow_mut(|later| later.replace(Vec::new()))));
+    DEFERRING.store(true, AtomicOrdering::Release);
     let _free = Free(pool);
     op()
 }
 
 /// Frees `value` now, or on a thread of the pool inside [`freeing_after`], once that returns.
 pub fn free_later<T: 'static>(value: T) {
-    let now = LATER.with_borrow_mut(|later| match later {
-        Some(later) => {
-            later.push(Box::new(value));
-            None
-        }
-        None => Some(value),
-    });
-    drop(now);
+    let on_pool = pool().and_then(ThreadPool::current_thread_index).is_some();
+    if on_pool && DEFERRING.load(AtomicOrdering::Acquire) {
+        LATER.with_borrow_mut(|later| later.push(Box::new(value)));
+    } else {
+        drop(value);
+    }
 }
 
 /// Frees `value` on a thread of its own, off the path to the report (a model or a policy input
@@ -131,5 +136,34 @@ mod tests {
         run(|| free_later(Freed(tx.clone())));
         rx.recv_timeout(Duration::from_secs(60))
             .expect("after the run, a value is freed at once");
+    }
+
+    /// Blocks its thread while it is freed, until told to go on.
+    struct Slow(std::sync::mpsc::Receiver<()>);
+
+    impl Drop for Slow {
+        fn drop(&mut self) {
+            let _ = self.0.recv_timeout(Duration::from_secs(60));
+        }
+    }
+
+    #[test]
+    fn a_run_does_not_wait_for_a_thread_still_freeing_what_the_last_one_kept() {
+        // With one thread, that thread is the one freeing.
+        if count() < 2 {
+            return;
+        }
+        let (go_on, wait) = channel();
+        freeing_after(|| run(|| free_later(Slow(wait))));
+        // A thread of the pool now frees `Slow`, and waits.
+        let (done, finished) = channel();
+        std::thread::spawn(move || done.send(freeing_after(|| run(|| 7))));
+        let next = finished.recv_timeout(Duration::from_secs(10));
+        let _ = go_on.send(());
+        assert_eq!(
+            next,
+            Ok(7),
+            "the next run went on while a thread was freeing"
+        );
     }
 }

@@ -383,9 +383,10 @@ pub fn project_root(dir: &Path) -> PathBuf {
 /// `/proc`, `/sys` and `/dev` hold files that look regular but are not (the environment of a
 /// process, devices): never read, never a root.
 fn is_system(real: &Path) -> bool {
-    ["/proc", "/sys", "/dev"]
-        .iter()
-        .any(|p| real.starts_with(p))
+    // As `real.starts_with("/proc")` and the others, reading two components, not three paths.
+    let mut parts = real.components();
+    parts.next() == Some(Component::RootDir)
+        && matches!(parts.next(), Some(Component::Normal(n)) if n == "proc" || n == "sys" || n == "dev")
 }
 
 /// The real path of what `path` names, or `path` as given when it names nothing: one key for
@@ -513,6 +514,33 @@ mod tests {
         ));
         std::fs::write(&path, "").unwrap();
         assert_eq!(boundary(dir.path()).reader().read(&path).unwrap(), b"");
+    }
+
+    #[test]
+    fn system_paths_are_those_under_proc_sys_and_dev_component_by_component() {
+        let paths = [
+            "/proc",
+            "/proc/self/environ",
+            "/procfs/x",
+            "/sys/kernel",
+            "/system",
+            "/dev/zero",
+            "/devices/x",
+            "/",
+            "/tmp/proc/x",
+            "proc/x",
+            "//proc/x",
+            "/./dev/x",
+        ];
+        for p in paths {
+            let path = Path::new(p);
+            let expected = ["/proc", "/sys", "/dev"]
+                .iter()
+                .any(|s| path.starts_with(s));
+            assert_eq!(is_system(path), expected, "{p}");
+        }
+        assert!(is_system(Path::new("/dev/zero")));
+        assert!(!is_system(Path::new("/devices/x")));
     }
 
     #[test]

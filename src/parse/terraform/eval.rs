@@ -50,7 +50,7 @@ pub struct Binding {
     pub value: Sv,
     /// When set, a value read through this name is relocated to where it is used, with this
     /// message on where it came from (`from the for_each item "admin"`).
-    pub origin: Option<String>,
+    pub origin: Option<Arc<str>>,
 }
 
 /// The names bound around an expression.
@@ -132,7 +132,14 @@ pub struct Evaluator<'p> {
     /// the source kept alive so that its address names nothing else: each is relocated once and
     /// shared by every later read there (each instance of a `count` reading one list).
     relocations: RefCell<HashMap<Relocation, (Value, Value)>>,
+    /// For each local read: the message on where its values come from, and its reference
+    /// path, made once and shared by every value read through it.
+    local_names: RefCell<HashMap<String, LocalNames>>,
 }
+
+/// A local's message on where its values come from (`from local \`x\``), and its reference
+/// path (`local.x`).
+type LocalNames = (Arc<str>, Arc<str>);
 
 impl Drop for Evaluator<'_> {
     /// The values kept for the module's names are as large as its resources: they are freed
@@ -149,7 +156,7 @@ impl Drop for Evaluator<'_> {
 }
 
 /// A list or map (the address of its items) used at a place, with the message on its origin.
-type Relocation = (usize, Span, String);
+type Relocation = (usize, Span, Arc<str>);
 
 /// Why a string template was not rendered.
 enum Stop {
@@ -189,6 +196,7 @@ impl<'p> Evaluator<'p> {
             children: RefCell::default(),
             budget,
             relocations: RefCell::default(),
+            local_names: RefCell::default(),
         }
     }
 
@@ -599,10 +607,14 @@ impl<'p> Evaluator<'p> {
                 let Some(local) = self.local(attr) else {
                     return self.named(Sv::unknown(span), name, attr, rest, loc, scope);
                 };
+                let (message, path) = self.local_names(attr);
                 let mut v = self.navigate(&local, rest, loc, scope, span);
-                v = self.relocate(&v, span, &["from local `", attr, "`"].concat());
+                v = self.relocate(&v, span, &message);
                 if rest.is_empty() && v.reference.is_none() {
-                    v.reference = Some(self.reference(["local.", attr].concat()));
+                    v.reference = Some(Reference {
+                        scope: self.unit.clone(),
+                        path,
+                    });
                 }
                 v
             }
@@ -634,6 +646,21 @@ impl<'p> Evaluator<'p> {
             v = self.named(v, name, attr, rest, loc, scope);
         }
         v
+    }
+
+    /// The message on where the values of local `name` come from, and its reference path.
+    fn local_names(&self, name: &str) -> LocalNames {
+        if let Some(names) = self.local_names.borrow().get(name) {
+            return names.clone();
+        }
+        let names: LocalNames = (
+            ["from local `", name, "`"].concat().into(),
+            ["local.", name].concat().into(),
+        );
+        self.local_names
+            .borrow_mut()
+            .insert(name.to_string(), names.clone());
+        names
     }
 
     /// A reference to `path` in this module instance.
@@ -678,11 +705,11 @@ impl<'p> Evaluator<'p> {
 
     /// A value used at `span` (see [`Sv::relocate`]). Copying it takes steps; the items of a
     /// list or map are relocated once per place and message, then shared.
-    pub fn relocate(&self, v: &Sv, span: Span, message: &str) -> Sv {
+    pub fn relocate(&self, v: &Sv, span: Span, message: &Arc<str>) -> Sv {
         let key = v
             .value
             .shared_id()
-            .map(|id| (id, span, message.to_string()));
+            .map(|id| (id, span, Arc::clone(message)));
         if let Some(key) = &key
             && let Some((_, value)) = self.relocations.borrow().get(key)
         {
@@ -953,7 +980,7 @@ impl<'p> Evaluator<'p> {
             Some((_, v)) => {
                 let v = self.navigate(v, tail, loc, scope, span);
                 let from = ["from `", &kind.address(name.as_str()), "`"].concat();
-                self.relocate(&v, span, &from)
+                self.relocate(&v, span, &from.into())
             }
             None => Sv::unknown(span),
         }

@@ -100,7 +100,7 @@ pub fn expand(eval: &Evaluator, body: &Body, scope: &Scope) -> Expansion {
                         Instance {
                             bindings: vec![Binding {
                                 name: "each".into(),
-                                origin: Some(origin),
+                                origin: Some(origin.into()),
                                 value: pair(key_sv, value, v.span),
                             }],
                             key: InstanceKey::Key(key),

@@ -530,7 +530,7 @@ impl Res<'_, '_> {
         );
         let binding = Binding {
             name: iterator,
-            origin: Some(origin),
+            origin: Some(origin.into()),
             value: Sv::new(
                 Value::object(BTreeMap::from([
                     ("key".to_string(), (key.span, key.clone())),

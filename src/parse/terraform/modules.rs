@@ -344,7 +344,11 @@ fn whole(
 
 /// A value returned by a module, as the caller sees it.
 fn returned(eval: &Evaluator, v: Sv, span: Span, name: &str) -> Sv {
-    let mut v = eval.relocate(&v, span, &format!("from an output of module `{name}`"));
+    let mut v = eval.relocate(
+        &v,
+        span,
+        &format!("from an output of module `{name}`").into(),
+    );
     if matches!(eval.placement, Placement::Root) {
         v.clear_anchors();
     }

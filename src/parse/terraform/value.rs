@@ -136,7 +136,7 @@ impl Value {
     }
 
     /// The items of a list or map used at `span` (see [`Sv::relocate`]).
-    pub fn relocated(&self, span: Span, message: &str) -> Value {
+    pub fn relocated(&self, span: Span, message: &Arc<str>) -> Value {
         match self {
             Value::List(items) => Value::List(
                 items.resized(items.iter().map(|v| v.relocate(span, message)).collect()),
@@ -292,18 +292,18 @@ impl Sv {
 
     /// The same value used at `span`: every part of it now points at `span`, and remembers
     /// where it was (with `message`) before its earlier origins.
-    pub fn relocate(&self, span: Span, message: &str) -> Sv {
+    pub fn relocate(&self, span: Span, message: &Arc<str>) -> Sv {
         self.relocated_with(span, message, self.value.relocated(span, message))
     }
 
     /// This value used at `span` (see [`Sv::relocate`]), holding `value`: its own value,
     /// relocated already.
-    pub fn relocated_with(&self, span: Span, message: &str, value: Value) -> Sv {
+    pub fn relocated_with(&self, span: Span, message: &Arc<str>, value: Value) -> Sv {
         let mut origin = Vec::with_capacity(self.origin.len() + 1);
         if self.span != span && !matches!(self.value, Value::Unknown(_) | Value::Error) {
             origin.push(Related {
                 span: self.span,
-                message: message.into(),
+                message: message.clone(),
             });
         }
         for o in &self.origin {

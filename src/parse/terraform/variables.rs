@@ -11,13 +11,15 @@ use super::value::{Placement, Sv, Value, to_text};
 use crate::source::{FileId, Span};
 use hcl::edit::expr::{Expression, ObjectKey};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The value of an input variable and where it came from.
 #[derive(Clone, Debug)]
 pub struct Input {
     pub value: Sv,
-    /// Names the origin for a secondary location (`from the default of variable \`x\``).
-    pub message: String,
+    /// Names the origin for a secondary location (`from the default of variable \`x\``),
+    /// shared by every value read through the variable.
+    pub message: Arc<str>,
 }
 
 /// A value given to a root module's variable, in Terraform's order of precedence (later wins).
@@ -76,7 +78,7 @@ pub fn root_inputs(module: &Module, assignments: &[Assignment]) -> BTreeMap<Stri
         if is_sentinel(&input.value.value) {
             input = Input {
                 value: Sv::unknown(block.header),
-                message: String::new(),
+                message: "".into(),
             };
         }
         for a in assignments.iter().filter(|a| a.name == name) {
@@ -86,7 +88,7 @@ pub fn root_inputs(module: &Module, assignments: &[Assignment]) -> BTreeMap<Stri
             };
             input = Input {
                 value,
-                message: a.message.clone(),
+                message: a.message.as_str().into(),
             };
         }
         out.insert(name.to_string(), finish(input, name, block, &ty));
@@ -118,7 +120,7 @@ pub fn module_inputs(
         let input = match args.remove(name) {
             Some(value) => Input {
                 value,
-                message: format!("from the argument `{name}` of module `{call}`"),
+                message: format!("from the argument `{name}` of module `{call}`").into(),
             },
             None => default(name, block),
         };
@@ -132,11 +134,11 @@ fn default(name: &str, block: &Block) -> Input {
     match block.body.attr("default") {
         Some(attr) => Input {
             value: constant(&attr.value),
-            message: format!("from the default of variable `{name}`"),
+            message: format!("from the default of variable `{name}`").into(),
         },
         None => Input {
             value: Sv::unknown(block.header),
-            message: String::new(),
+            message: "".into(),
         },
     }
 }

@@ -135,6 +135,9 @@ pub struct Evaluator<'p> {
     /// For each local read: the message on where its values come from, and its reference
     /// path, made once and shared by every value read through it.
     local_names: RefCell<HashMap<String, LocalNames>>,
+    /// `aws_eks_cluster.<name>` by cluster name: the reference path of every read of a
+    /// cluster's name, made once.
+    cluster_paths: RefCell<HashMap<String, Arc<str>>>,
 }
 
 /// A local's message on where its values come from (`from local \`x\``), and its reference
@@ -197,6 +200,7 @@ impl<'p> Evaluator<'p> {
             budget,
             relocations: RefCell::default(),
             local_names: RefCell::default(),
+            cluster_paths: RefCell::default(),
         }
     }
 
@@ -663,6 +667,18 @@ impl<'p> Evaluator<'p> {
         names
     }
 
+    /// `aws_eks_cluster.<name>`, made once per name.
+    fn cluster_path(&self, name: &str) -> Arc<str> {
+        if let Some(path) = self.cluster_paths.borrow().get(name) {
+            return path.clone();
+        }
+        let path: Arc<str> = ["aws_eks_cluster.", name].concat().into();
+        self.cluster_paths
+            .borrow_mut()
+            .insert(name.to_string(), path.clone());
+        path
+    }
+
     /// A reference to `path` in this module instance.
     pub fn reference(&self, path: String) -> Reference {
         Reference {
@@ -789,7 +805,14 @@ impl<'p> Evaluator<'p> {
         };
         match attr.value() {
             TraversalOperator::GetAttr(a) if a.as_str() == "name" || a.as_str() == "id" => {
-                Some(self.reference(["aws_eks_cluster.", name, &key].concat()))
+                Some(if key.is_empty() {
+                    Reference {
+                        scope: self.unit.clone(),
+                        path: self.cluster_path(name),
+                    }
+                } else {
+                    self.reference(["aws_eks_cluster.", name, &key].concat())
+                })
             }
             _ => None,
         }

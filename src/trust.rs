@@ -343,32 +343,23 @@ fn open_unfollowed(_: &Path) -> Option<std::fs::File> {
     None
 }
 
-/// The contents of an open regular file whose size was `len` when judged: that many bytes (or
-/// fewer, should it have shrunk since), read without asking again for its end. A file that
-/// says it is empty is read to its end, up to `limit`: some file systems give no size.
-fn contents(mut file: std::fs::File, len: u64, limit: u64) -> Result<Vec<u8>, Refusal> {
-    if len == 0 {
-        let mut bytes = Vec::new();
-        (&mut file)
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(Refusal::Io)?;
-        if bytes.len() as u64 > limit {
-            return Err(Refusal::TooLarge { limit });
-        }
-        return Ok(bytes);
+/// The contents of an open regular file whose size was `len` (at most `limit`) when judged:
+/// that many bytes (or fewer, should it have shrunk since), read without asking again for its
+/// end. A file that says it is empty is read to its end, up to `limit`: some file systems give
+/// no size.
+fn contents(file: std::fs::File, len: u64, limit: u64) -> Result<Vec<u8>, Refusal> {
+    let most = if len == 0 {
+        limit.saturating_add(1)
+    } else {
+        len
+    };
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(most)
+        .read_to_end(&mut bytes)
+        .map_err(Refusal::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(Refusal::TooLarge { limit });
     }
-    let mut bytes = vec![0; len as usize];
-    let mut read = 0;
-    while read < bytes.len() {
-        match file.read(&mut bytes[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Refusal::Io(e)),
-        }
-    }
-    bytes.truncate(read);
     Ok(bytes)
 }
 

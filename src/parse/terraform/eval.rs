@@ -158,6 +158,20 @@ impl Drop for Evaluator<'_> {
     }
 }
 
+/// What `made` made for `name` (a cheap clone), made the first time it is asked for.
+fn made_once<T: Clone>(
+    made: &RefCell<HashMap<String, T>>,
+    name: &str,
+    make: impl FnOnce() -> T,
+) -> T {
+    if let Some(v) = made.borrow().get(name) {
+        return v.clone();
+    }
+    let v = make();
+    made.borrow_mut().insert(name.to_string(), v.clone());
+    v
+}
+
 /// A list or map (the address of its items) used at a place, with the message on its origin.
 type Relocation = (usize, Span, Arc<str>);
 
@@ -654,29 +668,19 @@ impl<'p> Evaluator<'p> {
 
     /// The message on where the values of local `name` come from, and its reference path.
     fn local_names(&self, name: &str) -> LocalNames {
-        if let Some(names) = self.local_names.borrow().get(name) {
-            return names.clone();
-        }
-        let names: LocalNames = (
-            ["from local `", name, "`"].concat().into(),
-            ["local.", name].concat().into(),
-        );
-        self.local_names
-            .borrow_mut()
-            .insert(name.to_string(), names.clone());
-        names
+        made_once(&self.local_names, name, || {
+            (
+                ["from local `", name, "`"].concat().into(),
+                ["local.", name].concat().into(),
+            )
+        })
     }
 
     /// `aws_eks_cluster.<name>`, made once per name.
     fn cluster_path(&self, name: &str) -> Arc<str> {
-        if let Some(path) = self.cluster_paths.borrow().get(name) {
-            return path.clone();
-        }
-        let path: Arc<str> = ["aws_eks_cluster.", name].concat().into();
-        self.cluster_paths
-            .borrow_mut()
-            .insert(name.to_string(), path.clone());
-        path
+        made_once(&self.cluster_paths, name, || {
+            ["aws_eks_cluster.", name].concat().into()
+        })
     }
 
     /// A reference to `path` in this module instance.

@@ -15,6 +15,15 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 /// long run of files alone.
 pub const FILES_PER_TASK: usize = 4;
 
+/// A root module is lowered in parts on the threads when it has this many resources to lower
+/// for each part at least (each part evaluates again what the others evaluated and it reads:
+/// the module's locals, at least).
+pub const RESOURCES_PER_PART: usize = 32;
+
+/// A root module is lowered in at most this many parts for each thread: parts a thread can
+/// steal while the other threads finish theirs.
+pub const PARTS_PER_THREAD: usize = 4;
+
 /// How many threads lint (those of the pool).
 pub fn count() -> usize {
     run(rayon::current_num_threads)

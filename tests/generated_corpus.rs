@@ -1,5 +1,5 @@
-//! The output on a generated monorepo (every format, a large module, and a root module that
-//! calls another linted directory) is the same byte for byte on one thread and on many.
+//! The output on a generated monorepo (every format, a large root module, and a root module that
+//! calls another large linted directory) is the same byte for byte on one thread and on many.
 
 #[path = "../benches/support/monorepo.rs"]
 mod monorepo;
@@ -14,6 +14,8 @@ fn generated_monorepo_output_is_identical_with_one_and_many_threads() {
         monorepo::write(dir.path(), format, 40, monorepo::SEED).unwrap();
     }
     monorepo::write_module(&dir.path().join("module"), 30, monorepo::SEED).unwrap();
+    // A large root module, lowered in parts on several threads.
+    monorepo::write_module(&dir.path().join("alone"), 40, monorepo::SEED + 1).unwrap();
     // A root module calling the large module's directory, which is linted too.
     let caller = dir.path().join("caller");
     std::fs::create_dir_all(&caller).unwrap();

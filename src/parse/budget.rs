@@ -208,9 +208,18 @@ impl Budget {
     }
 
     /// The steps left for the unit.
-    #[cfg(test)]
     pub fn steps_left(&self) -> usize {
         self.steps.get()
+    }
+
+    /// The steps spent so far.
+    pub fn spent(&self) -> usize {
+        self.tally.spent.get()
+    }
+
+    /// Whether a step or a level of nesting was refused so far.
+    pub fn refused_any(&self) -> bool {
+        self.tally.refused.get() > 0
     }
 
     /// The steps left, of the unit and of the value under way, and whether that value ran out:

@@ -7,7 +7,7 @@ use super::eval::{
     Binding, Evaluator, META, Objects, Scope, deployer_key, instance_value, iterate,
 };
 use super::instances::{self, InstanceKey};
-use super::module::TopBlock;
+use super::module::{Module, TopBlock};
 use super::modules::{self, Keys};
 use super::syntax::{Block, Body, Expr};
 use super::value::{Placement, Sv, Value};
@@ -18,8 +18,10 @@ use crate::ir::{
 };
 use crate::parse::budget::Cost;
 use crate::source::Span;
+use crate::threads::{PARTS_PER_THREAD, RESOURCES_PER_PART};
 use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl::edit::visit::{Visit, visit_traversal};
+use rayon::prelude::*;
 use std::cell::{Ref, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
@@ -80,64 +82,162 @@ const RESOURCES: [&str; 6] = [
 pub fn lower(eval: &Evaluator, model: &mut Model) {
     let unit = unit(eval);
     model.tools.insert(unit.clone(), TERRAFORM);
-    for (kind, name, top) in eval.module.resources() {
-        let block: &Block = top;
-        if !RESOURCES.contains(&kind) && !config_map::RESOURCES.contains(&kind) {
-            continue;
-        }
-        let root = Scope::default();
-        // The entries other resources read (`principal_arn`, `for_each`) are kept as lowering
-        // evaluates them, not evaluated again (see `Evaluator::keep_lowered`).
-        let expand = || instances::expand(eval, &block.body, &root);
-        let (instances, mut keeping) = if kind == "aws_eks_access_entry" {
-            let (expansion, cost) = eval.budget().measure(expand);
-            let (keys, instances) = expansion.into_instances();
-            (instances, Some(Keeping::new(block, keys, cost)))
-        } else {
-            (expand().into_instances().1, None)
-        };
-        let ordering =
-            (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, top));
-        for (key, bindings) in instances {
-            let item = modules::item_anchor(&bindings);
-            let scope = root.with(bindings);
-            let r = Res {
-                eval,
-                unit: &unit,
-                block,
-                scope: &scope,
-                name,
-                key: key.as_ref().map_or(String::new(), InstanceKey::address),
-                item,
-                arguments: keeping.as_ref().map(|_| RefCell::default()),
-                last_written: keeping.as_ref().and_then(|k| k.last_written),
-            };
-            match kind {
-                "aws_eks_cluster" => model.clusters.push(r.cluster()),
-                "aws_eks_access_entry" => model.push_entry(r.entry()),
-                "aws_eks_capability" => model.capabilities.push(r.capability()),
-                "aws_eks_node_group" => model.node_roles.push(r.node_role("node_role_arn")),
-                "aws_eks_fargate_profile" => {
-                    model.node_roles.push(r.node_role("pod_execution_role_arn"))
-                }
-                "aws_eks_access_policy_association" => {
-                    if let Some(o) = &ordering {
-                        let (association, refusal) = r.association(o);
-                        model.push_association(association);
-                        model.refusals.extend(refusal);
-                    }
-                }
-                _ => config_map::resource(eval, block, &scope, &unit, model),
-            }
-            if let (Some(keeping), Some(arguments)) = (&mut keeping, r.arguments) {
-                keeping.instance(kind, key, arguments.into_inner());
-            }
-        }
-        if let Some(keeping) = keeping {
-            keeping.keep(eval, kind, name);
-        }
+    for (kind, name, top) in lowered(eval.module) {
+        lower_resource(eval, &unit, kind, name, top, model);
     }
     modules::lower_children(eval, model);
+}
+
+/// The resources of a module that lowering reads, in order.
+fn lowered(module: &Module) -> impl Iterator<Item = (&str, &str, &TopBlock)> {
+    module
+        .resources()
+        .filter(|(kind, _, _)| RESOURCES.contains(kind) || config_map::RESOURCES.contains(kind))
+}
+
+/// Into how many parts a root module is lowered by [`lower_in_parts`] on the lint threads:
+/// one (it is lowered whole) when it calls a module, or when its resources are too few to
+/// share among the threads.
+pub fn parts(module: &Module) -> usize {
+    if module.calls().next().is_some() {
+        return 1;
+    }
+    let threads = rayon::current_num_threads();
+    if threads < 2 {
+        return 1;
+    }
+    let resources = lowered(module).count();
+    (resources / RESOURCES_PER_PART).clamp(1, threads * PARTS_PER_THREAD)
+}
+
+/// Lowers a root module that calls no module in `parts` runs of its resources, in order, each
+/// on a lint thread with an evaluator of its own (from `new_eval`), and appends the parts'
+/// models in order. False, with `model` untouched, when a part was refused a step or a level of
+/// nesting, or the parts together took more steps than the module has: then only lowering it
+/// whole tells what its values are.
+///
+/// Otherwise the model is the one lowering it whole gives. A part evaluates what it reads that
+/// another part evaluated (a local, another part's entry) again where lowering it whole would
+/// read it as kept; that never takes fewer steps or less nesting, so what no part was refused
+/// lowering it whole is not refused either, and each value is computed in full both ways.
+pub fn lower_in_parts<'p>(
+    module: &'p Module,
+    new_eval: &(dyn Fn() -> Evaluator<'p> + Sync),
+    parts: usize,
+    model: &mut Model,
+) -> bool {
+    debug_assert!(
+        module.calls().next().is_none(),
+        "a module call is lowered whole"
+    );
+    let resources: Vec<_> = lowered(module).collect();
+    let size = resources.len().div_ceil(parts.max(1)).max(1);
+    // One part at least: a module without resources still has its unit's tool.
+    let mut runs: Vec<&[_]> = resources.chunks(size).collect();
+    if runs.is_empty() {
+        runs.push(&[]);
+    }
+    let lowered: Vec<(Model, Spent)> = runs
+        .into_par_iter()
+        .map(|part| {
+            let eval = new_eval();
+            let steps = eval.budget().steps_left();
+            let unit = unit(&eval);
+            let mut model = Model::default();
+            model.tools.insert(unit.clone(), TERRAFORM);
+            for &(kind, name, top) in part {
+                lower_resource(&eval, &unit, kind, name, top, &mut model);
+            }
+            let budget = eval.budget();
+            let spent = Spent {
+                steps: budget.spent(),
+                of: steps,
+                refused: budget.refused_any(),
+            };
+            (model, spent)
+        })
+        .collect();
+    let steps: usize = lowered.iter().map(|(_, s)| s.steps).sum();
+    let fits = lowered.iter().all(|(_, s)| !s.refused && steps <= s.of);
+    if fits {
+        model.reserve_for(lowered.iter().map(|(m, _)| m));
+        for (part, _) in lowered {
+            model.extend(part);
+        }
+    }
+    fits
+}
+
+/// What lowering a part of a module took of its budget.
+struct Spent {
+    steps: usize,
+    /// The steps the module had.
+    of: usize,
+    /// Whether a step or a level of nesting was refused.
+    refused: bool,
+}
+
+/// Lowers one resource of a module instance, each of its instances.
+fn lower_resource(
+    eval: &Evaluator,
+    unit: &Unit,
+    kind: &str,
+    name: &str,
+    top: &TopBlock,
+    model: &mut Model,
+) {
+    let block: &Block = top;
+    let root = Scope::default();
+    // The entries other resources read (`principal_arn`, `for_each`) are kept as lowering
+    // evaluates them, not evaluated again (see `Evaluator::keep_lowered`).
+    let expand = || instances::expand(eval, &block.body, &root);
+    let (instances, mut keeping) = if kind == "aws_eks_access_entry" {
+        let (expansion, cost) = eval.budget().measure(expand);
+        let (keys, instances) = expansion.into_instances();
+        (instances, Some(Keeping::new(block, keys, cost)))
+    } else {
+        (expand().into_instances().1, None)
+    };
+    let ordering =
+        (kind == "aws_eks_access_policy_association").then(|| OrderingIndex::new(eval, top));
+    for (key, bindings) in instances {
+        let item = modules::item_anchor(&bindings);
+        let scope = root.with(bindings);
+        let r = Res {
+            eval,
+            unit,
+            block,
+            scope: &scope,
+            name,
+            key: key.as_ref().map_or(String::new(), InstanceKey::address),
+            item,
+            arguments: keeping.as_ref().map(|_| RefCell::default()),
+            last_written: keeping.as_ref().and_then(|k| k.last_written),
+        };
+        match kind {
+            "aws_eks_cluster" => model.clusters.push(r.cluster()),
+            "aws_eks_access_entry" => model.push_entry(r.entry()),
+            "aws_eks_capability" => model.capabilities.push(r.capability()),
+            "aws_eks_node_group" => model.node_roles.push(r.node_role("node_role_arn")),
+            "aws_eks_fargate_profile" => {
+                model.node_roles.push(r.node_role("pod_execution_role_arn"))
+            }
+            "aws_eks_access_policy_association" => {
+                if let Some(o) = &ordering {
+                    let (association, refusal) = r.association(o);
+                    model.push_association(association);
+                    model.refusals.extend(refusal);
+                }
+            }
+            _ => config_map::resource(eval, block, &scope, unit, model),
+        }
+        if let (Some(keeping), Some(arguments)) = (&mut keeping, r.arguments) {
+            keeping.instance(kind, key, arguments.into_inner());
+        }
+    }
+    if let Some(keeping) = keeping {
+        keeping.keep(eval, kind, name);
+    }
 }
 
 /// What lowering a resource evaluated, to keep as its value (see `Evaluator::keep_lowered`).

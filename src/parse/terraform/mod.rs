@@ -14,6 +14,8 @@ mod lower;
 mod module;
 mod modules;
 mod operators;
+#[cfg(test)]
+mod parts_tests;
 mod project;
 mod refusals;
 mod registry;

@@ -229,15 +229,20 @@ impl Prepared<'_> {
         let project = &self.project;
         let mut model = Model::default();
         let evaluate = |module: &Module, model: &mut Model| {
-            let eval = Evaluator::new(
-                module,
-                project,
-                dir.display().to_string(),
-                Placement::Root,
-                Frame::root(dir.clone()),
-                variables::root_inputs(module, assignments),
-            );
-            lower::lower(&eval, model);
+            let new_eval = || {
+                Evaluator::new(
+                    module,
+                    project,
+                    dir.display().to_string(),
+                    Placement::Root,
+                    Frame::root(dir.clone()),
+                    variables::root_inputs(module, assignments),
+                )
+            };
+            let parts = lower::parts(module);
+            if parts < 2 || !lower::lower_in_parts(module, &new_eval, parts, model) {
+                lower::lower(&new_eval(), model);
+            }
         };
         match self.deferred.get(dir) {
             Some(ids) => {

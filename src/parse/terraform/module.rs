@@ -84,6 +84,20 @@ impl Module {
         (module, errors)
     }
 
+    /// Frees the module: the syntax trees of a large one on every lint thread, as they were
+    /// parsed (freeing those of a 1,000-file module on one thread took a tenth of its lint).
+    pub fn free(mut self) {
+        /// Blocks freed in one task, and the fewest a module frees on several threads.
+        const BLOCKS_PER_TASK: usize = 64;
+        let blocks = std::mem::take(&mut self.blocks);
+        if blocks.len() >= BLOCKS_PER_TASK {
+            blocks
+                .into_par_iter()
+                .with_max_len(BLOCKS_PER_TASK)
+                .for_each(drop);
+        }
+    }
+
     /// Indexes the blocks of a module; the first of two blocks with one address wins, and the
     /// second is recorded in [`Module::duplicates`].
     pub fn new(dir: PathBuf, blocks: Vec<Arc<TopBlock>>) -> Module {

@@ -261,6 +261,7 @@ impl Prepared<'_> {
                 model.refusals.extend(found.refusals);
                 model.iterator_reads.extend(found.iterator_reads);
                 model.suppressions = found.suppressions;
+                module.free();
                 Root { model, errors }
             }
             None => {

@@ -208,13 +208,15 @@ impl Budget {
     }
 
     /// The steps left for the unit.
+    #[cfg(test)]
     pub fn steps_left(&self) -> usize {
         self.steps.get()
     }
 
-    /// The steps spent so far.
-    pub fn spent(&self) -> usize {
-        self.tally.spent.get()
+    /// Keeps a `parts`th of the steps left: for one of `parts` evaluations of the unit that
+    /// together may take no more steps than it has.
+    pub fn share(&self, parts: usize) {
+        self.steps.set(self.steps.get() / parts.max(1));
     }
 
     /// Whether a step or a level of nesting was refused so far.
@@ -389,6 +391,18 @@ pub fn part_bytes(part: &Part) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_of_the_steps_is_refused_past_it_whatever_the_unit_had() {
+        let budget = Budget::with_steps(1_000, 1_000);
+        budget.grant(200);
+        budget.share(3);
+        assert_eq!(budget.steps_left(), 400);
+        assert!(!budget.refused_any());
+        assert!(budget.spend(400));
+        assert!(!budget.spend(1));
+        assert!(budget.refused_any());
+    }
 
     #[test]
     fn a_measured_cost_leaves_out_kept_values_and_replays_only_where_it_would_be_the_same() {

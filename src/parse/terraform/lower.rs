@@ -111,15 +111,16 @@ pub fn parts(module: &Module) -> usize {
 }
 
 /// Lowers a root module that calls no module in `parts` runs of its resources, in order, each
-/// on a lint thread with an evaluator of its own (from `new_eval`), and appends the parts'
-/// models in order. False, with `model` untouched, when a part was refused a step or a level of
-/// nesting, or the parts together took more steps than the module has: then only lowering it
-/// whole tells what its values are.
+/// on a lint thread with an evaluator of its own (from `new_eval`) and a `parts`th of the
+/// module's steps, and appends the parts' models in order. False, with `model` untouched, when
+/// a part was refused a step or a level of nesting: then only lowering it whole tells what its
+/// values are (and a module made to exhaust its steps takes at most twice its budget).
 ///
 /// Otherwise the model is the one lowering it whole gives. A part evaluates what it reads that
 /// another part evaluated (a local, another part's entry) again where lowering it whole would
-/// read it as kept; that never takes fewer steps or less nesting, so what no part was refused
-/// lowering it whole is not refused either, and each value is computed in full both ways.
+/// read it as kept; that never takes fewer steps or less nesting, so what no part was refused,
+/// within the module's steps together, lowering it whole is not refused either, and each value
+/// is computed in full both ways.
 pub fn lower_in_parts<'p>(
     module: &'p Module,
     new_eval: &(dyn Fn() -> Evaluator<'p> + Sync),
@@ -137,44 +138,29 @@ pub fn lower_in_parts<'p>(
     if runs.is_empty() {
         runs.push(&[]);
     }
-    let lowered: Vec<(Model, Spent)> = runs
+    let shares = runs.len();
+    let lowered: Option<Vec<Model>> = runs
         .into_par_iter()
         .map(|part| {
             let eval = new_eval();
-            let steps = eval.budget().steps_left();
+            eval.budget().share(shares);
             let unit = unit(&eval);
             let mut model = Model::default();
             model.tools.insert(unit.clone(), TERRAFORM);
             for &(kind, name, top) in part {
                 lower_resource(&eval, &unit, kind, name, top, &mut model);
             }
-            let budget = eval.budget();
-            let spent = Spent {
-                steps: budget.spent(),
-                of: steps,
-                refused: budget.refused_any(),
-            };
-            (model, spent)
+            (!eval.budget().refused_any()).then_some(model)
         })
         .collect();
-    let steps: usize = lowered.iter().map(|(_, s)| s.steps).sum();
-    let fits = lowered.iter().all(|(_, s)| !s.refused && steps <= s.of);
-    if fits {
-        model.reserve_for(lowered.iter().map(|(m, _)| m));
-        for (part, _) in lowered {
-            model.extend(part);
-        }
+    let Some(lowered) = lowered else {
+        return false;
+    };
+    model.reserve_for(lowered.iter());
+    for part in lowered {
+        model.extend(part);
     }
-    fits
-}
-
-/// What lowering a part of a module took of its budget.
-struct Spent {
-    steps: usize,
-    /// The steps the module had.
-    of: usize,
-    /// Whether a step or a level of nesting was refused.
-    refused: bool,
+    true
 }
 
 /// Lowers one resource of a module instance, each of its instances.

@@ -251,7 +251,7 @@ fn parts_that_read_each_other_lower_as_the_whole_module_does() {
 }
 
 #[test]
-fn parts_that_together_take_more_steps_than_the_module_has_decline() {
+fn parts_that_together_need_more_steps_than_the_module_has_decline() {
     let module = module(Path::new("crossing"), &crossing_module(12));
     // Lowered whole, with exactly the steps it takes.
     let (_, left) = whole(&module, STEPS, PER_VALUE);

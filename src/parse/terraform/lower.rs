@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use std::cell::{Ref, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 /// Arguments of `aws_eks_access_entry` (provider schema).
 const ENTRY_ARGS: &[&str] = &[
@@ -113,8 +114,9 @@ pub fn parts(module: &Module) -> usize {
 /// Lowers a root module that calls no module in `parts` runs of its resources, in order, each
 /// on a lint thread with an evaluator of its own (from `new_eval`) and a `parts`th of the
 /// module's steps, and appends the parts' models in order. False, with `model` untouched, when
-/// a part was refused a step or a level of nesting: then only lowering it whole tells what its
-/// values are (and a module made to exhaust its steps takes at most twice its budget).
+/// a part was refused a step or a level of nesting (the other parts stop then): only lowering
+/// it whole tells what its values are (a module made to exhaust its steps takes at most twice
+/// them).
 ///
 /// Otherwise the model is the one lowering it whole gives. A part evaluates what it reads that
 /// another part evaluated (a local, another part's entry) again where lowering it whole would
@@ -139,6 +141,8 @@ pub fn lower_in_parts<'p>(
         runs.push(&[]);
     }
     let shares = runs.len();
+    // Set once a part is refused: the others stop at their next resource.
+    let declined = AtomicBool::new(false);
     let lowered: Option<Vec<Model>> = runs
         .into_par_iter()
         .map(|part| {
@@ -148,9 +152,16 @@ pub fn lower_in_parts<'p>(
             let mut model = Model::default();
             model.tools.insert(unit.clone(), TERRAFORM);
             for &(kind, name, top) in part {
+                if declined.load(AtomicOrdering::Relaxed) {
+                    return None;
+                }
                 lower_resource(&eval, &unit, kind, name, top, &mut model);
+                if eval.budget().refused_any() {
+                    declined.store(true, AtomicOrdering::Relaxed);
+                    return None;
+                }
             }
-            (!eval.budget().refused_any()).then_some(model)
+            Some(model)
         })
         .collect();
     let Some(lowered) = lowered else {

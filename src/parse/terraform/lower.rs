@@ -81,8 +81,7 @@ const RESOURCES: [&str; 6] = [
 /// Reads the clusters, entries, associations, aws-auth mappings, capabilities and node roles
 /// of a module instance and of the modules it calls.
 pub fn lower(eval: &Evaluator, model: &mut Model) {
-    let unit = unit(eval);
-    model.tools.insert(unit.clone(), TERRAFORM);
+    let unit = tool_unit(eval, model);
     for (kind, name, top) in lowered(eval.module) {
         lower_resource(eval, &unit, kind, name, top, model);
     }
@@ -148,9 +147,8 @@ pub fn lower_in_parts<'p>(
         .map(|part| {
             let eval = new_eval();
             eval.budget().share(shares);
-            let unit = unit(&eval);
             let mut model = Model::default();
-            model.tools.insert(unit.clone(), TERRAFORM);
+            let unit = tool_unit(&eval, &mut model);
             for &(kind, name, top) in part {
                 if declined.load(AtomicOrdering::Relaxed) {
                     return None;
@@ -326,9 +324,12 @@ impl Deref for Evaluated<'_> {
     }
 }
 
-/// The deployment unit of a module instance: its root module, with every module it calls.
-fn unit(eval: &Evaluator) -> Unit {
-    Unit::new(["terraform:", &*eval.frame.root_dir.to_string_lossy()].concat())
+/// The deployment unit of a module instance (its root module, with every module it calls),
+/// with Terraform recorded in `model` as its deploying tool.
+fn tool_unit(eval: &Evaluator, model: &mut Model) -> Unit {
+    let unit = Unit::new(["terraform:", &*eval.frame.root_dir.to_string_lossy()].concat());
+    model.tools.insert(unit.clone(), TERRAFORM);
+    unit
 }
 
 /// One instance of a resource being lowered.

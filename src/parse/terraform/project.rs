@@ -317,7 +317,8 @@ fn grouped_by_normal_path(files: Vec<(PathBuf, FileId)>) -> Vec<(PathBuf, Vec<Fi
 fn calls_no_module(ids: &[FileId], sources: &SourceMap) -> bool {
     ids.iter().all(|&id| {
         let file = sources.get(id);
-        !file.path.ends_with(".json") && !file.text.contains("module")
+        !file.path.ends_with(".json")
+            && memchr::memmem::find(file.text.as_bytes(), b"module").is_none()
     })
 }
 

@@ -479,6 +479,11 @@ fn core_schema(value: Cow<'_, str>) -> NodeKind {
 
 /// Whether a plain scalar is a core-schema int or float.
 fn is_number(s: &str) -> bool {
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    // Every form starts with a digit or a dot once signed: most strings are rejected here.
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
     let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
     if let Some(octal) = s.strip_prefix("0o") {
         return digits(octal, 8);
@@ -486,7 +491,6 @@ fn is_number(s: &str) -> bool {
     if let Some(hex) = s.strip_prefix("0x") {
         return digits(hex, 16);
     }
-    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
     if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(s, ".nan" | ".NaN" | ".NAN") {
         return true;
     }
@@ -959,6 +963,18 @@ Resources:
         #[test]
         fn never_panics_on_yaml_punctuation(text in "[\\[\\]{}:,\\-!&*'\" \n\ta1]{0,300}") {
             check(&text);
+        }
+
+        /// `is_number` is the YAML 1.2 core schema's int and float (tag:yaml.org,2002:int and
+        /// float, https://yaml.org/spec/1.2.2/#1032-tag-resolution), written as its regular
+        /// expressions.
+        #[test]
+        fn numbers_are_the_core_schemas(s in "[-+0-9.eEoxXaAfFiInN]{0,7}") {
+            let core = regex::Regex::new(
+                r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$",
+            )
+            .unwrap();
+            prop_assert_eq!(is_number(&s), core.is_match(&s), "{}", s);
         }
     }
 }

@@ -131,6 +131,10 @@ pub fn likeness(a: &str, b: &str) -> f64 {
 
 /// `text` cut to at most `max` chars, the last of them an ellipsis when it was longer.
 pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    // No more bytes than `max`: no more chars either (most messages), nothing to count.
+    if text.len() <= max {
+        return text.into();
+    }
     match text.char_indices().nth(max) {
         None => text.into(),
         Some(_) => {
@@ -189,5 +193,10 @@ mod tests {
         assert!(q.ends_with("…\""), "{q}");
         assert_eq!(shorten("abc", 3), "abc");
         assert_eq!(shorten("abcd", 3), "ab…");
+        // Bytes past `max` are not chars past it.
+        assert_eq!(shorten("üüü", 3), "üüü");
+        assert_eq!(shorten("üüüü", 3), "üü…");
+        assert_eq!(shorten("", 0), "");
+        assert_eq!(shorten("a", 0), "…");
     }
 }

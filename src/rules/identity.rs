@@ -17,6 +17,8 @@ const SESSION_NAMES: [&str; 2] = ["{{SessionName}}", "{{SessionNameRaw}}"];
 
 /// The text before the first session placeholder, when there is one.
 fn before_session_name(s: &str) -> Option<&str> {
+    // Most names have no placeholder: one byte search, not a substring search per placeholder.
+    memchr::memchr(b'{', s.as_bytes())?;
     SESSION_NAMES
         .iter()
         .filter_map(|p| s.find(p))

@@ -128,7 +128,6 @@ pub fn prepare<'i>(
         .into_iter()
         .zip(calls)
         .partition(|(_, calls)| *calls);
-    // Sorted: the map is built without a search per directory.
     let mut deferred: Deferred = later.into_iter().map(|(dir, _)| dir).collect();
     let parsed: Vec<(Module, Vec<ParseError>)> = now
         .into_par_iter()
@@ -286,8 +285,10 @@ impl Prepared<'_> {
     }
 }
 
-/// Module directories with their files.
-type Deferred = BTreeMap<PathBuf, Vec<FileId>>;
+/// Module directories with their files. Hashed, not sorted: each root module finds its own
+/// files here when it is evaluated, and a search of a sorted map of a monorepo's roots compares
+/// a dozen paths component by component; nothing iterates it.
+type Deferred = foldhash::HashMap<PathBuf, Vec<FileId>>;
 
 /// The files of modules with the spans of their top-level blocks (the regions a suppression
 /// comment written above a block covers).

@@ -235,7 +235,13 @@ pub fn line_starts(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
     let first = if text.starts_with(BOM) { BOM.len() } else { 0 };
     let mut starts = vec![first as u32];
-    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[first..]).map(|i| i + first) {
+    let body = &bytes[first..];
+    // Most texts have no `\r`: their lines are found by the faster search for one byte.
+    if memchr::memchr(b'\r', body).is_none() {
+        starts.extend(memchr::memchr_iter(b'\n', body).map(|i| (first + i + 1) as u32));
+        return starts;
+    }
+    for i in memchr::memchr2_iter(b'\n', b'\r', body).map(|i| i + first) {
         let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
         if bytes[i] == b'\n' || lone_cr {
             starts.push((i + 1) as u32);
@@ -339,6 +345,24 @@ mod tests {
         );
         assert_eq!(f.position(0).column, 1);
         assert_eq!(f.line_range(2), 3..f.text.len() - 1);
+    }
+
+    proptest::proptest! {
+        /// A line starts after the mark and after each `\n`, `\r\n` and lone `\r`, whichever
+        /// search finds them.
+        #[test]
+        fn line_starts_follow_every_line_break(text in "(\u{feff})?[ab\r\n]{0,60}") {
+            let first = if text.starts_with(BOM) { BOM.len() } else { 0 };
+            let bytes = text.as_bytes();
+            let mut expected = vec![first as u32];
+            for i in first..bytes.len() {
+                let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+                if bytes[i] == b'\n' || lone_cr {
+                    expected.push(i as u32 + 1);
+                }
+            }
+            proptest::prop_assert_eq!(line_starts(&text), expected);
+        }
     }
 
     #[test]

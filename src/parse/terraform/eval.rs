@@ -24,6 +24,7 @@ use foldhash::HashMap;
 use hcl::edit::Decorated;
 use hcl::edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl::edit::template::{Directive, Element};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::hash::Hash;
@@ -596,10 +597,10 @@ impl<'p> Evaluator<'p> {
         };
         let name = root.as_str();
         if let Some(b) = scope.get(name) {
-            let v = self.navigate(&b.value, ops, loc, scope, span);
+            let v = self.navigate_in(&b.value, ops, loc, scope, span);
             return match &b.origin {
                 Some(message) => self.relocate(&v, span, message),
-                None => v,
+                None => v.into_owned(),
             };
         }
         let Some((first, rest)) = ops.split_first() else {
@@ -614,8 +615,8 @@ impl<'p> Evaluator<'p> {
                 let Some(input) = self.vars.get(attr) else {
                     return self.named(Sv::unknown(span), name, attr, rest, loc, scope);
                 };
-                let mut v = self.navigate(&input.value, rest, loc, scope, span);
-                v = self.relocate(&v, span, &input.message);
+                let reached = self.navigate_in(&input.value, rest, loc, scope, span);
+                let mut v = self.relocate(&reached, span, &input.message);
                 if rest.is_empty() && v.reference.is_none() {
                     v.reference = Some(self.reference(["var.", attr].concat()));
                 }
@@ -626,8 +627,8 @@ impl<'p> Evaluator<'p> {
                     return self.named(Sv::unknown(span), name, attr, rest, loc, scope);
                 };
                 let (message, path) = self.local_names(attr);
-                let mut v = self.navigate(&local, rest, loc, scope, span);
-                v = self.relocate(&v, span, &message);
+                let reached = self.navigate_in(&local, rest, loc, scope, span);
+                let mut v = self.relocate(&reached, span, &message);
                 if rest.is_empty() && v.reference.is_none() {
                     v.reference = Some(Reference {
                         scope: self.unit.clone(),
@@ -824,10 +825,23 @@ impl<'p> Evaluator<'p> {
 
     /// Applies traversal operators to a value.
     pub fn navigate(&self, start: &Sv, ops: &[Op], loc: Loc, scope: &Scope, span: Span) -> Sv {
+        self.navigate_in(start, ops, loc, scope, span).into_owned()
+    }
+
+    /// [`Evaluator::navigate`], borrowing the value it reaches when that is inside `start` (a
+    /// value relocated at once need not be copied first).
+    pub(super) fn navigate_in<'v>(
+        &self,
+        start: &'v Sv,
+        ops: &[Op],
+        loc: Loc,
+        scope: &Scope,
+        span: Span,
+    ) -> Cow<'v, Sv> {
         let mut cur = start;
         for (i, op) in ops.iter().enumerate() {
             if let Value::Unknown(_) | Value::Error = cur.value {
-                return Sv::new(cur.value.clone(), span);
+                return Cow::Owned(Sv::new(cur.value.clone(), span));
             }
             let next = match op.value() {
                 TraversalOperator::GetAttr(id) => match &cur.value {
@@ -837,7 +851,7 @@ impl<'p> Evaluator<'p> {
                 TraversalOperator::Index(e) => {
                     let key = self.native(e, loc, scope);
                     match key.value {
-                        Value::Unknown(_) => return Sv::unknown(span),
+                        Value::Unknown(_) => return Cow::Owned(Sv::unknown(span)),
                         _ => index(cur, &key),
                     }
                 }
@@ -861,7 +875,7 @@ impl<'p> Evaluator<'p> {
                         _ => vec![cur],
                     };
                     if !self.budget.spend(items.len()) {
-                        return Sv::unknown(span);
+                        return Cow::Owned(Sv::unknown(span));
                     }
                     let list = Sv::new(
                         Value::list(
@@ -872,15 +886,15 @@ impl<'p> Evaluator<'p> {
                         ),
                         span,
                     );
-                    return self.navigate(&list, after, loc, scope, span);
+                    return Cow::Owned(self.navigate(&list, after, loc, scope, span));
                 }
             };
             match next {
                 Some(v) => cur = v,
-                None => return Sv::error(span),
+                None => return Cow::Owned(Sv::error(span)),
             }
         }
-        cur.clone()
+        Cow::Borrowed(cur)
     }
 
     /// The value of a local, evaluated once; a cycle makes it unknown.
@@ -1005,7 +1019,7 @@ impl<'p> Evaluator<'p> {
         };
         match found {
             Some((_, v)) => {
-                let v = self.navigate(v, tail, loc, scope, span);
+                let v = self.navigate_in(v, tail, loc, scope, span);
                 let from = ["from `", &kind.address(name.as_str()), "`"].concat();
                 self.relocate(&v, span, &from.into())
             }

@@ -285,8 +285,8 @@ pub fn module_value(
             let Some(value) = child.output(out.as_str()) else {
                 return Sv::unknown(span);
             };
-            let v = eval.navigate(&value, tail, loc, scope, span);
-            returned(eval, v, span, name)
+            let v = eval.navigate_in(&value, tail, loc, scope, span);
+            returned(eval, &v, span, name)
         }
         None => whole(eval, name, &children, rest, loc, scope, span),
     }
@@ -338,14 +338,14 @@ fn whole(
             span,
         ),
     };
-    let v = eval.navigate(&value, rest, loc, scope, span);
-    returned(eval, v, span, name)
+    let v = eval.navigate_in(&value, rest, loc, scope, span);
+    returned(eval, &v, span, name)
 }
 
 /// A value returned by a module, as the caller sees it.
-fn returned(eval: &Evaluator, v: Sv, span: Span, name: &str) -> Sv {
+fn returned(eval: &Evaluator, v: &Sv, span: Span, name: &str) -> Sv {
     let mut v = eval.relocate(
-        &v,
+        v,
         span,
         &format!("from an output of module `{name}`").into(),
     );

@@ -37,7 +37,8 @@ impl InstanceKey {
 
 /// The address of a `for_each` key (`["admin"]`), as [`InstanceKey::address`] writes it.
 pub fn key_address(key: &str) -> String {
-    let mut out = String::from("[");
+    let mut out = String::with_capacity(key.len() + 4);
+    out.push('[');
     push_quoted(&mut out, key);
     out.push(']');
     out
@@ -94,7 +95,9 @@ pub fn expand(eval: &Evaluator, body: &Body, scope: &Scope) -> Expansion {
                 instances: items
                     .into_iter()
                     .map(|(key, key_sv, value)| {
-                        let mut origin = String::from("from the `for_each` item `");
+                        const FROM: &str = "from the `for_each` item `";
+                        let mut origin = String::with_capacity(FROM.len() + key.len() + 3);
+                        origin.push_str(FROM);
                         push_quoted(&mut origin, &key);
                         origin.push('`');
                         Instance {

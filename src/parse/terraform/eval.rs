@@ -597,10 +597,10 @@ impl<'p> Evaluator<'p> {
         };
         let name = root.as_str();
         if let Some(b) = scope.get(name) {
-            let v = self.navigate_in(&b.value, ops, loc, scope, span);
+            let reached = self.navigate_in(&b.value, ops, loc, scope, span);
             return match &b.origin {
-                Some(message) => self.relocate(&v, span, message),
-                None => v.into_owned(),
+                Some(message) => self.relocate(&reached, span, message),
+                None => reached.into_owned(),
             };
         }
         let Some((first, rest)) = ops.split_first() else {
@@ -1018,10 +1018,10 @@ impl<'p> Evaluator<'p> {
             _ => None,
         };
         match found {
-            Some((_, v)) => {
-                let v = self.navigate_in(v, tail, loc, scope, span);
+            Some((_, attr)) => {
+                let reached = self.navigate_in(attr, tail, loc, scope, span);
                 let from = ["from `", &kind.address(name.as_str()), "`"].concat();
-                self.relocate(&v, span, &from.into())
+                self.relocate(&reached, span, &from.into())
             }
             None => Sv::unknown(span),
         }

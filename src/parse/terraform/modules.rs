@@ -285,8 +285,8 @@ pub fn module_value(
             let Some(value) = child.output(out.as_str()) else {
                 return Sv::unknown(span);
             };
-            let v = eval.navigate_in(&value, tail, loc, scope, span);
-            returned(eval, &v, span, name)
+            let reached = eval.navigate_in(&value, tail, loc, scope, span);
+            returned(eval, &reached, span, name)
         }
         None => whole(eval, name, &children, rest, loc, scope, span),
     }
@@ -338,8 +338,8 @@ fn whole(
             span,
         ),
     };
-    let v = eval.navigate_in(&value, rest, loc, scope, span);
-    returned(eval, &v, span, name)
+    let reached = eval.navigate_in(&value, rest, loc, scope, span);
+    returned(eval, &reached, span, name)
 }
 
 /// A value returned by a module, as the caller sees it.

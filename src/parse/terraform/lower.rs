@@ -845,10 +845,10 @@ fn depends_on(block: &Block) -> Option<Insertion> {
     else {
         return None;
     };
-    let Expression::Array(items) = expr.as_ref() else {
+    let Expression::Array(items) = expr else {
         return None;
     };
-    let list = super::syntax::native_span(*file, *base, expr.as_ref());
+    let list = super::syntax::native_span(*file, *base, expr);
     let (at, before) = match items.iter().last() {
         Some(last) => (super::syntax::native_span(*file, *base, last).end, ", "),
         None if list.end > list.start => (list.start + 1, ""),

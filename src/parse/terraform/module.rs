@@ -222,7 +222,7 @@ impl Module {
     pub fn call_source(block: &Block) -> Option<String> {
         match &block.body.attr("source")?.value {
             syntax::Expr::Literal(sv) => sv.as_str().map(str::to_string),
-            syntax::Expr::Native { expr, .. } => match expr.as_ref() {
+            syntax::Expr::Native { expr, .. } => match expr {
                 hcl::edit::expr::Expression::String(s) => Some(s.value().to_string()),
                 _ => None,
             },

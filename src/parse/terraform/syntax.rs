@@ -21,7 +21,7 @@ pub enum Expr {
     /// Native syntax: from a `.tf` file (`base` 0), or a `.tf.json` string parsed as a template
     /// (`base` is the string's offset in the file, spans inside are relative to it).
     Native {
-        expr: Box<Expression>,
+        expr: Expression,
         file: FileId,
         base: usize,
         lists: Lists,
@@ -47,7 +47,7 @@ impl Expr {
         match self {
             Expr::Native {
                 expr, file, base, ..
-            } => native_span(*file, *base, expr.as_ref()),
+            } => native_span(*file, *base, expr),
             Expr::List { span, .. } | Expr::Map { span, .. } => *span,
             Expr::Literal(sv) => sv.span,
         }
@@ -104,7 +104,7 @@ impl Block {
     /// in JSON syntax), else the label of the block it generates.
     pub fn iterator(&self) -> Option<String> {
         let named = self.body.attr("iterator").and_then(|a| match &a.value {
-            Expr::Native { expr, .. } => match expr.as_ref() {
+            Expr::Native { expr, .. } => match expr {
                 Expression::Variable(v) => Some(v.as_str().to_string()),
                 _ => None,
             },
@@ -134,23 +134,39 @@ impl Body {
     }
 }
 
-/// Converts a parsed native body of `text`.
+/// Converts a parsed native body of `text`, taking its names and expressions (not copied).
 pub fn from_native(file: FileId, text: &str, body: hcl::edit::structure::Body) -> Body {
-    let mut out = Body::default();
+    // One table of list items for the whole file: their spans are the file's own.
+    let lists = lists(file, text, &body);
+    convert(file, text, body, &lists, true)
+}
+
+/// Converts a native body; `top` for the file's own, whose blocks' bodies may take a line.
+fn convert(
+    file: FileId,
+    text: &str,
+    body: hcl::edit::structure::Body,
+    lists: &Lists,
+    top: bool,
+) -> Body {
+    let attrs = body.attributes().count();
+    let mut out = Body {
+        attrs: Vec::with_capacity(attrs),
+        blocks: Vec::with_capacity(body.len() - attrs),
+    };
     for structure in body {
         match structure {
             Structure::Attribute(a) => {
                 let key = native_span(file, 0, &a.key);
-                let lists = lists(file, text, &a.value);
                 out.attrs.push(Attr {
-                    name: a.key.as_str().to_string(),
+                    name: a.key.into_value().into_string(),
                     key,
                     key_literal: Some(identifier(key)),
                     value: Expr::Native {
-                        expr: Box::new(a.value),
+                        expr: a.value,
                         file,
                         base: 0,
-                        lists,
+                        lists: lists.clone(),
                     },
                 })
             }
@@ -161,39 +177,26 @@ pub fn from_native(file: FileId, text: &str, body: hcl::edit::structure::Body) -
                     .labels
                     .last()
                     .map_or(ident_span, |l| native_span(file, 0, l));
-                let body = from_native(file, text, b.body);
-                let first = body
-                    .attrs
-                    .iter()
-                    .map(|a| a.key.start)
-                    .chain(body.blocks.iter().map(|b| b.ident_span.start))
-                    .min();
-                // The line of the body's first item, when it starts after the block does. Only
-                // that line is read: a search from the start of the file read a long first line
-                // again for every block below it.
-                let body_line = first
-                    .filter(|&f| span.start < f && (f as usize) <= text.len())
-                    .map(|f| {
-                        let (at, indent, eol) = line_above(text, f as usize);
-                        BodyLine {
-                            at: Span::new(file, at, at),
-                            indent: indent.to_string(),
-                            eol: eol.to_string(),
-                        }
+                let labels = b
+                    .labels
+                    .into_iter()
+                    .map(|l| match l {
+                        BlockLabel::Ident(i) => i.into_value().into_string(),
+                        BlockLabel::String(s) => s.into_value(),
                     })
-                    .filter(|l| l.at.start > span.start);
+                    .collect();
+                let body = convert(file, text, b.body, lists, false);
+                // Only a top-level block takes a line in its body (`depends_on`).
+                let body_line = if top {
+                    body_line(file, text, span, &body)
+                } else {
+                    None
+                };
                 out.blocks.push(Block {
-                    ident: b.ident.as_str().to_string(),
+                    ident: b.ident.into_value().into_string(),
                     ident_span,
                     ident_literal: Some(identifier(ident_span)),
-                    labels: b
-                        .labels
-                        .iter()
-                        .map(|l| match l {
-                            BlockLabel::Ident(i) => i.as_str().to_string(),
-                            BlockLabel::String(s) => s.value().to_string(),
-                        })
-                        .collect(),
+                    labels,
                     header: Span::new(file, ident_span.start as usize, end.end as usize),
                     span,
                     body,
@@ -205,6 +208,27 @@ pub fn from_native(file: FileId, text: &str, body: hcl::edit::structure::Body) -
     out
 }
 
+/// The line of a block's first body item, when it starts after the block does. Only that line
+/// is read: a search from the start of the file read a long first line again for every block
+/// below it.
+fn body_line(file: FileId, text: &str, span: Span, body: &Body) -> Option<BodyLine> {
+    let first = body
+        .attrs
+        .iter()
+        .map(|a| a.key.start)
+        .chain(body.blocks.iter().map(|b| b.ident_span.start))
+        .min()?;
+    if span.start >= first || first as usize > text.len() {
+        return None;
+    }
+    let (at, indent, eol) = line_above(text, first as usize);
+    (at > span.start as usize).then(|| BodyLine {
+        at: Span::new(file, at, at),
+        indent: indent.to_string(),
+        eol: eol.to_string(),
+    })
+}
+
 /// An identifier written at `span`.
 fn identifier(span: Span) -> Literal {
     Literal {
@@ -213,25 +237,28 @@ fn identifier(span: Span) -> Literal {
     }
 }
 
-/// The removal spans of the list items of a native expression of `text`.
-fn lists(file: FileId, text: &str, expr: &Expression) -> Lists {
+/// The removal spans of the list items of a native body of `text`.
+fn lists(file: FileId, text: &str, body: &hcl::edit::structure::Body) -> Lists {
     struct Arrays<'t> {
         file: FileId,
         text: &'t str,
         found: BTreeMap<(u32, u32), Span>,
+        /// The items of the array being read (kept for the next array).
+        items: Vec<(usize, usize)>,
     }
     impl Visit for Arrays<'_> {
         fn visit_array(&mut self, node: &Array) {
-            let items: Vec<(usize, usize)> = node
-                .iter()
-                .filter_map(|e| hcl::edit::Span::span(e).map(|r| (r.start, r.end)))
-                .collect();
-            if items.len() == node.len() {
+            self.items.clear();
+            self.items.extend(
+                node.iter()
+                    .filter_map(|e| hcl::edit::Span::span(e).map(|r| (r.start, r.end))),
+            );
+            if self.items.len() == node.len() {
                 let syntax = ListSyntax::Commas {
                     trailing_comma: true,
                 };
-                let removals = item_removals(self.file, self.text, &items, syntax);
-                for (item, removal) in items.iter().zip(removals) {
+                let removals = item_removals(self.file, self.text, &self.items, syntax);
+                for (item, removal) in self.items.iter().zip(removals) {
                     if let Some(r) = removal {
                         self.found.insert((item.0 as u32, item.1 as u32), r);
                     }
@@ -244,7 +271,8 @@ fn lists(file: FileId, text: &str, expr: &Expression) -> Lists {
         file,
         text,
         found: BTreeMap::new(),
+        items: Vec::new(),
     };
-    arrays.visit_expr(expr);
+    arrays.visit_body(body);
     (!arrays.found.is_empty()).then(|| Arc::new(arrays.found))
 }

@@ -20,7 +20,7 @@ use std::rc::Rc;
 fn eval(src: &str) -> Sv {
     let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");
     constant(&Expr::Native {
-        expr: Box::new(expr),
+        expr: expr,
         file: FileId(0),
         base: 0,
         lists: None,
@@ -674,7 +674,7 @@ fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) 
             .map(|src| {
                 let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");
                 let expr = Expr::Native {
-                    expr: Box::new(expr),
+                    expr: expr,
                     file: FileId(0),
                     base: 0,
                     lists: None,

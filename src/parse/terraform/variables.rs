@@ -239,7 +239,7 @@ fn object_attr(name: String, expr: &Expression, file: FileId, base: usize) -> Ob
             let ty = args.next().map_or(Type::Any, |e| parse_type(e, file, base));
             let default = args.next().map(|e| {
                 constant(&Expr::Native {
-                    expr: Box::new(e.clone()),
+                    expr: e.clone(),
                     file,
                     base,
                     lists: None,
@@ -267,7 +267,7 @@ fn raw_value(raw: &str, ty: &Type, at: Span) -> Sv {
         Type::Any | Type::String | Type::Number | Type::Bool => Sv::string(raw, at),
         _ => match hcl::edit::parser::parse_expr(raw) {
             Ok(expr) => constant(&Expr::Native {
-                expr: Box::new(expr),
+                expr: expr,
                 file: FileId(u32::MAX),
                 base: 0,
                 lists: None,

@@ -680,7 +680,7 @@ fn read_inputs(
     configs.check()?;
     let in_memory: Vec<PathBuf> = inputs.iter().map(|i| PathBuf::from(&i.display)).collect();
     found.extend(module_context(&found, &in_memory, args.all_findings));
-    let dirs: Vec<PathBuf> = found.iter().map(|f| configs.dir_of(&f.path)).collect();
+    let dirs: Vec<(PathBuf, bool)> = found.iter().map(|f| configs.dir_of(&f.path)).collect();
     // Read on the lint threads, in the order found.
     let reader = boundary.reader();
     let cwd = std::env::current_dir().ok();
@@ -689,8 +689,14 @@ fn read_inputs(
             .into_par_iter()
             .zip(dirs)
             .with_max_len(crate::threads::FILES_PER_TASK)
-            .map(|(found, dir)| {
-                let (bytes, unreadable) = match reader.read(&found.path) {
+            .map(|(found, (dir, resolved))| {
+                // Each directory was resolved for its configuration: not again for each file.
+                let read = if resolved {
+                    reader.read_in(&found.path, &dir)
+                } else {
+                    reader.read(&found.path)
+                };
+                let (bytes, unreadable) = match read {
                     Ok(bytes) => (bytes, None),
                     Err(why) => (Vec::new(), Some(why.to_string())),
                 };

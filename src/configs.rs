@@ -59,6 +59,9 @@ pub struct Configs {
     /// Whether directories a walk found (real paths) hold a configuration, asked ahead and
     /// taken when the directory is first looked at.
     probed: RefCell<HashMap<PathBuf, bool>>,
+    /// The directories (as given, and as taken for real) that could not be resolved: their
+    /// real path in `reals` is only the path made absolute.
+    unresolved: RefCell<HashSet<PathBuf>>,
     boundary: RefCell<Boundary>,
     /// The first configuration that could not be loaded while walking (reported after).
     error: RefCell<Option<String>>,
@@ -75,6 +78,7 @@ impl Configs {
             nearest: RefCell::default(),
             reals: RefCell::default(),
             probed: RefCell::default(),
+            unresolved: RefCell::default(),
             boundary: RefCell::new(boundary),
             error: RefCell::default(),
         };
@@ -140,7 +144,16 @@ impl Configs {
         if let Some(known) = self.reals.borrow().get(dir) {
             return known.clone();
         }
-        let found = real(dir);
+        let found = match resolved(dir) {
+            Some(found) => found,
+            None => {
+                let guessed = absolute(dir);
+                let mut unresolved = self.unresolved.borrow_mut();
+                unresolved.insert(dir.to_path_buf());
+                unresolved.insert(guessed.clone());
+                guessed
+            }
+        };
         self.learn(dir.to_path_buf(), found.clone());
         found
     }
@@ -210,9 +223,13 @@ impl Configs {
     }
 
     /// The real directory of a file (its module's, as [`crate::workspace::module_dir`] gives
-    /// it), resolved once per directory.
-    pub fn dir_of(&self, file: &Path) -> PathBuf {
-        self.real(&crate::workspace::parent_dir(file))
+    /// it), resolved once per directory, and whether it is its real path: not when the
+    /// directory could not be resolved, and the path is only made absolute.
+    pub fn dir_of(&self, file: &Path) -> (PathBuf, bool) {
+        let dir = crate::workspace::parent_dir(file);
+        let real = self.real(&dir);
+        let resolved = !self.unresolved.borrow().contains(&dir);
+        (real, resolved)
     }
 
     /// Loads the configuration of the files of `dir` (an error is reported by [`Configs::check`]).
@@ -498,10 +515,24 @@ impl crate::discover::Exclusion for Configs {
 
 /// The real path of a directory (itself when it cannot be resolved).
 fn real(dir: &Path) -> PathBuf {
-    let dir = if dir.as_os_str().is_empty() {
+    resolved(dir).unwrap_or_else(|| absolute(dir))
+}
+
+/// The real path of a directory, if it can be resolved.
+fn resolved(dir: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(here_if_empty(dir)).ok()
+}
+
+/// A directory's path made absolute, symbolic links left as written.
+fn absolute(dir: &Path) -> PathBuf {
+    crate::trust::absolute(here_if_empty(dir))
+}
+
+/// `.` for the empty path (a file named without a directory is in the working directory).
+fn here_if_empty(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
-    };
-    std::fs::canonicalize(dir).unwrap_or_else(|_| crate::trust::absolute(dir))
+    }
 }

@@ -261,6 +261,16 @@ impl Reader<'_> {
     /// monorepo's thousands of files. A cache is asked by the file's metadata before the file
     /// is opened.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Refusal> {
+        self.read_from(path, None)
+    }
+
+    /// Reads a file whose directory's real path the caller has resolved (a walk, which follows
+    /// no link, found it), as [`Reader::read`] does, without resolving the directory again.
+    pub fn read_in(&self, path: &Path, real_dir: &Path) -> Result<Vec<u8>, Refusal> {
+        self.read_from(path, Some(real_dir))
+    }
+
+    fn read_from(&self, path: &Path, real_dir: Option<&Path>) -> Result<Vec<u8>, Refusal> {
         let (Some(name), Some(dir)) = (path.file_name(), path.parent()) else {
             return self.boundary.read(path);
         };
@@ -269,18 +279,22 @@ impl Reader<'_> {
         } else {
             dir
         };
+        let real = || -> Result<PathBuf, Refusal> {
+            Ok(match real_dir {
+                Some(known) => known.join(name),
+                None => self.real_dir(dir).map_err(Refusal::Io)?.join(name),
+            })
+        };
         if self.cache.is_none()
             && let Some(file) = open_unfollowed(path)
         {
-            let real = self.real_dir(dir).map_err(Refusal::Io)?.join(name);
-            return self.boundary.read_opened(&real, file);
+            return self.boundary.read_opened(&real()?, file);
         }
         let meta = std::fs::symlink_metadata(path).map_err(Refusal::Io)?;
         if meta.file_type().is_symlink() {
             return self.boundary.read(path);
         }
-        let real = self.real_dir(dir).map_err(Refusal::Io)?.join(name);
-        self.boundary.read_real(&real, Some(meta), self.cache)
+        self.boundary.read_real(&real()?, Some(meta), self.cache)
     }
 
     /// The real path of a directory: that of the nearest ancestor already met, or resolved
@@ -609,6 +623,35 @@ mod tests {
             outcome(here.reader().read(Path::new("Cargo.toml"))),
             outcome(here.read(Path::new("Cargo.toml")))
         );
+    }
+
+    #[test]
+    fn a_file_read_in_a_resolved_directory_is_judged_by_that_directory() {
+        use std::os::unix::fs::symlink;
+        let (dir, outside) = project_and_secret();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("a/b/main.tf"), "inside").unwrap();
+        symlink(outside.path().join("secret"), root.join("a/b/vars.tfvars")).unwrap();
+        let b = boundary(&root);
+        let reader = b.reader();
+        let outcome = |r: Result<Vec<u8>, Refusal>| match r {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => e.to_string(),
+        };
+        for name in ["a/b/main.tf", "a/b/vars.tfvars", "a/b/missing.tf"] {
+            let path = root.join(name);
+            assert_eq!(
+                outcome(reader.read_in(&path, &root.join("a/b"))),
+                outcome(b.read(&path)),
+                "{name}"
+            );
+        }
+        // The directory given is the one judged: a file said to be elsewhere is refused there.
+        assert!(matches!(
+            reader.read_in(&root.join("a/b/main.tf"), outside.path()),
+            Err(Refusal::Outside)
+        ));
     }
 
     #[test]

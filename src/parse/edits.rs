@@ -22,15 +22,14 @@ pub enum ListSyntax {
 /// - where JSON would be left with a comma before the closing bracket, that comma goes too.
 ///
 /// `None` for an item that cannot be removed so (a comment between it and its separator).
-pub fn item_removals(
+pub fn item_removals<'a>(
     file: FileId,
-    text: &str,
-    items: &[(usize, usize)],
+    text: &'a str,
+    items: &'a [(usize, usize)],
     syntax: ListSyntax,
-) -> Vec<Option<Span>> {
+) -> impl Iterator<Item = Option<Span>> + 'a {
     (0..items.len())
-        .map(|i| removal(text, items, i, syntax).map(|(s, e)| Span::new(file, s, e)))
-        .collect()
+        .map(move |i| removal(text, items, i, syntax).map(|(s, e)| Span::new(file, s, e)))
 }
 
 fn removal(
@@ -196,7 +195,6 @@ mod tests {
             })
             .collect();
         item_removals(FileId(0), text, &ranges, syntax)
-            .into_iter()
             .map(|r| r.map(|r| format!("{}{}", &text[..r.start as usize], &text[r.end as usize..])))
             .collect()
     }

@@ -277,7 +277,7 @@ fn expr(file: FileId, text: &str, value: &Json, strings: Strings) -> Expr {
                     .map(|e| expr(file, text, e, strings))
                     .collect(),
                 span,
-                removals: item_removals(file, text, &ranges, syntax),
+                removals: item_removals(file, text, &ranges, syntax).collect(),
             }
         }
         Json::Object(o) => Expr::Map {

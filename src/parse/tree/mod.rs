@@ -49,11 +49,10 @@ pub struct Key {
 }
 
 /// The keys that are not among `expected` (compared exactly), as EKS001 candidates.
-pub fn unknown_keys<'a, V: 'a>(
-    entries: impl IntoIterator<Item = &'a (Key, V)>,
+pub fn unknown_keys<V>(
+    entries: &[(Key, V)],
     expected: &'static [&'static str],
 ) -> Vec<crate::ir::UnknownField> {
-    let entries: Vec<&(Key, V)> = entries.into_iter().collect();
     entries
         .iter()
         .filter(|(k, _)| !expected.contains(&k.name.as_str()))

@@ -95,6 +95,8 @@ struct Builder<'t> {
     /// What recording anchors copied (only nested anchors copy more than the file holds).
     anchored: Copies,
     docs: Vec<Node>,
+    /// The item spans of the sequence being closed (kept for the next one).
+    ranges: Vec<(usize, usize)>,
 }
 
 /// Nodes and bytes copied.
@@ -131,6 +133,7 @@ impl<'t> Builder<'t> {
             expanded: Copies::default(),
             anchored: Copies::default(),
             docs: Vec::new(),
+            ranges: Vec::new(),
         }
     }
 
@@ -263,11 +266,13 @@ impl<'t> Builder<'t> {
                 } else {
                     ListSyntax::Dashes
                 };
-                let ranges: Vec<(usize, usize)> = items
-                    .iter()
-                    .map(|i| (i.span.start as usize, i.span.end as usize))
-                    .collect();
-                let removals = item_removals(self.file, self.text, &ranges, syntax);
+                self.ranges.clear();
+                self.ranges.extend(
+                    items
+                        .iter()
+                        .map(|i| (i.span.start as usize, i.span.end as usize)),
+                );
+                let removals = item_removals(self.file, self.text, &self.ranges, syntax);
                 for (item, removal) in items.iter_mut().zip(removals) {
                     item.written.item = removal;
                 }

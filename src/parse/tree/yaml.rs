@@ -174,7 +174,7 @@ impl<'t> Builder<'t> {
                 }
                 let value_len = value.len();
                 let kind = scalar_kind(value, style, tag.as_deref());
-                let tag = tag.as_deref().and_then(tag_name);
+                let tag = tag.and_then(tag_name);
                 let literal = match (&kind, &tag) {
                     (NodeKind::String(_), None) => literal(self.text, span, style),
                     _ => None,
@@ -199,8 +199,8 @@ impl<'t> Builder<'t> {
                     anchor,
                 )
             }
-            Event::SequenceStart(anchor, tag) => self.open(span, anchor, tag.as_deref(), true),
-            Event::MappingStart(anchor, tag) => self.open(span, anchor, tag.as_deref(), false),
+            Event::SequenceStart(anchor, tag) => self.open(span, anchor, tag, true),
+            Event::MappingStart(anchor, tag) => self.open(span, anchor, tag, false),
             Event::SequenceEnd | Event::MappingEnd => self.close(span),
             Event::Alias(id) => self.alias(id, span),
             Event::Nothing
@@ -215,7 +215,7 @@ impl<'t> Builder<'t> {
         &mut self,
         span: YamlSpan,
         anchor: usize,
-        tag: Option<&Tag>,
+        tag: Option<Cow<'_, Tag>>,
         seq: bool,
     ) -> Result<(), TreeError> {
         if self.stack.len() >= MAX_DEPTH {
@@ -441,11 +441,12 @@ fn key_name(node: Node, text: &str) -> String {
 }
 
 /// The tag kept on a node: a local tag without its `!`; none for the core schema's `!!` tags.
-fn tag_name(tag: &Tag) -> Option<String> {
+fn tag_name(tag: Cow<'_, Tag>) -> Option<String> {
     if tag.is_yaml_core_schema() {
         None
     } else if tag.handle == "!" {
-        Some(tag.suffix.clone())
+        // The parser's own tag gives up its suffix, not copied.
+        Some(tag.into_owned().suffix)
     } else {
         Some(format!(
             "{}{}",

@@ -243,7 +243,7 @@ fn expr(file: FileId, text: &str, value: &Json, strings: Strings) -> Expr {
             };
             match native {
                 Some((expr, base)) => Expr::Native {
-                    expr: expr,
+                    expr,
                     file,
                     base,
                     lists: None,

@@ -7,10 +7,8 @@ use super::refusals::Written;
 use super::syntax::{self, Attr, Block};
 use crate::parse::ParseError;
 use crate::source::{FileId, Span};
-use foldhash::HashMap;
 use hcl::edit::parser::parse_body;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -33,15 +31,18 @@ pub struct Module {
     /// Top-level blocks of every file, in file order (shared with the [`SyntaxCache`] that
     /// holds them).
     pub blocks: Vec<Arc<TopBlock>>,
-    /// Each resource's block by type, then name.
-    resources: HashMap<String, HashMap<String, usize>>,
-    /// Each data source's block by type, then name (the first of two with one address).
-    data: HashMap<String, HashMap<String, usize>>,
-    variables: BTreeMap<String, usize>,
-    outputs: BTreeMap<String, usize>,
-    calls: BTreeMap<String, usize>,
-    /// Local names: the `locals` block and the attribute's index in it.
-    locals: BTreeMap<String, (usize, usize)>,
+    /// The positions in `blocks` of the `resource` blocks, sorted by type and name: of two
+    /// with one address, the first. The names are read from the blocks, not copied.
+    resources: Vec<usize>,
+    /// The `data` blocks likewise (the first of two with one address).
+    data: Vec<usize>,
+    /// The `variable`, `output` and `module` blocks, sorted by name (the first of each name).
+    variables: Vec<usize>,
+    outputs: Vec<usize>,
+    calls: Vec<usize>,
+    /// Local names: the `locals` block and the attribute's index in it, sorted by name (the
+    /// first of each name).
+    locals: Vec<(usize, usize)>,
     /// Resources and module calls whose address an earlier block has (Terraform refuses the
     /// module): each with the first block of that address.
     pub duplicates: Vec<(usize, usize)>,
@@ -101,52 +102,44 @@ impl Module {
     /// Indexes the blocks of a module; the first of two blocks with one address wins, and the
     /// second is recorded in [`Module::duplicates`].
     pub fn new(dir: PathBuf, blocks: Vec<Arc<TopBlock>>) -> Module {
-        let mut m = Module {
-            dir,
-            ..Module::default()
-        };
+        let (mut resources, mut data, mut variables, mut outputs, mut calls, mut locals) = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
         for (i, b) in blocks.iter().enumerate() {
-            match (b.ident.as_str(), b.labels.as_slice()) {
-                ("resource", [kind, name]) => {
-                    let first = *m
-                        .resources
-                        .entry(kind.clone())
-                        .or_default()
-                        .entry(name.clone())
-                        .or_insert(i);
-                    if first != i {
-                        m.duplicates.push((first, i));
-                    }
-                }
-                ("data", [kind, name]) => {
-                    m.data
-                        .entry(kind.clone())
-                        .or_default()
-                        .entry(name.clone())
-                        .or_insert(i);
-                }
-                ("variable", [name]) => {
-                    m.variables.entry(name.clone()).or_insert(i);
-                }
-                ("output", [name]) => {
-                    m.outputs.entry(name.clone()).or_insert(i);
-                }
-                ("module", [name]) => {
-                    let first = *m.calls.entry(name.clone()).or_insert(i);
-                    if first != i {
-                        m.duplicates.push((first, i));
-                    }
-                }
-                ("locals", []) => {
-                    for (j, a) in b.body.attrs.iter().enumerate() {
-                        m.locals.entry(a.name.clone()).or_insert((i, j));
-                    }
-                }
+            match (b.ident.as_str(), b.labels.len()) {
+                ("resource", 2) => resources.push(i),
+                ("data", 2) => data.push(i),
+                ("variable", 1) => variables.push(i),
+                ("output", 1) => outputs.push(i),
+                ("module", 1) => calls.push(i),
+                ("locals", 0) => locals.extend((0..b.body.attrs.len()).map(|j| (i, j))),
                 _ => {}
             }
         }
-        m.blocks = blocks;
-        m
+        let two = |i: usize| address(&blocks[i]);
+        let one = |i: usize| blocks[i].labels[0].as_str();
+        let (resources, mut duplicates) = first_of_each(resources, two);
+        let (calls, called_twice) = first_of_each(calls, one);
+        duplicates.extend(called_twice);
+        // In the order of the blocks that repeat an address.
+        duplicates.sort_unstable_by_key(|&(_, second)| second);
+        Module {
+            dir,
+            files: Vec::new(),
+            resources,
+            data: first_of_each(data, two).0,
+            variables: first_of_each(variables, one).0,
+            outputs: first_of_each(outputs, one).0,
+            calls,
+            locals: first_of_each(locals, |(b, a)| blocks[b].body.attrs[a].name.as_str()).0,
+            duplicates,
+            blocks,
+        }
     }
 
     /// Every `resource` block with its type and name, in file order; of two blocks with one
@@ -169,13 +162,22 @@ impl Module {
 
     /// A resource by type and name, with its index in [`Module::blocks`].
     pub fn resource_at(&self, kind: &str, name: &str) -> Option<(usize, &Block)> {
-        let i = *self.resources.get(kind)?.get(name)?;
+        let i = find(&self.resources, |i| address(&self.blocks[i]), (kind, name))?;
         Some((i, self.block(i)?))
     }
 
     /// A data source by type and name.
     pub fn data(&self, kind: &str, name: &str) -> Option<&Block> {
-        self.block(*self.data.get(kind)?.get(name)?)
+        self.block(find(
+            &self.data,
+            |i| address(&self.blocks[i]),
+            (kind, name),
+        )?)
+    }
+
+    /// The name of a block with one label.
+    fn label(&self, i: usize) -> &str {
+        self.blocks[i].labels[0].as_str()
     }
 
     /// A block by its index in [`Module::blocks`].
@@ -187,34 +189,35 @@ impl Module {
     pub fn variables(&self) -> impl Iterator<Item = (&str, &Block)> {
         self.variables
             .iter()
-            .filter_map(|(n, &i)| Some((n.as_str(), self.block(i)?)))
+            .filter_map(|&i| Some((self.label(i), self.block(i)?)))
     }
 
     /// An `output` block by name.
     pub fn output(&self, name: &str) -> Option<&Block> {
-        self.outputs.get(name).and_then(|&i| self.block(i))
+        self.block(find(&self.outputs, |i| self.label(i), name)?)
     }
 
     /// Every `output` name.
     pub fn output_names(&self) -> impl Iterator<Item = &str> {
-        self.outputs.keys().map(String::as_str)
+        self.outputs.iter().map(|&i| self.label(i))
     }
 
     /// A `module` call block by name.
     pub fn call(&self, name: &str) -> Option<&Block> {
-        self.calls.get(name).and_then(|&i| self.block(i))
+        self.block(find(&self.calls, |i| self.label(i), name)?)
     }
 
     /// Every `module` call block with its name, by name.
     pub fn calls(&self) -> impl Iterator<Item = (&str, &Block)> {
         self.calls
             .iter()
-            .filter_map(|(n, &i)| Some((n.as_str(), self.block(i)?)))
+            .filter_map(|&i| Some((self.label(i), self.block(i)?)))
     }
 
     /// The attribute that defines a local value.
     pub fn local(&self, name: &str) -> Option<&Attr> {
-        let &(b, a) = self.locals.get(name)?;
+        let attr = |(b, a): (usize, usize)| &self.blocks[b].body.attrs[a];
+        let (b, a) = find(&self.locals, |p| attr(p).name.as_str(), name)?;
         self.block(b)?.body.attrs.get(a)
     }
 
@@ -248,6 +251,41 @@ impl Deref for TopBlock {
     fn deref(&self) -> &Block {
         &self.block
     }
+}
+
+/// The type and name of a block with two labels (a resource or data source).
+fn address(block: &Block) -> (&str, &str) {
+    match block.labels.as_slice() {
+        [kind, name, ..] => (kind.as_str(), name.as_str()),
+        _ => ("", ""),
+    }
+}
+
+/// Positions sorted by `key`, the first (in the order given) of each key kept; with the pairs
+/// of the first and each other position of a repeated key.
+fn first_of_each<P: Copy, K: Ord>(
+    mut positions: Vec<P>,
+    key: impl Fn(P) -> K,
+) -> (Vec<P>, Vec<(P, P)>) {
+    // Stable: positions of one key stay in the order given.
+    positions.sort_by(|&a, &b| key(a).cmp(&key(b)));
+    let mut repeated = Vec::new();
+    let mut kept: Vec<P> = Vec::with_capacity(positions.len());
+    for p in positions {
+        match kept.last() {
+            Some(&first) if key(first) == key(p) => repeated.push((first, p)),
+            _ => kept.push(p),
+        }
+    }
+    (kept, repeated)
+}
+
+/// The position whose key is `wanted` among positions sorted by `key`.
+fn find<P: Copy, K: Ord>(sorted: &[P], key: impl Fn(P) -> K, wanted: K) -> Option<P> {
+    sorted
+        .binary_search_by(|&p| key(p).cmp(&wanted))
+        .ok()
+        .map(|i| sorted[i])
 }
 
 /// Parses one file into its top-level blocks, to be shared by the module (and a

@@ -20,7 +20,7 @@ use std::rc::Rc;
 fn eval(src: &str) -> Sv {
     let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");
     constant(&Expr::Native {
-        expr: expr,
+        expr,
         file: FileId(0),
         base: 0,
         lists: None,
@@ -674,7 +674,7 @@ fn eval_with_budget(main: &str, exprs: &[&str], steps: usize, per_value: usize) 
             .map(|src| {
                 let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");
                 let expr = Expr::Native {
-                    expr: expr,
+                    expr,
                     file: FileId(0),
                     base: 0,
                     lists: None,
@@ -819,4 +819,68 @@ fn what_terraform_refuses_in_a_kept_parse_follows_its_file() {
     assert_eq!(rules(&edited), ["EKS004 b.tf:3:54"], "{edited:#?}");
     let undone = run(&[("a.tf", each), ("b.tf", count)], cached());
     assert_eq!(undone, first);
+}
+
+#[test]
+fn of_two_blocks_with_one_name_the_first_is_read_and_the_second_refused() {
+    // Written out of name order, so that the first of each name is not the first by name.
+    let first = r#"resource "aws_eks_access_entry" "b" {
+  cluster_name  = "t"
+  principal_arn = "arn:aws:iam::111122223333:role/first-b"
+}
+resource "aws_eks_access_entry" "a" {
+  cluster_name  = "t"
+  principal_arn = "arn:aws:iam::111122223333:role/first-a"
+}
+locals { l = "first-l" }
+"#;
+    let second = r#"resource "aws_eks_access_entry" "a" {
+  cluster_name  = "t"
+  principal_arn = "arn:aws:iam::111122223333:role/second-a"
+}
+resource "aws_eks_access_entry" "b" {
+  cluster_name  = "t"
+  principal_arn = "arn:aws:iam::111122223333:role/second-b"
+}
+locals { l = "second-l" }
+"#;
+    let both = format!("{first}{second}");
+    let exprs = [
+        "aws_eks_access_entry.a.principal_arn",
+        "aws_eks_access_entry.b.principal_arn",
+        "local.l",
+    ];
+    assert_eq!(
+        eval_with_budget(&both, &exprs, 100_000, 10_000),
+        [
+            "\"arn:aws:iam::111122223333:role/first-a\"",
+            "\"arn:aws:iam::111122223333:role/first-b\"",
+            "\"first-l\""
+        ]
+    );
+    // Terraform refuses the second block of an address, at its header, with the first's.
+    let out = run(
+        &[("a.tf", first), ("b.tf", second)],
+        TerraformInputs::default(),
+    );
+    let refused: Vec<&str> = out
+        .iter()
+        .map(String::as_str)
+        .skip_while(|l| !l.starts_with("EKS004"))
+        .take_while(|l| l.starts_with("EKS004") || l.starts_with(' '))
+        .collect();
+    assert_eq!(
+        refused
+            .iter()
+            .copied()
+            .filter(|l| !l.starts_with(" "))
+            .collect::<Vec<_>>(),
+        ["EKS004 b.tf:1:1", "EKS004 b.tf:5:1"],
+        "{out:#?}"
+    );
+    assert!(refused[1].starts_with("  <- a.tf:5:1"), "{out:#?}");
+    assert!(
+        refused.iter().any(|l| l.starts_with("  <- a.tf:1:1")),
+        "{out:#?}"
+    );
 }

@@ -267,7 +267,7 @@ fn raw_value(raw: &str, ty: &Type, at: Span) -> Sv {
         Type::Any | Type::String | Type::Number | Type::Bool => Sv::string(raw, at),
         _ => match hcl::edit::parser::parse_expr(raw) {
             Ok(expr) => constant(&Expr::Native {
-                expr: expr,
+                expr,
                 file: FileId(u32::MAX),
                 base: 0,
                 lists: None,

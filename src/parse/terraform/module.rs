@@ -225,10 +225,10 @@ impl Module {
     pub fn call_source(block: &Block) -> Option<String> {
         match &block.body.attr("source")?.value {
             syntax::Expr::Literal(sv) => sv.as_str().map(str::to_string),
-            syntax::Expr::Native { expr, .. } => match expr {
-                hcl::edit::expr::Expression::String(s) => Some(s.value().to_string()),
-                _ => None,
-            },
+            syntax::Expr::Native {
+                expr: hcl::edit::expr::Expression::String(s),
+                ..
+            } => Some(s.value().to_string()),
             _ => None,
         }
     }
@@ -268,7 +268,7 @@ fn first_of_each<P: Copy, K: Ord>(
     key: impl Fn(P) -> K,
 ) -> (Vec<P>, Vec<(P, P)>) {
     // Stable: positions of one key stay in the order given.
-    positions.sort_by(|&a, &b| key(a).cmp(&key(b)));
+    positions.sort_by_key(|&p| key(p));
     let mut repeated = Vec::new();
     let mut kept: Vec<P> = Vec::with_capacity(positions.len());
     for p in positions {

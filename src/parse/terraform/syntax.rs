@@ -104,10 +104,10 @@ impl Block {
     /// in JSON syntax), else the label of the block it generates.
     pub fn iterator(&self) -> Option<String> {
         let named = self.body.attr("iterator").and_then(|a| match &a.value {
-            Expr::Native { expr, .. } => match expr {
-                Expression::Variable(v) => Some(v.as_str().to_string()),
-                _ => None,
-            },
+            Expr::Native {
+                expr: Expression::Variable(v),
+                ..
+            } => Some(v.as_str().to_string()),
             Expr::Literal(sv) => sv.as_str().map(str::to_string),
             _ => None,
         });

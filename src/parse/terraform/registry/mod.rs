@@ -288,10 +288,10 @@ pub fn is_model(dir: &Path) -> bool {
 pub fn call_version(block: &Block) -> Option<String> {
     match &block.body.attr("version")?.value {
         Expr::Literal(sv) => sv.as_str().map(str::to_string),
-        Expr::Native { expr, .. } => match expr {
-            hcl::edit::expr::Expression::String(s) => Some(s.value().to_string()),
-            _ => None,
-        },
+        Expr::Native {
+            expr: hcl::edit::expr::Expression::String(s),
+            ..
+        } => Some(s.value().to_string()),
         _ => None,
     }
 }

@@ -7,8 +7,12 @@ use super::refusals::Written;
 use super::syntax::{self, Attr, Block};
 use crate::parse::ParseError;
 use crate::source::{FileId, Span};
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use hcl::edit::parser::parse_body;
 use rayon::prelude::*;
+use std::hash::{BuildHasher, Hash};
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -31,18 +35,20 @@ pub struct Module {
     /// Top-level blocks of every file, in file order (shared with the [`SyntaxCache`] that
     /// holds them).
     pub blocks: Vec<Arc<TopBlock>>,
-    /// The positions in `blocks` of the `resource` blocks, sorted by type and name: of two
-    /// with one address, the first. The names are read from the blocks, not copied.
-    resources: Vec<usize>,
+    /// The positions in `blocks` of the `resource` blocks, by type and name: of two with one
+    /// address, the first. The names are read from the blocks, not copied.
+    resources: HashTable<usize>,
     /// The `data` blocks likewise (the first of two with one address).
-    data: Vec<usize>,
-    /// The `variable`, `output` and `module` blocks, sorted by name (the first of each name).
+    data: HashTable<usize>,
+    /// Local names: the `locals` block and the attribute's index in it (the first of each name).
+    locals: HashTable<(usize, usize)>,
+    /// Hashes the names of `resources`, `data` and `locals`.
+    hasher: RandomState,
+    /// The `variable`, `output` and `module` blocks, sorted by name (the first of each name):
+    /// read in name order.
     variables: Vec<usize>,
     outputs: Vec<usize>,
     calls: Vec<usize>,
-    /// Local names: the `locals` block and the attribute's index in it, sorted by name (the
-    /// first of each name).
-    locals: Vec<(usize, usize)>,
     /// Resources and module calls whose address an earlier block has (Terraform refuses the
     /// module): each with the first block of that address.
     pub duplicates: Vec<(usize, usize)>,
@@ -123,21 +129,24 @@ impl Module {
         }
         let two = |i: usize| address(&blocks[i]);
         let one = |i: usize| blocks[i].labels[0].as_str();
-        let (resources, mut duplicates) = first_of_each(resources, two);
+        let hasher = RandomState::default();
+        let (resources, mut duplicates) = by_name(&hasher, resources, two);
         let (calls, called_twice) = first_of_each(calls, one);
         duplicates.extend(called_twice);
         // In the order of the blocks that repeat an address.
         duplicates.sort_unstable_by_key(|&(_, second)| second);
+        let local = |(b, a): (usize, usize)| blocks[b].body.attrs[a].name.as_str();
         Module {
             dir,
             files: Vec::new(),
             resources,
-            data: first_of_each(data, two).0,
+            data: by_name(&hasher, data, two).0,
+            locals: by_name(&hasher, locals, local).0,
             variables: first_of_each(variables, one).0,
             outputs: first_of_each(outputs, one).0,
             calls,
-            locals: first_of_each(locals, |(b, a)| blocks[b].body.attrs[a].name.as_str()).0,
             duplicates,
+            hasher,
             blocks,
         }
     }
@@ -162,17 +171,24 @@ impl Module {
 
     /// A resource by type and name, with its index in [`Module::blocks`].
     pub fn resource_at(&self, kind: &str, name: &str) -> Option<(usize, &Block)> {
-        let i = find(&self.resources, |i| address(&self.blocks[i]), (kind, name))?;
+        let i = self.find(&self.resources, |i| address(&self.blocks[i]), (kind, name))?;
         Some((i, self.block(i)?))
     }
 
     /// A data source by type and name.
     pub fn data(&self, kind: &str, name: &str) -> Option<&Block> {
-        self.block(find(
-            &self.data,
-            |i| address(&self.blocks[i]),
-            (kind, name),
-        )?)
+        self.block(self.find(&self.data, |i| address(&self.blocks[i]), (kind, name))?)
+    }
+
+    /// The position whose name is `wanted` in a table of [`Module::new`].
+    fn find<P: Copy, K: Hash + Eq>(
+        &self,
+        table: &HashTable<P>,
+        name: impl Fn(P) -> K,
+        wanted: K,
+    ) -> Option<P> {
+        let hash = self.hasher.hash_one(&wanted);
+        table.find(hash, |&p| name(p) == wanted).copied()
     }
 
     /// The name of a block with one label.
@@ -194,7 +210,7 @@ impl Module {
 
     /// An `output` block by name.
     pub fn output(&self, name: &str) -> Option<&Block> {
-        self.block(find(&self.outputs, |i| self.label(i), name)?)
+        self.block(search(&self.outputs, |i| self.label(i), name)?)
     }
 
     /// Every `output` name.
@@ -204,7 +220,7 @@ impl Module {
 
     /// A `module` call block by name.
     pub fn call(&self, name: &str) -> Option<&Block> {
-        self.block(find(&self.calls, |i| self.label(i), name)?)
+        self.block(search(&self.calls, |i| self.label(i), name)?)
     }
 
     /// Every `module` call block with its name, by name.
@@ -217,7 +233,7 @@ impl Module {
     /// The attribute that defines a local value.
     pub fn local(&self, name: &str) -> Option<&Attr> {
         let attr = |(b, a): (usize, usize)| &self.blocks[b].body.attrs[a];
-        let (b, a) = find(&self.locals, |p| attr(p).name.as_str(), name)?;
+        let (b, a) = self.find(&self.locals, |p| attr(p).name.as_str(), name)?;
         self.block(b)?.body.attrs.get(a)
     }
 
@@ -280,8 +296,30 @@ fn first_of_each<P: Copy, K: Ord>(
     (kept, repeated)
 }
 
+/// Positions by `name`, hashed by `hasher`, the first (in the order given) of each name kept;
+/// with the pairs of the first and each other position of a repeated name.
+fn by_name<P: Copy, K: Hash + Eq>(
+    hasher: &RandomState,
+    positions: Vec<P>,
+    name: impl Fn(P) -> K,
+) -> (HashTable<P>, Vec<(P, P)>) {
+    let mut table = HashTable::with_capacity(positions.len());
+    let mut repeated = Vec::new();
+    for p in positions {
+        let key = name(p);
+        let hash = hasher.hash_one(&key);
+        match table.entry(hash, |&q| name(q) == key, |&q| hasher.hash_one(name(q))) {
+            Entry::Occupied(first) => repeated.push((*first.get(), p)),
+            Entry::Vacant(slot) => {
+                slot.insert(p);
+            }
+        }
+    }
+    (table, repeated)
+}
+
 /// The position whose key is `wanted` among positions sorted by `key`.
-fn find<P: Copy, K: Ord>(sorted: &[P], key: impl Fn(P) -> K, wanted: K) -> Option<P> {
+fn search<P: Copy, K: Ord>(sorted: &[P], key: impl Fn(P) -> K, wanted: K) -> Option<P> {
     sorted
         .binary_search_by(|&p| key(p).cmp(&wanted))
         .ok()

@@ -95,8 +95,10 @@ pub struct Block {
 pub struct BodyLine {
     /// The start of the body's first line.
     pub at: Span,
-    pub indent: String,
-    pub eol: String,
+    /// Its indentation (one text for the blocks of a file indented alike).
+    pub indent: Arc<str>,
+    /// Its line break: `\n`, `\r\n` or `\r`.
+    pub eol: &'static str,
 }
 
 impl Block {
@@ -138,16 +140,17 @@ impl Body {
 pub fn from_native(file: FileId, text: &str, body: hcl::edit::structure::Body) -> Body {
     // One table of list items for the whole file: their spans are the file's own.
     let lists = lists(file, text, &body);
-    convert(file, text, body, &lists, true)
+    convert(file, text, body, &lists, Some(&mut None))
 }
 
-/// Converts a native body; `top` for the file's own, whose blocks' bodies may take a line.
+/// Converts a native body; `indent` for the file's own, whose blocks' bodies may take a line:
+/// the indentation of the last such line, shared with the next when it is the same.
 fn convert(
     file: FileId,
     text: &str,
     body: hcl::edit::structure::Body,
     lists: &Lists,
-    top: bool,
+    mut indent: Option<&mut Option<Arc<str>>>,
 ) -> Body {
     let attrs = body.attributes().count();
     let mut out = Body {
@@ -185,13 +188,11 @@ fn convert(
                         BlockLabel::String(s) => s.into_value(),
                     })
                     .collect();
-                let body = convert(file, text, b.body, lists, false);
+                let body = convert(file, text, b.body, lists, None);
                 // Only a top-level block takes a line in its body (`depends_on`).
-                let body_line = if top {
-                    body_line(file, text, span, &body)
-                } else {
-                    None
-                };
+                let body_line = indent
+                    .as_deref_mut()
+                    .and_then(|last| body_line(file, text, span, &body, last));
                 out.blocks.push(Block {
                     ident: b.ident.into_value().into_string(),
                     ident_span,
@@ -211,7 +212,13 @@ fn convert(
 /// The line of a block's first body item, when it starts after the block does. Only that line
 /// is read: a search from the start of the file read a long first line again for every block
 /// below it.
-fn body_line(file: FileId, text: &str, span: Span, body: &Body) -> Option<BodyLine> {
+fn body_line(
+    file: FileId,
+    text: &str,
+    span: Span,
+    body: &Body,
+    last_indent: &mut Option<Arc<str>>,
+) -> Option<BodyLine> {
     let first = body
         .attrs
         .iter()
@@ -222,10 +229,21 @@ fn body_line(file: FileId, text: &str, span: Span, body: &Body) -> Option<BodyLi
         return None;
     }
     let (at, indent, eol) = line_above(text, first as usize);
-    (at > span.start as usize).then(|| BodyLine {
+    if at <= span.start as usize {
+        return None;
+    }
+    let indent = match last_indent {
+        Some(last) if **last == *indent => last.clone(),
+        _ => last_indent.insert(indent.into()).clone(),
+    };
+    Some(BodyLine {
         at: Span::new(file, at, at),
-        indent: indent.to_string(),
-        eol: eol.to_string(),
+        indent,
+        eol: match eol {
+            "\r\n" => "\r\n",
+            "\r" => "\r",
+            _ => "\n",
+        },
     })
 }
 

@@ -821,29 +821,26 @@ fn what_terraform_refuses_in_a_kept_parse_follows_its_file() {
     assert_eq!(undone, first);
 }
 
+/// Two access entries, written in `order`, whose principals and local are marked `which`.
+fn two_entries(which: &str, order: [&str; 2]) -> String {
+    let mut text = String::new();
+    for name in order {
+        text += &format!(
+            r#"resource "aws_eks_access_entry" "{name}" {{
+  cluster_name  = "t"
+  principal_arn = "arn:aws:iam::111122223333:role/{which}-{name}"
+}}
+"#
+        );
+    }
+    text + &format!("locals {{ l = \"{which}-l\" }}\n")
+}
+
 #[test]
 fn of_two_blocks_with_one_name_the_first_is_read_and_the_second_refused() {
     // Written out of name order, so that the first of each name is not the first by name.
-    let first = r#"resource "aws_eks_access_entry" "b" {
-  cluster_name  = "t"
-  principal_arn = "arn:aws:iam::111122223333:role/first-b"
-}
-resource "aws_eks_access_entry" "a" {
-  cluster_name  = "t"
-  principal_arn = "arn:aws:iam::111122223333:role/first-a"
-}
-locals { l = "first-l" }
-"#;
-    let second = r#"resource "aws_eks_access_entry" "a" {
-  cluster_name  = "t"
-  principal_arn = "arn:aws:iam::111122223333:role/second-a"
-}
-resource "aws_eks_access_entry" "b" {
-  cluster_name  = "t"
-  principal_arn = "arn:aws:iam::111122223333:role/second-b"
-}
-locals { l = "second-l" }
-"#;
+    let first = two_entries("first", ["b", "a"]);
+    let second = two_entries("second", ["a", "b"]);
     let both = format!("{first}{second}");
     let exprs = [
         "aws_eks_access_entry.a.principal_arn",
@@ -860,7 +857,7 @@ locals { l = "second-l" }
     );
     // Terraform refuses the second block of an address, at its header, with the first's.
     let out = run(
-        &[("a.tf", first), ("b.tf", second)],
+        &[("a.tf", &first), ("b.tf", &second)],
         TerraformInputs::default(),
     );
     let refused: Vec<&str> = out

@@ -13,6 +13,7 @@ use crate::policy::Policies;
 use crate::rules::{RuleMeta, RuleOptions};
 use crate::scoped::Scoped;
 use crate::trust::Boundary;
+use crate::workspace::here_if_empty;
 use foldhash::{HashMap, HashSet};
 use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
@@ -526,13 +527,4 @@ fn resolved(dir: &Path) -> Option<PathBuf> {
 /// A directory's path made absolute, symbolic links left as written.
 fn absolute(dir: &Path) -> PathBuf {
     crate::trust::absolute(here_if_empty(dir))
-}
-
-/// `.` for the empty path (a file named without a directory is in the working directory).
-fn here_if_empty(dir: &Path) -> &Path {
-    if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    }
 }

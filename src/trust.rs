@@ -274,11 +274,7 @@ impl Reader<'_> {
         let (Some(name), Some(dir)) = (path.file_name(), path.parent()) else {
             return self.boundary.read(path);
         };
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
+        let dir = crate::workspace::here_if_empty(dir);
         let real = || -> Result<PathBuf, Refusal> {
             Ok(match real_dir {
                 Some(known) => known.join(name),

@@ -105,22 +105,29 @@ fn is_terraform_file(path: &Path) -> bool {
         .any(|s| name.ends_with(s))
 }
 
+/// `.` for the empty path: a file named without a directory is in the working directory.
+pub fn here_if_empty(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
+}
+
 /// The directory of a path as written (`.` for a bare file name).
 pub fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
+    written_parent(path).to_path_buf()
 }
 
 /// The directory of a file, as one key per directory whatever the spelling (`main.tf`,
 /// `./main.tf`, an absolute path): Terraform files of one directory form one module.
 pub fn module_dir(path: &Path) -> PathBuf {
-    let parent = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    crate::trust::real_or_given(parent)
+    crate::trust::real_or_given(written_parent(path))
+}
+
+/// The directory of a path as written, `.` for a bare file name (or a path with no parent).
+fn written_parent(path: &Path) -> &Path {
+    path.parent().map_or(Path::new("."), here_if_empty)
 }
 
 #[cfg(test)]

@@ -108,14 +108,12 @@ impl Module {
     /// Indexes the blocks of a module; the first of two blocks with one address wins, and the
     /// second is recorded in [`Module::duplicates`].
     pub fn new(dir: PathBuf, blocks: Vec<Arc<TopBlock>>) -> Module {
-        let (mut resources, mut data, mut variables, mut outputs, mut calls, mut locals) = (
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-        );
+        let mut resources = Vec::new();
+        let mut data = Vec::new();
+        let mut variables = Vec::new();
+        let mut outputs = Vec::new();
+        let mut calls = Vec::new();
+        let mut locals = Vec::new();
         for (i, b) in blocks.iter().enumerate() {
             match (b.ident.as_str(), b.labels.len()) {
                 ("resource", 2) => resources.push(i),

@@ -644,12 +644,7 @@ impl Listing {
 /// A directory's entries whose names are UTF-8, each with whether it is a directory (None when
 /// its type cannot be read); None when the directory cannot be listed.
 fn entries(dir: &Path) -> Option<Vec<(String, Option<bool>)>> {
-    let shown = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let entries = std::fs::read_dir(shown).ok()?;
+    let entries = std::fs::read_dir(crate::workspace::here_if_empty(dir)).ok()?;
     Some(
         entries
             .filter_map(|e| e.ok())

@@ -270,13 +270,7 @@ fn missing_source(module: &Module, call: &Block, boundary: &Boundary) -> Option<
 pub(super) fn inside(path: &Path, boundary: &Boundary) -> bool {
     path.ancestors()
         .find(|a| a.as_os_str().is_empty() || a.exists())
-        .is_some_and(|a| {
-            boundary.allows(if a.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                a
-            })
-        })
+        .is_some_and(|a| boundary.allows(crate::workspace::here_if_empty(a)))
 }
 
 /// Which module calls feed an access resource: a call to a module that has one (or calls one

@@ -10,7 +10,7 @@ use crate::source::{FileId, Span};
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 use hashbrown::hash_table::Entry;
-use hcl::edit::parser::parse_body;
+use hcl::edit::parser::parse_body_spanned;
 use rayon::prelude::*;
 use std::hash::{BuildHasher, Hash};
 use std::ops::Deref;
@@ -351,7 +351,7 @@ pub fn parse_file(source: SourceText) -> Result<syntax::Body, ParseError> {
 
 /// Parses a native-syntax file (`.tf`, `.tfvars`).
 pub fn parse_native(id: FileId, text: &str) -> Result<syntax::Body, ParseError> {
-    match parse_body(text) {
+    match parse_body_spanned(text) {
         Ok(body) => Ok(syntax::from_native(id, text, body)),
         Err(e) => {
             let loc = e.location();

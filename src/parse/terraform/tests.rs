@@ -881,3 +881,58 @@ fn of_two_blocks_with_one_name_the_first_is_read_and_the_second_refused() {
         "{out:#?}"
     );
 }
+
+#[test]
+fn decor_is_neither_read_nor_copied() {
+    use hcl::edit::Decorate;
+    let text = "# a comment before\n\
+        resource \"aws_eks_access_entry\" \"a\" { # after the brace\n  \
+        cluster_name  = /* inline */ \"c\" # trailing\n  \
+        principal_arn = \"arn:aws:iam::111122223333:role/a\" // slashes\n  \
+        kubernetes_groups = [\n    \"g1\", # one\n    \"g2\",\n  ]\n}\n";
+    let body = super::module::parse_native(FileId(0), text).expect("the file parses");
+    let block = &body.blocks[0];
+    let value = |name: &str| &block.body.attr(name).expect(name).value;
+    let Expr::Native { expr, .. } = value("cluster_name") else {
+        panic!("native syntax");
+    };
+    // The decor stays a range of the text: it reads as empty here, where the copying parser
+    // gives the comment.
+    let decor = |e: &hcl::edit::expr::Expression| {
+        e.decor()
+            .prefix()
+            .map(|p| p.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(decor(expr), "");
+    let copied = hcl::edit::parser::parse_body(text).expect("the file parses");
+    let copied_block = copied.get_blocks("resource").next().expect("a block");
+    let copied_value = &copied_block
+        .body
+        .get_attribute("cluster_name")
+        .expect("set")
+        .value;
+    assert_eq!(decor(copied_value), " /* inline */ ");
+    // Values, their spans and the spans that remove list items come from the text alone.
+    let at = |needle: &str| text.find(needle).expect(needle);
+    let span = value("cluster_name").span();
+    assert_eq!(
+        (span.start as usize, span.end as usize),
+        (at("\"c\""), at("\"c\"") + 3)
+    );
+    assert_eq!(show(&constant(value("cluster_name"))), "\"c\"");
+    let Expr::Native { expr, lists, .. } = value("kubernetes_groups") else {
+        panic!("native syntax");
+    };
+    let hcl::edit::expr::Expression::Array(items) = expr else {
+        panic!("a list");
+    };
+    let lists = lists.as_ref().expect("its items can be removed");
+    let removal = |item: &hcl::edit::expr::Expression| {
+        let r = hcl::edit::Span::span(item).expect("spanned");
+        let s = lists[&(r.start as u32, r.end as u32)];
+        &text[s.start as usize..s.end as usize]
+    };
+    let removed: Vec<&str> = items.iter().map(removal).collect();
+    assert_eq!(removed, ["    \"g1\", # one\n", "    \"g2\",\n"]);
+}

@@ -52,6 +52,18 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
     Ok(body)
 }
 
+/// Parse an input into a [`Body`] whose whitespace and comments (the decor and trailing text of
+/// its parts) stay ranges of `input` instead of being copied out of it, for a reader that uses
+/// their spans and never their text: read through the body, each is empty, and the body encodes
+/// with the default decor.
+///
+/// # Errors
+///
+/// Returns an error if the input does not resemble a valid HCL body.
+pub fn parse_body_spanned(input: &str) -> Result<Body, Error> {
+    parse_complete(input, body)
+}
+
 /// Parse an input into an [`Expression`].
 ///
 /// # Errors

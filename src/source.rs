@@ -231,29 +231,22 @@ impl SourceFile {
 
 /// Where each line of `text` starts: after the byte order mark, and after each `\n`, `\r\n` or
 /// lone `\r`.
-///
-/// The breaks are counted before the list is made: it is allocated once at its size, not grown
-/// (a run keeps the list of every file a finding points into).
 pub fn line_starts(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
     let first = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let mut starts = vec![first as u32];
     let body = &bytes[first..];
-    let after = |i: usize| (first + i + 1) as u32;
     // Most texts have no `\r`: their lines are found by the faster search for one byte.
     if memchr::memchr(b'\r', body).is_none() {
-        let mut starts = Vec::with_capacity(1 + memchr::memchr_iter(b'\n', body).count());
-        starts.push(first as u32);
-        starts.extend(memchr::memchr_iter(b'\n', body).map(after));
+        starts.extend(memchr::memchr_iter(b'\n', body).map(|i| (first + i + 1) as u32));
         return starts;
     }
-    // A break is a `\n`, or a `\r` not followed by one.
-    let breaks = || {
-        memchr::memchr2_iter(b'\n', b'\r', body)
-            .filter(|&i| body[i] == b'\n' || body.get(i + 1) != Some(&b'\n'))
-    };
-    let mut starts = Vec::with_capacity(1 + breaks().count());
-    starts.push(first as u32);
-    starts.extend(breaks().map(after));
+    for i in memchr::memchr2_iter(b'\n', b'\r', body).map(|i| i + first) {
+        let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        if bytes[i] == b'\n' || lone_cr {
+            starts.push((i + 1) as u32);
+        }
+    }
     starts
 }
 

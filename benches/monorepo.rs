@@ -4,8 +4,9 @@
 //! crate, as `discover`) and the same parsers (hcl-edit, saphyr-parser events, jsonc-parser),
 //! reading and parsing every file on the same number of threads and dropping it. Each case runs
 //! in fresh child processes (this benchmark re-executed with `--floor`, and the built `ekslint`
-//! binary), timed from spawn to exit, with the child's peak resident memory from `wait4`; it
-//! prints the median time, the ratio of ekslint to the floor and both peaks. An untimed run of
+//! binary), timed from spawn to exit, with the child's peak resident memory from `wait4`. The
+//! programs take turns, each round starting with the next one, so that none always runs right
+//! after the same other. It prints the median time, the ratio of ekslint to the floor and both peaks. An untimed run of
 //! the floor first reads the case's files into the page cache, so that the first timed program
 //! does not read them from disk for the others.
 //!
@@ -20,7 +21,7 @@
 //! Environment:
 //! - `EKSLINT_BENCH_SIZES` (`1000,10000`; `1000,10000,50000` for the linearity curve),
 //!   `EKSLINT_BENCH_THREADS` (`1,2`), `EKSLINT_BENCH_FORMATS` (`terraform,cloudformation,eksctl`), `EKSLINT_BENCH_RUNS` (runs
-//!   per case below 10,000 files, median taken; 1 above);
+//!   per case below 50,000 files, median taken; 1 at 50,000 and above);
 //! - `EKSLINT_BENCH_CASES`: which groups to run (`scale,module,precommit,lsp`);
 //! - `EKSLINT_BENCH_BASELINE`: another `ekslint` binary (an earlier build) measured side by side;
 //! - `EKSLINT_BENCH_DIR`: where the corpora are written and kept between runs (a temporary
@@ -51,7 +52,7 @@ fn main() {
     }
     let bench = Bench::from_env();
     println!(
-        "ekslint {EKSLINT}{}\ncorpora under {}; output {:?}; times are medians of {} run(s) below 10,000 files",
+        "ekslint {EKSLINT}{}\ncorpora under {}; output {:?}; times are medians of {} run(s) below 50,000 files",
         bench.baseline.as_ref().map_or(String::new(), |b| format!(
             " against the baseline {}",
             b.display()
@@ -201,11 +202,19 @@ impl Bench {
         };
         // Untimed: the files in the page cache for every timed run.
         spawn(floor_command(), cwd, threads);
-        for _ in 0..runs {
-            floor.push(spawn(floor_command(), cwd, threads));
-            ours.push(spawn(self.ekslint(Path::new(EKSLINT), paths), cwd, threads));
-            if let Some(b) = &self.baseline {
-                theirs.push(spawn(self.ekslint(b, paths), cwd, threads));
+        // Each round starts with the next program, so that none always runs after the same
+        // one (the first of a round ran second to last in the one before).
+        let programs = if self.baseline.is_some() { 3 } else { 2 };
+        for round in 0..runs {
+            for program in (0..programs).map(|p| (p + round) % programs) {
+                match (program, &self.baseline) {
+                    (0, _) => floor.push(spawn(floor_command(), cwd, threads)),
+                    (1, _) => {
+                        ours.push(spawn(self.ekslint(Path::new(EKSLINT), paths), cwd, threads))
+                    }
+                    (_, Some(b)) => theirs.push(spawn(self.ekslint(b, paths), cwd, threads)),
+                    (_, None) => {}
+                }
             }
         }
         let floor = summary(floor);
@@ -241,7 +250,7 @@ impl Bench {
         for &format in &self.formats {
             for &n in &self.sizes {
                 let dir = self.corpus(format, n);
-                let runs = if n < 10_000 { self.runs } else { 1 };
+                let runs = if n < 50_000 { self.runs } else { 1 };
                 for &t in &self.threads {
                     let name = format!("{} {n} files", format.name());
                     self.case(&name, t, &dir, &[PathBuf::from(".")], runs);

@@ -6,9 +6,9 @@
 //! in fresh child processes (this benchmark re-executed with `--floor`, and the built `ekslint`
 //! binary), timed from spawn to exit, with the child's peak resident memory from `wait4`. The
 //! programs take turns, each round starting with the next one, so that none always runs right
-//! after the same other. It prints the median time, the ratio of ekslint to the floor and both peaks. An untimed run of
-//! the floor first reads the case's files into the page cache, so that the first timed program
-//! does not read them from disk for the others.
+//! after the same other. It prints the median time, the ratio of ekslint to the floor and both
+//! peaks. An untimed run of the floor first reads the case's files into the page cache, so that
+//! the first timed program does not read them from disk for the others.
 //!
 //! Cases: each format at each size (1,000 and 10,000 files; 50,000 on request) on 1 and 2
 //! threads; a single Terraform module of 5,000 entries; pre-commit with 200 named files; one
@@ -192,31 +192,35 @@ impl Bench {
 
     /// Runs a case: the floor and ekslint (and the baseline), interleaved, in `cwd` on `paths`.
     fn case(&self, name: &str, threads: usize, cwd: &Path, paths: &[PathBuf], runs: usize) {
-        let mut floor = Vec::new();
-        let mut ours = Vec::new();
-        let mut theirs = Vec::new();
         let floor_command = || {
             let mut cmd = Command::new(std::env::current_exe().expect("own path"));
             cmd.arg("--floor").args(paths);
             cmd
         };
+        // The floor, ekslint and the baseline, in this order.
+        let mut commands: Vec<Box<dyn Fn() -> Command + '_>> = vec![
+            Box::new(floor_command),
+            Box::new(|| self.ekslint(Path::new(EKSLINT), paths)),
+        ];
+        if let Some(b) = &self.baseline {
+            commands.push(Box::new(move || self.ekslint(b, paths)));
+        }
         // Untimed: the files in the page cache for every timed run.
         spawn(floor_command(), cwd, threads);
         // Each round starts with the next program, so that none always runs after the same
         // one (the first of a round ran second to last in the one before).
-        let programs = if self.baseline.is_some() { 3 } else { 2 };
+        let mut timed: Vec<Vec<Run>> = commands.iter().map(|_| Vec::new()).collect();
         for round in 0..runs {
-            for program in (0..programs).map(|p| (p + round) % programs) {
-                match (program, &self.baseline) {
-                    (0, _) => floor.push(spawn(floor_command(), cwd, threads)),
-                    (1, _) => {
-                        ours.push(spawn(self.ekslint(Path::new(EKSLINT), paths), cwd, threads))
-                    }
-                    (_, Some(b)) => theirs.push(spawn(self.ekslint(b, paths), cwd, threads)),
-                    (_, None) => {}
-                }
+            for p in (0..commands.len()).map(|p| (p + round) % commands.len()) {
+                timed[p].push(spawn(commands[p](), cwd, threads));
             }
         }
+        let mut timed = timed.into_iter();
+        let (floor, ours) = (
+            timed.next().unwrap_or_default(),
+            timed.next().unwrap_or_default(),
+        );
+        let theirs = timed.next().unwrap_or_default();
         let floor = summary(floor);
         let ours = summary(ours);
         let mut line = format!(

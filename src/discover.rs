@@ -89,10 +89,13 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
                 }),
         );
     }
-    Discovery {
-        found: once_each(found),
-        errors,
-    }
+    // One walk gives each file once, in path order already: only several paths are merged.
+    let found = if paths.len() > 1 {
+        once_each(found)
+    } else {
+        found
+    };
+    Discovery { found, errors }
 }
 
 /// The files sorted, each once: a file both named and found in a named directory (`main.tf`

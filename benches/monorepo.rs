@@ -209,18 +209,13 @@ impl Bench {
         spawn(floor_command(), cwd, threads);
         // Each round starts with the next program, so that none always runs after the same
         // one (the first of a round ran second to last in the one before).
-        let mut timed: Vec<Vec<Run>> = commands.iter().map(|_| Vec::new()).collect();
+        let mut timed: [Vec<Run>; 3] = Default::default();
         for round in 0..runs {
             for p in (0..commands.len()).map(|p| (p + round) % commands.len()) {
                 timed[p].push(spawn(commands[p](), cwd, threads));
             }
         }
-        let mut timed = timed.into_iter();
-        let (floor, ours) = (
-            timed.next().unwrap_or_default(),
-            timed.next().unwrap_or_default(),
-        );
-        let theirs = timed.next().unwrap_or_default();
+        let [floor, ours, theirs] = timed;
         let floor = summary(floor);
         let ours = summary(ours);
         let mut line = format!(

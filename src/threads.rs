@@ -24,6 +24,13 @@ pub const RESOURCES_PER_PART: usize = 32;
 /// steal while the other threads finish theirs.
 pub const PARTS_PER_THREAD: usize = 4;
 
+/// The rules check a model on several threads when it holds this many access entries, policy
+/// associations and aws-auth mappings at least. A monorepo's deployment units are checked on
+/// the threads side by side, and splitting each of their few objects' checks among the
+/// threads as well took longer (a thread then reads another's model): a model of fewer objects
+/// is checked on its own thread.
+pub const OBJECTS_FOR_PARALLEL_RULES: usize = 64;
+
 /// How many threads lint (those of the pool).
 pub fn count() -> usize {
     run(rayon::current_num_threads)

@@ -53,7 +53,8 @@ static DEFAULT_OPTIONS: RuleOptions = RuleOptions {
 /// Runs every rule over the model bound in `cx`. The result is unsorted and may hold the same
 /// finding twice when two objects share one written value; the engine sorts and deduplicates.
 pub(crate) fn check(cx: &Context) -> Vec<Diagnostic> {
-    // The rules run in parallel, each into its own list; the lists are joined in this order.
+    // The rules run each into its own list, in parallel on a model of many objects; the lists
+    // are joined in this order.
     let rules: [fn(&Context, &mut Vec<Diagnostic>); 14] = [
         fields::check,
         principal::check,
@@ -70,14 +71,18 @@ pub(crate) fn check(cx: &Context) -> Vec<Diagnostic> {
         refusal::check,
         iterator::check,
     ];
-    let found: Vec<Vec<Diagnostic>> = rules
-        .par_iter()
-        .map(|rule| {
-            let mut out = Vec::new();
-            rule(cx, &mut out);
-            out
-        })
-        .collect();
+    let run = |rule: &fn(&Context, &mut Vec<Diagnostic>)| {
+        let mut out = Vec::new();
+        rule(cx, &mut out);
+        out
+    };
+    let m = cx.model;
+    let objects = m.entries.len() + m.associations.len() + m.mappings.len();
+    let found: Vec<Vec<Diagnostic>> = if objects >= crate::threads::OBJECTS_FOR_PARALLEL_RULES {
+        rules.par_iter().map(run).collect()
+    } else {
+        rules.iter().map(run).collect()
+    };
     // Each list is freed once appended.
     let total = found.iter().map(Vec::len).sum();
     let mut out = Vec::with_capacity(total);

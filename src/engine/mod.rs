@@ -491,6 +491,8 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
         &|file, rule| settings_of(file).enabled(rule),
         &lookup,
     );
+    // Sorted already, unless findings are added after it (`retain` keeps the order).
+    let added = !unused.is_empty() || !policy_errors.is_empty();
     diagnostics.extend(unused);
     diagnostics.retain(kept);
     diagnostics.extend(policy_errors);
@@ -499,7 +501,9 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
         .zip(&linted)
         .filter(|(i, l)| **l && !i.context)
         .count();
-    sort(&mut diagnostics);
+    if added {
+        sort(&mut diagnostics);
+    }
     merge_instances(&mut diagnostics);
     // Fixes edit only files whose findings are reported, never a built-in module model.
     crate::fix::settle(&mut diagnostics, |file| {

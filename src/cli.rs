@@ -10,7 +10,7 @@ use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use crate::source::display_path_from;
 use crate::trust::Boundary;
-use crate::workspace::{module_context, module_dir, terraform_inputs};
+use crate::workspace::{module_context, module_dir, parent_dir, terraform_inputs};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Read, Write};
@@ -289,8 +289,8 @@ fn run_model(args: &LintArgs) -> Result<ExitCode, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let configs = Configs::new(args.config.as_deref(), lint_boundary(args, &cwd))?;
     let boundary = configs.boundary(&cwd)?;
-    let (inputs, unreadable) = read_inputs(args, &configs, &boundary)?;
-    let options = lint_options(args, &configs, &inputs, boundary)?;
+    let (inputs, unreadable, listed) = read_inputs(args, &configs, &boundary)?;
+    let options = lint_options(args, &configs, &inputs, listed, boundary)?;
     let parsed = crate::engine::parse(inputs, &options);
     for why in &unreadable {
         eprintln!("ekslint: error: {}", visible(why));
@@ -341,8 +341,8 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     if args.fix || args.unsafe_fixes || args.diff {
         return run_fixes(args, &configs, boundary);
     }
-    let (inputs, unreadable) = read_inputs(args, &configs, &boundary)?;
-    let options = lint_options(args, &configs, &inputs, boundary)?;
+    let (inputs, unreadable, listed) = read_inputs(args, &configs, &boundary)?;
+    let options = lint_options(args, &configs, &inputs, listed, boundary)?;
     // What the configurations know of each directory is no longer needed once the options are.
     drop(configs);
     let named = named_files(&inputs);
@@ -351,12 +351,16 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     Ok(exit_code(&report, &unreadable))
 }
 
+/// The entries of the Terraform directories a walk read, by real path.
+type Listed = foldhash::HashMap<PathBuf, crate::discover::Entries>;
+
 /// The options of a run: the configuration of each input (loaded while walking and here, and
 /// valid) with the command line's overrides.
 fn lint_options(
     args: &LintArgs,
     configs: &Configs,
     inputs: &[Input],
+    listed: Listed,
     boundary: Boundary,
 ) -> Result<LintOptions, String> {
     for input in inputs {
@@ -378,7 +382,10 @@ fn lint_options(
     };
     Ok(LintOptions {
         settings: configs.settings(&overrides)?,
-        terraform: terraform_inputs(configs.var_files(&overrides), &args.var, boundary)?,
+        terraform: crate::parse::terraform::TerraformInputs {
+            listed,
+            ..terraform_inputs(configs.var_files(&overrides), &args.var, boundary)?
+        },
     })
 }
 
@@ -487,18 +494,20 @@ impl crate::fix::run::Files for FixFiles<'_> {
     fn lint(&mut self, overlay: &std::sync::Arc<crate::fix::run::Overlay>) -> report::Report {
         let mut boundary = self.boundary.clone();
         boundary.set_overlay(overlay.clone());
-        let read =
-            read_inputs(self.args, self.configs, &boundary).and_then(|(inputs, unreadable)| {
+        let read = read_inputs(self.args, self.configs, &boundary).and_then(
+            |(inputs, unreadable, listed)| {
                 if self.options.is_none() {
                     self.options = Some(lint_options(
                         self.args,
                         self.configs,
                         &inputs,
+                        listed,
                         self.boundary.clone(),
                     )?);
                 }
                 Ok((inputs, unreadable))
-            });
+            },
+        );
         let inputs = match read {
             Ok((inputs, unreadable)) => {
                 if self.unreadable.is_none() {
@@ -650,7 +659,7 @@ fn read_inputs(
     args: &LintArgs,
     configs: &Configs,
     boundary: &Boundary,
-) -> Result<(Vec<Input>, Vec<String>), String> {
+) -> Result<(Vec<Input>, Vec<String>, Listed), String> {
     let mut inputs = Vec::new();
     let mut paths = Vec::new();
     for path in &args.paths {
@@ -676,11 +685,28 @@ fn read_inputs(
             paths.push(path.clone());
         }
     }
-    let Discovery { mut found, errors } = discover(&paths, configs);
+    let Discovery {
+        mut found,
+        errors,
+        mut listings,
+    } = discover(&paths, configs);
     configs.check()?;
     let in_memory: Vec<PathBuf> = inputs.iter().map(|i| PathBuf::from(&i.display)).collect();
     found.extend(module_context(&found, &in_memory, args.all_findings));
     let dirs: Vec<(PathBuf, bool)> = found.iter().map(|f| configs.dir_of(&f.path)).collect();
+    // What the walk read of each Terraform directory, by the real path its files are read in.
+    let mut listed = foldhash::HashMap::default();
+    for (f, (dir, resolved)) in found.iter().zip(&dirs) {
+        if listings.is_empty() {
+            break;
+        }
+        if *resolved
+            && !listed.contains_key(dir)
+            && let Some(entries) = listings.remove(&parent_dir(&f.path))
+        {
+            listed.insert(dir.clone(), entries);
+        }
+    }
     // Read on the lint threads, in the order found.
     let reader = boundary.reader();
     let cwd = std::env::current_dir().ok();
@@ -712,5 +738,5 @@ fn read_inputs(
             .collect()
     });
     inputs.extend(read);
-    Ok((inputs, errors))
+    Ok((inputs, errors, listed))
 }

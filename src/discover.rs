@@ -2,9 +2,10 @@
 //! directories are skipped, explicit files are always taken.
 
 use crate::path_order;
+use foldhash::HashMap;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// File name endings that may hold a template this tool reads.
 const CANDIDATE_SUFFIXES: [&str; 6] = [".tf", ".tf.json", ".yaml", ".yml", ".json", ".template"];
@@ -32,7 +33,16 @@ pub fn is_candidate(path: &Path) -> bool {
 pub struct Discovery {
     pub found: Vec<Found>,
     pub errors: Vec<String>,
+    /// The entries of each walked directory that holds Terraform files, by its path as the walk
+    /// spells it (that of its files less their names): all of them, those the walk leaves out
+    /// (hidden, ignored) too. Terraform reads more of a module's directory than its `.tf` files
+    /// (`terraform.tfvars`, `.terraform`), and need not list it again.
+    pub listings: HashMap<PathBuf, Entries>,
 }
+
+/// A directory's entries whose names are UTF-8, each with whether it is a directory (`None`
+/// when its type cannot be read).
+pub type Entries = Vec<(String, Option<bool>)>;
 
 /// What leaves paths out of a run (a configuration's `exclude`).
 pub trait Exclusion {
@@ -58,6 +68,7 @@ impl<F: Fn(&Path, bool) -> bool> Exclusion for F {
 pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
     let mut found = Vec::new();
     let mut errors = Vec::new();
+    let mut listings = HashMap::default();
     for path in paths {
         if let Err(e) = std::fs::symlink_metadata(path) {
             errors.push(format!("{}: {e}", path.display()));
@@ -75,8 +86,9 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
             });
             continue;
         }
-        let (files, mut walk_errors) = walk(path);
+        let (files, mut walk_errors, walk_listings) = walk(path);
         errors.append(&mut walk_errors);
+        listings.extend(walk_listings);
         let judged = excluded.found(path, &files);
         found.extend(
             files
@@ -95,7 +107,11 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
     } else {
         found
     };
-    Discovery { found, errors }
+    Discovery {
+        found,
+        errors,
+        listings,
+    }
 }
 
 /// The files sorted, each once: a file both named and found in a named directory (`main.tf`
@@ -130,13 +146,38 @@ fn once_each(found: Vec<Found>) -> Vec<Found> {
     found.into_iter().map(|(_, f)| f).collect()
 }
 
-/// The candidate files under a directory and what could not be walked, sorted: the walk
-/// runs on as many threads as the lint, so the order it finds things in varies.
-fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
+/// The candidate files under a directory and what could not be walked, sorted (the walk runs
+/// on as many threads as the lint, so the order it finds things in varies), and the entries of
+/// its directories that hold Terraform files (see [`Discovery::listings`]).
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>, HashMap<PathBuf, Entries>) {
     let found: Mutex<(Vec<PathBuf>, Vec<String>)> = Mutex::default();
+    let listings: Arc<Mutex<HashMap<PathBuf, Entries>>> = Arc::default();
+    let listed = listings.clone();
     WalkBuilder::new(dir)
         .require_git(false)
         .threads(crate::threads::count())
+        .on_read_dir(move |dir, entries, complete| {
+            let terraform = |e: &&std::fs::DirEntry| {
+                let name = e.file_name();
+                let name = name.as_encoded_bytes();
+                name.ends_with(b".tf") || name.ends_with(b".tf.json")
+            };
+            // A directory some of whose entries could not be read is listed again.
+            if !complete || !entries.iter().any(|e| terraform(&e)) {
+                return;
+            }
+            let entries = entries
+                .iter()
+                .filter_map(|e| {
+                    let is_dir = e.file_type().ok().map(|t| t.is_dir());
+                    Some((e.file_name().into_string().ok()?, is_dir))
+                })
+                .collect();
+            listed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(dir.to_path_buf(), entries);
+        })
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
@@ -159,7 +200,8 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
     let (mut files, mut errors) = found.into_inner().unwrap_or_else(PoisonError::into_inner);
     path_order::sort(&mut files);
     errors.sort();
-    (files, errors)
+    let listings = std::mem::take(&mut *listings.lock().unwrap_or_else(PoisonError::into_inner));
+    (files, errors, listings)
 }
 
 /// Whether a file is excluded, itself or through a directory it is in (below `root`, the
@@ -206,6 +248,35 @@ mod tests {
         assert!(found.errors.is_empty(), "{:?}", found.errors);
         let paths: Vec<PathBuf> = found.found.into_iter().map(|f| f.path).collect();
         assert_eq!(paths, expected);
+    }
+
+    #[test]
+    fn listings_of_terraform_directories_hold_the_entries_the_walk_leaves_out() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        for name in [
+            ".gitignore",
+            "m/main.tf",
+            "m/terraform.tfvars",
+            "m/.terraform/modules/modules.json",
+            "y/c.yaml",
+        ] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("directories");
+            std::fs::write(path, "").expect("file");
+        }
+        std::fs::write(dir.path().join(".gitignore"), "*.tfvars\n").expect("file");
+        let found = discover(&[dir.path().to_path_buf()], &|_: &Path, _: bool| false);
+        let mut listed = found.listings[&dir.path().join("m")].clone();
+        listed.sort();
+        let expected = [
+            (".terraform", Some(true)),
+            ("main.tf", Some(false)),
+            ("terraform.tfvars", Some(false)),
+        ]
+        .map(|(n, d)| (n.to_string(), d));
+        assert_eq!(listed, expected);
+        // Only the directories of Terraform files are kept.
+        assert_eq!(found.listings.len(), 1);
     }
 
     /// Excludes nothing it is asked about, and says of walks whether to ask.

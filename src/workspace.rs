@@ -27,6 +27,7 @@ pub fn terraform_inputs(
         env,
         boundary,
         syntax_cache: None,
+        listed: Default::default(),
     })
 }
 

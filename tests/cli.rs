@@ -45,6 +45,19 @@ fn each(json: &serde_json::Value, field: &str) -> Vec<String> {
         .collect()
 }
 
+/// Each diagnostic of a JSON report, as `describe` gives it.
+fn each_as(
+    json: &serde_json::Value,
+    describe: impl Fn(&serde_json::Value) -> String,
+) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(describe)
+        .collect()
+}
+
 fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, content) in files {
@@ -563,19 +576,14 @@ fn only_named_files_are_reported_but_a_duplicate_or_a_value_they_bring_is() {
     ]);
     let at = |args: &[&str]| {
         let (_, json) = lint_json(dir.path(), args);
-        json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} {}:{}",
-                    d["rule"].as_str().unwrap(),
-                    d["file"].as_str().unwrap(),
-                    d["span"]["start"]["line"]
-                )
-            })
-            .collect::<Vec<_>>()
+        each_as(&json, |d| {
+            format!(
+                "{} {}:{}",
+                d["rule"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["span"]["start"]["line"]
+            )
+        })
     };
     // The duplicate points at the later entry in output order (main.tf) unless only the
     // earlier one's file is reported.
@@ -611,4 +619,48 @@ fn a_file_named_and_found_in_a_named_directory_is_linted_once() {
         assert_eq!(each(&json, "rule"), rules, "{args:?}");
         assert_eq!(each(&json, "file"), each(&alone, "file"), "{args:?}");
     }
+}
+
+/// Terraform loads `terraform.tfvars` and `*.auto.tfvars` whether git ignores them or not. The
+/// walk leaves them out, and the module's directory is not listed again: what the walk read of
+/// it holds them all the same.
+#[test]
+fn variable_files_that_git_ignores_still_set_variables() {
+    let main = r#"variable "kind" {
+  type = string
+}
+
+resource "aws_eks_access_entry" "e" {
+  cluster_name  = "c"
+  principal_arn = "arn:aws:iam::111122223333:role/ops"
+  type          = var.kind
+}
+"#;
+    let dir = dir_with(&[
+        (".gitignore", b"*.tfvars\n"),
+        ("m/main.tf", main.as_bytes()),
+        ("m/terraform.tfvars", b"kind = \"Standard\"\n"),
+    ]);
+    // The value of each run, and the variable file it came from.
+    let found = |dir: &Path| -> Vec<String> {
+        let (_, json) = lint_json(dir, &["."]);
+        each_as(&json, |d| {
+            format!(
+                "{} {} {}",
+                d["rule"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+                d["related"][0]["file"].as_str().unwrap_or("-")
+            )
+        })
+    };
+    assert_eq!(
+        found(dir.path()),
+        ["EKS105 \"Standard\" is not a valid access entry type m/terraform.tfvars"]
+    );
+    // An automatic variable file is loaded after `terraform.tfvars`, and wins.
+    std::fs::write(dir.path().join("m/b.auto.tfvars"), "kind = \"Ec2\"\n").unwrap();
+    assert_eq!(
+        found(dir.path()),
+        ["EKS105 \"Ec2\" is not a valid access entry type m/b.auto.tfvars"]
+    );
 }

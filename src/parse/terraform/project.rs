@@ -13,12 +13,14 @@ use super::registry::{self, Resolved};
 use super::syntax::Body;
 use super::value::Placement;
 use super::variables::{self, Assigned, Assignment, constant};
+use crate::discover::Entries;
 use crate::ir::Model;
 use crate::parse::ParseError;
 use crate::scoped::Scoped;
 use crate::source::{FileId, SourceFile, SourceMap};
 use crate::source::{Span, display_path};
 use crate::trust::Boundary;
+use foldhash::HashMap;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -46,6 +48,9 @@ pub struct TerraformInputs {
     pub boundary: Boundary,
     /// Parses kept from the last runs (by a caller that lints the same files again).
     pub syntax_cache: Option<Arc<SyntaxCache>>,
+    /// The entries of linted directories that a walk read already, by real path (see
+    /// [`crate::discover::Discovery::listings`]); the others are listed when needed.
+    pub listed: HashMap<PathBuf, Entries>,
 }
 
 /// The parsed module directories of a run.
@@ -145,7 +150,7 @@ pub fn prepare<'i>(
     let listings: Vec<Listing> = linted
         .par_iter()
         .with_max_len(crate::threads::FILES_PER_TASK)
-        .map(|dir| Listing::of(dir))
+        .map(|dir| Listing::of(dir, inputs.listed.get(dir)))
         .collect();
     let installed = linted.iter().zip(&listings).filter(|(_, l)| l.installed);
     for (dir, _) in installed {
@@ -168,7 +173,7 @@ pub fn prepare<'i>(
         .iter()
         .map(|root| match listed.find(|(dir, _)| dir == root) {
             Some((_, listing)) => listing.auto_var_files,
-            None => Listing::of(root).auto_var_files,
+            None => Listing::of(root, inputs.listed.get(root)).auto_var_files,
         })
         .collect();
     for (dir, auto) in roots.into_iter().zip(auto) {
@@ -623,8 +628,17 @@ struct Listing {
 }
 
 impl Listing {
-    fn of(dir: &Path) -> Listing {
-        let Some(entries) = entries(dir) else {
+    /// What `dir` holds, from its entries when a walk read them (`listed`), else from a listing.
+    fn of(dir: &Path, listed: Option<&Entries>) -> Listing {
+        let read;
+        let entries = match listed {
+            Some(entries) => Some(entries),
+            None => {
+                read = entries(dir);
+                read.as_ref()
+            }
+        };
+        let Some(entries) = entries else {
             // Not listable (searchable only, say): each path is asked alone.
             return Listing {
                 installed: std::fs::symlink_metadata(dir.join(MODULES_JSON)).is_ok(),
@@ -636,14 +650,13 @@ impl Listing {
             && std::fs::symlink_metadata(dir.join(MODULES_JSON)).is_ok();
         Listing {
             installed,
-            auto_var_files: auto_var_files(dir, Some(&entries)),
+            auto_var_files: auto_var_files(dir, Some(entries)),
         }
     }
 }
 
-/// A directory's entries whose names are UTF-8, each with whether it is a directory (None when
-/// its type cannot be read); None when the directory cannot be listed.
-fn entries(dir: &Path) -> Option<Vec<(String, Option<bool>)>> {
+/// A directory's entries; None when the directory cannot be listed.
+fn entries(dir: &Path) -> Option<Entries> {
     let entries = std::fs::read_dir(crate::workspace::here_if_empty(dir)).ok()?;
     Some(
         entries
@@ -743,7 +756,7 @@ mod tests {
         // automatic variable file is not one.
         std::fs::create_dir(root.join("terraform.tfvars")).expect("directory");
         std::fs::create_dir(root.join("c.auto.tfvars")).expect("directory");
-        let listing = Listing::of(root);
+        let listing = Listing::of(root, None);
         let names: Vec<PathBuf> = [
             "terraform.tfvars",
             "terraform.tfvars.json",
@@ -758,9 +771,9 @@ mod tests {
 
         // A `.terraform` directory without the modules file is not an installation.
         std::fs::create_dir_all(root.join(".terraform/modules")).expect("directories");
-        assert!(!Listing::of(root).installed);
+        assert!(!Listing::of(root, None).installed);
         std::fs::write(root.join(MODULES_JSON), "{}").expect("modules file");
-        assert!(Listing::of(root).installed);
+        assert!(Listing::of(root, None).installed);
     }
 
     #[test]

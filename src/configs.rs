@@ -172,8 +172,14 @@ impl Configs {
     /// of `root` they are as found (a monorepo has thousands of directories, each several
     /// system calls to resolve). Returns whether a configuration may exclude some of the files:
     /// none is judged when every directory below `root` is met for the first time and holds no
-    /// configuration, and the one governing `root` excludes nothing.
-    fn walked(&self, root: &Path, files: &[PathBuf]) -> bool {
+    /// configuration, and the one governing `root` excludes nothing. Whether a directory holds
+    /// a configuration is read from the walk's `listings` of it, when it has one.
+    fn walked(
+        &self,
+        root: &Path,
+        files: &[PathBuf],
+        listings: &HashMap<PathBuf, crate::discover::Entries>,
+    ) -> bool {
         if let Some(explicit) = &self.explicit {
             return !explicit.config.exclude.is_empty();
         }
@@ -194,7 +200,12 @@ impl Configs {
                     break;
                 }
                 let real = real_root.join(below);
-                new.push(real.clone());
+                let listed = listings.get(at).map(|entries| {
+                    entries
+                        .iter()
+                        .any(|(name, _)| name == crate::config::FILE_NAME)
+                });
+                new.push((real.clone(), listed));
                 self.learn(at.to_path_buf(), real);
                 learned.insert(at.to_path_buf());
                 match at.parent() {
@@ -208,11 +219,16 @@ impl Configs {
         let has: Vec<bool> = crate::threads::run(|| {
             new.par_iter()
                 .with_max_len(crate::threads::FILES_PER_TASK)
-                .map(|d| std::fs::symlink_metadata(d.join(crate::config::FILE_NAME)).is_ok())
+                .map(|(d, listed)| {
+                    listed.unwrap_or_else(|| {
+                        std::fs::symlink_metadata(d.join(crate::config::FILE_NAME)).is_ok()
+                    })
+                })
                 .collect()
         });
         let below = has.iter().any(|h| *h);
-        self.probed.borrow_mut().extend(new.into_iter().zip(has));
+        let new = new.into_iter().map(|(d, _)| d);
+        self.probed.borrow_mut().extend(new.zip(has));
         met || below
             || match self.of_dir(root) {
                 Ok(governing) => governing.is_some_and(|c| !c.config.exclude.is_empty()),
@@ -509,8 +525,13 @@ impl crate::discover::Exclusion for Configs {
         Configs::excluded(self, path, is_dir)
     }
 
-    fn found(&self, root: &Path, files: &[PathBuf]) -> bool {
-        self.walked(root, files)
+    fn found(
+        &self,
+        root: &Path,
+        files: &[PathBuf],
+        listings: &HashMap<PathBuf, crate::discover::Entries>,
+    ) -> bool {
+        self.walked(root, files, listings)
     }
 }
 

@@ -49,9 +49,15 @@ pub trait Exclusion {
     /// Whether a path (a file, or a directory with `is_dir`) is left out.
     fn excluded(&self, path: &Path, is_dir: bool) -> bool;
 
-    /// The files a walk of `root` found (which follows no symbolic link), before each is
-    /// judged: whether some of them may be left out (else none is judged).
-    fn found(&self, _root: &Path, _files: &[PathBuf]) -> bool {
+    /// The files a walk of `root` found (which follows no symbolic link), with the entries it
+    /// read of their directories that hold Terraform files (see [`Discovery::listings`]), before
+    /// each file is judged: whether some of them may be left out (else none is judged).
+    fn found(
+        &self,
+        _root: &Path,
+        _files: &[PathBuf],
+        _listings: &HashMap<PathBuf, Entries>,
+    ) -> bool {
         true
     }
 }
@@ -88,8 +94,8 @@ pub fn discover(paths: &[PathBuf], excluded: &dyn Exclusion) -> Discovery {
         }
         let (files, mut walk_errors, walk_listings) = walk(path);
         errors.append(&mut walk_errors);
+        let judged = excluded.found(path, &files, &walk_listings);
         listings.extend(walk_listings);
-        let judged = excluded.found(path, &files);
         found.extend(
             files
                 .into_iter()
@@ -292,7 +298,7 @@ mod tests {
             false
         }
 
-        fn found(&self, _: &Path, _: &[PathBuf]) -> bool {
+        fn found(&self, _: &Path, _: &[PathBuf], _: &HashMap<PathBuf, Entries>) -> bool {
             self.0
         }
     }

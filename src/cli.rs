@@ -348,7 +348,11 @@ fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     let named = named_files(&inputs);
     let report = lint(inputs, &options);
     emit(args, &report, &unreadable, &named)?;
-    Ok(exit_code(&report, &unreadable))
+    let code = exit_code(&report, &unreadable);
+    // The process ends next and its memory goes back to the system whole: freeing the files and
+    // findings one by one first only delays the exit (6 ms of 10,000 CloudFormation files).
+    std::mem::forget((report, options));
+    Ok(code)
 }
 
 /// The entries of the Terraform directories a walk read, by real path.

@@ -277,7 +277,8 @@ impl Batches {
     /// Ties the jobs an object may bind across, and the manifests that may join a unit of their
     /// directory to the jobs with clusters there.
     fn tie_by_reach(&mut self, checked: &[Checked]) {
-        let mut defining: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Most jobs define a cluster or two: sized once rather than grown through every size.
+        let mut defining: HashMap<&str, Vec<usize>> = HashMap::with_capacity(checked.len());
         let mut in_dir: HashMap<&Path, Vec<usize>> = HashMap::new();
         for (i, c) in checked.iter().enumerate() {
             for name in &c.reach.defines {

@@ -163,13 +163,13 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>, HashMap<PathBuf, Entries>) {
         .require_git(false)
         .threads(crate::threads::count())
         .on_read_dir(move |dir, entries, complete| {
-            let terraform = |e: &&std::fs::DirEntry| {
+            let terraform = |e: &std::fs::DirEntry| {
                 let name = e.file_name();
                 let name = name.as_encoded_bytes();
                 name.ends_with(b".tf") || name.ends_with(b".tf.json")
             };
             // A directory some of whose entries could not be read is listed again.
-            if !complete || !entries.iter().any(|e| terraform(&e)) {
+            if !complete || !entries.iter().any(terraform) {
                 return;
             }
             let entries = entries

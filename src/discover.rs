@@ -20,6 +20,12 @@ pub struct Found {
     pub context: bool,
 }
 
+/// Whether a file name is that of a Terraform module file (`.tf`, `.tf.json`): the files of a
+/// directory that Terraform reads together as a module.
+pub fn is_module_file(name: &str) -> bool {
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
 /// Whether a file name ends in one of the candidate suffixes.
 pub fn is_candidate(path: &Path) -> bool {
     path.file_name()
@@ -163,11 +169,8 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>, HashMap<PathBuf, Entries>) {
         .require_git(false)
         .threads(crate::threads::count())
         .on_read_dir(move |dir, entries, complete| {
-            let terraform = |e: &std::fs::DirEntry| {
-                let name = e.file_name();
-                let name = name.as_encoded_bytes();
-                name.ends_with(b".tf") || name.ends_with(b".tf.json")
-            };
+            let terraform =
+                |e: &std::fs::DirEntry| e.file_name().to_str().is_some_and(is_module_file);
             // A directory some of whose entries could not be read is listed again.
             if !complete || !entries.iter().any(terraform) {
                 return;

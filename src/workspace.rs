@@ -79,7 +79,7 @@ pub fn module_context(found: &[Found], in_memory: &[PathBuf], all_findings: bool
         for entry in entries.flatten() {
             let name = entry.file_name();
             let text = name.to_str().unwrap_or("");
-            let is_tf = (text.ends_with(".tf") || text.ends_with(".tf.json"))
+            let is_tf = crate::discover::is_module_file(text)
                 && entry.file_type().is_ok_and(|t| !t.is_dir());
             if is_tf && names.insert(name.clone()) {
                 here.push(name);

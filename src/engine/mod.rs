@@ -121,7 +121,7 @@ enum Kind {
 fn kind_of(name: &str, explicit: bool, text: &str) -> Option<Kind> {
     if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
         Some(Kind::TerraformValues)
-    } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
+    } else if crate::discover::is_module_file(name) {
         Some(Kind::Terraform)
     } else if [".yaml", ".yml", ".json", ".template"]
         .iter()

@@ -569,7 +569,7 @@ fn read_module_files(
     errors: &mut Vec<ParseError>,
 ) -> Vec<FileId> {
     let entries = entries(dir).unwrap_or_default();
-    file_names(&entries, |n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+    file_names(&entries, crate::discover::is_module_file)
         .into_iter()
         .filter_map(|n| {
             load_file(sources, disk, &dir.join(n))

@@ -593,14 +593,20 @@ fn settings_of_files<'o>(
 
 /// Sorts findings by file, offset and rule (then end and message, for determinism).
 fn sort(diagnostics: &mut [Diagnostic]) {
+    // Each job's findings come sorted (see `stream`), and jobs in the order of their files.
+    if diagnostics.is_sorted_by(|a, b| order(a) <= order(b)) {
+        return;
+    }
     // A stable sort of the findings themselves would copy them all into scratch memory: their
     // positions are sorted instead, and the findings then moved along each cycle.
-    fn key(d: &Diagnostic) -> (FileId, u32, &str, u32, &str) {
-        (d.span.file, d.span.start, d.rule, d.span.end, &d.message)
-    }
-    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
-    order.par_sort_by(|&a, &b| key(&diagnostics[a]).cmp(&key(&diagnostics[b])));
-    permute(diagnostics, &mut order);
+    let mut positions: Vec<usize> = (0..diagnostics.len()).collect();
+    positions.par_sort_by(|&a, &b| order(&diagnostics[a]).cmp(&order(&diagnostics[b])));
+    permute(diagnostics, &mut positions);
+}
+
+/// The order of findings in a report: by file, start, rule, end and message.
+fn order(d: &Diagnostic) -> (FileId, u32, &str, u32, &str) {
+    (d.span.file, d.span.start, d.rule, d.span.end, &d.message)
 }
 
 /// Moves the item at `order[i]` to `i`, for every `i`; `order` is left as the identity.
@@ -883,6 +889,34 @@ mod tests {
         permute(&mut items, &mut order);
         assert_eq!(items, vec!['c', 'f', 'e', 'd', 'a', 'b']);
         assert_eq!(order, vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn findings_sort_by_file_then_position_then_rule_whether_or_not_they_come_sorted() {
+        let at = |d: &Diagnostic| (d.span.file.0, d.span.start, d.rule);
+        let expected = [
+            (0, 3, "EKS101"),
+            (0, 3, "EKS105"),
+            (0, 9, "EKS101"),
+            (1, 0, "EKS105"),
+        ];
+        // Already in order (jobs of their files, each sorted): left as they are.
+        let mut sorted: Vec<Diagnostic> = expected
+            .iter()
+            .map(|&(file, start, rule)| finding(rule, file, start as usize))
+            .collect();
+        sort(&mut sorted);
+        assert_eq!(sorted.iter().map(at).collect::<Vec<_>>(), expected);
+        // A later job's finding in an earlier file, and a job's own out of order: sorted.
+        let mut shuffled: Vec<Diagnostic> = [3, 0, 2, 1]
+            .iter()
+            .map(|&i| {
+                let (file, start, rule) = expected[i];
+                finding(rule, file, start as usize)
+            })
+            .collect();
+        sort(&mut shuffled);
+        assert_eq!(shuffled.iter().map(at).collect::<Vec<_>>(), expected);
     }
 
     #[test]

@@ -14,14 +14,14 @@
 //! kept, and they are joined for the policies once the rules have checked them.
 
 use super::jobs::{Job, Jobs};
-use super::{Found, LintOptions, join_models, partial, police, report, reported_files};
+use super::{Found, LintOptions, join_models, order, partial, police, report, reported_files};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Model, Reach, Suppression, Unit};
 use crate::parse::{ParseError, Skipped, manifest};
 use crate::report::Report;
 use crate::rules::{self, RuleOptions};
 use crate::source::{FileId, Span};
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -104,13 +104,17 @@ struct Checker<'c, 'o> {
 }
 
 impl Checker<'_, '_> {
+    /// The findings of a model, in the report's order: sorted here, on the lint threads, the
+    /// report's findings are mostly sorted already.
     fn findings(&self, model: &Model) -> Vec<Diagnostic> {
-        rules::check(&rules::Context::new(
+        let mut found = rules::check(&rules::Context::new(
             model,
             self.rule_options,
             self.reported,
             self.scoped,
-        ))
+        ));
+        found.sort_by(|a, b| order(a).cmp(&order(b)));
+        found
     }
 
     fn dir(&self, file: FileId) -> Option<&Path> {
@@ -179,12 +183,13 @@ impl Checker<'_, '_> {
     fn settle(&self, checked: &mut [Checked]) -> Vec<Diagnostic> {
         let mut batches = Batches::new(checked.len());
         batches.tie_by_reach(checked);
-        // Freed before the findings are joined, when memory peaks.
-        for c in checked.iter_mut() {
+        // Freed before the findings are joined, when memory peaks (on the lint threads: the
+        // jobs' allocations are theirs).
+        checked.par_iter_mut().for_each(|c| {
             c.reach = Reach::default();
             c.joining = Vec::new();
             c.cluster_dirs = Vec::new();
-        }
+        });
         // The findings of each batch, at its first job; a job's own while it is alone.
         let mut found: Vec<Option<Vec<Diagnostic>>> = checked
             .iter_mut()
@@ -228,16 +233,23 @@ fn shared_findings(found: &[Option<Vec<Diagnostic>>]) -> Vec<(usize, usize)> {
             .enumerate()
             .flat_map(|(batch, d)| d.iter().flatten().map(move |d| (batch, d)))
     };
-    let mut batch_of: HashMap<FileId, usize> = HashMap::new();
-    let mut shared: HashSet<FileId> = HashSet::new();
+    // By file id (ids are dense): the first batch with findings in the file, and whether
+    // another has some.
+    let files = batches().map(|(_, d)| d.span.file.0 as usize + 1).max();
+    let mut batch_of: Vec<Option<usize>> = vec![None; files.unwrap_or(0)];
+    let mut shared = vec![false; batch_of.len()];
     for (batch, d) in batches() {
-        if *batch_of.entry(d.span.file).or_insert(batch) != batch {
-            shared.insert(d.span.file);
+        let file = d.span.file.0 as usize;
+        if *batch_of[file].get_or_insert(batch) != batch {
+            shared[file] = true;
         }
+    }
+    if !shared.contains(&true) {
+        return Vec::new();
     }
     let mut first: HashMap<(Span, &str, &str), usize> = HashMap::new();
     let mut ties = Vec::new();
-    for (batch, d) in batches().filter(|(_, d)| shared.contains(&d.span.file)) {
+    for (batch, d) in batches().filter(|(_, d)| shared[d.span.file.0 as usize]) {
         let at = *first
             .entry((d.span, d.rule, d.message.as_str()))
             .or_insert(batch);
@@ -277,14 +289,35 @@ impl Batches {
     /// Ties the jobs an object may bind across, and the manifests that may join a unit of their
     /// directory to the jobs with clusters there.
     fn tie_by_reach(&mut self, checked: &[Checked]) {
-        // Most jobs define a cluster or two: sized once rather than grown through every size.
-        let mut defining: HashMap<&str, Vec<usize>> = HashMap::with_capacity(checked.len());
+        // Only the names some job seeks and the directories some job joins are gathered: most
+        // jobs define a cluster that no other job binds to.
+        let sought: HashSet<&str> = checked
+            .iter()
+            .flat_map(|c| c.reach.seeks.iter().map(String::as_str))
+            .collect();
+        let joined: HashSet<&Path> = checked
+            .iter()
+            .flat_map(|c| c.joining.iter().map(PathBuf::as_path))
+            .collect();
+        if sought.is_empty() && joined.is_empty() {
+            return;
+        }
+        let mut defining: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut in_dir: HashMap<&Path, Vec<usize>> = HashMap::new();
         for (i, c) in checked.iter().enumerate() {
-            for name in &c.reach.defines {
+            for name in c
+                .reach
+                .defines
+                .iter()
+                .filter(|n| sought.contains(n.as_str()))
+            {
                 defining.entry(name).or_default().push(i);
             }
-            for dir in &c.cluster_dirs {
+            for dir in c
+                .cluster_dirs
+                .iter()
+                .filter(|d| joined.contains(d.as_path()))
+            {
                 in_dir.entry(dir).or_default().push(i);
             }
         }

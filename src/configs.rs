@@ -19,6 +19,7 @@ use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -40,6 +41,12 @@ pub struct Overrides {
     pub policies: Vec<PathBuf>,
 }
 
+/// Values by directory, keyed by the path's bytes: `Path` hashes and compares component by
+/// component (so that `a//b` is `a/b`), several times slower, and a monorepo's thousands of
+/// directories are each looked up several times. The paths here are each written one way: as
+/// the walk or the command line gives them, and as resolved.
+type ByPath<V> = HashMap<OsString, V>;
+
 /// One loaded configuration.
 struct Loaded {
     config: Config,
@@ -53,16 +60,16 @@ pub struct Configs {
     /// `--config`: one configuration for every file.
     explicit: Option<Rc<Loaded>>,
     /// The nearest configuration of each directory looked at (real paths).
-    nearest: RefCell<HashMap<PathBuf, Option<Rc<Loaded>>>>,
+    nearest: RefCell<ByPath<Option<Rc<Loaded>>>>,
     /// The real path of each directory looked at, by the path it was given as: asked once per
     /// run, not once per file.
-    reals: RefCell<HashMap<PathBuf, PathBuf>>,
+    reals: RefCell<ByPath<PathBuf>>,
     /// Whether directories a walk found (real paths) hold a configuration, asked ahead and
     /// taken when the directory is first looked at.
-    probed: RefCell<HashMap<PathBuf, bool>>,
+    probed: RefCell<ByPath<bool>>,
     /// The directories (as given, and as taken for real) that could not be resolved: their
     /// real path in `reals` is only the path made absolute.
-    unresolved: RefCell<HashSet<PathBuf>>,
+    unresolved: RefCell<HashSet<OsString>>,
     boundary: RefCell<Boundary>,
     /// The first configuration that could not be loaded while walking (reported after).
     error: RefCell<Option<String>>,
@@ -121,13 +128,13 @@ impl Configs {
         let mut walked = Vec::new();
         let mut found = None;
         for d in dir.ancestors() {
-            if let Some(known) = self.nearest.borrow().get(d) {
+            if let Some(known) = self.nearest.borrow().get(d.as_os_str()) {
                 found = known.clone();
                 break;
             }
             walked.push(d.to_path_buf());
             let path = d.join(crate::config::FILE_NAME);
-            let probed = self.probed.borrow_mut().remove(d);
+            let probed = self.probed.borrow_mut().remove(d.as_os_str());
             if probed.unwrap_or_else(|| std::fs::symlink_metadata(&path).is_ok()) {
                 found = Some(self.load(&path)?);
                 break;
@@ -135,14 +142,14 @@ impl Configs {
         }
         let mut nearest = self.nearest.borrow_mut();
         for d in walked {
-            nearest.insert(d, found.clone());
+            nearest.insert(d.into_os_string(), found.clone());
         }
         Ok(found)
     }
 
     /// The real path of a directory (see [`real`]), asked once per path given.
     fn real(&self, dir: &Path) -> PathBuf {
-        if let Some(known) = self.reals.borrow().get(dir) {
+        if let Some(known) = self.reals.borrow().get(dir.as_os_str()) {
             return known.clone();
         }
         let found = match resolved(dir) {
@@ -150,8 +157,8 @@ impl Configs {
             None => {
                 let guessed = absolute(dir);
                 let mut unresolved = self.unresolved.borrow_mut();
-                unresolved.insert(dir.to_path_buf());
-                unresolved.insert(guessed.clone());
+                unresolved.insert(dir.as_os_str().to_owned());
+                unresolved.insert(guessed.as_os_str().to_owned());
                 guessed
             }
         };
@@ -163,8 +170,8 @@ impl Configs {
     /// are asked for again by their real path.
     fn learn(&self, dir: PathBuf, real: PathBuf) {
         let mut reals = self.reals.borrow_mut();
-        reals.insert(real.clone(), real.clone());
-        reals.insert(dir, real);
+        reals.insert(real.as_os_str().to_owned(), real.clone());
+        reals.insert(dir.into_os_string(), real);
     }
 
     /// Learns the real paths of the directories of the files a walk of `root` found, and of
@@ -185,7 +192,7 @@ impl Configs {
         }
         let real_root = self.real(root);
         let mut new = Vec::new();
-        let mut learned: HashSet<PathBuf> = HashSet::default();
+        let mut learned: HashSet<OsString> = HashSet::default();
         // Whether a directory was met before this walk (by another walk, or a named file's):
         // its configuration was looked for then, not here.
         let mut met = false;
@@ -195,8 +202,8 @@ impl Configs {
             while let Ok(below) = at.strip_prefix(root)
                 && !below.as_os_str().is_empty()
             {
-                if self.reals.borrow().contains_key(at) {
-                    met |= !learned.contains(at);
+                if self.reals.borrow().contains_key(at.as_os_str()) {
+                    met |= !learned.contains(at.as_os_str());
                     break;
                 }
                 let real = real_root.join(below);
@@ -207,7 +214,7 @@ impl Configs {
                 });
                 new.push((real.clone(), listed));
                 self.learn(at.to_path_buf(), real);
-                learned.insert(at.to_path_buf());
+                learned.insert(at.as_os_str().to_owned());
                 match at.parent() {
                     Some(parent) => at = parent,
                     None => break,
@@ -227,7 +234,7 @@ impl Configs {
                 .collect()
         });
         let below = has.iter().any(|h| *h);
-        let new = new.into_iter().map(|(d, _)| d);
+        let new = new.into_iter().map(|(d, _)| d.into_os_string());
         self.probed.borrow_mut().extend(new.zip(has));
         met || below
             || match self.of_dir(root) {
@@ -245,7 +252,7 @@ impl Configs {
     pub fn dir_of(&self, file: &Path) -> (PathBuf, bool) {
         let dir = crate::workspace::parent_dir(file);
         let real = self.real(&dir);
-        let resolved = !self.unresolved.borrow().contains(&dir);
+        let resolved = !self.unresolved.borrow().contains(dir.as_os_str());
         (real, resolved)
     }
 

@@ -21,6 +21,7 @@ use crate::parse::budget::{Budget, Size, TextBuilder};
 use crate::parse::tree::{Key, Node, NodeKind};
 use crate::source::{FileId, Span};
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -604,7 +605,7 @@ impl<'d> Template<'d> {
         let (name, args) = match (&node.tag, &node.kind) {
             (Some(tag), _) => (function_name(tag), node),
             (None, NodeKind::Map(entries)) => match entries.as_slice() {
-                [(key, args)] => (key.name.clone(), args),
+                [(key, args)] => (Cow::Borrowed(key.name.as_str()), args),
                 _ => return None,
             },
             _ => return None,
@@ -614,7 +615,7 @@ impl<'d> Template<'d> {
             _ => &[],
         };
         let all = || items.iter().map(|n| self.condition_expr(n));
-        match name.as_str() {
+        match &*name {
             "Condition" => match &args.kind {
                 NodeKind::String(other) => self.condition(other),
                 _ => None,
@@ -683,11 +684,27 @@ impl Concat {
 }
 
 /// The long name of a short-form tag (`Sub` → `Fn::Sub`; `Ref` and `Condition` stay).
-fn function_name(tag: &str) -> String {
-    match tag {
-        "Ref" | "Condition" => tag.to_string(),
-        _ => format!("Fn::{tag}"),
-    }
+fn function_name(tag: &str) -> Cow<'_, str> {
+    Cow::Borrowed(match tag {
+        "Ref" | "Condition" => tag,
+        // The template language's functions, named without an allocation.
+        "Sub" => "Fn::Sub",
+        "GetAtt" => "Fn::GetAtt",
+        "Join" => "Fn::Join",
+        "Select" => "Fn::Select",
+        "Split" => "Fn::Split",
+        "If" => "Fn::If",
+        "FindInMap" => "Fn::FindInMap",
+        "ImportValue" => "Fn::ImportValue",
+        "Equals" => "Fn::Equals",
+        "And" => "Fn::And",
+        "Or" => "Fn::Or",
+        "Not" => "Fn::Not",
+        "Base64" => "Fn::Base64",
+        "Cidr" => "Fn::Cidr",
+        "GetAZs" => "Fn::GetAZs",
+        _ => return Cow::Owned(format!("Fn::{tag}")),
+    })
 }
 
 /// Whether a single key of a mapping makes it a function call.

@@ -17,7 +17,9 @@ use super::snippet;
 use super::{RenderOptions, Report, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::limits::MAX_SHOWN_RELATED;
+use crate::rules::RuleMeta;
 use crate::source::{FileId, Span};
+use foldhash::HashMap;
 
 /// Renders each shown diagnostic as a source snippet, then the summary line.
 ///
@@ -26,11 +28,13 @@ use crate::source::{FileId, Span};
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let config = term::Config::default();
     let shown: Vec<&Diagnostic> = super::visible(report, opts).collect();
+    // Each rule's `ID name`, made once rather than once for each of its findings.
+    let codes: HashMap<&str, String> = report.rules.iter().map(|r| (r.id, code_of(r))).collect();
     super::rendered_in_order(
         &shown,
         |d| {
             let mut text = Vec::new();
-            let words = Words::of(report, d);
+            let words = Words::of(report, &codes, d);
             let labels: Vec<(Span, &str)> = std::iter::once((d.span, ""))
                 .chain(
                     d.related
@@ -75,7 +79,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
 /// Everything taken from the linted files is escaped.
 struct Words<'d> {
     severity: Severity,
-    code: String,
+    code: Cow<'d, str>,
     message: Cow<'d, str>,
     /// The messages of the first [`MAX_SHOWN_RELATED`] related spans.
     related: Vec<Cow<'d, str>>,
@@ -83,10 +87,14 @@ struct Words<'d> {
 }
 
 impl<'d> Words<'d> {
-    fn of(report: &Report, d: &'d Diagnostic) -> Words<'d> {
-        let code = match super::rule_meta(report, d.rule) {
-            Some(meta) => [meta.id, " ", meta.name].concat(),
-            None => d.rule.to_string(),
+    /// The words of `d`; `codes` has the `ID name` of the rules that ran.
+    fn of(report: &Report, codes: &'d HashMap<&str, String>, d: &'d Diagnostic) -> Words<'d> {
+        let code = match codes.get(d.rule) {
+            Some(code) => Cow::Borrowed(code.as_str()),
+            None => Cow::Owned(match super::rule_meta(report, d.rule) {
+                Some(meta) => code_of(meta),
+                None => d.rule.to_string(),
+            }),
         };
         let related = d
             .related
@@ -122,6 +130,11 @@ impl<'d> Words<'d> {
             notes,
         }
     }
+}
+
+/// A rule as a finding's header names it: `EKS105 invalid-entry-type`.
+fn code_of(meta: &RuleMeta) -> String {
+    [meta.id, " ", meta.name].concat()
 }
 
 /// `2 errors, 0 warnings, 1 note in 2 files`, then `(3 suppressed)` when findings were.
@@ -171,7 +184,7 @@ fn to_codespan(words: Words, ranges: Vec<(FileId, Range<usize>)>) -> cs::Diagnos
             }))
             .collect();
     cs::Diagnostic::new(severity)
-        .with_code(words.code)
+        .with_code(words.code.into_owned())
         .with_message(words.message)
         .with_labels(labels)
         .with_notes(words.notes)

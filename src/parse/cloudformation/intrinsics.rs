@@ -175,7 +175,7 @@ impl<'d> Template<'d> {
                         entries
                             .iter()
                             .map(|(k, v)| (k.clone(), self.eval(v)))
-                            .filter(|(_, v)| v.value != Value::Removed)
+                            .filter(|(_, v)| !matches!(v.value, Value::Removed))
                             .collect(),
                     ),
                     node.span,
@@ -190,7 +190,7 @@ impl<'d> Template<'d> {
                             v.written.item = n.written.item;
                             v
                         })
-                        .filter(|v| v.value != Value::Removed)
+                        .filter(|v| !matches!(v.value, Value::Removed))
                         .collect(),
                 ),
                 node.span,
@@ -313,7 +313,7 @@ impl<'d> Template<'d> {
         };
         let property = |name: &str| {
             let node = resource.get("Properties")?.get(name)?;
-            Some(self.definition(node)).filter(|v| v.value != Value::Removed)
+            Some(self.definition(node)).filter(|v| !matches!(v.value, Value::Removed))
         };
         let (resource_kind, name_property) = kind;
         let name = property(name_property);
@@ -386,7 +386,7 @@ impl<'d> Template<'d> {
     pub fn cluster_name(&self, logical_id: &str) -> Option<Ev> {
         let node = self.by_id.get(logical_id)?.get("Properties")?.get("Name")?;
         let name = self.definition(node);
-        (name.value != Value::Removed).then_some(name)
+        (!matches!(name.value, Value::Removed)).then_some(name)
     }
 
     fn parameter(&self, name: &str, p: &Parameter<'d>, span: Span) -> Ev {

@@ -171,7 +171,10 @@ fn entry(
             .map(|v| InlinePolicies {
                 span: v.span,
                 // An unknown item (`Fn::If` with `AWS::NoValue`) may not be there.
-                count: items.iter().filter(|i| i.value != Value::Unknown).count(),
+                count: items
+                    .iter()
+                    .filter(|i| !matches!(i.value, Value::Unknown))
+                    .count(),
                 limit: Some(MAX_ACCESS_POLICIES),
             }),
         address: None,

@@ -235,7 +235,7 @@ impl Ev {
                 self.spanned(
                     items
                         .iter()
-                        .filter(|item| item.value != Value::Unknown)
+                        .filter(|item| !matches!(item.value, Value::Unknown))
                         .map(|item| Tag {
                             key: item.field("Key").text(),
                             value: item.field("Value").text(),
@@ -261,7 +261,7 @@ impl<'e> Field<'e> {
     /// The value, when present.
     pub fn value(self) -> Option<&'e Ev> {
         match self {
-            Field::Present(_, v) if v.value != Value::Removed => Some(v),
+            Field::Present(_, v) if !matches!(v.value, Value::Removed) => Some(v),
             _ => None,
         }
     }
@@ -269,7 +269,7 @@ impl<'e> Field<'e> {
     /// The key, when present.
     pub fn key(self) -> Option<&'e Key> {
         match self {
-            Field::Present(k, v) if v.value != Value::Removed => Some(k),
+            Field::Present(k, v) if !matches!(v.value, Value::Removed) => Some(k),
             _ => None,
         }
     }

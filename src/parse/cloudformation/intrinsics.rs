@@ -309,7 +309,7 @@ impl<'d> Template<'d> {
         let kind = match (self.resource_type(id), attribute) {
             (Some("AWS::IAM::Role"), "Arn") => ("role", "RoleName"),
             (Some("AWS::IAM::User"), "Arn") => ("user", "UserName"),
-            _ => return Ev::named(self.named_part(&format!("{id}.{attribute}")), span),
+            _ => return Ev::named(self.named_part(&[id, ".", attribute].concat()), span),
         };
         let property = |name: &str| {
             let node = resource.get("Properties")?.get(name)?;
@@ -318,7 +318,7 @@ impl<'d> Template<'d> {
         let (resource_kind, name_property) = kind;
         let name = property(name_property);
         let path = property("Path");
-        let own = |what: &str| self.named_part(&format!("{id}.{what}"));
+        let own = |what: &str| self.named_part(&[id, ".", what].concat());
         // Without a name, CloudFormation generates one.
         let name_parts = name.as_ref().map_or_else(
             || vec![own(name_property)],
@@ -339,7 +339,7 @@ impl<'d> Template<'d> {
                 self.named_part("AWS::Partition"),
                 Part::Lit(":iam::".into()),
                 self.named_part("AWS::AccountId"),
-                Part::Lit(format!(":{resource_kind}")),
+                Part::Lit([":", resource_kind].concat()),
             ]
             .into_iter()
             .chain(path_parts)
@@ -350,7 +350,7 @@ impl<'d> Template<'d> {
             if let Some(v) = v {
                 origin.push(Related {
                     span: v.span,
-                    message: format!("from the `{property}` of `{id}`").into(),
+                    message: ["from the `", property, "` of `", id, "`"].concat().into(),
                 });
                 origin.extend(v.origin);
             }
@@ -408,7 +408,10 @@ impl<'d> Template<'d> {
             value.written = Written::default();
         }
         if defaulted {
-            value.relocate(span, &format!("from the default of parameter `{name}`"))
+            value.relocate(
+                span,
+                &["from the default of parameter `", name, "`"].concat(),
+            )
         } else {
             value
         }

@@ -103,7 +103,11 @@ fn property<'e>(properties: Option<&'e Ev>, name: &str) -> Field<'e> {
 
 /// The reference key of a resource or parameter of this template.
 fn reference(t: &Template, logical_id: &str) -> String {
-    format!("{}::{}", t.file().0, logical_id)
+    // Without the formatting machinery: every entry and association of a template asks.
+    let mut key = t.file().0.to_string();
+    key.push_str("::");
+    key.push_str(logical_id);
+    key
 }
 
 /// Keys of an evaluated mapping that are not in `expected`.

@@ -64,7 +64,7 @@ pub fn write_direct(
 /// Writes the snippet, or nothing when a note is not one plain line; whether it was written.
 fn write(shape: &Shape, header: &Header, out: &mut Vec<u8>) -> bool {
     // A note of several lines (or none) is written otherwise.
-    let plain_note = |n: &String| !n.is_empty() && !n.contains(['\n', '\r']);
+    let plain_note = |n: &String| !n.is_empty() && one_line(n);
     if !header.notes.iter().all(plain_note) {
         return false;
     }
@@ -133,6 +133,12 @@ fn write(shape: &Shape, header: &Header, out: &mut Vec<u8>) -> bool {
     }
     out.push(b'\n');
     true
+}
+
+/// Whether `text` holds no line break (searched for as bytes: a `char` pattern decodes each
+/// character, and every finding's message and notes are asked).
+fn one_line(text: &str) -> bool {
+    memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_none()
 }
 
 /// Appends `byte` `n` times.
@@ -215,7 +221,7 @@ impl<'a> Shape<'a> {
             let secondary = i > 0;
             if label.file_id != file
                 || label.range.start > label.range.end
-                || label.message.contains(['\n', '\r'])
+                || !one_line(&label.message)
                 || (secondary && label.style != LabelStyle::Secondary)
             {
                 return None;
@@ -256,7 +262,7 @@ impl<'a> Shape<'a> {
         let mut spans: Vec<OnLine<'a>> = Vec::with_capacity(labels.len());
         let mut at = None;
         for (i, &(span, message)) in labels.iter().enumerate() {
-            if span.file != file || message.contains(['\n', '\r']) {
+            if span.file != file || !one_line(message) {
                 return None;
             }
             let (start, end) = (

@@ -131,6 +131,34 @@ fn a_walk_through_a_link_or_a_dotted_path_keeps_the_configuration_and_its_exclud
 }
 
 #[test]
+fn paths_written_with_doubled_trailing_or_dot_separators_keep_their_configuration() {
+    // The configurations' tables are keyed by a path's bytes: each way of writing the same
+    // directory is resolved to it, not taken for another directory.
+    let dir = tree(&[
+        ("infra/.ekslint.toml", "ignore = [\"EKS404\"]\n"),
+        ("infra/new/main.tf", USER_ENTRY),
+        ("app/main.tf", &USER_ENTRY.replace("cfg", "app")),
+    ]);
+    let root = dir.path();
+    // Only app's finding, wherever the path's spelling puts it.
+    let app_only = |spelled: &[&str]| {
+        let (code, found) = lint(root, spelled);
+        assert_eq!(code, Some(1), "{spelled:?}");
+        assert!(
+            matches!(found.as_slice(), [f] if f.starts_with("EKS404 ") && f.contains("app/")),
+            "{spelled:?}: {found:?}"
+        );
+    };
+    app_only(&["infra/", "app"]);
+    app_only(&["infra//new", "./app/"]);
+    app_only(&["./infra/./new/", "app//"]);
+    app_only(&["infra//new/main.tf", "./app/main.tf"]);
+    app_only(&["infra/new/../new", "app/."]);
+    // Two spellings of one directory in one run.
+    app_only(&["infra/new", "infra//new/", "app"]);
+}
+
+#[test]
 fn a_directory_walked_twice_or_named_first_keeps_its_excludes() {
     // The configuration of a directory met before a walk (by an earlier walk, or a named file
     // of it) still excludes its files when the walk finds them again.

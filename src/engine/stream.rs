@@ -104,8 +104,8 @@ struct Checker<'c, 'o> {
 }
 
 impl Checker<'_, '_> {
-    /// The findings of a model, in the report's order: sorted here, on the lint threads, the
-    /// report's findings are mostly sorted already.
+    /// The findings of a model, in the report's order: sorted here, on the lint threads, so
+    /// that the report's sort finds the jobs' findings in order (see `engine::sort`).
     fn findings(&self, model: &Model) -> Vec<Diagnostic> {
         let mut found = rules::check(&rules::Context::new(
             model,

@@ -762,6 +762,21 @@ mod tests {
 
     const F: FileId = FileId(0);
 
+    #[test]
+    fn short_form_tags_name_their_functions() {
+        for (tag, name) in [
+            ("Ref", "Ref"),
+            ("Condition", "Condition"),
+            ("Sub", "Fn::Sub"),
+            ("GetAtt", "Fn::GetAtt"),
+            ("GetAZs", "Fn::GetAZs"),
+            // One not written out: formatted.
+            ("Length", "Fn::Length"),
+        ] {
+            assert_eq!(function_name(tag), name);
+        }
+    }
+
     fn template(text: &str) -> Node {
         parse_yaml(F, text).unwrap().remove(0)
     }

@@ -597,12 +597,21 @@ fn sort(diagnostics: &mut [Diagnostic]) {
     if diagnostics.is_sorted_by(|a, b| order(a) <= order(b)) {
         return;
     }
+    // A few findings (a job's, most often) are sorted where they are, without scratch memory.
+    if diagnostics.len() <= SORTED_IN_PLACE {
+        diagnostics.sort_by(|a, b| order(a).cmp(&order(b)));
+        return;
+    }
     // A stable sort of the findings themselves would copy them all into scratch memory: their
     // positions are sorted instead, and the findings then moved along each cycle.
     let mut positions: Vec<usize> = (0..diagnostics.len()).collect();
     positions.par_sort_by(|&a, &b| order(&diagnostics[a]).cmp(&order(&diagnostics[b])));
     permute(diagnostics, &mut positions);
 }
+
+/// Up to how many findings are sorted by moving them (an insertion sort: no scratch memory);
+/// more are sorted by their positions on the lint threads.
+const SORTED_IN_PLACE: usize = 20;
 
 /// The order of findings in a report: by file, start, rule, end and message.
 fn order(d: &Diagnostic) -> (FileId, u32, &str, u32, &str) {

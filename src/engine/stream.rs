@@ -14,7 +14,7 @@
 //! kept, and they are joined for the policies once the rules have checked them.
 
 use super::jobs::{Job, Jobs};
-use super::{Found, LintOptions, join_models, order, partial, police, report, reported_files};
+use super::{Found, LintOptions, join_models, partial, police, report, reported_files, sort};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Model, Reach, Suppression, Unit};
 use crate::parse::{ParseError, Skipped, manifest};
@@ -113,7 +113,7 @@ impl Checker<'_, '_> {
             self.reported,
             self.scoped,
         ));
-        found.sort_by(|a, b| order(a).cmp(&order(b)));
+        sort(&mut found);
         found
     }
 

@@ -10,7 +10,7 @@ use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use crate::source::display_path_from;
 use crate::trust::Boundary;
-use crate::workspace::{module_context, module_dir, parent_dir, terraform_inputs};
+use crate::workspace::{module_context, module_dir, terraform_inputs, written_parent};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Read, Write};
@@ -704,11 +704,8 @@ fn read_inputs(
         if listings.is_empty() {
             break;
         }
-        if *resolved
-            && !listed.contains_key(dir)
-            && let Some(entries) = listings.remove(&parent_dir(&f.path))
-        {
-            listed.insert(dir.clone(), entries);
+        if *resolved && let Some(entries) = listings.remove(written_parent(&f.path)) {
+            listed.entry(dir.clone()).or_insert(entries);
         }
     }
     // Read on the lint threads, in the order found.

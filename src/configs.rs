@@ -61,9 +61,9 @@ pub struct Configs {
     explicit: Option<Rc<Loaded>>,
     /// The nearest configuration of each directory looked at (real paths).
     nearest: RefCell<ByPath<Option<Rc<Loaded>>>>,
-    /// The real path of each directory looked at, by the path it was given as: asked once per
-    /// run, not once per file.
-    reals: RefCell<ByPath<PathBuf>>,
+    /// The real path of each directory looked at, by the path it was given as (`None`: the
+    /// path is its own real path): asked once per run, not once per file.
+    reals: RefCell<ByPath<Option<PathBuf>>>,
     /// Whether directories a walk found (real paths) hold a configuration, asked ahead and
     /// taken when the directory is first looked at.
     probed: RefCell<ByPath<bool>>,
@@ -133,10 +133,10 @@ impl Configs {
                 break;
             }
             walked.push(d.to_path_buf());
-            let path = d.join(crate::config::FILE_NAME);
             let probed = self.probed.borrow_mut().remove(d.as_os_str());
-            if probed.unwrap_or_else(|| std::fs::symlink_metadata(&path).is_ok()) {
-                found = Some(self.load(&path)?);
+            let path = || d.join(crate::config::FILE_NAME);
+            if probed.unwrap_or_else(|| std::fs::symlink_metadata(path()).is_ok()) {
+                found = Some(self.load(&path())?);
                 break;
             }
         }
@@ -150,7 +150,7 @@ impl Configs {
     /// The real path of a directory (see [`real`]), asked once per path given.
     fn real(&self, dir: &Path) -> PathBuf {
         if let Some(known) = self.reals.borrow().get(dir.as_os_str()) {
-            return known.clone();
+            return known.clone().unwrap_or_else(|| dir.to_path_buf());
         }
         let found = match resolved(dir) {
             Some(found) => found,
@@ -170,8 +170,10 @@ impl Configs {
     /// are asked for again by their real path.
     fn learn(&self, dir: PathBuf, real: PathBuf) {
         let mut reals = self.reals.borrow_mut();
-        reals.insert(real.as_os_str().to_owned(), real.clone());
-        reals.insert(dir.into_os_string(), real);
+        reals.insert(real.as_os_str().to_owned(), None);
+        if dir.as_os_str() != real.as_os_str() {
+            reals.insert(dir.into_os_string(), Some(real));
+        }
     }
 
     /// Learns the real paths of the directories of the files a walk of `root` found, and of
@@ -191,51 +193,64 @@ impl Configs {
             return !explicit.config.exclude.is_empty();
         }
         let real_root = self.real(root);
-        let mut new = Vec::new();
-        let mut learned: HashSet<OsString> = HashSet::default();
-        // Whether a directory was met before this walk (by another walk, or a named file's):
-        // its configuration was looked for then, not here.
+        // The directories met for the first time, each once with its path below `root`, and
+        // whether one was met before this walk (by another walk, or a named file's): its
+        // configuration was looked for then, not here.
+        let mut new: Vec<(&Path, &Path)> = Vec::new();
         let mut met = false;
-        for file in files {
-            let dir = crate::workspace::parent_dir(file);
-            let mut at = dir.as_path();
-            while let Ok(below) = at.strip_prefix(root)
-                && !below.as_os_str().is_empty()
-            {
-                if self.reals.borrow().contains_key(at.as_os_str()) {
-                    met |= !learned.contains(at.as_os_str());
-                    break;
-                }
-                let real = real_root.join(below);
-                let listed = listings.get(at).map(|entries| {
-                    entries
-                        .iter()
-                        .any(|(name, _)| name == crate::config::FILE_NAME)
-                });
-                new.push((real.clone(), listed));
-                self.learn(at.to_path_buf(), real);
-                learned.insert(at.as_os_str().to_owned());
-                match at.parent() {
-                    Some(parent) => at = parent,
-                    None => break,
+        {
+            let reals = self.reals.borrow();
+            let mut seen: HashSet<&std::ffi::OsStr> = HashSet::default();
+            for file in files {
+                let mut at = crate::workspace::written_parent(file);
+                while let Ok(below) = at.strip_prefix(root)
+                    && !below.as_os_str().is_empty()
+                    && seen.insert(at.as_os_str())
+                {
+                    if reals.contains_key(at.as_os_str()) {
+                        met = true;
+                        break;
+                    }
+                    new.push((at, below));
+                    match at.parent() {
+                        Some(parent) => at = parent,
+                        None => break,
+                    }
                 }
             }
         }
-        // Whether each holds a configuration, asked on the lint threads rather than one
-        // directory at a time as the files are judged.
-        let has: Vec<bool> = crate::threads::run(|| {
+        // The real path of each, and whether it holds a configuration: worked out on the lint
+        // threads, the tables filled here.
+        let found: Vec<(PathBuf, bool)> = crate::threads::run(|| {
             new.par_iter()
                 .with_max_len(crate::threads::FILES_PER_TASK)
-                .map(|(d, listed)| {
-                    listed.unwrap_or_else(|| {
-                        std::fs::symlink_metadata(d.join(crate::config::FILE_NAME)).is_ok()
-                    })
+                .map(|(at, below)| {
+                    let real = real_root.join(below);
+                    let listed = listings.get(*at).map(|entries| {
+                        entries
+                            .iter()
+                            .any(|(name, _)| name == crate::config::FILE_NAME)
+                    });
+                    let has = listed.unwrap_or_else(|| {
+                        std::fs::symlink_metadata(real.join(crate::config::FILE_NAME)).is_ok()
+                    });
+                    (real, has)
                 })
                 .collect()
         });
-        let below = has.iter().any(|h| *h);
-        let new = new.into_iter().map(|(d, _)| d.into_os_string());
-        self.probed.borrow_mut().extend(new.zip(has));
+        let below = found.iter().any(|(_, has)| *has);
+        {
+            let mut reals = self.reals.borrow_mut();
+            let mut probed = self.probed.borrow_mut();
+            for ((at, _), (real, has)) in new.iter().zip(found) {
+                let key = real.as_os_str().to_owned();
+                probed.insert(key.clone(), has);
+                reals.insert(key, None);
+                if at.as_os_str() != real.as_os_str() {
+                    reals.insert(at.as_os_str().to_owned(), Some(real));
+                }
+            }
+        }
         met || below
             || match self.of_dir(root) {
                 Ok(governing) => governing.is_some_and(|c| !c.config.exclude.is_empty()),
@@ -250,8 +265,8 @@ impl Configs {
     /// it), resolved once per directory, and whether it is its real path: not when the
     /// directory could not be resolved, and the path is only made absolute.
     pub fn dir_of(&self, file: &Path) -> (PathBuf, bool) {
-        let dir = crate::workspace::parent_dir(file);
-        let real = self.real(&dir);
+        let dir = crate::workspace::written_parent(file);
+        let real = self.real(dir);
         let resolved = !self.unresolved.borrow().contains(dir.as_os_str());
         (real, resolved)
     }

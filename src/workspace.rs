@@ -127,7 +127,7 @@ pub fn module_dir(path: &Path) -> PathBuf {
 }
 
 /// The directory of a path as written, `.` for a bare file name (or a path with no parent).
-fn written_parent(path: &Path) -> &Path {
+pub fn written_parent(path: &Path) -> &Path {
     path.parent().map_or(Path::new("."), here_if_empty)
 }
 

@@ -6,6 +6,7 @@
 //! a variable, local or `for_each` item are relocated to where they are used, remembering where
 //! they came from.
 
+use super::fields::Fields;
 use super::functions;
 use super::iam;
 use super::instances::{self, InstanceKey};
@@ -317,7 +318,7 @@ impl<'p> Evaluator<'p> {
                     .collect(),
             ),
             Expression::Object(obj) => {
-                let mut map = BTreeMap::new();
+                let mut map = Vec::with_capacity(obj.len());
                 for (key, value) in obj.iter() {
                     let name = match key {
                         ObjectKey::Ident(id) => id.as_str().to_string(),
@@ -330,9 +331,9 @@ impl<'p> Evaluator<'p> {
                             }
                         }
                     };
-                    map.insert(name, (loc.span(key), self.native(value.expr(), loc, scope)));
+                    map.push((name, (loc.span(key), self.native(value.expr(), loc, scope))));
                 }
-                Value::object(map)
+                Value::object(map.into_iter().collect())
             }
             Expression::StringTemplate(t) => {
                 let elements: Vec<&Element> = t.iter().collect();
@@ -481,7 +482,7 @@ impl<'p> Evaluator<'p> {
             return Sv::new(coll.value, span);
         };
         let mut list = Vec::new();
-        let mut map: BTreeMap<String, (Span, Sv)> = BTreeMap::new();
+        let mut map = Fields::new();
         let mut groups: BTreeMap<String, (Span, Vec<Sv>)> = BTreeMap::new();
         // Counted as it grows: the result may be too big long before it is built.
         let mut size = Size::EMPTY;
@@ -1085,22 +1086,20 @@ impl<'p> Evaluator<'p> {
 
     /// The written attributes of one instance of a resource.
     fn instance_object(&self, kind: &str, block: &Block, scope: &Scope) -> Sv {
-        let mut map = BTreeMap::new();
-        for a in block
+        let map = block
             .body
             .attrs
             .iter()
             .filter(|a| !META.contains(&a.name.as_str()))
-        {
-            map.insert(a.name.clone(), (a.key, self.eval(&a.value, scope)));
-        }
+            .map(|a| (a.name.clone(), (a.key, self.eval(&a.value, scope))))
+            .collect();
         instance_value(kind, block, map)
     }
 }
 
 /// One instance of a resource as other resources see it, from its written attributes (all but
 /// the meta-arguments).
-pub fn instance_value(kind: &str, block: &Block, mut attrs: BTreeMap<String, (Span, Sv)>) -> Sv {
+pub fn instance_value(kind: &str, block: &Block, mut attrs: Fields) -> Sv {
     if kind == "aws_eks_cluster"
         && let Some(name) = attrs.get("name").cloned()
     {

@@ -4,13 +4,14 @@
 //! A function this tool does not know gives an unknown value, never an error. `try` and `can`
 //! are in the evaluator: they need their arguments unevaluated.
 
+use super::fields::Fields;
 use super::operators::{finite, number};
 use super::value::{Sv, Value, format_number, same, to_text};
 use crate::ir::{Part, Text};
 use crate::limits::{MAX_VALUE_BYTES, MAX_VALUE_ITEMS};
 use crate::parse::budget::{Size, TextBuilder};
 use crate::source::Span;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 /// Calls function `name` on evaluated arguments.
 pub fn call(name: &str, args: Vec<Sv>, span: Span) -> Sv {
@@ -163,7 +164,7 @@ fn lookup(args: Vec<Sv>, span: Span) -> Sv {
 }
 
 fn merge(args: &[Sv]) -> Value {
-    let mut out: BTreeMap<String, (Span, Sv)> = BTreeMap::new();
+    let mut out = Fields::new();
     for a in args {
         match &a.value {
             Value::Object(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
@@ -570,14 +571,14 @@ fn zipmap(args: Vec<Sv>) -> Value {
     if ks.len() != vs.len() {
         return Value::Error;
     }
-    let mut out = BTreeMap::new();
+    let mut out = Vec::with_capacity(ks.len());
     for (k, v) in ks.iter().zip(vs.iter()) {
         match to_text(&k.value).and_then(|t| t.as_str().map(str::to_string)) {
-            Some(name) => out.insert(name, (k.span, v.clone())),
+            Some(name) => out.push((name, (k.span, v.clone()))),
             None => return Value::Unknown(None),
         };
     }
-    Value::object(out)
+    Value::object(out.into_iter().collect())
 }
 
 /// `range(limit)`, `range(start, limit)`, `range(start, limit, step)`: an error past 1,024

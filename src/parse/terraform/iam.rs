@@ -7,10 +7,10 @@
 //! resource's address), so the same ARN read twice is the same value.
 
 use super::eval::{Evaluator, Scope};
+use super::fields::Fields;
 use super::syntax::Block;
 use super::value::{Reference, Sv, Value};
 use crate::ir::{Part, Text};
-use std::collections::BTreeMap;
 
 /// The resources and data sources whose attributes are known in part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -152,7 +152,7 @@ pub fn instance(eval: &Evaluator, kind: Kind, address: &str, block: &Block, scop
     );
     let arn = Sv::new(Value::String(arn), name.span)
         .with_origins_of([Some(&name), path.as_ref()].into_iter().flatten());
-    let mut attrs = BTreeMap::from([("arn".to_string(), (block.header, arn))]);
+    let mut attrs = Fields::from([("arn".to_string(), (block.header, arn))]);
     if kind != Kind::ServiceLinkedRole {
         attrs.insert(name_attr.to_string(), (block.header, name.clone()));
     }

@@ -6,6 +6,7 @@ use super::config_map;
 use super::eval::{
     Binding, Evaluator, META, Objects, Scope, deployer_key, instance_value, iterate,
 };
+use super::fields::Fields;
 use super::instances::{self, InstanceKey};
 use super::module::{Module, TopBlock};
 use super::modules::{self, Keys};
@@ -301,7 +302,7 @@ impl<'b> Keeping<'b> {
 /// took: the instance as other resources see it, when they are all its arguments.
 #[derive(Default)]
 struct Arguments {
-    attrs: BTreeMap<String, (Span, Sv)>,
+    attrs: Fields,
     cost: Cost,
     /// The steps of the argument written last, evaluated in native syntax.
     last: Option<usize>,
@@ -630,7 +631,7 @@ impl Res<'_, '_> {
             name: iterator,
             origin: Some(origin.into()),
             value: Sv::new(
-                Value::object(BTreeMap::from([
+                Value::object(Fields::from([
                     ("key".to_string(), (key.span, key.clone())),
                     ("value".to_string(), (value.span, value.clone())),
                 ])),

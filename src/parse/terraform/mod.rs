@@ -6,6 +6,7 @@ mod config_map;
 #[cfg(test)]
 mod config_map_tests;
 mod eval;
+mod fields;
 mod functions;
 mod iam;
 mod instances;

@@ -1,11 +1,11 @@
 //! Values of evaluated Terraform expressions, with spans and origins, and their conversion to
 //! IR values.
 
+use super::fields::Fields;
 use crate::ir::{Part, Related, Spanned, Text, UnknownHint, Val, Written};
 use crate::limits::MAX_VALUE_ORIGINS;
 use crate::parse::budget::Size;
 use crate::source::Span;
-use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -31,7 +31,7 @@ pub enum Value {
 pub type List = Shared<Vec<Sv>>;
 
 /// The attributes of a map or object, by name, with the span of each name.
-pub type Object = Shared<BTreeMap<String, (Span, Sv)>>;
+pub type Object = Shared<Fields>;
 
 /// The items of a collection, shared by every value that holds them (a reference copies no
 /// items), with their size. (`Arc`, not `Rc`: parsed literals are read by several threads.)
@@ -107,7 +107,7 @@ impl Value {
     }
 
     /// A map or object; unknown when it is too big.
-    pub fn object(map: BTreeMap<String, (Span, Sv)>) -> Value {
+    pub fn object(map: Fields) -> Value {
         let size = Size::collection(map.iter().map(|(k, (_, v))| {
             let value = v.size();
             Size {
@@ -116,8 +116,9 @@ impl Value {
             }
         }));
         if size.fits() {
+            let anchored = map.values().any(|(_, v)| v.has_anchor());
             Value::Object(Shared {
-                anchored: map.values().any(|(_, v)| v.has_anchor()),
+                anchored,
                 items: Arc::new(map),
                 size,
             })

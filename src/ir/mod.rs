@@ -21,6 +21,7 @@ pub use written::{Insertion, Literal, Quoting, Written};
 
 use crate::source::Span;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Clusters, access entries and policy associations of one or more files, with the aws-auth
 /// mappings and the objects whose roles EKS gives access itself.
@@ -289,8 +290,8 @@ pub struct InlinePolicies {
 /// A resource address inside a module instance (Terraform).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Address {
-    /// The module instance (module directory and call path).
-    pub module: String,
+    /// The module instance (module directory and call path), shared by its resources.
+    pub module: Arc<str>,
     /// The resource address (`aws_eks_access_entry.admin`).
     pub resource: String,
 }
@@ -299,11 +300,13 @@ pub struct Address {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ordering {
     /// The module instance, as in [`Address::module`].
-    pub module: String,
-    /// Resource addresses this association waits for (referenced or in `depends_on`).
-    pub after: Vec<String>,
-    /// Where an address is added to make the association wait for it, when one can be.
-    pub depends_on: Option<Insertion>,
+    pub module: Arc<str>,
+    /// Resource addresses this association waits for (referenced or in `depends_on`), shared
+    /// with the other associations of the module instance that name them.
+    pub after: Vec<Arc<str>>,
+    /// Where an address is added to make the association wait for it, when one can be (one for
+    /// the instances of a resource).
+    pub depends_on: Option<Arc<Insertion>>,
 }
 
 /// An access policy association (a separate resource, or an inline item of an entry).

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use std::cell::{Ref, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 /// Arguments of `aws_eks_access_entry` (provider schema).
@@ -506,7 +507,7 @@ impl Res<'_, '_> {
                 .map_or(Val::Absent, |v| self.tags(&v)),
             inline_policies: None,
             address: Some(Address {
-                module: self.eval.unit.to_string(),
+                module: self.eval.unit.clone(),
                 resource: ["aws_eks_access_entry.", self.name, &self.key].concat(),
             }),
             unknown_fields: unknown_fields(body, ENTRY_ARGS, true),
@@ -554,9 +555,9 @@ impl Res<'_, '_> {
             namespaces: scope.namespaces,
             inline_of: None,
             ordering: Some(Ordering {
-                module: self.eval.unit.to_string(),
+                module: self.eval.unit.clone(),
                 after,
-                depends_on: depends_on(self.block),
+                depends_on: ordering.depends_on.clone(),
             }),
             unknown_fields: unknown,
         };
@@ -689,9 +690,11 @@ impl AccessScope {
 /// through locals), so the instances that matter are those with the association's principal.
 struct OrderingIndex {
     /// `aws_eks_access_entry.<name>` of each referenced entry resource.
-    bases: Vec<String>,
+    bases: Vec<Arc<str>>,
     /// The instance addresses of the referenced entries, by principal ARN.
-    by_principal: BTreeMap<String, Vec<String>>,
+    by_principal: BTreeMap<String, Vec<Arc<str>>>,
+    /// Where the resource's `depends_on` takes an address.
+    depends_on: Option<Arc<Insertion>>,
 }
 
 impl OrderingIndex {
@@ -713,7 +716,7 @@ impl OrderingIndex {
                 }
             }
         }
-        let mut by_principal: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut by_principal: BTreeMap<String, Vec<Arc<str>>> = BTreeMap::new();
         for name in &names {
             let Some(entry) = eval.module.resource("aws_eks_access_entry", name) else {
                 continue;
@@ -742,20 +745,21 @@ impl OrderingIndex {
                     by_principal
                         .entry(p.to_string())
                         .or_default()
-                        .push(["aws_eks_access_entry.", name, &key].concat());
+                        .push(["aws_eks_access_entry.", name, &key].concat().into());
                 }
             }
         }
         OrderingIndex {
             bases: names
                 .iter()
-                .map(|n| ["aws_eks_access_entry.", n].concat())
+                .map(|n| ["aws_eks_access_entry.", n].concat().into())
                 .collect(),
             by_principal,
+            depends_on: depends_on(block).map(Arc::new),
         }
     }
 
-    fn after(&self, principal: Option<&str>) -> Vec<String> {
+    fn after(&self, principal: Option<&str>) -> Vec<Arc<str>> {
         let mut out = self.bases.clone();
         if let Some(found) = principal.and_then(|p| self.by_principal.get(p)) {
             out.extend(found.iter().cloned());

@@ -86,7 +86,15 @@ impl Fields {
 /// As a map is collected: in name order, the last of the same name kept.
 impl FromIterator<(String, Field)> for Fields {
     fn from_iter<I: IntoIterator<Item = (String, Field)>>(items: I) -> Fields {
-        let mut sorted: Vec<(String, Field)> = items.into_iter().collect();
+        Fields::from_vec(items.into_iter().collect())
+    }
+}
+
+impl Fields {
+    /// The fields of `items` in name order, the last of a name kept. Not generic: a sort
+    /// written in the generic `from_iter` was compiled again for every kind of iterator
+    /// collected (about 500 KB of machine code in all).
+    fn from_vec(mut sorted: Vec<(String, Field)>) -> Fields {
         // Stable: of the same name, the last stays last.
         if !sorted.is_sorted_by(|a, b| a.0 < b.0) {
             sorted.sort_by(|a, b| a.0.cmp(&b.0));
@@ -107,7 +115,7 @@ impl Extend<(String, Field)> for Fields {
     fn extend<I: IntoIterator<Item = (String, Field)>>(&mut self, items: I) {
         let mut all = std::mem::take(&mut self.sorted);
         all.extend(items);
-        *self = all.into_iter().collect();
+        *self = Fields::from_vec(all);
     }
 }
 

@@ -162,17 +162,17 @@ impl Configs {
                 guessed
             }
         };
-        self.learn(dir.to_path_buf(), found.clone());
+        self.learn(dir, found.clone());
         found
     }
 
     /// Records the real path of `dir`, and that a real path is its own: the files' directories
     /// are asked for again by their real path.
-    fn learn(&self, dir: PathBuf, real: PathBuf) {
+    fn learn(&self, dir: &Path, real: PathBuf) {
         let mut reals = self.reals.borrow_mut();
         reals.insert(real.as_os_str().to_owned(), None);
         if dir.as_os_str() != real.as_os_str() {
-            reals.insert(dir.into_os_string(), Some(real));
+            reals.insert(dir.as_os_str().to_owned(), Some(real));
         }
     }
 
@@ -239,17 +239,11 @@ impl Configs {
                 .collect()
         });
         let below = found.iter().any(|(_, has)| *has);
-        {
-            let mut reals = self.reals.borrow_mut();
-            let mut probed = self.probed.borrow_mut();
-            for ((at, _), (real, has)) in new.iter().zip(found) {
-                let key = real.as_os_str().to_owned();
-                probed.insert(key.clone(), has);
-                reals.insert(key, None);
-                if at.as_os_str() != real.as_os_str() {
-                    reals.insert(at.as_os_str().to_owned(), Some(real));
-                }
-            }
+        for ((at, _), (real, has)) in new.iter().zip(found) {
+            self.probed
+                .borrow_mut()
+                .insert(real.as_os_str().to_owned(), has);
+            self.learn(at, real);
         }
         met || below
             || match self.of_dir(root) {

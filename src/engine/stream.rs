@@ -13,7 +13,7 @@
 //! Custom policies read the whole model at once: when some are evaluated, each job's model is
 //! kept, and they are joined for the policies once the rules have checked them.
 
-use super::jobs::{Job, Jobs};
+use super::jobs::{Built, Job, Jobs};
 use super::{Found, LintOptions, join_models, partial, police, report, reported_files, sort};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Model, Reach, Suppression, Unit};
@@ -42,6 +42,15 @@ struct Checked {
     model: Option<Box<Model>>,
 }
 
+/// A job built, with what checking it alone gives but its findings.
+struct Prepared {
+    model: Model,
+    /// The units of its mappings as built (when the model is kept), before the directory's
+    /// units joined them.
+    units: Vec<Unit>,
+    checked: Checked,
+}
+
 /// Lints the jobs one by one, then again together where they are tied.
 pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
     let list = jobs.list();
@@ -58,11 +67,18 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
             scoped: partial(&jobs.inputs),
             keep,
         };
-        let mut checked: Vec<Checked> = list
-            .par_iter()
-            .with_max_len(crate::threads::FILES_PER_TASK)
-            .map(|&job| checker.alone(job))
+        // A few jobs to a task, but a task for each thread at least.
+        let per_task = crate::threads::FILES_PER_TASK
+            .min(list.len().div_ceil(rayon::current_num_threads()))
+            .max(1);
+        let tasks: Vec<Vec<Checked>> = list
+            .par_chunks(per_task)
+            .map(|jobs| checker.alone(jobs))
             .collect();
+        let mut checked = Vec::with_capacity(list.len());
+        for mut task in tasks {
+            checked.append(&mut task);
+        }
         let diagnostics = checker.settle(&mut checked);
         (checked, diagnostics)
     };
@@ -104,15 +120,15 @@ struct Checker<'c, 'o> {
 }
 
 impl Checker<'_, '_> {
+    /// The rules' view of a model.
+    fn context<'m>(&'m self, model: &'m Model) -> rules::Context<'m> {
+        rules::Context::new(model, self.rule_options, self.reported, self.scoped)
+    }
+
     /// The findings of a model, in the report's order: sorted here, on the lint threads, so
     /// that the report's sort finds the jobs' findings in order (see `engine::sort`).
     fn findings(&self, model: &Model) -> Vec<Diagnostic> {
-        let mut found = rules::check(&rules::Context::new(
-            model,
-            self.rule_options,
-            self.reported,
-            self.scoped,
-        ));
+        let mut found = rules::check(&self.context(model));
         sort(&mut found);
         found
     }
@@ -121,10 +137,31 @@ impl Checker<'_, '_> {
         self.jobs.dir(file)
     }
 
-    /// Builds and checks a job alone; its model is freed (see [`crate::threads::free_later`])
-    /// unless it is kept.
-    fn alone(&self, job: Job) -> Checked {
-        let built = self.jobs.build(job);
+    /// Builds a few jobs one after the other, then checks each alone, rule by rule. A step at
+    /// a time over a few files keeps that step's code in the processor's cache: building and
+    /// checking each file in turn ran the parser's, the lowering's and every rule's code
+    /// through it for each file (eksctl, 1,000 files, 1 thread: 8% more time). Each model is
+    /// freed (see [`crate::threads::free_later`]) unless it is kept.
+    fn alone(&self, jobs: &[Job]) -> Vec<Checked> {
+        let built: Vec<Built> = jobs.iter().map(|&job| self.jobs.build(job)).collect();
+        let prepared: Vec<Prepared> = built.into_iter().map(|b| self.prepare(b)).collect();
+        let found = {
+            let contexts: Vec<rules::Context> =
+                prepared.iter().map(|p| self.context(&p.model)).collect();
+            rules::check_each(&contexts)
+        };
+        prepared
+            .into_iter()
+            .zip(found)
+            .map(|(p, mut found)| {
+                sort(&mut found);
+                self.finish(p, found)
+            })
+            .collect()
+    }
+
+    /// What a built job tells before its rules run.
+    fn prepare(&self, built: Built) -> Prepared {
         let mut model = built.model;
         let joining = manifest::joining_directories(&model, |f| self.dir(f))
             .into_iter()
@@ -146,27 +183,40 @@ impl Checker<'_, '_> {
         cluster_dirs.sort_unstable();
         cluster_dirs.dedup();
         let reach = Reach::of(&model);
-        let diagnostics = self.findings(&model);
-        let suppressions = std::mem::take(&mut model.suppressions);
-        let model = if self.keep {
+        Prepared {
+            model,
+            units,
+            checked: Checked {
+                diagnostics: Vec::new(),
+                errors: built.errors,
+                skipped: built.skipped,
+                suppressions: Vec::new(),
+                reach,
+                joining,
+                cluster_dirs,
+                model: None,
+            },
+        }
+    }
+
+    /// A prepared job with its findings; its model freed unless it is kept.
+    fn finish(&self, prepared: Prepared, diagnostics: Vec<Diagnostic>) -> Checked {
+        let Prepared {
+            mut model,
+            units,
+            mut checked,
+        } = prepared;
+        checked.diagnostics = diagnostics;
+        checked.suppressions = std::mem::take(&mut model.suppressions);
+        if self.keep {
             for (m, unit) in model.mappings.iter_mut().zip(units) {
                 m.unit = unit;
             }
-            Some(Box::new(model))
+            checked.model = Some(Box::new(model));
         } else {
             crate::threads::free_later(model);
-            None
-        };
-        Checked {
-            diagnostics,
-            errors: built.errors,
-            skipped: built.skipped,
-            suppressions,
-            reach,
-            joining,
-            cluster_dirs,
-            model,
         }
+        checked
     }
 
     /// Builds the jobs at these positions again and checks them together.

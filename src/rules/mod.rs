@@ -50,38 +50,54 @@ static DEFAULT_OPTIONS: RuleOptions = RuleOptions {
     trusted_accounts: BTreeSet::new(),
 };
 
+/// Every rule's check, in the order their findings are joined.
+const CHECKS: [fn(&Context, &mut Vec<Diagnostic>); 14] = [
+    fields::check,
+    principal::check,
+    entry_type::check,
+    identity::check,
+    metadata::check,
+    policy::check,
+    association::check,
+    auth::check,
+    security::check,
+    config_map::check,
+    created::check,
+    unevaluated::check,
+    refusal::check,
+    iterator::check,
+];
+
+/// [`check`] of each of several models, a rule at a time over the models checked on this
+/// thread (the rules run in parallel on a model of many objects): a rule's code stays in the
+/// processor's cache from one model to the next.
+pub(crate) fn check_each(cxs: &[Context]) -> Vec<Vec<Diagnostic>> {
+    let mut found: Vec<Vec<Diagnostic>> = cxs
+        .iter()
+        .map(|cx| if cx.large() { check(cx) } else { Vec::new() })
+        .collect();
+    for rule in CHECKS {
+        for (cx, out) in cxs.iter().zip(&mut found).filter(|(cx, _)| !cx.large()) {
+            rule(cx, out);
+        }
+    }
+    found
+}
+
 /// Runs every rule over the model bound in `cx`. The result is unsorted and may hold the same
 /// finding twice when two objects share one written value; the engine sorts and deduplicates.
 pub(crate) fn check(cx: &Context) -> Vec<Diagnostic> {
     // The rules run each into its own list, in parallel on a model of many objects; the lists
-    // are joined in this order.
-    let rules: [fn(&Context, &mut Vec<Diagnostic>); 14] = [
-        fields::check,
-        principal::check,
-        entry_type::check,
-        identity::check,
-        metadata::check,
-        policy::check,
-        association::check,
-        auth::check,
-        security::check,
-        config_map::check,
-        created::check,
-        unevaluated::check,
-        refusal::check,
-        iterator::check,
-    ];
+    // are joined in the rules' order.
     let run = |rule: &fn(&Context, &mut Vec<Diagnostic>)| {
         let mut out = Vec::new();
         rule(cx, &mut out);
         out
     };
-    let m = cx.model;
-    let objects = m.entries.len() + m.associations.len() + m.mappings.len();
-    let found: Vec<Vec<Diagnostic>> = if objects >= crate::threads::OBJECTS_FOR_PARALLEL_RULES {
-        rules.par_iter().map(run).collect()
+    let found: Vec<Vec<Diagnostic>> = if cx.large() {
+        CHECKS.par_iter().map(run).collect()
     } else {
-        rules.iter().map(run).collect()
+        CHECKS.iter().map(run).collect()
     };
     // Each list is freed once appended.
     let total = found.iter().map(Vec::len).sum();
@@ -120,6 +136,13 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// Whether the model holds so many objects that its rules run in parallel.
+    fn large(&self) -> bool {
+        let m = self.model;
+        m.entries.len() + m.associations.len() + m.mappings.len()
+            >= crate::threads::OBJECTS_FOR_PARALLEL_RULES
+    }
+
     /// Binds the model's objects. `options` are by file id; `reported` tells the files whose
     /// findings are reported (all, unless only some files were named): a finding about two
     /// places points at the one in a reported file. When `scoped`, the rules visit only the

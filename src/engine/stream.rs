@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What checking one job alone gives.
+#[derive(Default)]
 struct Checked {
     diagnostics: Vec<Diagnostic>,
     errors: Vec<ParseError>,
@@ -71,14 +72,15 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
         let per_task = crate::threads::FILES_PER_TASK
             .min(list.len().div_ceil(rayon::current_num_threads()))
             .max(1);
-        let tasks: Vec<Vec<Checked>> = list
-            .par_chunks(per_task)
-            .map(|jobs| checker.alone(jobs))
-            .collect();
-        let mut checked = Vec::with_capacity(list.len());
-        for mut task in tasks {
-            checked.append(&mut task);
-        }
+        let mut checked: Vec<Checked> = list.iter().map(|_| Checked::default()).collect();
+        checked
+            .par_chunks_mut(per_task)
+            .zip(list.par_chunks(per_task))
+            .for_each(|(out, jobs)| {
+                for (slot, c) in out.iter_mut().zip(checker.alone(jobs)) {
+                    *slot = c;
+                }
+            });
         let diagnostics = checker.settle(&mut checked);
         (checked, diagnostics)
     };

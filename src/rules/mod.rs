@@ -72,16 +72,44 @@ const CHECKS: [fn(&Context, &mut Vec<Diagnostic>); 14] = [
 /// thread (the rules run in parallel on a model of many objects): a rule's code stays in the
 /// processor's cache from one model to the next.
 pub(crate) fn check_each(cxs: &[Context]) -> Vec<Vec<Diagnostic>> {
-    let mut found: Vec<Vec<Diagnostic>> = cxs
+    // Each rule's findings of each small model, joined as `check` joins them.
+    let mut lists: Vec<Vec<Vec<Diagnostic>>> = cxs
         .iter()
-        .map(|cx| if cx.large() { check(cx) } else { Vec::new() })
+        .map(|cx| {
+            if cx.large() {
+                Vec::new()
+            } else {
+                vec![Vec::new(); CHECKS.len()]
+            }
+        })
         .collect();
-    for rule in CHECKS {
-        for (cx, out) in cxs.iter().zip(&mut found).filter(|(cx, _)| !cx.large()) {
-            rule(cx, out);
+    for (r, rule) in CHECKS.iter().enumerate() {
+        for (cx, model_lists) in cxs.iter().zip(&mut lists) {
+            if let Some(out) = model_lists.get_mut(r) {
+                rule(cx, out);
+            }
         }
     }
-    found
+    cxs.iter()
+        .zip(lists)
+        .map(|(cx, model_lists)| {
+            if cx.large() {
+                check(cx)
+            } else {
+                joined(model_lists)
+            }
+        })
+        .collect()
+}
+
+/// The lists of findings in one vector of their size; each list is freed once appended.
+fn joined(lists: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    let total = lists.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    for mut list in lists {
+        out.append(&mut list);
+    }
+    out
 }
 
 /// Runs every rule over the model bound in `cx`. The result is unsorted and may hold the same
@@ -99,13 +127,7 @@ pub(crate) fn check(cx: &Context) -> Vec<Diagnostic> {
     } else {
         CHECKS.iter().map(run).collect()
     };
-    // Each list is freed once appended.
-    let total = found.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(total);
-    for mut list in found {
-        out.append(&mut list);
-    }
-    out
+    joined(found)
 }
 
 /// The model with each entry and association bound to its cluster.

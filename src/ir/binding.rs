@@ -193,10 +193,12 @@ enum Local<'a> {
 
 impl<'a> ClusterIndex<'a> {
     fn new(model: &'a Model) -> ClusterIndex<'a> {
-        let mut in_unit = HashMap::new();
-        let mut by_name: HashMap<&str, (usize, &Unit, bool)> = HashMap::new();
+        // Sized for the clusters at once, rather than grown a cluster at a time.
+        let clusters = model.clusters.len();
+        let mut in_unit = HashMap::with_capacity(clusters);
+        let mut by_name: HashMap<&str, (usize, &Unit, bool)> = HashMap::with_capacity(clusters);
         let mut unknown_names = HashSet::new();
-        let mut only: HashMap<&Unit, Option<usize>> = HashMap::new();
+        let mut only: HashMap<&Unit, Option<usize>> = HashMap::with_capacity(clusters);
         for (i, c) in model.clusters.iter().enumerate() {
             let unit = &c.unit;
             only.entry(unit)

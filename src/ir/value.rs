@@ -216,6 +216,15 @@ impl Text {
         self.parts.as_slice()
     }
 
+    /// The parts, given up.
+    pub fn into_parts(self) -> impl Iterator<Item = Part> {
+        let (one, many) = match self.parts {
+            Parts::One(part) => (Some(part), Vec::new()),
+            Parts::Many(parts) => (None, parts),
+        };
+        one.into_iter().chain(many)
+    }
+
     /// The string when every part is known.
     pub fn as_str(&self) -> Option<&str> {
         match self.parts.as_slice() {

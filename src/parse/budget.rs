@@ -361,6 +361,13 @@ impl TextBuilder {
         }
     }
 
+    /// Appends a string given up: its parts are moved, not copied.
+    pub fn push_owned_text(&mut self, text: Text) {
+        for part in text.into_parts() {
+            self.push(part);
+        }
+    }
+
     /// Whether the string has grown past the size of one value.
     pub fn too_big(&self) -> bool {
         !Size::text(self.bytes).fits()

@@ -186,8 +186,10 @@ impl<'a> Context<'a> {
             .iter()
             .map(|a| a.principal.identity())
             .collect();
-        let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> = HashMap::new();
-        let mut entry_by_principal = HashMap::new();
+        let entries = model.entries.len();
+        let mut entries_by_cluster: HashMap<ClusterKey, Vec<usize>> =
+            HashMap::with_capacity(model.clusters.len().min(entries));
+        let mut entry_by_principal = HashMap::with_capacity(entries);
         for (i, identity) in entry_identities.iter().enumerate() {
             let Some(key) = bindings.entry(i) else {
                 continue;

@@ -137,7 +137,8 @@ fn session(value: &crate::ir::Spanned<Text>, parts: &ArnParts) -> Diagnostic {
 /// EKS104: two entries for one principal in one cluster.
 fn duplicates(cx: &Context, out: &mut Vec<Diagnostic>) {
     // The entries of each cluster and principal, in the order each pair first appears.
-    let mut index: HashMap<(&crate::ir::ClusterKey, &str), usize> = HashMap::new();
+    let mut index: HashMap<(&crate::ir::ClusterKey, &str), usize> =
+        HashMap::with_capacity(cx.model.entries.len());
     let mut groups: Vec<Vec<&Val<Text>>> = Vec::new();
     for (i, e) in cx.entries() {
         if let (Some(key), Some(p)) = (cx.entry_key(i), cx.entry_identity(i)) {

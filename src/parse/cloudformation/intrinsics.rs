@@ -446,16 +446,20 @@ impl<'d> Template<'d> {
                 out.push(Part::Lit(format!("${{{literal}}}")));
             } else {
                 let name = name.trim();
-                let (value, unknown) = match vars.get(name) {
-                    Some(v) => (self.eval(v), Part::Hole),
-                    None => match name.split_once('.') {
-                        Some((id, attribute)) if !name.starts_with("AWS::") => {
-                            (self.get_att(id, attribute, span), self.named_part(name))
-                        }
-                        _ => (self.reference(name, span), self.named_part(name)),
-                    },
-                };
-                out.value(value, unknown);
+                // A variable of the map is a hole where it is not known; a name stands for
+                // itself (named only when needed: most values are known in part).
+                match vars.get(name) {
+                    Some(v) => out.value(self.eval(v), || Part::Hole),
+                    None => {
+                        let value = match name.split_once('.') {
+                            Some((id, attribute)) if !name.starts_with("AWS::") => {
+                                self.get_att(id, attribute, span)
+                            }
+                            _ => self.reference(name, span),
+                        };
+                        out.value(value, || self.named_part(name));
+                    }
+                }
             }
             if out.too_big() {
                 return Ev::unknown(span);
@@ -481,7 +485,7 @@ impl<'d> Template<'d> {
             if i > 0 {
                 out.push(Part::Lit(delimiter.clone()));
             }
-            out.value(item, Part::Hole);
+            out.value(item, || Part::Hole);
             if out.too_big() {
                 return Ev::unknown(span);
             }
@@ -661,15 +665,15 @@ impl Concat {
         self.text.push(part);
     }
 
-    /// Appends the text of a scalar value, or `unknown` in its place.
-    fn value(&mut self, value: Ev, unknown: Part) {
-        match value.as_text() {
-            Some(t) => {
-                self.text.push_text(&t);
-                self.origin.extend(value.origin);
+    /// Appends the text of a scalar value, or what `unknown` gives in its place.
+    fn value(&mut self, value: Ev, unknown: impl FnOnce() -> Part) {
+        match value.into_text() {
+            (Some(t), origin) => {
+                self.text.push_owned_text(t);
+                self.origin.extend(origin);
                 self.origin.truncate(MAX_VALUE_ORIGINS);
             }
-            None => self.text.push(unknown),
+            (None, _) => self.text.push(unknown()),
         }
     }
 

@@ -127,6 +127,17 @@ impl Ev {
         }
     }
 
+    /// [`Ev::as_text`] of a value given up, with its origin: the text is moved, not copied.
+    pub fn into_text(self) -> (Option<Text>, Vec<Related>) {
+        let text = match self.value {
+            Value::Str(t) => Some(t),
+            Value::Number(n) => Some(Text::lit(n)),
+            Value::Bool(b) => Some(Text::lit(b.to_string())),
+            _ => None,
+        };
+        (text, self.origin)
+    }
+
     /// The fully known string of a scalar.
     pub fn as_string(&self) -> Option<String> {
         self.as_text()?.as_str().map(str::to_string)

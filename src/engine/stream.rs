@@ -76,6 +76,9 @@ pub(super) fn lint(mut jobs: Jobs<'_>, options: &LintOptions) -> Report {
         checked
             .par_chunks_mut(per_task)
             .zip(list.par_chunks(per_task))
+            // Each task on its own, to be taken by whichever thread is free (rayon would run
+            // runs of them on one thread: a thread then finished alone).
+            .with_max_len(1)
             .for_each(|(out, jobs)| {
                 for (slot, c) in out.iter_mut().zip(checker.alone(jobs)) {
                     *slot = c;

@@ -407,6 +407,7 @@ mod tests {
     use super::super::{Input, check, parse_here};
     use super::*;
     use crate::discover::discover;
+    use crate::threads::OBJECTS_FOR_PARALLEL_RULES;
     use crate::workspace::module_dir;
     use std::path::Path;
 
@@ -603,6 +604,55 @@ resource "aws_eks_access_policy_association" "{name}" {{
             }
             for d in &streamed.diagnostics {
                 assert_eq!(d.span.file.0 as usize, named, "{d:?}");
+            }
+        }
+    }
+
+    /// An eksctl file of `entries` access entries, each with a policy association: a note
+    /// (EKS124) and a warning (EKS402) for each.
+    fn eksctl_entries(cluster: &str, entries: usize) -> String {
+        let mut text = format!(
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: {cluster}\n  region: us-east-1\naccessConfig:\n  authenticationMode: API\n  accessEntries:\n"
+        );
+        for i in 0..entries {
+            text += &format!(
+                "    - principalARN: arn:aws:iam::111122223333:role/r{i}\n      kubernetesUsername: \"ops\"\n      accessPolicies:\n        - policyARN: arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy\n          accessScope:\n            type: cluster\n"
+            );
+        }
+        text
+    }
+
+    /// A task checks its small models rule by rule and a model of many objects with its rules
+    /// in parallel: each gives what it gives checked alone, in the whole model's order.
+    #[test]
+    fn a_task_of_small_and_large_models_gives_the_findings_of_the_whole_model() {
+        let large = OBJECTS_FOR_PARALLEL_RULES.div_ceil(2) + 1;
+        let texts: Vec<(String, String)> =
+            std::iter::once(("a/big.yaml".to_string(), eksctl_entries("big", large)))
+                .chain((0..11).map(|i| {
+                    (
+                        format!("a/s{i:02}.yaml"),
+                        eksctl_entries(&format!("s{i}"), 1),
+                    )
+                }))
+                .collect();
+        let files: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let (streamed, whole) = both(|| in_memory(&files));
+        assert_same(&streamed, &whole, "a task of small and large models");
+        let in_file = |f: u32, rule: &str| {
+            streamed
+                .diagnostics
+                .iter()
+                .filter(|d| d.span.file.0 == f && d.rule == rule)
+                .count()
+        };
+        for rule in ["EKS124", "EKS402"] {
+            assert_eq!(in_file(0, rule), large, "{rule} in the large file");
+            for f in 1..12 {
+                assert_eq!(in_file(f, rule), 1, "{rule} in file {f}");
             }
         }
     }

@@ -192,14 +192,12 @@ impl Checker<'_, '_> {
             model,
             units,
             checked: Checked {
-                diagnostics: Vec::new(),
                 errors: built.errors,
                 skipped: built.skipped,
-                suppressions: Vec::new(),
                 reach,
                 joining,
                 cluster_dirs,
-                model: None,
+                ..Checked::default()
             },
         }
     }

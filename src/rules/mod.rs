@@ -68,25 +68,19 @@ const CHECKS: [fn(&Context, &mut Vec<Diagnostic>); 14] = [
     iterator::check,
 ];
 
+/// The findings of each rule's check of a model, in the order of [`CHECKS`].
+type PerRule = [Vec<Diagnostic>; CHECKS.len()];
+
 /// [`check`] of each of several models, a rule at a time over the models checked on this
 /// thread (the rules run in parallel on a model of many objects): a rule's code stays in the
 /// processor's cache from one model to the next.
 pub(crate) fn check_each(cxs: &[Context]) -> Vec<Vec<Diagnostic>> {
     // Each rule's findings of each small model, joined as `check` joins them.
-    let mut lists: Vec<Vec<Vec<Diagnostic>>> = cxs
-        .iter()
-        .map(|cx| {
-            if cx.large() {
-                Vec::new()
-            } else {
-                vec![Vec::new(); CHECKS.len()]
-            }
-        })
-        .collect();
+    let mut lists: Vec<PerRule> = cxs.iter().map(|_| PerRule::default()).collect();
     for (r, rule) in CHECKS.iter().enumerate() {
         for (cx, model_lists) in cxs.iter().zip(&mut lists) {
-            if let Some(out) = model_lists.get_mut(r) {
-                rule(cx, out);
+            if !cx.large() {
+                rule(cx, &mut model_lists[r]);
             }
         }
     }
@@ -103,7 +97,7 @@ pub(crate) fn check_each(cxs: &[Context]) -> Vec<Vec<Diagnostic>> {
 }
 
 /// The lists of findings in one vector of their size; each list is freed once appended.
-fn joined(lists: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
+fn joined(lists: PerRule) -> Vec<Diagnostic> {
     let total = lists.iter().map(Vec::len).sum();
     let mut out = Vec::with_capacity(total);
     for mut list in lists {
@@ -117,16 +111,17 @@ fn joined(lists: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
 pub(crate) fn check(cx: &Context) -> Vec<Diagnostic> {
     // The rules run each into its own list, in parallel on a model of many objects; the lists
     // are joined in the rules' order.
-    let run = |rule: &fn(&Context, &mut Vec<Diagnostic>)| {
-        let mut out = Vec::new();
-        rule(cx, &mut out);
-        out
-    };
-    let found: Vec<Vec<Diagnostic>> = if cx.large() {
-        CHECKS.par_iter().map(run).collect()
+    let mut found = PerRule::default();
+    if cx.large() {
+        found
+            .par_iter_mut()
+            .zip(&CHECKS)
+            .for_each(|(out, rule)| rule(cx, out));
     } else {
-        CHECKS.iter().map(run).collect()
-    };
+        for (out, rule) in found.iter_mut().zip(&CHECKS) {
+            rule(cx, out);
+        }
+    }
     joined(found)
 }
 

@@ -39,6 +39,16 @@ pub(super) struct Ev {
     pub written: Written,
 }
 
+/// The text of a number or boolean, as CloudFormation renders it (a string is its own text;
+/// other values have none).
+fn rendered(value: &Value) -> Option<Text> {
+    match value {
+        Value::Number(n) => Some(Text::lit(n.as_str())),
+        Value::Bool(b) => Some(Text::lit(b.to_string())),
+        _ => None,
+    }
+}
+
 impl Ev {
     /// A value written in place.
     pub fn new(value: Value, span: Span) -> Ev {
@@ -121,9 +131,7 @@ impl Ev {
     pub fn as_text(&self) -> Option<Text> {
         match &self.value {
             Value::Str(t) => Some(t.clone()),
-            Value::Number(n) => Some(Text::lit(n.as_str())),
-            Value::Bool(b) => Some(Text::lit(b.to_string())),
-            _ => None,
+            other => rendered(other),
         }
     }
 
@@ -131,9 +139,7 @@ impl Ev {
     pub fn into_text(self) -> (Option<Text>, Vec<Related>) {
         let text = match self.value {
             Value::Str(t) => Some(t),
-            Value::Number(n) => Some(Text::lit(n)),
-            Value::Bool(b) => Some(Text::lit(b.to_string())),
-            _ => None,
+            other => rendered(&other),
         };
         (text, self.origin)
     }

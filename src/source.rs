@@ -281,6 +281,13 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// A map with room for `files` files.
+    pub fn with_capacity(files: usize) -> SourceMap {
+        SourceMap {
+            files: Vec::with_capacity(files),
+        }
+    }
+
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(self.files.len() as u32 - 1)

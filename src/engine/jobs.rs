@@ -60,7 +60,7 @@ impl<'o> Jobs<'o> {
             .map(decode)
             .collect();
 
-        let mut sources = SourceMap::default();
+        let mut sources = SourceMap::with_capacity(inputs.len());
         let mut errors: Vec<ParseError> = Vec::new();
         // The Terraform files, each with its directory.
         let mut units: Vec<(PathBuf, FileId)> = Vec::new();

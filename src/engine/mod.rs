@@ -454,8 +454,10 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
     let settings_of = |file: FileId| settings[file.0 as usize];
     // Built-in module models are not files a user can open: findings in them are reported at
     // the call's arguments, and their own lines are not shown.
-    for d in &mut diagnostics {
-        d.related.retain(|r| !builtin.contains(&r.span.file));
+    if !builtin.is_empty() {
+        for d in &mut diagnostics {
+            d.related.retain(|r| !builtin.contains(&r.span.file));
+        }
     }
     diagnostics.extend(
         errors
@@ -468,8 +470,10 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
     // Those that will not be are let go now (the editor lints a module for one file's
     // findings), unless a suppression may match them.
     let suppressed_files: HashSet<FileId> = suppressions.iter().map(|s| s.covers.file).collect();
-    diagnostics.retain(|d| kept(d) || suppressed_files.contains(&d.span.file));
-    diagnostics.retain(|d| settings_of(d.span.file).enabled(d.rule));
+    diagnostics.retain(|d| {
+        (kept(d) || suppressed_files.contains(&d.span.file))
+            && settings_of(d.span.file).enabled(d.rule)
+    });
     diagnostics.par_iter_mut().for_each(|d| {
         if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
             d.severity = *s;
@@ -576,17 +580,28 @@ fn settings_of_files<'o>(
     inputs: &[Input],
     sources: &SourceMap,
 ) -> Vec<&'o Settings> {
-    let mut by_dir: HashMap<PathBuf, &'o Settings> = HashMap::new();
+    let mut by_dir: foldhash::HashMap<Cow<Path>, &'o Settings> = Default::default();
+    // Files of one directory come one after the other: the last one's is asked first.
+    let mut last: Option<(&Path, &'o Settings)> = None;
     sources
         .files()
-        .map(|(id, file)| {
-            let dir = match inputs.get(id.0 as usize) {
-                Some(input) => input.dir.clone(),
-                None => crate::workspace::module_dir(Path::new(&file.path)),
-            };
-            *by_dir
-                .entry(dir)
-                .or_insert_with_key(|dir| options.settings.get(dir))
+        .map(|(id, file)| match inputs.get(id.0 as usize) {
+            Some(input) => match last {
+                Some((dir, settings)) if dir == input.dir => settings,
+                _ => {
+                    let dir = input.dir.as_path();
+                    let settings = *by_dir
+                        .entry(Cow::Borrowed(dir))
+                        .or_insert_with_key(|dir| options.settings.get(dir));
+                    last = Some((dir, settings));
+                    settings
+                }
+            },
+            None => *by_dir
+                .entry(Cow::Owned(crate::workspace::module_dir(Path::new(
+                    &file.path,
+                ))))
+                .or_insert_with_key(|dir| options.settings.get(dir)),
         })
         .collect()
 }

@@ -12,7 +12,8 @@ pub mod write;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
-use std::collections::{BTreeSet, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeSet;
 
 /// Whether a fix keeps the meaning of the configuration beyond the mistake it corrects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

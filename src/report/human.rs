@@ -32,8 +32,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     let codes: HashMap<&str, String> = report.rules.iter().map(|r| (r.id, code_of(r))).collect();
     super::rendered_in_order(
         &shown,
-        |d| {
-            let mut text = Vec::new();
+        |_, d, text| {
             let words = Words::of(report, &codes, d);
             let labels: Vec<(Span, &str)> = std::iter::once((d.span, ""))
                 .chain(
@@ -50,23 +49,23 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                     message: &words.message,
                     notes: &words.notes,
                 };
-                if snippet::write_direct(&report.sources, &header, &labels, &mut text) {
-                    return Ok(text);
+                if snippet::write_direct(&report.sources, &header, &labels, text) {
+                    return Ok(());
                 }
             }
             let spans: Vec<Span> = labels.iter().map(|(span, _)| *span).collect();
             let (files, ranges) = Excerpts::new(&report.sources, &spans);
             let diagnostic = to_codespan(words, ranges);
             if opts.color {
-                let w = &mut termcolor::Ansi::new(&mut text);
+                let w = &mut termcolor::Ansi::new(&mut *text);
                 term::emit_to_write_style(w, &config, &files, &diagnostic).map_err(into_io)?;
-            } else if !snippet::write_plain(&files, &diagnostic, &mut text) {
-                let w = &mut termcolor::NoColor::new(&mut text);
+            } else if !snippet::write_plain(&files, &diagnostic, text) {
+                let w = &mut termcolor::NoColor::new(&mut *text);
                 term::emit_to_write_style(w, &config, &files, &diagnostic).map_err(into_io)?;
             }
-            Ok(text)
+            Ok(())
         },
-        |text| out.write_all(&text),
+        |text| out.write_all(text),
     )?;
     if opts.quiet {
         return Ok(());

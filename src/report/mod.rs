@@ -118,19 +118,36 @@ fn visible<'r>(report: &'r Report, opts: &RenderOptions) -> impl Iterator<Item =
 /// How many findings are rendered before their text is written.
 const RENDERED_AT_ONCE: usize = 1024;
 
+/// How many findings a task renders into one text: one allocation (freed by the writing
+/// thread, not the one that made it) for a few findings rather than for each.
+const RENDERED_TOGETHER: usize = 32;
+
 /// Renders the findings on the lint threads a chunk at a time and hands each text to `write`
 /// in order: the output does not depend on the thread count, and no more than a chunk's text
-/// is held.
+/// is held. `render` appends a finding, given with its index in `shown`, to a text.
 fn rendered_in_order<T: Sync>(
     shown: &[T],
-    render: impl Fn(&T) -> io::Result<Vec<u8>> + Sync,
-    mut write: impl FnMut(Vec<u8>) -> io::Result<()>,
+    render: impl Fn(usize, &T, &mut Vec<u8>) -> io::Result<()> + Sync,
+    mut write: impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
-    for chunk in shown.chunks(RENDERED_AT_ONCE) {
-        let texts: Vec<io::Result<Vec<u8>>> =
-            crate::threads::run(|| chunk.par_iter().map(&render).collect());
+    for (chunk_index, chunk) in shown.chunks(RENDERED_AT_ONCE).enumerate() {
+        let first = chunk_index * RENDERED_AT_ONCE;
+        let texts: Vec<io::Result<Vec<u8>>> = crate::threads::run(|| {
+            chunk
+                .par_chunks(RENDERED_TOGETHER)
+                .enumerate()
+                .map(|(part_index, part)| {
+                    let first = first + part_index * RENDERED_TOGETHER;
+                    let mut text = Vec::new();
+                    for (i, item) in part.iter().enumerate() {
+                        render(first + i, item, &mut text)?;
+                    }
+                    Ok(text)
+                })
+                .collect()
+        });
         for text in texts {
-            write(text?)?;
+            write(&text?)?;
         }
     }
     Ok(())
@@ -147,19 +164,16 @@ fn json_array_items<T: Sync, S: serde::Serialize>(
     item: impl Fn(&T) -> S + Sync,
 ) -> io::Result<()> {
     let item_indent = [indent, b"  "].concat();
-    let mut first = true;
     rendered_in_order(
         items,
-        |t| {
-            let mut text = Vec::new();
-            serde_json::to_writer_pretty(&mut text, &item(t))?;
-            Ok(indented(&text, &item_indent))
+        |i, t, text| {
+            text.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            let mut json = Vec::new();
+            serde_json::to_writer_pretty(&mut json, &item(t))?;
+            indent_into(&json, &item_indent, text);
+            Ok(())
         },
-        |text| {
-            out.write_all(if first { b"\n" } else { b",\n" })?;
-            first = false;
-            out.write_all(&text)
-        },
+        |text| out.write_all(text),
     )?;
     if !items.is_empty() {
         out.write_all(b"\n")?;
@@ -171,12 +185,18 @@ fn json_array_items<T: Sync, S: serde::Serialize>(
 /// Pretty-printed JSON with `indent` before each line, to write it inside a larger document.
 /// (A JSON string holds no line break, so every line break is the printer's.)
 fn indented(json: &[u8], indent: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    let mut out = Vec::new();
+    indent_into(json, indent, &mut out);
+    out
+}
+
+/// Appends [`indented`] `json` to `out`.
+fn indent_into(json: &[u8], indent: &[u8], out: &mut Vec<u8>) {
+    out.reserve(json.len() + json.len() / 8);
     for line in json.split_inclusive(|&b| b == b'\n') {
         out.extend_from_slice(indent);
         out.extend_from_slice(line);
     }
-    out
 }
 
 /// The metadata of a diagnostic's rule: from the rules that ran, else from the whole catalog.

@@ -159,7 +159,10 @@ fn decimal(out: &mut Vec<u8>, n: usize) {
             break;
         }
     }
-    out.extend_from_slice(&digits[at..]);
+    // Byte by byte: a copy of a few bytes through `extend_from_slice` calls `memcpy`.
+    for &digit in &digits[at..] {
+        out.push(digit);
+    }
 }
 
 /// What the snippet shows of a finding of these shapes.
@@ -270,7 +273,12 @@ impl<'a> Shape<'a> {
                 (span.end as usize).max(span.start as usize),
             );
             let index = source.position(start).line - 1;
-            if source.position(end).line - 1 != index {
+            // It ends on that line: before the next one starts.
+            if source
+                .line_starts()
+                .get(index + 1)
+                .is_some_and(|&next| end >= next as usize)
+            {
                 return None;
             }
             let (line_start, text) = line_text(index)?;

@@ -28,8 +28,18 @@ pub fn item_removals<'a>(
     items: &'a [(usize, usize)],
     syntax: ListSyntax,
 ) -> impl Iterator<Item = Option<Span>> + 'a {
-    (0..items.len())
-        .map(move |i| removal(text, items, i, syntax).map(|(s, e)| Span::new(file, s, e)))
+    (0..items.len()).map(move |i| item_removal(file, text, items, i, syntax))
+}
+
+/// The span that removes item `i` of a list, as [`item_removals`] gives it.
+pub fn item_removal(
+    file: FileId,
+    text: &str,
+    items: &[(usize, usize)],
+    i: usize,
+    syntax: ListSyntax,
+) -> Option<Span> {
+    removal(text, items, i, syntax).map(|(s, e)| Span::new(file, s, e))
 }
 
 fn removal(

@@ -272,7 +272,8 @@ impl<'a> Shape<'a> {
                 span.start as usize,
                 (span.end as usize).max(span.start as usize),
             );
-            let index = source.position(start).line - 1;
+            let position = source.position(start);
+            let index = position.line - 1;
             // It ends on that line: before the next one starts.
             if source
                 .line_starts()
@@ -286,10 +287,17 @@ impl<'a> Shape<'a> {
             // at the line's end.
             let line_end = line_start + text.len();
             let range = start.clamp(line_start, line_end)..end.clamp(line_start, line_end);
-            at = at.or(Some(range.start));
+            if at.is_none() {
+                // Where the snippet's locus is: the primary span's start, on its line.
+                at = Some(if range.start == start {
+                    position
+                } else {
+                    source.position(range.start)
+                });
+            }
             spans.push(on_line(index, line_start, text, range, i > 0, message)?);
         }
-        let at = source.position(at?);
+        let at = at?;
         Shape::assemble(
             escape::visible(&source.path),
             (at.line, at.column),

@@ -8,7 +8,7 @@ use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
 use crate::ir::{Literal, Quoting, Written};
-use crate::parse::edits::{ListSyntax, item_removals};
+use crate::parse::edits::{ListSyntax, item_removal};
 use crate::source::{FileId, Span};
 
 /// Strict JSON: every lenient JSONC/JSON5 form of `jsonc-parser` switched off.
@@ -96,11 +96,10 @@ fn convert(file: FileId, text: &str, value: Value<'_>) -> Result<Node, TreeError
             let syntax = ListSyntax::Commas {
                 trailing_comma: false,
             };
-            for (item, removal) in items
-                .iter_mut()
-                .zip(item_removals(file, text, &ranges, syntax))
-            {
-                item.written.item = removal;
+            for (i, item) in items.iter_mut().enumerate() {
+                if item.may_be_removed() {
+                    item.written.item = item_removal(file, text, &ranges, i, syntax);
+                }
             }
             (NodeKind::Seq(items), array.range)
         }
@@ -163,6 +162,25 @@ mod tests {
 
     fn err(text: &str) -> TreeError {
         parse_json(F, text).unwrap_err()
+    }
+
+    /// As in YAML: an item that can give a string (a scalar, a function's one-key object) gets
+    /// the span that removes it; an object of other sizes or a list gets none.
+    #[test]
+    fn removal_spans_for_the_items_that_can_give_a_string() {
+        let text = r#"{"a": ["x", {"Ref": "N"}, [1], {"k": 1, "l": 2}, 3]}"#;
+        let doc = parse_json(F, text).unwrap();
+        let NodeKind::Seq(items) = &doc.get("a").unwrap().kind else {
+            panic!("{doc:?}")
+        };
+        let removals: Vec<Option<&str>> = items
+            .iter()
+            .map(|i| i.written.item.map(|s| slice(text, s)))
+            .collect();
+        assert_eq!(
+            removals,
+            [Some(r#""x", "#), Some(r#"{"Ref": "N"}, "#), None, None, Some(", 3")]
+        );
     }
 
     #[test]

@@ -112,6 +112,17 @@ impl Node {
         }
     }
 
+    /// Whether a fix may remove this list item: whether it can give a string (a scalar, a
+    /// tagged node, or a mapping of one key, as a function is written in JSON). Only such items
+    /// get their removal span: a list of mappings (entries, statements) needs none.
+    pub fn may_be_removed(&self) -> bool {
+        match &self.kind {
+            NodeKind::Seq(_) => self.tag.is_some(),
+            NodeKind::Map(entries) => self.tag.is_some() || entries.len() == 1,
+            _ => true,
+        }
+    }
+
     /// The string value of an untagged string scalar.
     pub fn as_str(&self) -> Option<&str> {
         match (&self.kind, &self.tag) {

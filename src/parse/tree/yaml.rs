@@ -12,7 +12,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
 
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
 use crate::ir::{Literal, Quoting, Written};
-use crate::parse::edits::{ListSyntax, item_removals};
+use crate::parse::edits::{ListSyntax, item_removal};
 use crate::source::{FileId, Span};
 
 use crate::limits::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
@@ -272,9 +272,11 @@ impl<'t> Builder<'t> {
                         .iter()
                         .map(|i| (i.span.start as usize, i.span.end as usize)),
                 );
-                let removals = item_removals(self.file, self.text, &self.ranges, syntax);
-                for (item, removal) in items.iter_mut().zip(removals) {
-                    item.written.item = removal;
+                for (i, item) in items.iter_mut().enumerate() {
+                    if item.may_be_removed() {
+                        item.written.item =
+                            item_removal(self.file, self.text, &self.ranges, i, syntax);
+                    }
                 }
                 NodeKind::Seq(items)
             }
@@ -617,6 +619,33 @@ mod tests {
             ("last", "1")
         );
         assert_eq!(slice(text, doc.span), text.trim_end());
+    }
+
+    /// A list item gets the span that removes it when it can give a string (a fix removes a
+    /// repeated group or namespace): a scalar, a tagged node, a mapping of one key; a list of
+    /// mappings (access entries, statements) or of untagged lists gets none.
+    #[test]
+    fn removal_spans_for_the_items_that_can_give_a_string() {
+        let text = "a:\n  - x\n  - !Ref N\n  - {Ref: N}\n  - !Join [\"\", [y]]\n  - [z]\n  - {k: 1, l: 2}\n";
+        let doc = one(text);
+        let NodeKind::Seq(items) = &doc.get("a").unwrap().kind else {
+            panic!("{doc:?}")
+        };
+        let removals: Vec<Option<&str>> = items
+            .iter()
+            .map(|i| i.written.item.map(|s| slice(text, s)))
+            .collect();
+        assert_eq!(
+            removals,
+            [
+                Some("  - x\n"),
+                Some("  - !Ref N\n"),
+                Some("  - {Ref: N}\n"),
+                Some("  - !Join [\"\", [y]]\n"),
+                None,
+                None,
+            ]
+        );
     }
 
     #[test]

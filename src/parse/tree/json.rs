@@ -179,7 +179,13 @@ mod tests {
             .collect();
         assert_eq!(
             removals,
-            [Some(r#""x", "#), Some(r#"{"Ref": "N"}, "#), None, None, Some(", 3")]
+            [
+                Some(r#""x", "#),
+                Some(r#"{"Ref": "N"}, "#),
+                None,
+                None,
+                Some(", 3")
+            ]
         );
     }
 

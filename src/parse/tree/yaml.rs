@@ -84,6 +84,10 @@ enum Body {
 /// Up to how many keys a mapping's keys are searched for a duplicate, rather than kept in a set.
 const SEARCHED_KEYS: usize = 16;
 
+/// The most items a collection makes room for before it holds them: a guess from its
+/// predecessor never holds more than this many unused.
+const MOST_ROOM: usize = 64;
+
 struct Builder<'t> {
     file: FileId,
     text: &'t str,
@@ -97,6 +101,10 @@ struct Builder<'t> {
     docs: Vec<Node>,
     /// The item spans of the sequence being closed (kept for the next one).
     ranges: Vec<(usize, usize)>,
+    /// For each depth, how many items the last collection closed at that depth held: the room
+    /// a new one there starts with, up to [`MOST_ROOM`] (lists of entries repeat their shapes),
+    /// rather than growing by doubling from four.
+    sizes: Vec<usize>,
 }
 
 /// Nodes and bytes copied.
@@ -134,6 +142,7 @@ impl<'t> Builder<'t> {
             anchored: Copies::default(),
             docs: Vec::new(),
             ranges: Vec::new(),
+            sizes: Vec::new(),
         }
     }
 
@@ -223,11 +232,12 @@ impl<'t> Builder<'t> {
             return Err(self.error_at(span.start, &message));
         }
         let span = self.span(span);
+        let room = self.sizes.get(self.stack.len()).copied().unwrap_or(0);
         let body = if seq {
-            Body::Seq(Vec::new())
+            Body::Seq(Vec::with_capacity(room))
         } else {
             Body::Map {
-                entries: Vec::new(),
+                entries: Vec::with_capacity(room),
                 pending: None,
                 seen: HashSet::new(),
             }
@@ -257,6 +267,15 @@ impl<'t> Builder<'t> {
         } else {
             frame.last_end
         };
+        let depth = self.stack.len();
+        let held = match &frame.body {
+            Body::Seq(items) => items.len(),
+            Body::Map { entries, .. } => entries.len(),
+        };
+        if self.sizes.len() <= depth {
+            self.sizes.resize(depth + 1, 0);
+        }
+        self.sizes[depth] = held.min(MOST_ROOM);
         let kind = match frame.body {
             Body::Seq(mut items) => {
                 let syntax = if end_span.start < end_span.end {

@@ -170,13 +170,7 @@ mod tests {
     fn removal_spans_for_the_items_that_can_give_a_string() {
         let text = r#"{"a": ["x", {"Ref": "N"}, [1], {"k": 1, "l": 2}, 3]}"#;
         let doc = parse_json(F, text).unwrap();
-        let NodeKind::Seq(items) = &doc.get("a").unwrap().kind else {
-            panic!("{doc:?}")
-        };
-        let removals: Vec<Option<&str>> = items
-            .iter()
-            .map(|i| i.written.item.map(|s| slice(text, s)))
-            .collect();
+        let removals = super::super::testutil::removals(text, &doc, "a");
         assert_eq!(
             removals,
             [

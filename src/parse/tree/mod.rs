@@ -131,3 +131,21 @@ impl Node {
         }
     }
 }
+
+/// What tests of either parser read of a tree.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use super::{Node, NodeKind};
+
+    /// The text each item of the list at `key` of `doc` is removed with, where it has a
+    /// removal span.
+    pub fn removals<'t>(text: &'t str, doc: &Node, key: &str) -> Vec<Option<&'t str>> {
+        let Some(NodeKind::Seq(items)) = doc.get(key).map(|n| &n.kind) else {
+            panic!("no list at {key}: {doc:?}")
+        };
+        items
+            .iter()
+            .map(|i| i.written.item.map(|s| &text[s.range()]))
+            .collect()
+    }
+}

@@ -548,6 +548,8 @@ struct LineIndex<'t> {
     starts: &'t [u32],
     /// The last (line, column, byte offset) looked up.
     cursor: Cell<(usize, usize, usize)>,
+    /// The last line looked up in ASCII text, with its bounds.
+    line: Cell<Option<(usize, (usize, usize))>>,
 }
 
 impl<'t> LineIndex<'t> {
@@ -559,23 +561,40 @@ impl<'t> LineIndex<'t> {
             ascii: text.is_ascii(),
             starts,
             cursor: Cell::new((1, 0, first)),
+            line: Cell::new(None),
         }
+    }
+
+    /// Where a 1-based line starts, and where the next one starts (or the text ends).
+    fn bounds(&self, line: usize) -> Option<(usize, usize)> {
+        let start = *line.checked_sub(1).and_then(|i| self.starts.get(i))? as usize;
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |&s| s as usize);
+        Some((start, end))
     }
 
     /// The byte offset of a marker, clamped to its line (or the text).
     fn offset(&self, marker: Marker) -> usize {
         let (line, col) = (marker.line(), marker.col());
-        let Some(line_start) = line.checked_sub(1).and_then(|i| self.starts.get(i)) else {
-            return self.text.len();
-        };
-        let line_start = *line_start as usize;
-        let line_end = self
-            .starts
-            .get(line)
-            .map_or(self.text.len(), |&s| s as usize);
         if self.ascii {
+            // A scalar's two markers, and a key's and its value's, are most often on one line.
+            let (line_start, line_end) = match self.line.get() {
+                Some((l, bounds)) if l == line => bounds,
+                _ => {
+                    let Some(bounds) = self.bounds(line) else {
+                        return self.text.len();
+                    };
+                    self.line.set(Some((line, bounds)));
+                    bounds
+                }
+            };
             return line_start.saturating_add(col).min(line_end);
         }
+        let Some((line_start, line_end)) = self.bounds(line) else {
+            return self.text.len();
+        };
         let (from_col, from) = match self.cursor.get() {
             (l, c, offset) if l == line && c <= col => (c, offset),
             _ => (0, line_start),
@@ -691,6 +710,28 @@ mod tests {
             (slice(text, key.span), slice(text, value.span)),
             ("ö", "[a, b]")
         );
+    }
+
+    /// In ASCII text the last line looked up is kept: spans that start on one line and end on
+    /// another, and markers that come back to an earlier line, still count from their own line.
+    #[test]
+    fn ascii_spans_across_lines() {
+        let text = "a: [x,\n  y, {k: v,\n  l: w}]\nb: |\n  z\nc: 'q'\n";
+        let doc = one(text);
+        assert_eq!(
+            slice(text, doc.get("a").unwrap().span),
+            "[x,\n  y, {k: v,\n  l: w}]"
+        );
+        let NodeKind::Seq(items) = &doc.get("a").unwrap().kind else {
+            panic!("{doc:?}")
+        };
+        assert_eq!(slice(text, items[1].span), "y");
+        assert_eq!(slice(text, items[2].span), "{k: v,\n  l: w}");
+        assert_eq!(slice(text, items[2].get("l").unwrap().span), "w");
+        // A block scalar spans its text (as it did before lines were kept).
+        assert_eq!(slice(text, doc.get("b").unwrap().span), "z");
+        assert_eq!(slice(text, doc.get("c").unwrap().span), "'q'");
+        assert_eq!(slice(text, doc.entry("c").unwrap().0.span), "c");
     }
 
     #[test]

@@ -132,22 +132,32 @@ fn rendered_in_order<T: Sync>(
 ) -> io::Result<()> {
     for (chunk_index, chunk) in shown.chunks(RENDERED_AT_ONCE).enumerate() {
         let first = chunk_index * RENDERED_AT_ONCE;
-        let texts: Vec<io::Result<Vec<u8>>> = crate::threads::run(|| {
+        // Each text with how its rendering ended: the findings before one that failed are
+        // written before the error is returned.
+        let texts: Vec<(Vec<u8>, io::Result<()>)> = crate::threads::run(|| {
             chunk
                 .par_chunks(RENDERED_TOGETHER)
                 .enumerate()
                 .map(|(part_index, part)| {
                     let first = first + part_index * RENDERED_TOGETHER;
                     let mut text = Vec::new();
+                    let mut ended = Ok(());
                     for (i, item) in part.iter().enumerate() {
-                        render(first + i, item, &mut text)?;
+                        let before = text.len();
+                        if let Err(e) = render(first + i, item, &mut text) {
+                            // Nothing of the finding that failed.
+                            text.truncate(before);
+                            ended = Err(e);
+                            break;
+                        }
                     }
-                    Ok(text)
+                    (text, ended)
                 })
                 .collect()
         });
-        for text in texts {
-            write(&text?)?;
+        for (text, ended) in texts {
+            write(&text)?;
+            ended?;
         }
     }
     Ok(())
@@ -351,6 +361,43 @@ resource \"aws_eks_access_entry\" \"ci\" {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Texts are written in the order of the findings, whatever task renders them; when a
+    /// finding cannot be rendered, those before it are written, nothing of it or after it, and
+    /// the error is returned.
+    #[test]
+    fn rendered_in_order_writes_what_comes_before_a_failure() {
+        let items: Vec<usize> = (0..RENDERED_AT_ONCE + 100).collect();
+        let render = |fail: Option<usize>| {
+            move |i: usize, item: &usize, text: &mut Vec<u8>| {
+                assert_eq!(i, *item, "the index given is the item's");
+                text.extend_from_slice(format!("{item},").as_bytes());
+                if Some(i) == fail {
+                    return Err(io::Error::other("cannot render"));
+                }
+                Ok(())
+            }
+        };
+        let expected = |n: usize| -> String { (0..n).map(|i| format!("{i},")).collect() };
+        let mut out = Vec::new();
+        rendered_in_order(&items, render(None), |t| {
+            out.extend_from_slice(t);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), expected(items.len()));
+
+        // In the second chunk, past the first of its texts.
+        let fail = RENDERED_AT_ONCE + RENDERED_TOGETHER + 5;
+        let mut out = Vec::new();
+        let e = rendered_in_order(&items, render(Some(fail)), |t| {
+            out.extend_from_slice(t);
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "cannot render");
+        assert_eq!(String::from_utf8(out).unwrap(), expected(fail));
+    }
 
     #[test]
     fn summary_counts_suppressed_separately() {

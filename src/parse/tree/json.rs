@@ -8,7 +8,7 @@ use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
 use crate::ir::{Literal, Quoting, Written};
-use crate::parse::edits::{ListSyntax, item_removal};
+use crate::parse::edits::ListSyntax;
 use crate::source::{FileId, Span};
 
 /// Strict JSON: every lenient JSONC/JSON5 form of `jsonc-parser` switched off.
@@ -89,18 +89,10 @@ fn convert(file: FileId, text: &str, value: Value<'_>) -> Result<Node, TreeError
                 .into_iter()
                 .map(|v| convert(file, text, v))
                 .collect::<Result<_, _>>()?;
-            let ranges: Vec<(usize, usize)> = items
-                .iter()
-                .map(|i| (i.span.start as usize, i.span.end as usize))
-                .collect();
             let syntax = ListSyntax::Commas {
                 trailing_comma: false,
             };
-            for (i, item) in items.iter_mut().enumerate() {
-                if item.may_be_removed() {
-                    item.written.item = item_removal(file, text, &ranges, i, syntax);
-                }
-            }
+            super::record_removals(file, text, &mut items, syntax, &mut Vec::new());
             (NodeKind::Seq(items), array.range)
         }
         Value::Object(object) => {

@@ -3,6 +3,7 @@
 //! CloudFormation (YAML and JSON) and eksctl (YAML) read this tree; neither knows which parser
 //! produced it.
 
+use crate::parse::edits::{ListSyntax, item_removal};
 use crate::source::{FileId, Span};
 
 pub mod json;
@@ -115,7 +116,7 @@ impl Node {
     /// Whether a fix may remove this list item: whether it can give a string (a scalar, a
     /// tagged node, or a mapping of one key, as a function is written in JSON). Only such items
     /// get their removal span: a list of mappings (entries, statements) needs none.
-    pub fn may_be_removed(&self) -> bool {
+    fn may_be_removed(&self) -> bool {
         match &self.kind {
             NodeKind::Seq(_) => self.tag.is_some(),
             NodeKind::Map(entries) => self.tag.is_some() || entries.len() == 1,
@@ -128,6 +129,28 @@ impl Node {
         match (&self.kind, &self.tag) {
             (NodeKind::String(s), None) => Some(s),
             _ => None,
+        }
+    }
+}
+
+/// Records in each item of a list that a fix may remove ([`Node::may_be_removed`]) the span
+/// that removes it with one separator; `ranges` is room for the items' byte ranges.
+fn record_removals(
+    file: FileId,
+    text: &str,
+    items: &mut [Node],
+    syntax: ListSyntax,
+    ranges: &mut Vec<(usize, usize)>,
+) {
+    ranges.clear();
+    ranges.extend(
+        items
+            .iter()
+            .map(|i| (i.span.start as usize, i.span.end as usize)),
+    );
+    for (i, item) in items.iter_mut().enumerate() {
+        if item.may_be_removed() {
+            item.written.item = item_removal(file, text, ranges, i, syntax);
         }
     }
 }

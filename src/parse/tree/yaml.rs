@@ -12,7 +12,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
 
 use super::{Key, MAX_DEPTH, Node, NodeKind, TreeError};
 use crate::ir::{Literal, Quoting, Written};
-use crate::parse::edits::{ListSyntax, item_removal};
+use crate::parse::edits::ListSyntax;
 use crate::source::{FileId, Span};
 
 use crate::limits::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
@@ -285,18 +285,7 @@ impl<'t> Builder<'t> {
                 } else {
                     ListSyntax::Dashes
                 };
-                self.ranges.clear();
-                self.ranges.extend(
-                    items
-                        .iter()
-                        .map(|i| (i.span.start as usize, i.span.end as usize)),
-                );
-                for (i, item) in items.iter_mut().enumerate() {
-                    if item.may_be_removed() {
-                        item.written.item =
-                            item_removal(self.file, self.text, &self.ranges, i, syntax);
-                    }
-                }
+                super::record_removals(self.file, self.text, &mut items, syntax, &mut self.ranges);
                 NodeKind::Seq(items)
             }
             Body::Map { entries, .. } => NodeKind::Map(entries),

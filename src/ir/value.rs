@@ -212,6 +212,25 @@ impl Text {
         Text { parts: out }
     }
 
+    /// A text of parts that are merged already, as [`Text::from_parts`] would merge them (a
+    /// [`TextBuilder`](crate::parse::budget::TextBuilder)'s): the list is kept, not built again.
+    pub(crate) fn from_merged(mut parts: Vec<Part>) -> Text {
+        debug_assert!(
+            parts
+                .windows(2)
+                .all(|w| !matches!(w, [Part::Lit(_), Part::Lit(_)] | [Part::Hole, Part::Hole]))
+                && !parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Lit(s) if s.is_empty())),
+            "parts not merged: {parts:?}"
+        );
+        let parts = match parts.len() {
+            1 => Parts::One(parts.remove(0)),
+            _ => Parts::Many(parts),
+        };
+        Text { parts }
+    }
+
     pub fn parts(&self) -> &[Part] {
         self.parts.as_slice()
     }
@@ -393,6 +412,28 @@ impl Val<Text> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A text of merged parts is the text `from_parts` makes of them: none, one, several.
+    #[test]
+    fn merged_parts_make_the_text_from_parts_makes() {
+        let named = || Part::Named {
+            name: "AWS::AccountId".into(),
+            scope: None,
+        };
+        let lists = [
+            vec![],
+            vec![Part::Lit("a".into())],
+            vec![Part::Hole],
+            vec![Part::Lit("arn:".into()), named(), Part::Lit(":x".into())],
+            vec![named(), Part::Hole, named()],
+        ];
+        for parts in lists {
+            let merged = Text::from_merged(parts.clone());
+            assert_eq!(merged, Text::from_parts(parts.clone()));
+            assert_eq!(merged.parts(), parts.as_slice());
+            assert_eq!(merged.as_str(), Text::from_parts(parts).as_str());
+        }
+    }
 
     proptest! {
         /// The scope is written as `{:?}` writes it, escapes and all.

@@ -375,13 +375,13 @@ impl TextBuilder {
 
     /// The string, however big.
     pub fn into_text(self) -> Text {
-        Text::from_parts(self.parts)
+        Text::from_merged(self.parts)
     }
 
     /// The string, when it is not too big and `budget` has the steps to build it.
     pub fn finish(self, budget: &Budget) -> Option<Text> {
         (!self.too_big() && budget.spend(Size::text(self.bytes).steps()))
-            .then(|| Text::from_parts(self.parts))
+            .then(|| Text::from_merged(self.parts))
     }
 }
 

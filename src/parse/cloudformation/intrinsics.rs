@@ -170,31 +170,29 @@ impl<'d> Template<'d> {
                 [(key, args)] if is_function(&key.name) => {
                     self.intrinsic(&key.name, args, node.span)
                 }
-                _ => Ev::new(
-                    Value::Map(
-                        entries
-                            .iter()
-                            .map(|(k, v)| (k.clone(), self.eval(v)))
-                            .filter(|(_, v)| !matches!(v.value, Value::Removed))
-                            .collect(),
-                    ),
-                    node.span,
-                ),
+                _ => {
+                    // Made at its size: the entries removed (`AWS::NoValue`) are few.
+                    let mut evaluated = Vec::with_capacity(entries.len());
+                    for (k, v) in entries {
+                        let v = self.eval(v);
+                        if !matches!(v.value, Value::Removed) {
+                            evaluated.push((k.clone(), v));
+                        }
+                    }
+                    Ev::new(Value::Map(evaluated), node.span)
+                }
             },
-            NodeKind::Seq(items) => Ev::new(
-                Value::List(
-                    items
-                        .iter()
-                        .map(|n| {
-                            let mut v = self.eval(n);
-                            v.written.item = n.written.item;
-                            v
-                        })
-                        .filter(|v| !matches!(v.value, Value::Removed))
-                        .collect(),
-                ),
-                node.span,
-            ),
+            NodeKind::Seq(items) => {
+                let mut evaluated = Vec::with_capacity(items.len());
+                for n in items {
+                    let mut v = self.eval(n);
+                    if !matches!(v.value, Value::Removed) {
+                        v.written.item = n.written.item;
+                        evaluated.push(v);
+                    }
+                }
+                Ev::new(Value::List(evaluated), node.span)
+            }
             NodeKind::String(s) => {
                 let mut v = Ev::new(Value::Str(Text::lit(s.as_str())), node.span);
                 v.written = node.written;
@@ -433,17 +431,17 @@ impl<'d> Template<'d> {
         let vars: HashMap<&str, &Node> = vars.iter().map(|(k, v)| (k.name.as_str(), v)).collect();
         let mut out = Concat::default();
         let mut rest = template;
-        while let Some(start) = rest.find("${") {
-            out.push(Part::Lit(rest[..start].to_string()));
+        while let Some(start) = variable_start(rest) {
+            out.push_str(&rest[..start]);
             let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                out.push(Part::Lit(rest[start..].to_string()));
+            let Some(end) = memchr::memchr(b'}', after.as_bytes()) else {
+                out.push_str(&rest[start..]);
                 rest = "";
                 break;
             };
             let name = &after[..end];
             if let Some(literal) = name.strip_prefix('!') {
-                out.push(Part::Lit(format!("${{{literal}}}")));
+                out.push_str(&format!("${{{literal}}}"));
             } else {
                 let name = name.trim();
                 // A variable of the map is a hole where it is not known; a name stands for
@@ -466,7 +464,7 @@ impl<'d> Template<'d> {
             }
             rest = &after[end + 1..];
         }
-        out.push(Part::Lit(rest.to_string()));
+        out.push_str(rest);
         out.finish(&self.budget, span)
     }
 
@@ -665,6 +663,11 @@ impl Concat {
         self.text.push(part);
     }
 
+    /// Appends known text, without a string of its own.
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
     /// Appends the text of a scalar value, or what `unknown` gives in its place.
     fn value(&mut self, value: Ev, unknown: impl FnOnce() -> Part) {
         match value.into_text() {
@@ -712,6 +715,20 @@ fn function_name(tag: &str) -> Cow<'_, str> {
         "GetAZs" => "Fn::GetAZs",
         _ => return Cow::Owned(format!("Fn::{tag}")),
     })
+}
+
+/// Where the first `${` of an `Fn::Sub` string starts.
+fn variable_start(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'$', &bytes[from..]) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Whether a single key of a mapping makes it a function call.
@@ -844,6 +861,7 @@ Values:
   other: !Ref Other
   novalue: [a, !Ref AWS::NoValue]
   long: {'Fn::Sub': 'x-${Name}'}
+  dollars: !Sub 'a$b$${Name}$ ${x'
 ";
 
     #[test]
@@ -865,6 +883,8 @@ Values:
         assert_eq!(v("cluster").as_deref(), Some("cfn-a"));
         assert_eq!(shown(&value(&doc, &[], "other")), "${Other}");
         assert_eq!(v("long").as_deref(), Some("x-cfn-a"));
+        // A `$` not before `{` is text, and so is a `${` that is not closed.
+        assert_eq!(v("dollars").as_deref(), Some("a$b$cfn-a$ ${x"));
         assert_eq!(
             text(&value(&doc, &[("Name", "given"), ("Env", "dev")], "ref")).as_deref(),
             Some("given")

@@ -22,7 +22,7 @@ use crate::parse::tree::{Key, Node, NodeKind};
 use crate::source::{FileId, Span};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -70,6 +70,8 @@ struct Parameter<'d> {
     /// not edit the default.
     constrained: bool,
     value: ParameterValue<'d>,
+    /// The label of where its default comes from, made once for its uses.
+    from_default: OnceCell<Arc<str>>,
 }
 
 enum ParameterValue<'d> {
@@ -98,6 +100,7 @@ impl<'d> Template<'d> {
                 list,
                 constrained,
                 value,
+                from_default: OnceCell::new(),
             });
         }
         let mut mappings = HashMap::new();
@@ -406,10 +409,10 @@ impl<'d> Template<'d> {
             value.written = Written::default();
         }
         if defaulted {
-            value.relocate(
-                span,
-                &["from the default of parameter `", name, "`"].concat(),
-            )
+            let message = p
+                .from_default
+                .get_or_init(|| ["from the default of parameter `", name, "`"].concat().into());
+            value.relocate(span, message)
         } else {
             value
         }
@@ -556,9 +559,10 @@ impl<'d> Template<'d> {
             .mappings
             .get(&[map.as_str(), top.as_str(), second.as_str()]);
         match (found, default) {
-            (Some(value), _) => self
-                .definition(value)
-                .relocate(span, &format!("from mapping `{map}` ({top}, {second})")),
+            (Some(value), _) => self.definition(value).relocate(
+                span,
+                &format!("from mapping `{map}` ({top}, {second})").into(),
+            ),
             (None, Some(default)) => self.eval(default),
             (None, None) => Ev::unknown(span),
         }

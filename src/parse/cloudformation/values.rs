@@ -9,6 +9,7 @@ use crate::limits::MAX_VALUE_ORIGINS;
 use crate::parse::budget::Size;
 use crate::parse::tree::Key;
 use crate::source::Span;
+use std::sync::Arc;
 
 /// The kinds of evaluated values.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,10 +94,10 @@ impl Ev {
 
     /// The value moved to where it is used: it and its list items get `span`, and where it was
     /// written becomes a secondary location labelled `message`.
-    pub fn relocate(mut self, span: Span, message: &str) -> Ev {
+    pub fn relocate(mut self, span: Span, message: &Arc<str>) -> Ev {
         let from = Related {
             span: self.span,
-            message: message.into(),
+            message: message.clone(),
         };
         if let Value::List(items) = &mut self.value {
             *items = std::mem::take(items)
@@ -199,9 +200,9 @@ impl Ev {
     /// The value as a string field; named parts only are an unknown value, the same as the
     /// same parts elsewhere.
     pub fn to_text(&self) -> Val<Text> {
-        match (&self.value, self.as_text()) {
-            (Value::Removed, _) => Val::Absent,
-            (Value::Str(t), _)
+        match &self.value {
+            Value::Removed => Val::Absent,
+            Value::Str(t)
                 if t.as_str().is_none() && !t.parts().iter().any(|p| matches!(p, Part::Lit(_))) =>
             {
                 Val::Unknown {
@@ -211,8 +212,11 @@ impl Ev {
                     }),
                 }
             }
-            (_, Some(t)) => Val::Known(self.spanned(t)),
-            _ => Val::unknown(self.span),
+            // The text is copied only where it is kept.
+            _ => match self.as_text() {
+                Some(t) => Val::Known(self.spanned(t)),
+                None => Val::unknown(self.span),
+            },
         }
     }
 
@@ -341,7 +345,7 @@ mod tests {
         let hole = Ev::text(Text::from_parts([Part::Hole]), span(2), Vec::new());
         assert_eq!(hole.value, Value::Unknown);
         assert!(!hole.same(&hole));
-        let list = Ev::new(Value::List(vec![s.clone()]), span(3)).relocate(span(9), "from x");
+        let list = Ev::new(Value::List(vec![s.clone()]), span(3)).relocate(span(9), &"from x".into());
         assert_eq!(list.span, span(9));
         let Value::List(items) = &list.value else {
             panic!()

@@ -107,15 +107,25 @@ impl Diagnostic {
 /// [`MAX_QUOTED_CHARS`]: crate::limits::MAX_QUOTED_CHARS
 pub fn quote(value: &str) -> String {
     let short = shorten(value, crate::limits::MAX_QUOTED_CHARS);
-    format!("\"{}\"", short.escape_debug())
+    ["\"", &escaped(&short), "\""].concat()
 }
 
 /// A value shown bare in a message (a policy name, a resource address): escaped and
 /// shortened as [`quote`] does, without the quotes.
 pub fn shown(value: &str) -> String {
-    shorten(value, crate::limits::MAX_QUOTED_CHARS)
-        .escape_debug()
-        .to_string()
+    escaped(&shorten(value, crate::limits::MAX_QUOTED_CHARS)).into_owned()
+}
+
+/// `text` as `str::escape_debug` writes it; borrowed when that leaves it as it is (printable
+/// ASCII but quotes and backslashes, the commonest values), which is known without the
+/// formatting machinery's character-by-character writes.
+fn escaped(text: &str) -> Cow<'_, str> {
+    let as_is = |b: &u8| matches!(b, b' '..=b'~') && !matches!(b, b'"' | b'\'' | b'\\');
+    if text.as_bytes().iter().all(as_is) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.escape_debug().to_string())
+    }
 }
 
 /// How alike two names are, for a "did you mean" (Jaro-Winkler, 0 to 1). When one is ten
@@ -182,6 +192,19 @@ mod tests {
             }
         }
         assert!(far > 100 && near > 100, "{far} far, {near} near");
+    }
+
+    proptest::proptest! {
+        /// Quoting writes what `escape_debug` writes, whatever the text (printable ASCII, quotes,
+        /// backslashes, controls, combining marks, bidirectional overrides).
+        #[test]
+        fn quoting_writes_what_escape_debug_writes(
+            text in "[ -~]{0,20}|[a\"'\\\\\n\t\u{7f}\u{301}\u{202e}é]{0,20}|\\PC{0,20}"
+        ) {
+            let short = shorten(&text, crate::limits::MAX_QUOTED_CHARS);
+            proptest::prop_assert_eq!(quote(&text), format!("\"{}\"", short.escape_debug()));
+            proptest::prop_assert_eq!(shown(&text), short.escape_debug().to_string());
+        }
     }
 
     #[test]

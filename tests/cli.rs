@@ -338,6 +338,22 @@ fn output_file_and_formats() {
 }
 
 #[test]
+fn an_output_file_that_cannot_be_written_is_an_error_naming_it() {
+    let dir = dir_with(&[("main.tf", BAD_ENTRY.as_bytes())]);
+    let out = dir.path().join("missing").join("report.sarif");
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "sarif", "-o"])
+        .arg(&out)
+        .arg("main.tf")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(format!("{}: ", out.display())));
+    assert!(!out.exists());
+}
+
+#[test]
 fn stdin_uses_the_given_name() {
     ekslint()
         .args(["--format", "json", "--stdin-filename", "envs/main.tf", "-"])

@@ -1,5 +1,6 @@
 //! The output on a generated monorepo (every format, a large root module, and a root module that
-//! calls another large linted directory) is the same byte for byte on one thread and on many.
+//! calls another large linted directory) is the same byte for byte on one thread and on many,
+//! and written to a file (`--output`) as printed.
 
 #[path = "../benches/support/monorepo.rs"]
 mod monorepo;
@@ -40,10 +41,31 @@ fn generated_monorepo_output_is_identical_with_one_and_many_threads() {
             Some(1),
             "{format}: findings fail the run"
         );
-        assert!(one.stdout.len() > 10_000, "{format}: output too short");
+        // More than the 64 KiB written at a time.
+        assert!(one.stdout.len() > 1 << 16, "{format}: output too short");
         assert!(
             one.stdout == run("4").stdout,
             "{format}: output differs between 1 and 4 threads"
         );
+        // Written to a file as it is rendered, the report is the one printed.
+        let file = dir.path().join(format!("report.{format}"));
+        let written = Command::cargo_bin("ekslint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["--format", format, "--color", "never", "--output"])
+            .arg(&file)
+            .arg(".")
+            .output()
+            .unwrap();
+        assert_eq!(written.status.code(), Some(1), "{format}: --output");
+        assert!(
+            written.stdout.is_empty(),
+            "{format}: --output prints nothing"
+        );
+        assert!(
+            std::fs::read(&file).unwrap() == one.stdout,
+            "{format}: the file differs from standard output"
+        );
+        std::fs::remove_file(&file).unwrap();
     }
 }

@@ -8,48 +8,80 @@
 //! visibly ([`visible`]), then as GitHub's runner reads commands (`%`, CR and LF in the message;
 //! also `:` and `,` in properties), so no input ends a command early or starts another.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 use super::escape::{self, visible};
-use super::location::Locator;
+use super::location::{Locator, Places};
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::limits::MAX_SHOWN_RELATED;
+use foldhash::HashMap;
 
-/// Writes one workflow command line per shown diagnostic.
+/// Writes one workflow command line per shown diagnostic, rendered on the lint threads (see
+/// [`super::rendered_in_order`]).
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let locator = Locator::of_working_directory();
-    for d in super::visible(report, opts) {
-        writeln!(out, "{}", command(report, &locator, d))?;
-    }
-    Ok(())
+    let places = Places::new(&locator, &report.sources);
+    // Each file's `file` property and each rule's `title`, escaped once rather than for each
+    // finding.
+    let files: Vec<OnceLock<String>> = (0..report.sources.len()).map(|_| OnceLock::new()).collect();
+    let titles: HashMap<&str, String> = report
+        .rules
+        .iter()
+        .map(|r| (r.id, escape_property(&format!("{} {}", r.id, r.name))))
+        .collect();
+    let shown: Vec<&Diagnostic> = super::visible(report, opts).collect();
+    super::rendered_in_order(
+        &shown,
+        |_, d, text| {
+            let file = files[d.span.file.0 as usize]
+                .get_or_init(|| escape_property(&path_property(places.of(d.span.file).path())));
+            let title = match titles.get(d.rule) {
+                Some(title) => Cow::Borrowed(title.as_str()),
+                None => Cow::Owned(escape_property(&title_of(report, d.rule))),
+            };
+            command(report, file, &title, d, text)
+        },
+        |text| out.write_all(text),
+    )
 }
 
-/// One workflow command; its `file` is relative to the repository root, which is what the
-/// runner resolves annotations against whatever directory ekslint ran in.
-fn command(report: &Report, locator: &Locator, d: &Diagnostic) -> String {
+/// The `title` of a finding's rule, before escaping: its id and name.
+fn title_of(report: &Report, rule: &str) -> String {
+    match super::rule_meta(report, rule) {
+        Some(meta) => format!("{} {}", meta.id, meta.name),
+        None => rule.to_string(),
+    }
+}
+
+/// Appends one workflow command and its line break, given its escaped `file` and `title`
+/// properties; `file` is relative to the repository root, which is what the runner resolves
+/// annotations against whatever directory ekslint ran in.
+fn command(
+    report: &Report,
+    file: &str,
+    title: &str,
+    d: &Diagnostic,
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
     let kind = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Note => "notice",
     };
     let (start, end) = report.sources.range(d.span);
-    let title = match super::rule_meta(report, d.rule) {
-        Some(meta) => format!("{} {}", meta.id, meta.name),
-        None => d.rule.to_string(),
-    };
-    format!(
-        "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        escape_property(&path_property(
-            locator.place(&report.sources.get(d.span.file).path).path()
-        )),
-        start.line,
-        start.column,
-        end.line,
-        end.column,
-        escape_property(&title),
-        escape_data(&message(report, d)),
-    )
+    write!(
+        out,
+        "::{kind} file={file},line={},col={},endLine={},endColumn={},title={title}::",
+        start.line, start.column, end.line, end.column,
+    )?;
+    for piece in data_pieces(&message(report, d)) {
+        out.extend_from_slice(piece.as_bytes());
+    }
+    out.push(b'\n');
+    Ok(())
 }
 
 /// The message, then one line per secondary location (where a value came from, the earlier
@@ -95,9 +127,22 @@ fn path_property(path: &str) -> String {
 
 /// Escapes a command's message: `%`, `\r` and `\n`.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    data_pieces(s).collect()
+}
+
+/// `s` in pieces to be written one after another, with `%`, `\r` and `\n` escaped as in a
+/// command's message.
+fn data_pieces(s: &str) -> impl Iterator<Item = &str> {
+    s.split_inclusive(['%', '\r', '\n']).flat_map(|piece| {
+        // A piece ends with the character it was split after, or is the last piece.
+        let escaped = match piece.as_bytes().last() {
+            Some(b'%') => "%25",
+            Some(b'\r') => "%0D",
+            Some(b'\n') => "%0A",
+            _ => return [piece, ""],
+        };
+        [&piece[..piece.len() - 1], escaped]
+    })
 }
 
 /// Escapes a property value: as data, plus `:` and `,`.
@@ -155,6 +200,11 @@ mod tests {
     #[test]
     fn github_escaping() {
         assert_eq!(escape_data("100% a:b,c\r\nd"), "100%25 a:b,c%0D%0Ad");
+        // Escapes at either end, none, and text ending in characters of several bytes.
+        assert_eq!(escape_data("%\n%%ü\n"), "%25%0A%25%25ü%0A");
+        assert_eq!(escape_data(""), "");
+        assert_eq!(escape_data("plain ü"), "plain ü");
+        assert_eq!(escape_data("ü%😀"), "ü%25😀");
         assert_eq!(escape_property("100% a:b,c\nd"), "100%25 a%3Ab%2Cc%0Ad");
     }
 }

@@ -3,7 +3,9 @@
 //! working directory), which is what GitHub's annotations and code scanning resolve paths
 //! against; a file outside the repository keeps its absolute path.
 
+use crate::source::{FileId, SourceMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Turns report paths (relative to the working directory, or absolute) into repository paths.
 #[derive(Debug, Default)]
@@ -78,5 +80,30 @@ impl Place {
         match self {
             Place::Relative(p) | Place::Absolute(p) => p,
         }
+    }
+}
+
+/// The places of a report's files, each worked out when first asked for (on whichever thread
+/// asks) and kept: a run's findings name each of their files many times, and working out a
+/// place makes the path absolute and splits it into components.
+pub(super) struct Places<'r> {
+    locator: &'r Locator,
+    sources: &'r SourceMap,
+    places: Vec<OnceLock<Place>>,
+}
+
+impl<'r> Places<'r> {
+    pub(super) fn new(locator: &'r Locator, sources: &'r SourceMap) -> Places<'r> {
+        Places {
+            locator,
+            sources,
+            places: (0..sources.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The place of `file`, a file of the report's sources.
+    pub(super) fn of(&self, file: FileId) -> &Place {
+        self.places[file.0 as usize]
+            .get_or_init(|| self.locator.place(&self.sources.get(file).path))
     }
 }

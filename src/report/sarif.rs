@@ -36,7 +36,7 @@ use serde_sarif::sarif::{
     SCHEMA_URL, Sarif, Suppression, Tool, ToolComponent, Version,
 };
 
-use super::location::{Locator, Place};
+use super::location::{Locator, Place, Places};
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{self, RuleMeta};
@@ -65,16 +65,17 @@ fn write_log(report: &Report, locator: &Locator, out: &mut dyn Write) -> io::Res
     serde_json::to_writer_pretty(&mut frame, &log(&rules, Vec::new())?)?;
     let (head, indent, tail) = around_results(&frame)
         .ok_or_else(|| io::Error::other("the SARIF log has no results array"))?;
+    let places = Places::new(locator, &report.sources);
     let mut fingerprints = Fingerprints::default();
     let results: Vec<(&Diagnostic, String)> = report
         .diagnostics
         .iter()
-        .map(|d| (d, fingerprints.next(report, locator, d)))
+        .map(|d| (d, fingerprints.next(report, &places, d)))
         .collect();
     drop(fingerprints);
     out.write_all(head)?;
     super::json_array_items(out, &results, indent, |(d, fingerprint)| {
-        result(report, locator, &rules, fingerprint.clone(), d)
+        result(report, &places, &rules, fingerprint.clone(), d)
     })?;
     out.write_all(tail)?;
     writeln!(out)
@@ -197,7 +198,7 @@ fn first_paragraph(markdown: &str) -> Option<String> {
 /// A finding as a result, with its fingerprint.
 fn result(
     report: &Report,
-    locator: &Locator,
+    places: &Places,
     rules: &[&RuleMeta],
     fingerprint: String,
     d: &Diagnostic,
@@ -209,13 +210,13 @@ fn result(
         .map(|(r, id)| {
             Location::builder()
                 .id(id)
-                .physical_location(physical(report, locator, r.span))
+                .physical_location(physical(report, places, r.span))
                 .message(text(&*r.message))
                 .build()
         })
         .collect::<Vec<_>>();
     let primary = Location::builder()
-        .physical_location(physical(report, locator, d.span))
+        .physical_location(physical(report, places, d.span))
         .build();
     let builder = SarifResult::builder()
         .rule_id(d.rule)
@@ -243,14 +244,14 @@ fn result(
         result.suppressions = Some(vec![suppression]);
     }
     if let Some(fix) = &d.fix {
-        result.fixes = Some(vec![sarif_fix(report, locator, fix)]);
+        result.fixes = Some(vec![sarif_fix(report, places, fix)]);
     }
     result
 }
 
 /// A fix as SARIF artifact changes: per file, each edit as a replacement of its region (empty
 /// for an insertion) by its text.
-fn sarif_fix(report: &Report, locator: &Locator, fix: &crate::fix::Fix) -> Fix {
+fn sarif_fix(report: &Report, places: &Places, fix: &crate::fix::Fix) -> Fix {
     let mut files: Vec<crate::source::FileId> = fix.edits.iter().map(|e| e.span.file).collect();
     files.dedup();
     let changes = files
@@ -270,7 +271,7 @@ fn sarif_fix(report: &Report, locator: &Locator, fix: &crate::fix::Fix) -> Fix {
                 })
                 .collect::<Vec<_>>();
             ArtifactChange::builder()
-                .artifact_location(artifact(report, locator, file))
+                .artifact_location(artifact(places, file))
                 .replacements(replacements)
                 .build()
         })
@@ -280,9 +281,9 @@ fn sarif_fix(report: &Report, locator: &Locator, fix: &crate::fix::Fix) -> Fix {
     out
 }
 
-fn physical(report: &Report, locator: &Locator, span: Span) -> PhysicalLocation {
+fn physical(report: &Report, places: &Places, span: Span) -> PhysicalLocation {
     PhysicalLocation::builder()
-        .artifact_location(artifact(report, locator, span.file))
+        .artifact_location(artifact(places, span.file))
         .region(region(report, span))
         .build()
 }
@@ -299,17 +300,17 @@ fn region(report: &Report, span: Span) -> Region {
 }
 
 /// Where a file is: relative to `%SRCROOT%`, or absolute.
-fn artifact(report: &Report, locator: &Locator, file: crate::source::FileId) -> ArtifactLocation {
-    match locator.place(&report.sources.get(file).path) {
+fn artifact(places: &Places, file: crate::source::FileId) -> ArtifactLocation {
+    match places.of(file) {
         Place::Absolute(path) => {
             // `file:///C:/...` on Windows, `file:///home/...` elsewhere.
             let slash = if path.starts_with('/') { "" } else { "/" };
             ArtifactLocation::builder()
-                .uri(format!("file://{slash}{}", encode_uri_path(&path)))
+                .uri(format!("file://{slash}{}", encode_uri_path(path)))
                 .build()
         }
         Place::Relative(path) => ArtifactLocation::builder()
-            .uri(encode_uri_path(&path))
+            .uri(encode_uri_path(path))
             .uri_base_id(SRCROOT)
             .build(),
     }
@@ -365,18 +366,18 @@ fn encode_uri_path(path: &str) -> String {
 /// comment): each place's text is normalised once, and each triple's hash is kept up to its
 /// text, so that a finding costs the length of its text only when its place is new.
 #[derive(Default)]
-struct Fingerprints {
+struct Fingerprints<'p> {
     /// Each place's normalised text, as an index into `texts`.
     places: HashMap<Span, usize>,
     /// The distinct normalised texts, and the index of each.
     texts: Vec<Rc<str>>,
     text_index: HashMap<Rc<str>, usize>,
     /// For each (rule, path, text index): the hash up to the text, and the results so far.
-    seen: HashMap<(&'static str, String, usize), (Fnv1a, u64)>,
+    seen: HashMap<(&'static str, &'p str, usize), (Fnv1a, u64)>,
 }
 
-impl Fingerprints {
-    fn next(&mut self, report: &Report, locator: &Locator, d: &Diagnostic) -> String {
+impl<'p> Fingerprints<'p> {
+    fn next(&mut self, report: &Report, places: &'p Places, d: &Diagnostic) -> String {
         let file = report.sources.get(d.span.file);
         let text = match self.places.get(&d.span) {
             Some(&text) => text,
@@ -393,9 +394,7 @@ impl Fingerprints {
                 text
             }
         };
-        let path = match locator.place(&file.path) {
-            Place::Relative(path) | Place::Absolute(path) => path,
-        };
+        let path = places.of(d.span.file).path();
         let texts = &self.texts;
         let (hash, count) = self
             .seen
@@ -489,13 +488,15 @@ mod tests {
             let mut streamed = Vec::new();
             write_log(&report, &locator(""), &mut streamed).unwrap();
             let rules = driver_rules(&report);
+            let locator = locator("");
+            let places = Places::new(&locator, &report.sources);
             let mut fingerprints = Fingerprints::default();
             let results = report
                 .diagnostics
                 .iter()
                 .map(|d| {
-                    let fingerprint = fingerprints.next(&report, &locator(""), d);
-                    result(&report, &locator(""), &rules, fingerprint, d)
+                    let fingerprint = fingerprints.next(&report, &places, d);
+                    result(&report, &places, &rules, fingerprint, d)
                 })
                 .collect();
             let mut whole = Vec::new();
@@ -646,11 +647,12 @@ mod tests {
         };
         let text = normalise(&long);
         assert_eq!(text, normalise(&other));
+        let places = Places::new(&locator, &report.sources);
         let mut fingerprints = Fingerprints::default();
         let found: Vec<String> = report
             .diagnostics
             .iter()
-            .map(|d| fingerprints.next(&report, &locator, d))
+            .map(|d| fingerprints.next(&report, &places, d))
             .collect();
         let expected: Vec<String> = (0..5)
             .map(|k| fingerprint("EKS105", &path, &text, k))

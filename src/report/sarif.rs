@@ -24,6 +24,7 @@
 //! finding leave its fingerprint unchanged. FNV-1a is written here because std's hashers are
 //! not stable across releases.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::rc::Rc;
@@ -60,19 +61,17 @@ fn write_log(report: &Report, locator: &Locator, out: &mut dyn Write) -> io::Res
     // The log is printed without its results and split where they go; each result is
     // rendered alone on the lint threads, indented to its place, and written in order, so that
     // the results of a run are not all held at once. A fingerprint counts the earlier results:
-    // those are told first, in order.
+    // those are told first.
     let mut frame = Vec::new();
     serde_json::to_writer_pretty(&mut frame, &log(&rules, Vec::new())?)?;
     let (head, indent, tail) = around_results(&frame)
         .ok_or_else(|| io::Error::other("the SARIF log has no results array"))?;
     let places = Places::new(locator, &report.sources);
-    let mut fingerprints = Fingerprints::default();
     let results: Vec<(&Diagnostic, String)> = report
         .diagnostics
         .iter()
-        .map(|d| (d, fingerprints.next(report, &places, d)))
+        .zip(fingerprints(report, &places))
         .collect();
-    drop(fingerprints);
     out.write_all(head)?;
     super::json_array_items(out, &results, indent, |(d, fingerprint)| {
         result(report, &places, &rules, fingerprint.clone(), d)
@@ -406,6 +405,39 @@ impl<'p> Fingerprints<'p> {
     }
 }
 
+/// The fingerprint of each finding, in order. An occurrence counts only the earlier findings of
+/// the same path, so the findings of each path are told apart from the others', on the lint
+/// threads, each path's in order.
+fn fingerprints(report: &Report, places: &Places) -> Vec<String> {
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, d) in report.diagnostics.iter().enumerate() {
+        by_path
+            .entry(places.of(d.span.file).path())
+            .or_default()
+            .push(i);
+    }
+    let paths: Vec<Vec<usize>> = by_path.into_values().collect();
+    let told: Vec<Vec<String>> = crate::threads::run(|| {
+        paths
+            .par_iter()
+            .map(|found| {
+                let mut fingerprints = Fingerprints::default();
+                found
+                    .iter()
+                    .map(|&i| fingerprints.next(report, places, &report.diagnostics[i]))
+                    .collect()
+            })
+            .collect()
+    });
+    let mut all = vec![String::new(); report.diagnostics.len()];
+    for (found, told) in paths.iter().zip(told) {
+        for (&i, fingerprint) in found.iter().zip(told) {
+            all[i] = fingerprint;
+        }
+    }
+    all
+}
+
 /// Whitespace runs collapsed to one space, ends trimmed.
 fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -658,6 +690,46 @@ mod tests {
             .map(|k| fingerprint("EKS105", &path, &text, k))
             .chain([fingerprint("EKS124", &path, &text, 0)])
             .collect();
+        assert_eq!(found, expected);
+    }
+
+    /// Occurrences count per path, whichever file ids and threads the findings have: two
+    /// files read under one path count together, other paths apart.
+    #[test]
+    fn occurrences_count_the_earlier_findings_of_the_same_path() {
+        use crate::source::{SourceFile, SourceMap};
+        let mut sources = SourceMap::default();
+        let [a, b, c] = ["main.tf", "other.tf", "main.tf"]
+            .map(|path| sources.add(SourceFile::new(path.into(), "x = 1\n".into())));
+        let eks105 = rules::lookup("EKS105").unwrap();
+        let diagnostics: Vec<Diagnostic> = [a, b, c, b, a]
+            .iter()
+            .map(|&file| Diagnostic::new(eks105, Span::new(file, 0, 5), "m".into()))
+            .collect();
+        let report = Report {
+            skipped: Vec::new(),
+            sources,
+            diagnostics,
+            rules: vec![eks105],
+            files_linted: 3,
+            failed: false,
+        };
+        let v = rendered(&report);
+        let found: Vec<&str> = (0..5)
+            .map(|i| {
+                v["runs"][0]["results"][i]["partialFingerprints"][FINGERPRINT_KEY]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        let expected = [
+            ("main.tf", 0),
+            ("other.tf", 0),
+            ("main.tf", 1),
+            ("other.tf", 1),
+            ("main.tf", 2),
+        ]
+        .map(|(path, k)| fingerprint("EKS105", path, "x = 1", k));
         assert_eq!(found, expected);
     }
 

@@ -42,24 +42,25 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                         .zip(words.related.iter().map(|m| &**m)),
                 )
                 .collect();
-            if !opts.color {
-                let header = snippet::Header {
-                    severity: d.severity.as_str(),
-                    code: Some(&words.code),
-                    message: &words.message,
-                    notes: &words.notes,
-                };
-                if snippet::write_direct(&report.sources, &header, &labels, text) {
-                    return Ok(());
-                }
+            let header = snippet::Header {
+                severity: d.severity.as_str(),
+                code: Some(&words.code),
+                message: &words.message,
+                notes: &words.notes,
+            };
+            if snippet::write_direct(&report.sources, &header, &labels, opts.color, text) {
+                return Ok(());
             }
             let spans: Vec<Span> = labels.iter().map(|(span, _)| *span).collect();
             let (files, ranges) = Excerpts::new(&report.sources, &spans);
             let diagnostic = to_codespan(words, ranges);
+            if snippet::write_plain(&files, &diagnostic, opts.color, text) {
+                return Ok(());
+            }
             if opts.color {
                 let w = &mut termcolor::Ansi::new(&mut *text);
                 term::emit_to_write_style(w, &config, &files, &diagnostic).map_err(into_io)?;
-            } else if !snippet::write_plain(&files, &diagnostic, text) {
+            } else {
                 let w = &mut termcolor::NoColor::new(&mut *text);
                 term::emit_to_write_style(w, &config, &files, &diagnostic).map_err(into_io)?;
             }

@@ -1,8 +1,9 @@
 //! The commonest snippets written directly: a finding whose spans are in one file, each on a
 //! line of its own of printable ASCII (the primary one unlabelled, the related ones labelled),
-//! without colour. The bytes are those codespan-reporting writes for it (tested against it),
-//! several times faster: codespan writes a source line one character at a time through the
-//! formatting machinery. Any other finding goes to codespan.
+//! with or without colour. The bytes are those codespan-reporting writes for it with its
+//! default styles, through termcolor's ANSI writer when coloured (tested against it), several
+//! times faster: codespan writes a source line one character at a time through the formatting
+//! machinery. Any other finding goes to codespan.
 //!
 //! Such a finding is written straight from the sources ([`write_direct`]) when its lines are
 //! short enough to be shown whole: its excerpts would be those lines unchanged. Otherwise it is
@@ -26,9 +27,14 @@ pub struct Header<'a> {
     pub notes: &'a [String],
 }
 
-/// Appends `d` as codespan's rich, uncoloured output of it and returns true, or writes nothing
-/// and returns false when it is not of the shapes written here.
-pub fn write_plain(files: &Excerpts, d: &Diagnostic<FileId>, out: &mut Vec<u8>) -> bool {
+/// Appends `d` as codespan's rich output of it (coloured with `color`) and returns true, or
+/// writes nothing and returns false when it is not of the shapes written here.
+pub fn write_plain(
+    files: &Excerpts,
+    d: &Diagnostic<FileId>,
+    color: bool,
+    out: &mut Vec<u8>,
+) -> bool {
     let Some(shape) = Shape::of(files, d) else {
         return false;
     };
@@ -45,7 +51,7 @@ pub fn write_plain(files: &Excerpts, d: &Diagnostic<FileId>, out: &mut Vec<u8>) 
         message: &d.message,
         notes: &d.notes,
     };
-    write(&shape, &header, out)
+    write(&shape, &header, color, out)
 }
 
 /// Writes a finding as [`write_plain`] would write it from its excerpts, straight from the
@@ -56,33 +62,80 @@ pub fn write_direct(
     map: &SourceMap,
     header: &Header,
     labels: &[(Span, &str)],
+    color: bool,
     out: &mut Vec<u8>,
 ) -> bool {
-    Shape::direct(map, labels).is_some_and(|shape| write(&shape, header, out))
+    Shape::direct(map, labels).is_some_and(|shape| write(&shape, header, color, out))
 }
 
-/// Writes the snippet, or nothing when a note is not one plain line; whether it was written.
-fn write(shape: &Shape, header: &Header, out: &mut Vec<u8>) -> bool {
+/// The ANSI escapes termcolor writes for codespan's default styles: each sets its style
+/// anew (a reset first).
+mod ansi {
+    pub const RESET: &[u8] = b"\x1b[0m";
+    /// The header's message: bold.
+    pub const BOLD: &[u8] = b"\x1b[0m\x1b[1m";
+    /// Line numbers, borders, note bullets and secondary labels.
+    pub const CYAN: &[u8] = b"\x1b[0m\x1b[36m";
+
+    /// A severity's header (bold, intense) and primary label colours.
+    pub fn of(severity: &str) -> Option<(&'static [u8], &'static [u8])> {
+        Some(match severity {
+            "bug" | "error" => (b"\x1b[0m\x1b[1m\x1b[38;5;9m", b"\x1b[0m\x1b[31m"),
+            "warning" => (b"\x1b[0m\x1b[1m\x1b[38;5;11m", b"\x1b[0m\x1b[33m"),
+            "note" => (b"\x1b[0m\x1b[1m\x1b[38;5;10m", b"\x1b[0m\x1b[32m"),
+            "help" => (b"\x1b[0m\x1b[1m\x1b[38;5;14m", b"\x1b[0m\x1b[36m"),
+            _ => return None,
+        })
+    }
+}
+
+/// Writes the snippet, coloured with `color`, or nothing when a note is not one plain line;
+/// whether it was written.
+fn write(shape: &Shape, header: &Header, color: bool, out: &mut Vec<u8>) -> bool {
     // A note of several lines (or none) is written otherwise.
     let plain_note = |n: &String| !n.is_empty() && one_line(n);
     if !header.notes.iter().all(plain_note) {
         return false;
     }
+    let colors = match color {
+        true => match ansi::of(header.severity) {
+            Some(colors) => Some(colors),
+            None => return false,
+        },
+        false => None,
+    };
+    // Appends an escape when coloured.
+    let style = |out: &mut Vec<u8>, escape: &[u8]| {
+        if color {
+            out.extend_from_slice(escape);
+        }
+    };
+    // Appends text in a style of its own when coloured.
+    let styled = |out: &mut Vec<u8>, escape: &[u8], text: &str| {
+        style(out, escape);
+        out.extend_from_slice(text.as_bytes());
+        style(out, ansi::RESET);
+    };
+    let (header_style, primary_style) = colors.unwrap_or_default();
     let pad = shape.pad;
     out.reserve(512);
+    style(out, header_style);
     out.extend_from_slice(header.severity.as_bytes());
     if let Some(code) = header.code.filter(|c| !c.is_empty()) {
         out.push(b'[');
         out.extend_from_slice(code.as_bytes());
         out.push(b']');
     }
+    style(out, ansi::BOLD);
     out.extend_from_slice(b": ");
     out.extend_from_slice(header.message.as_bytes());
+    style(out, ansi::RESET);
     out.push(b'\n');
     let gutter = |out: &mut Vec<u8>| repeat(out, b' ', pad + 1);
     // The locus, then an empty line of the snippet.
     gutter(out);
-    out.extend_from_slice("┌─ ".as_bytes());
+    styled(out, ansi::CYAN, "┌─");
+    out.push(b' ');
     out.extend_from_slice(shape.name.as_bytes());
     out.push(b':');
     decimal(out, shape.line);
@@ -90,7 +143,8 @@ fn write(shape: &Shape, header: &Header, out: &mut Vec<u8>) -> bool {
     decimal(out, shape.column);
     out.push(b'\n');
     gutter(out);
-    out.extend_from_slice("│\n".as_bytes());
+    styled(out, ansi::CYAN, "│");
+    out.push(b'\n');
     for row in &shape.rows {
         let Row::Source {
             number,
@@ -100,34 +154,58 @@ fn write(shape: &Shape, header: &Header, out: &mut Vec<u8>) -> bool {
         else {
             // Lines left out.
             gutter(out);
-            out.extend_from_slice("·\n".as_bytes());
+            styled(out, ansi::CYAN, "·");
+            out.push(b'\n');
             continue;
         };
         // The line number, right-aligned.
+        style(out, ansi::CYAN);
         repeat(out, b' ', pad - (number.ilog10() as usize + 1));
         decimal(out, *number);
-        out.extend_from_slice(" │ ".as_bytes());
-        out.extend_from_slice(source.as_bytes());
+        style(out, ansi::RESET);
+        out.push(b' ');
+        styled(out, ansi::CYAN, "│");
+        out.push(b' ');
+        match underline {
+            // The primary span's text in its colour (none when it is past the line's end).
+            Some(u) if color && u.caret == b'^' && u.carets.start < source.len() => {
+                let end = u.carets.end.min(source.len());
+                out.extend_from_slice(&source.as_bytes()[..u.carets.start]);
+                styled(out, primary_style, &source[u.carets.start..end]);
+                out.extend_from_slice(&source.as_bytes()[end..]);
+            }
+            _ => out.extend_from_slice(source.as_bytes()),
+        }
         out.push(b'\n');
         if let Some(u) = underline {
+            let label_style = if u.caret == b'^' {
+                primary_style
+            } else {
+                ansi::CYAN
+            };
             gutter(out);
-            out.extend_from_slice("│ ".as_bytes());
+            styled(out, ansi::CYAN, "│");
+            out.push(b' ');
             repeat(out, b' ', u.carets.start);
+            style(out, label_style);
             repeat(out, u.caret, u.carets.len());
+            style(out, ansi::RESET);
             if !u.message.is_empty() {
                 out.push(b' ');
-                out.extend_from_slice(u.message.as_bytes());
+                styled(out, label_style, u.message);
             }
             out.push(b'\n');
         }
     }
     if !header.notes.is_empty() {
         gutter(out);
-        out.extend_from_slice("│\n".as_bytes());
+        styled(out, ansi::CYAN, "│");
+        out.push(b'\n');
     }
     for note in header.notes {
         gutter(out);
-        out.extend_from_slice(b"= ");
+        styled(out, ansi::CYAN, "=");
+        out.push(b' ');
         out.extend_from_slice(note.as_bytes());
         out.push(b'\n');
     }
@@ -386,16 +464,21 @@ mod tests {
     use crate::report::excerpt::floor;
     use crate::source::{SourceFile, SourceMap, Span};
     use codespan_reporting::diagnostic::Label;
-    use codespan_reporting::term::{self, termcolor::NoColor};
+    use codespan_reporting::term::{
+        self,
+        termcolor::{Ansi, NoColor},
+    };
     use proptest::prelude::*;
 
     /// The finding as written here from its excerpts and straight from its source, when it
-    /// is of the shapes, and as codespan writes it. The first span is the primary one; the
+    /// is of the shapes, and as codespan writes it, coloured with `color` (through termcolor's
+    /// ANSI writer, as the human report colours it). The first span is the primary one; the
     /// others are labelled with their messages.
     fn written(
         source: SourceFile,
         spans: &[(Range<usize>, String)],
         d: Diagnostic<FileId>,
+        color: bool,
     ) -> (Option<String>, Option<String>, String) {
         let mut map = SourceMap::default();
         let id = map.add(source);
@@ -417,7 +500,7 @@ mod tests {
         );
         let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
         let mut plain = Vec::new();
-        let plain = write_plain(&files, &d, &mut plain).then(|| text(plain));
+        let plain = write_plain(&files, &d, color, &mut plain).then(|| text(plain));
         let header = Header {
             severity: SEVERITY_NAMES[SEVERITIES
                 .iter()
@@ -434,14 +517,14 @@ mod tests {
             .map(|(i, (span, (_, message)))| (*span, if i == 0 { "" } else { message.as_str() }))
             .collect();
         let mut direct = Vec::new();
-        let direct = write_direct(&map, &header, &labels, &mut direct).then(|| text(direct));
+        let direct = write_direct(&map, &header, &labels, color, &mut direct).then(|| text(direct));
         let mut theirs = Vec::new();
-        term::emit_to_write_style(
-            &mut NoColor::new(&mut theirs),
-            &term::Config::default(),
-            &files,
-            &d,
-        )
+        let config = term::Config::default();
+        if color {
+            term::emit_to_write_style(&mut Ansi::new(&mut theirs), &config, &files, &d)
+        } else {
+            term::emit_to_write_style(&mut NoColor::new(&mut theirs), &config, &files, &d)
+        }
         .expect("rendered to memory");
         (plain, direct, text(theirs))
     }
@@ -473,7 +556,7 @@ mod tests {
         let start = text.find("value").expect("present");
         let spans = [(start..start + "value\r\n".len() - 1, String::new())];
         let d = Diagnostic::new(Severity::Error).with_message("m");
-        let (plain, direct, theirs) = written(SourceFile::new("f".into(), text), &spans, d);
+        let (plain, direct, theirs) = written(SourceFile::new("f".into(), text), &spans, d, false);
         assert!(theirs.contains("  │      ^^^^^\n"), "{theirs}");
         assert_eq!(plain.as_deref(), Some(&*theirs));
         assert_eq!(direct.as_deref(), Some(&*theirs));
@@ -487,7 +570,8 @@ mod tests {
             let text = "\u{feff}key: value\nnext: line\n".to_string();
             let spans = [(span.clone(), String::new()), (20..24, "next".to_string())];
             let d = Diagnostic::new(Severity::Warning).with_message("m");
-            let (plain, direct, theirs) = written(SourceFile::new("f".into(), text), &spans, d);
+            let (plain, direct, theirs) =
+                written(SourceFile::new("f".into(), text), &spans, d, false);
             assert!(theirs.contains("┌─ f:1:1"), "{span:?}: {theirs}");
             assert_eq!(plain.as_deref(), Some(&*theirs), "{span:?}");
             assert_eq!(direct.as_deref(), Some(&*theirs), "{span:?}");
@@ -497,11 +581,12 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
-        /// Whatever the lines, spans, labels, gutter width, code and notes: what is written
-        /// here, from the excerpts or straight from the source, is codespan's output byte for
-        /// byte, and short lines of printable ASCII with a span each are written here both ways.
+        /// Whatever the lines, spans, labels, gutter width, code, notes and colour: what is
+        /// written here, from the excerpts or straight from the source, is codespan's output
+        /// byte for byte, and short lines of printable ASCII with a span each are written here
+        /// both ways.
         #[test]
-        fn the_plain_snippet_is_codespans(
+        fn the_snippet_is_codespans(
             before in 0usize..1200,
             lines in prop::collection::vec(line(), 1..12),
             crlf in any::<bool>(),
@@ -515,6 +600,7 @@ mod tests {
             message in "[ -~]{0,60}|[ -~\n]{0,30}",
             notes in prop::collection::vec("[ -~]{0,40}|[ -~\n\r]{1,30}", 0..3),
             path in "[a-z/ \u{e9}]{1,20}",
+            color in any::<bool>(),
         ) {
             let newline = if crlf { "\r\n" } else { "\n" };
             let mut text: String = (0..before).map(|i| format!("line {i}{newline}")).collect();
@@ -544,7 +630,7 @@ mod tests {
             let source = SourceFile::new(path, text);
             let labelled: Vec<(Range<usize>, String)> =
                 spans.iter().map(|(r, l, _)| (r.clone(), l.clone())).collect();
-            let (ours, direct, theirs) = written(source, &labelled, d);
+            let (ours, direct, theirs) = written(source, &labelled, d, color);
             let mut on: Vec<usize> = spans.iter().map(|(.., i)| *i).collect();
             on.sort();
             on.dedup();

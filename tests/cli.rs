@@ -315,18 +315,26 @@ fn colour_follows_the_terminal_no_color_and_term_dumb() {
 #[test]
 fn output_file_and_formats() {
     let dir = dir_with(&[("main.tf", BAD_ENTRY.as_bytes())]);
+    let sarif_to = |out: &std::path::Path| {
+        ekslint()
+            .current_dir(dir.path())
+            .args(["--format", "sarif", "-o"])
+            .arg(out)
+            .arg("main.tf")
+            .assert()
+    };
     let out = dir.path().join("report.sarif");
-    ekslint()
-        .current_dir(dir.path())
-        .args(["--format", "sarif", "-o"])
-        .arg(&out)
-        .arg("main.tf")
-        .assert()
-        .code(1)
-        .stdout("");
+    sarif_to(&out).code(1).stdout("");
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "EKS105");
+    // An output file that cannot be created is an error naming it.
+    let missing = dir.path().join("missing").join("report.sarif");
+    sarif_to(&missing)
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(format!("{}: ", missing.display())));
+    assert!(!missing.exists());
     ekslint()
         .current_dir(dir.path())
         .args(["--format", "github"])
@@ -335,22 +343,6 @@ fn output_file_and_formats() {
         .stdout(predicate::str::starts_with(
             "::error file=main.tf,line=4,col=19,",
         ));
-}
-
-#[test]
-fn an_output_file_that_cannot_be_written_is_an_error_naming_it() {
-    let dir = dir_with(&[("main.tf", BAD_ENTRY.as_bytes())]);
-    let out = dir.path().join("missing").join("report.sarif");
-    ekslint()
-        .current_dir(dir.path())
-        .args(["--format", "sarif", "-o"])
-        .arg(&out)
-        .arg("main.tf")
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains(format!("{}: ", out.display())));
-    assert!(!out.exists());
 }
 
 #[test]

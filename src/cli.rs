@@ -438,23 +438,19 @@ fn emit(
     };
     // Written as it is rendered, 64 KiB at a time: a monorepo's report is megabytes (a SARIF
     // log of 10,000 files, 36 MB) and is never held whole in memory; a CI log reads a pipe.
+    let written_to = |sink: &mut dyn Write| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, sink);
+        report::render(args.format, report, &render, &mut out)?;
+        out.flush()
+    };
     match &args.output {
         Some(path) => std::fs::File::create(path)
-            .and_then(|file| {
-                let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-                report::render(args.format, report, &render, &mut out)?;
-                out.flush()
-            })
+            .and_then(|mut file| written_to(&mut file))
             .map_err(|e| format!("{}: {e}", path.display())),
-        None => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let written =
-                report::render(args.format, report, &render, &mut out).and_then(|()| out.flush());
-            match written {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
-                _ => Ok(()),
-            }
-        }
+        None => match written_to(&mut std::io::stdout().lock()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+            _ => Ok(()),
+        },
     }
 }
 

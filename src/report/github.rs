@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use std::sync::OnceLock;
 
 use super::escape::{self, visible};
-use super::location::{Locator, Places};
+use super::location::Locator;
 use super::{RenderOptions, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::limits::MAX_SHOWN_RELATED;
@@ -23,9 +23,12 @@ use foldhash::HashMap;
 /// [`super::rendered_in_order`]).
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let locator = Locator::of_working_directory();
-    let places = Places::new(&locator, &report.sources);
-    // Each file's `file` property and each rule's `title`, escaped once rather than for each
-    // finding.
+    // Each file's `file` property (its place in the repository) and each rule's `title`,
+    // worked out and escaped once rather than for each finding.
+    let file_property = |file| {
+        let place = locator.place(&report.sources.get(file).path);
+        escape_property(&path_property(place.path()))
+    };
     let files: Vec<OnceLock<String>> = (0..report.sources.len()).map(|_| OnceLock::new()).collect();
     let titles: HashMap<&str, String> = report
         .rules
@@ -36,8 +39,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     super::rendered_in_order(
         &shown,
         |_, d, text| {
-            let file = files[d.span.file.0 as usize]
-                .get_or_init(|| escape_property(&path_property(places.of(d.span.file).path())));
+            let file = files[d.span.file.0 as usize].get_or_init(|| file_property(d.span.file));
             let title = match titles.get(d.rule) {
                 Some(title) => Cow::Borrowed(title.as_str()),
                 None => Cow::Owned(escape_property(&title_of(report, d.rule))),

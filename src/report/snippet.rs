@@ -97,12 +97,10 @@ fn write(shape: &Shape, header: &Header, color: bool, out: &mut Vec<u8>) -> bool
     if !header.notes.iter().all(plain_note) {
         return false;
     }
-    let colors = match color {
-        true => match ansi::of(header.severity) {
-            Some(colors) => Some(colors),
-            None => return false,
-        },
-        false => None,
+    let (header_style, primary_style) = match (color, ansi::of(header.severity)) {
+        (false, _) => (&b""[..], &b""[..]),
+        (true, Some(styles)) => styles,
+        (true, None) => return false,
     };
     // Appends an escape when coloured.
     let style = |out: &mut Vec<u8>, escape: &[u8]| {
@@ -116,7 +114,6 @@ fn write(shape: &Shape, header: &Header, color: bool, out: &mut Vec<u8>) -> bool
         out.extend_from_slice(text.as_bytes());
         style(out, ansi::RESET);
     };
-    let (header_style, primary_style) = colors.unwrap_or_default();
     let pad = shape.pad;
     out.reserve(512);
     style(out, header_style);

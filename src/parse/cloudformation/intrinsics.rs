@@ -24,7 +24,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// Pseudo-parameters whose value depends on the stack (all but `AWS::NoValue`).
 const PSEUDO_PARAMETERS: [&str; 7] = [
@@ -436,7 +436,10 @@ impl<'d> Template<'d> {
         let vars: HashMap<&str, &Node> = vars.iter().map(|(k, v)| (k.name.as_str(), v)).collect();
         let mut out = Concat::default();
         let mut rest = template;
-        while let Some(start) = variable_start(rest) {
+        // Made once: a finder's set-up costs more than most searches of a short string.
+        static VARIABLE: LazyLock<memchr::memmem::Finder> =
+            LazyLock::new(|| memchr::memmem::Finder::new("${"));
+        while let Some(start) = VARIABLE.find(rest.as_bytes()) {
             out.push_str(&rest[..start]);
             let after = &rest[start + 2..];
             let Some(end) = memchr::memchr(b'}', after.as_bytes()) else {
@@ -446,7 +449,9 @@ impl<'d> Template<'d> {
             };
             let name = &after[..end];
             if let Some(literal) = name.strip_prefix('!') {
-                out.push_str(&format!("${{{literal}}}"));
+                out.push_str("${");
+                out.push_str(literal);
+                out.push_str("}");
             } else {
                 let name = name.trim();
                 // A variable of the map is a hole where it is not known; a name stands for
@@ -717,20 +722,6 @@ fn function_name(tag: &str) -> Cow<'_, str> {
         "GetAZs" => "Fn::GetAZs",
         _ => return Cow::Owned(format!("Fn::{tag}")),
     })
-}
-
-/// Where the first `${` of an `Fn::Sub` string starts.
-fn variable_start(s: &str) -> Option<usize> {
-    let bytes = s.as_bytes();
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(b'$', &bytes[from..]) {
-        let at = from + i;
-        if bytes.get(at + 1) == Some(&b'{') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 /// Whether a single key of a mapping makes it a function call.

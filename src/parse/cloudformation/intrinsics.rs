@@ -51,13 +51,13 @@ pub(super) struct Template<'d> {
     by_id: HashMap<&'d str, &'d Node>,
     budget: Budget,
     /// Evaluated definitions (parameter defaults, mapping values, cluster names), by node.
-    definitions: RefCell<HashMap<*const Node, Slot>>,
+    definitions: RefCell<HashMap<*const Node, Slot<(Ev<'d>, Size)>>>,
     /// Evaluated conditions (`None`: not statically known).
     condition_values: RefCell<HashMap<&'d str, Slot<Option<bool>>>>,
 }
 
 /// A memoised evaluation: under way (asked for again, it is a cycle), or done.
-enum Slot<T = (Ev, Size)> {
+enum Slot<T> {
     Busy,
     Done(T),
 }
@@ -153,13 +153,13 @@ impl<'d> Template<'d> {
     }
 
     /// Evaluates a value; past the budget (too deep, too many steps) it is unknown.
-    pub fn eval(&self, node: &Node) -> Ev {
+    pub fn eval(&self, node: &'d Node) -> Ev<'d> {
         self.budget
             .nest(|| self.eval_node(node))
             .unwrap_or_else(|| Ev::unknown(node.span))
     }
 
-    fn eval_node(&self, node: &Node) -> Ev {
+    fn eval_node(&self, node: &'d Node) -> Ev<'d> {
         if let Some(tag) = &node.tag {
             return self.intrinsic(&function_name(tag), node, node.span);
         }
@@ -167,7 +167,7 @@ impl<'d> Template<'d> {
     }
 
     /// Evaluates a node as if it had no tag (the argument of a short-form function).
-    fn eval_untagged(&self, node: &Node) -> Ev {
+    fn eval_untagged(&self, node: &'d Node) -> Ev<'d> {
         match &node.kind {
             NodeKind::Map(entries) => match entries.as_slice() {
                 [(key, args)] if is_function(&key.name) => {
@@ -179,7 +179,7 @@ impl<'d> Template<'d> {
                     for (k, v) in entries {
                         let v = self.eval(v);
                         if !matches!(v.value, Value::Removed) {
-                            evaluated.push((k.clone(), v));
+                            evaluated.push((k, v));
                         }
                     }
                     Ev::new(Value::Map(evaluated), node.span)
@@ -209,7 +209,7 @@ impl<'d> Template<'d> {
 
     /// The value of a definition (a parameter default, a mapping value, a cluster's name),
     /// evaluated once: asked for while it is being evaluated (a cycle), or too big, it is unknown.
-    fn definition(&self, node: &'d Node) -> Ev {
+    fn definition(&self, node: &'d Node) -> Ev<'d> {
         let key: *const Node = node;
         match self.definitions.borrow().get(&key) {
             Some(Slot::Busy) => return Ev::unknown(node.span),
@@ -240,7 +240,7 @@ impl<'d> Template<'d> {
 
     /// Applies the function `name` to `args` (for a short-form tag, `args` is the tagged node,
     /// whose tag is not looked at again).
-    fn intrinsic(&self, name: &str, args: &Node, span: Span) -> Ev {
+    fn intrinsic(&self, name: &str, args: &'d Node, span: Span) -> Ev<'d> {
         let items = match &args.kind {
             NodeKind::Seq(items) => items.as_slice(),
             _ => &[],
@@ -288,7 +288,7 @@ impl<'d> Template<'d> {
 
     /// The argument of function `name`: in the short form (`!ImportValue name`), the node
     /// tagged with the function, without its tag.
-    fn eval_argument(&self, name: &str, args: &Node) -> Ev {
+    fn eval_argument(&self, name: &str, args: &'d Node) -> Ev<'d> {
         if args
             .tag
             .as_deref()
@@ -303,7 +303,7 @@ impl<'d> Template<'d> {
     }
 
     /// `Fn::GetAtt`: the ARN of an IAM role or user known in part, else a named value.
-    fn get_att(&self, id: &str, attribute: &str, span: Span) -> Ev {
+    fn get_att(&self, id: &str, attribute: &str, span: Span) -> Ev<'d> {
         let Some(resource) = self.by_id.get(id) else {
             return Ev::unknown(span);
         };
@@ -361,7 +361,7 @@ impl<'d> Template<'d> {
     }
 
     /// `Ref`: a parameter's value, a pseudo-parameter, or an EKS cluster's name.
-    fn reference(&self, target: &str, span: Span) -> Ev {
+    fn reference(&self, target: &str, span: Span) -> Ev<'d> {
         if target == "AWS::NoValue" {
             return Ev::new(Value::Removed, span);
         }
@@ -384,13 +384,13 @@ impl<'d> Template<'d> {
 
     /// The `Name` of an `AWS::EKS::Cluster` resource, where it is written; `None` when it is
     /// not set (CloudFormation then generates one).
-    pub fn cluster_name(&self, logical_id: &str) -> Option<Ev> {
+    pub fn cluster_name(&self, logical_id: &str) -> Option<Ev<'d>> {
         let node = self.by_id.get(logical_id)?.get("Properties")?.get("Name")?;
         let name = self.definition(node);
         (!matches!(name.value, Value::Removed)).then_some(name)
     }
 
-    fn parameter(&self, name: &str, p: &Parameter<'d>, span: Span) -> Ev {
+    fn parameter(&self, name: &str, p: &Parameter<'d>, span: Span) -> Ev<'d> {
         let (value, defaulted) = match &p.value {
             ParameterValue::Given(v) => (Ev::new(Value::Str(Text::lit(v.as_str())), span), false),
             ParameterValue::Default(node) => (self.definition(node), true),
@@ -421,7 +421,7 @@ impl<'d> Template<'d> {
     }
 
     /// `Fn::Sub` with a string, or with a string and a map of variables.
-    fn sub(&self, args: &Node, span: Span) -> Ev {
+    fn sub(&self, args: &'d Node, span: Span) -> Ev<'d> {
         let (template, vars) = match &args.kind {
             NodeKind::String(s) => (s.as_str(), &[][..]),
             NodeKind::Seq(items) => match items.as_slice() {
@@ -479,7 +479,7 @@ impl<'d> Template<'d> {
     }
 
     /// `Fn::Join`: a known delimiter and a list.
-    fn join(&self, items: &[Node], span: Span) -> Ev {
+    fn join(&self, items: &'d [Node], span: Span) -> Ev<'d> {
         let [delimiter, list] = items else {
             return Ev::unknown(span);
         };
@@ -502,7 +502,7 @@ impl<'d> Template<'d> {
     }
 
     /// `Fn::Select`: a known index into a known list.
-    fn select(&self, items: &[Node], span: Span) -> Ev {
+    fn select(&self, items: &'d [Node], span: Span) -> Ev<'d> {
         let [index, list] = items else {
             return Ev::unknown(span);
         };
@@ -517,7 +517,7 @@ impl<'d> Template<'d> {
     }
 
     /// `Fn::Split`: a known delimiter and a fully known string.
-    fn split(&self, items: &[Node], span: Span) -> Ev {
+    fn split(&self, items: &'d [Node], span: Span) -> Ev<'d> {
         let [delimiter, source] = items else {
             return Ev::unknown(span);
         };
@@ -529,7 +529,7 @@ impl<'d> Template<'d> {
     }
 
     /// The pieces of `s` between `delimiter`s, as a list at `span`; unknown when too many.
-    fn split_text(&self, s: &str, delimiter: &str, span: Span, origin: &[Related]) -> Ev {
+    fn split_text(&self, s: &str, delimiter: &str, span: Span, origin: &[Related]) -> Ev<'d> {
         let pieces = s.matches(delimiter).count() + 1;
         let size = Size::collection([Size {
             items: pieces,
@@ -553,7 +553,7 @@ impl<'d> Template<'d> {
     }
 
     /// `Fn::FindInMap`: a value of `Mappings`, or the `DefaultValue` when the keys are absent.
-    fn find_in_map(&self, items: &[Node], span: Span) -> Ev {
+    fn find_in_map(&self, items: &'d [Node], span: Span) -> Ev<'d> {
         let (keys, default) = match items {
             [m, a, b] => ([m, a, b], None),
             [m, a, b, options] => ([m, a, b], options.get("DefaultValue")),
@@ -576,7 +576,7 @@ impl<'d> Template<'d> {
     }
 
     /// `Fn::If`: the branch the condition takes, or the branches' common value.
-    fn if_(&self, items: &[Node], span: Span) -> Ev {
+    fn if_(&self, items: &'d [Node], span: Span) -> Ev<'d> {
         let [condition, then, otherwise] = items else {
             return Ev::unknown(span);
         };
@@ -613,11 +613,11 @@ impl<'d> Template<'d> {
     }
 
     /// A condition function (`Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `Condition`).
-    fn condition_expr(&self, node: &Node) -> Option<bool> {
+    fn condition_expr(&self, node: &'d Node) -> Option<bool> {
         self.budget.nest(|| self.condition_fn(node)).flatten()
     }
 
-    fn condition_fn(&self, node: &Node) -> Option<bool> {
+    fn condition_fn(&self, node: &'d Node) -> Option<bool> {
         let (name, args) = match (&node.tag, &node.kind) {
             (Some(tag), _) => (function_name(tag), node),
             (None, NodeKind::Map(entries)) => match entries.as_slice() {
@@ -676,7 +676,7 @@ impl Concat {
     }
 
     /// Appends the text of a scalar value, or what `unknown` gives in its place.
-    fn value(&mut self, value: Ev, unknown: impl FnOnce() -> Part) {
+    fn value(&mut self, value: Ev<'_>, unknown: impl FnOnce() -> Part) {
         match value.into_text() {
             (Some(t), origin) => {
                 self.text.push_owned_text(t);
@@ -692,7 +692,7 @@ impl Concat {
     }
 
     /// The string at `span`; unknown when it is too big for the budget.
-    fn finish(self, budget: &Budget, span: Span) -> Ev {
+    fn finish<'d>(self, budget: &Budget, span: Span) -> Ev<'d> {
         match self.text.finish(budget) {
             Some(text) => Ev::text(text, span, self.origin),
             None => Ev::unknown(span),
@@ -795,7 +795,7 @@ mod tests {
         parse_yaml(F, text).unwrap().remove(0)
     }
 
-    fn value(doc: &Node, given: &[(&str, &str)], key: &str) -> Ev {
+    fn value<'d>(doc: &'d Node, given: &[(&str, &str)], key: &str) -> Ev<'d> {
         let given = given
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -97,7 +97,7 @@ pub(super) fn lower(t: &Template) -> Model {
 }
 
 /// A property of the resource's evaluated `Properties`.
-fn property<'e>(properties: Option<&'e Ev>, name: &str) -> Field<'e> {
+fn property<'e, 'd>(properties: Option<&'e Ev<'d>>, name: &str) -> Field<'e, 'd> {
     properties.map_or(Field::Absent, |p| p.field(name))
 }
 
@@ -191,7 +191,7 @@ fn entry(
 
 /// The cluster of an entry: a `Ref` to a cluster resource or parameter links by that reference
 /// (and by the cluster's name, when known).
-fn cluster_link(t: &Template, resource: &Node, name: Field<'_>) -> ClusterLink {
+fn cluster_link(t: &Template, resource: &Node, name: Field<'_, '_>) -> ClusterLink {
     let written = resource
         .get("Properties")
         .and_then(|p| p.get("ClusterName"));

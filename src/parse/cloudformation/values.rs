@@ -13,16 +13,17 @@ use std::sync::Arc;
 
 /// The kinds of evaluated values.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) enum Value {
+pub(super) enum Value<'d> {
     Null,
     Bool(bool),
     /// A number, as written.
     Number(String),
     /// A string with at least one known or named part.
     Str(Text),
-    List(Vec<Ev>),
-    /// A mapping without the entries that evaluated to `AWS::NoValue`.
-    Map(Vec<(Key, Ev)>),
+    List(Vec<Ev<'d>>),
+    /// A mapping without the entries that evaluated to `AWS::NoValue`; its keys are the
+    /// template's, not copies.
+    Map(Vec<(&'d Key, Ev<'d>)>),
     /// `!Ref AWS::NoValue`: the property is removed.
     Removed,
     Unknown,
@@ -30,8 +31,8 @@ pub(super) enum Value {
 
 /// An evaluated value with where it is used and where it came from.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct Ev {
-    pub value: Value,
+pub(super) struct Ev<'d> {
+    pub value: Value<'d>,
     /// Where the value is used in the template (the primary location of findings on it).
     pub span: Span,
     /// Where it came from when not written in place (a parameter default, a mapping value).
@@ -42,7 +43,7 @@ pub(super) struct Ev {
 
 /// The text of a number or boolean, as CloudFormation renders it (a string is its own text;
 /// other values have none).
-fn rendered(value: &Value) -> Option<Text> {
+fn rendered(value: &Value<'_>) -> Option<Text> {
     match value {
         Value::Number(n) => Some(Text::lit(n.as_str())),
         Value::Bool(b) => Some(Text::lit(b.to_string())),
@@ -50,9 +51,9 @@ fn rendered(value: &Value) -> Option<Text> {
     }
 }
 
-impl Ev {
+impl<'d> Ev<'d> {
     /// A value written in place.
-    pub fn new(value: Value, span: Span) -> Ev {
+    pub fn new(value: Value<'d>, span: Span) -> Ev<'d> {
         Ev {
             value,
             span,
@@ -62,17 +63,17 @@ impl Ev {
     }
 
     /// An unknown value.
-    pub fn unknown(span: Span) -> Ev {
+    pub fn unknown(span: Span) -> Ev<'d> {
         Ev::new(Value::Unknown, span)
     }
 
     /// A value that is not known but is the same wherever `part` is.
-    pub fn named(part: Part, span: Span) -> Ev {
+    pub fn named(part: Part, span: Span) -> Ev<'d> {
         Ev::new(Value::Str(Text::from_parts([part])), span)
     }
 
     /// A string; unknown when no part of it is known or named.
-    pub fn text(text: Text, span: Span, mut origin: Vec<Related>) -> Ev {
+    pub fn text(text: Text, span: Span, mut origin: Vec<Related>) -> Ev<'d> {
         origin.truncate(MAX_VALUE_ORIGINS);
         let known = text.parts().is_empty()
             || text
@@ -94,7 +95,7 @@ impl Ev {
 
     /// The value moved to where it is used: it and its list items get `span`, and where it was
     /// written becomes a secondary location labelled `message`.
-    pub fn relocate(mut self, span: Span, message: &Arc<str>) -> Ev {
+    pub fn relocate(mut self, span: Span, message: &Arc<str>) -> Ev<'d> {
         let from = Related {
             span: self.span,
             message: message.clone(),
@@ -151,7 +152,7 @@ impl Ev {
     }
 
     /// Whether two values are the same, wherever they are written.
-    pub fn same(&self, other: &Ev) -> bool {
+    pub fn same(&self, other: &Ev<'_>) -> bool {
         match (&self.value, &other.value) {
             (Value::Unknown, _) | (_, Value::Unknown) => false,
             (Value::List(a), Value::List(b)) => {
@@ -169,7 +170,7 @@ impl Ev {
     }
 
     /// The value of `name` when this is a mapping.
-    pub fn field(&self, name: &str) -> Field<'_> {
+    pub fn field(&self, name: &str) -> Field<'_, 'd> {
         match &self.value {
             Value::Map(entries) => entries
                 .iter()
@@ -181,7 +182,7 @@ impl Ev {
     }
 
     /// The entries of a mapping.
-    pub fn entries(&self) -> &[(Key, Ev)] {
+    pub fn entries(&self) -> &[(&'d Key, Ev<'d>)] {
         match &self.value {
             Value::Map(entries) => entries,
             _ => &[],
@@ -271,16 +272,16 @@ impl Ev {
 
 /// A property looked up in a value that may not be a known mapping.
 #[derive(Clone, Copy, Debug)]
-pub(super) enum Field<'e> {
+pub(super) enum Field<'e, 'd> {
     Absent,
     /// The enclosing object is not known (its span).
     Unknown(Span),
-    Present(&'e Key, &'e Ev),
+    Present(&'d Key, &'e Ev<'d>),
 }
 
-impl<'e> Field<'e> {
+impl<'e, 'd> Field<'e, 'd> {
     /// The value, when present.
-    pub fn value(self) -> Option<&'e Ev> {
+    pub fn value(self) -> Option<&'e Ev<'d>> {
         match self {
             Field::Present(_, v) if !matches!(v.value, Value::Removed) => Some(v),
             _ => None,
@@ -288,7 +289,7 @@ impl<'e> Field<'e> {
     }
 
     /// The key, when present.
-    pub fn key(self) -> Option<&'e Key> {
+    pub fn key(self) -> Option<&'d Key> {
         match self {
             Field::Present(k, v) if !matches!(v.value, Value::Removed) => Some(k),
             _ => None,
@@ -296,14 +297,14 @@ impl<'e> Field<'e> {
     }
 
     /// A property of this value, which may itself be absent or unknown.
-    pub fn get(self, name: &str) -> Field<'e> {
+    pub fn get(self, name: &str) -> Field<'e, 'd> {
         match self {
             Field::Unknown(span) => Field::Unknown(span),
             _ => self.value().map_or(Field::Absent, |v| v.field(name)),
         }
     }
 
-    fn convert<T>(self, f: impl FnOnce(&Ev) -> Val<T>) -> Val<T> {
+    fn convert<T>(self, f: impl FnOnce(&Ev<'d>) -> Val<T>) -> Val<T> {
         match self {
             Field::Absent => Val::Absent,
             Field::Unknown(span) => Val::unknown(span),

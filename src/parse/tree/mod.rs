@@ -50,21 +50,22 @@ pub struct Key {
 }
 
 /// The keys that are not among `expected` (compared exactly), as EKS001 candidates.
-pub fn unknown_keys<V>(
-    entries: &[(Key, V)],
+pub fn unknown_keys<K: std::borrow::Borrow<Key>, V>(
+    entries: &[(K, V)],
     expected: &'static [&'static str],
 ) -> Vec<crate::ir::UnknownField> {
     entries
         .iter()
-        .filter(|(k, _)| !expected.contains(&k.name.as_str()))
-        .map(|(k, _)| crate::ir::UnknownField {
+        .map(|(k, _)| k.borrow())
+        .filter(|k| !expected.contains(&k.name.as_str()))
+        .map(|k| crate::ir::UnknownField {
             name: k.name.clone(),
             span: k.span,
             expected,
             literal: k.literal,
             siblings: entries
                 .iter()
-                .map(|(o, _)| o.name.clone())
+                .map(|(o, _)| o.borrow().name.clone())
                 .filter(|o| *o != k.name)
                 .collect(),
         })

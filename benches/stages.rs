@@ -28,7 +28,26 @@ use std::hint::black_box;
 use std::time::Instant;
 
 /// The stages, in the order each adds to the one before.
-const STAGES: [&str; 4] = ["events", "tree", "lowered", "linted"];
+#[derive(Clone, Copy)]
+enum Stage {
+    Events,
+    Tree,
+    Lowered,
+    Linted,
+}
+
+impl Stage {
+    const ALL: [Stage; 4] = [Stage::Events, Stage::Tree, Stage::Lowered, Stage::Linted];
+
+    fn name(self) -> &'static str {
+        match self {
+            Stage::Events => "events",
+            Stage::Tree => "tree",
+            Stage::Lowered => "lowered",
+            Stage::Linted => "linted",
+        }
+    }
+}
 
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
@@ -61,19 +80,20 @@ fn main() {
         for source in &sources {
             black_box(source.line_starts());
         }
-        let mut times: [Vec<f64>; STAGES.len()] = Default::default();
+        let mut times: [Vec<f64>; Stage::ALL.len()] = Default::default();
         for round in 0..runs {
-            for k in 0..STAGES.len() {
-                let stage = (round + k) % STAGES.len();
-                times[stage].push(run(stage, &sources));
+            for k in 0..Stage::ALL.len() {
+                let i = (round + k) % Stage::ALL.len();
+                times[i].push(run(Stage::ALL[i], &sources));
             }
         }
         let base = median(&mut times[0]);
-        for (stage, t) in STAGES.iter().zip(times.iter_mut()) {
+        for (stage, t) in Stage::ALL.iter().zip(times.iter_mut()) {
             let t = median(t);
             println!(
-                "{:16} {stage:>8} {:>9.1} ms {:>9.2}x",
+                "{:16} {:>8} {:>9.1} ms {:>9.2}x",
                 format.name(),
+                stage.name(),
                 t * 1000.0,
                 t / base
             );
@@ -82,15 +102,15 @@ fn main() {
 }
 
 /// Runs a stage over every file; the seconds it took.
-fn run(stage: usize, sources: &[SourceFile]) -> f64 {
+fn run(stage: Stage, sources: &[SourceFile]) -> f64 {
     let options = StructuredOptions::default();
     // The lint's inputs are made before the clock starts: it takes their bytes.
-    let inputs: Vec<Input> = if STAGES[stage] == "linted" {
+    let inputs: Vec<Input> = if let Stage::Linted = stage {
         sources
             .iter()
             .map(|s| Input {
                 display: s.path.clone(),
-                dir: std::path::PathBuf::from(&s.path)
+                dir: std::path::Path::new(&s.path)
                     .parent()
                     .map(|d| d.to_path_buf())
                     .unwrap_or_default(),
@@ -104,24 +124,24 @@ fn run(stage: usize, sources: &[SourceFile]) -> f64 {
         Vec::new()
     };
     let start = Instant::now();
-    match STAGES[stage] {
-        "events" => {
+    match stage {
+        Stage::Events => {
             for s in sources {
                 black_box(saphyr_parser::Parser::new_from_str(&s.text).all(|e| e.is_ok()));
             }
         }
-        "tree" => {
+        Stage::Tree => {
             for (i, s) in sources.iter().enumerate() {
                 let file = FileId(i as u32);
                 black_box(parse_yaml_lines(file, &s.text, s.line_starts()).is_ok());
             }
         }
-        "lowered" => {
+        Stage::Lowered => {
             for (i, s) in sources.iter().enumerate() {
                 black_box(structured(FileId(i as u32), s, &options).is_ok());
             }
         }
-        _ => {
+        Stage::Linted => {
             black_box(lint(inputs, &LintOptions::default()).diagnostics.len());
         }
     }

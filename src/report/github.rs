@@ -30,11 +30,8 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         escape_property(&path_property(place.path()))
     };
     let files: Vec<OnceLock<String>> = (0..report.sources.len()).map(|_| OnceLock::new()).collect();
-    let titles: HashMap<&str, String> = report
-        .rules
-        .iter()
-        .map(|r| (r.id, escape_property(&format!("{} {}", r.id, r.name))))
-        .collect();
+    let title = |rule| escape_property(&title_of(report, rule));
+    let titles: HashMap<&str, String> = report.rules.iter().map(|r| (r.id, title(r.id))).collect();
     let shown: Vec<&Diagnostic> = super::visible(report, opts).collect();
     super::rendered_in_order(
         &shown,
@@ -42,7 +39,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             let file = files[d.span.file.0 as usize].get_or_init(|| file_property(d.span.file));
             let title = match titles.get(d.rule) {
                 Some(title) => Cow::Borrowed(title.as_str()),
-                None => Cow::Owned(escape_property(&title_of(report, d.rule))),
+                None => Cow::Owned(title(d.rule)),
             };
             command(report, file, &title, d, text)
         },

@@ -7,7 +7,7 @@
 //! Also a single Terraform module of many files (`module`): one cluster in `main.tf` and five
 //! entries and five associations in each other file, as a large team's module grows.
 //!
-//! Shared by `benches/monorepo.rs` and `tests/generated_corpus.rs` (kept in
+//! Shared by `benches/monorepo.rs` and `tests/it/generated_corpus.rs` (kept in
 //! `support/`, which cargo does not take for a benchmark of its own).
 
 #![allow(dead_code)] // each user takes what it needs

@@ -1,7 +1,7 @@
 //! The snippets of README's "Where to run it" work as written, as far as they can be run here:
 //! the shell command is run, the pre-commit configuration is validated by pre-commit (when it is
 //! installed), the workflow is checked against action.yml, and the editor configurations parse
-//! and run `ekslint lsp` (which tests/lsp.rs drives like an editor). The editors themselves are
+//! and run `ekslint lsp` (which tests/it/lsp.rs drives like an editor). The editors themselves are
 //! not installed here.
 
 use ekslint::parse::tree::{Node, NodeKind, parse_yaml};

@@ -1,8 +1,6 @@
 //! What the tests that drive `ekslint lsp` over stdio share: a server speaking JSON-RPC with
 //! Content-Length framing, as an editor drives it. Every wait has a timeout, so a broken server
 //! fails the test instead of hanging it.
-// Each test crate uses the part it needs.
-#![allow(dead_code)]
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};

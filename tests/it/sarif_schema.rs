@@ -118,7 +118,7 @@ fn sarif(report: &Report) -> Value {
 }
 
 fn validator() -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json"))
+    let schema: Value = serde_json::from_str(include_str!("../data/sarif-schema-2.1.0.json"))
         .expect("the vendored schema is JSON");
     jsonschema::options()
         .should_validate_formats(true)

@@ -13,8 +13,7 @@ use ekslint::source::FileId;
 use std::path::Path;
 use std::process::{Command, Output};
 
-#[path = "support/pre_commit.rs"]
-mod support_pre_commit;
+use crate::support::pre_commit as support_pre_commit;
 use support_pre_commit::pre_commit_installed;
 
 const OTHER: &str = r#"resource "aws_eks_access_entry" "first" {

@@ -170,7 +170,7 @@ fn all_fixtures_linted_together_give_the_union_of_the_cases() {
     want.sort();
     let mut got = run(root, &["fixtures"]);
     // The cases of fixes (`fixtures/fixes/<rule>/<case>/{input,expected}`) have their own test,
-    // `tests/fixes.rs`: their findings are the fixed rule's.
+    // `tests/it/fixes.rs`: their findings are the fixed rule's.
     got.retain(|f| !f.1.starts_with("fixtures/fixes/"));
     assert!(
         !want.iter().any(|f| f.0 == "EKS000"),

@@ -2,7 +2,7 @@
 //! calls another large linted directory) is the same byte for byte on one thread and on many,
 //! and written to a file (`--output`) as printed.
 
-#[path = "../benches/support/monorepo.rs"]
+#[path = "../../benches/support/monorepo.rs"]
 mod monorepo;
 
 use assert_cmd::Command;

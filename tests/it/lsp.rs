@@ -1,8 +1,7 @@
 //! `ekslint lsp` driven over stdio with real JSON-RPC messages, as an editor drives it
 //! (`support/lsp.rs`).
 
-#[path = "support/lsp.rs"]
-mod support_lsp;
+use crate::support::lsp as support_lsp;
 
 use serde_json::{Value, json};
 use std::path::Path;

@@ -8,10 +8,8 @@ use serde_json::{Value, json};
 use std::path::Path;
 use std::process::{Command, Output};
 
-#[path = "support/lsp.rs"]
-mod support_lsp;
-#[path = "support/pre_commit.rs"]
-mod support_pre_commit;
+use crate::support::lsp as support_lsp;
+use crate::support::pre_commit as support_pre_commit;
 use support_lsp::{Server, did_change, did_open, file_uri, initialize};
 use support_pre_commit::pre_commit_installed;
 
@@ -113,7 +111,7 @@ fn every_output_reports_the_policy_at_the_policy_arn_and_the_ignore_silences_it(
 
     let sarif: Value =
         serde_json::from_slice(&ekslint(root, &["--format", "sarif", "."]).stdout).expect("JSON");
-    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json"))
+    let schema: Value = serde_json::from_str(include_str!("../data/sarif-schema-2.1.0.json"))
         .expect("the vendored schema is JSON");
     let validator = jsonschema::options()
         .should_validate_formats(true)
@@ -250,7 +248,7 @@ fn the_editor_shows_the_policy_finding_and_honours_the_ignore() {
 }
 
 /// Makes `root` a git repository whose pre-commit configuration runs the manifest's hook as a
-/// local hook on the binary cargo built (see tests/pre_commit.rs), with every file staged.
+/// local hook on the binary cargo built (see tests/it/pre_commit.rs), with every file staged.
 fn install_hook(root: &Path) {
     let manifest = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),

@@ -1,0 +1,4 @@
+//! What several test modules share.
+
+pub mod lsp;
+pub mod pre_commit;

@@ -3,20 +3,13 @@
 //! error there), and Terraform's and eksctl's lists of entry types lack `HYPERPOD_LINUX`, which
 //! CloudFormation passes to the API.
 
+use crate::support::input;
 use ekslint::diagnostic::Severity;
 use ekslint::engine::{Input, LintOptions, lint};
-use std::path::PathBuf;
 
 /// The findings of one file: (rule, severity, message).
 fn findings(name: &str, text: &str) -> Vec<(&'static str, Severity, String)> {
-    let input = Input {
-        display: name.into(),
-        dir: PathBuf::from("/nonexistent-ekslint-test"),
-        bytes: text.as_bytes().to_vec(),
-        explicit: true,
-        context: false,
-        unreadable: None,
-    };
+    let input = input(name, text, true);
     lint(vec![input], &LintOptions::default())
         .diagnostics
         .into_iter()

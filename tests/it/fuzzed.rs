@@ -1,21 +1,14 @@
 //! What the fuzz targets (`fuzz/`) found, each minimized to a small input: one test per
 //! finding, which fails without its fix.
 
-use ekslint::engine::{Input, LintOptions, lint};
-use std::path::PathBuf;
+use crate::support::input;
+use ekslint::engine::{LintOptions, lint};
 
 /// Lints the files together; findings as `RULE file:line:column`.
 fn lint_files(files: &[(&str, &str)]) -> Vec<String> {
     let inputs = files
         .iter()
-        .map(|(name, text)| Input {
-            display: name.to_string(),
-            dir: PathBuf::from("/nonexistent-ekslint-fuzzed"),
-            bytes: text.as_bytes().to_vec(),
-            explicit: false,
-            context: false,
-            unreadable: None,
-        })
+        .map(|(name, text)| input(name, text, false))
         .collect();
     let report = lint(inputs, &LintOptions::default());
     report

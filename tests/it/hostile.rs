@@ -4,9 +4,9 @@
 //! linted. They run on the engine's lint threads, in a debug build: the depth limits hold on
 //! their stack. (How fast they end is measured by `cargo bench --bench hostile`.)
 
-use ekslint::engine::{Input, LintOptions, lint};
+use crate::support::input;
+use ekslint::engine::{LintOptions, lint};
 use ekslint::report::Report;
-use std::path::PathBuf;
 
 /// A template with an entry whose principal is `principal` and whose type is invalid (EKS105).
 fn template(sections: &str, principal: &str) -> String {
@@ -35,16 +35,9 @@ const OTHER_FINDING: &str = "EKS101 other.yaml:7:21";
 fn lint_report(files: &[(&str, String)]) -> Report {
     let inputs = files
         .iter()
-        .map(|(name, text)| (name.to_string(), text.clone()))
-        .chain([(OTHER.0.to_string(), OTHER.1.to_string())])
-        .map(|(display, text)| Input {
-            display,
-            dir: PathBuf::from("/nonexistent-ekslint-hostile"),
-            bytes: text.into_bytes(),
-            explicit: false,
-            context: false,
-            unreadable: None,
-        })
+        .map(|(name, text)| (*name, text.as_str()))
+        .chain([OTHER])
+        .map(|(name, text)| input(name, text, false))
         .collect();
     lint(inputs, &LintOptions::default())
 }

@@ -1,11 +1,11 @@
 //! `ekslint lsp` driven over stdio with real JSON-RPC messages, as an editor drives it
 //! (`support/lsp.rs`).
 
-use crate::support::lsp as support_lsp;
-
+use crate::support::lsp::{
+    Server, did_change, did_open, did_open_as, did_save, file_uri, initialize,
+};
 use serde_json::{Value, json};
 use std::path::Path;
-use support_lsp::{Server, did_change, did_open, did_open_as, did_save, file_uri, initialize};
 
 fn codes(diagnostics: &[Value]) -> Vec<&str> {
     diagnostics

@@ -1,7 +1,8 @@
 //! The linter never panics, whatever the input: fixture files cut and spliced at random places,
 //! and random text, linted as every format.
 
-use ekslint::engine::{Input, LintOptions, lint};
+use crate::support::input;
+use ekslint::engine::{LintOptions, lint};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -33,14 +34,7 @@ fn fixture_files() -> Vec<(String, String)> {
 }
 
 fn lint_text(name: &str, text: &str) {
-    let input = Input {
-        display: name.to_string(),
-        dir: PathBuf::from("/nonexistent-ekslint-test"),
-        bytes: text.as_bytes().to_vec(),
-        explicit: true,
-        context: false,
-        unreadable: None,
-    };
+    let input = input(name, text, true);
     let report = lint(vec![input], &LintOptions::default());
     for format in [
         ekslint::report::Format::Human,

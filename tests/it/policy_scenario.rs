@@ -8,10 +8,8 @@ use serde_json::{Value, json};
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::lsp as support_lsp;
-use crate::support::pre_commit as support_pre_commit;
-use support_lsp::{Server, did_change, did_open, file_uri, initialize};
-use support_pre_commit::pre_commit_installed;
+use crate::support::lsp::{Server, did_change, did_open, file_uri, initialize};
+use crate::support::pre_commit::{isolated, pre_commit_installed};
 
 const CONFIG: &str = "[policy]\npaths = [\"policies\"]\n";
 
@@ -268,23 +266,6 @@ fn install_hook(root: &Path) {
         let out = isolated(root, "git", args);
         assert!(out.status.success(), "git {args:?}: {out:?}");
     }
-}
-
-/// A command in `dir` without the user's git configuration.
-fn isolated(dir: &Path, program: &str, args: &[&str]) -> Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("PRE_COMMIT_HOME", dir.join(".cache-pre-commit"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("spawn")
 }
 
 #[test]

@@ -11,10 +11,9 @@
 use ekslint::parse::tree::{Node, parse_yaml};
 use ekslint::source::FileId;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::support::pre_commit as support_pre_commit;
-use support_pre_commit::pre_commit_installed;
+use crate::support::pre_commit::{isolated, pre_commit_installed};
 
 const OTHER: &str = r#"resource "aws_eks_access_entry" "first" {
   cluster_name  = "ctx"
@@ -118,24 +117,8 @@ fn a_tfvars_change_is_passed_to_the_hook_and_blocks_its_bad_value() {
     assert_eq!((code, found), (Some(0), vec![]), "{text}");
 }
 
-/// A command in `dir` that ignores the user's and the system's git configuration.
-fn command(dir: &Path, program: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(program);
-    cmd.args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("PRE_COMMIT_HOME", dir.join(".cache-pre-commit"))
-        .env("NO_COLOR", "1");
-    cmd
-}
-
 fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
-    let out = command(dir, program, args).output().expect("spawn");
+    let out = isolated(dir, program, args);
     assert!(
         out.status.code().is_some(),
         "{program} {args:?} was killed: {out:?}"

@@ -1,7 +1,8 @@
 //! Every rule's documentation shows a bad example that triggers the rule and a fixed version
 //! that does not (the examples are linted, not only read).
 
-use ekslint::engine::{Input, LintOptions, lint};
+use crate::support::input;
+use ekslint::engine::{LintOptions, lint};
 use ekslint::rules::RULES;
 use std::path::PathBuf;
 
@@ -20,14 +21,7 @@ fn rules_found(lang: &str, text: &str) -> Vec<&'static str> {
         "json" => "template.json",
         _ => "template.yaml",
     };
-    let input = Input {
-        display: name.into(),
-        dir: PathBuf::from("/nonexistent-ekslint-docs"),
-        bytes: text.as_bytes().to_vec(),
-        explicit: true,
-        context: false,
-        unreadable: None,
-    };
+    let input = input(name, text, true);
     let report = lint(vec![input], &LintOptions::default());
     report
         .diagnostics

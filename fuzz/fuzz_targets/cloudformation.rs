@@ -6,7 +6,7 @@
 
 use ekslint::parse::cloudformation::{CfnOptions, parse_assignment, parse_parameter_file};
 use ekslint::parse::{StructuredOptions, structured};
-use ekslint::source::FileId;
+use ekslint::source::{FileId, SourceFile};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
@@ -27,7 +27,8 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
         // The same text as a parameter file.
         let _ = parse_parameter_file(&text);
     }
+    let source = SourceFile::new(name.into(), text.into_owned());
     ekslint::threads::run(|| {
-        let _ = structured(FileId(0), name, &text, &options);
+        let _ = structured(FileId(0), &source, &options);
     });
 });

@@ -5,7 +5,7 @@
 #![no_main]
 
 use ekslint::parse::{StructuredOptions, structured};
-use ekslint::source::FileId;
+use ekslint::source::{FileId, SourceFile};
 use libfuzzer_sys::fuzz_target;
 
 const HEADER: &str = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n";
@@ -20,7 +20,8 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
     } else {
         body.into_owned()
     };
+    let source = SourceFile::new("cluster.yaml".into(), text);
     ekslint::threads::run(|| {
-        let _ = structured(FileId(0), "cluster.yaml", &text, &StructuredOptions::default());
+        let _ = structured(FileId(0), &source, &StructuredOptions::default());
     });
 });

@@ -36,12 +36,13 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
     }
     let mut settings = Settings::default();
     if flags & 32 != 0 {
-        settings.rule_options.trusted_accounts = vec!["444455556666".into()];
-        settings.ignore = vec![lookup("EKS401").expect("a rule")];
+        settings.rule_options.trusted_accounts = ["444455556666".into()].into();
+        settings.ignore = [lookup("EKS401").expect("a rule").id].into();
         settings.severity.insert("EKS105", Severity::Note);
     }
     if flags & 64 != 0 {
-        settings.select = Some(RULES.iter().filter(|r| r.id.as_bytes()[3] != b'4').collect());
+        let select = RULES.iter().map(|r| r.id).filter(|id| id.as_bytes()[3] != b'4');
+        settings.select = Some(select.collect());
     }
     let mut options = LintOptions::default();
     if flags & 128 != 0 {

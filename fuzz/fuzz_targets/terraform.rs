@@ -8,7 +8,6 @@ use ekslint::parse::terraform::{TerraformInputs, prepare};
 use ekslint::source::{SourceFile, SourceMap};
 use ekslint_fuzz::check::DIR;
 use libfuzzer_sys::fuzz_target;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
@@ -27,8 +26,7 @@ fuzz_target!(init: ekslint_fuzz::init(), |data: &[u8]| {
     ekslint::threads::run(|| {
         let mut sources = SourceMap::default();
         let id = sources.add(SourceFile::new(name.into(), text));
-        let dirs = BTreeMap::from([(PathBuf::from(DIR), vec![id])]);
-        let prepared = prepare(dirs, &mut sources, &inputs);
+        let prepared = prepare(vec![(PathBuf::from(DIR), id)], &mut sources, &inputs);
         let roots = (0..prepared.roots()).map(|i| prepared.evaluate(i, &sources));
         let root_errors: Vec<_> = roots.flat_map(|root| root.errors).collect();
         prepared.project_model(&sources);

@@ -130,6 +130,7 @@ fn every_build_is_locked() {
                 "cargo test",
                 "cargo run",
                 "cargo clippy",
+                "cargo check",
             ]
             .iter()
             .any(|c| line.contains(c));

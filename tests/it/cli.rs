@@ -1,13 +1,9 @@
 //! The command line as a user runs it: subcommands, exit codes, options, inputs that must not
 //! crash the linter, discovery and determinism.
 
-use assert_cmd::Command;
+use crate::support::ekslint;
 use predicates::prelude::*;
 use std::path::Path;
-
-fn ekslint() -> Command {
-    Command::cargo_bin("ekslint").unwrap()
-}
 
 const BAD_ENTRY: &str = r#"resource "aws_eks_access_entry" "a" {
   cluster_name  = "cli-test"

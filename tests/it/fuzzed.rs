@@ -1,7 +1,7 @@
 //! What the fuzz targets (`fuzz/`) found, each minimized to a small input: one test per
 //! finding, which fails without its fix.
 
-use crate::support::input;
+use crate::support::{input, located};
 use ekslint::engine::{LintOptions, lint};
 
 /// Lints the files together; findings as `RULE file:line:column`.
@@ -14,11 +14,7 @@ fn lint_files(files: &[(&str, &str)]) -> Vec<String> {
     report
         .diagnostics
         .iter()
-        .map(|d| {
-            let f = report.sources.get(d.span.file);
-            let p = f.position(d.span.start as usize);
-            format!("{} {}:{}:{}", d.rule, f.path, p.line, p.column)
-        })
+        .map(|d| located(&report, d))
         .collect()
 }
 

@@ -4,7 +4,7 @@
 //! linted. They run on the engine's lint threads, in a debug build: the depth limits hold on
 //! their stack. (How fast they end is measured by `cargo bench --bench hostile`.)
 
-use crate::support::input;
+use crate::support::{input, located};
 use ekslint::engine::{LintOptions, lint};
 use ekslint::report::Report;
 
@@ -49,14 +49,9 @@ fn lint_files(files: &[(&str, String)]) -> Vec<String> {
     report
         .diagnostics
         .iter()
-        .map(|d| {
-            let f = report.sources.get(d.span.file);
-            let p = f.position(d.span.start as usize);
-            let message = match d.rule {
-                "EKS000" => format!(" {}", d.message),
-                _ => String::new(),
-            };
-            format!("{} {}:{}:{}{message}", d.rule, f.path, p.line, p.column)
+        .map(|d| match d.rule {
+            "EKS000" => format!("{} {}", located(&report, d), d.message),
+            _ => located(&report, d),
         })
         .collect()
 }

@@ -2,13 +2,9 @@
 //! characters cannot start a GitHub workflow command or drive the terminal, and huge values give
 //! output proportional to the number of findings. Each case runs the real binary, as CI does.
 
-use assert_cmd::Command;
+use crate::support::ekslint;
 use serde_json::Value;
 use std::path::Path;
-
-fn ekslint() -> Command {
-    Command::cargo_bin("ekslint").unwrap()
-}
 
 /// Runs `ekslint --color never --format FORMAT ARGS` in `dir`: exit code, stdout, stderr.
 fn run(dir: &Path, format: &str, args: &[&str]) -> (Option<i32>, String, String) {

@@ -334,6 +334,14 @@ fn print_stdout(text: &str) -> Result<(), String> {
 
 fn run_lint(args: &LintArgs) -> Result<ExitCode, String> {
     check_usage(args)?;
+    // On a lint thread from the start: its parallel steps are entered without a handoff from
+    // this thread each time, and what it allocates before reading (the paths found) is
+    // allocated there, where the reading and checking that follow reuse the memory freed.
+    crate::threads::run(|| lint_on_pool(args))
+}
+
+/// [`run_lint`] once its usage is checked.
+fn lint_on_pool(args: &LintArgs) -> Result<ExitCode, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let configs = Configs::new(args.config.as_deref(), lint_boundary(args, &cwd))?;
     // The read limit is the configuration's of the working directory (or `--config`'s).

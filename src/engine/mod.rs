@@ -470,16 +470,25 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
     // Those that will not be are let go now (the editor lints a module for one file's
     // findings), unless a suppression may match them.
     let suppressed_files: HashSet<FileId> = suppressions.iter().map(|s| s.covers.file).collect();
-    diagnostics.retain(|d| {
-        (kept(d) || suppressed_files.contains(&d.span.file))
-            && settings_of(d.span.file).enabled(d.rule)
-    });
-    diagnostics.par_iter_mut().for_each(|d| {
-        if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
-            d.severity = *s;
-        }
-        bound_messages(d);
-    });
+    // Which to keep is decided on the lint threads, with the severities and messages of those
+    // kept: a run's findings are megabytes, and this was a pass of its own on one thread.
+    let keep: Vec<bool> = diagnostics
+        .par_iter_mut()
+        .map(|d| {
+            let keep = (kept(d) || suppressed_files.contains(&d.span.file))
+                && settings_of(d.span.file).enabled(d.rule);
+            if keep {
+                if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
+                    d.severity = *s;
+                }
+                bound_messages(d);
+            }
+            keep
+        })
+        .collect();
+    // `retain` visits each finding once, in order.
+    let mut keep = keep.into_iter();
+    diagnostics.retain(|_| keep.next().unwrap_or(false));
     sort(&mut diagnostics);
     let lookup = |file: FileId, key: &str| {
         settings_of(file).lookup(key).or_else(|| {

@@ -308,7 +308,8 @@ fn shared_findings(found: &[Option<Vec<Diagnostic>>]) -> Vec<(usize, usize)> {
             .flat_map(|(batch, d)| d.iter().flatten().map(move |d| (batch, d)))
     };
     // The files each batch has findings in, read on the lint threads (the findings are
-    // megabytes, these a few numbers a batch); a batch's findings are sorted by file.
+    // megabytes, these a few numbers a batch). A batch's findings are sorted by file, so each
+    // file is listed once (were one listed twice, its batch would only meet itself).
     let files: Vec<Vec<usize>> = found
         .par_iter()
         .with_min_len(crate::threads::FILES_PER_TASK)

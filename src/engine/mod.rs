@@ -470,15 +470,16 @@ fn report(found: Found<'_>, options: &LintOptions) -> Report {
     // Those that will not be are let go now (the editor lints a module for one file's
     // findings), unless a suppression may match them.
     let suppressed_files: HashSet<FileId> = suppressions.iter().map(|s| s.covers.file).collect();
-    // Which to keep is decided on the lint threads, with the severities and messages of those
-    // kept: a run's findings are megabytes, and this was a pass of its own on one thread.
+    // Which to keep is decided on the lint threads (a run's findings are megabytes), in the
+    // pass that sets the severities and bounds the messages of those kept.
     let keep: Vec<bool> = diagnostics
         .par_iter_mut()
         .map(|d| {
-            let keep = (kept(d) || suppressed_files.contains(&d.span.file))
-                && settings_of(d.span.file).enabled(d.rule);
+            let settings = settings_of(d.span.file);
+            let keep =
+                (kept(d) || suppressed_files.contains(&d.span.file)) && settings.enabled(d.rule);
             if keep {
-                if let Some(s) = settings_of(d.span.file).severity.get(d.rule) {
+                if let Some(s) = settings.severity.get(d.rule) {
                     d.severity = *s;
                 }
                 bound_messages(d);

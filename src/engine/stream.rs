@@ -744,16 +744,18 @@ resource "aws_eks_access_policy_association" "ops" {
         assert_eq!(eks208[0].span.start as usize, at);
     }
 
+    /// An EKS101 finding of four bytes at `start` of `file`.
+    fn finding(file: u32, start: usize, message: &str) -> Diagnostic {
+        let rule = crate::rules::lookup("EKS101").expect("a rule of the catalog");
+        Diagnostic::new(
+            rule,
+            Span::new(FileId(file), start, start + 4),
+            message.into(),
+        )
+    }
+
     #[test]
     fn a_finding_of_two_batches_ties_them() {
-        let finding = |file: u32, start: usize, message: &str| {
-            let rule = crate::rules::lookup("EKS101").expect("a rule of the catalog");
-            Diagnostic::new(
-                rule,
-                Span::new(FileId(file), start, start + 4),
-                message.into(),
-            )
-        };
         let found = vec![
             Some(vec![finding(0, 10, "m"), finding(2, 5, "shared")]),
             None,
@@ -765,16 +767,12 @@ resource "aws_eks_access_policy_association" "ops" {
 
     #[test]
     fn findings_of_one_file_in_two_batches_tie_nothing_unless_one_is_the_same() {
-        let finding = |file: u32, message: &str| {
-            let rule = crate::rules::lookup("EKS101").expect("a rule of the catalog");
-            Diagnostic::new(rule, Span::new(FileId(file), 5, 9), message.into())
-        };
         // File 1 has findings of batches 0 and 1, none of them the same; batch 2 has two of
         // file 3, which no other batch has.
         let found = vec![
-            Some(vec![finding(0, "a"), finding(1, "b")]),
-            Some(vec![finding(1, "c")]),
-            Some(vec![finding(3, "d"), finding(3, "e")]),
+            Some(vec![finding(0, 5, "a"), finding(1, 5, "b")]),
+            Some(vec![finding(1, 5, "c")]),
+            Some(vec![finding(3, 5, "d"), finding(3, 5, "e")]),
         ];
         assert!(shared_findings(&found).is_empty());
     }

@@ -767,12 +767,13 @@ resource "aws_eks_access_policy_association" "ops" {
 
     #[test]
     fn findings_of_one_file_in_two_batches_tie_nothing_unless_one_is_the_same() {
-        // File 1 has findings of batches 0 and 1, none of them the same; batch 2 has two of
-        // file 3, which no other batch has.
+        // File 1 has findings of batches 0 and 1, none of batch 0's among batch 1's (batch 1
+        // gives one finding twice: a batch does not tie itself); batch 2 has two of file 3,
+        // which no other batch has.
         let found = vec![
             Some(vec![finding(0, 5, "a"), finding(1, 5, "b")]),
-            Some(vec![finding(1, 5, "c")]),
-            Some(vec![finding(3, 5, "d"), finding(3, 5, "e")]),
+            Some(vec![finding(1, 5, "c"), finding(1, 5, "c")]),
+            Some(vec![finding(3, 5, "d"), finding(3, 5, "d")]),
         ];
         assert!(shared_findings(&found).is_empty());
     }

@@ -669,6 +669,45 @@ mod tests {
         );
     }
 
+    /// What libyaml and the YAML libraries of CloudFormation and eksctl read, and YAML 1.2
+    /// refuses: lines of a flow collection, its closing bracket and the lines of a quoted scalar
+    /// no more indented than the key they are the value of. Values and spans are as if indented.
+    #[test]
+    fn flow_collections_and_quoted_scalars_may_be_less_indented_than_their_key() {
+        let text = "a:\n  b: {\n  c: [\nx,\n  \"y\"\n  ]\n  }\n  d: \"one\n  two\"\n  e: 'three\nfour'\nf: 1\n";
+        let doc = one(text);
+        let a = doc.get("a").unwrap();
+        let b = a.get("b").unwrap();
+        assert_eq!(slice(text, b.span), "{\n  c: [\nx,\n  \"y\"\n  ]\n  }");
+        let c = b.get("c").unwrap();
+        assert_eq!(slice(text, c.span), "[\nx,\n  \"y\"\n  ]");
+        let NodeKind::Seq(items) = &c.kind else {
+            panic!("{c:?}")
+        };
+        let values: Vec<_> = items
+            .iter()
+            .map(|i| (i.as_str(), slice(text, i.span)))
+            .collect();
+        assert_eq!(values, [(Some("x"), "x"), (Some("y"), "\"y\"")]);
+        let d = a.get("d").unwrap();
+        assert_eq!(
+            (d.as_str(), slice(text, d.span)),
+            (Some("one two"), "\"one\n  two\"")
+        );
+        let e = a.get("e").unwrap();
+        assert_eq!(
+            (e.as_str(), slice(text, e.span)),
+            (Some("three four"), "'three\nfour'")
+        );
+        let f = doc.get("f").unwrap();
+        assert_eq!(
+            (&f.kind, slice(text, f.span)),
+            (&NodeKind::Number("1".into()), "1")
+        );
+        // Block collections keep their indentation rules.
+        assert!(parse_yaml(F, "a:\n  b: 1\n c: 2\n").is_err());
+    }
+
     #[test]
     fn quoted_scalars_end_at_their_closing_quote() {
         let text = "a: \"x \\\" ü\"   # c \"\nb: 'it''s'  # 'd'\nc: !Sub 'y' \nd: [\"e\" , 'f' ]\n";

@@ -293,6 +293,32 @@ accessConfig:
     assert!(matches!(m.entries[0].groups, Val::Unknown { .. }));
 }
 
+/// eksctl's YAML library (go-yaml v2, through sigs.k8s.io/yaml) reads the YAML 1.1 words for
+/// true and false as booleans when they are not quoted.
+#[test]
+fn yaml_1_1_booleans_are_booleans_unless_quoted() {
+    use crate::parse::eksctl::value::flag;
+    let docs = parse_yaml(
+        FileId(0),
+        "a: yes\nb: Off\nc: N\nd: ON\ne: 'no'\nf: \"y\"\ng: nope\nh: !!str yes\ni: YeS\n",
+    )
+    .unwrap();
+    let value = |key: &str| match flag(docs[0].get(key)) {
+        Val::Known(b) => Some(b.value),
+        _ => None,
+    };
+    assert_eq!(
+        ["a", "b", "c", "d"].map(value),
+        [Some(true), Some(false), Some(false), Some(true)]
+    );
+    for key in ["e", "f", "g", "h", "i"] {
+        assert!(
+            matches!(flag(docs[0].get(key)), Val::Unknown { .. }),
+            "{key}"
+        );
+    }
+}
+
 #[test]
 fn envsubst_placeholders_are_unknown_parts() {
     use crate::parse::eksctl::value::text;

@@ -4,7 +4,7 @@
 //! an absent one (`type: ""` is `STANDARD`), a `null` is the zero value, and keys match only in
 //! their exact spelling.
 
-use crate::ir::{Part, Spanned, Text, UnknownField, Val, Written};
+use crate::ir::{Part, Quoting, Spanned, Text, UnknownField, Val, Written};
 use crate::parse::tree::{Node, NodeKind, unknown_keys};
 use crate::source::Span;
 
@@ -83,11 +83,36 @@ pub fn optional_text(node: Option<&Node>) -> Val<Text> {
 }
 
 /// A boolean; `null` or no value is absent, anything else is not a boolean eksctl would read.
+///
+/// eksctl reads its file with sigs.k8s.io/yaml, whose YAML library (go-yaml v2) also takes the
+/// YAML 1.1 words `y`, `yes`, `on` and `n`, `no`, `off` (lowercase, capitalized or uppercase)
+/// for true and false when they are written plain.
 pub fn flag(node: Option<&Node>) -> Val<bool> {
-    match node.map(|n| (&n.kind, n.span)) {
-        None | Some((NodeKind::Null, _)) => Val::Absent,
-        Some((NodeKind::Bool(b), span)) => Val::known(*b, span),
-        Some((_, span)) => Val::unknown(span),
+    let Some(node) = node else {
+        return Val::Absent;
+    };
+    // Plain, with no tag (`!!str yes` is a string) nor anchor before it.
+    let plain = node
+        .written
+        .literal
+        .is_some_and(|l| l.quoting == Quoting::YamlPlain && l.span == node.span);
+    match &node.kind {
+        NodeKind::Null => Val::Absent,
+        NodeKind::Bool(b) => Val::known(*b, node.span),
+        NodeKind::String(s) if plain => match yaml_1_1_bool(s) {
+            Some(b) => Val::known(b, node.span),
+            None => Val::unknown(node.span),
+        },
+        _ => Val::unknown(node.span),
+    }
+}
+
+/// The boolean of a YAML 1.1 word that the YAML 1.2 core schema reads as a string.
+fn yaml_1_1_bool(s: &str) -> Option<bool> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
     }
 }
 

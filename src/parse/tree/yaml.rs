@@ -22,8 +22,9 @@ use crate::limits::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 /// Scalars follow the YAML 1.2 core schema, quoted scalars are always strings, and local tags
 /// (`!Ref x`) are kept on the node. Aliases are expanded (within [`MAX_ALIAS_NODES`] nodes and
 /// [`MAX_ALIAS_BYTES`] bytes more than the file's size); the copy's top node spans the alias,
-/// the nodes inside it keep the anchor's spans. `<<` is an ordinary key. Duplicate keys, nesting
-/// deeper than [`MAX_DEPTH`], expansions past those limits and syntax errors are errors.
+/// the nodes inside it keep the anchor's spans. Merge keys (`<<: *a`) are applied (see
+/// [`merged`]). Duplicate keys, nesting deeper than [`MAX_DEPTH`], expansions past those limits
+/// and syntax errors are errors.
 pub fn parse_yaml(file: FileId, text: &str) -> Result<Vec<Node>, TreeError> {
     parse_yaml_lines(file, text, &crate::source::line_starts(text))
 }
@@ -288,7 +289,7 @@ impl<'t> Builder<'t> {
                 super::record_removals(self.file, self.text, &mut items, syntax, &mut self.ranges);
                 NodeKind::Seq(items)
             }
-            Body::Map { entries, .. } => NodeKind::Map(entries),
+            Body::Map { entries, .. } => NodeKind::Map(merged(entries)),
         };
         let node = Node {
             kind,
@@ -383,6 +384,50 @@ impl<'t> Builder<'t> {
         }
         Ok(())
     }
+}
+
+/// A mapping's entries with its merge keys applied: each plain `<<` whose value is a mapping,
+/// or a list of mappings, is replaced by their entries whose keys the mapping does not hold
+/// (those written in it, then those of earlier mappings, win), as YAML 1.1 merges them and
+/// go-yaml v2, the YAML library of eksctl and kubectl, applies them. Any other `<<` stays a key.
+fn merged(entries: Vec<(Key, Node)>) -> Vec<(Key, Node)> {
+    if !entries.iter().any(|(k, v)| is_merge(k, v)) {
+        return entries;
+    }
+    let (merges, mut out): (Vec<_>, Vec<_>) =
+        entries.into_iter().partition(|(k, v)| is_merge(k, v));
+    let mut held: HashSet<String> = out.iter().map(|(k, _)| k.name.clone()).collect();
+    for (_, source) in merges {
+        let maps = match source.kind {
+            NodeKind::Map(map) => vec![map],
+            NodeKind::Seq(items) => items
+                .into_iter()
+                .filter_map(|i| match i.kind {
+                    NodeKind::Map(map) => Some(map),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (key, value) in maps.into_iter().flatten() {
+            if held.insert(key.name.clone()) {
+                out.push((key, value));
+            }
+        }
+    }
+    out
+}
+
+/// Whether an entry is a merge: a plain `<<` key holding a mapping or a list of mappings.
+fn is_merge(key: &Key, value: &Node) -> bool {
+    let mapping = |n: &Node| matches!(n.kind, NodeKind::Map(_));
+    key.name == "<<"
+        && key.literal.is_some_and(|l| l.quoting == Quoting::YamlPlain)
+        && match &value.kind {
+            NodeKind::Map(_) => true,
+            NodeKind::Seq(items) => items.iter().all(mapping),
+            _ => false,
+        }
 }
 
 /// The text of a string scalar without its quotes (after any tag or anchor), and its quoting;
@@ -906,18 +951,33 @@ Resources:
         assert!(parse_yaml(F, "# only a comment\n").unwrap().is_empty());
     }
 
+    /// A plain `<<` key merges the mapping (or the mappings of the list) it holds into its
+    /// mapping, as go-yaml v2 does for eksctl and kubectl: keys written in the mapping win, then
+    /// those of earlier mappings. Merged entries keep the anchor's spans.
     #[test]
-    fn aliases_are_copied_and_merge_keys_kept() {
-        let text = "base: &b {Type: STANDARD}\nentry:\n  <<: *b\n  Name: x\n";
+    fn merge_keys_are_applied() {
+        let text = "base: &b {Type: STANDARD, Name: base}\nmore: &m {Tags: t, Name: more}\n\
+                    entry:\n  <<: *b\n  Name: x\nlist:\n  <<: [*m, *b]\nquoted:\n  '<<': *b\n\
+                    scalar:\n  <<: 5\n";
         let doc = one(text);
+        let names = |node: &Node| -> Vec<String> {
+            node.entries().iter().map(|(k, _)| k.name.clone()).collect()
+        };
         let entry = doc.get("entry").unwrap();
-        let (key, merged) = entry.entry("<<").unwrap();
-        assert_eq!(slice(text, key.span), "<<");
-        assert_eq!(slice(text, merged.span), "*b");
-        let ty = merged.get("Type").unwrap();
+        assert_eq!(names(entry), ["Name", "Type"]);
+        assert_eq!(entry.get("Name").and_then(Node::as_str), Some("x"));
+        let (key, ty) = entry.entry("Type").unwrap();
+        assert_eq!(
+            (slice(text, key.span), slice(text, ty.span)),
+            ("Type", "STANDARD")
+        );
         assert_eq!(ty.as_str(), Some("STANDARD"));
-        assert_eq!(slice(text, ty.span), "STANDARD");
-        assert_eq!(entry.get("Type"), None);
+        let list = doc.get("list").unwrap();
+        assert_eq!(names(list), ["Tags", "Name", "Type"]);
+        assert_eq!(list.get("Name").and_then(Node::as_str), Some("more"));
+        // Quoted, or holding no mapping, `<<` is an ordinary key.
+        assert_eq!(names(doc.get("quoted").unwrap()), ["<<"]);
+        assert_eq!(names(doc.get("scalar").unwrap()), ["<<"]);
     }
 
     #[test]

@@ -111,9 +111,23 @@ pub fn quote(value: &str) -> String {
 }
 
 /// A value shown bare in a message (a policy name, a resource address): escaped and
-/// shortened as [`quote`] does, without the quotes.
+/// shortened as [`quote`] does, without the quotes around it and with its own quotes kept, so
+/// that `aws_eks_access_entry.this["ci"]` reads as Terraform writes it.
 pub fn shown(value: &str) -> String {
-    escaped(&shorten(value, crate::limits::MAX_QUOTED_CHARS)).into_owned()
+    let short = shorten(value, crate::limits::MAX_QUOTED_CHARS);
+    if short
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~') && b != b'\\')
+    {
+        return short.into_owned();
+    }
+    short
+        .chars()
+        .map(|c| match c {
+            '"' | '\'' => c.to_string(),
+            c => c.escape_debug().to_string(),
+        })
+        .collect()
 }
 
 /// `text` as `str::escape_debug` writes it; borrowed when that leaves it as it is (printable
@@ -196,15 +210,33 @@ mod tests {
 
     proptest::proptest! {
         /// Quoting writes what `escape_debug` writes, whatever the text (printable ASCII, quotes,
-        /// backslashes, controls, combining marks, bidirectional overrides).
+        /// backslashes, controls, combining marks, bidirectional overrides); a bare value the
+        /// same, but for its quotes.
         #[test]
         fn quoting_writes_what_escape_debug_writes(
             text in "[ -~]{0,20}|[a\"'\\\\\n\t\u{7f}\u{301}\u{202e}é]{0,20}|\\PC{0,20}"
         ) {
             let short = shorten(&text, crate::limits::MAX_QUOTED_CHARS);
             proptest::prop_assert_eq!(quote(&text), format!("\"{}\"", short.escape_debug()));
-            proptest::prop_assert_eq!(shown(&text), short.escape_debug().to_string());
+            let bare: String = short
+                .chars()
+                .map(|c| match c {
+                    '"' | '\'' => c.to_string(),
+                    c => c.escape_debug().to_string(),
+                })
+                .collect();
+            proptest::prop_assert_eq!(shown(&text), bare);
         }
+    }
+
+    /// A bare value keeps its quotes: a Terraform address reads as Terraform writes it.
+    #[test]
+    fn shown_values_keep_their_quotes() {
+        assert_eq!(
+            shown("aws_eks_access_entry.this[\"ci\"]"),
+            "aws_eks_access_entry.this[\"ci\"]"
+        );
+        assert_eq!(shown("it's a\\b\n"), "it's a\\\\b\\n");
     }
 
     #[test]

@@ -47,8 +47,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             message: "the access entry".into(),
                         }])
                         .with_help(format!(
-                            "use `principal_arn = {resource}.principal_arn` or add `depends_on = [{resource}]`",
-                            resource = shown(&addr.resource)
+                            "use `principal_arn = {instance}.principal_arn` or add `depends_on = [{whole}]`",
+                            instance = shown(&addr.resource),
+                            whole = shown(resource)
                         ))
                     }));
                 }

@@ -17,6 +17,7 @@ mod fuzzed;
 mod generated_corpus;
 mod hostile;
 mod lsp;
+mod messages;
 mod never_panics;
 mod packaging;
 mod policies;

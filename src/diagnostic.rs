@@ -107,38 +107,43 @@ impl Diagnostic {
 /// [`MAX_QUOTED_CHARS`]: crate::limits::MAX_QUOTED_CHARS
 pub fn quote(value: &str) -> String {
     let short = shorten(value, crate::limits::MAX_QUOTED_CHARS);
-    ["\"", &escaped(&short), "\""].concat()
+    ["\"", &escaped(&short, true), "\""].concat()
 }
 
 /// A value shown bare in a message (a policy name, a resource address): escaped and
 /// shortened as [`quote`] does, without the quotes around it and with its own quotes kept, so
 /// that `aws_eks_access_entry.this["ci"]` reads as Terraform writes it.
 pub fn shown(value: &str) -> String {
-    let short = shorten(value, crate::limits::MAX_QUOTED_CHARS);
-    if short
-        .bytes()
-        .all(|b| matches!(b, b' '..=b'~') && b != b'\\')
-    {
-        return short.into_owned();
-    }
-    short
-        .chars()
-        .map(|c| match c {
-            '"' | '\'' => c.to_string(),
-            c => c.escape_debug().to_string(),
-        })
-        .collect()
+    escaped(&shorten(value, crate::limits::MAX_QUOTED_CHARS), false).into_owned()
 }
 
-/// `text` as `str::escape_debug` writes it; borrowed when that leaves it as it is (printable
-/// ASCII but quotes and backslashes, the commonest values), which is known without the
-/// formatting machinery's character-by-character writes.
-fn escaped(text: &str) -> Cow<'_, str> {
-    let as_is = |b: &u8| matches!(b, b' '..=b'~') && !matches!(b, b'"' | b'\'' | b'\\');
+/// `text` as `str::escape_debug` writes it, its quotes left as they are unless `quotes`;
+/// borrowed when that leaves it as it is (printable ASCII but backslashes, and quotes when
+/// escaped: the commonest values), which is known without the formatting machinery's
+/// character-by-character writes.
+fn escaped(text: &str, quotes: bool) -> Cow<'_, str> {
+    let as_is =
+        |b: &u8| matches!(b, b' '..=b'~') && *b != b'\\' && !(quotes && matches!(b, b'"' | b'\''));
     if text.as_bytes().iter().all(as_is) {
         Cow::Borrowed(text)
-    } else {
+    } else if quotes {
         Cow::Owned(text.escape_debug().to_string())
+    } else {
+        // Its escapes of quotes undone: in `escape_debug`'s text a backslash starts an escape.
+        let escaped = text.escape_debug().to_string();
+        let mut out = String::with_capacity(escaped.len());
+        let mut chars = escaped.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some(q @ ('"' | '\'')) => out.push(q),
+                next => out.extend(std::iter::once('\\').chain(next)),
+            }
+        }
+        Cow::Owned(out)
     }
 }
 
@@ -218,14 +223,10 @@ mod tests {
         ) {
             let short = shorten(&text, crate::limits::MAX_QUOTED_CHARS);
             proptest::prop_assert_eq!(quote(&text), format!("\"{}\"", short.escape_debug()));
-            let bare: String = short
-                .chars()
-                .map(|c| match c {
-                    '"' | '\'' => c.to_string(),
-                    c => c.escape_debug().to_string(),
-                })
-                .collect();
-            proptest::prop_assert_eq!(shown(&text), bare);
+            // A bare value is the quoted one's inside, with its own quotes not escaped.
+            let quoted = quote(&text);
+            let requoted = shown(&text).replace('"', "\\\"").replace('\'', "\\'");
+            proptest::prop_assert_eq!(requoted.as_str(), &quoted[1..quoted.len() - 1]);
         }
     }
 

@@ -239,20 +239,37 @@ impl Configs {
                 .collect()
         });
         let below = found.iter().any(|(_, has)| *has);
-        for ((at, _), (real, has)) in new.iter().zip(found) {
-            self.probed
-                .borrow_mut()
-                .insert(real.as_os_str().to_owned(), has);
-            self.learn(at, real);
-        }
-        met || below
-            || match self.of_dir(root) {
-                Ok(governing) => governing.is_some_and(|c| !c.config.exclude.is_empty()),
-                Err(e) => {
-                    self.error.borrow_mut().get_or_insert(e);
-                    true
+        // When none of them holds a configuration, the one governing `root` governs them all:
+        // it is recorded as theirs now rather than looked for upward from each.
+        let governing = (!met && !below).then(|| self.of_dir(root));
+        self.reals.borrow_mut().reserve(2 * new.len());
+        match &governing {
+            Some(Ok(config)) => {
+                let mut nearest = self.nearest.borrow_mut();
+                nearest.reserve(new.len());
+                for (real, _) in &found {
+                    nearest.insert(real.as_os_str().to_owned(), config.clone());
                 }
             }
+            _ => {
+                let mut probed = self.probed.borrow_mut();
+                probed.reserve(new.len());
+                for (real, has) in &found {
+                    probed.insert(real.as_os_str().to_owned(), *has);
+                }
+            }
+        }
+        for ((at, _), (real, _)) in new.iter().zip(found) {
+            self.learn(at, real);
+        }
+        match governing {
+            None => true,
+            Some(Ok(config)) => config.is_some_and(|c| !c.config.exclude.is_empty()),
+            Some(Err(e)) => {
+                self.error.borrow_mut().get_or_insert(e);
+                true
+            }
+        }
     }
 
     /// The real directory of a file (its module's, as [`crate::workspace::module_dir`] gives

@@ -8,7 +8,7 @@
 use super::aws_auth::{self, DATA_KEYS, NodeReader, Shape, Target};
 use super::embedded::{self, OffsetMap, Unread};
 use super::tree::{Node, NodeKind};
-use crate::ir::{ClusterLink, Model, Related, Text, Unit, Val};
+use crate::ir::{ClusterLink, Model, Part, Related, Text, Unit, Val};
 use crate::source::{FileId, Span};
 use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
@@ -66,7 +66,7 @@ fn shape(file: FileId, text: &str, value: &Node) -> Shape {
     if matches!(s.trim(), "" | "``" | "\"\"" | "''") {
         return Shape::Empty;
     }
-    if !embedded::fits(s.len()) {
+    if !embedded::fits(s.len()) || is_template(s) {
         return Shape::Unknown;
     }
     let written = text.get(value.span.range()).unwrap_or_default();
@@ -79,6 +79,21 @@ fn shape(file: FileId, text: &str, value: &Node) -> Shape {
     }
 }
 
+/// Whether a data value is a template of Helm, Jinja (Ansible) or another tool that renders it
+/// before it is applied: it holds a tag of theirs, `{%` or a `{{` followed by a space, `-`, `.`,
+/// `$`, `/` or a quote (`{{ .Values.role }}`, `{{- range }}`, `{{ arn }}`). What it renders is
+/// not known. The authenticator's own placeholders (`{{SessionName}}`) start with a letter.
+fn is_template(s: &str) -> bool {
+    memchr::memchr_iter(b'{', s.as_bytes()).any(|at| {
+        let next = &s.as_bytes()[at + 1..];
+        next.first() == Some(&b'%')
+            || (next.first() == Some(&b'{')
+                && next
+                    .get(1)
+                    .is_some_and(|c| c.is_ascii_whitespace() || b"-.$/\"'".contains(c)))
+    })
+}
+
 /// Values written in the manifest, where they are.
 struct Written;
 
@@ -87,8 +102,14 @@ impl NodeReader for Written {
         (span, Vec::new())
     }
 
+    /// A string with `${NAME}` placeholders (see [`envsubst`](crate::parse::envsubst)) is
+    /// known only in its other parts, and unknown when it is one placeholder.
     fn scalar(&self, node: &Node, text: &str) -> Val<Text> {
-        Val::known(Text::lit(text), node.span)
+        match crate::parse::envsubst::placeholders(text) {
+            Some(t) if t.parts() == [Part::Hole] => Val::unknown(node.span),
+            Some(t) => Val::known(t, node.span),
+            None => Val::known(Text::lit(text), node.span),
+        }
     }
 }
 
@@ -139,6 +160,59 @@ mod tests {
         let docs = parse_yaml(FileId(3), text).unwrap();
         let ours: Vec<&Node> = docs.iter().filter(|d| is_aws_auth(d)).collect();
         lower(FileId(3), text, &ours)
+    }
+
+    #[test]
+    fn values_rendered_by_a_template_tool_are_unknown_and_the_authenticators_placeholders_are_not()
+    {
+        for rendered in [
+            "- rolearn: {{ .Values.role }}",
+            "{{- range .Values.roles }}\n- rolearn: {{.}}\n{{- end }}",
+            "- rolearn: \"{{$role}}\"",
+            "{%- for r in roles %}\n- rolearn: {{r}}\n{%- endfor %}",
+        ] {
+            assert!(is_template(rendered), "{rendered}");
+        }
+        for written in [
+            "- rolearn: arn:aws:iam::111122223333:role/a\n  username: a:{{SessionName}}",
+            "- rolearn: arn:aws:iam::111122223333:role/n\n  username: system:node:{{EC2PrivateDNSName}}",
+            "- rolearn: ${ROLE}",
+            "{",
+        ] {
+            assert!(!is_template(written), "{written}");
+        }
+    }
+
+    #[test]
+    fn envsubst_placeholders_in_a_manifest_are_unknown_parts() {
+        let model = read(
+            "\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: ${NODE_ROLE}
+    - rolearn: arn:aws:iam::$ACCOUNT:role/ops
+  mapUsers: |
+    {%- for u in users %}
+    - userarn: {{ u }}
+    {%- endfor %}
+",
+        );
+        let [whole, partly] = &model.mappings[..] else {
+            panic!(
+                "two role mappings and no user mapping: {:?}",
+                model.mappings
+            )
+        };
+        assert!(matches!(whole.arn, Val::Unknown { .. }), "{:?}", whole.arn);
+        let Val::Known(arn) = &partly.arn else {
+            panic!("partly known: {:?}", partly.arn)
+        };
+        assert_eq!(arn.value.known_prefix(), "arn:aws:iam::");
+        assert!(arn.value.has_holes());
+        assert!(model.mappings.iter().all(|m| m.defect.is_none()));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod comments;
 pub mod edits;
 pub mod eksctl;
 pub mod embedded;
+pub mod envsubst;
 pub mod manifest;
 pub mod terraform;
 pub mod tree;

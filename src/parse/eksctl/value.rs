@@ -5,6 +5,7 @@
 //! their exact spelling.
 
 use crate::ir::{Part, Quoting, Spanned, Text, UnknownField, Val, Written};
+use crate::parse::envsubst::placeholders;
 use crate::parse::tree::{Node, NodeKind, unknown_keys};
 use crate::source::Span;
 
@@ -30,47 +31,6 @@ pub fn text(node: Option<&Node>) -> Val<Text> {
         NodeKind::Bool(b) => Val::written(Text::lit(b.to_string()), node.span, item),
         NodeKind::Seq(_) | NodeKind::Map(_) => Val::unknown(node.span),
     }
-}
-
-/// A string with `${NAME}` or `$NAME` placeholders, which eksctl configs get filled by
-/// `envsubst` before eksctl reads them: the placeholders are unknown parts. `None` when there
-/// is none.
-fn placeholders(s: &str) -> Option<Text> {
-    if !s.contains('$') {
-        return None;
-    }
-    let mut parts = Vec::new();
-    let mut lit = String::new();
-    let mut found = false;
-    let mut rest = s;
-    while let Some(start) = rest.find('$') {
-        let after = &rest[start + 1..];
-        let len = if let Some(braced) = after.strip_prefix('{') {
-            braced.find('}').map(|end| end + 2)
-        } else {
-            let name = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            let starts_well = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-            (name > 0 && starts_well).then_some(name)
-        };
-        lit.push_str(&rest[..start]);
-        match len {
-            Some(len) => {
-                found = true;
-                parts.push(Part::Lit(std::mem::take(&mut lit)));
-                parts.push(Part::Hole);
-                rest = &after[len..];
-            }
-            None => {
-                lit.push('$');
-                rest = after;
-            }
-        }
-    }
-    lit.push_str(rest);
-    parts.push(Part::Lit(lit));
-    found.then(|| Text::from_parts(parts))
 }
 
 /// Like [`text`], for a Go `string` field whose empty value means unset (`type`,

@@ -52,6 +52,9 @@ pub enum Skipped {
     NotInfrastructure,
     /// Not UTF-8 (UTF-16, Latin-1, binary), and naming neither format.
     NotUtf8,
+    /// An eksctl file that is YAML only once `envsubst` fills it in: its syntax error is at a
+    /// `${NAME}` placeholder (`availabilityZones: [${AZS}]`).
+    Unfilled,
 }
 
 impl std::fmt::Display for Skipped {
@@ -68,6 +71,9 @@ impl std::fmt::Display for Skipped {
                 "not a Terraform, CloudFormation or eksctl file (documentation or code, by its name)"
             }
             Skipped::NotUtf8 => "not UTF-8, and names neither format",
+            Skipped::Unfilled => {
+                "an eksctl template: not valid YAML until its ${...} placeholders are filled in"
+            }
         })
     }
 }
@@ -97,6 +103,9 @@ pub fn structured(
     };
     let docs = match docs {
         Ok(docs) => docs,
+        Err(e) if !json && at_placeholder(text, e.span.start as usize) => {
+            return Err(Skipped::Unfilled);
+        }
         Err(e) => {
             return if names_a_format(text) {
                 Ok((Model::default(), vec![e.into()]))
@@ -157,6 +166,16 @@ pub fn syntax_error(name: &str, text: &str) -> Option<String> {
         tree::parse_yaml(file, text).map(|_| ())
     };
     parsed.err().map(|e| e.message)
+}
+
+/// Whether a syntax error at byte `offset` of an eksctl file is at one of its `${NAME}`
+/// placeholders (see [`envsubst`]), or right after one: the file is YAML once they are filled in.
+fn at_placeholder(text: &str, offset: usize) -> bool {
+    text.contains("eksctl.io/")
+        && memchr::memmem::find_iter(text.as_bytes(), b"${").any(|start| {
+            let end = text[start..].find('}').map_or(text.len(), |e| start + e);
+            (start..=end + 1).contains(&offset)
+        })
 }
 
 /// Whether a YAML or JSON text names CloudFormation or eksctl: such a file is reported when it

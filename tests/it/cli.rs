@@ -511,6 +511,31 @@ fn exclude_patterns_apply_to_walked_and_named_files() {
 }
 
 #[test]
+fn an_eksctl_template_that_is_yaml_only_once_filled_in_is_skipped_saying_so() {
+    // `[${AZS}]` is a YAML syntax error until envsubst fills it in; a syntax error elsewhere in
+    // an eksctl file is still EKS000.
+    let template = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: ${NAME}\navailabilityZones: [${AZS}]\n";
+    let broken = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: ${NAME}\navailabilityZones: [a, b\n";
+    let dir = dir_with(&[
+        ("cluster.yml.template", template.as_bytes()),
+        ("broken.yaml", broken.as_bytes()),
+    ]);
+    ekslint()
+        .current_dir(dir.path())
+        .args(["--format", "json", "cluster.yml.template", "broken.yaml"])
+        .assert()
+        .code(2)
+        .stdout(
+            predicate::str::contains("broken.yaml")
+                .and(predicate::str::contains("EKS000"))
+                .and(predicate::str::contains("cluster.yml.template").not()),
+        )
+        .stderr(predicate::str::contains(
+            "skipped cluster.yml.template: an eksctl template: not valid YAML until its ${...} placeholders are filled in",
+        ));
+}
+
+#[test]
 fn verbose_says_which_files_were_skipped() {
     let dir = dir_with(&[
         ("main.tf", USER_ENTRY.as_bytes()),

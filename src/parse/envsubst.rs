@@ -6,44 +6,48 @@
 //! have their own `${...}` (`Fn::Sub`, interpolation), read by their front ends.
 
 use crate::ir::{Part, Text};
+use std::ops::Range;
 
-/// A string with `${NAME}` or `$NAME` placeholders as unknown parts; `None` when it has none.
-pub fn placeholders(s: &str) -> Option<Text> {
-    if !s.contains('$') {
-        return None;
-    }
-    let mut parts = Vec::new();
-    let mut lit = String::new();
-    let mut found = false;
-    let mut rest = s;
-    while let Some(start) = rest.find('$') {
-        let after = &rest[start + 1..];
-        let len = if let Some(braced) = after.strip_prefix('{') {
-            braced.find('}').map(|end| end + 2)
-        } else {
-            let name = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            let starts_well = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-            (name > 0 && starts_well).then_some(name)
-        };
-        lit.push_str(&rest[..start]);
-        match len {
-            Some(len) => {
-                found = true;
-                parts.push(Part::Lit(std::mem::take(&mut lit)));
-                parts.push(Part::Hole);
-                rest = &after[len..];
-            }
-            None => {
-                lit.push('$');
-                rest = after;
+/// The byte ranges of the `${NAME}` and `$NAME` placeholders of a string, in order (a `$`
+/// that starts neither is text).
+pub fn spans(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(at) = s[from..].find('$') {
+            let start = from + at;
+            let after = &s[start + 1..];
+            let len = if let Some(braced) = after.strip_prefix('{') {
+                braced.find('}').map(|end| end + 2)
+            } else {
+                let name = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                let starts_well = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+                (name > 0 && starts_well).then_some(name)
+            };
+            from = start + 1 + len.unwrap_or(0);
+            if len.is_some() {
+                return Some(start..from);
             }
         }
+        None
+    })
+}
+
+/// A string with placeholders (see [`spans`]) as unknown parts; `None` when it has none.
+pub fn placeholders(s: &str) -> Option<Text> {
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for span in spans(s) {
+        parts.push(Part::Lit(s[from..span.start].to_string()));
+        parts.push(Part::Hole);
+        from = span.end;
     }
-    lit.push_str(rest);
-    parts.push(Part::Lit(lit));
-    found.then(|| Text::from_parts(parts))
+    if parts.is_empty() {
+        return None;
+    }
+    parts.push(Part::Lit(s[from..].to_string()));
+    Some(Text::from_parts(parts))
 }
 
 #[cfg(test)]
@@ -64,5 +68,12 @@ mod tests {
         assert_eq!(holes("cost$ 5"), None);
         assert_eq!(holes("no placeholder"), None);
         assert_eq!(holes("$1"), None);
+    }
+
+    #[test]
+    fn spans_cover_each_placeholder_from_its_dollar_to_its_end() {
+        let s = "azs: [${AZS}] $B_1-x cost$ 5 ${open";
+        let spans: Vec<&str> = spans(s).map(|r| &s[r]).collect();
+        assert_eq!(spans, ["${AZS}", "$B_1"]);
     }
 }

@@ -168,20 +168,17 @@ pub fn syntax_error(name: &str, text: &str) -> Option<String> {
     parsed.err().map(|e| e.message)
 }
 
-/// Whether a syntax error at byte `offset` of an eksctl file is at one of its `${NAME}`
-/// placeholders (see [`envsubst`]), or right after one: the file is YAML once they are filled in.
+/// Whether a syntax error at byte `offset` of an eksctl file is at one of its placeholders (see
+/// [`envsubst`]), or right after one: the file is YAML once they are filled in.
 fn at_placeholder(text: &str, offset: usize) -> bool {
-    text.contains("eksctl.io/")
-        && memchr::memmem::find_iter(text.as_bytes(), b"${").any(|start| {
-            let end = text[start..].find('}').map_or(text.len(), |e| start + e);
-            (start..=end + 1).contains(&offset)
-        })
+    text.contains(eksctl::API_VERSION)
+        && envsubst::spans(text).any(|span| (span.start..=span.end).contains(&offset))
 }
 
 /// Whether a YAML or JSON text names CloudFormation or eksctl: such a file is reported when it
 /// cannot be read, other files are not ours to judge.
 pub fn names_a_format(text: &str) -> bool {
-    ["AWSTemplateFormatVersion", "AWS::", "eksctl.io/v1alpha5"]
+    ["AWSTemplateFormatVersion", "AWS::", eksctl::API_VERSION]
         .iter()
         .any(|m| text.contains(m))
 }

@@ -41,9 +41,12 @@ const EKSCTL: DeployTool = DeployTool {
     refuses_cluster_scope_namespaces: true,
 };
 
+/// The `apiVersion` of an eksctl `ClusterConfig`.
+pub const API_VERSION: &str = "eksctl.io/v1alpha5";
+
 /// Whether a document is an eksctl `ClusterConfig` (`apiVersion: eksctl.io/v1alpha5`).
 pub fn is_cluster_config(doc: &Node) -> bool {
-    doc.get("apiVersion").and_then(Node::as_str) == Some("eksctl.io/v1alpha5")
+    doc.get("apiVersion").and_then(Node::as_str) == Some(API_VERSION)
         && doc.get("kind").and_then(Node::as_str) == Some("ClusterConfig")
 }
 

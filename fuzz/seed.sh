@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=..
 corpus=corpus
-mkdir -p "$corpus"/{tree,terraform,cloudformation,eksctl,engine}
+mkdir -p "$corpus"/{tree,terraform,hcl_parsers,cloudformation,eksctl,engine}
 
 # One seed per file: its path hashed as the name, the target's flag byte first.
 seed() { # target flag-byte file
@@ -18,7 +18,10 @@ seed() { # target flag-byte file
 
 while IFS= read -r -d '' f; do
     case "$f" in
-    *.tf) seed terraform 00 "$f" ;;
+    *.tf)
+        seed terraform 00 "$f"
+        cp "$f" "$corpus/hcl_parsers/$(printf '%s' "$f" | sha1sum | cut -c1-16)"
+        ;;
     *.tf.json) seed terraform 01 "$f" ;;
     *.tfvars) seed terraform 02 "$f" ;;
     esac

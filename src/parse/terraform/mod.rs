@@ -16,6 +16,8 @@ mod module;
 mod modules;
 mod operators;
 #[cfg(test)]
+mod parser_tests;
+#[cfg(test)]
 mod parts_tests;
 mod project;
 mod refusals;

@@ -41,6 +41,64 @@ mod prelude {
 
 use self::prelude::*;
 
+/// The same parser compiled again with winnow's `EmptyError`, which records nothing, in place of
+/// `ContextError`: it accepts and builds exactly what the parser above does (an error's kind,
+/// backtrack or cut, steers both alike; only what an error says differs), without making, moving
+/// and dropping an error with its context at every alternative that does not match. A body it
+/// refuses is parsed again by the parser above for the error's message.
+#[path = "."]
+mod quiet {
+    mod prelude {
+        pub(super) use winnow::error::{StrContext, StrContextValue};
+        pub(super) use winnow::stream::Stream;
+        pub(super) use winnow::{dispatch, ModalParser, Parser};
+
+        /// The error of this copy of the parser, under the name its modules use.
+        pub(super) type ContextError = winnow::error::EmptyError;
+        pub(super) type ModalResult<O, E = ContextError> = winnow::ModalResult<O, E>;
+
+        pub(super) type Input<'a> =
+            winnow::stream::Stateful<winnow::stream::LocatingSlice<&'a str>, NestingState>;
+
+        use super::nesting::NestingState;
+
+        /// Creates a new parser input from `s`.
+        pub(super) fn new_input(s: &str) -> Input<'_> {
+            Input {
+                input: winnow::stream::LocatingSlice::new(s),
+                state: NestingState::default(),
+            }
+        }
+    }
+
+    // Shared with the parser above: they make no errors.
+    use super::{pratt, state};
+
+    #[path = "expr.rs"]
+    mod expr;
+    #[path = "nesting.rs"]
+    mod nesting;
+    #[path = "number.rs"]
+    mod number;
+    #[path = "repr.rs"]
+    mod repr;
+    #[path = "string.rs"]
+    mod string;
+    #[path = "structure.rs"]
+    mod structure;
+    #[path = "template.rs"]
+    mod template;
+    #[path = "trivia.rs"]
+    mod trivia;
+
+    use self::prelude::*;
+
+    /// The body of `input`, as `parse_body_spanned` parses it; `None` where it refuses it.
+    pub(super) fn parse_body(input: &str) -> Option<crate::structure::Body> {
+        structure::body.parse(new_input(input)).ok()
+    }
+}
+
 /// Parse an input into a [`Body`].
 ///
 /// # Errors
@@ -61,7 +119,27 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
 ///
 /// Returns an error if the input does not resemble a valid HCL body.
 pub fn parse_body_spanned(input: &str) -> Result<Body, Error> {
-    parse_complete(input, body)
+    match quiet::parse_body(input) {
+        Some(body) => Ok(body),
+        None => differential::full(input),
+    }
+}
+
+/// The two parsers behind [`parse_body_spanned`], apart, for tests that they agree.
+#[doc(hidden)]
+pub mod differential {
+    use super::*;
+
+    /// The body as the parser that records errors with their context parses it.
+    pub fn full(input: &str) -> Result<Body, Error> {
+        parse_complete(input, body)
+    }
+
+    /// The body as the parser that records nothing of an error parses it; `None` where it
+    /// refuses it.
+    pub fn quiet(input: &str) -> Option<Body> {
+        super::quiet::parse_body(input)
+    }
 }
 
 /// Parse an input into an [`Expression`].

@@ -1,0 +1,91 @@
+//! Tests that the two HCL parsers behind `parse_body_spanned` (vendor/hcl-edit/PATCHES.md) agree:
+//! where the full parser, which records each error with its context, accepts a text, the quiet
+//! one, which records nothing of an error, accepts it too and builds the same body, spans and
+//! decor ranges included; where the full parser refuses it, so does the quiet one.
+
+use hcl::edit::parser::differential::{full, quiet};
+use proptest::prelude::*;
+use std::path::Path;
+
+/// Both parsers' bodies, written out whole (`Debug` shows spans and decor ranges).
+fn both(text: &str) -> (Option<String>, Option<String>) {
+    let shown = |body: hcl::edit::structure::Body| format!("{body:?}");
+    (full(text).ok().map(shown), quiet(text).map(shown))
+}
+
+/// Every Terraform file of the fixtures, with its path.
+fn fixture_files() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("fixtures are readable")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            let name = path.to_string_lossy().into_owned();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if (name.ends_with(".tf") || name.ends_with(".tfvars"))
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                out.push((name, text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &mut out,
+    );
+    out
+}
+
+#[test]
+fn the_parsers_agree_on_every_terraform_fixture() {
+    let files = fixture_files();
+    assert!(files.len() > 100, "the fixtures hold Terraform files");
+    for (name, text) in &files {
+        let (full, quiet) = both(text);
+        assert_eq!(full, quiet, "{name}");
+    }
+}
+
+#[test]
+fn the_parsers_agree_on_every_prefix_of_a_fixture() {
+    // Cut anywhere, a file is mostly invalid: each cut reaches a different error on the way.
+    let files = fixture_files();
+    let (name, text) = files
+        .iter()
+        .filter(|(_, text)| text.len() < 4_000)
+        .max_by_key(|(_, text)| text.len())
+        .expect("a fixture");
+    let mut outcomes = [0, 0];
+    for (at, _) in text.char_indices() {
+        let (full, quiet) = both(&text[..at]);
+        outcomes[usize::from(full.is_some())] += 1;
+        assert_eq!(full, quiet, "{name} cut at byte {at}");
+    }
+    assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Text made of HCL's tokens in any order: mostly refused, sometimes not.
+    #[test]
+    fn the_parsers_agree_on_hcl_tokens_in_any_order(
+        tokens in proptest::collection::vec(
+            prop::sample::select(vec![
+                "resource", "\"a\"", "{", "}", "[", "]", "(", ")", "=", ",", ":", "?", "=>",
+                "x", "var.y", ".z", "[*]", ".*", "1", "2.5e3", "true", "null", "for", "in",
+                "if", "...", "+", "-", "!", "==", "&&", "\"${a}\"", "\"%{if b}c%{endif}\"",
+                "<<EOT\nline\nEOT", "# c", "/* c */", "\n", " ", "\t", "\"\\u00e9\"", "é",
+            ]),
+            0..40,
+        )
+    ) {
+        let text = tokens.concat();
+        let (full, quiet) = both(&text);
+        prop_assert_eq!(full, quiet, "{:?}", text);
+    }
+}

@@ -70,6 +70,11 @@ const CASES: &[Case] = &[
         files: cfn_flow_list,
     },
     Case {
+        name: "Terraform expression going back over its N nested terms (parser steps)",
+        sizes: [10, 20, 30],
+        files: tf_backtracking,
+    },
+    Case {
         name: "Terraform suppression naming 50 unknown ids N times (one finding per id)",
         sizes: [50_000, 100_000, 200_000],
         files: tf_repeated_suppression,
@@ -281,6 +286,13 @@ fn cfn_flow_list(n: usize) -> Vec<(&'static str, String)> {
         "Resources:\n  Entry:\n    Type: AWS::EKS::AccessEntry\n    Properties:\n      ClusterName: prod\n      PrincipalArn: arn:aws:iam::111122223333:role/r\n      KubernetesGroups: [{groups}]\n"
     );
     vec![("template.yaml", text)]
+}
+
+/// `x*(x*!x*(x*!x ... |x`: each nested term parsed anew by each alternative tried around it,
+/// 2^N times but for the parser's steps (vendor/hcl-edit/PATCHES.md, 5).
+fn tf_backtracking(n: usize) -> Vec<(&'static str, String)> {
+    let text = format!("c = x{}|x\n", "*(x*!x".repeat(n));
+    vec![("main.tf", text)]
 }
 
 fn tf_repeated_suppression(n: usize) -> Vec<(&'static str, String)> {

@@ -1,7 +1,10 @@
 //! Every budget and limit of a run, in one place. ekslint reads untrusted pull requests: no
 //! input may make it read without end, recurse without end, or build values without end. Each
 //! front end takes its limits from here; past a limit the value concerned becomes unknown (an
-//! evaluation budget) or the file gets an EKS000 (a read or parse limit), never a crash.
+//! evaluation budget) or the file gets an EKS000 (a read or parse limit), never a crash. The
+//! HCL parser's own limits (64 nested levels, 128 chained binary operators, 256 steps a byte of
+//! the text) are in the patched hcl-edit, `vendor/hcl-edit/src/parser/nesting.rs`, which cannot
+//! read this module.
 
 /// The largest file read, by default (configurable with `max-file-bytes`).
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;

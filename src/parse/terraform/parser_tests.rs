@@ -89,3 +89,56 @@ proptest! {
         prop_assert_eq!(full, quiet, "{:?}", text);
     }
 }
+
+/// `x*(x*!x*(x*!x ... |x`: the `|` that ends it is no operator, and each alternative tried
+/// around a nested term parses it anew, so the terms are parsed 2^`n` times without the
+/// parser's limit on its steps.
+fn backtracking(n: usize) -> String {
+    format!("c = x{}|x\n", "*(x*!x".repeat(n))
+}
+
+#[test]
+fn a_text_the_parser_goes_back_over_too_often_is_refused_once_its_steps_are_spent() {
+    // 2^40 parses of the innermost term: hours, before the limit.
+    let text = backtracking(40);
+    let error = hcl::edit::parser::parse_body_spanned(&text).expect_err("refused");
+    assert!(
+        error
+            .message()
+            .contains("at most 256 parser steps a byte of the text"),
+        "{error}"
+    );
+    assert_eq!(quiet(&text).map(|_| ()), None);
+    // Below the limit the parser finds the error itself: the `|` that is no operator.
+    let error = hcl::edit::parser::parse_body_spanned(&backtracking(2)).expect_err("refused");
+    assert!(!error.message().contains("parser steps"), "{error}");
+}
+
+#[test]
+fn the_parsers_steps_suffice_for_text_nested_as_deep_as_it_may_be() {
+    // Each nested to the parser's limit of 64 levels, or long and flat.
+    let deep = |open: &str, inner: &str, close: &str, n: usize| {
+        format!("c = {}{inner}{}\n", open.repeat(n), close.repeat(n))
+    };
+    let texts = [
+        deep("{a = ", "1", "}", 63),
+        deep("[", "1", "]", 63),
+        deep("f(", "1", ")", 63),
+        deep("(", "1", ")", 63),
+        deep("!", "a", "", 63),
+        deep("-", "1", "", 63),
+        deep("[{a = f((", "1", "))}]", 15),
+        deep("{for k, v in ", "x", " : k => v}", 30),
+        deep("\"${", "x", "}\"", 30),
+        format!("c = a{}\n", "[b".repeat(63) + &"]".repeat(63)),
+        format!("c = {}c\n", "a ? b : ".repeat(60)),
+        format!("c = [{}]\n", vec!["1"; 5_000].join(",")),
+        format!("c = {}\n", vec!["a"; 120].join(" + ")),
+        format!("c = <<EOT\n{}EOT\n", "${a}\n".repeat(500)),
+    ];
+    for text in &texts {
+        let (full, quiet) = both(text);
+        assert!(full.is_some(), "{text}");
+        assert_eq!(full, quiet, "{text}");
+    }
+}

@@ -145,7 +145,7 @@ fn expr_term_inner<'i>(
     move |input: &mut Input<'i>| {
         let start = input.current_token_start();
 
-        dispatch! {peek(any);
+        nesting::spend(dispatch! {peek(any);
             '"' => stringlike(state),
             '[' => array(state),
             '{' => object(state),
@@ -167,7 +167,7 @@ fn expr_term_inner<'i>(
                 .context(StrContext::Expected(StrContextValue::CharLiteral('<')))
                 .context(StrContext::Expected(StrContextValue::Description("letter")))
                 .context(StrContext::Expected(StrContextValue::Description("digit"))),
-        }
+        })
         .span()
         .parse_next(input)
         .map(|span| state.borrow_mut().on_span(span))?;

@@ -34,7 +34,7 @@ mod prelude {
     pub(super) fn new_input(s: &str) -> Input<'_> {
         Input {
             input: winnow::stream::LocatingSlice::new(s),
-            state: NestingState::default(),
+            state: NestingState::for_input(s),
         }
     }
 }
@@ -66,7 +66,7 @@ mod quiet {
         pub(super) fn new_input(s: &str) -> Input<'_> {
             Input {
                 input: winnow::stream::LocatingSlice::new(s),
-                state: NestingState::default(),
+                state: NestingState::for_input(s),
             }
         }
     }

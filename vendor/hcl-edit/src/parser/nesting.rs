@@ -4,6 +4,7 @@
 use super::prelude::*;
 
 use winnow::combinator::{cut_err, fail};
+use winnow::stream::Location;
 
 /// The maximum nesting depth of expressions, templates and blocks.
 ///
@@ -24,6 +25,18 @@ pub(super) const MAX_NESTING_DEPTH: usize = 64;
 /// tree that overflows the stack when traversed.
 pub(super) const MAX_OPERATOR_DEPTH: usize = 128;
 
+/// How many steps the parser may take for each byte of its input, and at least, parsing
+/// expression terms (see [`NestingState::spend`]).
+///
+/// A term takes a step and one for each byte it spans; a term nested in others is counted again
+/// by each, so a text parsed once takes at most `MAX_NESTING_DEPTH + 1` steps a byte. Some texts
+/// that fail to parse make the parser go back over the same terms again and again, each
+/// alternative it tries parsing what is nested in it anew, as many times as two to the power of
+/// their nesting (`x*(x*!x*(x*!x ... |x`): this bounds that work by the length of the text.
+pub(super) const MAX_STEPS_PER_BYTE: usize = 4 * MAX_NESTING_DEPTH;
+/// See [`MAX_STEPS_PER_BYTE`].
+pub(super) const MIN_STEPS: usize = 1 << 16;
+
 /// Nesting state of the parser, tracked as part of the parser input state.
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct NestingState {
@@ -32,6 +45,51 @@ pub(super) struct NestingState {
     /// The maximum operator depth of the expressions parsed within the current operator depth
     /// scope.
     operator_depth: usize,
+    /// The steps taken parsing expression terms, backtracking included (see [`spend`]).
+    steps: usize,
+    /// The steps the input allows.
+    max_steps: usize,
+}
+
+impl NestingState {
+    /// The state at the start of `input`.
+    pub(super) fn for_input(input: &str) -> NestingState {
+        NestingState {
+            max_steps: input
+                .len()
+                .saturating_mul(MAX_STEPS_PER_BYTE)
+                .saturating_add(MIN_STEPS),
+            ..NestingState::default()
+        }
+    }
+}
+
+/// Runs `parser`, an expression term's, counting a step and one for each byte it parsed
+/// (whether it succeeded or not: the state is not restored when the parser backtracks).
+///
+/// # Errors
+///
+/// Returns a cut error, without running `parser`, once the input's steps are spent.
+pub(super) fn spend<'i, P, O>(mut parser: P) -> impl ModalParser<Input<'i>, O, ContextError>
+where
+    P: ModalParser<Input<'i>, O, ContextError>,
+{
+    move |input: &mut Input<'i>| {
+        if input.state.steps > input.state.max_steps {
+            // Keep the description in sync with `MAX_STEPS_PER_BYTE`.
+            return cut_err(fail)
+                .context(StrContext::Label("expression"))
+                .context(StrContext::Expected(StrContextValue::Description(
+                    "at most 256 parser steps a byte of the text",
+                )))
+                .parse_next(input);
+        }
+        let start = input.current_token_start();
+        let result = parser.parse_next(input);
+        let parsed = input.current_token_start().saturating_sub(start);
+        input.state.steps = input.state.steps.saturating_add(1 + parsed);
+        result
+    }
 }
 
 /// Runs `parser` one nesting level deeper within its own operator depth scope (see

@@ -113,7 +113,8 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
 /// Parse an input into a [`Body`] whose whitespace and comments (the decor and trailing text of
 /// its parts) stay ranges of `input` instead of being copied out of it, for a reader that uses
 /// their spans and never their text: read through the body, each is empty, and the body encodes
-/// with the default decor.
+/// with the default decor. The quiet copy of the parser (see `quiet`) parses it first; the
+/// parser that records errors runs only for the error of an input the quiet copy refuses.
 ///
 /// # Errors
 ///

@@ -28,8 +28,9 @@ pub(super) const MAX_OPERATOR_DEPTH: usize = 128;
 /// How many steps the parser may take for each byte of its input, and at least, parsing
 /// expression terms (see [`NestingState::spend`]).
 ///
-/// A term takes a step and one for each byte it spans; a term nested in others is counted again
-/// by each, so a text parsed once takes at most `MAX_NESTING_DEPTH + 1` steps a byte. Some texts
+/// A term takes a step and one for each byte it spans; a byte is spanned by at most
+/// `MAX_NESTING_DEPTH + 1` terms, one a level, and a term spans a byte at least, so a text parsed
+/// once takes at most `MAX_NESTING_DEPTH + 2` steps a byte. Some texts
 /// that fail to parse make the parser go back over the same terms again and again, each
 /// alternative it tries parsing what is nested in it anew, as many times as two to the power of
 /// their nesting (`x*(x*!x*(x*!x ... |x`): this bounds that work by the length of the text.

@@ -34,8 +34,19 @@ pub fn spans(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// A string with placeholders (see [`spans`]) as unknown parts; `None` when it has none.
-pub fn placeholders(s: &str) -> Option<Text> {
+/// What a string is once its placeholders (see [`spans`]) are filled in.
+#[derive(Debug, PartialEq)]
+pub enum Filled {
+    /// It has none: it is read as written.
+    AsWritten,
+    /// It is one placeholder: not known at all.
+    Unknown,
+    /// Its placeholders are unknown parts among known ones.
+    Partly(Text),
+}
+
+/// Reads a string's placeholders (see [`Filled`]).
+pub fn filled(s: &str) -> Filled {
     let mut parts = Vec::new();
     let mut from = 0;
     for span in spans(s) {
@@ -44,10 +55,15 @@ pub fn placeholders(s: &str) -> Option<Text> {
         from = span.end;
     }
     if parts.is_empty() {
-        return None;
+        return Filled::AsWritten;
     }
     parts.push(Part::Lit(s[from..].to_string()));
-    Some(Text::from_parts(parts))
+    let text = Text::from_parts(parts);
+    if text.parts() == [Part::Hole] {
+        Filled::Unknown
+    } else {
+        Filled::Partly(text)
+    }
 }
 
 #[cfg(test)]
@@ -56,9 +72,13 @@ mod tests {
 
     #[test]
     fn placeholders_braced_or_bare_are_holes_and_a_lone_dollar_is_text() {
-        let holes = |s: &str| placeholders(s).map(|t| t.parts().to_vec());
+        let holes = |s: &str| match filled(s) {
+            Filled::AsWritten => None,
+            Filled::Unknown => Some(vec![Part::Hole]),
+            Filled::Partly(t) => Some(t.parts().to_vec()),
+        };
         let lit = |s: &str| Part::Lit(s.into());
-        assert_eq!(holes("${ROLE}"), Some(vec![Part::Hole]));
+        assert_eq!(filled("${ROLE}"), Filled::Unknown);
         assert_eq!(
             holes("arn:aws:iam::$ACCOUNT_ID:role/x"),
             Some(vec![lit("arn:aws:iam::"), Part::Hole, lit(":role/x")])

@@ -7,8 +7,9 @@
 
 use super::aws_auth::{self, DATA_KEYS, NodeReader, Shape, Target};
 use super::embedded::{self, OffsetMap, Unread};
+use super::envsubst::{Filled, filled};
 use super::tree::{Node, NodeKind};
-use crate::ir::{ClusterLink, Model, Part, Related, Text, Unit, Val};
+use crate::ir::{ClusterLink, Model, Related, Text, Unit, Val};
 use crate::source::{FileId, Span};
 use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
@@ -105,10 +106,10 @@ impl NodeReader for Written {
     /// A string with `${NAME}` placeholders (see [`envsubst`](crate::parse::envsubst)) is
     /// known only in its other parts, and unknown when it is one placeholder.
     fn scalar(&self, node: &Node, text: &str) -> Val<Text> {
-        match crate::parse::envsubst::placeholders(text) {
-            Some(t) if t.parts() == [Part::Hole] => Val::unknown(node.span),
-            Some(t) => Val::known(t, node.span),
-            None => Val::known(Text::lit(text), node.span),
+        match filled(text) {
+            Filled::Unknown => Val::unknown(node.span),
+            Filled::Partly(t) => Val::known(t, node.span),
+            Filled::AsWritten => Val::known(Text::lit(text), node.span),
         }
     }
 }

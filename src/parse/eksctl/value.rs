@@ -4,8 +4,8 @@
 //! an absent one (`type: ""` is `STANDARD`), a `null` is the zero value, and keys match only in
 //! their exact spelling.
 
-use crate::ir::{Part, Quoting, Spanned, Text, UnknownField, Val, Written};
-use crate::parse::envsubst::placeholders;
+use crate::ir::{Quoting, Spanned, Text, UnknownField, Val, Written};
+use crate::parse::envsubst::{Filled, filled};
 use crate::parse::tree::{Node, NodeKind, unknown_keys};
 use crate::source::Span;
 
@@ -22,10 +22,10 @@ pub fn text(node: Option<&Node>) -> Val<Text> {
     };
     match &node.kind {
         NodeKind::Null => Val::Absent,
-        NodeKind::String(s) => match placeholders(s) {
-            Some(t) if t.parts() == [Part::Hole] => Val::unknown(node.span),
-            Some(t) => Val::written(t, node.span, item),
-            None => Val::written(Text::lit(s.as_str()), node.span, node.written),
+        NodeKind::String(s) => match filled(s) {
+            Filled::Unknown => Val::unknown(node.span),
+            Filled::Partly(t) => Val::written(t, node.span, item),
+            Filled::AsWritten => Val::written(Text::lit(s.as_str()), node.span, node.written),
         },
         NodeKind::Number(s) => Val::written(Text::lit(s.as_str()), node.span, item),
         NodeKind::Bool(b) => Val::written(Text::lit(b.to_string()), node.span, item),

@@ -3,9 +3,9 @@
 //! one, which records nothing of an error, accepts it too and builds the same body, spans and
 //! decor ranges included; where the full parser refuses it, so does the quiet one.
 
+use super::tests::fixture_files_by_dir;
 use hcl::edit::parser::differential::{full, quiet};
 use proptest::prelude::*;
-use std::path::Path;
 
 /// Both parsers' bodies, written out whole (`Debug` shows spans and decor ranges).
 fn both(text: &str) -> (Option<String>, Option<String>) {
@@ -13,31 +13,17 @@ fn both(text: &str) -> (Option<String>, Option<String>) {
     (full(text).ok().map(shown), quiet(text).map(shown))
 }
 
-/// Every Terraform file of the fixtures, with its path.
+/// Every native-syntax Terraform file of the fixtures, with its path.
 fn fixture_files() -> Vec<(String, String)> {
-    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .expect("fixtures are readable")
-            .map(|e| e.expect("an entry").path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            let name = path.to_string_lossy().into_owned();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if (name.ends_with(".tf") || name.ends_with(".tfvars"))
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
-                out.push((name, text));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut out,
-    );
-    out
+    let native = |name: &str| name.ends_with(".tf") || name.ends_with(".tfvars");
+    fixture_files_by_dir(native)
+        .into_iter()
+        .flat_map(|(dir, files)| {
+            files
+                .into_iter()
+                .map(move |(name, text)| (dir.join(name).display().to_string(), text))
+        })
+        .collect()
 }
 
 #[test]

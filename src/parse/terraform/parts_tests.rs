@@ -6,13 +6,14 @@ use super::lower::{lower, lower_in_parts, parts};
 use super::module::{Module, SourceText};
 use super::modules::Frame;
 use super::project::Project;
+use super::tests::fixture_files_by_dir;
 use super::value::Placement;
 use super::variables::root_inputs;
 use crate::ir::Model;
 use crate::parse::ParseError;
 use crate::parse::budget::Budget;
 use crate::source::FileId;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 /// The module of the files (name, text) given, with the errors parsing them gave.
@@ -82,41 +83,11 @@ fn in_parts(module: &Module, n: usize, steps: usize, per_value: usize) -> Option
 const STEPS: usize = 16_000_000;
 const PER_VALUE: usize = 2_000_000;
 
-/// The `.tf` and `.tf.json` files of each directory under `root`, by directory.
-fn terraform_dirs(root: &Path) -> Vec<(PathBuf, Vec<(String, String)>)> {
-    let mut dirs = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .expect("fixture directory")
-            .map(|e| e.expect("fixture entry").path())
-            .collect();
-        entries.sort();
-        let mut files = Vec::new();
-        for path in entries {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            if path.is_dir() {
-                stack.push(path.clone());
-            } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
-                let text = std::fs::read_to_string(&path).expect("fixture text");
-                files.push((name.to_string(), text));
-            }
-        }
-        if !files.is_empty() {
-            dirs.push((dir, files));
-        }
-    }
-    dirs
-}
-
 #[test]
 fn every_fixture_module_lowers_in_parts_as_it_lowers_whole() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut compared = 0;
-    for (dir, files) in terraform_dirs(&fixtures) {
+    let module_files = |name: &str| name.ends_with(".tf") || name.ends_with(".tf.json");
+    for (dir, files) in fixture_files_by_dir(module_files) {
         // Invalid fixtures are for the parser; modules that call modules are lowered whole.
         let (module, errors) = parsed(&dir, &files);
         if !errors.is_empty() || module.calls().next().is_some() {

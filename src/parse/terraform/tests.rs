@@ -16,6 +16,39 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 
+/// The files of each fixture directory whose names `keep` takes, with their text, by directory
+/// (each directory's files in name order).
+pub(super) fn fixture_files_by_dir(
+    keep: impl Fn(&str) -> bool,
+) -> Vec<(PathBuf, Vec<(String, String)>)> {
+    let mut dirs = Vec::new();
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("fixture directory")
+            .map(|e| e.expect("fixture entry").path())
+            .collect();
+        entries.sort();
+        let mut files = Vec::new();
+        for path in entries {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if path.is_dir() {
+                stack.push(path.clone());
+            } else if keep(name) {
+                let text = std::fs::read_to_string(&path).expect("fixture text");
+                files.push((name.to_string(), text));
+            }
+        }
+        if !files.is_empty() {
+            dirs.push((dir, files));
+        }
+    }
+    dirs
+}
+
 /// Evaluates an expression without context (functions and literals only).
 fn eval(src: &str) -> Sv {
     let expr = hcl::edit::parser::parse_expr(src).expect("test expression parses");

@@ -20,23 +20,13 @@ use crate::expr::Expression;
 use crate::structure::Body;
 use crate::template::Template;
 
+mod input;
+
 mod prelude {
+    pub(super) use super::input::{new_input, Input};
     pub(super) use winnow::error::{ContextError, StrContext, StrContextValue};
     pub(super) use winnow::stream::Stream;
     pub(super) use winnow::{dispatch, ModalParser, ModalResult, Parser};
-
-    pub(super) type Input<'a> =
-        winnow::stream::Stateful<winnow::stream::LocatingSlice<&'a str>, NestingState>;
-
-    use super::nesting::NestingState;
-
-    /// Creates a new parser input from `s`.
-    pub(super) fn new_input(s: &str) -> Input<'_> {
-        Input {
-            input: winnow::stream::LocatingSlice::new(s),
-            state: NestingState::for_input(s),
-        }
-    }
 }
 
 use self::prelude::*;
@@ -49,6 +39,7 @@ use self::prelude::*;
 #[path = "."]
 mod quiet {
     mod prelude {
+        pub(super) use super::input::{new_input, Input};
         pub(super) use winnow::error::{StrContext, StrContextValue};
         pub(super) use winnow::stream::Stream;
         pub(super) use winnow::{dispatch, ModalParser, Parser};
@@ -56,19 +47,6 @@ mod quiet {
         /// The error of this copy of the parser, under the name its modules use.
         pub(super) type ContextError = winnow::error::EmptyError;
         pub(super) type ModalResult<O, E = ContextError> = winnow::ModalResult<O, E>;
-
-        pub(super) type Input<'a> =
-            winnow::stream::Stateful<winnow::stream::LocatingSlice<&'a str>, NestingState>;
-
-        use super::nesting::NestingState;
-
-        /// Creates a new parser input from `s`.
-        pub(super) fn new_input(s: &str) -> Input<'_> {
-            Input {
-                input: winnow::stream::LocatingSlice::new(s),
-                state: NestingState::for_input(s),
-            }
-        }
     }
 
     // Shared with the parser above: they make no errors.
@@ -76,6 +54,8 @@ mod quiet {
 
     #[path = "expr.rs"]
     mod expr;
+    #[path = "input.rs"]
+    mod input;
     #[path = "nesting.rs"]
     mod nesting;
     #[path = "number.rs"]
@@ -122,7 +102,7 @@ pub fn parse_body(input: &str) -> Result<Body, Error> {
 pub fn parse_body_spanned(input: &str) -> Result<Body, Error> {
     match quiet::parse_body(input) {
         Some(body) => Ok(body),
-        None => differential::full(input),
+        None => parse_complete(input, body),
     }
 }
 
